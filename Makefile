@@ -1,0 +1,26 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both set up .venv from the lock.
+.PHONY: run test bench lint lock clean-venv
+
+run:
+	@tools/bootstrap.sh run
+	.venv/bin/python main.py --demo
+
+test:
+	@tools/bootstrap.sh test
+	.venv/bin/python -m ruff check .
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest
+
+bench:
+	@tools/bootstrap.sh test
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest tests/benchmarks -o python_files='bench_*.py' -s -q
+
+lint:
+	.venv/bin/python -m ruff check .
+
+# Re-resolve the pinned dependency set after editing pyproject.toml (needs network access to PyPI).
+lock:
+	.venv/bin/python -m uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes -q -o requirements.lock
+	.venv/bin/python -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes -q -o requirements-dev.lock
+
+clean-venv:
+	rm -rf .venv
