@@ -8,6 +8,7 @@ run:
 test:
 	@tools/bootstrap.sh test
 	.venv/bin/python -m ruff check .
+	.venv/bin/python -m ruff format --check -q .
 	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest
 
 bench:
@@ -16,6 +17,7 @@ bench:
 
 lint:
 	.venv/bin/python -m ruff check .
+	.venv/bin/python -m ruff format --check -q .
 
 # Re-resolve the pinned dependency set after editing pyproject.toml (needs network access to PyPI).
 lock:

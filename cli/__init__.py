@@ -1,0 +1,1 @@
+"""The command-line front: parses arguments, calls core services, prints the results."""

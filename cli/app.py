@@ -1,0 +1,203 @@
+"""The command line: argument parsing and dispatch.
+
+Exit 0 ok, 1 refused or failed (one-line reason on stderr), 2 usage. Commands that act as a user
+take --user; passwords never come from arguments."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from cli import commands_audit as audit
+from cli import commands_batches as batches
+from cli import commands_people as people
+from cli import commands_templates as templates
+from core.errors import DomainError
+
+log = logging.getLogger("lotbook.cli")
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", help="database URL or SQLite file (else LOTBOOK_DB)")
+    return common
+
+
+def _as_user(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", required=True, metavar="NAME", help="who is acting")
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input (else LOTBOOK_PASSWORD, else a prompt)",
+    )
+
+
+def _json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print data as JSON")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        parents=[common],
+        description="Lotbook — bench batch record for cell and gene therapy manufacturing. "
+        "Without a command, opens the app.",
+    )
+    parser.add_argument("--demo", action="store_true", help="open the app on the demo database")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init", parents=[common], help="create a new site database and its admin")
+    p.add_argument("--admin", required=True, metavar="NAME")
+    p.add_argument("--full-name", required=True)
+    p.add_argument("--password-stdin", action="store_true")
+    p.set_defaults(func=people.cmd_init)
+
+    user = sub.add_parser("user", help="users: add, deactivate, passwd, list, unlock, reset")
+    us = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = us.add_parser(
+        "add",
+        parents=[common],
+        help="add a user (initial password from LOTBOOK_NEW_PASSWORD or a prompt)",
+    )
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=("technician", "supervisor", "qa", "admin"))
+    p.add_argument("--full-name", required=True)
+    _as_user(p)
+    p.set_defaults(func=people.cmd_user_add)
+    p = us.add_parser("deactivate", parents=[common], help="deactivate a user (never deleted)")
+    p.add_argument("name")
+    p.add_argument("--reason", required=True)
+    _as_user(p)
+    p.set_defaults(func=people.cmd_user_deactivate)
+    p = us.add_parser("passwd", parents=[common], help="change your own password")
+    _as_user(p)
+    p.set_defaults(func=people.cmd_user_passwd)
+    p = us.add_parser("unlock", parents=[common], help="unlock a locked account")
+    p.add_argument("name")
+    p.add_argument("--reason", required=True)
+    _as_user(p)
+    p.set_defaults(func=people.cmd_user_unlock)
+    p = us.add_parser("reset-password", parents=[common], help="give a new initial password")
+    p.add_argument("name")
+    p.add_argument("--reason", required=True)
+    _as_user(p)
+    p.set_defaults(func=people.cmd_user_reset)
+    p = us.add_parser("list", parents=[common], help="list users")
+    _json(p)
+    p.set_defaults(func=people.cmd_user_list)
+
+    tpl = sub.add_parser("template", help="process templates: list, show, load")
+    ts = tpl.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = ts.add_parser("list", parents=[common], help="list loaded templates")
+    p.add_argument("--all", action="store_true", help="every version, not just the newest")
+    _json(p)
+    p.set_defaults(func=templates.cmd_template_list)
+    p = ts.add_parser("show", parents=[common], help="steps, checks (ids) and specs of a template")
+    p.add_argument("key")
+    p.add_argument("--version", type=int)
+    _json(p)
+    p.set_defaults(func=templates.cmd_template_show)
+    p = ts.add_parser("load", parents=[common], help="validate and load a template file (admin)")
+    p.add_argument("file")
+    _as_user(p)
+    p.set_defaults(func=templates.cmd_template_load)
+
+    bat = sub.add_parser("batch", help="batches: start, record, correct, justify, show, list")
+    bs = bat.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = bs.add_parser("start", parents=[common], help="start a batch on a template")
+    p.add_argument("--template", required=True, metavar="KEY")
+    p.add_argument("--lot", required=True)
+    p.add_argument("--coi", metavar="ID", help="chain-of-identity id (autologous products)")
+    _as_user(p)
+    p.set_defaults(func=batches.cmd_batch_start)
+    for name, func, helptext in (
+        ("record", batches.cmd_batch_record, "record the value of a check"),
+        ("correct", batches.cmd_batch_correct, "correct a recorded value (reason required)"),
+    ):
+        p = bs.add_parser(name, parents=[common], help=helptext)
+        p.add_argument("lot")
+        p.add_argument("check", metavar="CHECK_ID")
+        p.add_argument("value")
+        if name == "correct":
+            p.add_argument("--reason", required=True)
+        p.add_argument("--comment")
+        p.add_argument("--deviation", metavar="ID")
+        _as_user(p)
+        p.set_defaults(func=func)
+    p = bs.add_parser("justify", parents=[common], help="justify a held out-of-spec value")
+    p.add_argument("lot")
+    p.add_argument("check", metavar="CHECK_ID")
+    p.add_argument("--comment")
+    p.add_argument("--deviation", metavar="ID")
+    _as_user(p)
+    p.set_defaults(func=batches.cmd_batch_justify)
+    p = bs.add_parser("show", parents=[common], help="current values, verdicts, history")
+    p.add_argument("lot")
+    p.add_argument("--all", action="store_true", help="also checks not recorded yet")
+    _json(p)
+    p.set_defaults(func=batches.cmd_batch_show)
+    p = bs.add_parser("list", parents=[common], help="list batches")
+    p.add_argument("--search", metavar="TEXT", help="part of a lot or chain-of-identity id")
+    p.add_argument("--family", choices=("CAR-T", "MSC", "AAV", "LV"))
+    p.add_argument("--status")
+    _json(p)
+    p.set_defaults(func=batches.cmd_batch_list)
+
+    dev = sub.add_parser("deviation", help="deviations: open, list")
+    ds = dev.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = ds.add_parser("open", parents=[common], help="open a deviation on a batch")
+    p.add_argument("lot")
+    p.add_argument("--class", dest="cls", required=True, choices=("minor", "major", "critical"))
+    p.add_argument("--text", required=True)
+    p.add_argument("--check", metavar="CHECK_ID")
+    _as_user(p)
+    _json(p)
+    p.set_defaults(func=batches.cmd_deviation_open)
+    p = ds.add_parser("list", parents=[common], help="deviations of a batch")
+    p.add_argument("lot")
+    _json(p)
+    p.set_defaults(func=batches.cmd_deviation_list)
+
+    aud = sub.add_parser("audit", help="audit trail: verify, export, list")
+    au = aud.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = au.add_parser("verify", parents=[common], help="recompute the hash chain (exit 1: broken)")
+    _json(p)
+    p.set_defaults(func=audit.cmd_audit_verify)
+    p = au.add_parser("export", parents=[common], help="export events as CSV or JSON")
+    p.add_argument("--batch", metavar="LOT")
+    p.add_argument("--format", required=True, choices=("csv", "json"))
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.set_defaults(func=audit.cmd_audit_export)
+    p = au.add_parser("list", parents=[common], help="list events")
+    p.add_argument("--batch", metavar="LOT")
+    p.add_argument("--by", metavar="USER")
+    p.add_argument("--action", metavar="PREFIX")
+    _json(p)
+    p.set_defaults(func=audit.cmd_audit_list)
+
+    p = sub.add_parser("demo", parents=[common], help="realistic demo data in a fresh database")
+    p.set_defaults(func=audit.cmd_demo)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return int(args.func(args) or 0)
+    except DomainError as error:
+        print(f"lotbook: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("lotbook: interrupted; nothing further was written.", file=sys.stderr)
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return run(args)

@@ -1,0 +1,59 @@
+"""audit verify | export | list, and demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from cli.context import db_url, open_db
+from cli.output import emit_json, info, table
+from core.services import audit_trail
+
+
+def cmd_audit_verify(args) -> int:
+    db = open_db(args)
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\rverified {done} of {total} events", end="", file=sys.stderr, flush=True)
+
+    report = audit_trail.verify(db, progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.json:
+        emit_json(report)
+    else:
+        info(report.summary())
+    if not report.intact:
+        print(f"lotbook: {report.summary()}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_audit_export(args) -> int:
+    count = audit_trail.export(open_db(args), Path(args.output), args.format, lot=args.batch)
+    info(f"Wrote {count} audit events to {args.output}.")
+    return 0
+
+
+def cmd_audit_list(args) -> int:
+    views = audit_trail.events(open_db(args), lot=args.batch, user=args.by, action=args.action)
+    if args.json:
+        emit_json(views)
+        return 0
+    rows = [
+        (e.seq, e.at[:19].replace("T", " "), e.user, e.action, e.entity_id, e.reason or "")
+        for e in views
+    ]
+    table(("SEQ", "AT (UTC)", "USER", "ACTION", "WHAT", "REASON"), rows)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from core.services.demo import DEMO_PASSWORDS, build_demo
+
+    db = build_demo(db_url(args, demo=True))
+    info(f"Demo database ready: {db.display_name}")
+    table(("USERNAME", "ROLE", "PASSWORD"), [(u, r, p) for u, (r, p) in DEMO_PASSWORDS.items()])
+    db.dispose()
+    return 0

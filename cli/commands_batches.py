@@ -1,0 +1,230 @@
+"""batch start | record | correct | justify | show | list, and deviation open | list."""
+
+from __future__ import annotations
+
+from cli.context import acting, open_db
+from cli.output import emit_json, info, table
+from core.clock import local_text
+from core.errors import JustificationRequired
+from core.readmodels import BatchView, CheckView, RecordOutcome
+from core.services import batches, deviations, recording
+
+VERDICT_WORDS = {"pass": "PASS", "alert": "ALERT", "oos": "OUT OF SPEC", "report": "report"}
+
+
+def cmd_batch_start(args) -> int:
+    db = open_db(args)
+    actor = acting(db, args)
+    view = batches.start_batch(db, actor, args.template, args.lot, args.coi)
+    info(
+        f"Started lot {view.lot}: {view.template_title} (template {view.template_key} "
+        f"v{view.template_version}){f', COI {view.coi_id}' if view.coi_id else ''}."
+    )
+    return 0
+
+
+def _report_outcome(outcome: RecordOutcome, verb: str) -> None:
+    entry = outcome.entry
+    info(f"{verb} {entry.id} = {entry.current.display}: {_verdict(entry)}")
+    for check in outcome.derived:
+        info(f"  calculated {check.id} ({check.name}) = {check.current.display}: {_verdict(check)}")
+    for note in outcome.notes:
+        info(f"  note: {note}")
+
+
+def _verdict(check: CheckView) -> str:
+    current = check.current
+    text = f"{VERDICT_WORDS.get(current.verdict, current.verdict)} ({current.rule})"
+    if not current.final:
+        text += " — NOT FINAL: needs a comment or a deviation"
+    return text
+
+
+def _justification_hint(error: JustificationRequired) -> JustificationRequired:
+    return JustificationRequired(
+        f'{error} Nothing was written. Add --comment "..." or --deviation DEV-… (open one with '
+        "`deviation open`)."
+    )
+
+
+def cmd_batch_record(args) -> int:
+    db = open_db(args)
+    actor = acting(db, args)
+    try:
+        outcome = recording.record_value(
+            db,
+            actor,
+            args.lot,
+            args.check,
+            args.value,
+            comment=args.comment,
+            deviation=args.deviation,
+        )
+    except JustificationRequired as error:
+        raise _justification_hint(error) from None
+    _report_outcome(outcome, "Recorded")
+    return 0
+
+
+def cmd_batch_correct(args) -> int:
+    db = open_db(args)
+    actor = acting(db, args)
+    try:
+        outcome = recording.correct_value(
+            db,
+            actor,
+            args.lot,
+            args.check,
+            args.value,
+            args.reason,
+            comment=args.comment,
+            deviation=args.deviation,
+        )
+    except JustificationRequired as error:
+        raise _justification_hint(error) from None
+    _report_outcome(outcome, "Corrected")
+    return 0
+
+
+def cmd_batch_justify(args) -> int:
+    db = open_db(args)
+    actor = acting(db, args)
+    outcome = recording.justify_value(
+        db, actor, args.lot, args.check, comment=args.comment, deviation=args.deviation
+    )
+    _report_outcome(outcome, "Justified")
+    return 0
+
+
+def cmd_batch_list(args) -> int:
+    views = batches.list_batches(
+        open_db(args), text=args.search, product_family=args.family, status=args.status
+    )
+    if args.json:
+        emit_json(views)
+        return 0
+    rows = [
+        (
+            v.lot,
+            v.product_family,
+            f"{v.template_key} v{v.template_version}",
+            v.coi_id or "",
+            v.status,
+            local_text(v.started_at),
+            v.started_by,
+        )
+        for v in views
+    ]
+    table(("LOT", "FAMILY", "TEMPLATE", "COI", "STATUS", "STARTED", "BY"), rows)
+    return 0
+
+
+def cmd_batch_show(args) -> int:
+    view = batches.show_batch(open_db(args), args.lot)
+    if args.json:
+        emit_json(view)
+        return 0
+    _print_batch(view, show_all=args.all)
+    return 0
+
+
+def _print_batch(view: BatchView, show_all: bool) -> None:
+    info(f"Lot {view.lot} — {view.template_title} [{view.template_key} v{view.template_version}]")
+    if view.coi_id:
+        info(f"Chain of identity: {view.coi_id}")
+    info(
+        f"Status: {view.status.replace('_', ' ')}; started {local_text(view.started_at)} "
+        f"by {view.started_by}"
+    )
+    ex = view.exceptions
+    info(
+        f"Exceptions: {ex['out_of_spec']} out of spec, {ex['awaiting_justification']} awaiting "
+        f"justification, {ex['corrected']} corrected, {ex['open_deviations']} open deviations"
+    )
+    corrected: list[CheckView] = []
+    for step in view.steps:
+        checks = [c for c in step.checks if show_all or c.current is not None]
+        if not checks:
+            continue
+        info(f"\n{step.id}  {step.name}  [{step.state}]")
+        rows = []
+        for c in checks:
+            cur = c.current
+            if cur is None:
+                rows.append((c.id, c.name, "—", "", c.spec, "", "", ""))
+                continue
+            notes = []
+            if len(c.history) > 1:
+                notes.append(f"v{cur.version}")
+                corrected.append(c)
+            if cur.comment:
+                notes.append(f"comment: {cur.comment}")
+            if cur.deviation:
+                notes.append(cur.deviation)
+            if not cur.final:
+                notes.append("NOT FINAL")
+            rows.append(
+                (
+                    c.id,
+                    c.name,
+                    cur.display,
+                    VERDICT_WORDS.get(cur.verdict, cur.verdict),
+                    c.spec,
+                    cur.recorded_by,
+                    local_text(cur.recorded_at),
+                    "; ".join(notes),
+                )
+            )
+        table(("CHECK", "NAME", "VALUE", "VERDICT", "SPEC", "BY", "AT", "NOTES"), rows, indent="  ")
+    if corrected:
+        info("\nHistory of changed values")
+        for c in corrected:
+            info(f"  {c.id} {c.name}")
+            for v in c.history:
+                why = f" — {v.kind}: {v.reason}" if v.reason else f" — {v.kind}"
+                info(
+                    f"    v{v.version}  {v.display}  {VERDICT_WORDS.get(v.verdict, v.verdict)}  "
+                    f"{v.recorded_by}  {local_text(v.recorded_at)}{why}"
+                )
+    if view.deviations:
+        info("\nDeviations")
+        rows = [
+            (d.ref, d.classification, d.status, ", ".join(d.checks), d.description)
+            for d in view.deviations
+        ]
+        table(("REF", "CLASS", "STATUS", "CHECKS", "DESCRIPTION"), rows, indent="  ")
+
+
+def cmd_deviation_open(args) -> int:
+    db = open_db(args)
+    actor = acting(db, args)
+    view = deviations.open_deviation(db, actor, args.lot, args.cls, args.text, args.check)
+    if getattr(args, "json", False):
+        emit_json(view)
+    else:
+        info(
+            f"Opened {view.ref} ({view.classification}) on lot {view.lot}"
+            f"{' for ' + ', '.join(view.checks) if view.checks else ''}."
+        )
+    return 0
+
+
+def cmd_deviation_list(args) -> int:
+    views = deviations.list_deviations(open_db(args), args.lot)
+    if args.json:
+        emit_json(views)
+        return 0
+    rows = [
+        (
+            d.ref,
+            d.classification,
+            d.status,
+            ", ".join(d.checks),
+            d.opened_by,
+            local_text(d.opened_at),
+            d.description,
+        )
+        for d in views
+    ]
+    table(("REF", "CLASS", "STATUS", "CHECKS", "BY", "OPENED", "DESCRIPTION"), rows)
+    return 0

@@ -1,0 +1,22 @@
+"""What every command needs: the database it names, and the acting user, authenticated."""
+
+from __future__ import annotations
+
+from cli import credentials
+from core.auth import Actor
+from core.paths import resolve_db_url
+from core.services.users import authenticate
+from core.store import Database, open_database
+
+
+def db_url(args, *, demo: bool = False) -> str:
+    """--db wins, then LOTBOOK_DB, then the default file (the demo file for demo commands)."""
+    return resolve_db_url(getattr(args, "db", None), demo=demo)
+
+
+def open_db(args) -> Database:
+    return open_database(db_url(args))
+
+
+def acting(db: Database, args, *, allow_initial: bool = False) -> Actor:
+    return authenticate(db, args.user, credentials.password(args), allow_initial=allow_initial)

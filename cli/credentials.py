@@ -1,0 +1,48 @@
+"""Where passwords come from on the command line: --password-stdin, LOTBOOK_PASSWORD, else a prompt.
+A new password: LOTBOOK_NEW_PASSWORD, else a prompt asked twice. Never from an argument."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+from core.errors import DomainError
+
+
+class _Source:
+    stdin_used = False
+
+
+def password(args, prompt: str = "Password: ") -> str:
+    if getattr(args, "password_stdin", False):
+        if _Source.stdin_used:
+            raise DomainError("--password-stdin gives one password; give the other by environment.")
+        _Source.stdin_used = True
+        line = sys.stdin.readline()
+        if not line:
+            raise DomainError("--password-stdin was given but standard input is empty.")
+        return line.rstrip("\r\n")
+    env = os.environ.get("LOTBOOK_PASSWORD")
+    if env is not None:
+        return env
+    return _prompt(prompt)
+
+
+def new_password(prompt: str = "New password: ") -> str:
+    env = os.environ.get("LOTBOOK_NEW_PASSWORD")
+    if env is not None:
+        return env
+    first = _prompt(prompt)
+    second = _prompt("Repeat the new password: ")
+    if first != second:
+        raise DomainError("The two new passwords differ. Nothing was changed.")
+    return first
+
+
+def _prompt(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        raise DomainError(
+            "No password given: use --password-stdin or set LOTBOOK_PASSWORD (no terminal to ask)."
+        )
+    return getpass.getpass(prompt)

@@ -1,0 +1,1 @@
+"""Lotbook core: domain, services and storage. Plain Python; never imports Qt or the front ends."""

@@ -1,0 +1,68 @@
+"""Roles and what each may do. Checked by services inside their unit of work, not by the fronts."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from core.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    TECHNICIAN = "technician"
+    SUPERVISOR = "supervisor"
+    QA = "qa"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    START_BATCH = "start batches"
+    RECORD = "record values"
+    CORRECT = "correct recorded values"
+    OPEN_DEVIATION = "open deviations"
+    MANAGE_USERS = "manage users"
+    MANAGE_TEMPLATES = "load process templates"
+    EXPORT_AUDIT = "export the audit trail"
+
+
+_GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.TECHNICIAN: frozenset(
+        {Permission.START_BATCH, Permission.RECORD, Permission.CORRECT, Permission.OPEN_DEVIATION}
+    ),
+    Role.SUPERVISOR: frozenset(
+        {
+            Permission.START_BATCH,
+            Permission.RECORD,
+            Permission.CORRECT,
+            Permission.OPEN_DEVIATION,
+            Permission.EXPORT_AUDIT,
+        }
+    ),
+    Role.QA: frozenset({Permission.OPEN_DEVIATION, Permission.EXPORT_AUDIT}),
+    # Administrators keep the system, not the batch record: they never record GxP values.
+    Role.ADMIN: frozenset(
+        {Permission.MANAGE_USERS, Permission.MANAGE_TEMPLATES, Permission.EXPORT_AUDIT}
+    ),
+}
+
+
+def parse_role(text: str) -> Role:
+    try:
+        return Role(text.strip().lower())
+    except ValueError:
+        choices = ", ".join(r.value for r in Role)
+        raise PermissionDenied(f"'{text}' is not a role. Choose one of: {choices}.") from None
+
+
+def allows(role: str, permission: Permission) -> bool:
+    try:
+        return permission in _GRANTS[Role(role)]
+    except ValueError:
+        return False
+
+
+def require(role: str, permission: Permission, username: str = "") -> None:
+    if not allows(role, permission):
+        who = f"{username} ({role})" if username else f"The {role} role"
+        raise PermissionDenied(
+            f"{who} may not {permission.value}. Ask a user whose role allows it."
+        )

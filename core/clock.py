@@ -1,0 +1,51 @@
+"""Where time comes from: the system clock in UTC, never the user. Tests use a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware, in UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock that only moves when told to (tests, benchmarks, demo data)."""
+
+    def __init__(self, start: datetime, step: timedelta = timedelta(0)) -> None:
+        if start.tzinfo is None:
+            raise ValueError("FixedClock needs a timezone-aware start time")
+        self._now = start.astimezone(UTC)
+        self._step = step
+
+    def now(self) -> datetime:
+        current = self._now
+        self._now = self._now + self._step
+        return current
+
+    def set(self, when: datetime) -> None:
+        self._now = when.astimezone(UTC)
+
+    def advance(self, delta: timedelta) -> None:
+        self._now = self._now + delta
+
+
+def utc_iso(when: datetime) -> str:
+    """Canonical text of a UTC instant, microseconds included: 2026-11-25T15:12:06.123456+00:00."""
+    if when.tzinfo is None:
+        raise ValueError("naive datetime: times must be timezone-aware UTC")
+    return when.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def local_text(when: datetime) -> str:
+    """A UTC instant shown in the machine's local zone, with the zone named."""
+    local = when.astimezone()
+    return local.strftime("%Y-%m-%d %H:%M:%S %Z (UTC%z)")

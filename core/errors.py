@@ -1,0 +1,88 @@
+"""Domain errors. Each carries a message a technician can act on: what was wrong and what to do.
+
+Services raise these instead of returning None; the CLI prints ``str(error)`` on one line and
+exits 1, the GUI shows it next to the field or in a dialog.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class DomainError(Exception):
+    """Base of every refusal that a user can understand and act on."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidValue(DomainError):
+    """Typed user input could not be read as the field requires (number, unit, choice ...)."""
+
+
+class TemplateInvalid(DomainError):
+    """A process template file failed validation; carries the file, the line and the reason."""
+
+    def __init__(self, file: str, line: int | None, reason: str) -> None:
+        where = f"{file}, line {line}" if line else file
+        super().__init__(f"Template {where}: {reason}")
+        self.file = file
+        self.line = line
+        self.reason = reason
+
+
+class CalculationError(DomainError):
+    """A derived value cannot be computed from its inputs (for example a division by zero)."""
+
+
+class NotFound(DomainError):
+    """A lot, check, user, template or deviation that the user named does not exist."""
+
+
+class AlreadyExists(DomainError):
+    """Something that must be unique (lot, username, template version) already exists."""
+
+
+class AuthenticationFailed(DomainError):
+    """Wrong username or password, inactive or locked account."""
+
+
+class PasswordChangeRequired(DomainError):
+    """The account still has an initial password; the user must choose their own first."""
+
+
+class PermissionDenied(DomainError):
+    """The user's role does not allow this action, or separation of duties forbids it."""
+
+
+class JustificationRequired(DomainError):
+    """An out-of-spec value needs a comment or a deviation reference before it is final."""
+
+
+class ScanMismatch(DomainError):
+    """A scanned code does not match what the step expects; the step is blocked."""
+
+
+class ClockRollback(DomainError):
+    """The system clock reads earlier than the newest audit event; GxP writes are refused."""
+
+    def __init__(self, message: str, observed: datetime, newest: datetime) -> None:
+        super().__init__(message)
+        self.observed = observed
+        self.newest = newest
+
+
+class StoreError(DomainError):
+    """The database cannot be opened or migrated (missing, newer schema, unreadable)."""
+
+
+class SchemaTooNew(StoreError):
+    """The database was written by a newer Lotbook than this one."""
+
+
+class Conflict(DomainError):
+    """The action does not fit the current state (value already recorded, batch closed ...)."""

@@ -1,0 +1,69 @@
+"""Batches and the recorded values of their checks (every version kept; rows are never updated)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from core.models.types import utc_column
+
+
+class BatchStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    AWAITING_REVIEW = "awaiting_review"
+    QUARANTINED = "quarantined"
+    RELEASED = "released"
+    RELEASED_PENDING = "released_pending"
+    REJECTED = "rejected"
+
+
+class EntryKind(StrEnum):
+    ENTRY = "entry"  # first value typed, scanned or imported
+    CORRECTION = "correction"  # a new value replacing the previous version, with a reason
+    JUSTIFICATION = "justification"  # same value, now carrying the comment/deviation an OOS needs
+    CALCULATION = "calculation"  # a derived value computed from other checks
+
+
+class Batch(SQLModel, table=True):
+    __tablename__ = "batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    lot: str = Field(max_length=40, unique=True, index=True)
+    template_version_id: int = Field(foreign_key="template_version.id")
+    product_family: str = Field(max_length=20)
+    coi_id: str | None = Field(default=None, max_length=64)
+    status: str = Field(default=BatchStatus.IN_PROGRESS, max_length=20)
+    started_at: datetime = Field(sa_column=utc_column())
+    started_by: str = Field(max_length=64)
+
+
+class Result(SQLModel, table=True):
+    """One version of the value of one check in one batch. Append-only."""
+
+    __tablename__ = "result"
+    __table_args__ = (
+        sa.UniqueConstraint("batch_id", "check_id", "version", name="uq_result_version"),
+        sa.Index("ix_result_batch_check", "batch_id", "check_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="batch.id")
+    check_id: str = Field(max_length=64)
+    version: int
+    kind: str = Field(max_length=16)
+    raw_text: str  # exactly what was typed, scanned or computed
+    value: str  # canonical exact value ("7.2", "pass", "Negative")
+    value_number: float | None = None  # for plots and queries; `value` is authoritative
+    unit: str | None = Field(default=None, max_length=32)
+    verdict: str = Field(max_length=8)
+    rule: str
+    final: bool = True  # False: out of spec and not yet justified
+    comment: str | None = None
+    deviation_id: int | None = Field(default=None, foreign_key="deviation.id")
+    reason: str | None = None  # corrections and justifications
+    source: str = Field(default="manual", max_length=80)
+    recorded_by: str = Field(max_length=64)
+    recorded_at: datetime = Field(sa_column=utc_column())

@@ -1,0 +1,222 @@
+"""Plain read models handed to the fronts (CLI, GUI, reports). Frozen; never live ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from core.clock import utc_iso
+
+
+@dataclass(frozen=True)
+class UserView:
+    username: str
+    full_name: str
+    role: str
+    active: bool
+    locked: bool
+    failed_attempts: int
+    must_change_password: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class TemplateSummary:
+    key: str
+    version: int
+    title: str
+    product_family: str
+    autologous: bool
+    sha256: str
+    steps: int
+    checks: int
+    loaded_at: datetime
+    loaded_by: str
+
+
+@dataclass(frozen=True)
+class ResultVersionView:
+    version: int
+    kind: str  # entry | correction | justification | calculation
+    value: str  # canonical exact value
+    display: str  # value for people, with its unit ("7.2 %")
+    raw_text: str
+    unit: str | None
+    verdict: str  # pass | alert | oos | report
+    rule: str
+    final: bool
+    comment: str | None
+    deviation: str | None  # deviation reference, e.g. DEV-2026-0001
+    reason: str | None
+    source: str
+    recorded_by: str
+    recorded_by_name: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class CheckView:
+    id: str
+    name: str
+    step_id: str
+    type: str
+    unit: str | None
+    precision: int | None
+    notation: str
+    method: str | None
+    spec: str  # described in words: "≥ 70 %; alert below 80 %"
+    lower: Decimal | None
+    upper: Decimal | None
+    lower_inclusive: bool
+    upper_inclusive: bool
+    alert_lower: Decimal | None
+    alert_upper: Decimal | None
+    target: Decimal | None
+    gates_release: bool
+    verify: bool
+    required: bool
+    derived: bool
+    formula: str | None  # for derived checks: the formula and its inputs
+    source: str
+    attribute: str | None
+    choices: tuple[str, ...]
+    current: ResultVersionView | None
+    history: tuple[ResultVersionView, ...]  # every version, oldest first
+
+    @property
+    def verdict(self) -> str | None:
+        return self.current.verdict if self.current else None
+
+    @property
+    def corrected(self) -> bool:
+        return any(v.kind == "correction" for v in self.history)
+
+
+@dataclass(frozen=True)
+class StepView:
+    id: str
+    name: str
+    day: str | None
+    instance: str | None
+    verify: bool
+    is_release: bool
+    checks: tuple[CheckView, ...]
+
+    @property
+    def state(self) -> str:
+        recorded = [c for c in self.checks if c.current is not None]
+        if not recorded:
+            return "not started"
+        if any(c.current.verdict == "oos" or not c.current.final for c in recorded):
+            return "has exceptions"
+        missing = [c for c in self.checks if c.required and c.current is None]
+        if missing:
+            return "in progress"
+        return "awaiting verification" if self.verify else "complete"
+
+
+@dataclass(frozen=True)
+class DeviationView:
+    ref: str
+    lot: str
+    classification: str
+    description: str
+    status: str
+    opened_by: str
+    opened_at: datetime
+    checks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    lot: str
+    template_key: str
+    template_version: int
+    product_family: str
+    coi_id: str | None
+    status: str
+    started_at: datetime
+    started_by: str
+
+
+@dataclass(frozen=True)
+class BatchView:
+    lot: str
+    template_key: str
+    template_version: int
+    template_title: str
+    template_sha256: str
+    product_family: str
+    coi_id: str | None
+    status: str
+    started_at: datetime
+    started_by: str
+    steps: tuple[StepView, ...]
+    deviations: tuple[DeviationView, ...] = field(default=())
+
+    def checks(self) -> list[CheckView]:
+        return [check for step in self.steps for check in step.checks]
+
+    def check(self, check_id: str) -> CheckView:
+        for check in self.checks():
+            if check.id == check_id:
+                return check
+        raise KeyError(check_id)
+
+    @property
+    def exceptions(self) -> dict[str, int]:
+        checks = [c for c in self.checks() if c.current is not None]
+        return {
+            "out_of_spec": sum(1 for c in checks if c.current.verdict == "oos"),
+            "awaiting_justification": sum(1 for c in checks if not c.current.final),
+            "corrected": sum(1 for c in checks if c.corrected),
+            "open_deviations": sum(1 for d in self.deviations if d.status != "closed"),
+        }
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """What one recording action wrote: the entry and the derived values it updated."""
+
+    lot: str
+    entry: CheckView
+    derived: tuple[CheckView, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AuditEventView:
+    seq: int
+    at: str
+    user: str
+    action: str
+    entity: str
+    entity_id: str
+    lot: str | None
+    old: str | None
+    new: str | None
+    reason: str | None
+    app_version: str
+    prev_hash: str
+    hash: str
+
+
+def plain(value: Any) -> Any:
+    """A read model as JSON-ready data: plain keys, numbers as numbers, times as UTC ISO text."""
+    if is_dataclass(value) and not isinstance(value, type):
+        data = {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+        for name in ("verdict", "state", "exceptions"):
+            if isinstance(getattr(type(value), name, None), property):
+                data[name] = plain(getattr(value, name))
+        return data
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime):
+        return utc_iso(value)
+    return value

@@ -1,0 +1,125 @@
+"""Audit-trail verbs: verify the chain, list events, export them (CSV or JSON) for review."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from core.audit import ChainReport, iter_events, verify_chain
+from core.clock import utc_iso
+from core.errors import DomainError
+from core.readmodels import AuditEventView
+from core.services.batch_record import load_batch
+from core.store import Database
+from core.version import app_version
+
+FIELDS = (
+    "seq",
+    "at",
+    "user",
+    "action",
+    "entity",
+    "entity_id",
+    "lot",
+    "old",
+    "new",
+    "reason",
+    "app_version",
+    "prev_hash",
+    "hash",
+)
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def verify(db: Database, progress: Callable[[int, int], None] | None = None) -> ChainReport:
+    with db.read() as session:
+        return verify_chain(session, progress)
+
+
+def events(
+    db: Database,
+    *,
+    lot: str | None = None,
+    user: str | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[AuditEventView]:
+    with db.read() as session:
+        if lot is not None:
+            lot = load_batch(session, lot).lot
+        return [
+            AuditEventView(
+                seq=e.seq,
+                at=e.at,
+                user=e.username,
+                action=e.action,
+                entity=e.entity,
+                entity_id=e.entity_id,
+                lot=e.lot,
+                old=e.old,
+                new=e.new,
+                reason=e.reason,
+                app_version=e.app_version,
+                prev_hash=e.prev_hash,
+                hash=e.hash,
+            )
+            for e in iter_events(
+                session, lot=lot, user=user, action=action, since=since, until=until
+            )
+        ]
+
+
+def safe_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula; numbers stay numbers."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def export(db: Database, path: Path, fmt: str, *, lot: str | None = None) -> int:
+    """Write the events (all, or one batch's) to ``path``; returns how many were written."""
+    fmt = fmt.lower()
+    if fmt not in ("csv", "json"):
+        raise DomainError(f"'{fmt}' is not an export format. Use csv or json.")
+    rows = events(db, lot=lot)
+    report = verify(db)
+    if fmt == "csv":
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(FIELDS)
+        for e in rows:
+            writer.writerow([safe_cell(getattr(e, name)) for name in FIELDS])
+        data = buffer.getvalue().encode("utf-8-sig")  # BOM: spreadsheets then read UTF-8 right
+    else:
+        document = {
+            "lotbook_audit_export": 1,
+            "app_version": app_version(),
+            "exported_at": utc_iso(db.clock.now()),
+            "database": db.display_name,
+            "batch": lot,
+            "chain": {
+                "intact": report.intact,
+                "events": report.events,
+                "head": report.head_hash,
+                "first_broken": report.first_broken,
+                "reason": report.reason,
+            },
+            "hash_rule": "hash = SHA-256(prev_hash + canonical JSON of the event's fields seq, at, "
+            "user, action, entity, entity_id, lot, old, new, reason, app_version; keys sorted, "
+            "no whitespace, UTF-8)",
+            "events": [{name: getattr(e, name) for name in FIELDS} for e in rows],
+        }
+        data = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return len(rows)

@@ -1,0 +1,230 @@
+"""Reading a batch record: the batch, its pinned template, every version of every value, as views.
+
+Shared by the services that write (they need the current values) and by the fronts (batch show,
+the batch screen, reports)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from core.calculations import CALCULATIONS
+from core.errors import NotFound
+from core.models import Batch, Deviation, DeviationLink, Result, TemplateVersion
+from core.readmodels import BatchView, CheckView, DeviationView, ResultVersionView, StepView
+from core.services.templates import template_def
+from core.services.users import full_names
+from core.specs import describe
+from core.templates.model import CheckDef, TemplateDef
+from core.values import format_number
+
+
+def load_batch(session: Session, lot: str, *, for_update: bool = False) -> Batch:
+    stmt = select(Batch).where(Batch.lot == lot.strip())
+    if for_update:
+        stmt = stmt.with_for_update()
+    batch = session.exec(stmt).first()
+    if batch is None:
+        raise NotFound(f"There is no batch with lot '{lot}'. Check the lot number on the label.")
+    return batch
+
+
+def batch_template(session: Session, batch: Batch) -> tuple[TemplateVersion, TemplateDef]:
+    row = session.get(TemplateVersion, batch.template_version_id)
+    if row is None:  # the foreign key makes this impossible short of tampering
+        raise NotFound(f"The template of batch {batch.lot} is missing from the database.")
+    return row, template_def(row)
+
+
+def current_results(
+    session: Session, batch_id: int, check_ids: Iterable[str] | None = None
+) -> dict[str, Result]:
+    """The newest version of each check's value (only the given checks, when named)."""
+    stmt = select(Result).where(Result.batch_id == batch_id)
+    if check_ids is not None:
+        ids = list(set(check_ids))
+        if not ids:
+            return {}
+        stmt = stmt.where(Result.check_id.in_(ids))
+    newest: dict[str, Result] = {}
+    for row in session.exec(stmt.order_by(Result.check_id, Result.version)).all():
+        newest[row.check_id] = row
+    return newest
+
+
+def all_versions(session: Session, batch_id: int) -> dict[str, list[Result]]:
+    versions: dict[str, list[Result]] = defaultdict(list)
+    stmt = (
+        select(Result).where(Result.batch_id == batch_id).order_by(Result.check_id, Result.version)
+    )
+    for row in session.exec(stmt).all():
+        versions[row.check_id].append(row)
+    return versions
+
+
+def number_of(result: Result | None) -> Decimal | None:
+    if result is None or result.value_number is None:
+        return None
+    return Decimal(result.value)
+
+
+def display_value(check: CheckDef, value: str) -> str:
+    if check.type == "number":
+        text = format_number(Decimal(value), check.precision, check.notation)
+        return f"{text} {check.unit}".strip() if check.unit else text
+    if check.type == "passfail":
+        return check.pass_label if value == "pass" else check.fail_label
+    return value
+
+
+def formula_text(check: CheckDef) -> str | None:
+    if not check.derived or check.calc is None:
+        return None
+    calc = CALCULATIONS[check.calc]
+    parts = []
+    for ref in check.inputs:
+        parts.append(
+            f"{ref.param} = {ref.check_id}" if ref.check_id else f"{ref.param} = {ref.constant}"
+        )
+    return f"{calc.formula}; " + ", ".join(parts)
+
+
+def version_view(
+    check: CheckDef, row: Result, names: dict[str, str], deviation_refs: dict[int, str]
+) -> ResultVersionView:
+    return ResultVersionView(
+        version=row.version,
+        kind=row.kind,
+        value=row.value,
+        display=display_value(check, row.value),
+        raw_text=row.raw_text,
+        unit=row.unit,
+        verdict=row.verdict,
+        rule=row.rule,
+        final=row.final,
+        comment=row.comment,
+        deviation=deviation_refs.get(row.deviation_id) if row.deviation_id else None,
+        reason=row.reason,
+        source=row.source,
+        recorded_by=row.recorded_by,
+        recorded_by_name=names.get(row.recorded_by, row.recorded_by),
+        recorded_at=row.recorded_at,
+    )
+
+
+def check_view(
+    check: CheckDef,
+    versions: list[Result],
+    names: dict[str, str],
+    deviation_refs: dict[int, str],
+) -> CheckView:
+    spec = check.spec
+    history = tuple(version_view(check, r, names, deviation_refs) for r in versions)
+    return CheckView(
+        id=check.id,
+        name=check.name,
+        step_id=check.step_id,
+        type=check.type,
+        unit=check.unit,
+        precision=check.precision,
+        notation=check.notation,
+        method=check.method,
+        spec=describe(
+            spec,
+            check.unit,
+            precision=check.precision,
+            notation=check.notation,
+            pass_label=check.pass_label,
+            fail_label=check.fail_label,
+        ),
+        lower=spec.lower if spec else None,
+        upper=spec.upper if spec else None,
+        lower_inclusive=spec.lower_inclusive if spec else True,
+        upper_inclusive=spec.upper_inclusive if spec else True,
+        alert_lower=spec.alert_lower if spec else None,
+        alert_upper=spec.alert_upper if spec else None,
+        target=spec.target if spec else None,
+        gates_release=check.gates_release,
+        verify=check.verify,
+        required=check.required,
+        derived=check.derived,
+        formula=formula_text(check),
+        source=check.source,
+        attribute=check.attribute,
+        choices=check.choices,
+        current=history[-1] if history else None,
+        history=history,
+    )
+
+
+def deviation_refs(session: Session, batch_id: int) -> dict[int, str]:
+    rows = session.exec(select(Deviation.id, Deviation.ref).where(Deviation.batch_id == batch_id))
+    return {row[0]: row[1] for row in rows.all()}
+
+
+def deviation_views(session: Session, batch: Batch) -> tuple[DeviationView, ...]:
+    deviations = session.exec(
+        select(Deviation).where(Deviation.batch_id == batch.id).order_by(Deviation.id)
+    ).all()
+    links: dict[int, list[str]] = defaultdict(list)
+    for link in session.exec(select(DeviationLink).where(DeviationLink.batch_id == batch.id)).all():
+        links[link.deviation_id].append(link.check_id)
+    return tuple(
+        DeviationView(
+            ref=d.ref,
+            lot=batch.lot,
+            classification=d.classification,
+            description=d.description,
+            status=d.status,
+            opened_by=d.opened_by,
+            opened_at=d.opened_at,
+            checks=tuple(links.get(d.id, ())),
+        )
+        for d in deviations
+    )
+
+
+def build_batch_view(session: Session, batch: Batch) -> BatchView:
+    row, tdef = batch_template(session, batch)
+    versions = all_versions(session, batch.id)
+    names = full_names(session)
+    refs = deviation_refs(session, batch.id)
+    steps = tuple(
+        StepView(
+            id=step.id,
+            name=step.name,
+            day=step.day,
+            instance=step.instance,
+            verify=step.verify,
+            is_release=step.is_release,
+            checks=tuple(check_view(c, versions.get(c.id, []), names, refs) for c in step.checks),
+        )
+        for step in tdef.all_steps()
+    )
+    return BatchView(
+        lot=batch.lot,
+        template_key=row.key,
+        template_version=row.version,
+        template_title=row.title,
+        template_sha256=row.sha256,
+        product_family=batch.product_family,
+        coi_id=batch.coi_id,
+        status=batch.status,
+        started_at=batch.started_at,
+        started_by=batch.started_by,
+        steps=steps,
+        deviations=deviation_views(session, batch),
+    )
+
+
+def next_version(session: Session, batch_id: int, check_id: str) -> int:
+    newest = session.exec(
+        select(sa.func.max(Result.version)).where(
+            Result.batch_id == batch_id, Result.check_id == check_id
+        )
+    ).one()
+    return int(newest or 0) + 1

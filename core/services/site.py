@@ -1,0 +1,52 @@
+"""Creating a site database: schema, first administrator, the built-in process templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.auth.passwords import check_new_password
+from core.clock import Clock
+from core.errors import DomainError
+from core.services.templates import install_builtin_templates
+from core.services.users import USERNAME, create_first_admin
+from core.store import Database, open_database
+from core.store.engine import sqlite_path
+from core.store.migrate import head_revision
+from core.version import app_version
+
+
+def init_site(
+    url: str, admin_username: str, admin_full_name: str, password: str, clock: Clock | None = None
+) -> Database:
+    """Create a new database at ``url`` with its first admin; nothing is left behind on failure."""
+    username = admin_username.strip().lower()
+    if not USERNAME.match(username):
+        raise DomainError(
+            f"'{admin_username}' cannot be a username: 2–32 lower-case letters, digits, '.', '_' "
+            "or '-', starting with a letter."
+        )
+    check_new_password(password, username)
+    db = open_database(url, create=True, clock=clock)
+    try:
+        with db.unit_of_work(username) as uow:
+            uow.audit(
+                "site.create",
+                "site",
+                db.display_name,
+                new={"schema": head_revision(), "app_version": app_version()},
+            )
+            create_first_admin(uow, username, admin_full_name, password)
+            install_builtin_templates(uow)
+    except BaseException:
+        db.dispose()
+        _remove_new_database(url)
+        raise
+    return db
+
+
+def _remove_new_database(url: str) -> None:
+    path = sqlite_path(url)
+    if path is None:
+        return
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        candidate.unlink(missing_ok=True)

@@ -1,0 +1,152 @@
+"""Process templates in the database: load versions (with their SHA-256), list them, read them back.
+
+A batch pins the template version it started on; the version's text is kept verbatim in the
+database, so what a batch was run against never changes when a file on disk does.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from core.auth import Actor, Permission
+from core.errors import AlreadyExists, NotFound
+from core.models import TemplateVersion
+from core.readmodels import TemplateSummary
+from core.services.users import acting_user
+from core.store import Database, UnitOfWork
+from core.templates.loader import load_builtin_templates, load_template_file, parse_template
+from core.templates.model import TemplateDef
+
+
+@lru_cache(maxsize=64)
+def _parsed(sha256: str, content: str, source_file: str) -> TemplateDef:
+    return parse_template(content.encode("utf-8"), source_file)
+
+
+def template_def(row: TemplateVersion) -> TemplateDef:
+    """The parsed definition of a stored version (cached by content hash)."""
+    return _parsed(row.sha256, row.content, row.source_file)
+
+
+def _summary(row: TemplateVersion) -> TemplateSummary:
+    tdef = template_def(row)
+    return TemplateSummary(
+        key=row.key,
+        version=row.version,
+        title=row.title,
+        product_family=row.product_family,
+        autologous=row.autologous,
+        sha256=row.sha256,
+        steps=len(tdef.all_steps()),
+        checks=sum(1 for _ in tdef.checks()),
+        loaded_at=row.loaded_at,
+        loaded_by=row.loaded_by,
+    )
+
+
+def store_template(uow: UnitOfWork, tdef: TemplateDef, content: bytes) -> TemplateVersion | None:
+    """Add a template version; None when exactly this version is already loaded."""
+    existing = uow.session.exec(
+        select(TemplateVersion).where(
+            TemplateVersion.key == tdef.key, TemplateVersion.version == tdef.version
+        )
+    ).first()
+    if existing is not None:
+        if existing.sha256 == tdef.sha256:
+            return None
+        raise AlreadyExists(
+            f"Template {tdef.key} version {tdef.version} is already loaded with different content "
+            f"(SHA-256 {existing.sha256[:12]}…, the file has {tdef.sha256[:12]}…). Raise `version` "
+            "in the file to load the change as a new version."
+        )
+    row = TemplateVersion(
+        key=tdef.key,
+        version=tdef.version,
+        title=tdef.title,
+        product_family=tdef.product_family,
+        autologous=tdef.autologous,
+        sha256=tdef.sha256,
+        source_file=Path(tdef.source_file).name,
+        content=content.decode("utf-8"),
+        loaded_at=uow.now,
+        loaded_by=uow.username,
+    )
+    uow.session.add(row)
+    uow.audit(
+        "template.load",
+        "template",
+        f"{tdef.key}/v{tdef.version}",
+        new={
+            "key": tdef.key,
+            "version": tdef.version,
+            "title": tdef.title,
+            "sha256": tdef.sha256,
+            "file": Path(tdef.source_file).name,
+        },
+    )
+    return row
+
+
+def install_builtin_templates(uow: UnitOfWork) -> list[TemplateVersion]:
+    loaded = []
+    for tdef in load_builtin_templates():
+        row = store_template(uow, tdef, Path(tdef.source_file).read_bytes())
+        if row is not None:
+            loaded.append(row)
+    return loaded
+
+
+def load_template(db: Database, admin: Actor, path: Path) -> TemplateSummary | None:
+    """Validate a template file and load it as a new version (None: this version is loaded)."""
+    tdef = load_template_file(path)
+    content = path.read_bytes()
+    with db.unit_of_work(admin.username) as uow:
+        acting_user(uow.session, admin, Permission.MANAGE_TEMPLATES)
+        row = store_template(uow, tdef, content)
+        uow.flush()
+        return _summary(row) if row is not None else None
+
+
+def list_templates(db: Database, all_versions: bool = False) -> list[TemplateSummary]:
+    with db.read() as session:
+        rows = session.exec(
+            select(TemplateVersion).order_by(TemplateVersion.key, TemplateVersion.version)
+        ).all()
+        if not all_versions:
+            newest: dict[str, TemplateVersion] = {}
+            for row in rows:
+                newest[row.key] = row
+            rows = list(newest.values())
+        return [_summary(r) for r in rows]
+
+
+def latest_version(session: Session, key: str) -> TemplateVersion:
+    key = key.strip().lower()
+    row = session.exec(
+        select(TemplateVersion)
+        .where(TemplateVersion.key == key)
+        .order_by(sa.desc(TemplateVersion.version))
+        .limit(1)
+    ).first()
+    if row is None:
+        known = ", ".join(sorted(set(session.exec(select(TemplateVersion.key)).all()))) or "none"
+        raise NotFound(f"There is no process template '{key}'. Loaded templates: {known}.")
+    return row
+
+
+def get_template(db: Database, key: str, version: int | None = None) -> TemplateDef:
+    with db.read() as session:
+        if version is None:
+            return template_def(latest_version(session, key))
+        row = session.exec(
+            select(TemplateVersion).where(
+                TemplateVersion.key == key.strip().lower(), TemplateVersion.version == version
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"Template {key} has no version {version}.")
+        return template_def(row)

@@ -1,0 +1,368 @@
+"""User verbs: authenticate, create, deactivate, change or reset a password, unlock.
+
+Every change is audited in the same transaction. Failed log-ins are audited too, and lock the
+account after the site's threshold (default 5). Users are never deleted and names never reused.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, select
+
+from core.auth import Actor, Permission, require
+from core.auth.passwords import check_new_password, hash_password, needs_rehash, verify_password
+from core.auth.policy import read_policy
+from core.auth.roles import parse_role
+from core.errors import (
+    AlreadyExists,
+    AuthenticationFailed,
+    DomainError,
+    NotFound,
+    PasswordChangeRequired,
+    PermissionDenied,
+)
+from core.models import User
+from core.readmodels import UserView
+from core.store import Database, UnitOfWork
+
+USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
+
+
+def _view(user: User) -> UserView:
+    return UserView(
+        username=user.username,
+        full_name=user.full_name,
+        role=user.role,
+        active=user.active,
+        locked=user.locked,
+        failed_attempts=user.failed_attempts,
+        must_change_password=user.must_change_password,
+        created_at=user.created_at,
+    )
+
+
+def _find(session: Session, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == username)).first()
+
+
+def _get(session: Session, username: str) -> User:
+    user = _find(session, username)
+    if user is None:
+        raise NotFound(
+            f"There is no user '{username}'. Check the spelling (usernames are lower case)."
+        )
+    return user
+
+
+def acting_user(session: Session, actor: Actor, permission: Permission | None = None) -> User:
+    """The actor's account as it is now: still active, role as stored, permission granted."""
+    user = _find(session, actor.username)
+    if user is None or not user.active:
+        raise PermissionDenied(f"The account '{actor.username}' is no longer active.")
+    if user.locked:
+        raise PermissionDenied(f"The account '{actor.username}' is locked. Ask an administrator.")
+    if permission is not None:
+        require(user.role, permission, user.username)
+    return user
+
+
+def _actor(user: User) -> Actor:
+    return Actor(username=user.username, full_name=user.full_name, role=user.role)
+
+
+# -- log in ---------------------------------------------------------------------------------------
+
+
+def authenticate(
+    db: Database, username: str, password: str, *, allow_initial: bool = False
+) -> Actor:
+    """Check a username and password. Failures are audited and count towards the lockout.
+
+    An account with an initial password raises PasswordChangeRequired unless ``allow_initial``.
+    """
+    username = username.strip().lower()
+    with db.read() as session:
+        user = _find(session, username)
+        ok = (
+            user is not None
+            and user.active
+            and not user.locked
+            and verify_password(user.password_hash, password)
+        )
+        clean = ok and user.failed_attempts == 0 and not needs_rehash(user.password_hash)
+        if clean:
+            actor = _actor(user)
+            if user.must_change_password and not allow_initial:
+                raise _change_required(username)
+            return actor
+    failure: AuthenticationFailed | None = None
+    with db.unit_of_work(username or "?") as uow:
+        user = _find(uow.session, username)
+        if user is None:
+            uow.audit("auth.login_failed", "user", username or "?", reason="unknown username")
+            failure = AuthenticationFailed("Unknown username or wrong password.")
+        elif not user.active:
+            uow.audit("auth.login_failed", "user", username, reason="account deactivated")
+            failure = AuthenticationFailed(
+                f"The account '{username}' is deactivated. Ask an administrator."
+            )
+        elif user.locked:
+            uow.audit("auth.login_failed", "user", username, reason="account locked")
+            failure = AuthenticationFailed(_locked_message(username))
+        elif not verify_password(user.password_hash, password):
+            failure = _count_failure(uow, user)
+        else:
+            _successful_login(uow, user, password)
+            actor = _actor(user)
+    if failure is not None:
+        raise failure
+    if user.must_change_password and not allow_initial:
+        raise _change_required(username)
+    return actor
+
+
+def _change_required(username: str) -> PasswordChangeRequired:
+    return PasswordChangeRequired(
+        f"The password of '{username}' is an initial one. Choose your own first "
+        f"(`python main.py user passwd --user {username}`, or log in to the app)."
+    )
+
+
+def _locked_message(username: str) -> str:
+    return (
+        f"The account '{username}' is locked after repeated wrong passwords. "
+        "Ask an administrator to unlock it."
+    )
+
+
+def _count_failure(uow: UnitOfWork, user: User) -> AuthenticationFailed:
+    limit = read_policy(uow.session).lockout_attempts
+    before = user.failed_attempts
+    user.failed_attempts = before + 1
+    uow.audit(
+        "auth.login_failed",
+        "user",
+        user.username,
+        old={"failed_attempts": before},
+        new={"failed_attempts": user.failed_attempts},
+        reason="wrong password",
+    )
+    if user.failed_attempts >= limit:
+        user.locked = True
+        uow.audit(
+            "user.lock",
+            "user",
+            user.username,
+            old={"locked": False},
+            new={"locked": True},
+            reason=f"{limit} failed log-in attempts",
+            user="system",
+        )
+        uow.session.add(user)
+        return AuthenticationFailed(_locked_message(user.username))
+    uow.session.add(user)
+    left = limit - user.failed_attempts
+    return AuthenticationFailed(
+        f"Wrong password for '{user.username}'. {left} attempt{'s' if left != 1 else ''} left "
+        "before the account is locked."
+    )
+
+
+def _successful_login(uow: UnitOfWork, user: User, password: str) -> None:
+    if user.failed_attempts:
+        uow.audit(
+            "auth.login",
+            "user",
+            user.username,
+            old={"failed_attempts": user.failed_attempts},
+            new={"failed_attempts": 0},
+        )
+        user.failed_attempts = 0
+    if needs_rehash(user.password_hash):
+        # Same password, stronger hashing parameters: not a change of the credential itself.
+        user.password_hash = hash_password(password)
+    uow.session.add(user)
+
+
+# -- administration -------------------------------------------------------------------------------
+
+
+def create_user(
+    db: Database, admin: Actor, username: str, full_name: str, role: str, initial_password: str
+) -> UserView:
+    username = username.strip().lower()
+    full_name = " ".join(full_name.split())
+    role_value = parse_role(role)
+    if not USERNAME.match(username):
+        raise DomainError(
+            f"'{username}' cannot be a username: 2–32 characters, lower-case letters, digits, "
+            "'.', '_' or '-', starting with a letter."
+        )
+    if len(full_name) < 3:
+        raise DomainError("Give the person's full name as it should appear on signatures.")
+    check_new_password(initial_password, username)
+    with db.unit_of_work(admin.username) as uow:
+        acting_user(uow.session, admin, Permission.MANAGE_USERS)
+        if _find(uow.session, username) is not None:
+            raise AlreadyExists(
+                f"The username '{username}' is taken or was used before (users are never deleted "
+                "and names are never reused). Choose another."
+            )
+        user = User(
+            username=username,
+            full_name=full_name,
+            role=role_value.value,
+            password_hash=hash_password(initial_password),
+            must_change_password=True,
+            created_at=uow.now,
+        )
+        uow.session.add(user)
+        uow.audit(
+            "user.create",
+            "user",
+            username,
+            new={
+                "username": username,
+                "full_name": full_name,
+                "role": role_value.value,
+                "active": True,
+            },
+        )
+        return _view(user)
+
+
+def create_first_admin(uow: UnitOfWork, username: str, full_name: str, password: str) -> User:
+    """The site's first administrator, made by `init` in the unit of work that creates the site."""
+    username = username.strip().lower()
+    full_name = " ".join(full_name.split())
+    if not USERNAME.match(username):
+        raise DomainError(f"'{username}' cannot be a username (lower-case letters and digits).")
+    if len(full_name) < 3:
+        raise DomainError("Give the administrator's full name as it should appear on signatures.")
+    check_new_password(password, username)
+    user = User(
+        username=username,
+        full_name=full_name,
+        role="admin",
+        password_hash=hash_password(password),
+        must_change_password=False,
+        created_at=uow.now,
+        password_changed_at=uow.now,
+    )
+    uow.session.add(user)
+    uow.audit(
+        "user.create",
+        "user",
+        username,
+        new={"username": username, "full_name": full_name, "role": "admin", "active": True},
+        reason="first administrator of a new site",
+    )
+    return user
+
+
+def deactivate_user(db: Database, admin: Actor, username: str, reason: str) -> UserView:
+    reason = _reason(reason)
+    with db.unit_of_work(admin.username) as uow:
+        acting_user(uow.session, admin, Permission.MANAGE_USERS)
+        user = _get(uow.session, username.strip().lower())
+        if user.username == admin.username:
+            raise PermissionDenied("You cannot deactivate your own account; ask another admin.")
+        if not user.active:
+            raise DomainError(f"'{user.username}' is already deactivated.")
+        user.active = False
+        uow.session.add(user)
+        uow.audit(
+            "user.deactivate",
+            "user",
+            user.username,
+            old={"active": True},
+            new={"active": False},
+            reason=reason,
+        )
+        return _view(user)
+
+
+def unlock_user(db: Database, admin: Actor, username: str, reason: str) -> UserView:
+    reason = _reason(reason)
+    with db.unit_of_work(admin.username) as uow:
+        acting_user(uow.session, admin, Permission.MANAGE_USERS)
+        user = _get(uow.session, username.strip().lower())
+        if not user.locked:
+            raise DomainError(f"'{user.username}' is not locked.")
+        uow.audit(
+            "user.unlock",
+            "user",
+            user.username,
+            old={"locked": True, "failed_attempts": user.failed_attempts},
+            new={"locked": False, "failed_attempts": 0},
+            reason=reason,
+        )
+        user.locked, user.failed_attempts = False, 0
+        uow.session.add(user)
+        return _view(user)
+
+
+def reset_password(
+    db: Database, admin: Actor, username: str, initial_password: str, reason: str
+) -> UserView:
+    """An admin gives a new initial password; the user must choose their own at next log-in."""
+    reason = _reason(reason)
+    username = username.strip().lower()
+    check_new_password(initial_password, username)
+    with db.unit_of_work(admin.username) as uow:
+        acting_user(uow.session, admin, Permission.MANAGE_USERS)
+        user = _get(uow.session, username)
+        user.password_hash = hash_password(initial_password)
+        user.must_change_password = True
+        was_locked = user.locked
+        user.locked, user.failed_attempts = False, 0
+        uow.session.add(user)
+        uow.audit(
+            "user.password_reset",
+            "user",
+            user.username,
+            old={"locked": was_locked},
+            new={"password": "reset (initial)", "locked": False},
+            reason=reason,
+        )
+        return _view(user)
+
+
+def change_password(db: Database, username: str, current: str, new: str) -> UserView:
+    """A user replaces their own password (an initial one included), proving the current one."""
+    actor = authenticate(db, username, current, allow_initial=True)
+    if new == current:
+        raise DomainError("The new password must differ from the current one.")
+    check_new_password(new, actor.username)
+    with db.unit_of_work(actor.username) as uow:
+        user = _get(uow.session, actor.username)
+        was_initial = user.must_change_password
+        user.password_hash = hash_password(new)
+        user.must_change_password = False
+        user.password_changed_at = uow.now
+        uow.session.add(user)
+        uow.audit(
+            "user.password_change",
+            "user",
+            user.username,
+            old={"initial": was_initial},
+            new={"password": "changed by its owner"},
+        )
+        return _view(user)
+
+
+def list_users(db: Database) -> list[UserView]:
+    with db.read() as session:
+        return [_view(u) for u in session.exec(select(User).order_by(User.username)).all()]
+
+
+def full_names(session: Session) -> dict[str, str]:
+    return {u.username: u.full_name for u in session.exec(select(User)).all()}
+
+
+def _reason(reason: str | None) -> str:
+    text = " ".join((reason or "").split())
+    if len(text) < 3:
+        raise DomainError("Give a reason: it is kept in the audit trail.")
+    return text

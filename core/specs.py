@@ -1,0 +1,204 @@
+"""Evaluating a recorded value against its specification, and describing a spec in words.
+
+Numbers are rounded with ``values.round_for_comparison`` (USP General Notices) before they are
+compared. Action limits are checked before alert limits. Every verdict carries the rule that decided
+it, written so that a technician and a reviewer can read why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from core.values import ParsedValue, format_number, round_for_comparison
+
+_NO_SPEC = "no specification (report only)"
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    ALERT = "alert"
+    OOS = "oos"
+    REPORT = "report"  # no spec: information only
+
+
+@dataclass(frozen=True)
+class Spec:
+    lower: Decimal | None = None  # action limits: beyond them = out of spec
+    upper: Decimal | None = None
+    lower_inclusive: bool = True  # True: value == lower passes (≥); False: value must be > lower
+    upper_inclusive: bool = True  # True: ≤ upper; False: < upper (e.g. VCN "< 5")
+    alert_lower: Decimal | None = None  # alert limits, inside the action range
+    alert_upper: Decimal | None = None
+    target: Decimal | None = None
+    expected: str | None = None  # passfail: "pass" or "fail"
+    accepted: tuple[str, ...] = ()  # choice: accepted options
+    text: str | None = None  # the spec as written in the reference, free text
+
+    def __post_init__(self) -> None:
+        if self.expected not in (None, "pass", "fail"):
+            raise ValueError(f"Spec.expected must be 'pass' or 'fail', not {self.expected!r}")
+
+    @property
+    def has_limits(self) -> bool:
+        """True when the spec has at least one numeric action or alert limit."""
+        limits = (self.lower, self.upper, self.alert_lower, self.alert_upper)
+        return any(limit is not None for limit in limits)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    verdict: Verdict
+    rule: str  # the rule that decided, in words
+    limit: Decimal | None  # the limit that decided, if any
+    limit_kind: str | None  # "action" | "alert" | None
+    compared: Decimal | None  # the (rounded) number that was compared
+
+
+def evaluate(
+    value: ParsedValue,
+    spec: Spec | None,
+    *,
+    precision: int | None = None,
+    notation: str = "fixed",
+    pass_label: str = "Pass",
+    fail_label: str = "Fail",
+) -> Evaluation:
+    """Judge ``value`` against ``spec``: PASS, ALERT, OOS, or REPORT when nothing is judged."""
+    if value.kind == "number" and value.number is not None:
+        return _evaluate_number(value.number, value.unit, spec, precision, notation)
+    if value.kind == "passfail":
+        if spec is None or spec.expected is None:
+            return _report(_NO_SPEC)
+        labels = {"pass": pass_label, "fail": fail_label}
+        result = labels.get(value.text or "", value.text or "")
+        if value.text == spec.expected:
+            return Evaluation(Verdict.PASS, f"result {result}, as expected", None, None, None)
+        rule = f"result {result}, expected {labels[spec.expected]}"
+        return Evaluation(Verdict.OOS, rule, None, None, None)
+    if value.kind == "choice":
+        if spec is None or not spec.accepted:
+            return _report(_NO_SPEC)
+        if (value.text or "").casefold() in {a.casefold() for a in spec.accepted}:
+            return Evaluation(Verdict.PASS, f"result {value.text}, accepted", None, None, None)
+        rule = f"result {value.text}, accepted: {_or_list(spec.accepted)}"
+        return Evaluation(Verdict.OOS, rule, None, None, None)
+    if value.kind == "scan":
+        return _report("scanned code, checked by the step (report only)")
+    return _report("free text, not evaluated (report only)")
+
+
+def describe(
+    spec: Spec | None,
+    unit: str | None,
+    *,
+    precision: int | None = None,
+    notation: str = "fixed",
+    pass_label: str = "Pass",
+    fail_label: str = "Fail",
+) -> str:
+    """The spec in words: "≥ 70 %", "70.0 – 100.0 %", "> 0 and < 5 copies/cell", "Negative" ..."""
+    if spec is None:
+        return "report only"
+
+    def qty(limit: Decimal) -> str:
+        return _quantity(limit, unit, precision, notation)
+
+    parts = []
+    action = _action_range(spec, unit, precision, notation)
+    if action:
+        parts.append(action)
+    if spec.alert_lower is not None and spec.alert_upper is not None:
+        parts.append(f"alert below {qty(spec.alert_lower)} or above {qty(spec.alert_upper)}")
+    elif spec.alert_lower is not None:
+        parts.append(f"alert below {qty(spec.alert_lower)}")
+    elif spec.alert_upper is not None:
+        parts.append(f"alert above {qty(spec.alert_upper)}")
+    if spec.target is not None:
+        parts.append(f"target {qty(spec.target)}")
+    if spec.expected is not None:
+        parts.append(pass_label if spec.expected == "pass" else fail_label)
+    if spec.accepted:
+        parts.append(_or_list(spec.accepted))
+    if not parts:
+        return spec.text or "report only"
+    return "; ".join(parts)
+
+
+def _evaluate_number(
+    number: Decimal, unit: str | None, spec: Spec | None, precision: int | None, notation: str
+) -> Evaluation:
+    compared = round_for_comparison(number, precision, notation)
+    if spec is None or not spec.has_limits:
+        return Evaluation(Verdict.REPORT, _NO_SPEC, None, None, compared)
+
+    def qty(limit: Decimal) -> str:
+        return _quantity(limit, unit, precision, notation)
+
+    def num(limit: Decimal) -> str:
+        return _limit_text(limit, precision, notation)
+
+    def out(rule: str, limit: Decimal, kind: str) -> Evaluation:
+        verdict = Verdict.OOS if kind == "action" else Verdict.ALERT
+        return Evaluation(verdict, rule, limit, kind, compared)
+
+    lower, upper = spec.lower, spec.upper
+    if lower is not None:
+        if spec.lower_inclusive and compared < lower:
+            return out(f"below {qty(lower)} (action limit)", lower, "action")
+        if not spec.lower_inclusive and compared <= lower:
+            return out(f"not above {qty(lower)} (action limit > {num(lower)})", lower, "action")
+    if upper is not None:
+        if spec.upper_inclusive and compared > upper:
+            return out(f"above {qty(upper)} (action limit)", upper, "action")
+        if not spec.upper_inclusive and compared >= upper:
+            return out(f"not below {qty(upper)} (action limit < {num(upper)})", upper, "action")
+    if spec.alert_lower is not None and compared < spec.alert_lower:
+        return out(f"below {qty(spec.alert_lower)} (alert limit)", spec.alert_lower, "alert")
+    if spec.alert_upper is not None and compared > spec.alert_upper:
+        return out(f"above {qty(spec.alert_upper)} (alert limit)", spec.alert_upper, "alert")
+    action = _action_range(spec, unit, precision, notation)
+    rule = f"within {action}" if action else "within the alert limits"
+    return Evaluation(Verdict.PASS, rule, None, None, compared)
+
+
+def _action_range(spec: Spec, unit: str | None, precision: int | None, notation: str) -> str:
+    """The action limits alone: "≥ 70 %", "70.0 – 100.0 %", "> 0 and < 5 copies/cell", or ""."""
+    suffix = f" {unit}" if unit else ""
+    lower = None if spec.lower is None else _limit_text(spec.lower, precision, notation)
+    upper = None if spec.upper is None else _limit_text(spec.upper, precision, notation)
+    lower_op = "≥" if spec.lower_inclusive else ">"
+    upper_op = "≤" if spec.upper_inclusive else "<"
+    if lower is not None and upper is not None:
+        if spec.lower_inclusive and spec.upper_inclusive:
+            return f"{lower} – {upper}{suffix}"
+        return f"{lower_op} {lower} and {upper_op} {upper}{suffix}"
+    if lower is not None:
+        return f"{lower_op} {lower}{suffix}"
+    if upper is not None:
+        return f"{upper_op} {upper}{suffix}"
+    return ""
+
+
+def _limit_text(limit: Decimal, precision: int | None, notation: str) -> str:
+    """A limit at the field's precision, unless rounding would change it: then as written."""
+    if round_for_comparison(limit, precision, notation) != limit:
+        return format_number(limit, None, notation)
+    return format_number(limit, precision, notation)
+
+
+def _quantity(limit: Decimal, unit: str | None, precision: int | None, notation: str) -> str:
+    text = _limit_text(limit, precision, notation)
+    return f"{text} {unit}" if unit else text
+
+
+def _or_list(options: Sequence[str]) -> str:
+    if len(options) <= 2:
+        return " or ".join(options)
+    return ", ".join(options[:-1]) + " or " + options[-1]
+
+
+def _report(rule: str) -> Evaluation:
+    return Evaluation(Verdict.REPORT, rule, None, None, None)

@@ -1,0 +1,245 @@
+"""Reading one table of a template file: typed values, ids, source tags, repeat and spec.
+
+Each reader takes a ``Where`` (the table and its place in the file) and raises
+``TemplateInvalid`` at the offending line when a value is missing, mistyped or out of place.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from itertools import pairwise
+from typing import Any
+
+from core.calculations import CALCULATIONS
+from core.specs import Spec
+from core.templates.locate import Where
+from core.templates.model import INSTANCE_UNITS
+from core.values import same_unit
+
+ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_TAG = r"\[(?:S\d+|R-T\d+|P|T|\?)\]"
+SOURCE_PATTERN = re.compile(rf"^{_TAG}(?:\s*{_TAG})*$")
+_PREFIX = re.compile(r"^[A-Z]+$")
+
+REPEAT_KEYS = ("unit", "prefix", "values")
+LIMIT_KEYS = ("lower", "upper", "lower_inclusive", "upper_inclusive", "alert_lower", "alert_upper")
+SPEC_KEYS = (*LIMIT_KEYS, "target", "expected", "accepted", "text")
+_SPEC_FOR = (("expected", "passfail"), ("accepted", "choice"))
+
+
+def check_keys(
+    table: dict,
+    where: Where,
+    allowed: Iterable[str],
+    required: Iterable[str] = (),
+    nested: tuple[str, Iterable[str]] | None = None,
+) -> None:
+    """Refuse unknown keys (suggesting the closest known one, also among the keys of a ``nested``
+    inline table such as ``spec``) and missing required keys."""
+    allowed = tuple(allowed)
+    for key in table:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(key, allowed, n=1)
+        inner = difflib.get_close_matches(key, tuple(nested[1]), n=1) if nested else []
+        if close:
+            hint = f"did you mean '{close[0]}'?"
+        elif inner:
+            hint = f"did you mean '{inner[0]}' inside {nested[0]} = {{ … }}?"
+        else:
+            hint = f"allowed: {', '.join(allowed)}"
+        where.fail(f"unknown key '{key}' ({hint})", key)
+    for key in required:
+        if key not in table:
+            where.fail(f"'{key}' is missing; add {key} = … to this table", "id")
+
+
+def table(value: Any, where: Where, *keys: str) -> dict:
+    if not isinstance(value, dict):
+        where.fail(f"'{'.'.join(keys)}' must be a table, e.g. {keys[-1]} = {{ … }}", *keys)
+    return value
+
+
+def text(table: dict, where: Where, key: str, required: bool = False) -> str | None:
+    if key not in table:
+        if required:
+            where.fail(f"'{key}' is missing; add {key} = \"…\"", "id")
+        return None
+    value = table[key]
+    if not isinstance(value, str) or not value.strip():
+        where.fail(f"'{key}' must be non-empty text in quotes", key)
+    return value.strip()
+
+
+def flag(table: dict, where: Where, key: str, default: bool) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        where.fail(f"'{key}' must be true or false (no quotes)", key)
+    return value
+
+
+def integer(table: dict, where: Where, key: str, lowest: int) -> int | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+        where.fail(f"'{key}' must be a whole number ≥ {lowest} (no quotes)", key)
+    return value
+
+
+def number(value: Any, where: Where, *keys: str) -> Decimal:
+    name = ".".join(keys)
+    if isinstance(value, str):
+        where.fail(f"'{name}' must be a number, not text: write it without quotes", *keys)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        where.fail(f"'{name}' must be a number", *keys)
+    if isinstance(value, float) and not math.isfinite(value):
+        where.fail(f"'{name}' must be a finite number", *keys)
+    return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+
+
+def source(table: dict, where: Where, required: bool) -> str | None:
+    value = text(table, where, "source", required)
+    if value is not None and not SOURCE_PATTERN.match(value):
+        where.fail(
+            f"source {value!r} is not shaped like the reference's tags; write one or more of "
+            '[S12], [R-T1], [R-T2], [P], [T], [?], e.g. source = "[S4][P]"',
+            "source",
+        )
+    return value
+
+
+def ident(value: Any, where: Where, what: str) -> str:
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        where.fail(
+            f"{what} id {value!r} must look like CART-IPC-05 (capitals, digits, hyphens)", "id"
+        )
+    return value
+
+
+def repeat(table: dict, where: Where) -> tuple[list[tuple[str, int] | None], str]:
+    """``repeat = { unit, prefix, values }`` → [("D0", 0), ("D1", 1), …] and the unit."""
+    check_keys(table, where, REPEAT_KEYS, REPEAT_KEYS)
+    unit, prefix, values = table["unit"], table["prefix"], table["values"]
+    if unit not in INSTANCE_UNITS:
+        where.fail(f"repeat unit must be one of {', '.join(INSTANCE_UNITS)}", "unit")
+    if not isinstance(prefix, str) or not _PREFIX.match(prefix):
+        where.fail('repeat prefix must be capital letters, e.g. "D"', "prefix")
+    whole = isinstance(values, list) and all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values
+    )
+    if not whole or not values or any(a >= b for a, b in pairwise(values)):
+        where.fail("repeat values must be whole numbers ≥ 0 in rising order", "values")
+    return [(f"{prefix}{v}", v) for v in values], unit
+
+
+def calc_name(table: dict, where: Where, unit: str | None) -> str | None:
+    """The ``calc`` of a derived check: a known calculation whose result unit matches ``unit``."""
+    name = table.get("calc")
+    if name is None:
+        return None
+    if name not in CALCULATIONS:
+        close = difflib.get_close_matches(str(name), list(CALCULATIONS), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "see core/calculations.py"
+        where.fail(f"calc {name!r} is not a known calculation ({hint})", "calc")
+    if "inputs" not in table:
+        where.fail(f"calc {name} needs inputs = {{ … }}", "calc")
+    gives = CALCULATIONS[name].unit
+    if gives and unit and not same_unit(unit, gives):
+        where.fail(f'calc {name} gives {gives}; write unit = "{gives}"', "unit")
+    return name
+
+
+def choices(check: dict, where: Where, ctype: str) -> tuple[str, ...]:
+    if ctype != "choice":
+        return ()
+    values = check.get("choices")
+    good = isinstance(values, list) and values and all(isinstance(v, str) for v in values)
+    if not good or any(not v.strip() for v in values) or len(set(values)) != len(values):
+        where.fail('a choice check needs choices = ["…", "…"] (distinct texts)', "choices")
+    return tuple(v.strip() for v in values)
+
+
+def raw_inputs(check: dict, where: Where, calc: str) -> dict[str, Any]:
+    """The ``inputs = { … }`` of a derived check: exactly the calculation's params, each a check id,
+    a number, or ``{ prev = "BASE-ID", first = … }``; resolved later, per instance."""
+    params = CALCULATIONS[calc].params
+    inputs = table(check["inputs"], where, "inputs")
+    for name in inputs:
+        if name not in params:
+            where.fail(
+                f"{calc} has no input '{name}' (it takes {', '.join(params)})", "inputs", name
+            )
+    missing = [p for p in params if p not in inputs]
+    if missing:
+        where.fail(
+            f"{calc} also needs {', '.join(missing)} (it takes {', '.join(params)})", "inputs"
+        )
+    for name, value in inputs.items():
+        if isinstance(value, dict):
+            check_keys(value, where.sub("inputs", name), ("prev", "first"), ())
+            if not isinstance(value.get("prev"), str) or "first" not in value:
+                where.fail(f'input {name} needs {{ prev = "CHECK-ID", first = … }}', "inputs", name)
+        elif not isinstance(value, str):
+            number(value, where, "inputs", name)
+    return inputs
+
+
+def spec(table: dict, where: Where, fields: dict[str, Any]) -> Spec:
+    """The ``spec = { … }`` of a check; ``where`` points inside it."""
+    ctype = fields["type"]
+    check_keys(table, where, SPEC_KEYS)
+    if not table:
+        where.fail("spec is empty; remove it or give limits or text")
+    for key in table:
+        if key in (*LIMIT_KEYS, "target") and ctype != "number":
+            where.fail(f'spec.{key} is only for number checks; use text = "…"', key)
+        if key in ("expected", "accepted") and (key, ctype) not in _SPEC_FOR:
+            where.fail(f"spec.{key} does not apply to a {ctype} check", key)
+    values: dict[str, Any] = {}
+    for key in ("lower", "alert_lower", "alert_upper", "upper", "target"):
+        if key in table:
+            values[key] = number(table[key], where, key)
+    for key in ("lower_inclusive", "upper_inclusive"):
+        if key in table:
+            values[key] = flag(table, where, key, True)
+            if key.split("_")[0] not in table:
+                where.fail(f"spec.{key} needs spec.{key.split('_')[0]}", key)
+    order = [k for k in ("lower", "alert_lower", "alert_upper", "upper") if k in values]
+    for a, b in pairwise(order):
+        if values[a] > values[b]:
+            where.fail(
+                f"spec.{a} ({values[a]}) is above spec.{b} ({values[b]}); limits must run "
+                "lower ≤ alert_lower ≤ alert_upper ≤ upper",
+                b,
+            )
+    low, high, target = values.get("lower"), values.get("upper"), values.get("target")
+    closed = values.get("lower_inclusive", True) and values.get("upper_inclusive", True)
+    if low is not None and low == high and not closed:
+        where.fail("spec.lower equals spec.upper with an exclusive limit: no value can pass")
+    below = target is not None and low is not None and target < low
+    if below or (target is not None and high is not None and target > high):
+        where.fail(f"spec.target ({target}) lies outside lower … upper", "target")
+    if "[P]" in fields["source"] and values and not fields["note"]:
+        where.fail("a product-specific [P] limit needs a note saying the site must confirm it")
+    if "expected" in table:
+        if table["expected"] not in ("pass", "fail"):
+            where.fail('spec.expected must be "pass" or "fail"', "expected")
+        values["expected"] = table["expected"]
+    if "accepted" in table:
+        accepted = table["accepted"]
+        listed = isinstance(accepted, list) and all(isinstance(a, str) for a in accepted)
+        if not listed or not accepted or not set(accepted) <= set(fields["choices"]):
+            where.fail("spec.accepted must list some of the check's choices", "accepted")
+        values["accepted"] = tuple(accepted)
+    if "text" in table:
+        values["text"] = text(table, where, "text")
+    try:
+        return Spec(**values)
+    except (TypeError, ValueError) as exc:
+        where.fail(f"spec is not valid: {exc}")

@@ -1,0 +1,435 @@
+"""Read process templates (TOML, format in resources/templates/README.md) into ``TemplateDef``.
+
+Everything doubtful is refused with ``TemplateInvalid(file, line, reason)``: a template that loads
+is one whose ids, types, specs, sources and derived inputs all make sense together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.calculations import CALCULATIONS
+from core.errors import TemplateInvalid
+from core.templates import fields as read
+from core.templates.locate import Locator, Where, syntax_error_line
+from core.templates.model import (
+    ATTRIBUTES,
+    CHECK_TYPES,
+    PRODUCT_FAMILIES,
+    CheckDef,
+    InputRef,
+    StepDef,
+    TemplateDef,
+)
+from core.version import app_root
+
+SCHEMA = 1
+_SCAN_TYPES = ("text", "scan", "choice")  # what a scan may be compared with
+
+TOP_KEYS = ("schema", "template", "steps", "release")
+TEMPLATE_KEYS = ("key", "version", "title", "product_family", "autologous", "description")
+STEP_KEYS = ("id", "name", "day", "verify", "source", "description", "repeat", "checks")
+RELEASE_KEYS = ("id", "name", "day", "verify", "source", "description", "checks")
+CHECK_KEYS = (
+    "id",
+    "name",
+    "type",
+    "unit",
+    "precision",
+    "notation",
+    "method",
+    "sample_point",
+    "spec",
+    "gates_release",
+    "verify",
+    "required",
+    "source",
+    "note",
+    "choices",
+    "pass_label",
+    "fail_label",
+    "expect",
+    "calc",
+    "inputs",
+    "attribute",
+    "pending_allowed",
+)
+_ONLY_FOR = {
+    "unit": "number",
+    "precision": "number",
+    "notation": "number",
+    "calc": "number",
+    "choices": "choice",
+    "pass_label": "passfail",
+    "fail_label": "passfail",
+    "expect": "scan",
+}
+
+
+def builtin_template_dir() -> Path:
+    """resources/templates of the checkout, or of the PyInstaller bundle when frozen."""
+    return app_root() / "resources" / "templates"
+
+
+def load_template_file(path: Path) -> TemplateDef:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        reason = f"cannot read the file ({exc.strerror}); check the path and its permissions"
+        raise TemplateInvalid(str(path), None, reason) from None
+    return parse_template(data, str(path))
+
+
+def load_builtin_templates() -> list[TemplateDef]:
+    """Every *.toml in the built-in folder, sorted by file name; (key, version) must be unique."""
+    templates: list[TemplateDef] = []
+    seen: dict[tuple[str, int], str] = {}
+    for path in sorted(builtin_template_dir().glob("*.toml")):
+        template = load_template_file(path)
+        other = seen.setdefault((template.key, template.version), template.source_file)
+        if other != template.source_file:
+            raise TemplateInvalid(
+                template.source_file,
+                Locator(path.read_text("utf-8-sig")).line(("template",), "key"),
+                f"{template.label} is also defined in {other}; give one of them a new key "
+                "or bump its version",
+            )
+        templates.append(template)
+    return templates
+
+
+def parse_template(data: bytes, file: str) -> TemplateDef:
+    """Validate and expand one template file's bytes; raise TemplateInvalid(file, line, reason)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TemplateInvalid(file, line, "the file is not UTF-8 text; save it as UTF-8") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, reason = syntax_error_line(str(exc))
+        raise TemplateInvalid(
+            file,
+            line,
+            f"TOML syntax error: {reason}. Correct that line (a missing quote, '=' or "
+            "bracket, or a key written twice)",
+        ) from None
+    root = Where(file, Locator(text), (), "template file")
+    return _Builder(root).build(doc, hashlib.sha256(data).hexdigest())
+
+
+# ---------------------------------------------------------------- building
+
+
+@dataclass
+class _Proto:
+    """A check as written in the file, validated, before expansion and input resolution."""
+
+    where: Where
+    fields: dict[str, Any]
+    inputs: dict[str, Any] = field(default_factory=dict)
+    expect: str | None = None
+
+
+@dataclass
+class _RawStep:
+    where: Where
+    base_id: str
+    fields: dict[str, Any]
+    instances: list[tuple[str, int] | None]
+    unit: str | None
+    checks: list[_Proto]
+    is_release: bool
+
+    def base_ids(self) -> set[str]:
+        return {p.fields["base_id"] for p in self.checks}
+
+
+class _Builder:
+    def __init__(self, root: Where) -> None:
+        self.root = root
+        self.types: dict[str, str] = {}  # expanded check id -> type
+        self.repeated: dict[str, str] = {}  # base id of a repeated check -> its first instance id
+        self.autologous = False
+
+    def build(self, doc: dict, sha256: str) -> TemplateDef:
+        root = self.root
+        read.check_keys(doc, root, TOP_KEYS, ("schema", "template", "steps", "release"))
+        schema = doc["schema"]
+        if schema != SCHEMA or isinstance(schema, bool):
+            root.fail(
+                f"schema = {schema!r} is not supported; this Lotbook reads schema = 1", "schema"
+            )
+        head = root.at(("template",), "[template]")
+        info = read.table(doc["template"], root, "template")
+        read.check_keys(info, head, TEMPLATE_KEYS, TEMPLATE_KEYS[:-1])
+        key = read.text(info, head, "key", True)
+        if not read.KEY_PATTERN.match(key):
+            head.fail(f"key {key!r} must be a lowercase slug like cart-auto-lv", "key")
+        version = read.integer(info, head, "version", 1)
+        family = read.text(info, head, "product_family", True)
+        if family not in PRODUCT_FAMILIES:
+            head.fail(
+                f"product_family must be one of {', '.join(PRODUCT_FAMILIES)}", "product_family"
+            )
+        self.autologous = read.flag(info, head, "autologous", False)
+        steps_raw = doc["steps"]
+        if not isinstance(steps_raw, list) or not steps_raw:
+            root.fail("'steps' must be one or more [[steps]] tables", "steps")
+        raw = [self._step(s, root.at(("steps", i), "step"), False) for i, s in enumerate(steps_raw)]
+        raw.append(self._step(doc["release"], root.at(("release",), "[release]"), True))
+        self._register(raw)
+        steps = [s for r in raw for s in self._expand(r)]
+        self._refuse_cycles([c for s in steps for c in s.checks], raw)
+        return TemplateDef(
+            key=key,
+            version=version,
+            title=read.text(info, head, "title", True),
+            product_family=family,
+            autologous=self.autologous,
+            description=read.text(info, head, "description"),
+            steps=tuple(steps[:-1]),
+            release=steps[-1],
+            source_file=root.file,
+            sha256=sha256,
+        )
+
+    def _step(self, table: Any, where: Where, is_release: bool) -> _RawStep:
+        table = read.table(table, where, *(("release",) if is_release else ("steps",)))
+        allowed, required = (RELEASE_KEYS, ("name",)) if is_release else (STEP_KEYS, ("id", "name"))
+        read.check_keys(table, where, allowed, (*required, "checks"))
+        default_id = None
+        if is_release and "id" not in table:
+            checks = table["checks"]
+            first = checks[0] if isinstance(checks, list) and checks else None
+            prefix = first.get("id") if isinstance(first, dict) else None
+            default_id = f"{str(prefix or 'RELEASE').split('-')[0]}-REL"
+        base_id = read.ident(table.get("id", default_id), where, "step")
+        where = where.named(f"step {base_id}")
+        fields = {
+            "name": read.text(table, where, "name", True),
+            "day": read.text(table, where, "day"),
+            "verify": read.flag(table, where, "verify", False),
+            "source": read.source(table, where, False),
+            "description": read.text(table, where, "description"),
+        }
+        instances: list[tuple[str, int] | None] = [None]
+        unit = None
+        if "repeat" in table:
+            instances, unit = read.repeat(
+                read.table(table["repeat"], where, "repeat"), where.sub("repeat")
+            )
+        checks = table["checks"]
+        if not isinstance(checks, list) or not checks:
+            where.fail("a step needs one or more [[…checks]] tables", "checks")
+        protos = [
+            self._check(c, where.at(("checks", i), f"check #{i + 1} of step {base_id}"), is_release)
+            for i, c in enumerate(checks)
+        ]
+        return _RawStep(where, base_id, fields, instances, unit, protos, is_release)
+
+    def _check(self, table: Any, where: Where, is_release: bool) -> _Proto:
+        table = read.table(table, where, "checks")
+        if isinstance(table.get("id"), str):
+            where = where.named(f"check {table['id']}")
+        nested = ("spec", read.SPEC_KEYS)
+        read.check_keys(table, where, CHECK_KEYS, ("id", "name", "type", "source"), nested)
+        base_id = read.ident(table["id"], where, "check")
+        w = where.named(f"check {base_id}")
+        ctype = table["type"]
+        if ctype not in CHECK_TYPES:
+            w.fail(f"type {ctype!r} is not one of {', '.join(CHECK_TYPES)}", "type")
+        for key, only in _ONLY_FOR.items():
+            if key in table and ctype != only:
+                w.fail(f"'{key}' is only for {only} checks, not {ctype}", key)
+        for key in ("attribute", "pending_allowed"):
+            if key in table and not is_release:
+                w.fail(f"'{key}' is only for release checks ([[release.checks]])", key)
+        notation = read.text(table, w, "notation") or "fixed"
+        if notation not in ("fixed", "sci"):
+            w.fail('notation must be "fixed" or "sci"', "notation")
+        unit = read.text(table, w, "unit", ctype == "number")
+        choices = read.choices(table, w, ctype)
+        attribute = read.text(table, w, "attribute", is_release)
+        if attribute is not None and attribute not in ATTRIBUTES:
+            w.fail(f"attribute must be one of {', '.join(ATTRIBUTES)}", "attribute")
+        fields = {
+            "base_id": base_id,
+            "name": read.text(table, w, "name", True),
+            "type": ctype,
+            "unit": unit,
+            "precision": read.integer(table, w, "precision", 1 if notation == "sci" else 0),
+            "notation": notation,
+            "method": read.text(table, w, "method"),
+            "sample_point": read.text(table, w, "sample_point"),
+            "gates_release": read.flag(table, w, "gates_release", is_release),
+            "verify": read.flag(table, w, "verify", False),
+            "required": read.flag(table, w, "required", True),
+            "source": read.source(table, w, True),
+            "note": read.text(table, w, "note"),
+            "choices": choices,
+            "pass_label": read.text(table, w, "pass_label") or "Pass",
+            "fail_label": read.text(table, w, "fail_label") or "Fail",
+            "calc": read.calc_name(table, w, unit),
+            "attribute": attribute,
+            "pending_allowed": read.flag(table, w, "pending_allowed", False),
+            "line": w.line("id"),
+        }
+        if fields["pass_label"] == fields["fail_label"]:
+            w.fail("pass_label and fail_label must differ", "fail_label")
+        if "spec" in table:
+            fields["spec"] = read.spec(read.table(table["spec"], w, "spec"), w.sub("spec"), fields)
+        proto = _Proto(w, fields, expect=read.text(table, w, "expect"))
+        if fields["calc"]:
+            proto.inputs = read.raw_inputs(table, w, fields["calc"])
+        elif "inputs" in table:
+            w.fail("'inputs' needs calc = \"…\" (a derived check)", "inputs")
+        return proto
+
+    def _register(self, raw: list[_RawStep]) -> None:
+        """Claim every id (a repeated step or check also reserves its base id) and note types."""
+        seen: dict[str, str] = {}
+
+        def claim(base: str, step: _RawStep, where: Where, what: str) -> list[str]:
+            expanded = [f"{base}-{inst[0]}" for inst in step.instances if inst]
+            for ident in (base, *expanded):
+                if ident in seen:
+                    where.fail(
+                        f"id {ident} is also used by {seen[ident]}; ids must be unique", "id"
+                    )
+                seen[ident] = f"{what} {base}"
+            return expanded or [base]
+
+        for step in raw:
+            claim(step.base_id, step, step.where, "step")
+            for proto in step.checks:
+                base = proto.fields["base_id"]
+                idents = claim(base, step, proto.where, "check")
+                for ident in idents:
+                    self.types[ident] = proto.fields["type"]
+                if step.instances[0] is not None:
+                    self.repeated[base] = idents[0]
+
+    def _expand(self, step: _RawStep) -> list[StepDef]:
+        out = []
+        for index, inst in enumerate(step.instances):
+            step_id = f"{step.base_id}-{inst[0]}" if inst else step.base_id
+            checks = tuple(self._instance(p, step, index, step_id) for p in step.checks)
+            name, day = step.fields["name"], step.fields["day"]
+            out.append(
+                StepDef(
+                    id=step_id,
+                    base_id=step.base_id,
+                    name=f"{name} — {inst[0]}" if inst else name,
+                    day=inst[0] if inst and step.unit == "day" else day,
+                    instance=inst[0] if inst else None,
+                    instance_number=inst[1] if inst else None,
+                    instance_unit=step.unit if inst else None,
+                    verify=step.fields["verify"] or any(c.verify for c in checks),
+                    source=step.fields["source"],
+                    description=step.fields["description"],
+                    checks=checks,
+                    is_release=step.is_release,
+                    line=step.where.line("id"),
+                )
+            )
+        return out
+
+    def _instance(self, proto: _Proto, step: _RawStep, index: int, step_id: str) -> CheckDef:
+        inst = step.instances[index]
+        base = proto.fields["base_id"]
+        inputs = tuple(
+            self._input(proto, step, index, param, proto.inputs[param])
+            for param in (CALCULATIONS[proto.fields["calc"]].params if proto.fields["calc"] else ())
+        )
+        expect = proto.expect
+        if expect is not None:
+            expect = self._expect(proto, step, index, expect)
+        return CheckDef(
+            id=f"{base}-{inst[0]}" if inst else base,
+            step_id=step_id,
+            expect=expect,
+            inputs=inputs,
+            instance=inst[0] if inst else None,
+            **proto.fields,
+        )
+
+    def _input(self, proto: _Proto, step: _RawStep, index: int, param: str, value: Any) -> InputRef:
+        w = proto.where
+        if isinstance(value, dict):
+            if value["prev"] not in step.base_ids() or step.instances[0] is None:
+                w.fail(
+                    f"input {param}: prev must name a check of this repeated step ({step.base_id})",
+                    "inputs",
+                    param,
+                )
+            if index > 0:
+                previous = step.instances[index - 1]
+                return InputRef(param, check_id=f"{value['prev']}-{previous[0]}")
+            value = value["first"]
+        if not isinstance(value, str):
+            return InputRef(param, constant=read.number(value, w, "inputs", param))
+        ident = self._resolve(value, proto, step, index, ("inputs", param))
+        if self.types[ident] != "number":
+            w.fail(
+                f"input {param} = {ident} is a {self.types[ident]} check; it must be a number",
+                "inputs",
+                param,
+            )
+        return InputRef(param, check_id=ident)
+
+    def _expect(self, proto: _Proto, step: _RawStep, index: int, expect: str) -> str:
+        if expect == "coi":
+            if not self.autologous:
+                proto.where.fail('expect = "coi" needs autologous = true in [template]', "expect")
+            return expect
+        if not expect.startswith("check:"):
+            proto.where.fail('expect must be "coi" or "check:CHECK-ID"', "expect")
+        ident = self._resolve(expect[6:], proto, step, index, ("expect",))
+        inst = step.instances[index]
+        own = f"{proto.fields['base_id']}-{inst[0]}" if inst else proto.fields["base_id"]
+        if self.types[ident] not in _SCAN_TYPES or ident == own:
+            proto.where.fail(
+                f"expect names {ident}; it must be another text, scan or choice check", "expect"
+            )
+        return f"check:{ident}"
+
+    def _resolve(self, ref: str, proto: _Proto, step: _RawStep, index: int, keys: tuple) -> str:
+        inst = step.instances[index]
+        if inst and ref in step.base_ids():
+            return f"{ref}-{inst[0]}"
+        if ref in self.types and ref not in self.repeated:
+            return ref
+        if ref in self.repeated:
+            proto.where.fail(
+                f"{ref} is a check of a repeated step; name one instance, "
+                f"e.g. {self.repeated[ref]}",
+                *keys,
+            )
+        proto.where.fail(f"{ref} is not a check in this template", *keys)
+
+    def _refuse_cycles(self, checks: list[CheckDef], raw: list[_RawStep]) -> None:
+        by_id = {c.id: c for c in checks}
+        where = {p.fields["base_id"]: p.where for s in raw for p in s.checks}
+        state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+        def visit(cid: str, path: list[str]) -> None:
+            state[cid] = 1
+            for used in by_id[cid].input_check_ids:
+                if state.get(used) == 1:
+                    loop = [*path[path.index(used) :], used]
+                    where[by_id[used].base_id].fail(
+                        f"derived checks form a cycle: {' → '.join(loop)}", "inputs"
+                    )
+                if used not in state:
+                    visit(used, [*path, used])
+            state[cid] = 2
+
+        for cid in by_id:
+            if cid not in state:
+                visit(cid, [cid])

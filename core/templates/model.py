@@ -1,0 +1,253 @@
+"""The process template as the rest of Lotbook reads it: steps, checks, specs, derived inputs.
+
+Built only by the loader (``core.templates.loader``), which validates first; these classes are
+frozen so a template cannot change once loaded. Lookups by id are O(1): the maps are built once in
+``TemplateDef.__post_init__``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.errors import NotFound
+from core.specs import Spec
+
+CHECK_TYPES = ("number", "passfail", "text", "choice", "scan")
+PRODUCT_FAMILIES = ("CAR-T", "MSC", "AAV", "LV")
+ATTRIBUTES = (
+    "appearance",
+    "identity",
+    "strength",
+    "viability",
+    "purity",
+    "potency",
+    "safety",
+    "characterisation",
+)
+INSTANCE_UNITS = ("day", "passage")
+
+
+@dataclass(frozen=True)
+class InputRef:
+    """One input of a derived check, after expansion: either a check or a constant."""
+
+    param: str
+    check_id: str | None = None
+    constant: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class CheckDef:
+    """One entry of the batch record: what to measure or confirm, how, and against which spec."""
+
+    id: str
+    base_id: str
+    step_id: str
+    name: str
+    type: str
+    unit: str | None = None
+    precision: int | None = None
+    notation: str = "fixed"
+    method: str | None = None
+    sample_point: str | None = None
+    spec: Spec | None = None
+    gates_release: bool = False
+    verify: bool = False
+    required: bool = True
+    source: str = ""
+    note: str | None = None
+    choices: tuple[str, ...] = ()
+    pass_label: str = "Pass"
+    fail_label: str = "Fail"
+    expect: str | None = None
+    calc: str | None = None
+    inputs: tuple[InputRef, ...] = ()
+    attribute: str | None = None
+    pending_allowed: bool = False
+    line: int | None = None
+    instance: str | None = None  # "D3", "P2" when the check belongs to a repeated step
+
+    @property
+    def derived(self) -> bool:
+        """True when Lotbook computes the value from other checks (``calc``) instead of a person."""
+        return self.calc is not None
+
+    @property
+    def input_check_ids(self) -> tuple[str, ...]:
+        return tuple(ref.check_id for ref in self.inputs if ref.check_id is not None)
+
+
+@dataclass(frozen=True)
+class StepDef:
+    """A unit operation (or one instance of a repeated one, e.g. expansion on day 3)."""
+
+    id: str
+    base_id: str
+    name: str
+    day: str | None
+    instance: str | None
+    instance_number: int | None
+    instance_unit: str | None
+    verify: bool
+    source: str | None
+    description: str | None
+    checks: tuple[CheckDef, ...]
+    is_release: bool = False
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class TemplateDef:
+    """A versioned process template: in-process steps in order, then the release QC section."""
+
+    key: str
+    version: int
+    title: str
+    product_family: str
+    autologous: bool
+    description: str | None
+    steps: tuple[StepDef, ...]
+    release: StepDef
+    source_file: str
+    sha256: str
+    _checks: Mapping[str, CheckDef] = field(init=False, repr=False, compare=False)
+    _steps: Mapping[str, StepDef] = field(init=False, repr=False, compare=False)
+    _step_of: Mapping[str, StepDef] = field(init=False, repr=False, compare=False)
+    _by_base: Mapping[str, tuple[CheckDef, ...]] = field(init=False, repr=False, compare=False)
+    _users: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _rank: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    _dependents: dict[str, tuple[CheckDef, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        checks: dict[str, CheckDef] = {}
+        steps: dict[str, StepDef] = {}
+        step_of: dict[str, StepDef] = {}
+        by_base: dict[str, list[CheckDef]] = {}
+        users: dict[str, list[str]] = {}
+        for step in self.all_steps():
+            if step.id in steps:
+                raise ValueError(f"step id {step.id} appears twice in template {self.key}")
+            steps[step.id] = step
+            for check in step.checks:
+                if check.id in checks:
+                    raise ValueError(f"check id {check.id} appears twice in template {self.key}")
+                checks[check.id] = check
+                step_of[check.id] = step
+                by_base.setdefault(check.base_id, []).append(check)
+                for used in check.input_check_ids:
+                    users.setdefault(used, []).append(check.id)
+        object.__setattr__(self, "_checks", checks)
+        object.__setattr__(self, "_steps", steps)
+        object.__setattr__(self, "_step_of", step_of)
+        object.__setattr__(self, "_by_base", {k: tuple(v) for k, v in by_base.items()})
+        object.__setattr__(self, "_users", {k: tuple(v) for k, v in users.items()})
+        object.__setattr__(self, "_rank", _evaluation_rank(checks))
+        object.__setattr__(self, "_dependents", {})
+
+    @property
+    def label(self) -> str:
+        return f"{self.key} v{self.version}"
+
+    def all_steps(self) -> tuple[StepDef, ...]:
+        """In-process steps in order, then the release section."""
+        return (*self.steps, self.release)
+
+    def checks(self) -> Iterator[CheckDef]:
+        """Every check in template order (in-process steps first, release last)."""
+        for step in self.all_steps():
+            yield from step.checks
+
+    def check(self, check_id: str) -> CheckDef:
+        try:
+            return self._checks[check_id]
+        except KeyError:
+            raise NotFound(self._missing("Check", check_id)) from None
+
+    def has_check(self, check_id: str) -> bool:
+        return check_id in self._checks
+
+    def step(self, step_id: str) -> StepDef:
+        try:
+            return self._steps[step_id]
+        except KeyError:
+            raise NotFound(self._missing("Step", step_id)) from None
+
+    def step_of(self, check_id: str) -> StepDef:
+        try:
+            return self._step_of[check_id]
+        except KeyError:
+            raise NotFound(self._missing("Check", check_id)) from None
+
+    def instances(self, base_id: str) -> tuple[CheckDef, ...]:
+        """All checks written as ``base_id`` in the file: one per instance of a repeated step
+        (e.g. the viable cell density of every expansion day), in order; () if there is none."""
+        return self._by_base.get(base_id, ())
+
+    def evaluation_order(self) -> tuple[CheckDef, ...]:
+        """All derived checks, each after every check it depends on."""
+        derived = [c for c in self._checks.values() if c.derived]
+        return tuple(sorted(derived, key=lambda c: self._rank[c.id]))
+
+    def dependents(self, check_id: str) -> tuple[CheckDef, ...]:
+        """Derived checks that use ``check_id`` directly or through other derived checks, ordered
+        so that every check comes after its own inputs (recompute them in this order)."""
+        if check_id not in self._checks:
+            raise NotFound(self._missing("Check", check_id))
+        cached = self._dependents.get(check_id)
+        if cached is not None:
+            return cached
+        seen: set[str] = set()
+        todo = list(self._users.get(check_id, ()))
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(self._users.get(current, ()))
+        result = tuple(self._checks[c] for c in sorted(seen, key=self._rank.__getitem__))
+        self._dependents[check_id] = result
+        return result
+
+    def _missing(self, kind: str, ident: str) -> str:
+        hint = ""
+        instances = self._by_base.get(ident) or ()
+        if kind == "Step":
+            repeated = [s.id for s in self.all_steps() if s.base_id == ident and s.instance]
+            if repeated:
+                hint = f" It is a repeated step: name one instance, {repeated[0]} … {repeated[-1]}."
+        elif instances and instances[0].id != ident:
+            hint = f" It is repeated: name one instance, {instances[0].id} … {instances[-1].id}."
+        return (
+            f"{kind} {ident} is not in template {self.key} v{self.version}.{hint} "
+            f"See `python main.py template show {self.key}`."
+        )
+
+
+def _evaluation_rank(checks: Mapping[str, CheckDef]) -> dict[str, int]:
+    """Position of each check in an order where inputs come before results (Kahn's algorithm,
+    ties broken by template order so the order is stable and readable)."""
+    position = {cid: i for i, cid in enumerate(checks)}
+    waiting = {cid: 0 for cid in checks}
+    users: dict[str, list[str]] = {}
+    for cid, check in checks.items():
+        for used in check.input_check_ids:
+            if used not in checks:
+                raise ValueError(f"check {cid} uses {used}, which is not in the template")
+            waiting[cid] += 1
+            users.setdefault(used, []).append(cid)
+    ready = [(position[cid], cid) for cid, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    rank: dict[str, int] = {}
+    while ready:
+        _, cid = heapq.heappop(ready)
+        rank[cid] = len(rank)
+        for user in users.get(cid, ()):
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                heapq.heappush(ready, (position[user], user))
+    if len(rank) != len(checks):
+        stuck = sorted(set(checks) - set(rank), key=position.__getitem__)
+        raise ValueError(f"derived checks form a cycle: {', '.join(stuck)}")
+    return rank

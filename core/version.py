@@ -1,0 +1,25 @@
+"""The application version, read from pyproject.toml (the single source) or the frozen bundle."""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from functools import cache
+from pathlib import Path
+
+
+def app_root() -> Path:
+    """The folder holding resources/: the checkout, or the PyInstaller bundle when frozen."""
+    if getattr(sys, "frozen", False):
+        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent))
+    return Path(__file__).resolve().parent.parent
+
+
+@cache
+def app_version() -> str:
+    pyproject = app_root() / "pyproject.toml"
+    try:
+        with pyproject.open("rb") as fh:
+            return str(tomllib.load(fh)["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "0+unknown"

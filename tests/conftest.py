@@ -1,0 +1,82 @@
+"""Fixtures: every test gets its own data folder and database in tmp_path; the user's real data
+folder is never touched (LOTBOOK_DATA_DIR, XDG_DATA_HOME and HOME point into tmp_path)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ADMIN_PASSWORD = "admin-pass-2026"
+USER_PASSWORD = "bench-pass-2026"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("LOTBOOK_DATA_DIR", str(tmp_path / "data"))
+    for name in ("LOTBOOK_DB", "LOTBOOK_PASSWORD", "LOTBOOK_NEW_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def clock():
+    from core.clock import FixedClock
+
+    return FixedClock(datetime(2026, 11, 2, 8, 0, tzinfo=UTC), step=timedelta(seconds=1))
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'site.db'}"
+
+
+@pytest.fixture
+def site(db_url: str, clock) -> Iterator:
+    """A new site database with an admin 'ada' and the built-in templates."""
+    from core.services.site import init_site
+
+    db = init_site(db_url, "ada", "Ada Admin", ADMIN_PASSWORD, clock=clock)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def admin(site):
+    from core.services.users import authenticate
+
+    return authenticate(site, "ada", ADMIN_PASSWORD)
+
+
+def make_user(db, admin, username: str, role: str, full_name: str | None = None):
+    """A user with their own (non-initial) password, as after a first log-in."""
+    from core.services.users import authenticate, change_password, create_user
+
+    create_user(
+        db,
+        admin,
+        username,
+        full_name or username.title() + " Example",
+        role,
+        "initial-" + USER_PASSWORD,
+    )
+    change_password(db, username, "initial-" + USER_PASSWORD, USER_PASSWORD)
+    return authenticate(db, username, USER_PASSWORD)
+
+
+@pytest.fixture
+def tech(site, admin):
+    return make_user(site, admin, "tess", "technician", "Tess Technician")
+
+
+@pytest.fixture
+def tech2(site, admin):
+    return make_user(site, admin, "vic", "technician", "Vic Verifier")
