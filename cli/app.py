@@ -19,9 +19,12 @@ from core.errors import DomainError
 log = logging.getLogger("lotbook.cli")
 
 
-def _common() -> argparse.ArgumentParser:
+def _common(default: object = argparse.SUPPRESS) -> argparse.ArgumentParser:
+    """--db, accepted before or after the command (a sub-command must not reset it to None)."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", help="database URL or SQLite file (else LOTBOOK_DB)")
+    common.add_argument(
+        "--db", metavar="URL", default=default, help="database URL or SQLite file (else LOTBOOK_DB)"
+    )
     return common
 
 
@@ -42,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
         prog="main.py",
-        parents=[common],
+        parents=[_common(default=None)],
         description="Lotbook — bench batch record for cell and gene therapy manufacturing. "
         "Without a command, opens the app.",
     )
@@ -192,6 +195,34 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("lotbook: interrupted; nothing further was written.", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    except Exception as error:  # the one place that turns a crash into a message
+        log_path = _log_unexpected(error)
+        print(
+            f"lotbook: unexpected error ({type(error).__name__}: {error}). Committed data is safe; "
+            f"details in {log_path}.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _log_unexpected(error: Exception) -> str:
+    from core.paths import log_dir
+
+    folder = log_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(folder / "lotbook.log", encoding="utf-8")
+    except OSError:
+        return "(no log: the data folder is not writable)"
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.error("unexpected error in %s", " ".join(sys.argv[1:2]), exc_info=error)
+    handler.close()
+    log.removeHandler(handler)
+    return str(folder / "lotbook.log")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

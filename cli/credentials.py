@@ -10,15 +10,11 @@ import sys
 from core.errors import DomainError
 
 
-class _Source:
-    stdin_used = False
-
-
 def password(args, prompt: str = "Password: ") -> str:
     if getattr(args, "password_stdin", False):
-        if _Source.stdin_used:
+        if getattr(args, "_stdin_read", False):
             raise DomainError("--password-stdin gives one password; give the other by environment.")
-        _Source.stdin_used = True
+        args._stdin_read = True
         line = sys.stdin.readline()
         if not line:
             raise DomainError("--password-stdin was given but standard input is empty.")

@@ -48,4 +48,11 @@ def utc_iso(when: datetime) -> str:
 def local_text(when: datetime) -> str:
     """A UTC instant shown in the machine's local zone, with the zone named."""
     local = when.astimezone()
-    return local.strftime("%Y-%m-%d %H:%M:%S %Z (UTC%z)")
+    offset = local.strftime("%z")
+    zone = local.strftime("%Z")
+    shown = f"{offset[:3]}:{offset[3:]}"
+    if zone and zone not in ("UTC", shown):
+        return local.strftime(f"%Y-%m-%d %H:%M:%S {zone} (UTC{shown})")
+    return local.strftime(
+        f"%Y-%m-%d %H:%M:%S UTC{shown}" if offset != "+0000" else "%Y-%m-%d %H:%M:%S UTC"
+    )

@@ -1,0 +1,290 @@
+"""Demo data: a site with one user per role and three batches at realistic stages.
+
+Built through the same services a user calls, in time order, with times in the recent past, so
+the audit trail of the demo is a real one. The curves follow the illustrative runs of the domain
+reference: CAR-T expansion (§1.3 A), BM-MSC passages (§2.3 A), AAV production (§3.3).
+The demo lives in its own database file; a site database is never filled with demo data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from core.auth import Actor
+from core.clock import Clock, FixedClock, SystemClock
+from core.services import batches, deviations, recording, users
+from core.services.site import init_site
+from core.store import Database
+
+DEMO_PASSWORD = "lotbook-demo"
+_INITIAL = "lotbook-demo-initial"
+DEMO_USERS = {
+    "tess": ("Tess Technician", "technician"),
+    "vic": ("Victor Verifier", "technician"),
+    "sam": ("Sam Supervisor", "supervisor"),
+    "quinn": ("Quinn Quality", "qa"),
+}
+DEMO_PASSWORDS = {"ada": ("admin", DEMO_PASSWORD)} | {
+    name: (role, DEMO_PASSWORD) for name, (_, role) in DEMO_USERS.items()
+}
+
+CART_LOT, CART_COI = "CT-2026-0042", "COI-W123426000042"
+MSC_LOT, AAV_LOT = "MSC-2026-0007", "AAV-2026-0003"
+
+# CAR-T expansion, §1.3 A: total viable cells (×10⁶) and viability by day; volumes are the bag's.
+CART_DAYS = [
+    # day, VCD (cells/mL), volume (mL), viability %
+    (0, "1.00e6", "100", "92.0"),
+    (1, "0.95e6", "100", "88.0"),
+    (2, "1.10e6", "100", "87.0"),
+    (3, "1.20e6", "150", "90.0"),
+    (4, "1.60e6", "200", "92.0"),
+    (5, "1.83e6", "300", "94.0"),
+    (6, "1.80e6", "500", "95.0"),
+    (7, "2.00e6", "700", "95.0"),
+    (8, "2.00e6", "1000", "95.0"),
+    (9, "2.60e6", "1000", "94.0"),
+]
+# BM-MSC in hPL, §2.3 A: seeded and harvested viable cells, hours in culture, viability.
+MSC_PASSAGES = [
+    (1, "10e6", "80e6", "144", "95.0", "3000", "85"),
+    (2, "80e6", "720e6", "144", "95.0", "3000", "88"),
+    (3, "720e6", "6000e6", "144", "94.0", "3000", "94"),  # over-confluent: out of spec
+    (4, "6000e6", "45000e6", "168", "93.0", "3000", "82"),
+]
+
+
+@dataclass(frozen=True)
+class _Step:
+    at: datetime
+    user: str
+    act: Callable[[Database, Actor], object]
+
+
+def _rec(lot: str, check: str, value: str, **kw: str) -> Callable[[Database, Actor], object]:
+    return lambda db, actor: recording.record_value(db, actor, lot, check, value, **kw)
+
+
+def _cart(d0: datetime) -> list[_Step]:
+    def at(day: float, hour: float) -> datetime:
+        return d0 + timedelta(days=day, hours=hour - 9)
+
+    steps = [
+        _Step(
+            at(-1, 10),
+            "tess",
+            lambda db, a: batches.start_batch(db, a, "cart-auto-lv", CART_LOT, CART_COI),
+        ),
+        _Step(at(-1, 10.1), "tess", _rec(CART_LOT, "CART-IPC-00-COI", CART_COI)),
+        _Step(at(-1, 10.2), "tess", _rec(CART_LOT, "CART-IPC-00-PATIENT", "pass")),
+        _Step(at(-1, 10.3), "tess", _rec(CART_LOT, "CART-IPC-00-SLOT", "Suite 2, slot 14")),
+        _Step(at(-1, 14), "tess", _rec(CART_LOT, "CART-IPC-02-FORM", "Fresh (2–8 °C)")),
+        _Step(at(-1, 14.1), "tess", _rec(CART_LOT, "CART-IPC-02-TEMPLOG", "pass")),
+        _Step(at(-1, 14.2), "tess", _rec(CART_LOT, "CART-IPC-02-TIME", "26,5")),
+        _Step(at(-1, 14.3), "vic", _rec(CART_LOT, "CART-IPC-03-COI", CART_COI)),
+        _Step(at(-1, 14.4), "vic", _rec(CART_LOT, "CART-IPC-03-BAG", "pass")),
+        _Step(at(-1, 14.5), "vic", _rec(CART_LOT, "CART-IPC-03-TEMP", "4,8")),
+        _Step(at(-1, 14.6), "vic", _rec(CART_LOT, "CART-IPC-03-VOL", "212")),
+        _Step(at(-1, 14.7), "vic", _rec(CART_LOT, "CART-IPC-03-VIAB", "96,1")),
+        _Step(
+            at(0, 9),
+            "tess",
+            _rec(CART_LOT, "CART-IPC-04-METHOD", "CD4/CD8 immunomagnetic selection"),
+        ),
+        _Step(at(0, 11), "tess", _rec(CART_LOT, "CART-IPC-04-IN", "3,2e9")),
+        _Step(at(0, 11.1), "tess", _rec(CART_LOT, "CART-IPC-04-OUT", "1,8e9")),
+        _Step(at(0, 11.2), "tess", _rec(CART_LOT, "CART-IPC-04-VIAB", "78,5")),  # alert
+        _Step(at(0, 11.3), "tess", _rec(CART_LOT, "CART-IPC-04-CD3", "91,0")),
+        _Step(at(0, 12), "tess", _rec(CART_LOT, "CART-IPC-05-REAGENT", "TransAct")),
+        _Step(at(0, 12.1), "tess", _rec(CART_LOT, "CART-IPC-05-LOT", "TA-24-1187")),
+        _Step(at(0, 12.2), "tess", _rec(CART_LOT, "CART-IPC-05-SEED", "1,0e6")),
+        _Step(at(0, 12.3), "tess", _rec(CART_LOT, "CART-IPC-05-CYTO", "100")),
+        _Step(at(1, 10), "vic", _rec(CART_LOT, "CART-IPC-06-LOT", "LV-CD19-0311")),
+        _Step(at(1, 10.1), "vic", _rec(CART_LOT, "CART-IPC-06-VIAL", "LV-CD19-0311")),
+        _Step(at(1, 10.2), "vic", _rec(CART_LOT, "CART-IPC-06-TITER", "1,0e8")),
+        _Step(at(1, 10.3), "vic", _rec(CART_LOT, "CART-IPC-06-CELLS", "9,5e7")),
+        _Step(at(1, 10.4), "vic", _rec(CART_LOT, "CART-IPC-06-VOL", "5,0")),
+    ]
+    for day, vcd, volume, viability in CART_DAYS:
+        who = "tess" if day % 2 == 0 else "vic"
+        typed = "1.6e7" if day == 4 else vcd  # a transcription slip, corrected below
+        steps += [
+            _Step(at(day, 8.5), who, _rec(CART_LOT, f"CART-IPC-07-VCD-D{day}", typed)),
+            _Step(at(day, 8.6), who, _rec(CART_LOT, f"CART-IPC-07-VOL-D{day}", volume)),
+            _Step(at(day, 8.7), who, _rec(CART_LOT, f"CART-IPC-07-VIAB-D{day}", viability)),
+        ]
+    steps.append(
+        _Step(
+            at(4, 9.5),
+            "tess",
+            lambda db, a: recording.correct_value(
+                db,
+                a,
+                CART_LOT,
+                "CART-IPC-07-VCD-D4",
+                "1.6e6",
+                "Transcription error: exponent typed as 10^7; print-out reads 1.6×10^6 cells/mL",
+            ),
+        )
+    )
+    steps += [
+        _Step(at(5, 11), "tess", _rec(CART_LOT, "CART-IPC-07A-CAR", "34,5")),
+        _Step(at(5, 11.1), "tess", _rec(CART_LOT, "CART-IPC-07A-VIAB", "94,0")),
+        _Step(at(5, 11.2), "tess", _rec(CART_LOT, "CART-IPC-07A-CD3", "97,2")),
+    ]
+    return steps
+
+
+def _msc(start: datetime, opened: dict[str, str]) -> list[_Step]:
+    steps = [
+        _Step(
+            start,
+            "tess",
+            lambda db, a: batches.start_batch(db, a, "msc-expanded", MSC_LOT, "DON-BM-2026-0113"),
+        ),
+        _Step(
+            start + timedelta(minutes=5), "tess", _rec(MSC_LOT, "MSC-IPC-00-SOURCE", "Bone marrow")
+        ),
+        _Step(
+            start + timedelta(minutes=6),
+            "tess",
+            _rec(MSC_LOT, "MSC-IPC-00-DONOR", "DON-BM-2026-0113"),
+        ),
+        _Step(start + timedelta(minutes=7), "tess", _rec(MSC_LOT, "MSC-IPC-00-BMVOL", "12,0")),
+        _Step(
+            start + timedelta(hours=1),
+            "tess",
+            _rec(MSC_LOT, "MSC-IPC-02-METHOD", "BM: density gradient"),
+        ),
+        _Step(start + timedelta(hours=2), "tess", _rec(MSC_LOT, "MSC-IPC-03-SUPP", "hPL")),
+        _Step(start + timedelta(hours=2, minutes=1), "tess", _rec(MSC_LOT, "MSC-IPC-03-HPL", "5")),
+    ]
+    when = start + timedelta(days=4)
+    for p, seeded, harvested, hours, viability, density, confluence in MSC_PASSAGES:
+        seeded_at = when
+        harvest_at = when + timedelta(hours=int(hours))
+        ids = {
+            k: f"MSC-IPC-04-{k}-P{p}"
+            for k in ("SEEDED", "DENSITY", "CONF", "DURATION", "HARVESTED", "VIAB")
+        }
+        steps += [
+            _Step(seeded_at, "sam" if p == 2 else "tess", _rec(MSC_LOT, ids["SEEDED"], seeded)),
+            _Step(seeded_at + timedelta(minutes=1), "tess", _rec(MSC_LOT, ids["DENSITY"], density)),
+        ]
+        if p == 3:
+            steps.append(
+                _Step(
+                    harvest_at - timedelta(minutes=30),
+                    "tess",
+                    lambda db, a: _open_confluence_deviation(db, a, opened),
+                )
+            )
+            steps.append(
+                _Step(
+                    harvest_at,
+                    "tess",
+                    lambda db, a, check=ids["CONF"], value=confluence: recording.record_value(
+                        db, a, MSC_LOT, check, value, deviation=opened[check]
+                    ),
+                )
+            )
+        else:
+            steps.append(_Step(harvest_at, "tess", _rec(MSC_LOT, ids["CONF"], confluence)))
+        steps += [
+            _Step(harvest_at + timedelta(minutes=1), "tess", _rec(MSC_LOT, ids["DURATION"], hours)),
+            _Step(
+                harvest_at + timedelta(minutes=2),
+                "tess",
+                _rec(MSC_LOT, ids["HARVESTED"], harvested),
+            ),
+            _Step(harvest_at + timedelta(minutes=3), "tess", _rec(MSC_LOT, ids["VIAB"], viability)),
+        ]
+        when = harvest_at + timedelta(hours=2)
+    return steps
+
+
+def _open_confluence_deviation(db: Database, actor: Actor, opened: dict[str, str]) -> None:
+    view = deviations.open_deviation(
+        db,
+        actor,
+        MSC_LOT,
+        "minor",
+        "Passage 3 harvested at 94 % confluence, above the 70–90 % window: the harvest fell on a "
+        "weekend. Cells spindle-shaped, no differentiation seen; impact assessment by QA.",
+        "MSC-IPC-04-CONF-P3",
+    )
+    opened["MSC-IPC-04-CONF-P3"] = view.ref
+
+
+def _aav(start: datetime) -> list[_Step]:
+    def at(hours: float) -> datetime:
+        return start + timedelta(hours=hours)
+
+    entries = [
+        (0.1, "AAV-IPC-01-BANK", "WCB-HEK293-07, vial 23"),
+        (0.2, "AAV-IPC-01-VIAB", "96,5"),
+        (0.3, "AAV-IPC-01-VCD", "1,1e6"),
+        (24, "AAV-IPC-02-VCD", "2,1e6"),
+        (24.1, "AAV-IPC-02-VIAB", "97,2"),
+        (24.2, "AAV-IPC-02-PDT", "26"),
+        (24.3, "AAV-IPC-02-PASSAGE", "4"),
+        (26, "AAV-IPC-03-TEMP", "37,0"),
+        (26.1, "AAV-IPC-03-PH", "7,00"),
+        (26.2, "AAV-IPC-03-DO", "40"),
+        (26.3, "AAV-IPC-03-RPM", "210"),
+        (48, "AAV-IPC-04-LOTS", "pHelper PH-551, pRC9 RC-212, pGOI GOI-088, PEI P-19"),
+        (48.1, "AAV-IPC-04-VCD", "1,8e6"),
+        (48.2, "AAV-IPC-04-VIAB", "96,0"),
+        (48.3, "AAV-IPC-04-DNA", "1,00"),
+        (48.4, "AAV-IPC-04-PEI", "2,0"),
+        (48.5, "AAV-IPC-04-RATIO", "24 : 46 : 30"),
+        (48.6, "AAV-IPC-04-COMPLEX", "15"),
+        (72, "AAV-IPC-05-VCD-D1", "1,9e6"),
+        (72.1, "AAV-IPC-05-VIAB-D1", "91,0"),
+        (72.2, "AAV-IPC-05-GLC-D1", "25,1"),
+        (72.3, "AAV-IPC-05-LAC-D1", "8,2"),
+        (72.4, "AAV-IPC-05-PH-D1", "7,02"),
+        (96, "AAV-IPC-05-VCD-D2", "1,7e6"),
+        (96.1, "AAV-IPC-05-VIAB-D2", "86,0"),
+        (96.2, "AAV-IPC-05-GLC-D2", "18,4"),
+        (96.3, "AAV-IPC-05-LAC-D2", "14,0"),
+        (96.4, "AAV-IPC-05-PH-D2", "6,95"),
+    ]
+    steps = [_Step(start, "vic", lambda db, a: batches.start_batch(db, a, "aav-hek293", AAV_LOT))]
+    steps += [_Step(at(h), "vic", _rec(AAV_LOT, check, value)) for h, check, value in entries]
+    return steps
+
+
+def build_demo(url: str, now: datetime | None = None) -> Database:
+    """Create the demo database at ``url`` (which must not exist yet)."""
+    real_clock: Clock = SystemClock()
+    now = now or real_clock.now()
+    today = now.replace(hour=9, minute=0, second=0, microsecond=0)
+    if today > now - timedelta(hours=1):
+        today -= timedelta(days=1)
+    msc_start = today - timedelta(days=31)
+    clock = FixedClock(msc_start - timedelta(hours=2), step=timedelta(milliseconds=7))
+    db = init_site(url, "ada", "Ada Admin", DEMO_PASSWORD, clock=clock)
+    try:
+        _populate(db, clock, msc_start, today)
+    except BaseException:
+        db.dispose()
+        raise
+    db.clock = real_clock
+    return db
+
+
+def _populate(db: Database, clock: FixedClock, msc_start: datetime, today: datetime) -> None:
+    admin = users.authenticate(db, "ada", DEMO_PASSWORD)
+    for name, (full_name, role) in DEMO_USERS.items():
+        users.create_user(db, admin, name, full_name, role, _INITIAL)
+        users.change_password(db, name, _INITIAL, DEMO_PASSWORD)
+    actors = {name: users.authenticate(db, name, DEMO_PASSWORD) for name in DEMO_USERS}
+    opened: dict[str, str] = {}  # deviation references, known once the deviation is opened
+    plan = _msc(msc_start, opened) + _cart(today - timedelta(days=9))
+    plan += _aav(today - timedelta(days=4))
+    for step in sorted(plan, key=lambda s: s.at):
+        clock.set(step.at)
+        step.act(db, actors[step.user])
