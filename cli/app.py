@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from collections.abc import Sequence
 
@@ -39,6 +40,18 @@ def _as_user(parser: argparse.ArgumentParser) -> None:
 
 def _json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print data as JSON")
+
+
+# argparse takes "-4,5" (a decimal comma) or "-1.2e3" for an option; values may be negative.
+_NEGATIVE_NUMBER = re.compile(r"^-(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+
+
+def _accept_negative_numbers(parser: argparse.ArgumentParser) -> None:
+    parser._negative_number_matcher = _NEGATIVE_NUMBER
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _accept_negative_numbers(child)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -183,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", parents=[common], help="realistic demo data in a fresh database")
     p.set_defaults(func=audit.cmd_demo)
+    _accept_negative_numbers(parser)
     return parser
 
 

@@ -60,4 +60,5 @@ def run_app(db: str | None = None, demo: bool = False) -> int:
     name, message = _open_database(db, demo)
     window = MainWindow(name, message)
     window.show()
+    logging.getLogger("lotbook").info("main window shown on %s", name)
     return app.exec()

@@ -133,7 +133,7 @@ def correct_value(
                 f"{check.id} has no value in lot {batch.lot} yet: record it instead of correcting."
             )
         parsed = _parse(check, text)
-        if _stored(parsed) == previous.value:
+        if _same_value(parsed, previous):
             raise Conflict(
                 f"The new value equals the recorded one ({display_value(check, previous.value)})."
             )
@@ -460,6 +460,12 @@ def _stored(parsed: ParsedValue) -> str:
     if parsed.kind == "number" and parsed.number is not None:
         return _decimal_text(parsed.number)
     return parsed.text or ""
+
+
+def _same_value(parsed: ParsedValue, previous: Result) -> bool:
+    if parsed.number is not None and previous.value_number is not None:
+        return parsed.number == Decimal(previous.value)
+    return _stored(parsed) == previous.value
 
 
 def _decimal_text(value: Decimal) -> str:
