@@ -1,11 +1,13 @@
 """The audit trail: append-only events chained by SHA-256, the verifier, and read queries.
 
-Event i stores ``hash_i = SHA-256(hash_{i-1} ‖ canonical_json(event_i))`` (hashes as lowercase hex,
-the genesis ``prev`` is 64 zeros). The canonical JSON of an event is the object of its fields
-``seq, at, user, action, entity, entity_id, lot, old, new, reason, app_version`` with keys sorted,
-no whitespace, UTF-8, non-ASCII unescaped — byte for byte what Python's
-``json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` gives, so anyone can
-re-verify an export without Lotbook. ``old`` and ``new`` are themselves canonical JSON texts.
+Event i stores ``hash_i = SHA-256(hash_{i-1} ‖ body_i)`` (hashes as lowercase hex; the genesis
+``prev`` is 64 zeros). ``body`` is the event's canonical JSON, stored exactly as hashed: the object
+of its fields ``seq, at, user, action, entity, entity_id, lot, old, new, reason, app_version`` with
+keys sorted, no whitespace, UTF-8, non-ASCII unescaped — what Python's
+``json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` gives. ``old`` and
+``new`` are themselves canonical JSON texts. Verifying needs nothing but SHA-256 over the stored
+bodies; the searchable columns (at, user, action, lot ...) are computed from the body by the
+database, so they cannot disagree with what was hashed.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ import orjson
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from core.models import AuditEvent, AuditHead
+from core.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
 _SORTED = orjson.OPT_SORT_KEYS
+_EVENTS = AuditEvent.__table__
+_INSERT_EVENT = _EVENTS.insert()
 
 
 def canonical_json(value: Any) -> str | None:
@@ -68,9 +72,20 @@ def chain_hash(prev_hash: str, body: bytes) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest()
 
 
+@dataclass
+class ChainHead:
+    """The newest event of the chain, as held (locked) by a unit of work while it appends."""
+
+    seq: int
+    hash: str
+    at: str | None
+    clock_alarm: bool = False
+    moved: bool = False
+
+
 def append_event(
-    session: Session,
-    head: AuditHead,
+    connection: sa.Connection,
+    head: ChainHead,
     *,
     at: str,
     user: str,
@@ -82,11 +97,9 @@ def append_event(
     new: Mapping[str, Any] | None,
     reason: str | None,
     app_version: str,
-) -> AuditEvent:
-    """Add the next event of the chain to the session and move the (locked) head to it."""
+) -> tuple[int, str]:
+    """Insert the next event of the chain and move the head to it; returns (seq, hash)."""
     seq = head.seq + 1
-    old_text = canonical_json(old)
-    new_text = canonical_json(new)
     body = event_bytes(
         seq=seq,
         at=at,
@@ -95,39 +108,21 @@ def append_event(
         entity=entity,
         entity_id=entity_id,
         lot=lot,
-        old=old_text,
-        new=new_text,
+        old=canonical_json(old),
+        new=canonical_json(new),
         reason=reason,
         app_version=app_version,
     )
     digest = chain_hash(head.hash, body)
-    event = AuditEvent(
-        seq=seq,
-        at=at,
-        username=user,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        lot=lot,
-        old=old_text,
-        new=new_text,
-        reason=reason,
-        app_version=app_version,
-        prev_hash=head.hash,
-        hash=digest,
+    connection.execute(
+        _INSERT_EVENT,
+        {"seq": seq, "body": body.decode("utf-8"), "prev_hash": head.hash, "hash": digest},
     )
-    session.add(event)
-    head.seq, head.hash, head.at = seq, digest, at
-    session.add(head)
-    return event
+    head.seq, head.hash, head.at, head.moved = seq, digest, at, True
+    return seq, digest
 
 
 # -- verification -------------------------------------------------------------------------------
-
-_COLUMNS = (
-    "seq, at, username, action, entity, entity_id, lot, old, new, reason, app_version, "
-    "prev_hash, hash"
-)
 
 
 @dataclass(frozen=True)
@@ -151,48 +146,20 @@ def verify_chain(
     conn = session.connection()
     head = conn.execute(sa.text("SELECT seq, hash FROM audit_head WHERE id = 1")).one_or_none()
     total = int(head.seq) if head else 0
-    prev = GENESIS_HASH
-    expected_seq = 1
-    result = conn.execution_options(stream_results=True, yield_per=batch).execute(
-        sa.text(f"SELECT {_COLUMNS} FROM audit_event ORDER BY seq")
-    )
-    dumps, sha256 = orjson.dumps, hashlib.sha256
-    for row in result:
-        seq, at, user, action, entity, entity_id, lot, old, new, reason, version, p, h = row
-        if seq != expected_seq:
-            missing = "removed" if seq > expected_seq else "duplicated"
-            return _broken(
-                expected_seq - 1, prev, expected_seq, f"event {expected_seq} is {missing}"
-            )
-        body = dumps(
-            {
-                "action": action,
-                "app_version": version,
-                "at": at,
-                "entity": entity,
-                "entity_id": entity_id,
-                "lot": lot,
-                "new": new,
-                "old": old,
-                "reason": reason,
-                "seq": seq,
-                "user": user,
-            },
-            option=_SORTED,
-        )
-        if p != prev:
-            return _broken(seq - 1, prev, seq, "its link to the previous event does not match")
-        digest = sha256(prev.encode("ascii") + body).hexdigest()
-        if digest != h:
-            return _broken(seq - 1, prev, seq, "its content does not match its hash (changed)")
-        prev = digest
-        expected_seq += 1
-        if progress is not None and seq % batch == 0:
-            progress(seq, total)
-    read = expected_seq - 1
+    # Plain DBAPI cursor and portable SQL: this loop is the hot path of `audit verify`.
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute("SELECT seq, prev_hash, hash, body FROM audit_event ORDER BY seq")
+        outcome = _walk(cursor, batch, total, progress)
+    finally:
+        cursor.close()
+    if isinstance(outcome, ChainReport):
+        return outcome
+    read, prev = outcome
     if head is None or int(head.seq) != read or head.hash != prev:
         at_seq = read + 1 if head is not None and int(head.seq) > read else read
-        return _broken(
+        return ChainReport(
+            False,
             read,
             prev,
             at_seq,
@@ -204,8 +171,44 @@ def verify_chain(
     return ChainReport(True, read, prev, None, "intact")
 
 
-def _broken(events: int, head_hash: str, seq: int, reason: str) -> ChainReport:
-    return ChainReport(False, events, head_hash, seq, reason)
+def _walk(
+    cursor: Any, batch: int, total: int, progress: Callable[[int, int], None] | None
+) -> ChainReport | tuple[int, str]:
+    prev = GENESIS_HASH
+    expected = 1
+    sha256 = hashlib.sha256
+    while rows := cursor.fetchmany(batch):
+        for seq, prev_hash, stored, body in rows:
+            if seq != expected:
+                what = "removed" if seq > expected else "duplicated"
+                return ChainReport(
+                    False, expected - 1, prev, expected, f"event {expected} is {what}"
+                )
+            if prev_hash != prev:
+                reason = "its link to the previous event does not match"
+                return ChainReport(False, seq - 1, prev, seq, reason)
+            digest = sha256(prev.encode("ascii") + body.encode("utf-8")).hexdigest()
+            if digest != stored:
+                reason = "its content does not match its hash (changed)"
+                return ChainReport(False, seq - 1, prev, seq, reason)
+            prev = digest
+            expected += 1
+        if progress is not None:
+            progress(expected - 1, total)
+    return expected - 1, prev
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event as stored: its fields (from the hashed body) and its place in the chain."""
+
+    seq: int
+    fields: dict[str, Any]
+    prev_hash: str
+    hash: str
 
 
 def iter_events(
@@ -216,17 +219,20 @@ def iter_events(
     action: str | None = None,
     since: str | None = None,
     until: str | None = None,
-) -> Iterator[AuditEvent]:
+) -> Iterator[StoredEvent]:
     """Events in chain order, optionally filtered (times as canonical UTC ISO text)."""
-    stmt = sa.select(AuditEvent).order_by(AuditEvent.seq)
+    t = _EVENTS.c
+    stmt = sa.select(t.seq, t.body, t.prev_hash, t.hash).order_by(t.seq)
     if lot is not None:
-        stmt = stmt.where(AuditEvent.lot == lot)
+        stmt = stmt.where(t.lot == lot)
     if user is not None:
-        stmt = stmt.where(AuditEvent.username == user)
+        stmt = stmt.where(t.username == user)
     if action is not None:
-        stmt = stmt.where(AuditEvent.action.startswith(action))
+        stmt = stmt.where(t.action.startswith(action))
     if since is not None:
-        stmt = stmt.where(AuditEvent.at >= since)
+        stmt = stmt.where(t.at >= since)
     if until is not None:
-        stmt = stmt.where(AuditEvent.at < until)
-    yield from session.execute(stmt.execution_options(yield_per=2000)).scalars()
+        stmt = stmt.where(t.at < until)
+    loads = orjson.loads
+    for seq, body, prev_hash, digest in session.connection().execute(stmt):
+        yield StoredEvent(seq, loads(body), prev_hash, digest)

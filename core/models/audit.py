@@ -10,24 +10,36 @@ from sqlmodel import Field, SQLModel
 from core.models.types import utc_column
 
 
+def _computed() -> sa.Column:
+    # Computed by the database from `body` (see the first migration); never written directly.
+    return sa.Column(sa.String(128), sa.FetchedValue(), nullable=True)
+
+
 class AuditEvent(SQLModel, table=True):
+    """One event. `body` is the canonical JSON exactly as hashed; the other text columns are
+    computed from it by the database (generated columns), for searching only."""
+
     __tablename__ = "audit_event"
 
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    # UTC instant as canonical ISO-8601 text (2026-11-25T15:12:06.123456+00:00): exactly the bytes
-    # that were hashed, identical on every backend, and ordered like the instants they name.
-    at: str = Field(max_length=32, index=True)
-    username: str = Field(max_length=64, index=True)
-    action: str = Field(max_length=64, index=True)
-    entity: str = Field(max_length=32)
-    entity_id: str = Field(max_length=128)
-    lot: str | None = Field(default=None, max_length=40, index=True)
-    old: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
-    new: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
-    reason: str | None = None
-    app_version: str = Field(max_length=32)
+    body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    # UTC instant as canonical ISO-8601 text (2026-11-25T15:12:06.123456+00:00): ordered like the
+    # instants it names, identical on every backend.
+    at: str | None = Field(default=None, sa_column=_computed())
+    username: str | None = Field(default=None, sa_column=_computed())
+    action: str | None = Field(default=None, sa_column=_computed())
+    entity: str | None = Field(default=None, sa_column=_computed())
+    entity_id: str | None = Field(default=None, sa_column=_computed())
+    lot: str | None = Field(default=None, sa_column=_computed())
+
+    __table_args__ = (
+        sa.Index("ix_audit_event_at", "at"),
+        sa.Index("ix_audit_event_username", "username"),
+        sa.Index("ix_audit_event_action", "action"),
+        sa.Index("ix_audit_event_lot", "lot"),
+    )
 
 
 class AuditHead(SQLModel, table=True):

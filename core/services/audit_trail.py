@@ -56,16 +56,16 @@ def events(
         return [
             AuditEventView(
                 seq=e.seq,
-                at=e.at,
-                user=e.username,
-                action=e.action,
-                entity=e.entity,
-                entity_id=e.entity_id,
-                lot=e.lot,
-                old=e.old,
-                new=e.new,
-                reason=e.reason,
-                app_version=e.app_version,
+                at=e.fields["at"],
+                user=e.fields["user"],
+                action=e.fields["action"],
+                entity=e.fields["entity"],
+                entity_id=e.fields["entity_id"],
+                lot=e.fields["lot"],
+                old=e.fields["old"],
+                new=e.fields["new"],
+                reason=e.fields["reason"],
+                app_version=e.fields["app_version"],
                 prev_hash=e.prev_hash,
                 hash=e.hash,
             )
@@ -115,7 +115,7 @@ def export(db: Database, path: Path, fmt: str, *, lot: str | None = None) -> int
             },
             "hash_rule": "hash = SHA-256(prev_hash + canonical JSON of the event's fields seq, at, "
             "user, action, entity, entity_id, lot, old, new, reason, app_version; keys sorted, "
-            "no whitespace, UTF-8)",
+            "no whitespace, UTF-8, non-ASCII unescaped)",
             "events": [{name: getattr(e, name) for name in FIELDS} for e in rows],
         }
         data = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")

@@ -6,16 +6,16 @@ the batch screen, reports)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from decimal import Decimal
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from core.calculations import CALCULATIONS
 from core.errors import NotFound
-from core.models import Batch, Deviation, DeviationLink, Result, TemplateVersion
+from core.models import Batch, Deviation, DeviationLink, TemplateVersion
 from core.readmodels import BatchView, CheckView, DeviationView, ResultVersionView, StepView
+from core.services import result_rows
+from core.services.result_rows import ResultRow
 from core.services.templates import template_def
 from core.services.users import full_names
 from core.specs import describe
@@ -40,38 +40,6 @@ def batch_template(session: Session, batch: Batch) -> tuple[TemplateVersion, Tem
     return row, template_def(row)
 
 
-def current_results(
-    session: Session, batch_id: int, check_ids: Iterable[str] | None = None
-) -> dict[str, Result]:
-    """The newest version of each check's value (only the given checks, when named)."""
-    stmt = select(Result).where(Result.batch_id == batch_id)
-    if check_ids is not None:
-        ids = list(set(check_ids))
-        if not ids:
-            return {}
-        stmt = stmt.where(Result.check_id.in_(ids))
-    newest: dict[str, Result] = {}
-    for row in session.exec(stmt.order_by(Result.check_id, Result.version)).all():
-        newest[row.check_id] = row
-    return newest
-
-
-def all_versions(session: Session, batch_id: int) -> dict[str, list[Result]]:
-    versions: dict[str, list[Result]] = defaultdict(list)
-    stmt = (
-        select(Result).where(Result.batch_id == batch_id).order_by(Result.check_id, Result.version)
-    )
-    for row in session.exec(stmt).all():
-        versions[row.check_id].append(row)
-    return versions
-
-
-def number_of(result: Result | None) -> Decimal | None:
-    if result is None or result.value_number is None:
-        return None
-    return Decimal(result.value)
-
-
 def display_value(check: CheckDef, value: str) -> str:
     if check.type == "number":
         text = format_number(Decimal(value), check.precision, check.notation)
@@ -94,7 +62,7 @@ def formula_text(check: CheckDef) -> str | None:
 
 
 def version_view(
-    check: CheckDef, row: Result, names: dict[str, str], deviation_refs: dict[int, str]
+    check: CheckDef, row: ResultRow, names: dict[str, str], deviation_refs: dict[int, str]
 ) -> ResultVersionView:
     return ResultVersionView(
         version=row.version,
@@ -118,7 +86,7 @@ def version_view(
 
 def check_view(
     check: CheckDef,
-    versions: list[Result],
+    versions: list[ResultRow],
     names: dict[str, str],
     deviation_refs: dict[int, str],
 ) -> CheckView:
@@ -190,7 +158,7 @@ def deviation_views(session: Session, batch: Batch) -> tuple[DeviationView, ...]
 
 def build_batch_view(session: Session, batch: Batch) -> BatchView:
     row, tdef = batch_template(session, batch)
-    versions = all_versions(session, batch.id)
+    versions = result_rows.versions(session.connection(), batch.id)
     names = full_names(session)
     refs = deviation_refs(session, batch.id)
     steps = tuple(
@@ -219,12 +187,3 @@ def build_batch_view(session: Session, batch: Batch) -> BatchView:
         steps=steps,
         deviations=deviation_views(session, batch),
     )
-
-
-def next_version(session: Session, batch_id: int, check_id: str) -> int:
-    newest = session.exec(
-        select(sa.func.max(Result.version)).where(
-            Result.batch_id == batch_id, Result.check_id == check_id
-        )
-    ).one()
-    return int(newest or 0) + 1

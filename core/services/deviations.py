@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from core.auth import Actor, Permission
-from core.errors import DomainError
+from core.errors import Conflict, DomainError, NotFound
 from core.models import Deviation, DeviationClass, DeviationLink, DeviationStatus
 from core.readmodels import DeviationView
 from core.services.batch_record import batch_template, deviation_views, load_batch
 from core.services.users import acting_user
-from core.store import Database
+from core.store import Database, UnitOfWork
 
 
 def open_deviation(
@@ -79,6 +79,39 @@ def open_deviation(
             )
         uow.flush()
         return next(v for v in deviation_views(uow.session, batch) if v.ref == ref)
+
+
+def deviation_for_result(session: Session, batch_id: int, lot: str, ref: str) -> Deviation:
+    """The open deviation a result cites: it must exist, belong to the batch, not be closed."""
+    dev = session.exec(select(Deviation).where(Deviation.ref == ref.strip().upper())).first()
+    if dev is None:
+        raise NotFound(f"There is no deviation {ref}. Open one first, then give its reference.")
+    if dev.batch_id != batch_id:
+        raise Conflict(f"Deviation {dev.ref} belongs to another batch, not to lot {lot}.")
+    if dev.status == DeviationStatus.CLOSED:
+        raise Conflict(f"Deviation {dev.ref} is closed; open a new one for this result.")
+    return dev
+
+
+def link_check(uow: UnitOfWork, batch_id: int, lot: str, dev: Deviation, check_id: str) -> None:
+    """Link a deviation to a check of its batch (once), audited."""
+    exists = uow.session.exec(
+        select(DeviationLink).where(
+            DeviationLink.deviation_id == dev.id, DeviationLink.check_id == check_id
+        )
+    ).first()
+    if exists is not None:
+        return
+    uow.session.add(
+        DeviationLink(
+            deviation_id=dev.id,
+            batch_id=batch_id,
+            check_id=check_id,
+            linked_by=uow.username,
+            linked_at=uow.now,
+        )
+    )
+    uow.audit("deviation.link", "deviation", dev.ref, lot=lot, new={"check": check_id})
 
 
 def list_deviations(db: Database, lot: str) -> list[DeviationView]:

@@ -8,60 +8,33 @@ match what the step expects. Correct: a new version with a reason; the old one s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Context, Decimal
-
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import select
 
 from core.auth import Actor, Permission
-from core.calculations import compute
-from core.errors import (
-    CalculationError,
-    Conflict,
-    DomainError,
-    JustificationRequired,
-    NotFound,
-    ScanMismatch,
-)
-from core.models import (
-    Batch,
-    BatchStatus,
-    Deviation,
-    DeviationLink,
-    DeviationStatus,
-    EntryKind,
-    Result,
-)
+from core.errors import Conflict, DomainError, JustificationRequired, NotFound, ScanMismatch
+from core.models import BatchStatus, Deviation, EntryKind
 from core.readmodels import RecordOutcome
-from core.services.batch_record import (
-    batch_template,
-    check_view,
-    current_results,
-    display_value,
-    load_batch,
-    number_of,
+from core.services import entry_rules as rules
+from core.services.batch_record import check_view, display_value
+from core.services.deviations import deviation_for_result, link_check
+from core.services.entry_rules import Pending
+from core.services.result_rows import (
+    BatchRow,
+    ResultRow,
+    account_and_batch,
+    insert_result,
+    no_batch,
+    template_of,
+    user_names,
+    versions,
 )
-from core.services.users import acting_user, full_names
-from core.specs import Evaluation, Verdict, evaluate
-from core.store import UnitOfWork
-from core.store.database import Database
+from core.services.users import check_account
+from core.store import Database, UnitOfWork
 from core.templates.model import CheckDef, TemplateDef
-from core.values import ParsedValue, parse_value
+from core.values import ParsedValue
 
-_DERIVED_DIGITS = Context(prec=12)
-
-
-@dataclass
-class _Pending:
-    """A result row about to be written, with what is needed to audit it."""
-
-    check: CheckDef
-    parsed_value: str
-    number: Decimal | None
-    raw: str
-    evaluation: Evaluation
-    kind: EntryKind
-    reason: str | None = None
+Known = dict[str, list[ResultRow]]
 
 
 def record_value(
@@ -81,25 +54,39 @@ def record_value(
     comment = _clean(comment)
     mismatch: ScanMismatch | None = None
     with db.unit_of_work(actor.username) as uow:
-        acting_user(uow.session, actor, Permission.RECORD)
-        batch, tdef, check = _open_check(uow.session, lot, check_id)
+        batch, tdef, check = _open_check(uow, actor, Permission.RECORD, lot, check_id)
         if check.derived:
             raise Conflict(_derived_message(check))
-        if current_results(uow.session, batch.id, [check.id]):
-            raise Conflict(
-                f"{check.id} ({check.name}) already has a value in lot {batch.lot}. "
-                "To change it, correct it and give a reason."
-            )
-        parsed = _parse(check, text)
-        evaluation = _judge(uow.session, batch, check, parsed)
+        related = rules.related_checks(tdef, check)
+        # A first entry of a check nothing depends on needs no reading: the unique version
+        # number refuses a second one when it is written.
+        known = versions(uow.connection, batch.id, related) if len(related) > 1 else {}
+        if known.get(check.id):
+            raise _already_recorded(check, batch)
+        parsed = rules.parse(check, text)
+        evaluation = rules.judge(batch, check, parsed, known)
         if evaluation is None:
-            mismatch = _scan_mismatch(uow, batch, check, parsed)
+            mismatch = _scan_mismatch(uow, batch, check, parsed, known)
         else:
-            entry = _Pending(
-                check, _stored(parsed), parsed.number, parsed.raw, evaluation, EntryKind.ENTRY
+            entry = Pending(
+                check,
+                rules.stored_text(parsed),
+                parsed.number,
+                parsed.raw,
+                evaluation,
+                EntryKind.ENTRY,
             )
             outcome = _write(
-                uow, batch, tdef, entry, comment, deviation, hold_if_out_of_spec, source
+                uow,
+                actor,
+                batch,
+                tdef,
+                entry,
+                known,
+                comment,
+                deviation,
+                hold_if_out_of_spec,
+                source,
             )
     if mismatch is not None:
         raise mismatch
@@ -123,27 +110,26 @@ def correct_value(
     comment = _clean(comment)
     mismatch: ScanMismatch | None = None
     with db.unit_of_work(actor.username) as uow:
-        acting_user(uow.session, actor, Permission.CORRECT)
-        batch, tdef, check = _open_check(uow.session, lot, check_id)
+        batch, tdef, check = _open_check(uow, actor, Permission.CORRECT, lot, check_id)
         if check.derived:
             raise Conflict(_derived_message(check))
-        previous = current_results(uow.session, batch.id, [check.id]).get(check.id)
-        if previous is None:
+        known = versions(uow.connection, batch.id, rules.related_checks(tdef, check))
+        history = known.get(check.id)
+        if not history:
             raise NotFound(
                 f"{check.id} has no value in lot {batch.lot} yet: record it instead of correcting."
             )
-        parsed = _parse(check, text)
-        if _same_value(parsed, previous):
-            raise Conflict(
-                f"The new value equals the recorded one ({display_value(check, previous.value)})."
-            )
-        evaluation = _judge(uow.session, batch, check, parsed)
+        parsed = rules.parse(check, text)
+        if rules.same_value(parsed, history[-1]):
+            shown = display_value(check, history[-1].value)
+            raise Conflict(f"The new value equals the recorded one ({shown}).")
+        evaluation = rules.judge(batch, check, parsed, known)
         if evaluation is None:
-            mismatch = _scan_mismatch(uow, batch, check, parsed)
+            mismatch = _scan_mismatch(uow, batch, check, parsed, known)
         else:
-            entry = _Pending(
+            entry = Pending(
                 check,
-                _stored(parsed),
+                rules.stored_text(parsed),
                 parsed.number,
                 parsed.raw,
                 evaluation,
@@ -151,7 +137,16 @@ def correct_value(
                 reason,
             )
             outcome = _write(
-                uow, batch, tdef, entry, comment, deviation, hold_if_out_of_spec, "manual"
+                uow,
+                actor,
+                batch,
+                tdef,
+                entry,
+                known,
+                comment,
+                deviation,
+                hold_if_out_of_spec,
+                "manual",
             )
     if mismatch is not None:
         raise mismatch
@@ -172,31 +167,28 @@ def justify_value(
     if not comment and not deviation:
         raise JustificationRequired("Give a comment or a deviation reference.")
     with db.unit_of_work(actor.username) as uow:
-        acting_user(uow.session, actor, Permission.RECORD)
-        batch, tdef, check = _open_check(uow.session, lot, check_id)
-        previous = current_results(uow.session, batch.id, [check.id]).get(check.id)
-        if previous is None or previous.final:
+        batch, tdef, check = _open_check(uow, actor, Permission.RECORD, lot, check_id)
+        known = versions(uow.connection, batch.id, [check.id])
+        history = known.get(check.id)
+        if not history or history[-1].final:
             raise Conflict(f"{check.id} has no out-of-spec value waiting for a justification.")
-        dev = _deviation(uow.session, batch, deviation) if deviation else None
-        row = _insert(
-            uow,
-            batch,
-            check,
-            value=previous.value,
-            number=number_of(previous),
-            raw=previous.raw_text,
-            verdict=previous.verdict,
-            rule=previous.rule,
-            final=True,
-            kind=EntryKind.JUSTIFICATION,
-            comment=comment,
-            deviation=dev,
-            reason="out-of-spec result justified",
-            source=previous.source,
+        previous = history[-1]
+        dev = (
+            deviation_for_result(uow.session, batch.id, batch.lot, deviation) if deviation else None
         )
+        held = Pending(
+            check,
+            previous.value,
+            previous.number,
+            previous.raw_text,
+            rules.Evaluation(rules.Verdict(previous.verdict), previous.rule, None, None, None),
+            EntryKind.JUSTIFICATION,
+            "out-of-spec result justified",
+        )
+        _insert(uow, batch, held, known, comment, dev, final=True, source=previous.source)
         if dev is not None:
-            _link(uow, batch, dev, check.id)
-        return _outcome(uow.session, batch, tdef, row, [])
+            link_check(uow, batch.id, batch.lot, dev, check.id)
+        return _outcome(uow, actor, batch, tdef, known, [check.id], [])
 
 
 # -- the shared path -----------------------------------------------------------------------------
@@ -204,96 +196,101 @@ def justify_value(
 
 def _write(
     uow: UnitOfWork,
-    batch: Batch,
+    actor: Actor,
+    batch: BatchRow,
     tdef: TemplateDef,
-    entry: _Pending,
+    entry: Pending,
+    known: Known,
     comment: str | None,
     deviation_ref: str | None,
     hold: bool,
     source: str,
 ) -> RecordOutcome:
-    derived, notes = _derived_values(uow.session, batch, tdef, entry)
-    out_of_spec = [p for p in (entry, *derived) if p.evaluation.verdict == Verdict.OOS]
+    derived, notes = rules.derive(tdef, entry, known)
+    out_of_spec = [p for p in (entry, *derived) if p.out_of_spec]
     justified = bool(comment or deviation_ref)
     if out_of_spec and not justified and not hold:
         raise JustificationRequired(_oos_message(out_of_spec))
-    dev = _deviation(uow.session, batch, deviation_ref) if deviation_ref else None
-    rows = []
+    dev = (
+        deviation_for_result(uow.session, batch.id, batch.lot, deviation_ref)
+        if deviation_ref
+        else None
+    )
     for pending in (entry, *derived):
-        is_oos = pending.evaluation.verdict == Verdict.OOS
-        attach = pending is entry or is_oos
-        rows.append(
-            _insert(
-                uow,
-                batch,
-                pending.check,
-                value=pending.parsed_value,
-                number=pending.number,
-                raw=pending.raw,
-                verdict=pending.evaluation.verdict.value,
-                rule=pending.evaluation.rule,
-                final=not is_oos or justified,
-                kind=pending.kind,
-                comment=comment if attach else None,
-                deviation=dev if attach else None,
-                reason=pending.reason,
-                source=source if pending is entry else "calculated",
-            )
+        attach = pending is entry or pending.out_of_spec
+        _insert(
+            uow,
+            batch,
+            pending,
+            known,
+            comment if attach else None,
+            dev if attach else None,
+            final=not pending.out_of_spec or justified,
+            source=source if pending is entry else "calculated",
         )
     if dev is not None:
         for pending in out_of_spec or [entry]:
-            _link(uow, batch, dev, pending.check.id)
-    return _outcome(uow.session, batch, tdef, rows[0], rows[1:], notes)
+            link_check(uow, batch.id, batch.lot, dev, pending.check.id)
+    changed = [entry.check.id, *(p.check.id for p in derived)]
+    return _outcome(uow, actor, batch, tdef, known, changed, notes)
+
+
+_ACTIONS = {
+    EntryKind.ENTRY: "result.record",
+    EntryKind.CORRECTION: "result.correct",
+    EntryKind.JUSTIFICATION: "result.justify",
+    EntryKind.CALCULATION: "result.calculate",
+}
 
 
 def _insert(
     uow: UnitOfWork,
-    batch: Batch,
-    check: CheckDef,
-    *,
-    value: str,
-    number: Decimal | None,
-    raw: str,
-    verdict: str,
-    rule: str,
-    final: bool,
-    kind: EntryKind,
+    batch: BatchRow,
+    pending: Pending,
+    known: Known,
     comment: str | None,
     deviation: Deviation | None,
-    reason: str | None,
+    *,
+    final: bool,
     source: str,
-) -> Result:
-    previous = current_results(uow.session, batch.id, [check.id]).get(check.id)
-    version = previous.version + 1 if previous else 1
-    row = Result(
-        batch_id=batch.id,
+) -> ResultRow:
+    check = pending.check
+    history = known.setdefault(check.id, [])
+    previous = history[-1] if history else None
+    row = ResultRow(
         check_id=check.id,
-        version=version,
-        kind=kind.value,
-        raw_text=raw,
-        value=value,
-        value_number=float(number) if number is not None else None,
+        version=previous.version + 1 if previous else 1,
+        kind=pending.kind.value,
+        raw_text=pending.raw,
+        value=pending.value,
+        value_number=float(pending.number) if pending.number is not None else None,
         unit=check.unit,
-        verdict=verdict,
-        rule=rule,
+        verdict=pending.evaluation.verdict.value,
+        rule=pending.evaluation.rule,
         final=final,
         comment=comment,
         deviation_id=deviation.id if deviation else None,
-        reason=reason,
+        reason=pending.reason,
         source=source,
         recorded_by=uow.username,
         recorded_at=uow.now,
     )
-    uow.session.add(row)
+    try:
+        insert_result(uow.connection, batch.id, row)
+    except sa.exc.IntegrityError:
+        if pending.kind == EntryKind.ENTRY:
+            raise _already_recorded(check, batch) from None
+        raise
+    history.append(row)
     new = {
-        "value": value,
-        "unit": check.unit,
-        "verdict": verdict,
-        "rule": rule,
-        "final": final,
-        "raw": raw,
-        "version": version,
-        "source": source,
+        "value": row.value,
+        "unit": row.unit,
+        "verdict": row.verdict,
+        "rule": row.rule,
+        "final": row.final,
+        "raw": row.raw_text,
+        "version": row.version,
+        "source": row.source,
     }
     if comment:
         new["comment"] = comment
@@ -308,119 +305,22 @@ def _insert(
             "final": previous.final,
             "version": previous.version,
         }
-    action = {
-        EntryKind.ENTRY: "result.record",
-        EntryKind.CORRECTION: "result.correct",
-        EntryKind.JUSTIFICATION: "result.justify",
-        EntryKind.CALCULATION: "result.calculate",
-    }[kind]
     uow.audit(
-        action,
+        _ACTIONS[pending.kind],
         "result",
-        f"{batch.lot}/{check.id}/v{version}",
+        f"{batch.lot}/{check.id}/v{row.version}",
         lot=batch.lot,
         old=old,
         new=new,
-        reason=reason,
+        reason=pending.reason,
     )
-    uow.session.flush()
     return row
 
 
-def _derived_values(
-    session: Session, batch: Batch, tdef: TemplateDef, entry: _Pending
-) -> tuple[list[_Pending], list[str]]:
-    dependents = tdef.dependents(entry.check.id)
-    if not dependents:
-        return [], []
-    needed = {ref.check_id for d in dependents for ref in d.inputs if ref.check_id}
-    current = current_results(session, batch.id, needed | {d.id for d in dependents})
-    values: dict[str, Decimal] = {
-        cid: n for cid, r in current.items() if (n := number_of(r)) is not None
-    }
-    if entry.number is not None:
-        values[entry.check.id] = entry.number
-    pending: list[_Pending] = []
-    notes: list[str] = []
-    for derived in dependents:
-        inputs: dict[str, Decimal] = {}
-        for ref in derived.inputs:
-            value = ref.constant if ref.check_id is None else values.get(ref.check_id)
-            if value is None:
-                break
-            inputs[ref.param] = value
-        else:
-            try:
-                result = compute(derived.calc or "", inputs).normalize(_DERIVED_DIGITS)
-            except CalculationError as error:
-                notes.append(f"{derived.id} ({derived.name}) not calculated: {error}")
-                continue
-            values[derived.id] = result
-            text = _plain_decimal(result)
-            old = current.get(derived.id)
-            if old is not None and old.value == text:
-                continue
-            parsed = ParsedValue(
-                raw=text, kind="number", number=result, text=None, unit=derived.unit
-            )
-            evaluation = evaluate(
-                parsed, derived.spec, precision=derived.precision, notation=derived.notation
-            )
-            raw = ", ".join(f"{k}={_decimal_text(v)}" for k, v in inputs.items())
-            reason = None
-            if entry.kind == EntryKind.CORRECTION:
-                reason = f"recalculated after the correction of {entry.check.id}"
-            pending.append(
-                _Pending(
-                    derived,
-                    text,
-                    result,
-                    f"{derived.calc}({raw})",
-                    evaluation,
-                    EntryKind.CALCULATION,
-                    reason,
-                )
-            )
-    return pending, notes
-
-
-def _judge(
-    session: Session, batch: Batch, check: CheckDef, parsed: ParsedValue
-) -> Evaluation | None:
-    """The verdict of a typed value; None for a scan that does not match what is expected."""
-    if check.type != "scan":
-        return evaluate(
-            parsed,
-            check.spec,
-            precision=check.precision,
-            notation=check.notation,
-            pass_label=check.pass_label,
-            fail_label=check.fail_label,
-        )
-    expected, what = _expected_scan(session, batch, check)
-    if expected is None:
-        return Evaluation(Verdict.REPORT, f"scanned; {what}", None, None, None)
-    if parsed.text != expected:
-        return None
-    return Evaluation(Verdict.PASS, f"match: scanned code equals {what}", None, None, None)
-
-
-def _expected_scan(session: Session, batch: Batch, check: CheckDef) -> tuple[str | None, str]:
-    if check.expect == "coi":
-        return batch.coi_id, "the chain-of-identity id of the batch"
-    if check.expect and check.expect.startswith("check:"):
-        ref = check.expect.split(":", 1)[1]
-        current = current_results(session, batch.id, [ref]).get(ref)
-        if current is None:
-            raise Conflict(f"Record {ref} first: {check.id} is compared with it.")
-        return current.value, f"the value recorded for {ref}"
-    return None, "nothing to compare with"
-
-
 def _scan_mismatch(
-    uow: UnitOfWork, batch: Batch, check: CheckDef, parsed: ParsedValue
+    uow: UnitOfWork, batch: BatchRow, check: CheckDef, parsed: ParsedValue, known: Known
 ) -> ScanMismatch:
-    expected, what = _expected_scan(uow.session, batch, check)
+    expected, what = rules.expected_scan(batch, check, known)
     uow.audit(
         "result.scan_mismatch",
         "result",
@@ -435,126 +335,66 @@ def _scan_mismatch(
     )
 
 
-def _open_check(session: Session, lot: str, check_id: str) -> tuple[Batch, TemplateDef, CheckDef]:
-    batch = load_batch(session, lot)
+def _open_check(
+    uow: UnitOfWork, actor: Actor, permission: Permission, lot: str, check_id: str
+) -> tuple[BatchRow, TemplateDef, CheckDef]:
+    account, batch = account_and_batch(uow.connection, actor.username, lot)
+    check_account(account, actor, permission)
+    if batch is None:
+        raise no_batch(lot)
     if batch.status != BatchStatus.IN_PROGRESS:
         raise Conflict(
             f"Lot {batch.lot} is {batch.status.replace('_', ' ')}: its record can no longer change."
         )
-    _, tdef = batch_template(session, batch)
+    tdef = template_of(uow.connection, batch)
     return batch, tdef, tdef.check(check_id.strip())
 
 
-def _parse(check: CheckDef, text: str) -> ParsedValue:
-    return parse_value(
-        text,
-        kind=check.type,
-        unit=check.unit,
-        choices=check.choices,
-        pass_label=check.pass_label,
-        fail_label=check.fail_label,
-    )
-
-
-def _stored(parsed: ParsedValue) -> str:
-    if parsed.kind == "number" and parsed.number is not None:
-        return _decimal_text(parsed.number)
-    return parsed.text or ""
-
-
-def _same_value(parsed: ParsedValue, previous: Result) -> bool:
-    if parsed.number is not None and previous.value_number is not None:
-        return parsed.number == Decimal(previous.value)
-    return _stored(parsed) == previous.value
-
-
-def _decimal_text(value: Decimal) -> str:
-    return str(value)
-
-
-def _plain_decimal(value: Decimal) -> str:
-    """A calculated number as plain digits (3100000000, not 3.1E+9) where that stays readable."""
-    if value.is_zero():
-        return "0"
-    if -7 <= value.adjusted() <= 18:
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(value)
-
-
-def _deviation(session: Session, batch: Batch, ref: str) -> Deviation:
-    dev = session.exec(select(Deviation).where(Deviation.ref == ref.strip().upper())).first()
-    if dev is None:
-        raise NotFound(f"There is no deviation {ref}. Open one first, then give its reference.")
-    if dev.batch_id != batch.id:
-        raise Conflict(f"Deviation {dev.ref} belongs to another batch, not to lot {batch.lot}.")
-    if dev.status == DeviationStatus.CLOSED:
-        raise Conflict(f"Deviation {dev.ref} is closed; open a new one for this result.")
-    return dev
-
-
-def _link(uow: UnitOfWork, batch: Batch, dev: Deviation, check_id: str) -> None:
-    exists = uow.session.exec(
-        select(DeviationLink).where(
-            DeviationLink.deviation_id == dev.id, DeviationLink.check_id == check_id
-        )
-    ).first()
-    if exists is not None:
-        return
-    uow.session.add(
-        DeviationLink(
-            deviation_id=dev.id,
-            batch_id=batch.id,
-            check_id=check_id,
-            linked_by=uow.username,
-            linked_at=uow.now,
-        )
-    )
-    uow.audit("deviation.link", "deviation", dev.ref, lot=batch.lot, new={"check": check_id})
+def _cited(uow: UnitOfWork, batch: BatchRow, ref: str | None) -> Deviation | None:
+    return deviation_for_result(uow.session, batch.id, batch.lot, ref) if ref else None
 
 
 def _outcome(
-    session: Session,
-    batch: Batch,
+    uow: UnitOfWork,
+    actor: Actor,
+    batch: BatchRow,
     tdef: TemplateDef,
-    entry: Result,
-    derived: list[Result],
-    notes: list[str] | None = None,
+    known: Known,
+    changed: list[str],
+    notes: list[str],
 ) -> RecordOutcome:
-    names = full_names(session)
+    """Views of what changed, built from the rows already in hand (no re-reading)."""
+    rows = [row for cid in changed for row in known[cid]]
+    names = {actor.username: actor.full_name}
+    others = {row.recorded_by for row in rows} - names.keys()
+    names.update(user_names(uow.connection, others))
+    wanted = {row.deviation_id for row in rows if row.deviation_id}
     refs = {}
-    for row in (entry, *derived):
-        if row.deviation_id:
-            refs[row.deviation_id] = session.get(Deviation, row.deviation_id).ref
-    history = {
-        cid: sorted(
-            session.exec(
-                select(Result).where(Result.batch_id == batch.id, Result.check_id == cid)
-            ).all(),
-            key=lambda r: r.version,
+    if wanted:
+        found = uow.session.exec(
+            select(Deviation.id, Deviation.ref).where(Deviation.id.in_(wanted))
         )
-        for cid in {entry.check_id, *(r.check_id for r in derived)}
-    }
-
-    def view(row: Result):
-        return check_view(tdef.check(row.check_id), history[row.check_id], names, refs)
-
+        refs = dict(found.all())
+    views = [check_view(tdef.check(cid), known[cid], names, refs) for cid in changed]
     return RecordOutcome(
-        lot=batch.lot,
-        entry=view(entry),
-        derived=tuple(view(r) for r in derived),
-        notes=tuple(notes or ()),
+        lot=batch.lot, entry=views[0], derived=tuple(views[1:]), notes=tuple(notes)
     )
 
 
-def _oos_message(items: list[_Pending]) -> str:
-    parts = []
-    for p in items:
-        shown = display_value(p.check, p.parsed_value)
-        parts.append(
-            f"{p.check.id} {p.check.name}: {shown} is out of specification ({p.evaluation.rule})"
-        )
+def _oos_message(items: list[Pending]) -> str:
+    parts = [
+        f"{p.check.id} {p.check.name}: {display_value(p.check, p.value)} is out of specification "
+        f"({p.evaluation.rule})"
+        for p in items
+    ]
     return "; ".join(parts) + ". Add a comment or a deviation reference to record it."
+
+
+def _already_recorded(check: CheckDef, batch: BatchRow) -> Conflict:
+    return Conflict(
+        f"{check.id} ({check.name}) already has a value in lot {batch.lot}. "
+        "To change it, correct it and give a reason."
+    )
 
 
 def _derived_message(check: CheckDef) -> str:

@@ -6,14 +6,13 @@ database, so what a batch was run against never changes when a file on disk does
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from core.auth import Actor, Permission
-from core.errors import AlreadyExists, NotFound
+from core.errors import AlreadyExists, NotFound, StoreError
 from core.models import TemplateVersion
 from core.readmodels import TemplateSummary
 from core.services.users import acting_user
@@ -21,15 +20,29 @@ from core.store import Database, UnitOfWork
 from core.templates.loader import load_builtin_templates, load_template_file, parse_template
 from core.templates.model import TemplateDef
 
+_PARSED: dict[str, TemplateDef] = {}  # by SHA-256 of the text: the same text parses the same
 
-@lru_cache(maxsize=64)
-def _parsed(sha256: str, content: str, source_file: str) -> TemplateDef:
-    return parse_template(content.encode("utf-8"), source_file)
+
+def cached_template(sha256: str) -> TemplateDef | None:
+    return _PARSED.get(sha256)
+
+
+def parsed_template(sha256: str, content: str, source_file: str) -> TemplateDef:
+    tdef = _PARSED.get(sha256)
+    if tdef is None:
+        tdef = parse_template(content.encode("utf-8"), source_file)
+        if tdef.sha256 != sha256:
+            raise StoreError(
+                f"Stored template text does not match its SHA-256 ({sha256[:12]}…): the template "
+                "version was altered in the database. Report this to QA."
+            )
+        _PARSED[sha256] = tdef
+    return tdef
 
 
 def template_def(row: TemplateVersion) -> TemplateDef:
     """The parsed definition of a stored version (cached by content hash)."""
-    return _parsed(row.sha256, row.content, row.source_file)
+    return parsed_template(row.sha256, row.content, row.source_file)
 
 
 def _summary(row: TemplateVersion) -> TemplateSummary:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from core.auth import Actor, Permission, require
@@ -27,6 +28,8 @@ from core.readmodels import UserView
 from core.store import Database, UnitOfWork
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
+_u = User.__table__.c
+_ACCOUNT = sa.select(_u.active, _u.locked, _u.role).where(_u.username == sa.bindparam("username"))
 
 
 def _view(user: User) -> UserView:
@@ -55,16 +58,25 @@ def _get(session: Session, username: str) -> User:
     return user
 
 
-def acting_user(session: Session, actor: Actor, permission: Permission | None = None) -> User:
-    """The actor's account as it is now: still active, role as stored, permission granted."""
-    user = _find(session, actor.username)
-    if user is None or not user.active:
+def acting_user(
+    where: Session | sa.Connection, actor: Actor, permission: Permission | None = None
+) -> str:
+    """Check the actor's account as it is now (still active, not locked, role as stored, the
+    permission granted) inside the caller's transaction; returns the stored role."""
+    conn = where.connection() if isinstance(where, Session) else where
+    row = conn.execute(_ACCOUNT, {"username": actor.username}).first()
+    return check_account(row, actor, permission)
+
+
+def check_account(row: sa.Row | None, actor: Actor, permission: Permission | None) -> str:
+    """The rules of ``acting_user`` on an account row (active, locked, role) already read."""
+    if row is None or not row.active:
         raise PermissionDenied(f"The account '{actor.username}' is no longer active.")
-    if user.locked:
+    if row.locked:
         raise PermissionDenied(f"The account '{actor.username}' is locked. Ask an administrator.")
     if permission is not None:
-        require(user.role, permission, user.username)
-    return user
+        require(row.role, permission, actor.username)
+    return row.role
 
 
 def _actor(user: User) -> Actor:

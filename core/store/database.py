@@ -17,25 +17,52 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from core import audit
+from core.audit import ChainHead
 from core.clock import Clock, SystemClock, utc_iso
 from core.errors import ClockRollback
-from core.models import AuditEvent, AuditHead, ClockAnomaly
+from core.models import AuditHead, ClockAnomaly
 from core.store.engine import WRITE_OPTION, sqlite_path
 from core.version import app_version
 
 SYSTEM_USER = "system"
+_HEAD = AuditHead.__table__
+# Writers lock the chain head (a no-op on SQLite, where BEGIN IMMEDIATE already holds the lock).
+_LOCK_HEAD = (
+    sa.select(_HEAD.c.seq, _HEAD.c.hash, _HEAD.c.at, _HEAD.c.clock_alarm)
+    .where(_HEAD.c.id == 1)
+    .with_for_update()
+)
+_SAVE_HEAD = _HEAD.update().where(_HEAD.c.id == 1)
 
 
 class UnitOfWork:
-    """The session of one user action, with the audit trail bound to it."""
+    """One user action's transaction, with the audit trail bound to it.
 
-    def __init__(self, session: Session, head: AuditHead, now: datetime, username: str) -> None:
-        self.session = session
+    ``connection`` is the transaction itself (SQLAlchemy Core, for the hot paths); ``session`` is
+    an ORM session joined to it, made on first use.
+    """
+
+    def __init__(
+        self, connection: sa.Connection, head: ChainHead, now: datetime, username: str
+    ) -> None:
+        self.connection = connection
         self.now = now
         self.now_text = utc_iso(now)
         self.username = username
-        self._head = head
+        self.head = head
         self._version = app_version()
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            # Joined to the unit of work's transaction: its commit is ours, not the session's.
+            self._session = Session(
+                bind=self.connection,
+                expire_on_commit=False,
+                join_transaction_mode="rollback_only",
+            )
+        return self._session
 
     def audit(
         self,
@@ -48,10 +75,11 @@ class UnitOfWork:
         new: Mapping[str, Any] | None = None,
         reason: str | None = None,
         user: str | None = None,
-    ) -> AuditEvent:
-        return audit.append_event(
-            self.session,
-            self._head,
+    ) -> int:
+        """Append an audit event in this transaction; returns its sequence number."""
+        seq, _ = audit.append_event(
+            self.connection,
+            self.head,
             at=self.now_text,
             user=user or self.username,
             action=action,
@@ -63,9 +91,27 @@ class UnitOfWork:
             reason=reason,
             app_version=self._version,
         )
+        return seq
 
     def flush(self) -> None:
-        self.session.flush()
+        if self._session is not None:
+            self._session.flush()
+
+    def _close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+
+    def _save_head(self) -> None:
+        if self.head.moved:
+            self.connection.execute(
+                _SAVE_HEAD,
+                {
+                    "seq": self.head.seq,
+                    "hash": self.head.hash,
+                    "at": self.head.at,
+                    "clock_alarm": self.head.clock_alarm,
+                },
+            )
 
 
 class Database:
@@ -100,25 +146,31 @@ class Database:
     def unit_of_work(self, username: str) -> Iterator[UnitOfWork]:
         """Write records and their audit events in one transaction: commit, or roll back, raise."""
         rollback: ClockRollback | None = None
-        with Session(self._writer, expire_on_commit=False) as session:
+        with self._writer.connect() as connection:
+            transaction = connection.begin()
+            uow: UnitOfWork | None = None
             try:
-                head = session.exec(
-                    select(AuditHead).where(AuditHead.id == 1).with_for_update()
-                ).one()
+                row = connection.execute(_LOCK_HEAD).one()
+                head = ChainHead(row.seq, row.hash, row.at, bool(row.clock_alarm))
                 now = self.clock.now()
                 if head.at is not None and utc_iso(now) < head.at:
                     raise _clock_rollback(now, head.at)
-                uow = UnitOfWork(session, head, now, username)
+                uow = UnitOfWork(connection, head, now, username)
                 if head.clock_alarm:
                     _record_resolved_rollbacks(uow)
                 yield uow
-                session.commit()
+                uow.flush()
+                uow._save_head()
+                transaction.commit()
             except ClockRollback as error:
-                session.rollback()
+                transaction.rollback()
                 rollback = error
             except BaseException:
-                session.rollback()
+                transaction.rollback()
                 raise
+            finally:
+                if uow is not None:
+                    uow._close()
         if rollback is not None:
             self._remember_rollback(rollback, username)
             raise rollback
@@ -134,10 +186,9 @@ class Database:
                     resolved=False,
                 )
             )
-            head = session.get(AuditHead, 1)
-            if head is not None:
-                head.clock_alarm = True
-                session.add(head)
+            session.connection().execute(
+                _HEAD.update().where(_HEAD.c.id == 1).values(clock_alarm=True)
+            )
             session.commit()
 
 
@@ -169,4 +220,5 @@ def _record_resolved_rollbacks(uow: UnitOfWork) -> None:
         )
         anomaly.resolved = True
         uow.session.add(anomaly)
-    uow._head.clock_alarm = False
+    uow.head.clock_alarm = False
+    uow.head.moved = True

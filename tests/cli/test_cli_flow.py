@@ -268,7 +268,7 @@ def test_audit_verify_export_and_tamper(site_cli, tmp_path):
     assert doc["chain"]["intact"] and len(doc["events"]) == doc["chain"]["events"]
     conn = sqlite3.connect(cli.db)
     conn.execute("DROP TRIGGER audit_event_no_update")
-    conn.execute("UPDATE audit_event SET username = 'mallory' WHERE seq = 3")
+    conn.execute("UPDATE audit_event SET body = replace(body, 'ada', 'mallory') WHERE seq = 3")
     conn.commit()
     conn.close()
     r = cli("audit", "verify")

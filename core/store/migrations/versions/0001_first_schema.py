@@ -20,6 +20,28 @@ APPEND_ONLY_TABLES = ("audit_event", "result", "deviation_link")
 GENESIS_HASH = "0" * 64
 
 
+# (column, field of the event body) — searchable columns the database computes from the body.
+AUDIT_FIELDS = (
+    ("at", "at"),
+    ("username", "user"),
+    ("action", "action"),
+    ("entity", "entity"),
+    ("entity_id", "entity_id"),
+    ("lot", "lot"),
+)
+
+
+def _from_body(column: str, field: str) -> sa.Column:
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        computed = sa.Computed(f"json_extract(body, '$.{field}')", persisted=False)
+    elif dialect == "postgresql":
+        computed = sa.Computed(f"(body::jsonb ->> '{field}')", persisted=True)
+    else:
+        raise RuntimeError(f"Lotbook has no audit-trail layout for the {dialect} dialect")
+    return sa.Column(column, sa.String(length=128), computed, nullable=True)
+
+
 def _refuse_changes(table: str) -> None:
     """Database-level guard: rows of an append-only table can be added, never changed or removed."""
     dialect = op.get_bind().dialect.name
@@ -70,25 +92,17 @@ def upgrade() -> None:
     op.create_table(
         "audit_event",
         sa.Column("seq", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("at", sa.String(length=32), nullable=False),
-        sa.Column("username", sa.String(length=64), nullable=False),
-        sa.Column("action", sa.String(length=64), nullable=False),
-        sa.Column("entity", sa.String(length=32), nullable=False),
-        sa.Column("entity_id", sa.String(length=128), nullable=False),
-        sa.Column("lot", sa.String(length=40), nullable=True),
-        sa.Column("old", sa.Text(), nullable=True),
-        sa.Column("new", sa.Text(), nullable=True),
-        sa.Column("reason", sa.String(), nullable=True),
-        sa.Column("app_version", sa.String(length=32), nullable=False),
+        # The event exactly as hashed (canonical JSON). The columns below are computed from it by
+        # the database, so they can be searched and indexed but never disagree with it.
+        sa.Column("body", sa.Text(), nullable=False),
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
+        *[_from_body(column, field) for column, field in AUDIT_FIELDS],
         sa.PrimaryKeyConstraint("seq"),
     )
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_event_action"), ["action"], unique=False)
-        batch_op.create_index(batch_op.f("ix_audit_event_at"), ["at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_audit_event_lot"), ["lot"], unique=False)
-        batch_op.create_index(batch_op.f("ix_audit_event_username"), ["username"], unique=False)
+        for column in ("at", "username", "action", "lot"):
+            batch_op.create_index(f"ix_audit_event_{column}", [column], unique=False)
 
     op.create_table(
         "audit_head",
@@ -275,7 +289,7 @@ def downgrade() -> None:
     op.drop_table("clock_anomaly")
     op.drop_table("audit_head")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_audit_event_username"))
+        batch_op.drop_index("ix_audit_event_username")
         batch_op.drop_index(batch_op.f("ix_audit_event_lot"))
         batch_op.drop_index(batch_op.f("ix_audit_event_at"))
         batch_op.drop_index(batch_op.f("ix_audit_event_action"))

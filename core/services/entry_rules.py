@@ -1,0 +1,169 @@
+"""The rules of one entry, without storage: read the typed text, judge it (spec, or the expected
+scan), and compute the derived checks that depend on it from the values already recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Context, Decimal
+
+from core.calculations import compute
+from core.errors import CalculationError, Conflict
+from core.models import EntryKind
+from core.services.result_rows import BatchRow, ResultRow
+from core.specs import Evaluation, Verdict, evaluate
+from core.templates.model import CheckDef, TemplateDef
+from core.values import ParsedValue, parse_value
+
+_DERIVED_DIGITS = Context(prec=12)
+
+
+@dataclass
+class Pending:
+    """A value about to be written: what it is, how it was judged, why it is there."""
+
+    check: CheckDef
+    value: str  # canonical exact value
+    number: Decimal | None
+    raw: str
+    evaluation: Evaluation
+    kind: EntryKind
+    reason: str | None = None
+
+    @property
+    def out_of_spec(self) -> bool:
+        return self.evaluation.verdict == Verdict.OOS
+
+
+def related_checks(tdef: TemplateDef, check: CheckDef) -> set[str]:
+    """The checks whose stored values an entry for ``check`` needs to see."""
+    ids = {check.id}
+    for derived in tdef.dependents(check.id):
+        ids.add(derived.id)
+        ids.update(ref.check_id for ref in derived.inputs if ref.check_id)
+    if check.expect and check.expect.startswith("check:"):
+        ids.add(check.expect.split(":", 1)[1])
+    return ids
+
+
+def parse(check: CheckDef, text: str) -> ParsedValue:
+    return parse_value(
+        text,
+        kind=check.type,
+        unit=check.unit,
+        choices=check.choices,
+        pass_label=check.pass_label,
+        fail_label=check.fail_label,
+    )
+
+
+def stored_text(parsed: ParsedValue) -> str:
+    if parsed.kind == "number" and parsed.number is not None:
+        return str(parsed.number)
+    return parsed.text or ""
+
+
+def same_value(parsed: ParsedValue, previous: ResultRow) -> bool:
+    if parsed.number is not None and previous.number is not None:
+        return parsed.number == previous.number
+    return stored_text(parsed) == previous.value
+
+
+def expected_scan(
+    batch: BatchRow, check: CheckDef, known: dict[str, list[ResultRow]]
+) -> tuple[str | None, str]:
+    """What a scan must equal, and how to say it."""
+    if check.expect == "coi":
+        return batch.coi_id, "the chain-of-identity id of the batch"
+    if check.expect and check.expect.startswith("check:"):
+        ref = check.expect.split(":", 1)[1]
+        recorded = known.get(ref)
+        if not recorded:
+            raise Conflict(f"Record {ref} first: {check.id} is compared with it.")
+        return recorded[-1].value, f"the value recorded for {ref}"
+    return None, "nothing to compare with"
+
+
+def judge(
+    batch: BatchRow, check: CheckDef, parsed: ParsedValue, known: dict[str, list[ResultRow]]
+) -> Evaluation | None:
+    """The verdict of a typed value; None for a scan that does not match what is expected."""
+    if check.type != "scan":
+        return evaluate(
+            parsed,
+            check.spec,
+            precision=check.precision,
+            notation=check.notation,
+            pass_label=check.pass_label,
+            fail_label=check.fail_label,
+        )
+    expected, what = expected_scan(batch, check, known)
+    if expected is None:
+        return Evaluation(Verdict.REPORT, f"scanned; {what}", None, None, None)
+    if parsed.text != expected:
+        return None
+    return Evaluation(Verdict.PASS, f"match: scanned code equals {what}", None, None, None)
+
+
+def derive(
+    tdef: TemplateDef, entry: Pending, known: dict[str, list[ResultRow]]
+) -> tuple[list[Pending], list[str]]:
+    """The derived values that change because of ``entry`` (inputs first), and notes on the
+    ones that cannot be calculated (for example a division by zero)."""
+    dependents = tdef.dependents(entry.check.id)
+    if not dependents:
+        return [], []
+    values = {cid: n for cid, rows in known.items() if rows and (n := rows[-1].number) is not None}
+    if entry.number is not None:
+        values[entry.check.id] = entry.number
+    pending: list[Pending] = []
+    notes: list[str] = []
+    for derived in dependents:
+        inputs: dict[str, Decimal] = {}
+        for ref in derived.inputs:
+            value = ref.constant if ref.check_id is None else values.get(ref.check_id)
+            if value is None:
+                break
+            inputs[ref.param] = value
+        else:
+            try:
+                result = compute(derived.calc or "", inputs).normalize(_DERIVED_DIGITS)
+            except CalculationError as error:
+                notes.append(f"{derived.id} ({derived.name}) not calculated: {error}")
+                continue
+            values[derived.id] = result
+            text = plain_decimal(result)
+            old = known.get(derived.id)
+            if old and old[-1].value == text:
+                continue
+            parsed = ParsedValue(
+                raw=text, kind="number", number=result, text=None, unit=derived.unit
+            )
+            evaluation = evaluate(
+                parsed, derived.spec, precision=derived.precision, notation=derived.notation
+            )
+            shown = ", ".join(f"{k}={v}" for k, v in inputs.items())
+            reason = None
+            if entry.kind == EntryKind.CORRECTION:
+                reason = f"recalculated after the correction of {entry.check.id}"
+            pending.append(
+                Pending(
+                    derived,
+                    text,
+                    result,
+                    f"{derived.calc}({shown})",
+                    evaluation,
+                    EntryKind.CALCULATION,
+                    reason,
+                )
+            )
+    return pending, notes
+
+
+def plain_decimal(value: Decimal) -> str:
+    """A calculated number as plain digits (3100000000, not 3.1E+9) where that stays readable."""
+    if value.is_zero():
+        return "0"
+    if -7 <= value.adjusted() <= 18:
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
