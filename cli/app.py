@@ -194,6 +194,18 @@ def build_parser() -> argparse.ArgumentParser:
     _json(p)
     p.set_defaults(func=audit.cmd_audit_list)
 
+    settings = sub.add_parser("settings", help="site settings: show, set (admin)")
+    ss = settings.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = ss.add_parser("show", parents=[common], help="lockout threshold, idle-lock minutes")
+    _json(p)
+    p.set_defaults(func=people.cmd_settings_show)
+    p = ss.add_parser("set", parents=[common], help="change a setting (audited)")
+    p.add_argument("key", choices=("lockout_attempts", "idle_lock_minutes"))
+    p.add_argument("value")
+    p.add_argument("--reason", required=True)
+    _as_user(p)
+    p.set_defaults(func=people.cmd_settings_set)
+
     p = sub.add_parser("demo", parents=[common], help="realistic demo data in a fresh database")
     p.set_defaults(func=audit.cmd_demo)
     _accept_negative_numbers(parser)

@@ -83,3 +83,25 @@ def cmd_user_list(args) -> int:
     ]
     table(("USERNAME", "FULL NAME", "ROLE", "STATUS", "LOCK", "PASSWORD"), rows)
     return 0
+
+
+def cmd_settings_show(args) -> int:
+    from core.services.settings import LIMITS, show_policy
+
+    policy = show_policy(open_db(args))
+    if args.json:
+        emit_json(policy)
+        return 0
+    rows = [(key, getattr(policy, key), LIMITS[key][2]) for key in LIMITS]
+    table(("SETTING", "VALUE", "MEANING"), rows)
+    return 0
+
+
+def cmd_settings_set(args) -> int:
+    from core.services.settings import set_setting
+
+    db = open_db(args)
+    admin = acting(db, args)
+    set_setting(db, admin, args.key, args.value, args.reason)
+    info(f"{args.key} is now {args.value}.")
+    return 0

@@ -358,3 +358,20 @@ def _count(db: str, table: str) -> int:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     finally:
         conn.close()
+
+
+def test_settings_show_and_set(site_cli):
+    assert site_cli("settings", "show", "--json").json()["lockout_attempts"] == 5
+    r = site_cli(
+        "settings",
+        "set",
+        "idle_lock_minutes",
+        "15",
+        "--reason",
+        "SOP change",
+        "--user",
+        "ada",
+        password=ADMIN_PW,
+    )
+    assert r.code == 0
+    assert site_cli("settings", "show", "--json").json()["idle_lock_minutes"] == 15

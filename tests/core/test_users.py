@@ -118,3 +118,22 @@ def test_password_reset_gives_an_initial_password_and_unlocks(site, admin, tech)
     users.reset_password(site, admin, "tess", "temporary-pass-9", "forgotten password")
     with pytest.raises(PasswordChangeRequired):
         users.authenticate(site, "tess", "temporary-pass-9")
+
+
+def test_the_lockout_threshold_is_a_site_setting(site, admin, tech):
+    from core.errors import DomainError
+    from core.services.settings import set_setting, show_policy
+
+    assert show_policy(site).lockout_attempts == 5
+    with pytest.raises(DomainError, match="between 3 and 10"):
+        set_setting(site, admin, "lockout_attempts", "1", "too strict")
+    with pytest.raises(PermissionDenied):
+        set_setting(site, tech, "lockout_attempts", "3", "I want it so")
+    set_setting(site, admin, "lockout_attempts", "3", "site SOP-IT-004 rev 2")
+    event = [e for e in audit_trail.events(site) if e.action == "setting.change"][-1]
+    assert (event.old, event.new) == ('{"lockout_attempts":5}', '{"lockout_attempts":3}')
+    for _ in range(2):
+        with pytest.raises(AuthenticationFailed, match="left"):
+            users.authenticate(site, "tess", "wrong password")
+    with pytest.raises(AuthenticationFailed, match="locked"):
+        users.authenticate(site, "tess", "wrong password")

@@ -1,0 +1,53 @@
+"""Site settings an administrator may change (lockout threshold, idle-lock minutes), audited."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from sqlmodel import select
+
+from core.auth import Actor, Permission
+from core.auth.policy import DEFAULTS, SitePolicy, read_policy
+from core.errors import DomainError
+from core.models import SiteSetting
+from core.services.users import acting_user
+from core.store import Database
+
+# key: (lowest, highest, what it means)
+LIMITS = {
+    "lockout_attempts": (3, 10, "failed log-ins before an account is locked"),
+    "idle_lock_minutes": (1, 60, "minutes without input before the screen locks"),
+}
+
+
+def show_policy(db: Database) -> SitePolicy:
+    with db.read() as session:
+        return read_policy(session)
+
+
+def set_setting(db: Database, admin: Actor, key: str, value: str, reason: str) -> SitePolicy:
+    if key not in LIMITS:
+        raise DomainError(f"'{key}' is not a site setting. Settings: {', '.join(LIMITS)}.")
+    low, high, meaning = LIMITS[key]
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise DomainError(f"{key} takes a whole number ({meaning}), not '{value}'.") from None
+    if not low <= number <= high:
+        raise DomainError(f"{key} must be between {low} and {high} ({meaning}).")
+    reason = " ".join(reason.split())
+    if len(reason) < 3:
+        raise DomainError("Give a reason: it is kept in the audit trail.")
+    with db.unit_of_work(admin.username) as uow:
+        acting_user(uow.session, admin, Permission.MANAGE_USERS)
+        before = asdict(read_policy(uow.session))[key]
+        row = uow.session.exec(select(SiteSetting).where(SiteSetting.key == key)).first()
+        if row is None:
+            row = SiteSetting(key=key, value=DEFAULTS[key])
+        row.value = str(number)
+        uow.session.add(row)
+        uow.audit(
+            "setting.change", "setting", key, old={key: before}, new={key: number}, reason=reason
+        )
+        uow.flush()
+        return read_policy(uow.session)
