@@ -8,6 +8,8 @@ match what the step expects. Correct: a new version with a reason; the old one s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlmodel import select
 
@@ -51,46 +53,8 @@ def record_value(
 ) -> RecordOutcome:
     """Record the first value of a check. Out of spec without a comment or deviation is refused,
     unless ``hold_if_out_of_spec``: then it is kept as not final until justified."""
-    comment = _clean(comment)
-    mismatch: ScanMismatch | None = None
-    with db.unit_of_work(actor.username) as uow:
-        batch, tdef, check = _open_check(uow, actor, Permission.RECORD, lot, check_id)
-        if check.derived:
-            raise Conflict(_derived_message(check))
-        related = rules.related_checks(tdef, check)
-        # A first entry of a check nothing depends on needs no reading: the unique version
-        # number refuses a second one when it is written.
-        known = versions(uow.connection, batch.id, related) if len(related) > 1 else {}
-        if known.get(check.id):
-            raise _already_recorded(check, batch)
-        parsed = rules.parse(check, text)
-        evaluation = rules.judge(batch, check, parsed, known)
-        if evaluation is None:
-            mismatch = _scan_mismatch(uow, batch, check, parsed, known)
-        else:
-            entry = Pending(
-                check,
-                rules.stored_text(parsed),
-                parsed.number,
-                parsed.raw,
-                evaluation,
-                EntryKind.ENTRY,
-            )
-            outcome = _write(
-                uow,
-                actor,
-                batch,
-                tdef,
-                entry,
-                known,
-                comment,
-                deviation,
-                hold_if_out_of_spec,
-                source,
-            )
-    if mismatch is not None:
-        raise mismatch
-    return outcome
+    entry = _Entry(EntryKind.ENTRY, Permission.RECORD, None, source)
+    return _enter(db, actor, lot, check_id, text, entry, comment, deviation, hold_if_out_of_spec)
 
 
 def correct_value(
@@ -106,51 +70,78 @@ def correct_value(
     hold_if_out_of_spec: bool = False,
 ) -> RecordOutcome:
     """Replace a recorded value by a new version; the old version stays, the reason is kept."""
-    reason = _required_reason(reason)
+    entry = _Entry(EntryKind.CORRECTION, Permission.CORRECT, _required_reason(reason), "manual")
+    return _enter(db, actor, lot, check_id, text, entry, comment, deviation, hold_if_out_of_spec)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What kind of entry a typed value makes: a first entry or a correction."""
+
+    kind: EntryKind
+    permission: Permission
+    reason: str | None
+    source: str
+
+
+def _enter(
+    db: Database,
+    actor: Actor,
+    lot: str,
+    check_id: str,
+    text: str,
+    how: _Entry,
+    comment: str | None,
+    deviation: str | None,
+    hold: bool,
+) -> RecordOutcome:
     comment = _clean(comment)
     mismatch: ScanMismatch | None = None
     with db.unit_of_work(actor.username) as uow:
-        batch, tdef, check = _open_check(uow, actor, Permission.CORRECT, lot, check_id)
+        batch, tdef, check = _open_check(uow, actor, how.permission, lot, check_id)
         if check.derived:
             raise Conflict(_derived_message(check))
-        known = versions(uow.connection, batch.id, rules.related_checks(tdef, check))
+        related = rules.related_checks(tdef, check)
+        if how.kind == EntryKind.ENTRY and len(related) == 1:
+            # A first entry of a check nothing depends on needs no reading: the unique version
+            # number refuses a second one when it is written.
+            known: Known = {}
+        else:
+            known = versions(uow.connection, batch.id, related)
         history = known.get(check.id)
-        if not history:
+        if how.kind == EntryKind.ENTRY and history:
+            raise _already_recorded(check, batch)
+        if how.kind == EntryKind.CORRECTION and not history:
             raise NotFound(
                 f"{check.id} has no value in lot {batch.lot} yet: record it instead of correcting."
             )
         parsed = rules.parse(check, text)
-        if rules.same_value(parsed, history[-1]):
+        if history and rules.same_value(parsed, history[-1]):
             shown = display_value(check, history[-1].value)
             raise Conflict(f"The new value equals the recorded one ({shown}).")
         evaluation = rules.judge(batch, check, parsed, known)
         if evaluation is None:
             mismatch = _scan_mismatch(uow, batch, check, parsed, known)
         else:
-            entry = Pending(
-                check,
-                rules.stored_text(parsed),
-                parsed.number,
-                parsed.raw,
-                evaluation,
-                EntryKind.CORRECTION,
-                reason,
+            value = rules.stored_text(parsed)
+            pending = Pending(
+                check, value, parsed.number, parsed.raw, evaluation, how.kind, how.reason
             )
-            outcome = _write(
-                uow,
-                actor,
-                batch,
-                tdef,
-                entry,
-                known,
-                comment,
-                deviation,
-                hold_if_out_of_spec,
-                "manual",
-            )
+            written = _Written(comment, deviation, hold, how.source)
+            outcome = _write(uow, actor, batch, tdef, pending, known, written)
     if mismatch is not None:
         raise mismatch
     return outcome
+
+
+@dataclass(frozen=True)
+class _Written:
+    """How an entry is written: its justification, whether an OOS may wait, where it came from."""
+
+    comment: str | None
+    deviation: str | None
+    hold: bool
+    source: str
 
 
 def justify_value(
@@ -201,21 +192,14 @@ def _write(
     tdef: TemplateDef,
     entry: Pending,
     known: Known,
-    comment: str | None,
-    deviation_ref: str | None,
-    hold: bool,
-    source: str,
+    how: _Written,
 ) -> RecordOutcome:
     derived, notes = rules.derive(tdef, entry, known)
     out_of_spec = [p for p in (entry, *derived) if p.out_of_spec]
-    justified = bool(comment or deviation_ref)
-    if out_of_spec and not justified and not hold:
+    justified = bool(how.comment or how.deviation)
+    if out_of_spec and not justified and not how.hold:
         raise JustificationRequired(_oos_message(out_of_spec))
-    dev = (
-        deviation_for_result(uow.session, batch.id, batch.lot, deviation_ref)
-        if deviation_ref
-        else None
-    )
+    dev = _cited(uow, batch, how.deviation)
     for pending in (entry, *derived):
         attach = pending is entry or pending.out_of_spec
         _insert(
@@ -223,10 +207,10 @@ def _write(
             batch,
             pending,
             known,
-            comment if attach else None,
+            how.comment if attach else None,
             dev if attach else None,
             final=not pending.out_of_spec or justified,
-            source=source if pending is entry else "calculated",
+            source=how.source if pending is entry else "calculated",
         )
     if dev is not None:
         for pending in out_of_spec or [entry]:
