@@ -12,6 +12,7 @@ database, so they cannot disagree with what was hashed.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -148,10 +149,14 @@ def verify_chain(
     total = int(head.seq) if head else 0
     # Plain DBAPI cursor and portable SQL: this loop is the hot path of `audit verify`.
     cursor = conn.connection.cursor()
+    collecting = gc.isenabled()
+    gc.disable()  # the walk makes no reference cycles; collections would only rescan its rows
     try:
         cursor.execute("SELECT seq, prev_hash, hash, body FROM audit_event ORDER BY seq")
         outcome = _walk(cursor, batch, total, progress)
     finally:
+        if collecting:
+            gc.enable()
         cursor.close()
     if isinstance(outcome, ChainReport):
         return outcome
@@ -187,7 +192,7 @@ def _walk(
             if prev_hash != prev:
                 reason = "its link to the previous event does not match"
                 return ChainReport(False, seq - 1, prev, seq, reason)
-            digest = sha256(prev.encode("ascii") + body.encode("utf-8")).hexdigest()
+            digest = sha256((prev + body).encode("utf-8")).hexdigest()
             if digest != stored:
                 reason = "its content does not match its hash (changed)"
                 return ChainReport(False, seq - 1, prev, seq, reason)
