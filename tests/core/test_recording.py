@@ -243,3 +243,12 @@ def test_starting_batches(site, tech, cart):
     view = batches.show_batch(site, LOT)
     assert (view.template_key, view.template_version, view.coi_id) == ("cart-auto-lv", 1, COI)
     assert [b.lot for b in batches.list_batches(site, product_family="CAR-T")] == [LOT]
+
+
+def test_viability_is_calculated_from_one_live_and_dead_count(site, tech, cart):
+    _record(site, tech, "CART-IPC-09-VCD", "2,45E6")
+    out = _record(site, tech, "CART-IPC-09-DEAD", "1,14E6")
+    viab = {c.id: c for c in out.derived}["CART-IPC-09-VIAB"]
+    # 2.45e6 ÷ (2.45e6 + 1.14e6) × 100 = 68.245125348... %  (NucleoView sample: 68.2 %)
+    assert viab.current.display == "68.2 %"
+    assert Decimal(viab.current.value).quantize(Decimal("0.0001")) == Decimal("68.2451")
