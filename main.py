@@ -1,21 +1,64 @@
-"""Lotbook — composition root. With a command: the CLI. Without: the app (the demo with --demo)."""
+"""Lotbook — composition root. With a command: the CLI. Without: the app (the demo with --demo).
+
+The app path imports only what the login window needs; the CLI and the core load on demand."""
 
 from __future__ import annotations
 
 import sys
 
+COMMANDS = {"init", "user", "template", "batch", "deviation", "audit", "settings", "demo"}
+HELP = {"-h", "--help"}
+
+
+def _is_command(argv: list[str]) -> bool:
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token == "--db":
+            skip = True
+            continue
+        if token in COMMANDS or token in HELP or not token.startswith("-"):
+            return True
+        if token.startswith("--db="):
+            continue
+    return False
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    from cli.app import build_parser, run
+    if _is_command(argv):
+        from cli.app import main as cli_main
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is not None:
-        return run(args)
+        return cli_main(argv)
+    options = _app_options(argv)
+    if options is None:
+        print("usage: main.py [--db URL] [--demo] [--large-text]   (main.py --help: commands)")
+        return 2
     from ui.app import run_app
 
-    return run_app(db=args.db, demo=args.demo)
+    return run_app(**options)
+
+
+def _app_options(argv: list[str]) -> dict | None:
+    """The app's own few options, read without argparse (start-up time matters here)."""
+    options: dict = {"db": None, "demo": False, "large_text": False}
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--demo":
+            options["demo"] = True
+        elif token == "--large-text":
+            options["large_text"] = True
+        elif token == "--db":
+            options["db"] = next(tokens, None)
+            if options["db"] is None:
+                return None
+        elif token.startswith("--db="):
+            options["db"] = token.split("=", 1)[1]
+        else:
+            return None
+    return options
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -17,6 +16,8 @@ def app_root() -> Path:
 
 @cache
 def app_version() -> str:
+    import tomllib  # only when the version is first asked for, not at start-up
+
     pyproject = app_root() / "pyproject.toml"
     try:
         with pyproject.open("rb") as fh:

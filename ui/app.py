@@ -1,20 +1,23 @@
-"""Starting the app: QApplication, error logging, the database to open, the main window."""
+"""Starting the app: the login window first (fast), the database opened behind it.
+
+Only Qt and the shell are imported before the window shows; the core (SQLAlchemy, templates) is
+imported and the database opened on a worker thread, so the login window is on screen at once.
+A missing site database starts the first-run wizard; --demo opens (or builds) the demo database.
+"""
 
 from __future__ import annotations
 
-import logging
+import os
 import sys
-import traceback
-
-from core.paths import data_dir, demo_db_url, log_dir, resolve_db_url
-
-
-def _log_unexpected(exc_type, exc, tb) -> None:
-    logging.getLogger("lotbook").error("unexpected error", exc_info=(exc_type, exc, tb))
-    traceback.print_exception(exc_type, exc, tb)
+from typing import Any
 
 
 def _setup_logging() -> None:
+    import logging
+
+    from core.paths import data_dir, log_dir
+
+    data_dir().mkdir(parents=True, exist_ok=True)
     folder = log_dir()
     folder.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
@@ -22,43 +25,85 @@ def _setup_logging() -> None:
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    sys.excepthook = _log_unexpected
 
 
-def _open_database(db: str | None, demo: bool) -> tuple[str, str]:
-    """(database name, message for the window). The demo is built on first use, in its own file."""
-    from core.errors import DomainError
+def _log():
+    import logging
+
+    return logging.getLogger("lotbook")
+
+
+def prepare_database(url: str, demo: bool) -> tuple[str, Any, int]:
+    """On a worker thread: ("open", Database, idle minutes) or ("first_run", url, 0)."""
+    from core.services.settings import show_policy
     from core.store import open_database
     from core.store.engine import sqlite_path
 
-    # --demo always opens the demo file: a site database is never filled with demo data.
-    url = demo_db_url() if demo else resolve_db_url(db)
-    if demo:
-        path = sqlite_path(url)
-        if path is not None and not path.exists():
-            from core.services.demo import build_demo
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        if not demo:
+            return "first_run", url, 0
+        from core.services.demo import build_demo
 
-            build_demo(url).dispose()
-    try:
-        database = open_database(url)
-    except DomainError as error:
-        return url, str(error)
-    name = database.display_name
-    database.dispose()
-    return name, "Demo database — demo passwords are in the README." if demo else ""
+        build_demo(url).dispose()
+    db = open_database(url)
+    return "open", db, show_policy(db).idle_lock_minutes
 
 
-def run_app(db: str | None = None, demo: bool = False) -> int:
-    data_dir().mkdir(parents=True, exist_ok=True)
-    _setup_logging()
+def run_app(db: str | None = None, demo: bool = False, large_text: bool = False) -> int:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from ui import theme
+    from ui.context import AppContext
+    from ui.errors import install_excepthook
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Lotbook")
-    name, message = _open_database(db, demo)
-    window = MainWindow(name, message)
+    theme.load_fonts()
+    theme.apply(app, large=large_text)
+    install_excepthook()
+    context = AppContext()
+    window = MainWindow(context)
     window.show()
-    logging.getLogger("lotbook").info("main window shown on %s", name)
-    return app.exec()
+    if os.environ.get("LOTBOOK_STARTUP_PROBE"):  # start-up benchmark: stop once the window shows
+        print("lotbook: login window shown", flush=True)
+        QTimer.singleShot(0, app.quit)
+        return app.exec()
+    _setup_logging()
+    _log().info("main window shown")
+    from core.paths import demo_db_url, resolve_db_url
+
+    # --demo always opens the demo file: a site database is never filled with demo data.
+    url = demo_db_url() if demo else resolve_db_url(db)
+    QTimer.singleShot(0, lambda: open_in_background(context, window, url, demo))
+    code = app.exec()
+    context.tasks.wait()
+    if context.db is not None:
+        context.db.dispose()
+    return code
+
+
+def open_in_background(context: Any, window: Any, url: str, demo: bool) -> None:
+    if demo:
+        window.login.subtitle.setText("Opening the demo database (built on first use)…")
+
+    def opened(result: tuple[str, Any, int]) -> None:
+        kind, value, minutes = result
+        if kind == "open":
+            context.set_database(value, minutes)
+            _log().info("database opened: %s", value.display_name)
+            return
+        from ui.screens.first_run import FirstRunScreen
+
+        wizard = FirstRunScreen(context, value, window.stack)
+        wizard.finished.connect(lambda: window.stack.setCurrentWidget(window.login))
+        window.show_page(wizard)
+
+    def failed(error: BaseException) -> None:
+        from ui.errors import message_of
+
+        window.login.database_failed(message_of(error))
+
+    context.tasks.run(prepare_database, url, demo, on_done=opened, on_error=failed)

@@ -1,33 +1,217 @@
-"""The main window: a thin shell. Screens come with the bench GUI; for now it names the database."""
+"""The main window: a thin shell. A header (navigation, who is logged in, local time, large text,
+lock), and a stack of screens made on first use. No business logic lives here."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDateTime, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import theme
+from ui.context import AppContext
+from ui.screens.base import Screen
+from ui.screens.login import LoginScreen
+from ui.widgets.common import button, label
+
+if TYPE_CHECKING:
+    from core.auth.identity import Actor
+
+# name: (module, class, permission needed (core.auth.roles.Permission name) or "", nav label)
+SCREENS: dict[str, tuple[str, str, str, str]] = {
+    "batches": ("ui.screens.batch_list", "BatchListScreen", "", "&Batches"),
+    "batch": ("ui.screens.batch_record", "BatchScreen", "", ""),
+    "audit": ("ui.screens.audit_trail", "AuditTrailScreen", "", "&Audit trail"),
+    "admin": ("ui.screens.admin", "AdminScreen", "MANAGE_USERS", "Ad&min"),
+}
+HOME = "batches"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, database_name: str, message: str = "") -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
+        self.context = context
         self.setWindowTitle("Lotbook")
         self.resize(1366, 768)
+        self._screens: dict[str, Screen] = {}
+        self.current: str | None = None
+
+        self.header = self._build_header()
+        self.stack = QStackedWidget(self)
+        self.login = LoginScreen(context, self.stack)
+        self.stack.addWidget(self.login)
         body = QWidget(self)
         layout = QVBoxLayout(body)
-        title = QLabel("Lotbook", body)
-        title.setObjectName("title")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = title.font()
-        font.setPointSize(28)
-        title.setFont(font)
-        note = QLabel(
-            message or "Bench batch record for cell and gene therapy manufacturing.", body
-        )
-        note.setObjectName("message")
-        note.setWordWrap(True)
-        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addStretch(1)
-        layout.addWidget(title)
-        layout.addWidget(note)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
-        self.statusBar().showMessage(f"Database: {database_name}")
+
+        self.login.logged_in.connect(self._logged_in)
+        context.navigate.connect(self.open_screen)
+        context.locked_changed.connect(self._locked_changed)
+        context.actor_changed.connect(self._actor_changed)
+        context.database_changed.connect(self._database_changed)
+        context.tasks.busy_changed.connect(self._busy)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=context.lock)
+        self._show_login()
+
+    # -- header ----------------------------------------------------------------------------------
+
+    def _build_header(self) -> QFrame:
+        header = QFrame(self)
+        header.setProperty("role", "header")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(12, 6, 12, 6)
+        brand = label("Lotbook", header, role="title")
+        row.addWidget(brand)
+        self.nav: dict[str, Any] = {}
+        for name, (_, _, _, text) in SCREENS.items():
+            if not text:
+                continue
+            b = button(text, header)
+            b.setCheckable(True)
+            b.clicked.connect(lambda _=False, n=name: self.open_screen(n, {}))
+            self.nav[name] = b
+            row.addWidget(b)
+        row.addStretch(1)
+        self.who = QLabel("", header)
+        self.who.setAccessibleName("Logged-in user")
+        self.clock = QLabel("", header)
+        self.clock.setAccessibleName("Local time")
+        self.large = button("A+", header, tip="Large text (Ctrl+Shift+L)")
+        self.large.setCheckable(True)
+        self.large.setAccessibleName("Large text")
+        self.large.toggled.connect(self._large_text)
+        QShortcut(QKeySequence("Ctrl+Shift+L"), self, activated=self.large.toggle)
+        self.lock_button = button("Lock", header, tip="Lock the screen now (Ctrl+L)")
+        self.lock_button.clicked.connect(self.context.lock)
+        self.logout = button("Log out", header)
+        self.logout.clicked.connect(self.context.log_out)
+        for widget in (self.who, self.clock, self.large, self.lock_button, self.logout):
+            row.addWidget(widget)
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._update_clock)
+        self._tick.start(15_000)
+        self._update_clock()
+        return header
+
+    def _update_clock(self) -> None:
+        now = QDateTime.currentDateTime()
+        zone = now.timeZoneAbbreviation()
+        self.clock.setText(f"{now.toString('yyyy-MM-dd HH:mm')} {zone}")
+
+    def _large_text(self, on: bool) -> None:
+        app = QApplication.instance()
+        theme.apply(app, large=on)
+
+    def _refresh_header(self) -> None:
+        actor = self.context.actor
+        logged_in = actor is not None and not self.context.locked
+        for name, b in self.nav.items():
+            b.setVisible(logged_in and self._allowed(name))
+            b.setChecked(name == self.current)
+        for widget in (self.lock_button, self.logout):
+            widget.setVisible(logged_in)
+        self.who.setText(f"{actor.full_name} · {actor.role}" if logged_in else "")
+
+    # -- screens ---------------------------------------------------------------------------------
+
+    def open_screen(self, name: str, arguments: dict | None = None) -> Screen | None:
+        if self.context.actor is None or self.context.locked:
+            return None
+        module, cls, permission, _ = SCREENS[name]
+        if not self._allowed(name):
+            from core.auth.roles import Permission
+
+            what = Permission[permission].value
+            self.statusBar().showMessage(f"✖ Your role ({self.context.actor.role}) may not {what}.")
+            return None
+        screen = self._screens.get(name)
+        if screen is None:
+            screen = getattr(importlib.import_module(module), cls)(self.context, self.stack)
+            self._screens[name] = screen
+            self.stack.addWidget(screen)
+        self.current = name
+        self.stack.setCurrentWidget(screen)
+        screen.activate(**(arguments or {}))
+        self._refresh_header()
+        return screen
+
+    def _allowed(self, name: str) -> bool:
+        permission = SCREENS[name][2]
+        if not permission:
+            return True
+        from core.auth.roles import Permission
+
+        return self.context.can(Permission[permission])
+
+    def screen(self, name: str) -> Screen | None:
+        return self._screens.get(name)
+
+    def _drop_screens(self) -> None:
+        for screen in self._screens.values():
+            self.stack.removeWidget(screen)
+            screen.deleteLater()
+        self._screens.clear()
+        self.current = None
+
+    def _show_login(self) -> None:
+        self.stack.setCurrentWidget(self.login)
+        self.login.show_login()
+        self._refresh_header()
+
+    def _logged_in(self, actor: Actor) -> None:
+        if self.context.locked and self.context.actor is not None:
+            self.context.resume(actor)
+        else:
+            self.context.log_in(actor)
+            self.open_screen(HOME)
+
+    def _locked_changed(self, locked: bool) -> None:
+        if locked:
+            self.stack.setCurrentWidget(self.login)  # GxP data hidden, screens (and drafts) kept
+            self.login.show_lock(self.context.actor)
+        elif self.current is not None and self.current in self._screens:
+            self.stack.setCurrentWidget(self._screens[self.current])
+            self._screens[self.current].activate()
+        else:
+            self.open_screen(HOME)
+        self._refresh_header()
+
+    def _actor_changed(self) -> None:
+        # Another user (or nobody): screens are made again for them; drafts stay per user.
+        self._drop_screens()
+        if self.context.actor is None:
+            self._show_login()
+        elif not self.context.locked:
+            self.open_screen(HOME)
+        self._refresh_header()
+
+    def _database_changed(self) -> None:
+        db = self.context.db
+        self.statusBar().showMessage(f"Database: {db.display_name}" if db else "")
+
+    def _busy(self, busy: bool) -> None:
+        from PySide6.QtCore import Qt  # the Qt namespace is costly to load: not at start-up
+
+        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+
+    def show_page(self, widget: QWidget) -> None:
+        """A full-window page outside the screen stack (the first-run wizard)."""
+        if self.stack.indexOf(widget) < 0:
+            self.stack.addWidget(widget)
+        self.stack.setCurrentWidget(widget)
+        self._refresh_header()

@@ -1,0 +1,60 @@
+"""GUI fixtures: real services on a real temporary database, the real shell, offscreen.
+
+`context` is an AppContext on the test site; `window` is the MainWindow; `login(window, name,
+password)` logs in through the login screen; `settle(qtbot, context)` waits until every
+background task has delivered its result (no sleeps)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import USER_PASSWORD
+
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screens"
+
+
+def settle(qtbot, context, timeout: int = 15_000) -> None:
+    qtbot.waitUntil(context.tasks.idle, timeout=timeout)
+
+
+@pytest.fixture
+def context(qtbot, site):
+    from ui.context import AppContext
+
+    ctx = AppContext()
+    ctx.set_database(site, 10)
+    yield ctx
+    ctx.idle.stop()
+    ctx.tasks.wait()
+
+
+@pytest.fixture
+def window(qtbot, context):
+    from ui.main_window import MainWindow
+
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def login(qtbot, window, username: str, password: str = USER_PASSWORD) -> None:
+    """Type into the login screen and press Enter, as a user would."""
+    from PySide6.QtCore import Qt
+
+    screen = window.login
+    screen.username.setText(username)
+    screen.password.setText(password)
+    qtbot.keyClick(screen.password, Qt.Key.Key_Return)
+    settle(qtbot, window.context)
+
+
+def shot(widget, name: str) -> Path:
+    """Render a widget to build/screens/<name>.png (for a person to look at)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    assert widget.grab().save(str(path))
+    return path

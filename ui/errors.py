@@ -1,0 +1,55 @@
+"""Errors in the GUI: a domain refusal is shown as the plain message core wrote; anything else is
+logged to the data folder and explained in words — committed data is safe, the entry is kept."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+
+def message_of(error: BaseException) -> str:
+    from core.errors import DomainError
+    from core.paths import log_dir
+
+    if isinstance(error, DomainError):
+        return str(error)
+    return (
+        f"Something unexpected went wrong ({type(error).__name__}). Data already saved is safe, "
+        f"and what you typed is still on the screen. Details are in {log_dir() / 'lotbook.log'}."
+    )
+
+
+def log_unexpected(error: BaseException, where: str = "") -> None:
+    import logging
+
+    logging.getLogger("lotbook.ui").error("unexpected error %s", where, exc_info=error)
+
+
+def show_error(parent: QWidget | None, error: BaseException, title: str = "Lotbook") -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText(message_of(error))
+    box.setAccessibleName("Error message")
+    box.exec()
+
+
+def install_excepthook() -> None:
+    """Unexpected errors on the GUI thread: logged, shown, and the app keeps running."""
+
+    def hook(exc_type, exc, tb) -> None:
+        import traceback
+
+        log_unexpected(exc, "on the GUI thread")
+        traceback.print_exception(exc_type, exc, tb)
+        try:
+            show_error(None, exc)
+        except Exception as error:
+            log_unexpected(error, "while showing an error")
+
+    sys.excepthook = hook

@@ -1,0 +1,21 @@
+"""The base of every screen: made once with the app context, activated each time it is shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from ui.context import AppContext
+
+
+class Screen(QWidget):
+    title = ""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setAccessibleName(self.title or type(self).__name__)
+
+    def activate(self, **arguments: Any) -> None:
+        """Shown (again): refresh what it displays. ``arguments`` come from ``context.go``."""

@@ -1,0 +1,217 @@
+"""Log in, choose a new password at first log-in, and unlock after the idle lock.
+
+The password is checked by core (argon2id, lockout) on a worker thread; core's messages are shown
+as they are, under the fields."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
+
+from ui.context import AppContext
+from ui.widgets.common import Message, button, field, label, panel
+
+if TYPE_CHECKING:
+    from core.auth.identity import Actor
+
+
+class LoginScreen(QWidget):
+    """Modes: "login" (anyone), "lock" (the same user resumes, or another takes over)."""
+
+    logged_in = Signal(object)  # Actor
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.mode = "login"
+        self._current_password = ""
+        self.setAccessibleName("Log in")
+
+        box = panel(self)
+        box.setMaximumWidth(560)
+        self.title = label("Log in to Lotbook", box, role="title")
+        self.subtitle = label("", box, role="subtle")
+        self.username = field("Username", box)
+        self.password = field("Password", box, password=True)
+        self.new_password = field("New password", box, password=True)
+        self.repeat_password = field("Repeat the new password", box, password=True)
+        self.message = Message(box)
+        self.submit = button("Log in", box, default=True, tip="Enter")
+        self.switch = button("Another user", box, tip="Log in as someone else; drafts are kept")
+        self.switch.hide()
+
+        form = QFormLayout()
+        form.addRow("Username", self.username)
+        form.addRow("Password", self.password)
+        form.addRow("New password", self.new_password)
+        form.addRow("Repeat", self.repeat_password)
+        self._form = form
+        self._show_new_password(False)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.switch)
+        buttons.addStretch(1)
+        buttons.addWidget(self.submit)
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(28, 24, 28, 24)
+        inner.setSpacing(14)
+        inner.addWidget(self.title)
+        inner.addWidget(self.subtitle)
+        inner.addLayout(form)
+        inner.addWidget(self.message)
+        inner.addLayout(buttons)
+
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+
+        self.submit.clicked.connect(self._submit)
+        for edit in (self.username, self.password, self.new_password, self.repeat_password):
+            edit.returnPressed.connect(self._submit)
+        self.switch.clicked.connect(self._another_user)
+        self.context.database_changed.connect(self._database_ready)
+        self._database_ready()
+
+    # -- modes -----------------------------------------------------------------------------------
+
+    def show_login(self) -> None:
+        self.mode = "login"
+        self.title.setText("Log in to Lotbook")
+        self.username.setReadOnly(False)
+        self.username.clear()
+        self.switch.hide()
+        self._reset()
+        self.username.setFocus()
+
+    def show_lock(self, actor: Actor) -> None:
+        self.mode = "lock"
+        self.title.setText("Locked")
+        self.subtitle.setText(
+            f"{actor.full_name} was away. Their unsaved entries are kept. Type your password to "
+            "carry on, or let another user log in."
+        )
+        self.username.setText(actor.username)
+        self.username.setReadOnly(True)
+        self.switch.show()
+        self._reset()
+        self.password.setFocus()
+
+    def _another_user(self) -> None:
+        self.username.setReadOnly(False)
+        self.username.clear()
+        self.subtitle.setText("Log in as another user. The first user's drafts stay unsaved.")
+        self.username.setFocus()
+
+    def _reset(self) -> None:
+        self.password.clear()
+        self.new_password.clear()
+        self.repeat_password.clear()
+        self._show_new_password(False)
+        self.message.clear()
+        self.submit.setText("Log in" if self.mode == "login" else "Unlock")
+        self._database_ready()
+
+    def _show_new_password(self, visible: bool) -> None:
+        for edit in (self.new_password, self.repeat_password):
+            self._form.setRowVisible(edit, visible)
+
+    def _database_ready(self) -> None:
+        ready = self.context.db is not None
+        self.submit.setEnabled(ready)
+        if not ready:
+            self.subtitle.setText("Opening the database…")
+        elif self.mode == "login":
+            self.subtitle.setText(f"Database: {self.context.db.display_name}")
+
+    def database_failed(self, message: str) -> None:
+        self.submit.setEnabled(False)
+        self.subtitle.setText("The database cannot be opened.")
+        self.message.error(message)
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def _submit(self) -> None:
+        if self.context.db is None or not self.submit.isEnabled():
+            return
+        username = self.username.text().strip().lower()
+        if not username:
+            self.message.error("Type your username.")
+            self.username.setFocus()
+            return
+        if self.new_password.isVisible():
+            self._change_password(username)
+            return
+        password = self.password.text()
+        if not password:
+            self.message.error("Type your password.")
+            self.password.setFocus()
+            return
+        from core.services.users import authenticate
+
+        self._busy(True)
+        self.context.tasks.run(
+            authenticate,
+            self.context.db,
+            username,
+            password,
+            on_done=self._authenticated,
+            on_error=self._refused,
+        )
+
+    def _change_password(self, username: str) -> None:
+        new, repeat = self.new_password.text(), self.repeat_password.text()
+        if new != repeat:
+            self.message.error("The two new passwords differ.")
+            self.repeat_password.setFocus()
+            return
+        from core.services.users import authenticate, change_password
+
+        def change_then_log_in() -> Actor:
+            change_password(self.context.db, username, self._current_password, new)
+            return authenticate(self.context.db, username, new)
+
+        self._busy(True)
+        self.context.tasks.run(
+            change_then_log_in, on_done=self._authenticated, on_error=self._refused
+        )
+
+    def _authenticated(self, actor: Actor) -> None:
+        self._busy(False)
+        self._current_password = ""
+        self.password.clear()
+        self.new_password.clear()
+        self.repeat_password.clear()
+        self.message.clear()
+        self.logged_in.emit(actor)
+
+    def _refused(self, error: BaseException) -> None:
+        from core.errors import PasswordChangeRequired
+        from ui.errors import message_of
+
+        self._busy(False)
+        if isinstance(error, PasswordChangeRequired):
+            self._current_password = self.password.text()
+            self._show_new_password(True)
+            self.message.info(
+                "This is your first log-in (or your password was reset): choose your own "
+                "password, at least 10 characters."
+            )
+            self.submit.setText("Set password and log in")
+            self.new_password.setFocus()
+            return
+        self.message.error(message_of(error))
+        self.password.clear()
+        self.password.setFocus()
+
+    def _busy(self, busy: bool) -> None:
+        self.submit.setEnabled(not busy and self.context.db is not None)
+        from PySide6.QtCore import Qt  # the Qt namespace is costly to load: not at start-up
+
+        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)

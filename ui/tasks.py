@@ -1,0 +1,93 @@
+"""Running core calls off the GUI thread (QThreadPool), with callbacks back on the GUI thread.
+
+    tasks.run(service_call, arg, on_done=show_result, on_error=show_problem)
+
+A DomainError goes to ``on_error`` (the screen shows it in place); anything unexpected goes to
+``on_error`` too when given, and is always logged. Without ``on_error``, the shared error dialog
+says what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class _Relay(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict, relay: _Relay) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._fn, self._args, self._kwargs, self._relay = fn, args, kwargs, relay
+
+    def run(self) -> None:
+        try:
+            result = self._fn(*self._args, **self._kwargs)
+        except BaseException as error:  # handed to the GUI thread, never lost
+            self._relay.failed.emit(error)
+        else:
+            self._relay.done.emit(result)
+
+
+class TaskRunner(QObject):
+    """Runs callables on a thread pool; tracks them so tests (and shutdown) can wait."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool.globalInstance()
+        self._running: set[_Relay] = set()
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        relay = _Relay()
+        self._running.add(relay)
+        if len(self._running) == 1:
+            self.busy_changed.emit(True)
+
+        def finished(ok: bool, payload: Any) -> None:
+            self._running.discard(relay)
+            if not self._running:
+                self.busy_changed.emit(False)
+            if ok:
+                if on_done is not None:
+                    on_done(payload)
+                return
+            from core.errors import DomainError
+
+            if not isinstance(payload, DomainError):
+                import logging
+
+                logging.getLogger("lotbook.ui").error(
+                    "unexpected error in %s", getattr(fn, "__name__", fn), exc_info=payload
+                )
+            if on_error is not None:
+                on_error(payload)
+            else:
+                from ui.errors import show_error
+
+                show_error(None, payload)
+
+        relay.done.connect(lambda result: finished(True, result))
+        relay.failed.connect(lambda error: finished(False, error))
+        self._pool.start(_Job(fn, args, kwargs, relay))
+
+    def idle(self) -> bool:
+        return not self._running
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the pool is empty (tests, shutdown). Callbacks still need the event loop."""
+        return self._pool.waitForDone(msecs)

@@ -1,0 +1,109 @@
+"""Look and feel for a cleanroom bench: large targets, high contrast, a large-text mode, and
+verdicts shown by icon and word as well as colour (Okabe–Ito colours, safe for colour blindness).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from core.version import app_root
+
+TOUCH = 44  # minimum height of anything a gloved finger must hit (px)
+BASE_POINTS = 12
+LARGE_POINTS = 16
+MONO = "DejaVu Sans Mono"
+SANS = "DejaVu Sans"
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+GREEN = "#007a5a"  # darkened bluish green, for contrast on white
+ORANGE = "#b86e00"
+VERMILLION = "#c4411a"
+BLUE = "#0a5fa8"
+GREY = "#4d4d4d"
+INK = "#111111"
+PAPER = "#ffffff"
+PANEL = "#f1f3f5"
+LINE = "#b8bec6"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    icon: str
+    word: str
+    colour: str
+
+
+VERDICTS = {
+    "pass": Verdict("✔", "Pass", GREEN),
+    "alert": Verdict("▲", "Alert", ORANGE),
+    "oos": Verdict("✖", "Out of spec", VERMILLION),
+    "report": Verdict("●", "Recorded", GREY),
+}
+NOT_FINAL = Verdict("✖", "Out of spec — needs a comment or deviation", VERMILLION)
+MISMATCH = Verdict("✖", "Mismatch", VERMILLION)
+PENDING = Verdict("○", "Not recorded", GREY)
+
+
+def verdict_style(verdict: str | None, final: bool = True) -> Verdict:
+    if verdict is None:
+        return PENDING
+    if verdict == "oos" and not final:
+        return NOT_FINAL
+    return VERDICTS.get(verdict, VERDICTS["report"])
+
+
+def load_fonts() -> None:
+    """The app's own fonts, so every bench PC renders the same (and the PDF matches)."""
+    folder = app_root() / "resources" / "fonts"
+    for path in sorted(folder.glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(path))
+
+
+def stylesheet(points: int) -> str:
+    small = max(points - 2, 10)
+    big = points + 6
+    return f"""
+    QWidget {{ font-family: "{SANS}"; font-size: {points}pt; color: {INK}; }}
+    QMainWindow, QDialog {{ background: {PAPER}; }}
+    QPushButton, QToolButton {{
+        min-height: {TOUCH}px; padding: 4px 16px; border: 1px solid {LINE}; border-radius: 6px;
+        background: {PANEL};
+    }}
+    QPushButton:focus, QToolButton:focus, QLineEdit:focus, QComboBox:focus {{
+        border: 3px solid {BLUE};
+    }}
+    QPushButton:default {{ background: {BLUE}; color: white; border-color: {BLUE}; }}
+    QPushButton:disabled {{ color: #8a8f96; }}
+    QLineEdit, QComboBox, QDateEdit, QSpinBox {{
+        min-height: {TOUCH}px; padding: 0 8px; border: 1px solid {LINE}; border-radius: 6px;
+        background: white;
+    }}
+    QLineEdit[readOnly="true"] {{ background: {PANEL}; }}
+    QTableView {{ gridline-color: {LINE}; selection-background-color: #cfe3f7;
+                  selection-color: {INK}; }}
+    QHeaderView::section {{ background: {PANEL}; padding: 6px; border: 0;
+                            border-bottom: 1px solid {LINE}; font-weight: bold; }}
+    QLabel[role="title"] {{ font-size: {big}pt; font-weight: bold; }}
+    QLabel[role="subtle"] {{ color: {GREY}; font-size: {small}pt; }}
+    QLabel[role="error"] {{ color: {VERMILLION}; font-weight: bold; }}
+    QLabel[role="ok"] {{ color: {GREEN}; font-weight: bold; }}
+    QLabel[role="coi"] {{ font-family: "{MONO}"; font-size: {big}pt; font-weight: bold; }}
+    QFrame[role="header"] {{ background: {PANEL}; border-bottom: 1px solid {LINE}; }}
+    QFrame[role="panel"] {{ background: {PANEL}; border: 1px solid {LINE}; border-radius: 6px; }}
+    QFrame[role="demand"] {{ background: #fdece6; border: 2px solid {VERMILLION};
+                             border-radius: 6px; }}
+    """
+
+
+def apply(app: QApplication, large: bool = False) -> None:
+    points = LARGE_POINTS if large else BASE_POINTS
+    app.setFont(QFont(SANS, points))
+    app.setStyleSheet(stylesheet(points))
+    app.setProperty("lotbook_large_text", large)
+
+
+def is_large(app: QApplication) -> bool:
+    return bool(app.property("lotbook_large_text"))

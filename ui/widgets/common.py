@@ -1,0 +1,77 @@
+"""Building blocks sized for gloved hands: labelled fields, big buttons, in-place messages."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPushButton, QWidget
+
+from ui import theme
+
+
+def button(
+    text: str, parent: QWidget | None = None, *, tip: str = "", default: bool = False
+) -> QPushButton:
+    b = QPushButton(text, parent)
+    b.setMinimumHeight(theme.TOUCH)
+    b.setAccessibleName(text.replace("&", ""))
+    if tip:
+        b.setToolTip(tip)
+    if default:
+        b.setDefault(True)
+        b.setAutoDefault(True)
+    return b
+
+
+def field(
+    name: str, parent: QWidget | None = None, *, password: bool = False, placeholder: str = ""
+) -> QLineEdit:
+    edit = QLineEdit(parent)
+    edit.setMinimumHeight(theme.TOUCH)
+    edit.setAccessibleName(name)
+    edit.setPlaceholderText(placeholder)
+    if password:
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+def label(text: str = "", parent: QWidget | None = None, *, role: str = "") -> QLabel:
+    lab = QLabel(text, parent)
+    lab.setWordWrap(True)
+    if role:
+        lab.setProperty("role", role)
+    return lab
+
+
+class Message(QLabel):
+    """A plain message in place, next to what it is about: an error, or a confirmation."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAccessibleName("Message")
+        self.hide()
+
+    def error(self, text: str) -> None:
+        self._show("error", f"✖ {text}")
+
+    def ok(self, text: str) -> None:
+        self._show("ok", f"✔ {text}")
+
+    def info(self, text: str) -> None:
+        self._show("subtle", text)
+
+    def clear(self) -> None:
+        self.setText("")
+        self.hide()
+
+    def _show(self, role: str, text: str) -> None:
+        self.setProperty("role", role)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setText(text)
+        self.show()
+
+
+def panel(parent: QWidget | None = None, role: str = "panel") -> QFrame:
+    frame = QFrame(parent)
+    frame.setProperty("role", role)
+    return frame
