@@ -21,8 +21,13 @@ def settle(qtbot, context, timeout: int = 15_000) -> None:
 
 @pytest.fixture
 def context(qtbot, site):
+    from PySide6.QtWidgets import QApplication
+
+    from ui import theme
     from ui.context import AppContext
 
+    theme.load_fonts()
+    theme.apply(QApplication.instance())
     ctx = AppContext()
     ctx.set_database(site, 10)
     yield ctx

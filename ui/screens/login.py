@@ -11,7 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from ui.context import AppContext
-from ui.widgets.common import Message, button, field, label, panel
+from ui.widgets.common import Message, button, field, form_label, label, panel
 
 if TYPE_CHECKING:
     from core.auth.identity import Actor
@@ -30,7 +30,8 @@ class LoginScreen(QWidget):
         self.setAccessibleName("Log in")
 
         box = panel(self)
-        box.setMaximumWidth(560)
+        box.setMinimumWidth(520)
+        box.setMaximumWidth(640)
         self.title = label("Log in to Lotbook", box, role="title")
         self.subtitle = label("", box, role="subtle")
         self.username = field("Username", box)
@@ -43,10 +44,10 @@ class LoginScreen(QWidget):
         self.switch.hide()
 
         form = QFormLayout()
-        form.addRow("Username", self.username)
-        form.addRow("Password", self.password)
-        form.addRow("New password", self.new_password)
-        form.addRow("Repeat", self.repeat_password)
+        form.addRow(form_label("Username", box), self.username)
+        form.addRow(form_label("Password", box), self.password)
+        form.addRow(form_label("New password", box), self.new_password)
+        form.addRow(form_label("Repeat", box), self.repeat_password)
         self._form = form
         self._show_new_password(False)
 

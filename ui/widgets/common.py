@@ -71,6 +71,13 @@ class Message(QLabel):
         self.show()
 
 
+def form_label(text: str, parent: QWidget | None = None) -> QLabel:
+    """A field's label, as tall as the field so the two line up."""
+    lab = QLabel(text, parent)
+    lab.setMinimumHeight(theme.TOUCH)
+    return lab
+
+
 def panel(parent: QWidget | None = None, role: str = "panel") -> QFrame:
     frame = QFrame(parent)
     frame.setProperty("role", role)
