@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -82,6 +83,10 @@ class CheckView:
     source: str
     attribute: str | None
     choices: tuple[str, ...]
+    pass_label: str
+    fail_label: str
+    expect: str | None  # scans: "coi" or "check:<ID>" (what the scan must equal)
+    note: str | None
     current: ResultVersionView | None
     history: tuple[ResultVersionView, ...]  # every version, oldest first
 
@@ -158,6 +163,19 @@ class BatchView:
 
     def checks(self) -> list[CheckView]:
         return [check for step in self.steps for check in step.checks]
+
+    def with_checks(self, updated: Iterable[CheckView]) -> BatchView:
+        """The same batch with some checks replaced (after an entry): steps and counts follow."""
+        by_id = {check.id: check for check in updated}
+        if not by_id:
+            return self
+        steps = tuple(
+            replace(step, checks=tuple(by_id.get(c.id, c) for c in step.checks))
+            if any(c.id in by_id for c in step.checks)
+            else step
+            for step in self.steps
+        )
+        return replace(self, steps=steps)
 
     def check(self, check_id: str) -> CheckView:
         for check in self.checks():

@@ -42,7 +42,7 @@ VERDICTS = {
     "oos": Verdict("✖", "Out of spec", VERMILLION),
     "report": Verdict("●", "Recorded", GREY),
 }
-NOT_FINAL = Verdict("✖", "Out of spec — needs a comment or deviation", VERMILLION)
+NOT_FINAL = Verdict("✖", "Out of spec · not final", VERMILLION)
 MISMATCH = Verdict("✖", "Mismatch", VERMILLION)
 PENDING = Verdict("○", "Not recorded", GREY)
 

@@ -84,6 +84,23 @@ def version_view(
     )
 
 
+def spec_text(check: CheckDef) -> str:
+    """The spec in words, including what a scan must match."""
+    if check.type == "scan":
+        if check.expect == "coi":
+            return "must match the batch's chain-of-identity id"
+        if check.expect and check.expect.startswith("check:"):
+            return f"must match the value recorded for {check.expect.split(':', 1)[1]}"
+    return describe(
+        check.spec,
+        check.unit,
+        precision=check.precision,
+        notation=check.notation,
+        pass_label=check.pass_label,
+        fail_label=check.fail_label,
+    )
+
+
 def check_view(
     check: CheckDef,
     versions: list[ResultRow],
@@ -101,14 +118,7 @@ def check_view(
         precision=check.precision,
         notation=check.notation,
         method=check.method,
-        spec=describe(
-            spec,
-            check.unit,
-            precision=check.precision,
-            notation=check.notation,
-            pass_label=check.pass_label,
-            fail_label=check.fail_label,
-        ),
+        spec=spec_text(check),
         lower=spec.lower if spec else None,
         upper=spec.upper if spec else None,
         lower_inclusive=spec.lower_inclusive if spec else True,
@@ -124,6 +134,10 @@ def check_view(
         source=check.source,
         attribute=check.attribute,
         choices=check.choices,
+        pass_label=check.pass_label,
+        fail_label=check.fail_label,
+        expect=check.expect,
+        note=check.note,
         current=history[-1] if history else None,
         history=history,
     )

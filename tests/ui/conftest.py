@@ -59,6 +59,9 @@ def login(qtbot, window, username: str, password: str = USER_PASSWORD) -> None:
 
 def shot(widget, name: str) -> Path:
     """Render a widget to build/screens/<name>.png (for a person to look at)."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()  # pending layout requests, as the event loop would run them
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     assert widget.grab().save(str(path))

@@ -1,0 +1,62 @@
+"""The steps of a batch, for the list on the left of the batch screen: state by icon and word."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+
+from core.readmodels import StepView
+
+STATE_ICONS = {
+    "not started": "○",
+    "in progress": "◐",
+    "awaiting verification": "◷",
+    "complete": "✔",
+    "has exceptions": "✖",
+}
+Index = QModelIndex | QPersistentModelIndex
+
+
+class StepsModel(QAbstractListModel):
+    StepIdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._steps: list[StepView] = []
+
+    def set_steps(self, steps: tuple[StepView, ...]) -> None:
+        if [s.id for s in steps] == [s.id for s in self._steps]:
+            changed = [i for i, (a, b) in enumerate(zip(self._steps, steps, strict=True)) if a != b]
+            self._steps = list(steps)
+            for row in changed:
+                index = self.index(row)
+                self.dataChanged.emit(index, index)
+            return
+        self.beginResetModel()
+        self._steps = list(steps)
+        self.endResetModel()
+
+    def step(self, row: int) -> StepView:
+        return self._steps[row]
+
+    def row_of(self, step_id: str) -> int:
+        for row, step in enumerate(self._steps):
+            if step.id == step_id:
+                return row
+        return -1
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._steps)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        step = self._steps[index.row()]
+        state = step.state
+        if role == Qt.ItemDataRole.DisplayRole:
+            name = step.name if not step.is_release else "Release QC"
+            return f"{STATE_ICONS.get(state, '•')} {name}\n    {state}"
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"{step.id} {step.name}: {state}"
+        if role == self.StepIdRole:
+            return step.id
+        return None

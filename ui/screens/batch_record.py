@@ -1,0 +1,325 @@
+"""The batch record: the heart of the bench. A header that never scrolls away (product, lot,
+chain of identity, status, exceptions), the steps on the left with their state in words, the
+checks of the current step in the middle, the details of the focused check on the right.
+
+Entry goes to core on a worker (`recording.record_value`); the screen shows core's verdict and
+rule at once, keeps what was typed as a draft until it is saved, and asks in place for a comment
+or a deviation when a value is out of specification."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QListView, QSplitter, QVBoxLayout, QWidget
+
+from core.readmodels import BatchView, CheckView, RecordOutcome
+from ui.dialogs.correction import CorrectionDialog
+from ui.dialogs.deviation import DeviationDialog
+from ui.dialogs.history import HistoryDialog
+from ui.models.steps import StepsModel
+from ui.screens.base import Screen
+from ui.widgets.batch_header import BatchHeader
+from ui.widgets.check_details import CheckDetails
+from ui.widgets.check_form import CheckForm
+from ui.widgets.common import Message
+
+
+class BatchScreen(Screen):
+    title = "Batch record"
+    entry_applied = Signal(str)  # check id, once core's answer is on screen
+    loaded = Signal(str)  # lot
+
+    def __init__(self, context, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.view: BatchView | None = None
+        self.lot: str | None = None
+        self.release_only = False
+        self.dialog: Any = None
+        self.header = BatchHeader(self)
+        self.message = Message(self)
+        self.steps = StepsModel(self)
+        self.step_list = QListView(self)
+        self.step_list.setModel(self.steps)
+        self.step_list.setAccessibleName("Steps")
+        self.step_list.setMinimumWidth(220)
+        self.step_list.setSpacing(3)
+        self.step_list.setWordWrap(True)
+        self.form = CheckForm(self)
+        self.details = CheckDetails(self)
+        split = QSplitter(self)
+        split.addWidget(self.step_list)
+        split.addWidget(self.form)
+        split.addWidget(self.details)
+        split.setStretchFactor(1, 1)
+        split.setSizes([250, 880, 230])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 8)
+        layout.addWidget(self.header)
+        layout.addWidget(self.message)
+        layout.addWidget(split, 1)
+
+        self.step_list.selectionModel().currentChanged.connect(self._step_chosen)
+        self.header.back.clicked.connect(lambda: self.context.go("batches"))
+        self.header.qc.clicked.connect(lambda: self.context.go("qc", lot=self.lot))
+        self.form.submitted.connect(self._submit)
+        self.form.advance.connect(lambda cid: self.form.focus_next_open(cid))
+        self.form.justify_requested.connect(self._justify)
+        self.form.correct_requested.connect(self._correct)
+        self.form.history_requested.connect(self._history)
+        self.form.open_deviation_requested.connect(self._open_deviation)
+        self.form.draft_changed.connect(self._draft)
+        self.form.entered.connect(self._entered)
+        self.step_list.installEventFilter(self)
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def activate(self, lot: str | None = None, release: bool | None = None, **_: Any) -> None:
+        if release is not None:
+            self.release_only = release
+        if lot is not None and lot != self.lot:
+            self.lot = lot
+            self.view = None
+        if self.lot is not None:
+            self.reload()
+
+    def reload(self) -> None:
+        from core.services.batches import show_batch
+
+        self.context.tasks.run(
+            show_batch, self.context.db, self.lot, on_done=self._loaded, on_error=self._failed
+        )
+
+    def _loaded(self, view: BatchView) -> None:
+        keep = self._current_step_id()
+        self.view = view
+        self.header.show_batch(view, self.release_only)
+        self.steps.set_steps(self._visible_steps())
+        row = self.steps.row_of(keep) if keep else -1
+        if row < 0:
+            row = next((i for i, s in enumerate(self._visible_steps()) if s.state != "complete"), 0)
+        self.step_list.setCurrentIndex(self.steps.index(row))
+        self._show_step(row)
+        self.loaded.emit(view.lot)
+
+    def _visible_steps(self) -> tuple:
+        steps = self.view.steps if self.view else ()
+        if self.release_only:
+            return tuple(s for s in steps if s.is_release)
+        return steps
+
+    def _failed(self, error: BaseException) -> None:
+        from ui.errors import message_of
+
+        self.message.error(message_of(error))
+
+    # -- steps -----------------------------------------------------------------------------------
+
+    def _current_step_id(self) -> str | None:
+        index = self.step_list.currentIndex()
+        if not index.isValid():
+            return None
+        return self.steps.data(index, StepsModel.StepIdRole)
+
+    def _step_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self._show_step(current.row())
+
+    def _show_step(self, row: int) -> None:
+        if self.view is None or row < 0 or row >= self.steps.rowCount():
+            return
+        step = self.steps.step(row)
+        actor = self.context.actor.username
+        drafts = {c.id: self.context.drafts.get(actor, self.view.lot, c.id) for c in step.checks}
+        self.form.show_step(step, drafts, self._open_deviations())
+        if not self.form.focus_next_open():
+            self.step_list.setFocus()
+
+    def _open_deviations(self) -> list[str]:
+        return [d.ref for d in self.view.deviations if d.status != "closed"] if self.view else []
+
+    # -- entry -----------------------------------------------------------------------------------
+
+    def _submit(self, check_id: str, text: str) -> None:
+        from core.services.recording import record_value
+
+        row = self.form.row(check_id)
+        row.set_busy(True)
+        self.context.tasks.run(
+            record_value,
+            self.context.db,
+            self.context.actor,
+            self.view.lot,
+            check_id,
+            text,
+            hold_if_out_of_spec=True,
+            on_done=self._applied,
+            on_error=lambda error: self._refused(check_id, error),
+        )
+
+    def _applied(self, outcome: RecordOutcome) -> None:
+        checks = [outcome.entry, *outcome.derived]
+        self._apply(checks)
+        entry = outcome.entry
+        row = self.form.row(entry.id)
+        if row is not None:
+            row.set_busy(False)
+            if outcome.notes:
+                row.message.info(" ".join(outcome.notes))
+        self.context.drafts.drop(self.context.actor.username, self.view.lot, entry.id)
+        if entry.current.verdict == "oos" and not entry.current.final and row is not None:
+            row.comment.setFocus()
+            # once the demand has its place in the layout
+            QTimer.singleShot(0, lambda: self.form.ensureWidgetVisible(row.demand))
+        else:
+            self.form.focus_next_open(entry.id)
+        self.entry_applied.emit(entry.id)
+
+    def _apply(self, checks: list[CheckView]) -> None:
+        self.view = self.view.with_checks(checks)
+        self.form.update_checks(checks)
+        self.steps.set_steps(self._visible_steps())
+        self.header.show_batch(self.view, self.release_only)
+
+    def _refused(self, check_id: str, error: BaseException) -> None:
+        from core.errors import ScanMismatch
+        from ui.errors import message_of
+
+        row = self.form.row(check_id)
+        if row is None:
+            self.message.error(message_of(error))
+            return
+        row.set_busy(False)
+        if isinstance(error, ScanMismatch):
+            row.show_mismatch(str(error))
+        else:
+            row.show_refusal(message_of(error))
+        row.entry.setFocus()
+
+    def _draft(self, check_id: str, text: str) -> None:
+        if self.view is not None and self.context.actor is not None:
+            self.context.drafts.put(self.context.actor.username, self.view.lot, check_id, text)
+
+    def _entered(self, check_id: str) -> None:
+        row = self.form.row(check_id)
+        if row is not None:
+            self.details.show_check(row.check)
+
+    # -- out of spec: comment or deviation ------------------------------------------------------
+
+    def _justify(self, check_id: str, comment: str, ref: str) -> None:
+        from core.services.recording import justify_value
+
+        self.context.tasks.run(
+            justify_value,
+            self.context.db,
+            self.context.actor,
+            self.view.lot,
+            check_id,
+            comment=comment or None,
+            deviation=ref or None,
+            on_done=self._applied,
+            on_error=lambda error: self._refused(check_id, error),
+        )
+
+    def _open_deviation(self, check_id: str) -> None:
+        row = self.form.row(check_id)
+        dialog = DeviationDialog(self.view.lot, check_id, row.check.name if row else "", self)
+        dialog.submitted.connect(self._deviation_submitted)
+        self.dialog = dialog
+        dialog.open()
+
+    def _deviation_submitted(self, check_id: str, classification: str, description: str) -> None:
+        from core.services.deviations import open_deviation
+
+        dialog = self.dialog
+
+        def opened(view: Any) -> None:
+            dialog.accept()
+            self.view = replace(self.view, deviations=(*self.view.deviations, view))
+            self.form.set_deviations(self._open_deviations(), check_id, view.ref)
+            self.header.show_batch(self.view, self.release_only)
+            row = self.form.row(check_id)
+            if row is not None:
+                row.justify.setFocus()
+
+        self.context.tasks.run(
+            open_deviation,
+            self.context.db,
+            self.context.actor,
+            self.view.lot,
+            classification,
+            description,
+            check_id or None,
+            on_done=opened,
+            on_error=lambda error: dialog.refused(_message(error)),
+        )
+
+    # -- corrections and history ------------------------------------------------------------------
+
+    def _correct(self, check_id: str) -> None:
+        row = self.form.row(check_id)
+        if row is None or row.check.current is None:
+            return
+        dialog = CorrectionDialog(row.check, self._open_deviations(), self)
+        dialog.submitted.connect(self._correction_submitted)
+        self.dialog = dialog
+        dialog.open()
+
+    def _correction_submitted(
+        self, check_id: str, value: str, reason: str, comment: str, ref: str
+    ) -> None:
+        from core.services.recording import correct_value
+
+        dialog = self.dialog
+
+        def corrected(outcome: RecordOutcome) -> None:
+            dialog.accept()
+            self._applied(outcome)
+
+        self.context.tasks.run(
+            correct_value,
+            self.context.db,
+            self.context.actor,
+            self.view.lot,
+            check_id,
+            value,
+            reason,
+            comment=comment or None,
+            deviation=ref or None,
+            on_done=corrected,
+            on_error=lambda error: dialog.refused(_message(error)),
+        )
+
+    def _history(self, check_id: str) -> None:
+        row = self.form.row(check_id)
+        if row is None:
+            return
+        self.dialog = HistoryDialog(row.check, self)
+        self.dialog.open()
+
+    # -- a wedge scanner typing while focus is elsewhere -----------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.step_list
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.text().isprintable()
+            and event.text()
+            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            row = self.form.first_open_scan()
+            if row is not None:
+                row.entry.setFocus()
+                row.entry.insert(event.text())
+                return True
+        return super().eventFilter(watched, event)
+
+
+def _message(error: BaseException) -> str:
+    from ui.errors import message_of
+
+    return message_of(error)

@@ -1,0 +1,20 @@
+"""QC results: the release tests of a batch, grouped by quality attribute (appearance, identity,
+strength, viability, purity, potency, safety), with the same entry rules as the process steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ui.screens.batch_record import BatchScreen
+
+
+class QCResultsScreen(BatchScreen):
+    title = "QC results"
+
+    def __init__(self, context, parent=None) -> None:
+        super().__init__(context, parent)
+        self.release_only = True
+        self.header.qc.hide()  # this screen is the release view; the batch screen has the steps
+
+    def activate(self, lot: str | None = None, **arguments: Any) -> None:
+        super().activate(lot=lot, release=True)

@@ -1,0 +1,66 @@
+"""The header of the batch screen, never scrolled away: what is being made, for whom, its state,
+and its exceptions counted in words."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QWidget
+
+from core.readmodels import BatchView
+from ui.widgets.common import button, label
+
+
+class BatchHeader(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "panel")
+        self.product = label("", self, role="subtle")
+        self.lot = label("", self, role="title")
+        self.lot.setAccessibleName("Lot")
+        self.coi = QLabel("", self)
+        self.coi.setProperty("role", "coi")
+        self.coi.setAccessibleName("Chain of identity")
+        self.status = QLabel("", self)
+        self.status.setAccessibleName("Batch status")
+        self.exceptions = QLabel("", self)
+        self.exceptions.setAccessibleName("Exceptions")
+        self.qc = button("QC results", self, tip="Release QC results, grouped by attribute")
+        self.back = button("Batches", self, tip="Back to the batch list (Alt+B)")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(12, 6, 12, 6)
+        grid.addWidget(self.product, 0, 0, 1, 2)
+        grid.addWidget(self.lot, 1, 0)
+        grid.addWidget(self.coi, 1, 1)
+        grid.addWidget(self.status, 2, 0)
+        grid.addWidget(self.exceptions, 2, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.qc)
+        buttons.addWidget(self.back)
+        grid.addLayout(buttons, 1, 2)
+        grid.setColumnStretch(1, 1)
+
+    def show_batch(self, view: BatchView, release_only: bool) -> None:
+        self.product.setText(
+            f"{view.product_family} · {view.template_title} · template {view.template_key} "
+            f"v{view.template_version}"
+        )
+        self.lot.setText(f"Lot {view.lot}")
+        self.coi.setText(f"COI {view.coi_id}" if view.coi_id else "")
+        self.coi.setVisible(bool(view.coi_id))
+        self.status.setText(f"Status: <b>{view.status.replace('_', ' ')}</b>")
+        ex = view.exceptions
+        parts = [
+            _count(ex["out_of_spec"], "out of spec"),
+            _count(ex["awaiting_justification"], "awaiting a comment or deviation"),
+            _count(ex["corrected"], "corrected"),
+            _count(ex["open_deviations"], "open deviation", "open deviations"),
+        ]
+        shown = [p for p in parts if p]
+        marker = "✖ " if ex["out_of_spec"] or ex["awaiting_justification"] else ""
+        self.exceptions.setText(marker + (" · ".join(shown) if shown else "no exceptions"))
+        self.product.setText(self.product.text() + (" · QC results" if release_only else ""))
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    if not n:
+        return ""
+    return f"{n} {one if n == 1 else (many or one)}"

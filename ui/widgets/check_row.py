@@ -1,0 +1,275 @@
+"""One check of the batch record, as a row of the step's form: what to measure, the entry field,
+the verdict (icon and word), who recorded it and when; in place, the out-of-spec demand.
+
+The row only shows what core decided (verdict, rule, display value); it computes nothing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QWidget,
+)
+
+from core.clock import local_text
+from core.readmodels import CheckView
+from ui import theme
+from ui.widgets.common import Message, button, field, label
+
+
+def entry_hint(check: CheckView) -> str:
+    if check.derived:
+        return "calculated"
+    if check.type == "number":
+        return f"number in {check.unit}" if check.unit else "number"
+    if check.type == "passfail":
+        return f"{check.pass_label} / {check.fail_label}"
+    if check.type == "choice":
+        return " / ".join(check.choices)
+    if check.type == "scan":
+        what = "the chain-of-identity label" if check.expect == "coi" else "the label"
+        return f"scan {what}"
+    return "text"
+
+
+class CheckRow(QFrame):
+    submitted = Signal(str, str)  # check id, typed text
+    advance = Signal(str)  # Enter on a recorded field: move on
+    correct_requested = Signal(str)
+    history_requested = Signal(str)
+    justify_requested = Signal(str, str, str)  # check id, comment, deviation reference
+    open_deviation_requested = Signal(str)
+    draft_changed = Signal(str, str)  # check id, text
+    entered = Signal(str)  # focus arrived in this row
+
+    def __init__(self, check: CheckView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "panel")
+        self.check = check
+        self._busy = False
+        grid = QGridLayout(self)
+        grid.setContentsMargins(12, 8, 12, 8)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(4)
+
+        self.name = QLabel(f"<b>{check.name}</b>", self)
+        self.name.setWordWrap(True)
+        self.meta = label(self._meta_text(check), self, role="subtle")
+        self.entry = field(f"{check.name} ({check.id})", self, placeholder=entry_hint(check))
+        self.entry.setMinimumWidth(180)
+        self.entry.installEventFilter(self)
+        self.unit = QLabel(check.unit or "", self)
+        self.unit.setMinimumWidth(48)
+        self.verdict = QLabel("", self)
+        self.verdict.setAccessibleName(f"Verdict of {check.id}")
+        self.verdict.setMinimumWidth(150)
+        self.verdict.setWordWrap(True)
+        self.who = label("", self, role="subtle")
+        self.message = Message(self)
+        self.history = button("History", self, tip="All versions, who, when, why (Ctrl+H)")
+        self.correct = button("Correct", self, tip="Correct this value, with a reason (F2)")
+        actions = QHBoxLayout()
+        actions.setSpacing(6)
+        actions.addWidget(self.history)
+        actions.addWidget(self.correct)
+
+        grid.addWidget(self.name, 0, 0)
+        grid.addWidget(self.entry, 0, 1)
+        grid.addWidget(self.unit, 0, 2)
+        grid.addWidget(self.verdict, 0, 3)
+        grid.addLayout(actions, 0, 4)
+        grid.addWidget(self.meta, 1, 0)
+        grid.addWidget(self.message, 1, 1, 1, 2)
+        grid.addWidget(self.who, 1, 3, 1, 2)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(3, 2)
+        self.demand = self._build_demand()
+        grid.addWidget(self.demand, 2, 0, 1, 5)
+
+        if check.type == "choice" and check.choices:
+            completer = QCompleter(list(check.choices), self.entry)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            self.entry.setCompleter(completer)
+        self.entry.returnPressed.connect(self._enter)
+        self.entry.textEdited.connect(lambda text: self.draft_changed.emit(self.check.id, text))
+        self.history.clicked.connect(lambda: self.history_requested.emit(self.check.id))
+        self.correct.clicked.connect(lambda: self.correct_requested.emit(self.check.id))
+        if check.formula:
+            self.setToolTip(f"Calculated: {check.formula}")
+        self.set_check(check)
+
+    # -- the out-of-spec demand, in place ----------------------------------------------------------
+
+    def _build_demand(self) -> QFrame:
+        frame = QFrame(self)
+        frame.setProperty("role", "demand")
+        row = QGridLayout(frame)
+        row.setContentsMargins(10, 8, 10, 8)
+        self.demand_text = label("", frame)
+        self.comment = field(
+            "Comment on the out-of-spec result",
+            frame,
+            placeholder="why it is out of spec, what was done",
+        )
+        self.deviation = QComboBox(frame)
+        self.deviation.setMinimumHeight(theme.TOUCH)
+        self.deviation.setAccessibleName("Deviation reference")
+        self.new_deviation = button("Open deviation…", frame, tip="Open a deviation for this check")
+        self.justify = button("Save justification", frame, tip="Enter", default=True)
+        row.addWidget(self.demand_text, 0, 0, 1, 4)
+        row.addWidget(self.comment, 1, 0)
+        row.addWidget(self.deviation, 1, 1)
+        row.addWidget(self.new_deviation, 1, 2)
+        row.addWidget(self.justify, 1, 3)
+        row.setColumnStretch(0, 3)
+        self.comment.returnPressed.connect(self._justify)
+        self.justify.clicked.connect(self._justify)
+        self.new_deviation.clicked.connect(
+            lambda: self.open_deviation_requested.emit(self.check.id)
+        )
+        frame.hide()
+        return frame
+
+    def set_deviations(self, refs: list[str], select: str | None = None) -> None:
+        self.deviation.clear()
+        self.deviation.addItem("no deviation", "")
+        for ref in refs:
+            self.deviation.addItem(ref, ref)
+        if select:
+            self.deviation.setCurrentIndex(self.deviation.findData(select))
+
+    def _justify(self) -> None:
+        comment = self.comment.text().strip()
+        ref = self.deviation.currentData() or ""
+        if not comment and not ref:
+            self.message.error("Give a comment or choose a deviation.")
+            self.comment.setFocus()
+            return
+        self.justify_requested.emit(self.check.id, comment, ref)
+
+    # -- showing what core decided ---------------------------------------------------------------
+
+    @staticmethod
+    def _meta_text(check: CheckView) -> str:
+        parts = [check.id]
+        if check.method:
+            parts.append(check.method)
+        parts.append(f"spec: {check.spec}")
+        return " · ".join(parts)
+
+    def set_check(self, check: CheckView, keep_text: str | None = None) -> None:
+        self.check = check
+        current = check.current
+        recorded = current is not None
+        self.entry.setReadOnly(recorded or check.derived)
+        if check.derived:
+            self.entry.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        if recorded:
+            self.entry.setText(current.display)
+        elif keep_text is not None:
+            self.entry.setText(keep_text)
+        style = theme.verdict_style(
+            current.verdict if recorded else None, current.final if recorded else True
+        )
+        self.verdict.setText(f"{style.icon} {style.word}")
+        self.verdict.setStyleSheet(f"color: {style.colour}; font-weight: bold;")
+        self.verdict.setToolTip(current.rule if recorded else check.spec)
+        if recorded:
+            version = f" · v{current.version} ({current.kind})" if current.version > 1 else ""
+            notes = []
+            if current.comment:
+                notes.append(f"comment: {current.comment}")
+            if current.deviation:
+                notes.append(current.deviation)
+            self.who.setText(
+                f"{current.rule} — {current.recorded_by_name}, {local_text(current.recorded_at)}"
+                f"{version}" + (f" · {'; '.join(notes)}" if notes else "")
+            )
+        else:
+            self.who.setText("")
+        # Only a recorded value has a history or can be corrected: the buttons appear with it.
+        self.history.setVisible(recorded)
+        self.history.setEnabled(recorded)
+        self.correct.setVisible(recorded and not check.derived)
+        self.correct.setEnabled(recorded and not check.derived)
+        needs_demand = recorded and current.verdict == "oos" and not current.final
+        self.demand.setVisible(needs_demand)
+        if needs_demand:
+            self.demand_text.setText(
+                f"✖ Out of specification: {current.rule}. Add a comment or a deviation before "
+                "this result is final."
+            )
+        self.message.clear()
+
+    def show_refusal(self, text: str) -> None:
+        self.message.error(text)
+
+    def show_mismatch(self, text: str) -> None:
+        self.verdict.setText(f"{theme.MISMATCH.icon} {theme.MISMATCH.word}")
+        self.verdict.setStyleSheet(f"color: {theme.MISMATCH.colour}; font-weight: bold;")
+        self.message.error(text)
+        self.entry.selectAll()
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        if busy:
+            self.message.info("Saving…")
+
+    @property
+    def open(self) -> bool:
+        """Waiting for an entry: not recorded and not calculated."""
+        return self.check.current is None and not self.check.derived
+
+    # -- keys ------------------------------------------------------------------------------------
+
+    def _enter(self) -> None:
+        if self._busy:
+            return
+        if self.entry.isReadOnly():
+            self.advance.emit(self.check.id)
+            return
+        text = self.entry.text()
+        if not text.strip():
+            self.message.error("Type a value first (or Tab to move on).")
+            return
+        self.submitted.emit(self.check.id, text)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.entry:
+            if event.type() == QEvent.Type.FocusIn:
+                self.entered.emit(self.check.id)
+            elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+                key, mods = event.key(), event.modifiers()
+                if key == Qt.Key.Key_Escape and not self.entry.isReadOnly():
+                    self.entry.clear()
+                    self.draft_changed.emit(self.check.id, "")
+                    self.message.clear()
+                    return True
+                if key == Qt.Key.Key_F2 and self.correct.isEnabled():
+                    self.correct_requested.emit(self.check.id)
+                    return True
+                if key == Qt.Key.Key_H and mods & Qt.KeyboardModifier.ControlModifier:
+                    if self.history.isEnabled():
+                        self.history_requested.emit(self.check.id)
+                    return True
+        return super().eventFilter(watched, event)
+
+    def contextMenuEvent(self, event) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        correct = menu.addAction("Correct…  (F2)")
+        correct.setEnabled(self.correct.isEnabled())
+        history = menu.addAction("History…  (Ctrl+H)")
+        history.setEnabled(self.history.isEnabled())
+        chosen = menu.exec(event.globalPos())
+        if chosen is correct:
+            self.correct_requested.emit(self.check.id)
+        elif chosen is history:
+            self.history_requested.emit(self.check.id)
