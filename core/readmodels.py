@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from core.clock import utc_iso
@@ -109,7 +110,7 @@ class StepView:
     is_release: bool
     checks: tuple[CheckView, ...]
 
-    @property
+    @cached_property
     def state(self) -> str:
         recorded = [c for c in self.checks if c.current is not None]
         if not recorded:
@@ -183,7 +184,7 @@ class BatchView:
                 return check
         raise KeyError(check_id)
 
-    @property
+    @cached_property
     def exceptions(self) -> dict[str, int]:
         checks = [c for c in self.checks() if c.current is not None]
         return {
@@ -226,7 +227,7 @@ def plain(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         data = {f.name: plain(getattr(value, f.name)) for f in fields(value)}
         for name in ("verdict", "state", "exceptions"):
-            if isinstance(getattr(type(value), name, None), property):
+            if isinstance(getattr(type(value), name, None), property | cached_property):
                 data[name] = plain(getattr(value, name))
         return data
     if isinstance(value, dict):

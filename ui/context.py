@@ -39,6 +39,8 @@ class AppContext(QObject):
 
     def set_database(self, db: Any, idle_minutes: int = 10) -> None:
         self.db = db
+        # quick calls (one entry) run inline on a local SQLite file; a server is always off-thread
+        self.tasks.inline_quick = db is not None and db.path is not None
         self.set_idle_ms(idle_minutes * MINUTE_MS)
         self.database_changed.emit()
 

@@ -206,9 +206,18 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Database: {db.display_name}" if db else "")
 
     def _busy(self, busy: bool) -> None:
-        from PySide6.QtCore import Qt  # the Qt namespace is costly to load: not at start-up
+        """A busy cursor only for work that lasts: flipping it costs more than a quick call."""
+        self._is_busy = busy
+        if busy:
+            QTimer.singleShot(300, self._still_busy)
+        else:
+            self.unsetCursor()
 
-        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+    def _still_busy(self) -> None:
+        if getattr(self, "_is_busy", False):
+            from PySide6.QtCore import Qt
+
+            self.setCursor(Qt.CursorShape.BusyCursor)
 
     def show_page(self, widget: QWidget) -> None:
         """A full-window page outside the screen stack (the first-run wizard)."""

@@ -5,6 +5,11 @@
 A DomainError goes to ``on_error`` (the screen shows it in place); anything unexpected goes to
 ``on_error`` too when given, and is always logged. Without ``on_error``, the shared error dialog
 says what happened.
+
+``quick=True`` marks a call that takes milliseconds on a local database (recording one value on
+SQLite: about 1.5 ms). With ``inline_quick`` set (the context sets it for a local SQLite file) such
+calls run at once on the GUI thread: a thread hop and a repaint in between would cost more than the
+call itself. On a site server (PostgreSQL over the network) every call goes to the pool.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()
         self._running: set[_Relay] = set()
+        self.inline_quick = False
 
     def run(
         self,
@@ -51,8 +57,12 @@ class TaskRunner(QObject):
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        quick: bool = False,
         **kwargs: Any,
     ) -> None:
+        if quick and self.inline_quick:
+            self._run_inline(fn, args, kwargs, on_done, on_error)
+            return
         relay = _Relay()
         self._running.add(relay)
         if len(self._running) == 1:
@@ -84,6 +94,33 @@ class TaskRunner(QObject):
         relay.done.connect(lambda result: finished(True, result))
         relay.failed.connect(lambda error: finished(False, error))
         self._pool.start(_Job(fn, args, kwargs, relay))
+
+    def _run_inline(
+        self,
+        fn: Callable[..., Any],
+        args: tuple,
+        kwargs: dict,
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+    ) -> None:
+        try:
+            result = fn(*args, **kwargs)
+        except Exception as error:  # the same hand-over as from the pool
+            from core.errors import DomainError
+
+            if not isinstance(error, DomainError):
+                from ui.errors import log_unexpected
+
+                log_unexpected(error, f"in {getattr(fn, '__name__', fn)}")
+            if on_error is not None:
+                on_error(error)
+            else:
+                from ui.errors import show_error
+
+                show_error(None, error)
+            return
+        if on_done is not None:
+            on_done(result)
 
     def idle(self) -> bool:
         return not self._running

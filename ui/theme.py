@@ -34,17 +34,18 @@ class Verdict:
     icon: str
     word: str
     colour: str
+    key: str = "none"  # the stylesheet's QLabel[verdict=...] rule
 
 
 VERDICTS = {
-    "pass": Verdict("✔", "Pass", GREEN),
-    "alert": Verdict("▲", "Alert", ORANGE),
-    "oos": Verdict("✖", "Out of spec", VERMILLION),
-    "report": Verdict("●", "Recorded", GREY),
+    "pass": Verdict("✔", "Pass", GREEN, "pass"),
+    "alert": Verdict("▲", "Alert", ORANGE, "alert"),
+    "oos": Verdict("✖", "Out of spec", VERMILLION, "oos"),
+    "report": Verdict("●", "Recorded", GREY, "report"),
 }
-NOT_FINAL = Verdict("✖", "Out of spec · not final", VERMILLION)
-MISMATCH = Verdict("✖", "Mismatch", VERMILLION)
-PENDING = Verdict("○", "Not recorded", GREY)
+NOT_FINAL = Verdict("✖", "Out of spec · not final", VERMILLION, "oos")
+MISMATCH = Verdict("✖", "Mismatch", VERMILLION, "mismatch")
+PENDING = Verdict("○", "Not recorded", GREY, "none")
 
 
 def verdict_style(verdict: str | None, final: bool = True) -> Verdict:
@@ -91,6 +92,10 @@ def stylesheet(points: int) -> str:
     QLabel[role="error"] {{ color: {VERMILLION}; font-weight: bold; }}
     QLabel[role="ok"] {{ color: {GREEN}; font-weight: bold; }}
     QLabel[role="coi"] {{ font-family: "{MONO}"; font-size: {big}pt; font-weight: bold; }}
+    QLabel[verdict="pass"] {{ color: {GREEN}; font-weight: bold; }}
+    QLabel[verdict="alert"] {{ color: {ORANGE}; font-weight: bold; }}
+    QLabel[verdict="oos"], QLabel[verdict="mismatch"] {{ color: {VERMILLION}; font-weight: bold; }}
+    QLabel[verdict="report"], QLabel[verdict="none"] {{ color: {GREY}; font-weight: bold; }}
     QFrame[role="header"] {{ background: {PANEL}; border-bottom: 1px solid {LINE}; }}
     QFrame[role="panel"] {{ background: {PANEL}; border: 1px solid {LINE}; border-radius: 6px; }}
     QFrame[role="demand"] {{ background: #fdece6; border: 2px solid {VERMILLION};

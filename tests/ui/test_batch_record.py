@@ -45,14 +45,14 @@ def test_record_in_spec_and_out_of_spec_with_the_keyboard(qtbot, window, site, t
     go_to_step(qtbot, screen, "CART-S04")
     row = type_and_enter(qtbot, screen, "CART-IPC-04-VIAB", "85,5")
     assert row.entry.text() == "85.5 %" and row.entry.isReadOnly()
-    assert row.verdict.text() == "✔ Pass"
+    assert row.verdict_text == "✔ Pass"
     focused = QApplication.focusWidget()
     assert focused is screen.form.row("CART-IPC-04-CD3").entry  # Enter moved on
     shot(window, "batch_step_recorded")
 
     go_to_step(qtbot, screen, "CART-S03")
     row = type_and_enter(qtbot, screen, "CART-IPC-03-VIAB", "65")
-    assert row.verdict.text().startswith("✖ Out of spec")
+    assert row.verdict_text.startswith("✖ Out of spec")
     assert row.demand.isVisible() and QApplication.focusWidget() is row.comment
     assert "below 70.0 % (action limit)" in row.demand_text.text()
     assert screen.header.exceptions.text().startswith("✖ 1 out of spec")
@@ -61,7 +61,7 @@ def test_record_in_spec_and_out_of_spec_with_the_keyboard(qtbot, window, site, t
     qtbot.keyClicks(row.comment, "long transport, QA informed")
     with qtbot.waitSignal(screen.entry_applied, timeout=10_000):
         qtbot.keyClick(row.comment, Qt.Key.Key_Return)
-    assert not row.demand.isVisible() and row.verdict.text() == "✖ Out of spec"
+    assert not row.demand.isVisible() and row.verdict_text == "✖ Out of spec"
     assert "comment: long transport, QA informed" in row.who.text()
 
 
@@ -84,7 +84,7 @@ def test_correction_keeps_history_and_is_in_the_audit_trail(qtbot, window, site,
     with qtbot.waitSignal(screen.entry_applied, timeout=10_000):
         qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
     assert not dialog.isVisible()
-    assert row.entry.text() == "85.5 %" and row.verdict.text() == "✔ Pass"
+    assert row.entry.text() == "85.5 %" and row.verdict_text == "✔ Pass"
     qtbot.keyClick(row.entry, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
     history = screen.dialog
     model = history.model
@@ -107,12 +107,12 @@ def test_a_scan_mismatch_blocks_and_a_match_records(qtbot, window, site, tech):
     assert QApplication.focusWidget() is row.entry and row.entry.text() == "COI-WRONG-1"
     qtbot.keyClick(row.entry, Qt.Key.Key_Return)
     settle(qtbot, screen.context)
-    assert row.verdict.text() == "✖ Mismatch"
+    assert row.verdict_text == "✖ Mismatch"
     assert f"expected {COI}, scanned COI-WRONG-1" in row.message.text()
     assert row.check.current is None and not row.entry.isReadOnly()
     shot(window, "batch_scan_mismatch")
     row = type_and_enter(qtbot, screen, "CART-IPC-03-COI", COI)
-    assert row.verdict.text() == "✔ Pass"
+    assert row.verdict_text == "✔ Pass"
 
 
 def test_derived_values_appear_with_their_formula(qtbot, window, site, tech):
@@ -144,11 +144,9 @@ def test_qc_results_are_grouped_by_attribute(qtbot, window, site, tech):
     qc = window.screen("qc")
     qtbot.waitUntil(lambda: qc.view is not None and qc.form.step is not None, timeout=10_000)
     assert qc.steps.rowCount() == 1 and qc.form.step.is_release
-    headings = [
-        w.text() for w in qc.form.widget().findChildren(QLabel, "attribute-heading")
-    ]
+    headings = [w.text() for w in qc.form.widget().findChildren(QLabel, "attribute-heading")]
     assert headings[:3] == ["<b>Appearance</b>", "<b>Identity</b>", "<b>Strength</b>"]
     row = type_and_enter(qtbot, qc, "CART-REL-05", "78,5")
-    assert row.verdict.text() == "✖ Out of spec · not final"
+    assert row.verdict_text == "✖ Out of spec · not final"
     assert "below 80.0 %" in row.demand_text.text()
     shot(window, "qc_results")

@@ -25,7 +25,10 @@ class StepsModel(QAbstractListModel):
 
     def set_steps(self, steps: tuple[StepView, ...]) -> None:
         if [s.id for s in steps] == [s.id for s in self._steps]:
-            changed = [i for i, (a, b) in enumerate(zip(self._steps, steps, strict=True)) if a != b]
+            # with_checks() replaces only the steps that changed: identity tells which
+            changed = [
+                i for i, (a, b) in enumerate(zip(self._steps, steps, strict=True)) if a is not b
+            ]
             self._steps = list(steps)
             for row in changed:
                 index = self.index(row)

@@ -29,7 +29,8 @@ from ui.widgets.common import Message
 
 class BatchScreen(Screen):
     title = "Batch record"
-    entry_applied = Signal(str)  # check id, once core's answer is on screen
+    verdict_shown = Signal(str)  # check id: core's verdict for the entry is on screen
+    entry_applied = Signal(str)  # check id: the entry and all it changed are on screen
     loaded = Signal(str)  # lot
 
     def __init__(self, context, parent: QWidget | None = None) -> None:
@@ -46,7 +47,8 @@ class BatchScreen(Screen):
         self.step_list.setAccessibleName("Steps")
         self.step_list.setMinimumWidth(220)
         self.step_list.setSpacing(3)
-        self.step_list.setWordWrap(True)
+        self.step_list.setUniformItemSizes(True)  # cheap to update after each entry
+        self.step_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.form = CheckForm(self)
         self.details = CheckDetails(self)
         split = QSplitter(self)
@@ -157,13 +159,16 @@ class BatchScreen(Screen):
             hold_if_out_of_spec=True,
             on_done=self._applied,
             on_error=lambda error: self._refused(check_id, error),
+            quick=True,
         )
 
     def _applied(self, outcome: RecordOutcome) -> None:
-        checks = [outcome.entry, *outcome.derived]
-        self._apply(checks)
         entry = outcome.entry
         row = self.form.row(entry.id)
+        if row is not None:  # the verdict first: it is what the technician waits for
+            row.show_verdict(entry)
+            self.verdict_shown.emit(entry.id)
+        self._apply([entry, *outcome.derived])
         if row is not None:
             row.set_busy(False)
             if outcome.notes:
@@ -181,7 +186,7 @@ class BatchScreen(Screen):
         self.view = self.view.with_checks(checks)
         self.form.update_checks(checks)
         self.steps.set_steps(self._visible_steps())
-        self.header.show_batch(self.view, self.release_only)
+        self.header.show_counts(self.view)
 
     def _refused(self, check_id: str, error: BaseException) -> None:
         from core.errors import ScanMismatch
@@ -222,6 +227,7 @@ class BatchScreen(Screen):
             deviation=ref or None,
             on_done=self._applied,
             on_error=lambda error: self._refused(check_id, error),
+            quick=True,
         )
 
     def _open_deviation(self, check_id: str) -> None:

@@ -47,6 +47,11 @@ class BatchHeader(QFrame):
         self.coi.setText(f"COI {view.coi_id}" if view.coi_id else "")
         self.coi.setVisible(bool(view.coi_id))
         self.status.setText(f"Status: <b>{view.status.replace('_', ' ')}</b>")
+        self.show_counts(view)
+        if release_only:
+            self.product.setText(self.product.text() + " · QC results")
+
+    def show_counts(self, view: BatchView) -> None:
         ex = view.exceptions
         parts = [
             _count(ex["out_of_spec"], "out of spec"),
@@ -56,8 +61,9 @@ class BatchHeader(QFrame):
         ]
         shown = [p for p in parts if p]
         marker = "✖ " if ex["out_of_spec"] or ex["awaiting_justification"] else ""
-        self.exceptions.setText(marker + (" · ".join(shown) if shown else "no exceptions"))
-        self.product.setText(self.product.text() + (" · QC results" if release_only else ""))
+        text = marker + (" · ".join(shown) if shown else "no exceptions")
+        if text != self.exceptions.text():
+            self.exceptions.setText(text)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

@@ -5,7 +5,7 @@ The row only shows what core decided (verdict, rule, display value); it computes
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +21,12 @@ from core.clock import local_text
 from core.readmodels import CheckView
 from ui import theme
 from ui.widgets.common import Message, button, field, label
+
+
+def _show(widget: QWidget, visible: bool) -> None:
+    """Change visibility only when it changes: each change costs a new layout of the form."""
+    if widget.isHidden() == visible:
+        widget.setVisible(visible)
 
 
 def entry_hint(check: CheckView) -> str:
@@ -98,6 +104,8 @@ class CheckRow(QFrame):
             self.entry.setCompleter(completer)
         self.entry.returnPressed.connect(self._enter)
         self.entry.textEdited.connect(lambda text: self.draft_changed.emit(self.check.id, text))
+        if check.derived:
+            self.correct.hide()  # a calculated value is corrected through its inputs
         self.history.clicked.connect(lambda: self.history_requested.emit(self.check.id))
         self.correct.clicked.connect(lambda: self.correct_requested.emit(self.check.id))
         if check.formula:
@@ -171,14 +179,14 @@ class CheckRow(QFrame):
         if check.derived:
             self.entry.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         if recorded:
-            self.entry.setText(current.display)
+            if self.entry.text() != current.display:
+                self.entry.setText(current.display)
         elif keep_text is not None:
             self.entry.setText(keep_text)
         style = theme.verdict_style(
             current.verdict if recorded else None, current.final if recorded else True
         )
-        self.verdict.setText(f"{style.icon} {style.word}")
-        self.verdict.setStyleSheet(f"color: {style.colour}; font-weight: bold;")
+        self._show_verdict(style)
         self.verdict.setToolTip(current.rule if recorded else check.spec)
         if recorded:
             version = f" · v{current.version} ({current.kind})" if current.version > 1 else ""
@@ -193,32 +201,51 @@ class CheckRow(QFrame):
             )
         else:
             self.who.setText("")
-        # Only a recorded value has a history or can be corrected: the buttons appear with it.
-        self.history.setVisible(recorded)
+        # Only a recorded value has a history or can be corrected. The buttons stay in place
+        # (disabled until then): the form does not jump, and showing them would cost a layout.
         self.history.setEnabled(recorded)
-        self.correct.setVisible(recorded and not check.derived)
         self.correct.setEnabled(recorded and not check.derived)
         needs_demand = recorded and current.verdict == "oos" and not current.final
-        self.demand.setVisible(needs_demand)
+        _show(self.demand, needs_demand)
         if needs_demand:
             self.demand_text.setText(
                 f"✖ Out of specification: {current.rule}. Add a comment or a deviation before "
                 "this result is final."
             )
-        self.message.clear()
+        if not self.message.isHidden():
+            self.message.clear()
+
+    def show_verdict(self, check: CheckView) -> None:
+        """The value as core stored it and its verdict — first, before the rest of the row."""
+        current = check.current
+        if current is not None:
+            self.entry.setText(current.display)
+            self._show_verdict(theme.verdict_style(current.verdict, current.final))
 
     def show_refusal(self, text: str) -> None:
         self.message.error(text)
 
     def show_mismatch(self, text: str) -> None:
-        self.verdict.setText(f"{theme.MISMATCH.icon} {theme.MISMATCH.word}")
-        self.verdict.setStyleSheet(f"color: {theme.MISMATCH.colour}; font-weight: bold;")
+        self._show_verdict(theme.MISMATCH)
         self.message.error(text)
         self.entry.selectAll()
 
+    def _show_verdict(self, style: theme.Verdict) -> None:
+        # icon and word carry the meaning; the colour (inline: no re-polish) only underlines it
+        self.verdict_text = f"{style.icon} {style.word}"
+        self.verdict.setAccessibleDescription(self.verdict_text)
+        self.verdict.setText(
+            f'<span style="color:{style.colour}; font-weight:bold">{style.icon} {style.word}</span>'
+        )
+
     def set_busy(self, busy: bool) -> None:
+        """While core saves. A save takes milliseconds; "Saving…" shows only if it lasts."""
         self._busy = busy
         if busy:
+            QTimer.singleShot(400, self._still_busy)
+
+    def _still_busy(self) -> None:
+        if self._busy:
             self.message.info("Saving…")
 
     @property

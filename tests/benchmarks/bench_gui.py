@@ -1,0 +1,185 @@
+"""Issue 3 benchmarks, each against its baseline in the same run.
+
+(a) Cold start of `python main.py --demo` to the login window, against a bare PySide6 script
+    that shows one empty window: median of interleaved runs, ratio (goal ≤ 1.5).
+(b) Enter-to-verdict in the batch screen on a batch that already holds 200 recorded values,
+    against the bare core service call `recording.record_value` on the same batch: medians,
+    interleaved, ratio (goal ≤ 1.5).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt
+
+ROOT = Path(__file__).resolve().parents[2]
+BARE = """
+import sys
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication(sys.argv)
+window = QWidget()
+window.show()
+app.processEvents()
+"""
+RUNS = 15
+
+
+def _wall(cmd: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=120)
+    return time.perf_counter() - start
+
+
+def test_cold_start_against_a_bare_window(tmp_path, report):
+    bare = tmp_path / "bare.py"
+    bare.write_text(BARE)
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        LOTBOOK_DATA_DIR=str(tmp_path / "data"),
+        LOTBOOK_STARTUP_PROBE="1",
+    )
+    app_cmd = [sys.executable, str(ROOT / "main.py"), "--demo"]
+    bare_cmd = [sys.executable, str(bare)]
+    _wall(app_cmd, env), _wall(bare_cmd, env)  # warm the file cache once
+    app_times, bare_times = [], []
+    for _ in range(RUNS):
+        app_times.append(_wall(app_cmd, env))
+        bare_times.append(_wall(bare_cmd, env))
+    app_s, bare_s = statistics.median(app_times), statistics.median(bare_times)
+    ratio = app_s / bare_s
+    report(
+        "cold_start",
+        {
+            "runs": RUNS,
+            "app_to_login_window_median_s": round(app_s, 3),
+            "bare_pyside6_window_median_s": round(bare_s, 3),
+            "median_ratio": round(ratio, 2),
+            "goal": "<= 1.5",
+        },
+    )
+    assert ratio <= 1.5, f"start-up is {ratio:.2f}x a bare PySide6 window (goal <= 1.5)"
+
+
+def _fill_to(db, actor, lot: str, values: int) -> list[tuple[str, str]]:
+    """Record (and correct) values until the batch holds ``values`` results; return what is
+    left open: (check id, a typical value) pairs of number checks nothing depends on."""
+    import sqlite3
+
+    from core.services import recording
+    from core.services.templates import get_template
+    from tests.benchmarks.bench_core import _value_for
+
+    tdef = get_template(db, "cart-auto-lv")
+    plan = [(c, v) for c in tdef.checks() if (v := _value_for(c)) is not None]
+    spare = [(c.id, v) for c, v in plan if c.type == "number" and not tdef.dependents(c.id)]
+    keep_open = set(cid for cid, _ in spare[-40:])
+    recorded = []
+    for check, value in plan:
+        if check.id in keep_open:
+            continue
+        recording.record_value(db, actor, lot, check.id, value, comment="bench")
+        recorded.append((check, value))
+
+    def count() -> int:
+        conn = sqlite3.connect(db.path)
+        try:
+            return conn.execute("SELECT count(*) FROM result").fetchone()[0]
+        finally:
+            conn.close()
+
+    i = 0
+    while count() < values:
+        check, value = recorded[i % len(recorded)]
+        i += 1
+        if check.type != "number" or check.derived:
+            continue
+        recording.correct_value(
+            db,
+            actor,
+            lot,
+            check.id,
+            value.replace(",", ".") + "1",
+            "benchmark correction",
+            comment="bench",
+        )
+    return [(cid, v) for cid, v in spare if cid in keep_open]
+
+
+def test_enter_to_verdict_against_the_service_call(qtbot, tmp_path, report):
+    from PySide6.QtWidgets import QApplication
+
+    from core.services import batches, recording, users
+    from core.services.site import init_site
+    from ui import theme
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    password = "bench-pass-2026"
+    db = init_site(f"sqlite:///{tmp_path / 'gui.db'}", "ada", "Ada Admin", password)
+    admin = users.authenticate(db, "ada", password)
+    users.create_user(db, admin, "tess", "Tess Technician", "technician", "initial-" + password)
+    users.change_password(db, "tess", "initial-" + password, password)
+    tech = users.authenticate(db, "tess", password)
+    lot = "CT-BENCH"
+    batches.start_batch(db, tech, "cart-auto-lv", lot, "COI-BENCH-1")
+    open_checks = _fill_to(db, tech, lot, 200)
+    held = batches.show_batch(db, lot)
+    values_before = sum(len(c.history) for c in held.checks())
+
+    theme.apply(QApplication.instance())
+    context = AppContext()
+    context.set_database(db, 10)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    context.log_in(tech)
+    context.go("batch", lot=lot)
+    screen = window.screen("batch")
+    qtbot.waitUntil(lambda: screen.view is not None and context.tasks.idle(), timeout=20_000)
+
+    gui_times, service_times = [], []
+    for n, (check_id, value) in enumerate(open_checks):
+        if n % 2 == 0:
+            step = screen.view.check(check_id).step_id
+            screen.step_list.setCurrentIndex(screen.steps.index(screen.steps.row_of(step)))
+            row = screen.form.row(check_id)
+            row.entry.setFocus()
+            row.entry.setText(value)
+            # the screen is idle (painted, old step's widgets gone) when Enter is pressed
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            QApplication.processEvents()
+            shown: list[float] = []
+            screen.verdict_shown.connect(lambda _id, shown=shown: shown.append(time.perf_counter()))
+            with qtbot.waitSignal(screen.entry_applied, timeout=10_000):
+                start = time.perf_counter()
+                qtbot.keyClick(row.entry, Qt.Key.Key_Return)
+            screen.verdict_shown.disconnect()
+            gui_times.append(shown[0] - start)
+            assert row.check.current is not None
+        else:
+            start = time.perf_counter()
+            recording.record_value(db, tech, lot, check_id, value)
+            service_times.append(time.perf_counter() - start)
+    context.idle.stop()
+    gui_s, service_s = statistics.median(gui_times), statistics.median(service_times)
+    ratio = gui_s / service_s
+    report(
+        "enter_to_verdict",
+        {
+            "values_in_batch_before": values_before,
+            "entries_measured_each": len(gui_times),
+            "gui_enter_to_verdict_median_ms": round(gui_s * 1000, 3),
+            "service_call_median_ms": round(service_s * 1000, 3),
+            "median_ratio": round(ratio, 2),
+            "goal": "<= 1.5",
+        },
+    )
+    assert values_before >= 200
+    assert ratio <= 1.5, f"Enter-to-verdict is {ratio:.2f}x the service call (goal <= 1.5)"
