@@ -150,3 +150,48 @@ def test_qc_results_are_grouped_by_attribute(qtbot, window, site, tech):
     assert row.verdict_text == "✖ Out of spec · not final"
     assert "below 80.0 %" in row.demand_text.text()
     shot(window, "qc_results")
+
+
+def test_an_unexpected_error_is_logged_and_the_entry_kept(qtbot, window, site, tech, monkeypatch):
+    import core.services.recording as recording
+    from core.paths import log_dir
+
+    screen = open_batch(qtbot, window, site, tech)
+    go_to_step(qtbot, screen, "CART-S04")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk unplugged")
+
+    monkeypatch.setattr(recording, "record_value", broken)
+    log = log_dir() / "lotbook.log"
+    import logging
+
+    handler = logging.FileHandler(log_dir().mkdir(parents=True, exist_ok=True) or log)
+    logging.getLogger("lotbook").addHandler(handler)
+    try:
+        row = screen.form.row("CART-IPC-04-VIAB")
+        row.entry.setFocus()
+        qtbot.keyClicks(row.entry, "85,5")
+        qtbot.keyClick(row.entry, Qt.Key.Key_Return)
+        settle(qtbot, screen.context)
+    finally:
+        logging.getLogger("lotbook").removeHandler(handler)
+        handler.close()
+    assert row.entry.text() == "85,5" and not row.entry.isReadOnly()  # nothing lost
+    assert "Something unexpected went wrong" in row.message.text()
+    assert "Data already saved is safe" in row.message.text()
+    assert "disk unplugged" in log.read_text()
+    assert window.context.drafts.get("tess", LOT, "CART-IPC-04-VIAB") == "85,5"
+
+
+def test_large_text_mode_keeps_the_batch_screen_usable(qtbot, window, site, tech):
+    screen = open_batch(qtbot, window, site, tech)
+    go_to_step(qtbot, screen, "CART-S04")
+    window.large.click()
+    try:
+        row = screen.form.row("CART-IPC-04-VIAB")
+        assert row.entry.height() >= 44 and row.correct.height() >= 44
+        assert row.entry.font().pointSize() >= 16 or window.font().pointSize() >= 16
+        shot(window, "batch_large_text")
+    finally:
+        window.large.click()
