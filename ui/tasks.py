@@ -40,6 +40,21 @@ class _Job(QRunnable):
             self._relay.done.emit(result)
 
 
+def _for_owner(
+    owner: QObject, callback: Callable[[Any], None] | None, is_error: bool = False
+) -> Callable[[Any], None] | None:
+    import shiboken6
+
+    if callback is None and not is_error:
+        return None
+
+    def deliver(value: Any) -> None:
+        if shiboken6.isValid(owner) and callback is not None:
+            callback(value)
+
+    return deliver
+
+
 class TaskRunner(QObject):
     """Runs callables on a thread pool; tracks them so tests (and shutdown) can wait."""
 
@@ -58,8 +73,13 @@ class TaskRunner(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         quick: bool = False,
+        owner: QObject | None = None,
         **kwargs: Any,
     ) -> None:
+        """``owner``: the widget that asked; if it is gone when the result arrives (screens are
+        remade when another user logs in), the callbacks are dropped instead of failing."""
+        if owner is not None:
+            on_done, on_error = _for_owner(owner, on_done), _for_owner(owner, on_error, True)
         if quick and self.inline_quick:
             self._run_inline(fn, args, kwargs, on_done, on_error)
             return

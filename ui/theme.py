@@ -70,18 +70,33 @@ def stylesheet(points: int) -> str:
     QWidget {{ font-family: "{SANS}"; font-size: {points}pt; color: {INK}; }}
     QMainWindow, QDialog {{ background: {PAPER}; }}
     QPushButton, QToolButton {{
-        min-height: {TOUCH}px; padding: 4px 16px; border: 1px solid {LINE}; border-radius: 6px;
+        min-height: {TOUCH}px; padding: 4px 16px; border: 2px solid {LINE}; border-radius: 6px;
         background: {PANEL};
     }}
-    QPushButton:focus, QToolButton:focus, QLineEdit:focus, QComboBox:focus {{
-        border: 3px solid {BLUE};
+    QPushButton:focus, QToolButton:focus, QLineEdit:focus, QComboBox:focus, QDateEdit:focus {{
+        border: 2px solid {BLUE}; background-color: #eaf3fc;
     }}
     QPushButton:default {{ background: {BLUE}; color: white; border-color: {BLUE}; }}
     QPushButton:disabled {{ color: #8a8f96; }}
     QLineEdit, QComboBox, QDateEdit, QSpinBox {{
-        min-height: {TOUCH}px; padding: 0 8px; border: 1px solid {LINE}; border-radius: 6px;
+        min-height: {TOUCH}px; padding: 0 8px; border: 2px solid {LINE}; border-radius: 6px;
         background: white;
     }}
+    QComboBox::drop-down, QDateEdit::drop-down {{ width: 36px; border: 0; }}
+    QTabBar::tab {{
+        min-height: {TOUCH}px; padding: 0 24px; margin-right: 4px; background: {PANEL};
+        border: 1px solid {LINE}; border-bottom: 0; border-top-left-radius: 6px;
+        border-top-right-radius: 6px;
+    }}
+    QTabBar::tab:selected {{
+        background: {PAPER}; font-weight: bold; border-top: 3px solid {BLUE};
+    }}
+    QLineEdit:disabled, QComboBox:disabled, QDateEdit:disabled {{
+        color: #8a8f96; background: {PANEL}; border-color: #d5d9de;
+    }}
+    QCheckBox {{ min-height: {TOUCH}px; spacing: 10px; }}
+    QCheckBox::indicator {{ width: 24px; height: 24px; }}
+    QTabWidget::pane {{ border: 1px solid {LINE}; background: {PAPER}; }}
     QLineEdit[readOnly="true"] {{ background: {PANEL}; }}
     QTableView {{ gridline-color: {LINE}; selection-background-color: #cfe3f7;
                   selection-color: {INK}; }}

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core.audit import ChainReport, iter_events, verify_chain
+from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import DomainError
 from core.readmodels import AuditEventView
 from core.services.batch_record import load_batch
+from core.services.users import acting_user
 from core.store import Database
 from core.version import app_version
 
@@ -85,11 +87,19 @@ def safe_cell(value: object) -> str:
     return text
 
 
-def export(db: Database, path: Path, fmt: str, *, lot: str | None = None) -> int:
-    """Write the events (all, or one batch's) to ``path``; returns how many were written."""
+def export(
+    db: Database, path: Path, fmt: str, *, lot: str | None = None, actor: Actor | None = None
+) -> int:
+    """Write the events (all, or one batch's) to ``path``; returns how many were written.
+
+    From the app (``actor`` given) the role must allow it and the export itself is audited; the
+    command line exports for whoever can read the database file, as the database tools could."""
     fmt = fmt.lower()
     if fmt not in ("csv", "json"):
         raise DomainError(f"'{fmt}' is not an export format. Use csv or json.")
+    if actor is not None:
+        with db.read() as session:
+            acting_user(session, actor, Permission.EXPORT_AUDIT)
     rows = events(db, lot=lot)
     report = verify(db)
     if fmt == "csv":
@@ -122,4 +132,19 @@ def export(db: Database, path: Path, fmt: str, *, lot: str | None = None) -> int
     tmp = path.with_name(path.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(path)
+    if actor is not None:
+        with db.unit_of_work(actor.username) as uow:
+            uow.audit(
+                "audit.export",
+                "audit",
+                str(path.name),
+                lot=lot,
+                new={"format": fmt, "events": len(rows), "file_sha256": _sha256(data)},
+            )
     return len(rows)
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()

@@ -273,8 +273,15 @@ def create_first_admin(uow: UnitOfWork, username: str, full_name: str, password:
     return user
 
 
-def deactivate_user(db: Database, admin: Actor, username: str, reason: str) -> UserView:
+def deactivate_user(
+    db: Database, admin: Actor, username: str, reason: str, *, admin_password: str | None = None
+) -> UserView:
+    """Deactivate an account (never deleted). With ``admin_password`` the administrator proves
+    who they are first, as the GUI asks for a binding action; a wrong one counts towards their
+    own lockout and is audited like any failed log-in."""
     reason = _reason(reason)
+    if admin_password is not None:
+        admin = authenticate(db, admin.username, admin_password)
     with db.unit_of_work(admin.username) as uow:
         acting_user(uow.session, admin, Permission.MANAGE_USERS)
         user = _get(uow.session, username.strip().lower())

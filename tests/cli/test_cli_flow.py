@@ -375,3 +375,22 @@ def test_settings_show_and_set(site_cli):
     )
     assert r.code == 0
     assert site_cli("settings", "show", "--json").json()["idle_lock_minutes"] == 15
+
+
+def test_export_from_the_app_needs_the_role_and_is_audited(site_cli, tmp_path):
+    from core.errors import PermissionDenied
+    from core.services import audit_trail, users
+    from core.store import open_database
+
+    db = open_database(f"sqlite:///{site_cli.db}")
+    tess = users.authenticate(db, "tess", TECH_PW)
+    ada = users.authenticate(db, "ada", ADMIN_PW)
+    import pytest
+
+    with pytest.raises(PermissionDenied, match="export the audit trail"):
+        audit_trail.export(db, tmp_path / "t.csv", "csv", actor=tess)
+    assert not (tmp_path / "t.csv").exists()
+    count = audit_trail.export(db, tmp_path / "a.json", "json", actor=ada)
+    last = audit_trail.events(db)[-1]
+    assert count > 0 and last.action == "audit.export" and last.user == "ada"
+    db.dispose()

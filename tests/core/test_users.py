@@ -137,3 +137,11 @@ def test_the_lockout_threshold_is_a_site_setting(site, admin, tech):
             users.authenticate(site, "tess", "wrong password")
     with pytest.raises(AuthenticationFailed, match="locked"):
         users.authenticate(site, "tess", "wrong password")
+
+
+def test_deactivation_with_the_admin_password_reauthenticates(site, admin, tech):
+    with pytest.raises(AuthenticationFailed, match="Wrong password"):
+        users.deactivate_user(site, admin, "tess", "left", admin_password="not it at all")
+    assert [u.active for u in users.list_users(site) if u.username == "tess"] == [True]
+    users.deactivate_user(site, admin, "tess", "left the site", admin_password=ADMIN_PASSWORD)
+    assert [u.active for u in users.list_users(site) if u.username == "tess"] == [False]

@@ -91,7 +91,12 @@ class BatchScreen(Screen):
         from core.services.batches import show_batch
 
         self.context.tasks.run(
-            show_batch, self.context.db, self.lot, on_done=self._loaded, on_error=self._failed
+            show_batch,
+            self.context.db,
+            self.lot,
+            on_done=self._loaded,
+            on_error=self._failed,
+            owner=self,
         )
 
     def _loaded(self, view: BatchView) -> None:
@@ -160,6 +165,7 @@ class BatchScreen(Screen):
             on_done=self._applied,
             on_error=lambda error: self._refused(check_id, error),
             quick=True,
+            owner=self,
         )
 
     def _applied(self, outcome: RecordOutcome) -> None:
@@ -228,6 +234,7 @@ class BatchScreen(Screen):
             on_done=self._applied,
             on_error=lambda error: self._refused(check_id, error),
             quick=True,
+            owner=self,
         )
 
     def _open_deviation(self, check_id: str) -> None:

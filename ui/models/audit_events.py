@@ -1,0 +1,172 @@
+"""The audit trail as a table: one row per event (newest first), times in local time with the
+zone, and each change put compactly as old → new. Formatting only: the events come from core."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from core.clock import local_text
+from core.readmodels import AuditEventView
+
+COLUMNS = ("Seq", "Time", "User", "Action", "What", "Lot", "Reason", "Change")
+SHORT = 120  # characters of a change shown in the table; all of it on hover and in the detail
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def local_time(at: str) -> str:
+    """An event's stored UTC ISO time in local time with the zone."""
+    try:
+        return local_text(datetime.fromisoformat(at))
+    except ValueError:
+        return at
+
+
+def _parse(text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {_scalar(v)}" for key, v in value.items())
+    return _scalar(value)
+
+
+def change_text(old: str | None, new: str | None) -> str:
+    """``old`` and ``new`` (canonical JSON texts) in one line: what changed, from → to."""
+    before, after = _parse(old), _parse(new)
+    if before is None and after is None:
+        return ""
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+        if not keys:
+            return _flat(after)
+        return "; ".join(
+            f"{k}: {_scalar(before[k]) if k in before else '—'} → "
+            f"{_scalar(after[k]) if k in after else '—'}"
+            for k in keys
+        )
+    if before is None:
+        return f"→ {_flat(after)}"
+    if after is None:
+        return f"{_flat(before)} → removed"
+    return f"{_flat(before)} → {_flat(after)}"
+
+
+def pretty(text: str | None) -> str:
+    """A stored old/new JSON text indented for reading (kept as is when it is not JSON)."""
+    if text is None:
+        return "(nothing)"
+    value = _parse(text)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+    return _scalar(value)
+
+
+class AuditEventsModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._events: list[AuditEventView] = []
+        self._times: dict[int, str] = {}
+        self._changes: dict[int, str] = {}
+        self.broken_seq: int | None = None  # marked "✖" when the chain check named it
+
+    # -- content ---------------------------------------------------------------------------------
+
+    def set_events(self, events: list[AuditEventView]) -> None:
+        """Events in chain order (as core returns them); shown newest first."""
+        self.beginResetModel()
+        self._events = list(reversed(events))
+        self._times.clear()
+        self._changes.clear()
+        self.endResetModel()
+
+    def mark_broken(self, seq: int | None) -> None:
+        self.broken_seq = seq
+        if self._events:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._events) - 1, 0))
+
+    def event_at(self, row: int) -> AuditEventView | None:
+        return self._events[row] if 0 <= row < len(self._events) else None
+
+    def row_of(self, seq: int) -> int | None:
+        # Newest first and seq strictly increasing: a binary search over descending seq.
+        lo, hi = 0, len(self._events)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._events[mid].seq > seq:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(self._events) and self._events[lo].seq == seq else None
+
+    def events(self) -> list[AuditEventView]:
+        return list(self._events)
+
+    # -- Qt --------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._events)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        event = self._events[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(event, column, short=True)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0 and event.seq == self.broken_seq:
+                return "The chain check found this event changed, removed or out of order."
+            text = self._text(event, column, short=False)
+            return text or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, event: AuditEventView, column: int, *, short: bool) -> str:
+        if column == 0:
+            return f"✖ {event.seq}" if event.seq == self.broken_seq else str(event.seq)
+        if column == 1:
+            if event.seq not in self._times:
+                self._times[event.seq] = local_time(event.at)
+            text = self._times[event.seq]
+            # The zone's name in the table; its offset from UTC on hover and in the detail.
+            return text.split(" (UTC", 1)[0] if short else text
+        if column == 2:
+            return event.user
+        if column == 3:
+            return event.action
+        if column == 4:
+            return event.entity_id
+        if column == 5:
+            return event.lot or ""
+        if column == 6:
+            return event.reason or ""
+        if event.seq not in self._changes:
+            self._changes[event.seq] = change_text(event.old, event.new)
+        text = self._changes[event.seq]
+        return text[: SHORT - 1] + "…" if short and len(text) > SHORT else text

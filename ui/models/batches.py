@@ -1,0 +1,136 @@
+"""The batch list as a table: one row per batch (a frozen BatchSummary), statuses in words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from core.clock import local_text, utc_iso
+from core.readmodels import BatchSummary
+
+Index = QModelIndex | QPersistentModelIndex
+TOP = QModelIndex()  # the invisible root: a table has no children
+
+FAMILIES = ("CAR-T", "MSC", "AAV", "LV")
+# BatchStatus values (core.models.batches) in the words people use; an unknown one shows as is.
+STATUS_WORDS = {
+    "in_progress": "In progress",
+    "awaiting_review": "Awaiting review",
+    "quarantined": "Quarantined",
+    "released": "Released",
+    "released_pending": "Released – results pending",
+    "rejected": "Rejected",
+}
+COLUMNS = ("Lot", "Product", "Template", "Chain of identity", "Status", "Started", "By")
+LOT, FAMILY, TEMPLATE, COI, STATUS, STARTED, BY = range(len(COLUMNS))
+
+
+def short_local(when: datetime) -> str:
+    """Local time to the minute, zone named, for a list ("2026-11-02 09:00 CET"); the full
+    `local_text` (seconds, UTC offset) is in the cell's tooltip."""
+    local = when.astimezone()
+    offset = local.strftime("%z")
+    numeric = "UTC" if offset == "+0000" else f"UTC{offset[:3]}:{offset[3:]}"
+    zone = local.strftime("%Z")
+    if not zone or zone[0] in "+-" or zone == "UTC":
+        zone = numeric
+    return f"{local:%Y-%m-%d %H:%M} {zone}"
+
+
+def status_words(status: str) -> str:
+    return STATUS_WORDS.get(status, status.replace("_", " ").capitalize())
+
+
+def _text(row: BatchSummary, column: int) -> str:
+    if column == LOT:
+        return row.lot
+    if column == FAMILY:
+        return row.product_family
+    if column == TEMPLATE:
+        return f"{row.template_key} v{row.template_version}"
+    if column == COI:
+        return row.coi_id or "—"
+    if column == STATUS:
+        return status_words(row.status)
+    if column == STARTED:
+        return short_local(row.started_at)
+    return row.started_by
+
+
+def _sort_key(row: BatchSummary, column: int) -> object:
+    if column == STARTED:
+        return row.started_at
+    if column == TEMPLATE:
+        return (row.template_key, row.template_version)
+    return _text(row, column).lower()
+
+
+class BatchTableModel(QAbstractTableModel):
+    LotRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[BatchSummary] = []
+        self._order: tuple[int, Qt.SortOrder] | None = None  # None: as core lists them
+
+    def set_rows(self, rows: list[BatchSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._sort_rows()
+        self.endResetModel()
+
+    def batch(self, row: int) -> BatchSummary:
+        return self._rows[row]
+
+    def lots(self) -> list[str]:
+        return [r.lot for r in self._rows]
+
+    def rowCount(self, parent: Index = TOP) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = TOP) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row, column = self._rows[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return _text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == STARTED:
+                return f"{local_text(row.started_at)}; stored as {utc_iso(row.started_at)}"
+            return f"Lot {row.lot}: press Enter or double-click to open it"
+        if role == self.LotRole:
+            return row.lot
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.beginResetModel()
+        self._order = (column, order) if 0 <= column < len(COLUMNS) else None
+        self._sort_rows()
+        self.endResetModel()
+
+    def _sort_rows(self) -> None:
+        if self._order is None:
+            return
+        column, order = self._order
+        self._rows.sort(
+            key=lambda r: _sort_key(r, column), reverse=order == Qt.SortOrder.DescendingOrder
+        )

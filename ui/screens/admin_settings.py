@@ -1,0 +1,242 @@
+"""Administration, settings tab: the site's lockout threshold and idle-lock time, changed with a
+reason (audited by core). A new idle time takes effect in this session at once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIntValidator, QKeyEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import theme
+from ui.widgets.busy import hold, release, run_for
+from ui.widgets.common import Message, button, field, form_label, label
+
+if TYPE_CHECKING:
+    from core.auth.policy import SitePolicy
+    from ui.context import AppContext
+
+KEYS = ("lockout_attempts", "idle_lock_minutes")
+
+
+def save_settings(db, admin, changes: dict[str, int], reason: str) -> SitePolicy:
+    """Each changed setting through core (one audited change each); the policy as it is now."""
+    from core.services.settings import set_setting, show_policy
+
+    for key, value in changes.items():
+        set_setting(db, admin, key, str(value), reason)
+    return show_policy(db)
+
+
+class NumberField(QLineEdit):
+    """A whole number between limits: typed, or stepped with ↑/↓ or the − and + buttons.
+
+    (A QLineEdit rather than a QSpinBox: the app's style sheet leaves a spin box without arrows
+    no room for its text.)"""
+
+    def __init__(self, low: int, high: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.low, self.high = low, high
+        self.setValidator(QIntValidator(low, high, self))
+        self.setMinimumHeight(theme.TOUCH)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def value(self) -> int | None:
+        try:
+            return int(self.text())
+        except ValueError:
+            return None
+
+    def setValue(self, value: int) -> None:
+        self.setText(str(min(max(value, self.low), self.high)))
+
+    def step(self, delta: int) -> None:
+        current = self.value()
+        self.setValue(self.low if current is None else current + delta)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Up:
+            self.step(+1)
+        elif event.key() == Qt.Key.Key_Down:
+            self.step(-1)
+        else:
+            super().keyPressEvent(event)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        digits = self.fontMetrics().horizontalAdvance("0" * (len(str(self.high)) + 2))
+        return QSize(max(digits + theme.TOUCH // 2, theme.TOUCH * 2), hint.height())
+
+
+def _stepper(
+    spin: NumberField, name: str, parent: QWidget
+) -> tuple[QWidget, QPushButton, QPushButton]:
+    """A number with − and + buttons big enough for a gloved finger."""
+    holder = QWidget(parent)
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(6)
+    less = button("−", holder, tip=f"One less: {name.lower()}")
+    more = button("+", holder, tip=f"One more: {name.lower()}")
+    less.setAccessibleName(f"One less: {name.lower()}")
+    more.setAccessibleName(f"One more: {name.lower()}")
+    for b, delta in ((less, -1), (more, +1)):
+        b.setMinimumWidth(theme.TOUCH + 12)
+        b.setAutoRepeat(True)
+        b.setAutoDefault(False)
+        b.clicked.connect(lambda _=False, d=delta: spin.step(d))
+    row.addWidget(less)
+    row.addWidget(spin)
+    row.addWidget(more)
+    row.addStretch(1)
+    return holder, less, more
+
+
+class SettingsTab(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from core.services.settings import LIMITS
+
+        self.context = context
+        self.setAccessibleName("Settings")
+        self.policy: SitePolicy | None = None
+        self.spins: dict[str, NumberField] = {}
+        self._holders: list[QWidget] = []
+        self.steppers: dict[str, tuple[QPushButton, QPushButton]] = {}
+        form = QFormLayout()
+        form.setSpacing(12)
+        for key in KEYS:
+            low, high, meaning = LIMITS[key]
+            name = meaning[0].upper() + meaning[1:]
+            spin = NumberField(low, high, self)
+            spin.setAccessibleName(name)
+            spin.setToolTip(f"From {low} to {high}; type a number or use − and + (or ↓ and ↑)")
+            self.spins[key] = spin
+            caption = form_label(f"{name} ({low}–{high})", self)
+            caption.setBuddy(spin)
+            holder, less, more = _stepper(spin, name, self)
+            self.steppers[key] = (less, more)
+            holder.setEnabled(False)  # until the current values are read
+            self._holders.append(holder)
+            form.addRow(caption, holder)
+        self.lockout_attempts = self.spins["lockout_attempts"]
+        self.idle_minutes = self.spins["idle_lock_minutes"]
+        self.reason = field(
+            "Reason", self, placeholder="why the setting changes (kept in the trail)"
+        )
+        reason_caption = form_label("Reason for the change", self)
+        reason_caption.setBuddy(self.reason)
+        form.addRow(reason_caption, self.reason)
+        self.save = button("Save settings", self, tip="Enter", default=True)
+        self.message = Message(self)
+        self.message.setAccessibleName("Settings message")
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.save)
+
+        box = QWidget(self)
+        box.setMaximumWidth(1150)
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(12)
+        inner.addWidget(
+            label(
+                "These apply to every workstation using this database. Each change is kept in "
+                "the audit trail with its reason.",
+                box,
+                role="subtle",
+            )
+        )
+        inner.addLayout(form)
+        inner.addWidget(self.message)
+        inner.addLayout(row)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 16, 12, 8)
+        layout.addWidget(box)
+        layout.addStretch(1)
+
+        self.save.clicked.connect(self.apply)
+        self.reason.returnPressed.connect(self.apply)
+        for spin in self.spins.values():
+            spin.returnPressed.connect(self.apply)
+
+    def reload(self) -> None:
+        from core.services.settings import show_policy
+
+        run_for(self, show_policy, self.context.db, on_done=self._show, on_error=self._load_failed)
+
+    def _load_failed(self, error: BaseException) -> None:
+        from ui.errors import message_of
+
+        self.message.error(message_of(error))
+
+    def _show(self, policy: SitePolicy) -> None:
+        self.policy = policy
+        self.lockout_attempts.setValue(policy.lockout_attempts)
+        self.idle_minutes.setValue(policy.idle_lock_minutes)
+        for holder in self._holders:
+            holder.setEnabled(True)
+
+    def apply(self) -> None:
+        if self.policy is None or not self.save.isEnabled():
+            return
+        for spin in self.spins.values():
+            if spin.value() is None:
+                self.message.error(f"Type a whole number from {spin.low} to {spin.high}.")
+                spin.setFocus()
+                return
+        changes = {
+            key: spin.value()
+            for key, spin in self.spins.items()
+            if spin.value() != getattr(self.policy, key)
+        }
+        if not changes:
+            self.message.info("Nothing to save: both settings are as stored.")
+            return
+        hold(self.save)
+        self.message.info("Saving…")
+        run_for(
+            self,
+            save_settings,
+            self.context.db,
+            self.context.actor,
+            changes,
+            self.reason.text(),
+            on_done=self._saved,
+            on_error=self._refused,
+        )
+
+    def _saved(self, policy: SitePolicy) -> None:
+        from ui.context import MINUTE_MS
+
+        release(self.save)
+        self._show(policy)
+        self.context.set_idle_ms(policy.idle_lock_minutes * MINUTE_MS)
+        self.reason.clear()
+        self.message.ok(
+            f"Saved. Accounts lock after {policy.lockout_attempts} failed log-ins; the screen "
+            f"locks after {policy.idle_lock_minutes} minute"
+            f"{'s' if policy.idle_lock_minutes != 1 else ''} without input."
+        )
+
+    def _refused(self, error: BaseException) -> None:
+        from core.services.settings import show_policy
+        from ui.errors import message_of
+
+        release(self.save)
+        self.message.error(message_of(error))
+        # What is stored now (one of two changes may have been saved); the values typed stay.
+        run_for(self, show_policy, self.context.db, on_done=self._remember)
+
+    def _remember(self, policy: SitePolicy) -> None:
+        self.policy = policy
+        if not self.lockout_attempts.isEnabled():
+            self._show(policy)

@@ -1,0 +1,134 @@
+"""Administration, users tab: every account (never deleted), and the dialogs that add, deactivate,
+reset or unlock one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from ui.dialogs.users import (
+    AddUserDialog,
+    DeactivateUserDialog,
+    ResetPasswordDialog,
+    UnlockUserDialog,
+)
+from ui.models.users import UsersModel
+from ui.widgets.busy import run_for
+from ui.widgets.common import Message, button, label
+from ui.widgets.tables import BenchTable
+
+if TYPE_CHECKING:
+    from core.readmodels import UserView
+    from ui.context import AppContext
+
+
+class UsersTab(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setAccessibleName("Users")
+        self.dialog: Any = None  # the dialog opened last (tests type into it)
+        self.model = UsersModel(self)
+        self.table = BenchTable("User accounts", self)
+        self.table.setModel(self.model)
+        self.table.set_column_caps({1: 30}, widest=34)
+        self.add = button("Add user…", self, tip="Create an account with an initial password")
+        self.deactivate = button(
+            "Deactivate…", self, tip="The account and its records stay; it can no longer log in"
+        )
+        self.reset = button("Reset password…", self, tip="Give a new initial password")
+        self.unlock = button("Unlock…", self, tip="Lift the lock after failed log-ins")
+        self.message = Message(self)
+        self.hint = label(
+            "Users are never deleted: deactivate an account that is no longer needed.",
+            self,
+            role="subtle",
+        )
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add)
+        buttons.addStretch(1)
+        for b in (self.reset, self.unlock, self.deactivate):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 8)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.hint)
+
+        self.add.clicked.connect(self.open_add)
+        self.deactivate.clicked.connect(lambda: self._open_for(DeactivateUserDialog))
+        self.reset.clicked.connect(lambda: self._open_for(ResetPasswordDialog))
+        self.unlock.clicked.connect(lambda: self._open_for(UnlockUserDialog))
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _index: self._open_for(ResetPasswordDialog))
+        self._selection_changed()
+
+    # -- data ------------------------------------------------------------------------------------
+
+    def reload(self, select: str | None = None) -> None:
+        from core.services.users import list_users
+
+        current = self.selected_user()
+        keep = select or (current.username if current else None)
+        run_for(
+            self,
+            list_users,
+            self.context.db,
+            on_done=lambda users: self._loaded(users, keep),
+            on_error=self._failed,
+        )
+
+    def _loaded(self, users: list[UserView], select: str | None) -> None:
+        self.model.set_users(users)
+        self.table.fit_columns()
+        row = self.model.row_of(select) if select else None
+        if row is not None:
+            self.table.select_row(row)
+        self._selection_changed()
+
+    def _failed(self, error: BaseException) -> None:
+        from ui.errors import message_of
+
+        self.message.error(message_of(error))
+
+    def selected_user(self) -> UserView | None:
+        row = self.table.selected_row()
+        return self.model.user_at(row) if row is not None else None
+
+    def select(self, username: str) -> None:
+        row = self.model.row_of(username)
+        if row is not None:
+            self.table.select_row(row)
+
+    def _selection_changed(self, *_: Any) -> None:
+        user = self.selected_user()
+        self.deactivate.setEnabled(user is not None and user.active)
+        self.reset.setEnabled(user is not None and user.active)
+        self.unlock.setEnabled(user is not None and user.active and user.locked)
+
+    # -- dialogs ---------------------------------------------------------------------------------
+
+    def open_add(self) -> None:
+        self._open(AddUserDialog(self.context, self))
+
+    def _open_for(self, kind: type) -> None:
+        user = self.selected_user()
+        if user is None:
+            self.message.error("Select a user in the list first.")
+            return
+        self._open(kind(self.context, user, self))
+
+    def _open(self, dialog: Any) -> None:
+        if self.dialog is not None and not self.dialog.busy:
+            self.dialog.deleteLater()
+        self.message.clear()
+        self.dialog = dialog
+        dialog.changed.connect(lambda user, d=dialog: self._changed(d, user))
+        dialog.open()
+
+    def _changed(self, dialog: Any, user: UserView) -> None:
+        self.message.ok(dialog.done_text(user))
+        self.reload(select=user.username)

@@ -1,0 +1,366 @@
+"""The audit trail: every change in order, filtered by lot, user, kind of action and date; the
+full old/new and hashes of one event; the chain check with progress; export for reviewers.
+
+Everything is read by core on a worker thread: the screen stays usable while a long trail loads
+or the chain is verified."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QProgressBar,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import theme
+from ui.models.audit_events import AuditEventsModel
+from ui.screens.base import Screen
+from ui.widgets.audit_detail import EventDetail
+from ui.widgets.busy import hold, release, run_for
+from ui.widgets.common import Message, button, field, label
+from ui.widgets.dates import DateFilter
+from ui.widgets.flow import flow_bar
+from ui.widgets.tables import BenchTable
+
+if TYPE_CHECKING:
+    from core.audit import ChainReport
+    from core.readmodels import AuditEventView
+    from ui.context import AppContext
+
+ACTIONS = (
+    "All",
+    "auth.",
+    "user.",
+    "template.",
+    "batch.",
+    "result.",
+    "deviation.",
+    "setting.",
+    "clock.",
+    "site.",
+)
+_EXPORT_FILTERS = ("CSV for spreadsheets (*.csv)", "JSON with the chain check (*.json)")
+
+
+class _Progress(QObject):
+    """Carries the verifier's progress (called on the worker thread) to the GUI thread."""
+
+    changed = Signal(int, int)
+
+
+class AuditTrailScreen(Screen):
+    title = "Audit trail"
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self._load_id = 0
+        self._relay: _Progress | None = None
+        self.export_dialog: QFileDialog | None = None
+        self.model = AuditEventsModel(self)
+
+        self.heading = label("Audit trail", self, role="title")
+        self.verify_button = button(
+            "Verify chain", self, tip="Recompute every hash and name the first broken event"
+        )
+        self.export_button = button(
+            "Export…",
+            self,
+            tip="Save the whole trail, or the filtered lot's events, as CSV or JSON, with the "
+            "result of the chain check",
+        )
+        self.export_button.setVisible(self._may_export())
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(self.verify_button)
+        top.addWidget(self.export_button)
+
+        self.filters, flow = flow_bar(self)
+        self.lot = field("Lot", self.filters, placeholder="any lot")
+        self.user = field("User", self.filters, placeholder="any user")
+        self.action = QComboBox(self.filters)
+        self.action.setAccessibleName("Action")
+        self.action.setMinimumHeight(theme.TOUCH)
+        self.action.addItems(ACTIONS)
+        self.since = DateFilter("From date", self.filters)
+        self.until = DateFilter("To date", self.filters)
+        self.apply_button = button("Show", self.filters, tip="Apply the filters (Enter)")
+        self.clear_button = button("Clear filters", self.filters)
+        for text, widget in (
+            ("Lot", self.lot),
+            ("User", self.user),
+            ("Action", self.action),
+            ("From", self.since),
+            ("To", self.until),
+        ):
+            flow.addWidget(_pair(text, widget, self.filters))
+        flow.addWidget(self.apply_button)
+        flow.addWidget(self.clear_button)
+
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName("Chain check progress")
+        self.progress.setFormat("%v of %m events checked")
+        self.progress.setMinimumHeight(theme.TOUCH // 2)
+        self.progress.hide()
+        self.verify_message = Message(self)
+        self.verify_message.setAccessibleName("Chain check result")
+        self.message = Message(self)
+        self.count = label("", self, role="subtle")
+        self.count.setAccessibleName("Events shown")
+
+        self.table = BenchTable("Audit events", self)
+        self.table.setModel(self.model)
+        self.table.set_column_caps({3: 20, 4: 16, 5: 12, 6: 18})
+        self.detail = EventDetail(self)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.splitter = split
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(10)
+        layout.addLayout(top)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.verify_message)
+        layout.addWidget(self.message)
+        layout.addWidget(self.count)
+        layout.addWidget(split, 1)
+
+        self.apply_button.clicked.connect(self.reload)
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.lot.returnPressed.connect(self.reload)
+        self.user.returnPressed.connect(self.reload)
+        self.since.entered.connect(self.reload)
+        self.until.entered.connect(self.reload)
+        self.action.activated.connect(lambda _index: self.reload())
+        self.verify_button.clicked.connect(self.verify)
+        self.export_button.clicked.connect(self.choose_export)
+        self.table.selectionModel().selectionChanged.connect(self._show_selected)
+        self._show_selected()
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def activate(self, **arguments: Any) -> None:
+        if "lot" in arguments:
+            self.lot.setText(str(arguments["lot"] or ""))
+        self.export_button.setVisible(self._may_export())
+        self.lot.setFocus()  # a scanned lot number filters at once (the scanner ends with Enter)
+        self.reload()
+
+    def filters_now(self) -> dict[str, str | None]:
+        action = self.action.currentText()
+        return {
+            "lot": self.lot.text().strip() or None,
+            "user": self.user.text().strip().lower() or None,
+            "action": None if action == ACTIONS[0] else action,
+            "since": self.since.local_day_start(),
+            "until": self.until.local_day_start(days_later=1),
+        }
+
+    def reload(self) -> None:
+        if self.context.db is None:
+            return
+        filters = self.filters_now()
+        if self.since.is_set() and self.until.is_set() and self.since.date() > self.until.date():
+            self.message.error("The 'From' date is after the 'To' date. Change one of them.")
+            return
+        from core.services.audit_trail import events
+
+        self._load_id += 1
+        load_id = self._load_id
+        self.message.clear()
+        self.count.setText("Loading events…")
+        run_for(
+            self,
+            events,
+            self.context.db,
+            **filters,
+            on_done=lambda rows: self._loaded(load_id, rows, filters),
+            on_error=lambda error: self._failed(load_id, error),
+        )
+
+    def _loaded(self, load_id: int, rows: list[AuditEventView], filters: dict) -> None:
+        if load_id != self._load_id:
+            return  # a newer filter was applied meanwhile
+        selected = self._selected_event()
+        self.model.set_events(rows)
+        self.table.fit_columns()
+        filtered = any(value is not None for value in filters.values())
+        n = len(rows)
+        what = f"{n} event{'s' if n != 1 else ''}"
+        self.count.setText(
+            f"{what}{' matching the filters' if filtered else ''}, newest first. "
+            "Select one to see its full change and hashes."
+        )
+        row = self.model.row_of(selected.seq) if selected is not None else None
+        if row is not None:
+            self.table.select_row(row)
+        else:
+            self._show_selected()
+
+    def _failed(self, load_id: int, error: BaseException) -> None:
+        if load_id != self._load_id:
+            return
+        from ui.errors import message_of
+
+        self.model.set_events([])
+        self.count.setText("No events shown.")
+        self.message.error(message_of(error))
+        self._show_selected()
+
+    def clear_filters(self) -> None:
+        self.lot.clear()
+        self.user.clear()
+        self.action.setCurrentIndex(0)
+        self.since.clear_date()
+        self.until.clear_date()
+        self.reload()
+
+    # -- detail ----------------------------------------------------------------------------------
+
+    def _selected_event(self) -> AuditEventView | None:
+        row = self.table.selected_row()
+        return self.model.event_at(row) if row is not None else None
+
+    def _show_selected(self, *_: Any) -> None:
+        self.detail.show_event(self._selected_event())
+
+    # -- chain check -----------------------------------------------------------------------------
+
+    def verify(self) -> None:
+        if self.context.db is None:
+            return
+        from core.services.audit_trail import verify
+
+        relay = _Progress(self)
+        relay.changed.connect(self._progressed)
+        self._relay = relay
+        hold(self.verify_button)
+        self.progress.setRange(0, 0)  # busy until the first report gives the total
+        self.progress.show()
+        self.verify_message.info("Checking every event of the audit trail… you can keep working.")
+        run_for(
+            self,
+            verify,
+            self.context.db,
+            relay.changed.emit,  # emitted on the worker thread, delivered on the GUI thread
+            on_done=self._verified,
+            on_error=self._verify_failed,
+        )
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+
+    def _verified(self, report: ChainReport) -> None:
+        release(self.verify_button)
+        if report.intact:
+            self.progress.setRange(0, max(report.events, 1))
+            self.progress.setValue(max(report.events, 1))
+            self.model.mark_broken(None)
+            self.verify_message.ok(report.summary())
+            return
+        self.progress.hide()  # the walk stopped at the break: the message says where
+        self.model.mark_broken(report.first_broken)
+        text = f"{report.summary()}."
+        row = self.model.row_of(report.first_broken) if report.first_broken else None
+        if row is not None:
+            self.table.select_row(row)
+            text += " It is marked ✖ and selected in the list."
+        self.verify_message.error(f"{text} Report this to QA: the record may have been altered.")
+
+    def _verify_failed(self, error: BaseException) -> None:
+        from ui.errors import message_of
+
+        release(self.verify_button)
+        self.progress.hide()
+        self.verify_message.error(message_of(error))
+
+    # -- export ----------------------------------------------------------------------------------
+
+    def _may_export(self) -> bool:
+        from core.auth.roles import Permission
+
+        return self.context.can(Permission.EXPORT_AUDIT)
+
+    def choose_export(self) -> None:
+        if not self._may_export():
+            return
+        from datetime import date
+
+        lot = self.lot.text().strip()
+        dialog = QFileDialog(self, "Export the audit trail")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilters(_EXPORT_FILTERS)
+        dialog.setDefaultSuffix("csv")
+        dialog.setDirectory(str(Path.home()))
+        dialog.selectFile(f"audit-trail-{lot or 'all'}-{date.today():%Y%m%d}.csv")
+        dialog.filterSelected.connect(
+            lambda chosen: dialog.setDefaultSuffix("json" if "json" in chosen.lower() else "csv")
+        )
+        dialog.fileSelected.connect(self.export_to)
+        self.export_dialog = dialog
+        dialog.open()
+
+    def export_to(self, path: str) -> None:
+        from core.services.audit_trail import export
+
+        target = Path(path)
+        fmt = "json" if target.suffix.lower() == ".json" else "csv"
+        lot = self.lot.text().strip() or None
+        what = f"the events of lot {lot}" if lot else "every event"
+        hold(self.export_button)
+        self.message.info(f"Exporting {what} to {target}…")
+
+        def done(count: int) -> None:
+            release(self.export_button)
+            self.message.ok(
+                f"Exported {count} event{'s' if count != 1 else ''} ({what}) to {target}, with "
+                "the result of the chain check."
+            )
+
+        def failed(error: BaseException) -> None:
+            from ui.errors import message_of
+
+            release(self.export_button)
+            self.message.error(message_of(error))
+
+        run_for(
+            self,
+            export,
+            self.context.db,
+            target,
+            fmt,
+            lot=lot,
+            actor=self.context.actor,
+            on_done=done,
+            on_error=failed,
+        )
+
+
+def _pair(text: str, widget: QWidget, parent: QWidget) -> QWidget:
+    """A field with its label, kept together when the filter bar wraps."""
+    holder = QWidget(parent)
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(6)
+    caption = label(text, holder)
+    caption.setWordWrap(False)
+    caption.setBuddy(widget)
+    row.addWidget(caption)
+    row.addWidget(widget)
+    return holder

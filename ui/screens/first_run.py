@@ -1,0 +1,329 @@
+"""First run: there is no site database yet. Create it, with its first administrator, or open the
+demo database (a file of its own, built on first use) to look around.
+
+Both go to core on a worker (`site.init_site`, or `demo.build_demo` + `open_database`); core's
+refusals (weak password, bad username, a file already there) are shown under the fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.context import AppContext
+from ui.widgets.common import Message, button, field, form_label, label, panel
+
+
+def create_site(url: str, username: str, full_name: str, password: str) -> tuple[Any, int]:
+    """On a worker: the new site database and its idle-lock minutes."""
+    from core.services.settings import show_policy
+    from core.services.site import init_site
+
+    db = init_site(url, username, full_name, password)
+    return db, show_policy(db).idle_lock_minutes
+
+
+def prepare_demo(url: str) -> tuple[Any, int]:
+    """On a worker: the demo database (built when missing) and its idle-lock minutes."""
+    from core.services.demo import build_demo
+    from core.services.settings import show_policy
+    from core.store import open_database
+    from core.store.engine import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        build_demo(url).dispose()
+    db = open_database(url)
+    return db, show_policy(db).idle_lock_minutes
+
+
+def where(url: str) -> str:
+    """The database's place in words: a file path, or the server URL without its password."""
+    from core.store.engine import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def path_field(name: str, text: str, parent: QWidget) -> QLineEdit:
+    """A read-only field for a place on disk: the file name stays in view when it is long."""
+    edit = field(name, parent)
+    edit.setText(text)
+    edit.setReadOnly(True)
+    edit.setToolTip(text)
+    edit.setCursorPosition(len(text))
+    edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # shown, not filled: Tab passes it by
+    return edit
+
+
+class FirstRunScreen(QWidget):
+    finished = Signal()  # the context has its database: the log-in screen comes next
+
+    def __init__(self, context: AppContext, url: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.url = url
+        self._working = False
+        self.setAccessibleName("First run")
+        from core.paths import demo_db_url
+
+        self.demo_url = demo_db_url()
+
+        self.title = label("Welcome to Lotbook", self, role="title")
+        self.subtitle = label(
+            "There is no site database yet. Create it and its first administrator, or open the "
+            "demo database to look around first.",
+            self,
+            role="subtle",
+        )
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)  # busy: no way to know how far along
+        self.progress.setTextVisible(False)
+        self.progress.setAccessibleName("Working")
+        self.progress.setMaximumHeight(10)
+        self.progress.hide()
+
+        choices = QHBoxLayout()
+        choices.setSpacing(16)
+        choices.addWidget(self._create_panel(), 3)
+        choices.addWidget(self._demo_panel(), 2)
+        self._where = self.message  # the panel whose work is under way (its message)
+        body = QVBoxLayout()
+        body.setSpacing(12)
+        body.addWidget(self.title)
+        body.addWidget(self.subtitle)
+        body.addLayout(choices)
+        body.addWidget(self.progress)
+        holder = QWidget(self)
+        holder.setLayout(body)
+        holder.setMaximumWidth(1200)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(holder, 12)
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 16, 24, 16)
+        outer.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+
+        self.create_button.clicked.connect(self.create)
+        self.demo_button.clicked.connect(self.open_demo)
+        for edit in self._fields():
+            edit.returnPressed.connect(lambda edit=edit: self._entered(edit))
+        QShortcut(QKeySequence("Ctrl+D"), self, self.open_demo)
+        self.username.setFocus()
+
+    def _create_panel(self) -> QWidget:
+        create = panel(self)
+        create.setAccessibleName("Create the site database")
+        self.location = path_field("Site database location", where(self.url), create)
+        self.username = field("Administrator's username", create, placeholder="e.g. ada")
+        self.full_name = field(
+            "Administrator's full name", create, placeholder="As it appears on signatures"
+        )
+        self.password = field("Password", create, password=True)
+        self.repeat = field("Repeat the password", create, password=True)
+        self.rules = label(
+            "The password: at least 10 characters, not containing the username.",
+            create,
+            role="subtle",
+        )
+        self.message = Message(create)
+        self.create_button = button(
+            "Create site database",
+            create,
+            tip="Create the database and its administrator (Enter)",
+            default=True,
+        )
+        self.create_button.setAutoDefault(False)  # stays the primary action when focus moves
+        form = QFormLayout()
+        form.setVerticalSpacing(10)
+        form.addRow(form_label("Location", create), self.location)
+        form.addRow(form_label("Username", create), self.username)
+        form.addRow(form_label("Full name", create), self.full_name)
+        form.addRow(form_label("Password", create), self.password)
+        form.addRow(form_label("Repeat", create), self.repeat)
+        form.addRow("", self.rules)
+        inner = QVBoxLayout(create)
+        inner.setContentsMargins(24, 20, 24, 20)
+        inner.setSpacing(12)
+        inner.addWidget(label("Create the site database", create, role="title"))
+        inner.addWidget(
+            label("The first user is the administrator: they add everyone else.", create)
+        )
+        inner.addLayout(form)
+        inner.addWidget(self.message)
+        inner.addStretch(1)
+        inner.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignRight)
+        return create
+
+    def _demo_panel(self) -> QWidget:
+        from core.services.demo import DEMO_PASSWORD
+
+        demo = panel(self)
+        demo.setAccessibleName("Open the demo database")
+        about = label(
+            "Example users, three batches under way (CAR\u2011T, MSC, AAV) and their audit "
+            "trail, in a file of its own: nothing in it ever goes into the site database.",
+            demo,
+        )
+        self.demo_location = path_field("Demo database location", where(self.demo_url), demo)
+        users = label(
+            "Users: tess and vic (technicians), sam (supervisor), quinn (QA), ada (administrator).",
+            demo,
+        )
+        password = label(f"Password: {DEMO_PASSWORD}", demo)
+        password.setWordWrap(False)  # whole, to be read and typed as it is
+        password.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.demo_message = Message(demo)
+        self.demo_button = button(
+            "Open the demo", demo, tip="Open (or build) the demo database (Ctrl+D)"
+        )
+        side = QVBoxLayout(demo)
+        side.setContentsMargins(24, 20, 24, 20)
+        side.setSpacing(12)
+        side.addWidget(label("Just looking?", demo, role="title"))
+        side.addWidget(about)
+        side.addWidget(self.demo_location)
+        side.addWidget(users)
+        side.addWidget(password)
+        side.addWidget(self.demo_message)
+        side.addStretch(1)
+        side.addWidget(self.demo_button, 0, Qt.AlignmentFlag.AlignRight)
+        return demo
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter on a focused button presses it (outside a dialog, Qt only does this for Space)."""
+        focus = self.focusWidget()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(focus, QPushButton):
+            focus.click()
+            return
+        super().keyPressEvent(event)
+
+    def _fields(self) -> list[QLineEdit]:
+        return [self.username, self.full_name, self.password, self.repeat]
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self.working():
+            self.username.setFocus()
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def _entered(self, edit: QLineEdit) -> None:
+        """Enter moves to the next empty field; when all are filled, creates the site."""
+        fields = self._fields()
+        for following in fields[fields.index(edit) + 1 :] + fields[: fields.index(edit)]:
+            if not following.text():
+                following.setFocus()
+                return
+        self.create()
+
+    def working(self) -> bool:
+        return self._working
+
+    def create(self) -> None:
+        if self.working():
+            return
+        username, full_name = self.username.text().strip(), self.full_name.text().strip()
+        password, repeat = self.password.text(), self.repeat.text()
+        for edit, value, what in (
+            (self.username, username, "Give the administrator's username."),
+            (self.full_name, full_name, "Give the administrator's full name."),
+            (self.password, password, "Choose the administrator's password."),
+        ):
+            if not value:
+                self.message.error(what)
+                edit.setFocus()
+                return
+        if password != repeat:
+            self.message.error("The two passwords differ: type the password again in both.")
+            self.password.clear()
+            self.repeat.clear()
+            self.password.setFocus()
+            return
+        self._busy(self.message, "Creating the site database and its administrator…")
+        self.context.tasks.run(
+            create_site,
+            self.url,
+            username,
+            full_name,
+            password,
+            on_done=self._opened,
+            on_error=self._refused,
+        )
+
+    def open_demo(self) -> None:
+        if self.working():
+            return
+        from core.store.engine import sqlite_path
+
+        path = sqlite_path(self.demo_url)
+        building = path is not None and not path.exists()
+        self._busy(
+            self.demo_message,
+            "Building the demo database (first use: a few seconds)…"
+            if building
+            else "Opening the demo database…",
+        )
+        self.context.tasks.run(
+            prepare_demo, self.demo_url, on_done=self._opened, on_error=self._refused
+        )
+
+    def _opened(self, result: tuple[Any, int]) -> None:
+        db, minutes = result
+        shown = self._busy(None)
+        self.password.clear()
+        self.repeat.clear()
+        shown.ok(f"Database ready: {db.display_name}")
+        self.context.set_database(db, minutes)
+        self.finished.emit()
+
+    def _refused(self, error: BaseException) -> None:
+        from core.auth.passwords import WeakPassword
+        from ui.errors import message_of
+
+        shown = self._busy(None)
+        text = message_of(error)
+        shown.error(text)
+        if shown is not self.message:
+            return
+        if isinstance(error, WeakPassword):
+            self.password.clear()
+            self.repeat.clear()
+            self.password.setFocus()
+        elif "username" in text:
+            self.username.setFocus()
+            self.username.selectAll()
+        elif "full name" in text:
+            self.full_name.setFocus()
+
+    def _busy(self, where: Message | None, text: str = "") -> Message:
+        """Working (``where`` says what, in that panel), or done: the panel that was working."""
+        busy = where is not None
+        if busy:
+            self._where = where
+        self._working = busy
+        self.progress.setVisible(busy)
+        for widget in (*self._fields(), self.create_button, self.demo_button):
+            widget.setEnabled(not busy)
+        self.message.clear()
+        self.demo_message.clear()
+        if busy:
+            where.info(text)
+        return self._where
