@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # not `typing`: start-up must not pay for importing it
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _setup_logging() -> None:
@@ -61,7 +65,7 @@ def run_app(db: str | None = None, demo: bool = False, large_text: bool = False)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Lotbook")
-    theme.load_fonts()
+    theme.load_fonts(only=("DejaVuSans.", "DejaVuSans-Bold."))
     theme.apply(app, large=large_text)
     install_excepthook()
     context = AppContext()
@@ -71,6 +75,7 @@ def run_app(db: str | None = None, demo: bool = False, large_text: bool = False)
         print("lotbook: login window shown", flush=True)
         QTimer.singleShot(0, app.quit)
         return app.exec()
+    theme.load_fonts(only=("DejaVuSansMono",))
     _setup_logging()
     _log().info("main window shown")
     from core.paths import demo_db_url, resolve_db_url

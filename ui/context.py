@@ -3,15 +3,17 @@ runner. Passed to every screen (no global singletons); screens listen to its sig
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from PySide6.QtCore import QObject, Signal
 
 from ui.drafts import DraftStore
 from ui.idle import IdleWatcher
 from ui.tasks import TaskRunner
 
+TYPE_CHECKING = False  # not `typing`: start-up must not pay for importing it
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from core.auth.identity import Actor
     from core.auth.roles import Permission
 

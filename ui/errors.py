@@ -4,7 +4,9 @@ logged to the data folder and explained in words — committed data is safe, the
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # not `typing`: start-up must not pay for importing it
+
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
-_INPUT = {
-    QEvent.Type.KeyPress,
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseMove,
-    QEvent.Type.Wheel,
-    QEvent.Type.TouchBegin,
-}
+_INPUT: set = set()  # filled on first use: the enum lookups are not for start-up
+
+
+def _input_events() -> set:
+    if not _INPUT:
+        _INPUT.update(
+            {
+                QEvent.Type.KeyPress,
+                QEvent.Type.MouseButtonPress,
+                QEvent.Type.MouseMove,
+                QEvent.Type.Wheel,
+                QEvent.Type.TouchBegin,
+            }
+        )
+    return _INPUT
 
 
 class IdleWatcher(QObject):
@@ -35,6 +43,7 @@ class IdleWatcher(QObject):
         """Watch input from now on. The application-wide filter costs a Python call per event,
         so it is installed only while someone is logged in (not during start-up)."""
         if not self.active:
+            _input_events()
             QCoreApplication.instance().installEventFilter(self)
         self.active = True
         self._timer.start()

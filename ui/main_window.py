@@ -4,7 +4,6 @@ lock), and a stack of screens made on first use. No business logic lives here.""
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDateTime, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -25,7 +24,11 @@ from ui.screens.base import Screen
 from ui.screens.login import LoginScreen
 from ui.widgets.common import button, label
 
+TYPE_CHECKING = False  # not `typing`: start-up must not pay for importing it
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from core.auth.identity import Actor
 
 # name: (module, class, permission needed (core.auth.roles.Permission name) or "", nav label)

@@ -15,9 +15,12 @@ call itself. On a site server (PostgreSQL over the network) every call goes to t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+TYPE_CHECKING = False  # not `typing`: start-up must not pay for importing it
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class _Relay(QObject):

@@ -4,7 +4,7 @@ verdicts shown by icon and word as well as colour (Okabe–Ito colours, safe for
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
@@ -29,12 +29,9 @@ PANEL = "#f1f3f5"
 LINE = "#b8bec6"
 
 
-@dataclass(frozen=True)
-class Verdict:
-    icon: str
-    word: str
-    colour: str
-    key: str = "none"  # the stylesheet's QLabel[verdict=...] rule
+# How a verdict is shown: icon and word carry the meaning, the colour is a reminder only; key names
+# the stylesheet rule. (A namedtuple, not a dataclass: this module loads before the login window.)
+Verdict = namedtuple("Verdict", "icon word colour key")
 
 
 VERDICTS = {
@@ -56,11 +53,15 @@ def verdict_style(verdict: str | None, final: bool = True) -> Verdict:
     return VERDICTS.get(verdict, VERDICTS["report"])
 
 
-def load_fonts() -> None:
-    """The app's own fonts, so every bench PC renders the same (and the PDF matches)."""
+def load_fonts(only: tuple[str, ...] = ()) -> None:
+    """The app's own fonts, so every bench PC renders the same (and the PDF matches).
+
+    ``only``: file name prefixes to load now (the login window needs DejaVuSans; the monospaced
+    face can follow once the window is up)."""
     folder = app_root() / "resources" / "fonts"
     for path in sorted(folder.glob("*.ttf")):
-        QFontDatabase.addApplicationFont(str(path))
+        if not only or path.name.startswith(only):
+            QFontDatabase.addApplicationFont(str(path))
 
 
 def stylesheet(points: int) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QWidget
 
 from ui.context import AppContext
+
+TYPE_CHECKING = False  # not `typing`: start-up must not pay for importing it
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Screen(QWidget):

@@ -5,13 +5,13 @@ as they are, under the fields."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from ui.context import AppContext
 from ui.widgets.common import Message, button, field, form_label, label, panel
+
+TYPE_CHECKING = False  # not `typing`: start-up must not pay for importing it
 
 if TYPE_CHECKING:
     from core.auth.identity import Actor
