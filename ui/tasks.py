@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 TYPE_CHECKING = False  # not `typing`: start-up must not pay for importing it
@@ -46,8 +47,6 @@ class _Job(QRunnable):
 def _for_owner(
     owner: QObject, callback: Callable[[Any], None] | None, is_error: bool = False
 ) -> Callable[[Any], None] | None:
-    import shiboken6
-
     if callback is None and not is_error:
         return None
 

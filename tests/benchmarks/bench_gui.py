@@ -79,7 +79,7 @@ def _fill_to(db, actor, lot: str, values: int) -> list[tuple[str, str]]:
     tdef = get_template(db, "cart-auto-lv")
     plan = [(c, v) for c in tdef.checks() if (v := _value_for(c)) is not None]
     spare = [(c.id, v) for c, v in plan if c.type == "number" and not tdef.dependents(c.id)]
-    keep_open = set(cid for cid, _ in spare[-40:])
+    keep_open = {cid for cid, _ in spare[-60:]}
     recorded = []
     for check, value in plan:
         if check.id in keep_open:

@@ -85,6 +85,8 @@ def test_correction_keeps_history_and_is_in_the_audit_trail(qtbot, window, site,
         qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
     assert not dialog.isVisible()
     assert row.entry.text() == "85.5 %" and row.verdict_text == "✔ Pass"
+    window.activateWindow()  # as the window manager does when a dialog closes
+    qtbot.waitUntil(lambda: row.entry.hasFocus())  # the focus stays on the corrected value
     qtbot.keyClick(row.entry, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
     history = screen.dialog
     model = history.model

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QListView, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QListView, QSplitter, QVBoxLayout, QWidget
 
 from core.readmodels import BatchView, CheckView, RecordOutcome
 from ui.dialogs.correction import CorrectionDialog
@@ -73,7 +73,7 @@ class BatchScreen(Screen):
         self.form.history_requested.connect(self._history)
         self.form.open_deviation_requested.connect(self._open_deviation)
         self.form.draft_changed.connect(self._draft)
-        self.form.entered.connect(self._entered)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
         self.step_list.installEventFilter(self)
 
     # -- loading ---------------------------------------------------------------------------------
@@ -167,8 +167,9 @@ class BatchScreen(Screen):
             quick=True,
             owner=self,
         )
+        row.hint_if_slow()  # only if it did not finish at once
 
-    def _applied(self, outcome: RecordOutcome) -> None:
+    def _applied(self, outcome: RecordOutcome, move_on: bool = True) -> None:
         entry = outcome.entry
         row = self.form.row(entry.id)
         if row is not None:  # the verdict first: it is what the technician waits for
@@ -184,8 +185,10 @@ class BatchScreen(Screen):
             row.comment.setFocus()
             # once the demand has its place in the layout
             QTimer.singleShot(0, lambda: self.form.ensureWidgetVisible(row.demand))
-        else:
+        elif move_on:
             self.form.focus_next_open(entry.id)
+        elif row is not None:  # a correction: stay on the corrected value
+            row.entry.setFocus()
         self.entry_applied.emit(entry.id)
 
     def _apply(self, checks: list[CheckView]) -> None:
@@ -213,10 +216,13 @@ class BatchScreen(Screen):
         if self.view is not None and self.context.actor is not None:
             self.context.drafts.put(self.context.actor.username, self.view.lot, check_id, text)
 
-    def _entered(self, check_id: str) -> None:
-        row = self.form.row(check_id)
-        if row is not None:
-            self.details.show_check(row.check)
+    def _focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
+        if now is None or not self.isVisible():
+            return
+        for row in self.form.rows.values():
+            if row.entry is now:
+                self.details.show_check(row.check)
+                return
 
     # -- out of spec: comment or deviation ------------------------------------------------------
 
@@ -290,7 +296,7 @@ class BatchScreen(Screen):
 
         def corrected(outcome: RecordOutcome) -> None:
             dialog.accept()
-            self._applied(outcome)
+            self._applied(outcome, move_on=False)
 
         self.context.tasks.run(
             correct_value,

@@ -33,7 +33,6 @@ class CheckForm(QScrollArea):
     history_requested = Signal(str)
     open_deviation_requested = Signal(str)
     draft_changed = Signal(str, str)
-    entered = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,7 +101,6 @@ class CheckForm(QScrollArea):
         row.history_requested.connect(self.history_requested)
         row.open_deviation_requested.connect(self.open_deviation_requested)
         row.draft_changed.connect(self.draft_changed)
-        row.entered.connect(self.entered)
 
     def _set_tab_order(self) -> None:
         entries = [self.rows[cid].entry for cid in self.order if not self.rows[cid].check.derived]

@@ -5,8 +5,8 @@ The row only shows what core decided (verdict, rule, display value); it computes
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -52,7 +52,6 @@ class CheckRow(QFrame):
     justify_requested = Signal(str, str, str)  # check id, comment, deviation reference
     open_deviation_requested = Signal(str)
     draft_changed = Signal(str, str)  # check id, text
-    entered = Signal(str)  # focus arrived in this row
 
     def __init__(self, check: CheckView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,7 +68,6 @@ class CheckRow(QFrame):
         self.meta = label(self._meta_text(check), self, role="subtle")
         self.entry = field(f"{check.name} ({check.id})", self, placeholder=entry_hint(check))
         self.entry.setMinimumWidth(180)
-        self.entry.installEventFilter(self)
         self.unit = QLabel(check.unit or "", self)
         self.unit.setMinimumWidth(48)
         self.verdict = QLabel("", self)
@@ -103,6 +101,7 @@ class CheckRow(QFrame):
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             self.entry.setCompleter(completer)
         self.entry.returnPressed.connect(self._enter)
+        self._shortcuts()
         self.entry.textEdited.connect(lambda text: self.draft_changed.emit(self.check.id, text))
         if check.derived:
             self.correct.hide()  # a calculated value is corrected through its inputs
@@ -239,9 +238,12 @@ class CheckRow(QFrame):
         )
 
     def set_busy(self, busy: bool) -> None:
-        """While core saves. A save takes milliseconds; "Saving…" shows only if it lasts."""
+        """While core saves (Enter is ignored meanwhile)."""
         self._busy = busy
-        if busy:
+
+    def hint_if_slow(self) -> None:
+        """A save still running (on a site server): say so if it lasts."""
+        if self._busy:
             QTimer.singleShot(400, self._still_busy)
 
     def _still_busy(self) -> None:
@@ -267,25 +269,26 @@ class CheckRow(QFrame):
             return
         self.submitted.emit(self.check.id, text)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.entry:
-            if event.type() == QEvent.Type.FocusIn:
-                self.entered.emit(self.check.id)
-            elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-                key, mods = event.key(), event.modifiers()
-                if key == Qt.Key.Key_Escape and not self.entry.isReadOnly():
-                    self.entry.clear()
-                    self.draft_changed.emit(self.check.id, "")
-                    self.message.clear()
-                    return True
-                if key == Qt.Key.Key_F2 and self.correct.isEnabled():
-                    self.correct_requested.emit(self.check.id)
-                    return True
-                if key == Qt.Key.Key_H and mods & Qt.KeyboardModifier.ControlModifier:
-                    if self.history.isEnabled():
-                        self.history_requested.emit(self.check.id)
-                    return True
-        return super().eventFilter(watched, event)
+    def _escape(self) -> None:
+        """Esc: what was typed goes, the stored value (if any) stays."""
+        if not self.entry.isReadOnly():
+            self.entry.clear()
+            self.draft_changed.emit(self.check.id, "")
+            self.message.clear()
+
+    def _shortcuts(self) -> None:
+        # Handled by Qt itself while the field has the focus: no Python call per key press.
+        for keys, slot in (
+            ("Esc", self._escape),
+            ("F2", lambda: self.correct.isEnabled() and self.correct_requested.emit(self.check.id)),
+            (
+                "Ctrl+H",
+                lambda: self.history.isEnabled() and self.history_requested.emit(self.check.id),
+            ),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self.entry)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
 
     def contextMenuEvent(self, event) -> None:
         from PySide6.QtWidgets import QMenu
