@@ -197,3 +197,19 @@ def test_large_text_mode_keeps_the_batch_screen_usable(qtbot, window, site, tech
         shot(window, "batch_large_text")
     finally:
         window.large.click()
+
+
+def test_a_batch_opens_where_work_continues(qtbot, window, tmp_path):
+    """The demo CAR-T batch: the day-5 in-process control was recorded last and still lacks its
+    endotoxin result, so the batch opens there, on that check."""
+    from core.services.demo import DEMO_PASSWORD, build_demo
+
+    demo = build_demo(f"sqlite:///{tmp_path / 'demo.db'}")
+    window.context.set_database(demo, 10)
+    login(qtbot, window, "tess", DEMO_PASSWORD)
+    window.context.go("batch", lot="CT-2026-0042")
+    screen = window.screen("batch")
+    qtbot.waitUntil(lambda: screen.form.step is not None, timeout=10_000)
+    assert screen.form.step.id == "CART-S07A"
+    assert QApplication.focusWidget() is screen.form.row("CART-IPC-07A-ENDO").entry
+    demo.dispose()

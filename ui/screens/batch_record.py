@@ -106,7 +106,7 @@ class BatchScreen(Screen):
         self.steps.set_steps(self._visible_steps())
         row = self.steps.row_of(keep) if keep else -1
         if row < 0:
-            row = next((i for i, s in enumerate(self._visible_steps()) if s.state != "complete"), 0)
+            row = _where_work_continues(self._visible_steps())
         self.step_list.setCurrentIndex(self.steps.index(row))
         self._show_step(row)
         self.loaded.emit(view.lot)
@@ -336,6 +336,17 @@ class BatchScreen(Screen):
                 row.entry.insert(event.text())
                 return True
         return super().eventFilter(watched, event)
+
+
+def _where_work_continues(steps: tuple) -> int:
+    """The step to open: the last one with entries if it still has open checks, else the next
+    one after it that has (the first step for a new batch)."""
+    started = [i for i, s in enumerate(steps) if s.state != "not started"]
+    start = started[-1] if started else 0
+    for i in range(start, len(steps)):
+        if steps[i].state in ("not started", "in progress", "has exceptions"):
+            return i
+    return start
 
 
 def _message(error: BaseException) -> str:

@@ -180,6 +180,7 @@ class CheckRow(QFrame):
         if recorded:
             if self.entry.text() != current.display:
                 self.entry.setText(current.display)
+                self.entry.setCursorPosition(0)  # a long code shows from its start
         elif keep_text is not None:
             self.entry.setText(keep_text)
         style = theme.verdict_style(
@@ -219,6 +220,7 @@ class CheckRow(QFrame):
         current = check.current
         if current is not None:
             self.entry.setText(current.display)
+            self.entry.setCursorPosition(0)
             self._show_verdict(theme.verdict_style(current.verdict, current.final))
 
     def show_refusal(self, text: str) -> None:
