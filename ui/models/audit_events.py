@@ -7,10 +7,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from core.clock import local_text
 from core.readmodels import AuditEventView
+from ui.models.base import ReadModelTable
 
 COLUMNS = ("Seq", "Time", "User", "Action", "What", "Lot", "Reason", "Change")
 SHORT = 120  # characters of a change shown in the table; all of it on hover and in the detail
@@ -78,10 +79,12 @@ def pretty(text: str | None) -> str:
     return _scalar(value)
 
 
-class AuditEventsModel(QAbstractTableModel):
+class AuditEventsModel(ReadModelTable):
+    columns = COLUMNS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._events: list[AuditEventView] = []
+        self._items: list[AuditEventView] = []
         self._times: dict[int, str] = {}
         self._changes: dict[int, str] = {}
         self.broken_seq: int | None = None  # marked "✖" when the chain check named it
@@ -91,50 +94,39 @@ class AuditEventsModel(QAbstractTableModel):
     def set_events(self, events: list[AuditEventView]) -> None:
         """Events in chain order (as core returns them); shown newest first."""
         self.beginResetModel()
-        self._events = list(reversed(events))
+        self._items = list(reversed(events))
         self._times.clear()
         self._changes.clear()
         self.endResetModel()
 
     def mark_broken(self, seq: int | None) -> None:
         self.broken_seq = seq
-        if self._events:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._events) - 1, 0))
+        if self._items:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, 0))
 
     def event_at(self, row: int) -> AuditEventView | None:
-        return self._events[row] if 0 <= row < len(self._events) else None
+        return self._items[row] if 0 <= row < len(self._items) else None
 
     def row_of(self, seq: int) -> int | None:
         # Newest first and seq strictly increasing: a binary search over descending seq.
-        lo, hi = 0, len(self._events)
+        lo, hi = 0, len(self._items)
         while lo < hi:
             mid = (lo + hi) // 2
-            if self._events[mid].seq > seq:
+            if self._items[mid].seq > seq:
                 lo = mid + 1
             else:
                 hi = mid
-        return lo if lo < len(self._events) and self._events[lo].seq == seq else None
+        return lo if lo < len(self._items) and self._items[lo].seq == seq else None
 
     def events(self) -> list[AuditEventView]:
-        return list(self._events)
+        return list(self._items)
 
     # -- Qt --------------------------------------------------------------------------------------
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._events)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        event = self._events[index.row()]
+        event = self._items[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(event, column, short=True)

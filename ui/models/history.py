@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from core.clock import local_text
 from core.readmodels import ResultVersionView
 from ui import theme
+from ui.models.base import ReadModelTable
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Version", "Value", "Verdict", "Kind", "Recorded by", "When", "Reason / comment")
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(ReadModelTable):
+    columns = COLUMNS
+
     def __init__(self, versions: tuple[ResultVersionView, ...], parent=None) -> None:
-        super().__init__(parent)
-        self._versions = list(versions)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._versions)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+        super().__init__(parent, versions)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role not in (
@@ -34,7 +25,7 @@ class HistoryModel(QAbstractTableModel):
             Qt.ItemDataRole.ToolTipRole,
         ):
             return None
-        v = self._versions[index.row()]
+        v = self._items[index.row()]
         style = theme.verdict_style(v.verdict, v.final)
         why = "; ".join(
             x for x in (v.reason, v.comment and f"comment: {v.comment}", v.deviation) if x

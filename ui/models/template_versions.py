@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from core.clock import local_text
 from core.readmodels import TemplateSummary
+from ui.models.base import ReadModelTable
 
 COLUMNS = (
     "Key",
@@ -26,40 +27,25 @@ _NUMBERS = {1, 4, 5}
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class TemplateVersionsModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[TemplateSummary] = []
+class TemplateVersionsModel(ReadModelTable):
+    columns = COLUMNS
 
     def set_templates(self, rows: list[TemplateSummary]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self.set_items(rows)
 
     def template_at(self, row: int) -> TemplateSummary | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.item_at(row)
 
     def row_of(self, key: str, version: int) -> int | None:
-        for row, t in enumerate(self._rows):
+        for row, t in enumerate(self._items):
             if t.key == key and t.version == version:
                 return row
-        return None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        t = self._rows[index.row()]
+        t = self._items[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from core.readmodels import UserView
 from ui import theme
+from ui.models.base import ReadModelTable
 
 COLUMNS = ("Username", "Full name", "Role", "Status", "Locked", "Initial password")
 
@@ -30,40 +31,25 @@ def initial_text(user: UserView) -> str:
     return "Yes — chooses own at next log-in" if user.must_change_password else "No"
 
 
-class UsersModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._users: list[UserView] = []
+class UsersModel(ReadModelTable):
+    columns = COLUMNS
 
     def set_users(self, users: list[UserView]) -> None:
-        self.beginResetModel()
-        self._users = list(users)
-        self.endResetModel()
+        self.set_items(users)
 
     def user_at(self, row: int) -> UserView | None:
-        return self._users[row] if 0 <= row < len(self._users) else None
+        return self.item_at(row)
 
     def row_of(self, username: str) -> int | None:
-        for row, user in enumerate(self._users):
+        for row, user in enumerate(self._items):
             if user.username == username:
                 return row
-        return None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._users)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        user = self._users[index.row()]
+        user = self._items[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (
