@@ -6,7 +6,19 @@ from __future__ import annotations
 
 import sys
 
-COMMANDS = {"init", "user", "template", "batch", "deviation", "audit", "settings", "demo"}
+COMMANDS = {
+    "init",
+    "user",
+    "template",
+    "batch",
+    "deviation",
+    "audit",
+    "settings",
+    "demo",
+    "profiles",
+    "import",
+    "simulate",
+}
 HELP = {"-h", "--help"}
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from cli import commands_audit as audit
 from cli import commands_batches as batches
+from cli import commands_instruments as instruments
 from cli import commands_people as people
 from cli import commands_templates as templates
 from core.errors import DomainError
@@ -200,11 +201,33 @@ def build_parser() -> argparse.ArgumentParser:
     _json(p)
     p.set_defaults(func=people.cmd_settings_show)
     p = ss.add_parser("set", parents=[common], help="change a setting (audited)")
-    p.add_argument("key", choices=("lockout_attempts", "idle_lock_minutes"))
+    p.add_argument("key", choices=("lockout_attempts", "idle_lock_minutes", "time_zone"))
     p.add_argument("value")
     p.add_argument("--reason", required=True)
     _as_user(p)
     p.set_defaults(func=people.cmd_settings_set)
+
+    p = sub.add_parser("profiles", parents=[common], help="instrument import profiles")
+    _json(p)
+    p.set_defaults(func=instruments.cmd_profiles)
+    p = sub.add_parser("import", parents=[common], help="import an instrument file into a batch")
+    p.add_argument("file")
+    p.add_argument("--batch", required=True, metavar="LOT")
+    p.add_argument("--profile", metavar="NAME", help="else recognised from the file")
+    p.add_argument("--timezone", metavar="ZONE", help="for times without a zone (IANA name)")
+    p.add_argument("--step", metavar="STEP_ID", help="the step a one-sample count belongs to")
+    _as_user(p)
+    p.set_defaults(func=instruments.cmd_import)
+    p = sub.add_parser("simulate", parents=[common], help="write a simulated instrument log")
+    ss = p.add_subparsers(dest="what", required=True, metavar="WHAT")
+    p = ss.add_parser("bioreactor", parents=[common], help="a bioreactor log (CSV)")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--days", type=float, required=True)
+    p.add_argument("--rate", type=float, required=True, metavar="HZ")
+    p.add_argument("--speed", type=float, help="write in real time sped up X times (live demo)")
+    p.add_argument("--start", metavar="ISO", help="first time stamp (default: now, UTC)")
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=instruments.cmd_simulate)
 
     p = sub.add_parser("demo", parents=[common], help="realistic demo data in a fresh database")
     p.set_defaults(func=audit.cmd_demo)

@@ -86,13 +86,13 @@ def cmd_user_list(args) -> int:
 
 
 def cmd_settings_show(args) -> int:
-    from core.services.settings import LIMITS, show_policy
+    from core.services.settings import MEANINGS, show_policy
 
     policy = show_policy(open_db(args))
     if args.json:
         emit_json(policy)
         return 0
-    rows = [(key, getattr(policy, key), LIMITS[key][2]) for key in LIMITS]
+    rows = [(key, getattr(policy, key) or "—", meaning) for key, meaning in MEANINGS.items()]
     table(("SETTING", "VALUE", "MEANING"), rows)
     return 0
 

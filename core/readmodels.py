@@ -88,6 +88,7 @@ class CheckView:
     fail_label: str
     expect: str | None  # scans: "coi" or "check:<ID>" (what the scan must equal)
     note: str | None
+    measures: str | None  # what it measures (growth curves, instrument imports)
     current: ResultVersionView | None
     history: tuple[ResultVersionView, ...]  # every version, oldest first
 

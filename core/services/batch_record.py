@@ -138,6 +138,7 @@ def check_view(
         fail_label=check.fail_label,
         expect=check.expect,
         note=check.note,
+        measures=check.measures,
         current=history[-1] if history else None,
         history=history,
     )

@@ -53,7 +53,7 @@ def record_value(
 ) -> RecordOutcome:
     """Record the first value of a check. Out of spec without a comment or deviation is refused,
     unless ``hold_if_out_of_spec``: then it is kept as not final until justified."""
-    entry = _Entry(EntryKind.ENTRY, Permission.RECORD, None, source)
+    entry = Entry(EntryKind.ENTRY, Permission.RECORD, None, source)
     return _enter(db, actor, lot, check_id, text, entry, comment, deviation, hold_if_out_of_spec)
 
 
@@ -70,12 +70,12 @@ def correct_value(
     hold_if_out_of_spec: bool = False,
 ) -> RecordOutcome:
     """Replace a recorded value by a new version; the old version stays, the reason is kept."""
-    entry = _Entry(EntryKind.CORRECTION, Permission.CORRECT, _required_reason(reason), "manual")
+    entry = Entry(EntryKind.CORRECTION, Permission.CORRECT, _required_reason(reason), "manual")
     return _enter(db, actor, lot, check_id, text, entry, comment, deviation, hold_if_out_of_spec)
 
 
 @dataclass(frozen=True)
-class _Entry:
+class Entry:
     """What kind of entry a typed value makes: a first entry or a correction."""
 
     kind: EntryKind
@@ -90,52 +90,63 @@ def _enter(
     lot: str,
     check_id: str,
     text: str,
-    how: _Entry,
+    how: Entry,
     comment: str | None,
     deviation: str | None,
     hold: bool,
 ) -> RecordOutcome:
-    comment = _clean(comment)
-    mismatch: ScanMismatch | None = None
+    written = Written(_clean(comment), deviation, hold, how.source)
     with db.unit_of_work(actor.username) as uow:
         batch, tdef, check = _open_check(uow, actor, how.permission, lot, check_id)
-        if check.derived:
-            raise Conflict(_derived_message(check))
-        related = rules.related_checks(tdef, check)
-        if how.kind == EntryKind.ENTRY and len(related) == 1:
-            # A first entry of a check nothing depends on needs no reading: the unique version
-            # number refuses a second one when it is written.
-            known: Known = {}
-        else:
-            known = versions(uow.connection, batch.id, related)
-        history = known.get(check.id)
-        if how.kind == EntryKind.ENTRY and history:
-            raise _already_recorded(check, batch)
-        if how.kind == EntryKind.CORRECTION and not history:
-            raise NotFound(
-                f"{check.id} has no value in lot {batch.lot} yet: record it instead of correcting."
-            )
-        parsed = rules.parse(check, text)
-        if history and rules.same_value(parsed, history[-1]):
-            shown = display_value(check, history[-1].value)
-            raise Conflict(f"The new value equals the recorded one ({shown}).")
-        evaluation = rules.judge(batch, check, parsed, known)
-        if evaluation is None:
-            mismatch = _scan_mismatch(uow, batch, check, parsed, known)
-        else:
-            value = rules.stored_text(parsed)
-            pending = Pending(
-                check, value, parsed.number, parsed.raw, evaluation, how.kind, how.reason
-            )
-            written = _Written(comment, deviation, hold, how.source)
-            outcome = _write(uow, actor, batch, tdef, pending, known, written)
-    if mismatch is not None:
-        raise mismatch
+        outcome = enter_in(uow, actor, batch, tdef, check, text, how, written)
+    if isinstance(outcome, ScanMismatch):
+        raise outcome  # its audit event is committed: a refused scan is on the record
     return outcome
 
 
+def enter_in(
+    uow: UnitOfWork,
+    actor: Actor,
+    batch: BatchRow,
+    tdef: TemplateDef,
+    check: CheckDef,
+    text: str,
+    how: Entry,
+    written: Written,
+) -> RecordOutcome | ScanMismatch:
+    """An entry (or correction) inside the caller's unit of work: an import records all of a
+    file's values in one. A scan that does not match comes back as the error to raise once the
+    unit of work has committed its audit event."""
+    if check.derived:
+        raise Conflict(_derived_message(check))
+    related = rules.related_checks(tdef, check)
+    if how.kind == EntryKind.ENTRY and len(related) == 1:
+        # A first entry of a check nothing depends on needs no reading: the unique version
+        # number refuses a second one when it is written.
+        known: Known = {}
+    else:
+        known = versions(uow.connection, batch.id, related)
+    history = known.get(check.id)
+    if how.kind == EntryKind.ENTRY and history:
+        raise _already_recorded(check, batch)
+    if how.kind == EntryKind.CORRECTION and not history:
+        raise NotFound(
+            f"{check.id} has no value in lot {batch.lot} yet: record it instead of correcting."
+        )
+    parsed = rules.parse(check, text)
+    if history and rules.same_value(parsed, history[-1]):
+        shown = display_value(check, history[-1].value)
+        raise Conflict(f"The new value equals the recorded one ({shown}).")
+    evaluation = rules.judge(batch, check, parsed, known)
+    if evaluation is None:
+        return _scan_mismatch(uow, batch, check, parsed, known)
+    value = rules.stored_text(parsed)
+    pending = Pending(check, value, parsed.number, parsed.raw, evaluation, how.kind, how.reason)
+    return _write(uow, actor, batch, tdef, pending, known, written)
+
+
 @dataclass(frozen=True)
-class _Written:
+class Written:
     """How an entry is written: its justification, whether an OOS may wait, where it came from."""
 
     comment: str | None
@@ -192,7 +203,7 @@ def _write(
     tdef: TemplateDef,
     entry: Pending,
     known: Known,
-    how: _Written,
+    how: Written,
 ) -> RecordOutcome:
     derived, notes = rules.derive(tdef, entry, known)
     out_of_spec = [p for p in (entry, *derived) if p.out_of_spec]

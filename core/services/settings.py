@@ -1,4 +1,5 @@
-"""Site settings an administrator may change (lockout threshold, idle-lock minutes), audited."""
+"""Site settings an administrator may change (lockout threshold, idle-lock minutes, the site's time
+zone), audited."""
 
 from __future__ import annotations
 
@@ -18,6 +19,33 @@ LIMITS = {
     "lockout_attempts": (3, 10, "failed log-ins before an account is locked"),
     "idle_lock_minutes": (1, 60, "minutes without input before the screen locks"),
 }
+TEXT_SETTINGS = {
+    "time_zone": "the site's time zone (IANA name, e.g. Europe/Berlin): instrument times "
+    "written without a zone are read in it",
+}
+MEANINGS = {key: meaning for key, (_, _, meaning) in LIMITS.items()} | TEXT_SETTINGS
+
+
+def _checked(key: str, value: str) -> int | str:
+    if key == "time_zone":
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        name = value.strip()
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise DomainError(
+                f"'{value}' is not a time zone. Use an IANA name such as Europe/Berlin."
+            ) from None
+        return name
+    low, high, meaning = LIMITS[key]
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise DomainError(f"{key} takes a whole number ({meaning}), not '{value}'.") from None
+    if not low <= number <= high:
+        raise DomainError(f"{key} must be between {low} and {high} ({meaning}).")
+    return number
 
 
 def show_policy(db: Database) -> SitePolicy:
@@ -26,15 +54,9 @@ def show_policy(db: Database) -> SitePolicy:
 
 
 def set_setting(db: Database, admin: Actor, key: str, value: str, reason: str) -> SitePolicy:
-    if key not in LIMITS:
-        raise DomainError(f"'{key}' is not a site setting. Settings: {', '.join(LIMITS)}.")
-    low, high, meaning = LIMITS[key]
-    try:
-        number = int(value.strip())
-    except ValueError:
-        raise DomainError(f"{key} takes a whole number ({meaning}), not '{value}'.") from None
-    if not low <= number <= high:
-        raise DomainError(f"{key} must be between {low} and {high} ({meaning}).")
+    if key not in MEANINGS:
+        raise DomainError(f"'{key}' is not a site setting. Settings: {', '.join(MEANINGS)}.")
+    number: int | str = _checked(key, value)
     reason = " ".join(reason.split())
     if len(reason) < 3:
         raise DomainError("Give a reason: it is kept in the audit trail.")

@@ -15,6 +15,7 @@ from typing import Any
 from core.calculations import CALCULATIONS
 from core.errors import TemplateInvalid
 from core.templates import fields as read
+from core.templates.channels import measures, parse_channels
 from core.templates.locate import Locator, Where, syntax_error_line
 from core.templates.model import (
     ATTRIBUTES,
@@ -30,7 +31,7 @@ from core.version import app_root
 SCHEMA = 1
 _SCAN_TYPES = ("text", "scan", "choice")  # what a scan may be compared with
 
-TOP_KEYS = ("schema", "template", "steps", "release")
+TOP_KEYS = ("schema", "template", "steps", "release", "channels")
 TEMPLATE_KEYS = ("key", "version", "title", "product_family", "autologous", "description")
 STEP_KEYS = ("id", "name", "day", "verify", "source", "description", "repeat", "checks")
 RELEASE_KEYS = ("id", "name", "day", "verify", "source", "description", "checks")
@@ -57,6 +58,7 @@ CHECK_KEYS = (
     "inputs",
     "attribute",
     "pending_allowed",
+    "measures",
 )
 _ONLY_FOR = {
     "unit": "number",
@@ -197,6 +199,7 @@ class _Builder:
             release=steps[-1],
             source_file=root.file,
             sha256=sha256,
+            channels=parse_channels(doc, root),
         )
 
     def _step(self, table: Any, where: Where, is_release: bool) -> _RawStep:
@@ -278,6 +281,7 @@ class _Builder:
             "calc": read.calc_name(table, w, unit),
             "attribute": attribute,
             "pending_allowed": read.flag(table, w, "pending_allowed", False),
+            "measures": measures(table, w, ctype),
             "line": w.line("id"),
         }
         if fields["pass_label"] == fields["fail_label"]:

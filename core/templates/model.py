@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from core.errors import NotFound
 from core.specs import Spec
+from core.templates.channels import ChannelDef
 
 CHECK_TYPES = ("number", "passfail", "text", "choice", "scan")
 PRODUCT_FAMILIES = ("CAR-T", "MSC", "AAV", "LV")
@@ -67,6 +68,7 @@ class CheckDef:
     inputs: tuple[InputRef, ...] = ()
     attribute: str | None = None
     pending_allowed: bool = False
+    measures: str | None = None  # what it measures (core.templates.channels.MEASURES)
     line: int | None = None
     instance: str | None = None  # "D3", "P2" when the check belongs to a repeated step
 
@@ -113,6 +115,7 @@ class TemplateDef:
     release: StepDef
     source_file: str
     sha256: str
+    channels: tuple[ChannelDef, ...] = ()  # process-trace channels with their alarm bands
     _checks: Mapping[str, CheckDef] = field(init=False, repr=False, compare=False)
     _steps: Mapping[str, StepDef] = field(init=False, repr=False, compare=False)
     _step_of: Mapping[str, StepDef] = field(init=False, repr=False, compare=False)

@@ -27,7 +27,15 @@ def test_append_only_triggers_exist(site):
     conn = sqlite3.connect(site.path)
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
     conn.close()
-    for table in ("audit_event", "result", "deviation_link"):
+    for table in (
+        "audit_event",
+        "result",
+        "deviation_link",
+        "instrument_file",
+        "series_channel",
+        "series_block",
+        "capture_chunk",
+    ):
         assert {f"{table}_no_update", f"{table}_no_delete"} <= names
 
 
@@ -60,12 +68,12 @@ def test_a_foreign_sqlite_file_is_left_alone(tmp_path):
         open_database(f"sqlite:///{path}")
 
 
-NEXT_REVISION = """
+NEXT_REVISION = """  # a revision after the newest real one
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "9001"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -82,27 +90,28 @@ def downgrade():
 
 
 def test_an_older_schema_is_backed_up_then_migrated(tmp_path, monkeypatch):
-    """A real upgrade: a database at 0001 opened by a Lotbook that knows a 0002 revision."""
+    """A real upgrade: a database at today's head opened by a Lotbook that knows one more."""
     import shutil
 
     import core.store.migrate as migrate
 
+    head = migrate.head_revision()
     url = f"sqlite:///{tmp_path / 'old.db'}"
     open_database(url, create=True).dispose()
     newer = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, newer, ignore=shutil.ignore_patterns("__pycache__"))
-    (newer / "versions" / "0002_probe.py").write_text(NEXT_REVISION)
+    (newer / "versions" / "9001_probe.py").write_text(NEXT_REVISION.replace("{head}", head))
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", newer)
 
     open_database(url).dispose()
 
-    backups = list(tmp_path.glob("old.before-migration-0001-*.db"))
+    backups = list(tmp_path.glob(f"old.before-migration-{head}-*.db"))
     assert len(backups) == 1
     conn = sqlite3.connect(backups[0])
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head
     conn.close()
     conn = sqlite3.connect(tmp_path / "old.db")
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9001"
     columns = {r[1] for r in conn.execute("PRAGMA table_info(site_setting)")}
     assert "note" in columns
     conn.close()

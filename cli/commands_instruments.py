@@ -1,0 +1,74 @@
+"""profiles, import, simulate: instrument files and process traces."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cli.context import acting, open_db
+from cli.output import emit_json, info, table
+
+
+def cmd_profiles(args) -> int:
+    from core.services.imports import profiles
+
+    found = profiles()
+    if args.json:
+        emit_json(
+            [
+                {"name": p.name, "title": p.title, "kind": p.kind, "description": p.description}
+                for p in found
+            ]
+        )
+        return 0
+    table(("PROFILE", "KIND", "FOR"), [(p.name, p.kind, p.title) for p in found])
+    return 0
+
+
+def cmd_import(args) -> int:
+    from core.services.imports import import_file
+
+    db = open_db(args)
+    actor = acting(db, args)
+    outcome = import_file(
+        db,
+        actor,
+        args.batch,
+        Path(args.file),
+        profile=args.profile,
+        timezone=args.timezone,
+        step=args.step,
+    )
+    info(
+        f"Imported {outcome.filename} into lot {outcome.lot} ({outcome.profile}, "
+        f"{outcome.rows} rows, SHA-256 {outcome.sha256})."
+    )
+    for check_id, shown, verdict in outcome.recorded:
+        info(f"  {check_id} = {shown}: {verdict}")
+    for key, n in outcome.points.items():
+        info(f"  {key}: {n} points")
+    if outcome.excursions:
+        info(f"  {outcome.excursions} excursion(s) beyond the alarm bands: see the batch.")
+    for note in outcome.notes:
+        info(f"  note: {note}")
+    return 0
+
+
+def cmd_simulate(args) -> int:
+    from core.instruments.simulator import simulate
+
+    start = datetime.now(UTC).replace(microsecond=0)
+    if args.start:
+        start = datetime.fromisoformat(args.start)
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=UTC)
+    simulate(
+        Path(args.out),
+        days=args.days,
+        rate_hz=args.rate,
+        start=start,
+        seed=args.seed,
+        speed=args.speed,
+    )
+    info(f"Wrote a {args.days:g}-day bioreactor log at {args.rate:g} Hz to {args.out}.")
+    return 0

@@ -1,0 +1,1 @@
+"""Instrument files: cell-counter exports and bioreactor logs, read all or nothing."""

@@ -1,0 +1,1 @@
+"""Process traces: storing points in blocks, reading them in bulk, finding excursions."""

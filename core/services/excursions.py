@@ -1,0 +1,122 @@
+"""Excursions of a batch's process trace: recorded once each (row + audit event), closed when the
+value is back in band, listed for review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from core.models import Excursion
+from core.series.excursions import ExcursionEvent
+from core.services.batch_record import load_batch
+from core.store import Database, UnitOfWork
+from core.templates.channels import ChannelDef
+
+_EXCURSIONS = Excursion.__table__
+
+
+@dataclass(frozen=True)
+class ExcursionView:
+    id: int
+    channel: str
+    side: str
+    limit: float
+    extreme: float
+    started_at: datetime
+    ended_at: datetime | None
+    detected_at: datetime
+    source: str
+
+    def describe(self, unit: str | None = None) -> str:
+        u = f" {unit}" if unit else ""
+        where = "below" if self.side == "low" else "above"
+        return f"{self.channel} {where} {self.limit:g}{u} (extreme {self.extreme:g}{u})"
+
+
+def when(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def record_excursion(
+    uow: UnitOfWork,
+    batch_id: int,
+    lot: str,
+    channel: ChannelDef,
+    event: ExcursionEvent,
+    source: str,
+) -> int:
+    """One excursion: its row and its one audit event (also for one already over)."""
+    ended = when(event.at) if event.kind == "ended" else None
+    result = uow.connection.execute(
+        _EXCURSIONS.insert().values(
+            batch_id=batch_id,
+            channel=channel.key,
+            side=event.side,
+            limit=event.limit,
+            extreme=event.extreme,
+            started_at=when(event.started),
+            ended_at=ended,
+            detected_at=uow.now,
+            source=source,
+        )
+    )
+    excursion_id = int(result.inserted_primary_key[0])
+    where = "below" if event.side == "low" else "above"
+    unit = f" {channel.unit}" if channel.unit else ""
+    uow.audit(
+        "series.excursion",
+        "excursion",
+        str(excursion_id),
+        lot=lot,
+        new={
+            "channel": channel.key,
+            "side": event.side,
+            "limit": event.limit,
+            "extreme": event.extreme,
+            "started": when(event.started).isoformat(),
+            "ended": ended.isoformat() if ended else None,
+            "hold_minutes": channel.hold_minutes,
+            "source": source,
+        },
+        reason=f"{channel.name} {where} {event.limit:g}{unit} for longer than "
+        f"{channel.hold_minutes} min",
+    )
+    return excursion_id
+
+
+def close_excursion(uow: UnitOfWork, excursion_id: int, event: ExcursionEvent) -> None:
+    """Back in band: the end time and the extreme are filled in (the data behind them is kept
+    as received, so this adds nothing that cannot be recomputed)."""
+    uow.connection.execute(
+        _EXCURSIONS.update()
+        .where(_EXCURSIONS.c.id == excursion_id)
+        .values(ended_at=when(event.at), extreme=event.extreme)
+    )
+
+
+def list_excursions(db: Database, lot: str) -> list[ExcursionView]:
+    with db.read() as session:
+        batch = load_batch(session, lot)
+        e = _EXCURSIONS.c
+        rows = (
+            session.connection()
+            .execute(
+                sa.select(
+                    e.id,
+                    e.channel,
+                    e.side,
+                    e.limit,
+                    e.extreme,
+                    e.started_at,
+                    e.ended_at,
+                    e.detected_at,
+                    e.source,
+                )
+                .where(e.batch_id == batch.id)
+                .order_by(e.started_at)
+            )
+            .all()
+        )
+        return [ExcursionView(*row) for row in rows]

@@ -1,0 +1,185 @@
+"""Growth curves from recorded in-process values: total viable cells, viability, fold expansion,
+population doublings, by day or by passage — with the spec of each check, every point's verdict,
+and the same template's released batches as a median and min–max band for comparison."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import sqlalchemy as sa
+
+from core.models import Batch, BatchStatus, Result, TemplateVersion
+from core.services.batch_record import batch_template, load_batch
+from core.services.result_rows import versions
+from core.store import Database
+from core.templates.model import CheckDef, TemplateDef
+
+QUANTITIES = {
+    "total_viable_cells": "Total viable cells",
+    "viability": "Viability",
+    "fold_expansion": "Fold expansion",
+    "population_doublings": "Population doublings",
+    "cumulative_pd": "Cumulative population doublings",
+    "doubling_time": "Population doubling time",
+    "viable_cell_density": "Viable cell density",
+}
+LOG_SCALE = {"total_viable_cells", "viable_cell_density", "fold_expansion"}
+RELEASED = (BatchStatus.RELEASED.value, BatchStatus.RELEASED_PENDING.value)
+
+
+@dataclass(frozen=True)
+class GrowthPoint:
+    x: float  # day or passage
+    value: float
+    verdict: str
+    final: bool
+    check_id: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Released batches of the same template, per day or passage."""
+
+    xs: tuple[float, ...]
+    median: tuple[float, ...]
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+    batches: int
+
+
+@dataclass(frozen=True)
+class GrowthSeries:
+    quantity: str
+    label: str
+    unit: str | None
+    axis: str  # "day" | "passage"
+    points: tuple[GrowthPoint, ...]
+    lower: float | None  # action limits of the check's spec
+    upper: float | None
+    alert_lower: float | None
+    alert_upper: float | None
+    log_scale: bool  # a log axis suits it (cell numbers)
+    comparison: Comparison | None
+
+
+@dataclass(frozen=True)
+class GrowthView:
+    lot: str
+    template_key: str
+    series: tuple[GrowthSeries, ...]
+
+    def get(self, quantity: str) -> GrowthSeries | None:
+        return next((s for s in self.series if s.quantity == quantity), None)
+
+
+def _curve_checks(tdef: TemplateDef) -> dict[str, list[CheckDef]]:
+    """quantity → its checks in repeated steps, in day / passage order."""
+    found: dict[str, list[CheckDef]] = defaultdict(list)
+    for step in tdef.steps:
+        if step.instance_number is None:
+            continue
+        for check in step.checks:
+            if check.measures in QUANTITIES:
+                found[check.measures].append(check)
+    return found
+
+
+def _f(value: object) -> float | None:
+    return None if value is None else float(value)
+
+
+def growth_view(db: Database, lot: str, compare: bool = True) -> GrowthView:
+    with db.read() as session:
+        batch = load_batch(session, lot)
+        row, tdef = batch_template(session, batch)
+        conn = session.connection()
+        curves = _curve_checks(tdef)
+        ids = [c.id for checks in curves.values() for c in checks]
+        known = versions(conn, batch.id, ids)
+        steps = {s.id: s for s in tdef.steps}
+        history = _released_values(conn, row.key, batch.id, ids) if compare else {}
+        series = []
+        for quantity, checks in curves.items():
+            points = []
+            for check in checks:
+                step = steps[check.step_id]
+                rows = known.get(check.id)
+                if rows and rows[-1].value_number is not None:
+                    last = rows[-1]
+                    points.append(
+                        GrowthPoint(
+                            float(step.instance_number),
+                            float(last.value_number),
+                            last.verdict,
+                            last.final,
+                            check.id,
+                        )
+                    )
+            spec = checks[0].spec
+            series.append(
+                GrowthSeries(
+                    quantity=quantity,
+                    label=QUANTITIES[quantity],
+                    unit=checks[0].unit,
+                    axis=steps[checks[0].step_id].instance_unit or "day",
+                    points=tuple(points),
+                    lower=_f(spec.lower) if spec else None,
+                    upper=_f(spec.upper) if spec else None,
+                    alert_lower=_f(spec.alert_lower) if spec else None,
+                    alert_upper=_f(spec.alert_upper) if spec else None,
+                    log_scale=quantity in LOG_SCALE,
+                    comparison=_comparison(checks, steps, history),
+                )
+            )
+        return GrowthView(lot=batch.lot, template_key=row.key, series=tuple(series))
+
+
+def _released_values(
+    conn: sa.Connection, key: str, this_batch: int, check_ids: list[str]
+) -> dict[str, dict[int, float]]:
+    """check id → {batch id: current value} over the released batches of the same template."""
+    if not check_ids:
+        return {}
+    b, t, r = Batch.__table__.c, TemplateVersion.__table__.c, Result.__table__.c
+    batch_ids = (
+        conn.execute(
+            sa.select(b.id)
+            .join_from(Batch.__table__, TemplateVersion.__table__, b.template_version_id == t.id)
+            .where(t.key == key, b.status.in_(RELEASED), b.id != this_batch)
+        )
+        .scalars()
+        .all()
+    )
+    if not batch_ids:
+        return {}
+    rows = conn.execute(
+        sa.select(r.batch_id, r.check_id, r.version, r.value_number)
+        .where(r.batch_id.in_(batch_ids), r.check_id.in_(check_ids))
+        .order_by(r.batch_id, r.check_id, r.version)
+    ).all()
+    values: dict[str, dict[int, float]] = defaultdict(dict)
+    for batch_id, check_id, _version, number in rows:
+        if number is not None:
+            values[check_id][batch_id] = float(number)  # the newest version wins
+    return values
+
+
+def _comparison(
+    checks: list[CheckDef], steps: dict, history: dict[str, dict[int, float]]
+) -> Comparison | None:
+    xs, med, low, high, batches = [], [], [], [], set()
+    for check in checks:
+        by_batch = history.get(check.id)
+        if not by_batch:
+            continue
+        values = np.fromiter(by_batch.values(), dtype=float)
+        xs.append(float(steps[check.step_id].instance_number))
+        med.append(float(np.median(values)))
+        low.append(float(values.min()))
+        high.append(float(values.max()))
+        batches.update(by_batch)
+    if not xs:
+        return None
+    return Comparison(tuple(xs), tuple(med), tuple(low), tuple(high), len(batches))
