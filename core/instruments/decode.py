@@ -18,6 +18,8 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _SNIFF = 4096  # bytes looked at to tell UTF-16 without a mark from binary data
 # Characters no text export contains: C0 controls except tab and newline, DEL, C1 controls.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not (b < 0x20 or b == 0x7F) or b in b"\t\n\r")
+_UTF8_C1 = re.compile(b"\xc2[\x80-\x9f]")
 _EXPORT_AGAIN = "Export the file again from the instrument software as text (CSV)."
 
 
@@ -27,7 +29,7 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, st
     ``encoding`` (a Python codec name) skips the detection, as a site profile may ask; a byte-order
     mark is still honoured and removed.
     """
-    if not data.strip(b" \t\r\n\x00"):
+    if not data[:_SNIFF].strip(b" \t\r\n\x00") and not data.strip(b" \t\r\n\x00"):
         raise InstrumentFileInvalid(file, None, "The file is empty.")
     if encoding is not None:
         name = _codec(encoding, file)
@@ -48,7 +50,7 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, st
             name, text = "cp1252", _strict(data, "cp1252", file)
     text = text.lstrip("\ufeff") if name != "utf-8-sig" else text
     text = normalise_newlines(text)
-    bad = _CONTROL.search(text)
+    bad = _CONTROL.search(text) if _may_hold_controls(data, name) else None
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         code = f"U+{ord(bad.group()):04X}"
@@ -59,6 +61,16 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, st
             f"damaged. {_EXPORT_AGAIN}",
         )
     return text, name
+
+
+def _may_hold_controls(data: bytes, encoding: str) -> bool:
+    """False when the bytes alone prove the text holds no control character (a fast check of a
+    large UTF-8 or cp1252 file; C1 controls are 0xC2 0x80-0x9F in UTF-8)."""
+    if encoding not in ("utf-8", "utf-8-sig", "cp1252"):
+        return True
+    if encoding != "cp1252" and _UTF8_C1.search(data):
+        return True
+    return bool(data.translate(None, _NOT_CONTROL_BYTES))
 
 
 def normalise_newlines(text: str) -> str:
@@ -92,12 +104,14 @@ def _strict(data: bytes, encoding: str, file: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        prefix = data[: error.start].decode(encoding, errors="replace")
+        start = error.start  # the utf-8-sig codec counts from after the mark
+        start += len(_UTF8_BOM) if encoding == "utf-8-sig" and data.startswith(_UTF8_BOM) else 0
+        prefix = data[:start].decode(encoding, errors="replace")
         line = normalise_newlines(prefix).count("\n") + 1
         raise InstrumentFileInvalid(
             file,
             line,
-            f"byte {error.start} cannot be read as {encoding} text ({error.reason}): the file is "
+            f"byte {start} cannot be read as {encoding} text ({error.reason}): the file is "
             f"damaged or not a text export. {_EXPORT_AGAIN}",
         ) from None
 
@@ -110,5 +124,5 @@ def _codec(encoding: str, file: str) -> str:
     except LookupError:
         pass
     raise InstrumentFileInvalid(
-            file, None, f"'{encoding}' is not a known text encoding; correct the profile."
+        file, None, f"'{encoding}' is not a known text encoding; correct the profile."
     )

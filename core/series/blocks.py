@@ -21,7 +21,7 @@ def channel_ids(
 ) -> dict[str, int]:
     """Channel key → id for a batch, creating the channels not seen before."""
     c = _CHANNELS.c
-    known = dict(conn.execute(sa.select(c.key, c.id).where(c.batch_id == batch_id)).tuples().all())
+    known = dict(conn.execute(sa.select(c.key, c.id).where(c.batch_id == batch_id)).all())
     for key, name, unit in channels:
         if key not in known:
             result = conn.execute(

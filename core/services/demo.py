@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from core.auth import Actor
 from core.clock import Clock, FixedClock, SystemClock
 from core.services import batches, deviations, recording, users
+from core.services.demo_history import history_steps
 from core.services.site import init_site
 from core.store import Database
 
@@ -265,10 +266,11 @@ def build_demo(url: str, now: datetime | None = None) -> Database:
     if today > now - timedelta(hours=1):
         today -= timedelta(days=1)
     msc_start = today - timedelta(days=31)
-    clock = FixedClock(msc_start - timedelta(hours=2), step=timedelta(milliseconds=7))
+    history_start = msc_start - timedelta(days=45)
+    clock = FixedClock(history_start - timedelta(days=1), step=timedelta(milliseconds=7))
     db = init_site(url, "ada", "Ada Admin", DEMO_PASSWORD, clock=clock)
     try:
-        _populate(db, clock, msc_start, today)
+        _populate(db, clock, history_start, msc_start, today)
     except BaseException:
         db.dispose()
         raise
@@ -276,7 +278,9 @@ def build_demo(url: str, now: datetime | None = None) -> Database:
     return db
 
 
-def _populate(db: Database, clock: FixedClock, msc_start: datetime, today: datetime) -> None:
+def _populate(
+    db: Database, clock: FixedClock, history_start: datetime, msc_start: datetime, today: datetime
+) -> None:
     admin = users.authenticate(db, "ada", DEMO_PASSWORD)
     for name, (full_name, role) in DEMO_USERS.items():
         users.create_user(db, admin, name, full_name, role, _INITIAL)
@@ -285,6 +289,24 @@ def _populate(db: Database, clock: FixedClock, msc_start: datetime, today: datet
     opened: dict[str, str] = {}  # deviation references, known once the deviation is opened
     plan = _msc(msc_start, opened) + _cart(today - timedelta(days=9))
     plan += _aav(today - timedelta(days=4))
+    plan += [_Step(at, who, act) for at, who, act in history_steps(history_start)]
     for step in sorted(plan, key=lambda s: s.at):
         clock.set(step.at)
         step.act(db, actors[step.user])
+    clock.set(today + timedelta(minutes=30))
+    _import_bioreactor_trace(db, actors["tess"], today - timedelta(days=9))
+
+
+def _import_bioreactor_trace(db: Database, actor: Actor, d0: datetime) -> None:
+    """The CAR-T batch's bioreactor log from activation until this morning (simulated, with one
+    temperature excursion), imported like any instrument file."""
+    import tempfile
+    from pathlib import Path
+
+    from core.instruments.simulator import simulate
+    from core.services.imports import import_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / f"{CART_LOT}-bioreactor.csv"
+        simulate(log, days=8.9, rate_hz=1 / 30, start=d0, seed=42)
+        import_file(db, actor, CART_LOT, log, profile="bioreactor-log")

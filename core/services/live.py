@@ -120,9 +120,8 @@ class LiveFeed:
         if self.stopped:
             raise Conflict("This live capture has stopped.")
         lines = self.tail.read_lines()
-        rotated = bool(getattr(self.tail, "rotated", False))
+        rotated = self.tail.rotated  # the file was replaced: its header comes again
         if rotated:
-            self.tail.rotated = False if hasattr(self.tail, "rotated") else None
             self.header, self.header_done = [], False
         data: list[tuple[int, str]] = []
         for number, line in lines:

@@ -303,8 +303,18 @@ def test_demo_builds_a_fresh_database_only(cli, tmp_path):
     target = tmp_path / "demo.db"
     r = cli("--db", str(target), "demo")
     assert r.code == 0 and "lotbook-demo" in r.out
-    lots = {b["lot"] for b in cli("--db", str(target), "batch", "list", "--json").json()}
-    assert lots == {"CT-2026-0042", "MSC-2026-0007", "AAV-2026-0003"}
+    listed = cli("--db", str(target), "batch", "list", "--json").json()
+    lots = {b["lot"]: b["status"] for b in listed}
+    assert {lot for lot, status in lots.items() if status == "in_progress"} == {
+        "CT-2026-0042",
+        "MSC-2026-0007",
+        "AAV-2026-0003",
+    }
+    assert [lot for lot, status in lots.items() if status == "released"] == [
+        "CT-2026-0038",
+        "CT-2026-0035",
+        "CT-2026-0031",
+    ]  # earlier runs, for comparison
     view = cli("--db", str(target), "batch", "show", "CT-2026-0042", "--json").json()
     checks = {c["id"]: c for s in view["steps"] for c in s["checks"]}
     days = [d for d in range(11) if checks[f"CART-IPC-07-VCD-D{d}"]["current"]]

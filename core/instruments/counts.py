@@ -1,0 +1,87 @@
+"""Rules every counter reading follows, whichever instrument wrote it.
+
+Densities in cells/mL (scaled exactly, in Decimal), dead = total − viable when the instrument
+does not report it, and the values a counter cannot produce (negative densities, a viability
+outside 0–100 %, more viable than total cells) refused as a damaged or hand-edited file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal, localcontext
+
+from core.instruments.model import COUNT_QUANTITIES, CountReading, InstrumentFileInvalid
+
+DENSITIES = ("viable_cell_density", "total_cell_density", "dead_cell_density")
+LABELS = {
+    "viable_cell_density": "viable cell density",
+    "total_cell_density": "total cell density",
+    "dead_cell_density": "dead cell density",
+    "viability": "viability",
+    "cell_diameter": "cell diameter",
+}
+_HUNDRED = Decimal(100)
+_EXACT = 1000  # digits: enough for any number parse_number reads (exponents within ±100)
+
+
+def scaled(value: Decimal, scale: Decimal) -> Decimal:
+    """``value × scale``, exactly (a scale of 1 keeps the value as written: 90.0 stays 90.0)."""
+    if scale == 1:
+        return value
+    with localcontext(prec=_EXACT):
+        return value * scale
+
+
+def plain_density(value: Decimal) -> Decimal:
+    """A whole number of cells/mL written without exponent or decimals: 2.45E6 → 2450000."""
+    if value == value.to_integral_value() and value.adjusted() < 28:
+        return value.quantize(Decimal(1))
+    return value
+
+
+def reading(
+    file: str,
+    line: int,
+    sample_id: str,
+    measured_at: datetime | None,
+    values: Mapping[str, Decimal],
+    raw: Mapping[str, str],
+) -> CountReading:
+    """A checked ``CountReading``; dead cells derived from total − viable when not given."""
+    sample = sample_id.strip()
+    if not sample:
+        raise InstrumentFileInvalid(
+            file,
+            line,
+            "the sample ID is empty: every sample needs the ID typed on the instrument.",
+        )
+    checked = dict(values)
+    for quantity, value in checked.items():
+        if quantity not in COUNT_QUANTITIES:
+            raise ValueError(f"unknown count quantity {quantity!r}")
+        if value < 0:
+            raise InstrumentFileInvalid(
+                file, line, f"the {LABELS[quantity]} of sample {sample} is negative ({value})."
+            )
+    viability = checked.get("viability")
+    if viability is not None and viability > _HUNDRED:
+        raise InstrumentFileInvalid(
+            file, line, f"the viability of sample {sample} is {viability} %, above 100 %."
+        )
+    viable, total = checked.get("viable_cell_density"), checked.get("total_cell_density")
+    if viable is not None and total is not None:
+        if viable > total:
+            raise InstrumentFileInvalid(
+                file,
+                line,
+                f"sample {sample} has more viable cells ({viable}/mL) than cells in total "
+                f"({total}/mL): the file is damaged or was edited.",
+            )
+        with localcontext(prec=_EXACT):
+            checked.setdefault("dead_cell_density", total - viable)
+    for quantity in DENSITIES:
+        if quantity in checked:
+            checked[quantity] = plain_density(checked[quantity])
+    ordered = {q: checked[q] for q in COUNT_QUANTITIES if q in checked}
+    return CountReading(line, sample, measured_at, ordered, dict(raw))

@@ -1,0 +1,367 @@
+"""How a delimited export is written: its delimiter, its decimal mark, its numbers and its times.
+
+Numbers go through ``core.values.parse_number`` (the project's one number parser), so a file is
+read with the same rules as a typed value: decimal point or comma, ``1.2E6``, ``1,2×10^6``; no
+NaN, no infinity. A file uses one decimal mark throughout. Times come back aware, in UTC; a time
+written without a zone is read in the zone the file states, else in the site's zone, else refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.errors import InvalidValue
+from core.instruments.model import InstrumentFileInvalid
+from core.values import parse_number
+
+DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+DECIMAL_NAMES = {".": "decimal point", ",": "decimal comma"}
+ISO = "iso"  # ISO 8601: 2024-05-01T08:00:00Z, 2024-05-01 10:00:00+02:00, 2024-05-01T08:00:00
+US_DATE = "m/d/yyyy h:mm"  # Vi-CELL: 3/21/2022 16:56 (seconds and AM/PM accepted)
+COMPACT = "yyyymmdd hhmmss"  # NucleoView: 20231120 163016
+
+_US = re.compile(
+    r"(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?"
+)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})\s+(\d{2})(\d{2})(\d{2})")
+_SITE_ZONE = "give the site's time zone (an IANA name such as Europe/Berlin)"
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """A cell as quoted back in a message: trimmed, control characters hidden, short."""
+    cleaned = "".join(c if c.isprintable() else " " for c in text.strip())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def header_key(name: str) -> str:
+    """A column name as compared: case, spacing and the two micro signs (µ U+00B5, μ U+03BC)
+    do not matter (case folding makes both U+03BC)."""
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A delimited table: its header (file line ``header_line``) and every line of the text."""
+
+    header_line: int
+    header: list[str]
+    delimiter: str
+    lines: list[str]
+
+    def rows(self, file: str, comment: str | None = None) -> Iterator[tuple[int, list[str]]]:
+        """``(line number, cells)`` for each data row after the header."""
+        return read_rows(
+            self.lines[self.header_line :], self.header_line + 1, self.delimiter, file, comment
+        )
+
+    def columns(
+        self, file: str, wanted: Mapping[str, Sequence[str]], required: Iterable[str]
+    ) -> dict[str, int]:
+        """Index of each ``wanted`` field (any of its header spellings); a ``required`` one that
+        is missing, or a field found twice, is refused."""
+        keys = [header_key(name) for name in self.header]
+        found: dict[str, int] = {}
+        for field_name, spellings in wanted.items():
+            hits = [i for i, key in enumerate(keys) if key in {header_key(s) for s in spellings}]
+            if len(hits) > 1:
+                raise InstrumentFileInvalid(
+                    file,
+                    self.header_line,
+                    f"the header has the column {spellings[0]} twice (columns {hits[0] + 1} and "
+                    f"{hits[1] + 1}): it cannot be told which one to read.",
+                )
+            if hits:
+                found[field_name] = hits[0]
+        missing = [wanted[f][0] for f in required if f not in found]
+        if missing:
+            raise InstrumentFileInvalid(
+                file,
+                self.header_line,
+                f"the header has no column {', '.join(missing)}: the file is not this kind of "
+                "export, or columns were removed.",
+            )
+        return found
+
+
+def find_table(
+    text: str, file: str, delimiter: str | None = None, comment: str | None = None
+) -> Table:
+    """The table in ``text``: its header is the first line that is not blank (nor a comment)."""
+    lines = text.split("\n")
+    number = next(
+        (n for n, line in enumerate(lines, 1) if line.strip() and not _comment(line, comment)), 0
+    )
+    if not number:
+        raise InstrumentFileInvalid(file, None, "the file has no header line: it holds no table.")
+    index = number - 1
+    chosen = delimiter or detect_delimiter(lines[index : index + 21], file, number)
+    header = next(read_rows([lines[index]], number, chosen, file))[1]
+    return Table(number, [cell.strip() for cell in header], chosen, lines)
+
+
+def _comment(line: str, comment: str | None) -> bool:
+    return bool(comment) and line.startswith(str(comment))
+
+
+def check_width(cells: Sequence[str], width: int, header_line: int, file: str, line: int) -> None:
+    """A data row must have as many cells as the header."""
+    if len(cells) != width:
+        raise InstrumentFileInvalid(
+            file,
+            line,
+            f"has {len(cells)} fields but the header (line {header_line}) has {width}: the file "
+            "is truncated or was edited.",
+        )
+
+
+# --- delimiters ---------------------------------------------------------------------------------
+
+
+def count_outside_quotes(line: str, char: str) -> int:
+    if '"' not in line:
+        return line.count(char)
+    count, quoted = 0, False
+    for c in line:
+        if c == '"':
+            quoted = not quoted
+        elif c == char and not quoted:
+            count += 1
+    return count
+
+
+def detect_delimiter(lines: Sequence[str], file: str, line: int) -> str:
+    """The delimiter of a table whose header is ``lines[0]`` (file line ``line``): among comma,
+    semicolon and tab, the one the following lines agree with, then the one splitting the header
+    most."""
+    header, following = lines[0], [x for x in lines[1:21] if x.strip()]
+    best: tuple[int, int] | None = None
+    chosen = None
+    for delimiter in DELIMITERS:
+        fields = count_outside_quotes(header, delimiter)
+        if fields == 0:
+            continue
+        agree = sum(count_outside_quotes(x, delimiter) == fields for x in following)
+        if best is None or (agree, fields) > best:
+            best, chosen = (agree, fields), delimiter
+    if chosen is None:
+        raise InstrumentFileInvalid(
+            file,
+            line,
+            f"'{shown(header)}' is not separated by commas, semicolons or tabs: this is not a "
+            "table export, or the file holds only one column.",
+        )
+    return chosen
+
+
+def read_rows(
+    lines: Iterable[str], first_line: int, delimiter: str, file: str, comment: str | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """``(line number, cells)`` for each non-blank line (quoted cells allowed); ``comment`` lines
+    are skipped."""
+    numbered = enumerate(lines, first_line)
+    for number, line in numbered:
+        if not line.strip() or (comment and line.startswith(comment)):
+            continue
+        if '"' not in line:
+            yield number, line.split(delimiter)
+            continue
+        try:
+            yield number, _quoted_row(line, delimiter, numbered)
+        except csv.Error as error:
+            raise InstrumentFileInvalid(
+                file, number, f"cannot be read as a table row ({error}); check its quotes."
+            ) from None
+
+
+def _quoted_row(line: str, delimiter: str, rest: Iterator[tuple[int, str]]) -> list[str]:
+    """A row with quotes; a quoted cell may run over several lines (taken from ``rest``)."""
+    text = line
+    while True:
+        reader = csv.reader([text], delimiter=delimiter, strict=True)
+        try:
+            return next(reader, [])
+        except csv.Error as error:
+            if "unexpected end of data" not in str(error) and "EOF" not in str(error):
+                raise
+            more = next(rest, None)
+            if more is None:
+                raise csv.Error("a quoted cell is never closed") from None
+            text += "\n" + more[1]
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+class NumberReader:
+    """Reads number cells with ``parse_number``; the first decimal mark seen is the file's, and a
+    cell written with the other one is refused (it could be a thousands separator)."""
+
+    def __init__(self, file: str, delimiter: str, decimal: str | None = None) -> None:
+        self.file = file
+        # With comma-separated columns a comma inside a (quoted) number is never a decimal mark.
+        self.decimal = "." if delimiter == "," else decimal
+        self._fixed_by: str | None = "the delimiter" if delimiter == "," else None
+        if decimal is not None and delimiter != ",":
+            self._fixed_by = "the profile"
+
+    @property
+    def mark(self) -> str:
+        """The file's decimal mark ("." when no number had one)."""
+        return self.decimal or "."
+
+    def read(self, cell: str, line: int, place: str) -> Decimal:
+        """The number in ``cell``; ``place`` names it in a refusal ("column pH", "Live")."""
+        text = cell.strip()
+        if not text:
+            raise InstrumentFileInvalid(self.file, line, f"{place} is empty: a value is missing.")
+        mark = "," if "," in text else "." if "." in text else None
+        if mark is not None and not ("," in text and "." in text):
+            if self.decimal is None:
+                self.decimal, self._fixed_by = mark, f"line {line}"
+            elif mark != self.decimal:
+                raise InstrumentFileInvalid(
+                    self.file,
+                    line,
+                    f"'{shown(text)}' in {place} is written with a {DECIMAL_NAMES[mark]}, "
+                    f"but {self._fixed_by} sets the {DECIMAL_NAMES[self.decimal]}: a file must "
+                    "use one decimal mark and no thousands separators.",
+                )
+        try:
+            return parse_number(text)
+        except InvalidValue:
+            raise InstrumentFileInvalid(
+                self.file, line, f"'{shown(text)}' in {place} is not a number."
+            ) from None
+
+    def read_float(self, cell: str, line: int, place: str) -> float:
+        """As ``read`` but an empty cell is NaN (a trace may leave gaps)."""
+        if not cell.strip():
+            return float("nan")
+        return float(self.read(cell, line, place))
+
+
+# --- times --------------------------------------------------------------------------------------
+
+
+def zone_named(name: str, file: str, line: int | None = None) -> ZoneInfo:
+    """The IANA zone ``name``, or a refusal naming it."""
+    try:
+        if name.strip() != name or not name:
+            raise ValueError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise InstrumentFileInvalid(
+            file,
+            line,
+            f"'{shown(name)}' is not a time zone: use an IANA name such as Europe/Berlin.",
+        ) from None
+
+
+def parse_time(
+    raw: str,
+    fmt: str,
+    zone: tzinfo | None,
+    file: str,
+    line: int,
+    notes: list[str] | None = None,
+) -> datetime:
+    """Read ``raw`` in ``fmt`` (ISO, US_DATE, COMPACT or a strptime pattern) as an aware UTC time.
+
+    A time without a zone is read in ``zone``; without one it is refused. A local time that occurs
+    twice (clocks going back) is read as its first occurrence and a note says so.
+    """
+    moment = wall_time(raw, fmt, file, line)
+    if moment.tzinfo is not None:
+        return utc(moment, file, line, raw)
+    if zone is None:
+        raise no_zone(raw, file, line)
+    return localise(moment, zone, file, line, raw, notes)
+
+
+def wall_time(raw: str, fmt: str, file: str, line: int) -> datetime:
+    """``raw`` read in ``fmt``: aware when it states its zone, else naive (a wall-clock time)."""
+    text = raw.strip()
+    try:
+        return _parse_wall(text, fmt)
+    except (ValueError, OverflowError):
+        raise InstrumentFileInvalid(file, line, _not_a_time(text, fmt)) from None
+
+
+def no_zone(raw: str, file: str, line: int) -> InstrumentFileInvalid:
+    return InstrumentFileInvalid(
+        file, line, f"the time {shown(raw)} has no time zone: {_SITE_ZONE}."
+    )
+
+
+def localise(
+    naive: datetime, zone: tzinfo, file: str, line: int, raw: str, notes: list[str] | None
+) -> datetime:
+    """``naive`` read as a wall-clock time in ``zone``, in UTC; a time skipped when clocks went
+    forward is refused."""
+    first = naive.replace(tzinfo=zone, fold=0)
+    if first.utcoffset() != naive.replace(tzinfo=zone, fold=1).utcoffset():
+        back = utc(first, file, line, raw).astimezone(zone).replace(tzinfo=None)
+        if back != naive:
+            raise InstrumentFileInvalid(
+                file,
+                line,
+                f"the time {shown(raw)} does not exist in {zone} (the clocks went forward): "
+                "check the time zone the file is read in.",
+            )
+        if notes is not None:
+            moment = utc(first, file, line, raw)
+            notes.append(
+                f"line {line}: {shown(raw)} occurs twice in {zone} (the clocks went back); read "
+                f"as the first, {moment:%Y-%m-%d %H:%M:%S} UTC."
+            )
+    return utc(first, file, line, raw)
+
+
+def utc(moment: datetime, file: str, line: int, raw: str) -> datetime:
+    """An aware time in UTC (refused when out of the calendar's range)."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise InstrumentFileInvalid(file, line, f"the time {shown(raw)} is out of range.") from None
+
+
+def _parse_wall(text: str, fmt: str) -> datetime:
+    if fmt == ISO:
+        if not text[:1].isdigit():
+            raise ValueError(text)
+        return datetime.fromisoformat(text)
+    if fmt == US_DATE:
+        match = _US.fullmatch(text)
+        if match is None:
+            raise ValueError(text)
+        month, day, year, hour, minute, second, half = match.groups()
+        hour_24 = int(hour)
+        if half is not None:
+            if not 1 <= hour_24 <= 12:
+                raise ValueError(text)
+            hour_24 = hour_24 % 12 + (12 if half in "Pp" else 0)
+        return datetime(int(year), int(month), int(day), hour_24, int(minute), int(second or 0))
+    if fmt == COMPACT:
+        match = _COMPACT.fullmatch(text)
+        if match is None:
+            raise ValueError(text)
+        return datetime(*(int(part) for part in match.groups()))  # type: ignore[misc]
+    return datetime.strptime(text, fmt)
+
+
+def _not_a_time(text: str, fmt: str) -> str:
+    expected = {
+        ISO: "an ISO 8601 time such as 2024-05-01T08:00:00Z",
+        US_DATE: "month/day/year hour:minute, such as 3/21/2022 16:56",
+        COMPACT: "YYYYMMDD HHMMSS, such as 20231120 163016",
+    }.get(fmt, f"the profile's format {fmt}")
+    if not text:
+        return f"the time is missing; expected {expected}."
+    return f"'{shown(text)}' is not a valid time; expected {expected}."
