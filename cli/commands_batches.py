@@ -120,15 +120,16 @@ def cmd_batch_list(args) -> int:
 
 
 def cmd_batch_show(args) -> int:
-    view = batches.show_batch(open_db(args), args.lot)
+    db = open_db(args)
+    view = batches.show_batch(db, args.lot)
     if args.json:
         emit_json(view)
         return 0
-    _print_batch(view, show_all=args.all)
+    _print_batch(view, show_all=args.all, db=db)
     return 0
 
 
-def _print_batch(view: BatchView, show_all: bool) -> None:
+def _print_batch(view: BatchView, show_all: bool, db) -> None:
     info(f"Lot {view.lot} — {view.template_title} [{view.template_key} v{view.template_version}]")
     if view.coi_id:
         info(f"Chain of identity: {view.coi_id}")
@@ -139,8 +140,11 @@ def _print_batch(view: BatchView, show_all: bool) -> None:
     ex = view.exceptions
     info(
         f"Exceptions: {ex['out_of_spec']} out of spec, {ex['awaiting_justification']} awaiting "
-        f"justification, {ex['corrected']} corrected, {ex['open_deviations']} open deviations"
+        f"justification, {ex['corrected']} corrected, {ex['open_deviations']} open deviations, "
+        f"{ex['process_excursions']} process excursions"
     )
+    if ex["process_excursions"]:
+        _print_excursions(db, view.lot)
     corrected: list[CheckView] = []
     for step in view.steps:
         checks = [c for c in step.checks if show_all or c.current is not None]
@@ -228,3 +232,11 @@ def cmd_deviation_list(args) -> int:
     ]
     table(("REF", "CLASS", "STATUS", "CHECKS", "BY", "OPENED", "DESCRIPTION"), rows)
     return 0
+
+
+def _print_excursions(db, lot: str) -> None:
+    from core.services.excursions import list_excursions
+
+    for e in list_excursions(db, lot):
+        end = local_text(e.ended_at) if e.ended_at else "still open"
+        info(f"  excursion: {e.describe()}, {local_text(e.started_at)} – {end}")

@@ -162,6 +162,7 @@ class BatchView:
     started_by: str
     steps: tuple[StepView, ...]
     deviations: tuple[DeviationView, ...] = field(default=())
+    process_excursions: int = 0  # beyond the template's alarm bands (core.services.excursions)
 
     def checks(self) -> list[CheckView]:
         return [check for step in self.steps for check in step.checks]
@@ -193,6 +194,7 @@ class BatchView:
             "awaiting_justification": sum(1 for c in checks if not c.current.final),
             "corrected": sum(1 for c in checks if c.corrected),
             "open_deviations": sum(1 for d in self.deviations if d.status != "closed"),
+            "process_excursions": self.process_excursions,
         }
 
 

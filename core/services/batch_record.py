@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from core.calculations import CALCULATIONS
 from core.errors import NotFound
-from core.models import Batch, Deviation, DeviationLink, TemplateVersion
+from core.models import Batch, Deviation, DeviationLink, Excursion, TemplateVersion
 from core.readmodels import BatchView, CheckView, DeviationView, ResultVersionView, StepView
 from core.services import result_rows
 from core.services.result_rows import ResultRow
@@ -201,4 +201,7 @@ def build_batch_view(session: Session, batch: Batch) -> BatchView:
         started_by=batch.started_by,
         steps=steps,
         deviations=deviation_views(session, batch),
+        process_excursions=session.exec(
+            select(func.count()).select_from(Excursion).where(Excursion.batch_id == batch.id)
+        ).one(),
     )

@@ -199,6 +199,7 @@ def test_record_out_of_spec_correct_and_show(site_cli):
         "awaiting_justification": 0,
         "corrected": 1,
         "open_deviations": 1,
+        "process_excursions": 0,
     }
     r = cli("batch", "show", "CT-0042")
     assert "History of changed values" in r.out and "read from the wrong sample" in r.out

@@ -1,6 +1,7 @@
 """The batch record: the heart of the bench. A header that never scrolls away (product, lot,
 chain of identity, status, exceptions), the steps on the left with their state in words, the
-checks of the current step in the middle, the details of the focused check on the right.
+checks of the current step in the middle, and on the right the details of the focused check or,
+in a second tab, the batch's curves (made the first time that tab is shown).
 
 Entry goes to core on a worker (`recording.record_value`); the screen shows core's verdict and
 rule at once, keeps what was typed as a draft until it is saved, and asks in place for a comment
@@ -25,6 +26,9 @@ from ui.widgets.batch_header import BatchHeader
 from ui.widgets.check_details import CheckDetails
 from ui.widgets.check_form import CheckForm
 from ui.widgets.common import Message
+from ui.widgets.side_tabs import DetailsAndCurves
+
+FORM_ROOM = 830  # px the check form needs on its widest step (CAR-T: 795 + scroll bar)
 
 
 class BatchScreen(Screen):
@@ -51,10 +55,11 @@ class BatchScreen(Screen):
         self.step_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.form = CheckForm(self)
         self.details = CheckDetails(self)
-        split = QSplitter(self)
+        self.side = DetailsAndCurves(context, self.details, self)
+        split = self.split = QSplitter(self)
         split.addWidget(self.step_list)
         split.addWidget(self.form)
-        split.addWidget(self.details)
+        split.addWidget(self.side)
         split.setStretchFactor(1, 1)
         split.setSizes([250, 880, 230])
         layout = QVBoxLayout(self)
@@ -73,6 +78,7 @@ class BatchScreen(Screen):
         self.form.history_requested.connect(self._history)
         self.form.open_deviation_requested.connect(self._open_deviation)
         self.form.draft_changed.connect(self._draft)
+        self.side.curves_made.connect(self._curves_made)
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.step_list.installEventFilter(self)
 
@@ -86,6 +92,7 @@ class BatchScreen(Screen):
             self.view = None
         if self.lot is not None:
             self.reload()
+            self.side.set_lot(self.lot)
 
     def reload(self) -> None:
         from core.services.batches import show_batch
@@ -183,19 +190,52 @@ class BatchScreen(Screen):
         self.context.drafts.drop(self.context.actor.username, self.view.lot, entry.id)
         if entry.current.verdict == "oos" and not entry.current.final and row is not None:
             row.comment.setFocus()
-            # once the demand has its place in the layout
-            QTimer.singleShot(0, lambda: self.form.ensureWidgetVisible(row.demand))
+            # once the demand has its place in the layout (unless the step was left meanwhile)
+            QTimer.singleShot(0, lambda: self._show_demand(row))
         elif move_on:
             self.form.focus_next_open(entry.id)
         elif row is not None:  # a correction: stay on the corrected value
             row.entry.setFocus()
         self.entry_applied.emit(entry.id)
+        self.side.after_entry([entry, *outcome.derived])  # the curve, after the verdict
+
+    def _show_demand(self, row: Any) -> None:
+        import shiboken6
+
+        if shiboken6.isValid(row.demand):
+            self.form.ensureWidgetVisible(row.demand)
 
     def _apply(self, checks: list[CheckView]) -> None:
         self.view = self.view.with_checks(checks)
         self.form.update_checks(checks)
         self.steps.set_steps(self._visible_steps())
         self.header.show_counts(self.view)
+
+    # -- curves ----------------------------------------------------------------------------------
+
+    @property
+    def curves(self) -> Any:
+        """The CurvesPanel, once the "Curves" tab has been shown (None before)."""
+        return self.side.curves
+
+    def _curves_made(self, panel: Any) -> None:
+        panel.imported.connect(lambda _outcome: self.reload())  # it may have recorded values
+        panel.polled.connect(self._live_update)
+        self._widen_side()
+
+    def _live_update(self, update: Any) -> None:
+        """A new excursion in a followed log is an exception: the header counts it at once."""
+        if any(event.kind == "detected" for _channel, event in update.excursions):
+            self.reload()
+
+    def _widen_side(self, want: int = 400) -> None:
+        """Room for the curves: from the steps list down to its minimum, and from the form only
+        beyond what the widest step's checks need (FORM_ROOM); the splitter moves from there."""
+        steps, form, side = self.split.sizes()
+        take = min(max(0, want - side), max(0, steps - self.step_list.minimumWidth()))
+        steps, side = steps - take, side + take
+        take = min(max(0, want - side), max(0, form - FORM_ROOM))
+        self.split.setSizes([steps, form - take, side + take])
 
     def _refused(self, check_id: str, error: BaseException) -> None:
         from core.errors import ScanMismatch

@@ -58,6 +58,7 @@ class BatchHeader(QFrame):
             _count(ex["awaiting_justification"], "awaiting a comment or deviation"),
             _count(ex["corrected"], "corrected"),
             _count(ex["open_deviations"], "open deviation", "open deviations"),
+            _count(ex["process_excursions"], "process excursion", "process excursions"),
         ]
         shown = [p for p in parts if p]
         marker = "✖ " if ex["out_of_spec"] or ex["awaiting_justification"] else ""

@@ -1,0 +1,1 @@
+"""pyqtgraph curves: process traces and growth curves (imported only when first shown)."""

@@ -1,0 +1,43 @@
+"""Saving what a plot shows as a PNG: a non-native file dialog opened without blocking, then
+pyqtgraph's image exporter with antialiasing off (with it on, a dense chart takes seconds)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+
+def save_png(item: object, path: str | Path, width: int | None = None) -> Path:
+    """Render ``item`` (a scene or a graphics item) into ``path``; the suffix .png is added."""
+    from pyqtgraph.exporters import ImageExporter
+
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        path = path.with_suffix(".png")
+    exporter = ImageExporter(item)
+    params = exporter.parameters()
+    params["antialias"] = False
+    params["background"] = pg.mkColor("w")
+    if width:
+        params["width"] = int(width)
+    exporter.export(str(path))
+    return path
+
+
+def ask_png(parent: QWidget, suggested: str, on_chosen: Callable[[str], None]) -> QFileDialog:
+    """A save dialog (Qt's own, so it looks and behaves the same on every bench PC), opened with
+    ``open()`` so the event loop keeps running; ``on_chosen`` gets the path."""
+    dialog = QFileDialog(parent, "Export the curves as a PNG image")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setNameFilter("PNG images (*.png)")
+    dialog.setDefaultSuffix("png")
+    dialog.selectFile(suggested)
+    dialog.setAccessibleName("Export the curves as a PNG image")
+    dialog.fileSelected.connect(on_chosen)
+    dialog.open()
+    return dialog

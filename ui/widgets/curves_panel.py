@@ -1,0 +1,325 @@
+"""The curves of the open batch, beside its record: growth (tab "Growth") and the process trace
+(tab "Process"), an instrument-file import, following a bioreactor log as it is written, and a
+"Detach" that moves the panel into a window of its own (a second screen at the bench) and back.
+
+Everything slow runs on a worker through ``context.tasks``: loading the views, the import, each
+poll of the live log. Results and refusals are shown in place. pyqtgraph is imported when the
+panel is first shown, not before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.widgets.common import Message, button, label
+from ui.widgets.detach import Detacher
+from ui.widgets.live_follow import POLL_MS, LiveFollower
+from ui.widgets.wrap_bar import WrapBar
+
+VIEWS = ("growth", "trace")
+
+
+class CurvesPanel(QWidget):
+    imported = Signal(object)  # ImportOutcome: values may have been recorded (reload the record)
+    growth_loaded = Signal()
+    trace_loaded = Signal()
+    polled = Signal(object)  # a LiveUpdate, once shown
+
+    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setAccessibleName("Curves")
+        self.lot: str | None = None
+        self.dialog: Any = None
+        self._stale = dict.fromkeys(VIEWS, True)
+        self._loading: set[str] = set()
+        self._again: set[str] = set()
+
+        self.import_ = button(
+            "Import instrument file…", self, tip="Read a cell counter or bioreactor export"
+        )
+        self.follow = button("Follow log…", self, tip="Follow a bioreactor log as it is written")
+        self.detach = button("Detach", self, tip="Show the curves in a window of their own")
+        self.message = Message(self)
+        self.status = label("", self, role="subtle")
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Curves")
+        self.tabs.addTab(QLabel("Loading…"), "Growth")
+        self.tabs.addTab(QLabel("Loading…"), "Process")
+        self.growth: Any = None  # GrowthPanel, made when first shown
+        self.trace: Any = None  # TracePanel, made when first shown
+
+        self.bar = WrapBar(self)  # one row in a window, more in the narrow column
+        self.bar.add(self.import_, self.follow, self.detach)
+        self.status.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.message)
+        layout.addWidget(self.tabs, 1)
+
+        self.live = LiveFollower(context, self)
+        self.live.started.connect(self._following)
+        self.live.polled.connect(self._polled)
+        self.live.refused.connect(self._live_refused)
+        self.live.failed.connect(self._live_failed)
+        self.live.stopped.connect(self._stopped)
+        self.detacher = Detacher(self, self.detach, lambda: f"Curves · {self.lot or ''}")
+        self.import_.clicked.connect(self._ask_import)
+        self.follow.clicked.connect(self._follow_clicked)
+
+    # -- which batch, and when to load -----------------------------------------------------------
+
+    def set_lot(self, lot: str | None) -> None:
+        if lot == self.lot:
+            return
+        self.live.stop()
+        self.lot = lot
+        self.message.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Load both views again (now if shown, else when next shown)."""
+        self._stale = dict.fromkeys(VIEWS, True)
+        self._load_stale()
+
+    def refresh_growth(self) -> None:
+        self._stale["growth"] = True
+        self._load_stale()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._ensure_plots()
+        self._load_stale()
+
+    def _ensure_plots(self) -> None:
+        if self.growth is not None:
+            return
+        from ui.plots.growth import GrowthPanel  # pyqtgraph: the first time curves are shown
+        from ui.plots.traces import TracePanel
+
+        self.growth, self.trace = GrowthPanel(self), TracePanel(self)
+        current = max(self.tabs.currentIndex(), 0)
+        for index, (widget, title) in enumerate(((self.growth, "Growth"), (self.trace, "Process"))):
+            old = self.tabs.widget(index)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, widget, title)
+            old.deleteLater()
+        self.tabs.setCurrentIndex(current)
+
+    def _load_stale(self) -> None:
+        if not self.isVisible() or self.lot is None or self.context.db is None:
+            return
+        for what in VIEWS:
+            if self._stale[what]:
+                self._stale[what] = False
+                self._load(what)
+
+    def _load(self, what: str) -> None:
+        if what in self._loading:  # one load at a time; once more when it is back
+            self._again.add(what)
+            return
+        from core.services.growth import growth_view
+        from core.services.traces import trace_view
+
+        self._loading.add(what)
+        lot = self.lot
+        self.context.tasks.run(
+            growth_view if what == "growth" else trace_view,
+            self.context.db,
+            lot,
+            on_done=lambda view: self._loaded(what, lot, view),
+            on_error=lambda error: self._load_failed(what, error),
+            owner=self,
+        )
+
+    def _loaded(self, what: str, lot: str, view: Any) -> None:
+        self._loading.discard(what)
+        if lot == self.lot:
+            self._ensure_plots()
+            if what == "growth":
+                self.growth.show_growth(view)
+                self.growth_loaded.emit()
+            else:
+                self.trace.show_trace(view)
+                self.trace_loaded.emit()
+        if what in self._again or lot != self.lot:
+            self._again.discard(what)
+            self._load(what)
+
+    def _load_failed(self, what: str, error: BaseException) -> None:
+        self._loading.discard(what)
+        self._again.discard(what)
+        self.message.error(_message(error))
+
+    # -- import ----------------------------------------------------------------------------------
+
+    def _ask_import(self) -> None:
+        self.dialog = _file_dialog(self, "Import an instrument file", must_exist=True)
+        self.dialog.setNameFilters(
+            ["Instrument exports (*.csv *.txt *.tsv *.xml *.xlsx)", "All files (*)"]
+        )
+        self.dialog.fileSelected.connect(self.import_file)
+        self.dialog.open()
+
+    def import_file(self, path: str) -> None:
+        from core.services.imports import import_file
+
+        self.message.info(f"Importing {Path(path).name}…")
+        self.import_.setEnabled(False)
+        self.context.tasks.run(
+            import_file,
+            self.context.db,
+            self.context.actor,
+            self.lot,
+            Path(path),
+            on_done=self._imported,
+            on_error=self._import_refused,
+            owner=self,
+        )
+
+    def _imported(self, outcome: Any) -> None:
+        self.import_.setEnabled(True)
+        self.message.ok(describe_import(outcome))
+        self.message.setToolTip(
+            f"Profile {outcome.profile}; SHA-256 {outcome.sha256}. " + " ".join(outcome.notes)
+        )
+        self.refresh()
+        self.imported.emit(outcome)
+
+    def _import_refused(self, error: BaseException) -> None:
+        self.import_.setEnabled(True)
+        self.message.error(_message(error))  # names the file and its line
+
+    # -- following a live log --------------------------------------------------------------------
+
+    def _follow_clicked(self) -> None:
+        if self.live.following:
+            self.live.stop()
+            return
+        self.dialog = _file_dialog(self, "Follow a bioreactor log", must_exist=False)
+        self.dialog.setNameFilters(["Logs (*.csv *.txt *.log)", "All files (*)"])
+        self.dialog.fileSelected.connect(self.follow_log)
+        self.dialog.open()
+
+    def follow_log(self, path: str) -> None:
+        self.follow.setEnabled(False)
+        self.message.info(f"Starting to follow {Path(path).name}…")
+        self.live.start(self.lot, Path(path))
+
+    def _following(self, name: str) -> None:
+        self.follow.setEnabled(True)
+        self._follow_label("Stop following", "Stop reading the log (what is stored stays)")
+        self.message.clear()
+        self.status.setText(f"● Following {name}, every {POLL_MS / 1000:g} s")
+        self.status.show()
+
+    def _polled(self, update: Any) -> None:
+        feed = self.live.feed
+        if feed is not None and feed.lot != self.lot:
+            return  # the last look at a log of the batch shown before (it is stored)
+        if self.trace is not None and (update.points or update.excursions):
+            missing = self.trace.append(update)
+            if missing:
+                self._load_channels(missing)
+        if update.lines and self.live.feed is not None:
+            s = "s" if update.lines != 1 else ""
+            self.status.setText(
+                f"● Following {self.live.feed.path.name}: {update.lines} new line{s}"
+            )
+        self.polled.emit(update)
+
+    def _load_channels(self, keys: set[str]) -> None:
+        """The log brought channels the trace does not show yet: load them while polling waits
+        (so no point is shown twice), then go on."""
+        from core.services.traces import trace_view
+
+        self.live.held = True
+
+        def loaded(view: Any) -> None:
+            self.live.held = False
+            self.trace.add_channels(view)
+
+        def failed(error: BaseException) -> None:
+            self.live.held = False
+            self.message.error(_message(error))
+
+        self.context.tasks.run(
+            trace_view,
+            self.context.db,
+            self.lot,
+            sorted(keys),
+            on_done=loaded,
+            on_error=failed,
+            owner=self,
+        )
+
+    def _live_refused(self, error: BaseException) -> None:
+        self.follow.setEnabled(True)
+        self.message.error(_message(error))
+
+    def _live_failed(self, error: BaseException) -> None:
+        self.follow.setEnabled(True)
+        self._follow_label("Follow log…", "Follow a bioreactor log as it is written")
+        self.status.clear()
+        self.status.hide()
+        self.message.error(f"{_message(error)} Following has stopped.")
+
+    def _stopped(self, name: str) -> None:
+        self._follow_label("Follow log…", "Follow a bioreactor log as it is written")
+        self.status.clear()
+        self.status.hide()
+        self.message.info(f"Stopped following {name}; what was read is stored.")
+
+    def _follow_label(self, text: str, tip: str) -> None:
+        self.follow.setText(text)
+        self.follow.setAccessibleName(text)
+        self.follow.setToolTip(tip)
+        self.bar.arrange()
+
+
+def _file_dialog(parent: QWidget, title: str, must_exist: bool) -> QFileDialog:
+    """Qt's own file dialog (the same on every bench PC), opened without blocking."""
+    dialog = QFileDialog(parent, title)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setFileMode(
+        QFileDialog.FileMode.ExistingFile if must_exist else QFileDialog.FileMode.AnyFile
+    )
+    dialog.setAccessibleName(title)
+    return dialog
+
+
+def _message(error: BaseException) -> str:
+    from ui.errors import message_of
+
+    return message_of(error)
+
+
+def describe_import(outcome: Any) -> str:
+    """What an import brought, in a few words (the notes go to the tooltip)."""
+    from ui.theme import verdict_style
+
+    parts = [f"{outcome.filename} imported ({outcome.rows} rows)."]
+    if outcome.recorded:
+        shown = ", ".join(
+            f"{check} {value} {verdict_style(verdict).icon} {verdict_style(verdict).word}"
+            for check, value, verdict in outcome.recorded
+        )
+        parts.append(f"Recorded: {shown}.")
+    if outcome.points:
+        parts.append(f"{len(outcome.points)} channels.")
+    if outcome.excursions:
+        n = outcome.excursions
+        parts.append(f"{n} excursion{'s' if n != 1 else ''}.")
+    return " ".join(parts)
