@@ -52,8 +52,8 @@ def _probe(url: str, lot: str, what: str) -> dict:
         capture_output=True,
         text=True,
         timeout=900,
-        check=True,
     )
+    assert out.returncode == 0, f"the {what} probe failed:\n{out.stderr}"
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -216,3 +216,34 @@ def test_detach_and_attach_move_the_same_panel(qtbot, context):
     panel.window().close()  # closing the window brings the panel back too
     assert panel.window() is host and not panel.detacher.detached
     assert (panel.growth, panel.trace) == (growth, trace)
+
+
+def test_the_demo_batch_shows_its_curves_against_released_batches(qtbot, window, tmp_path):
+    """The demo as a user meets it: the CAR-T batch's growth over the band of the three released
+    batches, and its bioreactor trace with the one temperature excursion, counted in the header."""
+    from core.services.demo import CART_LOT, DEMO_PASSWORD, build_demo
+
+    demo = build_demo(f"sqlite:///{tmp_path / 'demo.db'}")
+    window.context.set_database(demo, 10)
+    window.resize(1920, 1080)
+    login(qtbot, window, "tess", DEMO_PASSWORD)
+    window.context.go("batch", lot=CART_LOT)
+    screen = window.screen("batch")
+    qtbot.waitUntil(lambda: screen.view is not None, timeout=10_000)
+    assert "1 process excursion" in screen.header.exceptions.text()
+    panel = open_curves(qtbot, screen)
+    growth = panel.growth
+    assert growth.quantity.currentData() == "total_viable_cells"
+    legend = [label.text for _sample, label in growth.legend.items]
+    assert "released batches (3): median, min–max" in legend
+    assert growth.band.isVisible()
+    assert len(growth.curve.getOriginalDataset()[0]) >= 5
+    shot(window, "demo_curves_growth")
+    panel.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: bool(panel.trace.channels), timeout=20_000)
+    trace = panel.trace
+    assert {"temperature", "ph", "do", "glucose", "lactate"} <= set(trace.channels)
+    assert trace.list_title.text() == "Excursions (1)"
+    assert "Temperature above 38" in trace.list.item(0).text()
+    shot(window, "demo_curves_process")
+    demo.dispose()

@@ -110,7 +110,7 @@ class TracePanel(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._set_compact(self.width() < COMPACT_WIDTH)
-        style.fit_legend(self.legend, self.view.width())
+        style.fit_legend(self.legend, self.width() - 30)  # the scroll bar, margins
 
     def _set_compact(self, compact: bool) -> None:
         """In a narrow column the plots get the room: the legend and the hint go (the read-out
@@ -203,7 +203,7 @@ class TracePanel(QWidget):
             )
             entries.append((shade, "excursion"))
         style.set_legend(self.legend, entries)
-        style.fit_legend(self.legend, self.view.width())
+        style.fit_legend(self.legend, self.width() - 30)  # the scroll bar, margins
 
     def _show_state(self) -> None:
         has = bool(self.channels)

@@ -221,7 +221,7 @@ class BatchScreen(Screen):
     def _curves_made(self, panel: Any) -> None:
         panel.imported.connect(lambda _outcome: self.reload())  # it may have recorded values
         panel.polled.connect(self._live_update)
-        self._widen_side()
+        self._widen_side(max(400, int(self.split.width() * 0.4)))  # a wide screen: wide curves
 
     def _live_update(self, update: Any) -> None:
         """A new excursion in a followed log is an exception: the header counts it at once."""
