@@ -74,28 +74,13 @@ class ExcursionTracker:
             if state == 2:
                 continue  # a gap: the excursion (if any) neither ends nor grows
             if state == 0:
-                if self._open is not None:
-                    if self._open.reported:
-                        o = self._open
-                        events.append(
-                            ExcursionEvent(
-                                "ended", o.side, o.limit, o.started, float(times[start]), o.extreme
-                            )
-                        )
-                    self._open = None
+                self._close(float(times[start]), events)
                 continue
             name = "low" if state < 0 else "high"
             run_values = values[start:end]
             extreme = float(np.nanmin(run_values) if state < 0 else np.nanmax(run_values))
             if self._open is not None and self._open.side != name:  # jumped across the band
-                if self._open.reported:
-                    o = self._open
-                    events.append(
-                        ExcursionEvent(
-                            "ended", o.side, o.limit, o.started, float(times[start]), o.extreme
-                        )
-                    )
-                self._open = None
+                self._close(float(times[start]), events)
             if self._open is None:
                 limit = band.low if state < 0 else band.high
                 self._open = _Open(name, float(limit), float(times[start]), extreme)
@@ -115,6 +100,12 @@ class ExcursionTracker:
                         ExcursionEvent("detected", o.side, o.limit, o.started, at, o.extreme)
                     )
         return events
+
+    def _close(self, at: float, events: list[ExcursionEvent]) -> None:
+        """Back in band (or across it) at ``at``: an excursion that was reported has ended."""
+        o, self._open = self._open, None
+        if o is not None and o.reported:
+            events.append(ExcursionEvent("ended", o.side, o.limit, o.started, at, o.extreme))
 
 
 def find_excursions(times: np.ndarray, values: np.ndarray, band: Band) -> list[ExcursionEvent]:

@@ -109,12 +109,7 @@ def import_bytes(
     parsed = read_file(data, filename, profile, timezone)  # before any write: all or nothing
     sha = hashlib.sha256(data).hexdigest()
     with db.unit_of_work(actor.username) as uow:
-        account, batch = account_and_batch(uow.connection, actor.username, lot)
-        check_account(account, actor, Permission.RECORD)
-        if batch is None:
-            raise no_batch(lot)
-        if batch.status != "in_progress":
-            raise Conflict(f"Lot {batch.lot} is {batch.status.replace('_', ' ')}: no imports.")
+        batch = batch_taking_data(uow, actor, lot)
         _refuse_twice(uow, sha, filename)
         tdef = template_of(uow.connection, batch)
         file_id = _keep_original(uow, batch, parsed, filename, data, sha)
@@ -157,6 +152,21 @@ def import_bytes(
         excursions=found,
         notes=parsed.notes,
     )
+
+
+def batch_taking_data(uow: UnitOfWork, actor: Actor, lot: str) -> BatchRow:
+    """The batch an instrument file or a followed log goes into: the user may record values and
+    the batch is still in progress."""
+    account, batch = account_and_batch(uow.connection, actor.username, lot)
+    check_account(account, actor, Permission.RECORD)
+    if batch is None:
+        raise no_batch(lot)
+    if batch.status != "in_progress":
+        raise Conflict(
+            f"Lot {batch.lot} is {batch.status.replace('_', ' ')}: instrument data can only be "
+            "added to a batch in progress."
+        )
+    return batch
 
 
 def site_timezone(db: Database) -> str | None:

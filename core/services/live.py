@@ -16,15 +16,14 @@ from pathlib import Path
 import numpy as np
 import sqlalchemy as sa
 
-from core.auth import Actor, Permission
+from core.auth import Actor
 from core.errors import Conflict
 from core.instruments.model import InstrumentFileInvalid, Trace
 from core.models import CaptureChunk, LiveCapture
 from core.series.blocks import channel_ids, write_points
 from core.series.excursions import Band, ExcursionEvent, ExcursionTracker
 from core.services.excursions import close_excursion, record_excursion
-from core.services.result_rows import account_and_batch, no_batch, template_of
-from core.services.users import check_account
+from core.services.result_rows import template_of
 from core.store import Database
 from core.templates.channels import ChannelDef
 
@@ -82,16 +81,11 @@ class LiveFeed:
         profile: str = "bioreactor-log",
         timezone: str | None = None,
     ) -> LiveFeed:
-        from core.services.imports import site_timezone
+        from core.services.imports import batch_taking_data, site_timezone
 
         timezone = timezone or site_timezone(db)
         with db.unit_of_work(actor.username) as uow:
-            account, batch = account_and_batch(uow.connection, actor.username, lot)
-            check_account(account, actor, Permission.RECORD)
-            if batch is None:
-                raise no_batch(lot)
-            if batch.status != "in_progress":
-                raise Conflict(f"Lot {batch.lot} is {batch.status.replace('_', ' ')}.")
+            batch = batch_taking_data(uow, actor, lot)
             tdef = template_of(uow.connection, batch)
             result = uow.connection.execute(
                 _CAPTURES.insert().values(

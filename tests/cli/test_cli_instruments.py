@@ -4,11 +4,9 @@ one-sample counter export into a step, and the batch showing its process excursi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tests.cli.conftest import ADMIN_PW, TECH_PW
+from tests.data import INSTRUMENT_SAMPLES as SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "instruments"
 LOT, COI = "CT-0042", "COI-W123426000042"
 
 

@@ -15,8 +15,8 @@ from core.services import audit_trail, batches, imports
 from core.services.batch_record import load_batch  # noqa: F401  (import check)
 from core.services.growth import growth_view
 from core.services.traces import trace_view
+from tests.data import INSTRUMENT_SAMPLES as SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "instruments"
 LOT, COI = "CT-0042", "COI-W123426000042"
 
 
@@ -162,3 +162,19 @@ def test_growth_curve_from_recorded_counts(site, tech, cart):
     assert tvc.axis == "day" and tvc.log_scale and tvc.comparison is None
     fold = growth.get("fold_expansion")
     assert [p.value for p in fold.points] == [1.0, 0.95]
+
+
+def test_a_batch_no_longer_in_progress_takes_no_instrument_data(site, tech, cart, tmp_path):
+    from core.errors import Conflict
+    from core.services.live import LiveFeed
+
+    conn = sqlite3.connect(site.path)  # disposition is a later service; set the state directly
+    with conn:
+        conn.execute("UPDATE batch SET status = 'released' WHERE lot = ?", (LOT,))
+    conn.close()
+    path = _log(tmp_path, ["2025-11-02T08:00:00Z,7.2,37.0"])
+    with pytest.raises(Conflict, match="is released: instrument data can only be added"):
+        imports.import_file(site, tech, LOT, path)
+    with pytest.raises(Conflict, match="is released"):
+        LiveFeed.start(site, tech, LOT, path)
+    assert _count(site, "instrument_file") == 0 and _count(site, "live_capture") == 0

@@ -6,15 +6,14 @@ from __future__ import annotations
 import codecs
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from core.instruments.model import InstrumentFileInvalid
 from core.instruments.nucleoview import NucleoViewNC200
 from core.instruments.vicell import ViCellBlu
+from tests.data import INSTRUMENT_SAMPLES as SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "instruments"
 VICELL = (SAMPLES / "vi-cell-blu-export.csv").read_bytes()
 NUCLEO = (SAMPLES / "nucleoview-nc200-export.csv").read_bytes()
 D = Decimal

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from core.instruments.generic import load_profile, profile_from_toml
 from core.instruments.model import InstrumentFileInvalid, ParsedFile
 from core.instruments.registry import builtin_profiles
+from tests.data import INSTRUMENT_SAMPLES as SAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT.parent / "shared" / "samples" / "instruments"
+
 TRACE = profile_from_toml(
     '[profile]\nname = "t"\ntitle = "T"\nkind = "trace"\ntime_column = "time"\n'
     'time_format = "%Y%m%d %H%M%S"\n[[columns]]\ncolumn = "pH"\nchannel = "ph"\n',

@@ -14,8 +14,8 @@ from core.instruments.decode import decode
 from core.instruments.generic import ProfileInvalid, load_profile, profile_from_toml
 from core.instruments.model import InstrumentFileInvalid
 from core.instruments.registry import builtin_profiles, find, load_profiles, recognise
+from tests.data import INSTRUMENT_SAMPLES as SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "instruments"
 CEDEX = Path(__file__).resolve().parents[2] / "resources" / "profiles" / "cedex-hires.toml"
 CEDEX_FILE = (
     "Sample ID;Viable cell conc. [10E5 cells/mL];Viability [%];"
