@@ -73,6 +73,36 @@ def test_appending_keeps_the_item_count_bounded_and_every_point(qtbot):
     assert np.array_equal(curve.data()[0], t[:3000])
 
 
+def test_a_gap_in_the_log_breaks_the_line_and_is_not_a_point(qtbot):
+    """A stopped logger must not look like a steady reading: the line breaks in the gap, and the
+    break is never counted, returned or read by the crosshair."""
+    import pyqtgraph as pg
+
+    from ui.plots.segmented import SegmentedCurve
+
+    curve = SegmentedCurve(pg.PlotItem(), pg.mkPen("b"), segment=100)
+    t = np.concatenate([np.arange(0, 150, 1.0), np.arange(3600, 3700, 1.0)])  # a 1-h pause
+    y = np.full(len(t), 37.0)
+    curve.set_points(t, y)
+    assert len(curve) == 250
+    x, v = curve.data()
+    assert np.array_equal(x, t) and not np.isnan(v).any()
+    drawn = np.concatenate(
+        [y for item in curve.items if (y := item.getOriginalDataset()[1]) is not None]
+    )
+    assert np.isnan(drawn).sum() == 1  # one break, in the gap
+    assert all(item.opts["connect"] == "finite" for item in curve.items)
+    assert curve.nearest(1900.0) in ((149.0, 37.0), (3600.0, 37.0))  # a real point either side
+
+    curve.append(np.array([3700.0, 3701.0]), np.array([37.1, 37.2]))  # on time: no break
+    curve.append(np.array([9000.0]), np.array([37.3]))  # after another pause: a break
+    assert len(curve) == 253
+    x, v = curve.data()
+    assert list(x[-3:]) == [3700.0, 3701.0, 9000.0]
+    tail = curve.tail.getOriginalDataset()[1]
+    assert np.isnan(tail).sum() == 1 and tail[-1] == 37.3
+
+
 # -- TracePanel ----------------------------------------------------------------------------------
 
 

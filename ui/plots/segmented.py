@@ -11,7 +11,11 @@ boundary point so the line has no gaps.
 Every item is made with peak downsampling (extremes survive: an excursion spike never vanishes at
 low zoom) to about three samples per pixel column (pyqtgraph's default of ten costs 6 ms more per
 frame on four 1.2-million-point channels and looks the same), and clip-to-view (only the visible
-part is processed)."""
+part is processed).
+
+Where the log has a gap (no point for more than ten typical intervals, and at least a minute) the
+line breaks: a NaN is placed in the gap and the items draw finite runs only, so no line suggests
+measurements that were never made. A break is not a point: it is never counted, read or returned."""
 
 from __future__ import annotations
 
@@ -23,12 +27,16 @@ import pyqtgraph as pg
 SEGMENT = 200_000
 SAMPLES_PER_PIXEL = 1.5  # after peak downsampling (x2: min and max); pyqtgraph's default 5
 _FIRST_CAPACITY = 1024
+GAP_INTERVALS = 10  # a pause longer than this many typical intervals breaks the line ...
+MIN_GAP_S = 60.0  # ... if it is also longer than this
 
 
 def _add(plot: pg.PlotItem, pen: object) -> pg.PlotDataItem:
     """A curve item in ``plot``, downsampled and clipped (set after ``addItem``: the plot hands
     its own settings to the items added to it)."""
-    item = pg.PlotDataItem(pen=pen, antialias=False, autoDownsampleFactor=SAMPLES_PER_PIXEL)
+    item = pg.PlotDataItem(
+        pen=pen, antialias=False, autoDownsampleFactor=SAMPLES_PER_PIXEL, connect="finite"
+    )
     plot.addItem(item)
     item.setDownsampling(auto=True, method="peak")
     item.setClipToView(True)
@@ -50,6 +58,8 @@ class SegmentedCurve:
         self._y = np.empty(_FIRST_CAPACITY)
         self._n = 0
         self._frozen_points = 0  # points held by frozen segments (boundary copies not counted)
+        self._breaks = 0  # NaN breaks placed in gaps (not points)
+        self._gap = np.inf  # seconds without a point that break the line (from the data)
         self.tail = _add(plot, pen)
 
     # -- reading -----------------------------------------------------------------------------------
@@ -61,7 +71,7 @@ class SegmentedCurve:
 
     def __len__(self) -> int:
         shared = 1 if self.segments and self._n else 0
-        return self._frozen_points + self._n - shared
+        return self._frozen_points + self._n - shared - self._breaks
 
     def last(self) -> tuple[float, float] | None:
         if self._n:
@@ -87,7 +97,9 @@ class SegmentedCurve:
         skip = 1 if self.segments and self._n else 0
         xs.append(self._x[skip : self._n])
         ys.append(self._y[skip : self._n])
-        return np.concatenate(xs), np.concatenate(ys)
+        x, y = np.concatenate(xs), np.concatenate(ys)
+        real = ~np.isnan(y)  # values are never NaN (the parsers refuse it): these are the breaks
+        return x[real], y[real]
 
     def nearest(self, t: float) -> tuple[float, float] | None:
         """The recorded point nearest to time ``t`` (for the crosshair read-out)."""
@@ -100,7 +112,7 @@ class SegmentedCurve:
                 continue
             i = int(np.searchsorted(x, t))
             for j in (i - 1, i):
-                if 0 <= j < len(x):
+                if 0 <= j < len(x) and not np.isnan(y[j]):
                     candidates.append((float(x[j]), float(y[j])))
         if not candidates:
             return None
@@ -120,9 +132,13 @@ class SegmentedCurve:
         for item in reversed(self.segments):
             item.setData([], [])
             self._spare.insert(0, item)
-        self.segments, self._starts, self._frozen_points = [], [], 0
+        self.segments, self._starts, self._frozen_points, self._breaks = [], [], 0, 0
         times = np.asarray(times, dtype=float)
         values = np.asarray(values, dtype=float)
+        if len(times) > 1:
+            typical = float(np.median(np.diff(times)))
+            self._gap = max(GAP_INTERVALS * typical, MIN_GAP_S)
+        times, values = self._with_breaks(None, times, values)
         n, size = len(times), self.segment
         start = 0
         while n - start > size:
@@ -139,6 +155,10 @@ class SegmentedCurve:
         values = np.asarray(values, dtype=float)
         if len(times) == 0:
             return
+        if not np.isfinite(self._gap) and len(times) > 1:  # a log that started empty
+            self._gap = max(GAP_INTERVALS * float(np.median(np.diff(times))), MIN_GAP_S)
+        last = self.last()
+        times, values = self._with_breaks(last[0] if last else None, times, values)
         if self._n == 0 and self.segments:  # continue the line from the last frozen point
             x, y = self.segments[-1].getOriginalDataset()
             self._put(x[-1:], y[-1:])
@@ -153,6 +173,20 @@ class SegmentedCurve:
             self._n = 0
             self._put(rest_x, rest_y)
         self._show_tail()
+
+    def _with_breaks(
+        self, before: float | None, times: np.ndarray, values: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``times``/``values`` with a NaN in each gap (after ``before``, the last time shown)."""
+        if len(times) == 0 or not np.isfinite(self._gap):
+            return times, values
+        steps = np.diff(times, prepend=times[0] if before is None else before)
+        at = np.flatnonzero(steps > self._gap)
+        if len(at) == 0:
+            return times, values
+        self._breaks += len(at)
+        middle = times[at] - steps[at] / 2
+        return np.insert(times, at, middle), np.insert(values, at, np.nan)
 
     def _put(self, times: np.ndarray, values: np.ndarray) -> None:
         need = self._n + len(times)
