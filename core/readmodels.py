@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from core.clock import utc_iso
+from core.signing_views import SignatureView
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,12 @@ class StepView:
     verify: bool
     is_release: bool
     checks: tuple[CheckView, ...]
+    signatures: tuple[SignatureView, ...] = ()  # PERFORMED / VERIFIED on this step, oldest first
+
+    @property
+    def verified(self) -> bool:
+        """A second person's verification is on it and still valid."""
+        return any(s.meaning == "VERIFIED" and s.valid for s in self.signatures)
 
     @cached_property
     def state(self) -> str:
@@ -121,7 +128,9 @@ class StepView:
         missing = [c for c in self.checks if c.required and c.current is None]
         if missing:
             return "in progress"
-        return "awaiting verification" if self.verify else "complete"
+        if self.verify:
+            return "verified" if self.verified else "awaiting verification"
+        return "complete"
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,9 @@ class DeviationView:
     opened_by: str
     opened_at: datetime
     checks: tuple[str, ...] = ()
+    closed_by: str | None = None
+    closed_at: datetime | None = None
+    conclusion: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +175,17 @@ class BatchView:
     steps: tuple[StepView, ...]
     deviations: tuple[DeviationView, ...] = field(default=())
     process_excursions: int = 0  # beyond the template's alarm bands (core.services.excursions)
+    signatures: tuple[SignatureView, ...] = ()  # every signature of the batch and its steps
+
+    @property
+    def batch_signatures(self) -> tuple[SignatureView, ...]:
+        return tuple(s for s in self.signatures if s.scope == "batch")
+
+    @property
+    def disposition(self) -> SignatureView | None:
+        """The latest valid QA disposition (APPROVED signature), if any."""
+        approved = [s for s in self.batch_signatures if s.meaning == "APPROVED" and s.valid]
+        return approved[-1] if approved else None
 
     def checks(self) -> list[CheckView]:
         return [check for step in self.steps for check in step.checks]
@@ -195,6 +218,7 @@ class BatchView:
             "corrected": sum(1 for c in checks if c.corrected),
             "open_deviations": sum(1 for d in self.deviations if d.status != "closed"),
             "process_excursions": self.process_excursions,
+            "invalidated_signatures": sum(1 for s in self.signatures if not s.valid),
         }
 
 
@@ -225,11 +249,14 @@ class AuditEventView:
     hash: str
 
 
+_DERIVED = ("verdict", "state", "exceptions", "verified", "label", "statement", "kind_label")
+
+
 def plain(value: Any) -> Any:
     """A read model as JSON-ready data: plain keys, numbers as numbers, times as UTC ISO text."""
     if is_dataclass(value) and not isinstance(value, type):
         data = {f.name: plain(getattr(value, f.name)) for f in fields(value)}
-        for name in ("verdict", "state", "exceptions"):
+        for name in _DERIVED:
             if isinstance(getattr(type(value), name, None), property | cached_property):
                 data[name] = plain(getattr(value, name))
         return data

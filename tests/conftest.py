@@ -80,3 +80,23 @@ def tech(site, admin):
 @pytest.fixture
 def tech2(site, admin):
     return make_user(site, admin, "vic", "technician", "Vic Verifier")
+
+
+@pytest.fixture
+def people(site, admin, tech, tech2):
+    """Technicians tess and vic, supervisor sam and QA quinn, each holding an issued certificate."""
+    from core.services import signing_keys
+
+    sup = make_user(site, admin, "sam", "supervisor", "Sam Supervisor")
+    qa = make_user(site, admin, "quinn", "qa", "Quinn Quality")
+    signing_keys.issue_certificates(site, admin, ADMIN_PASSWORD)
+    return {"tech": tech, "tech2": tech2, "sup": sup, "qa": qa}
+
+
+@pytest.fixture
+def lot(site, people):
+    """A CAR-T batch started by tess, for signing tests."""
+    from core.services import batches
+
+    batches.start_batch(site, people["tech"], "cart-auto-lv", "CT-0100", "COI-W123426000042")
+    return "CT-0100"

@@ -22,11 +22,25 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage users"
     MANAGE_TEMPLATES = "load process templates"
     EXPORT_AUDIT = "export the audit trail"
+    VERIFY_STEP = "verify steps performed by others"
+    REVIEW_BATCH = "review batch records"
+    REVIEW_AUDIT_TRAIL = "review a batch's audit trail"
+    APPROVE_BATCH = "approve the disposition of batches"
+    CLOSE_DEVIATION = "close deviations"
+    EXPORT_REPORT = "export signed batch summaries"
+    ISSUE_CERTIFICATES = "issue signing certificates"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.TECHNICIAN: frozenset(
-        {Permission.START_BATCH, Permission.RECORD, Permission.CORRECT, Permission.OPEN_DEVIATION}
+        {
+            Permission.START_BATCH,
+            Permission.RECORD,
+            Permission.CORRECT,
+            Permission.OPEN_DEVIATION,
+            Permission.VERIFY_STEP,
+            Permission.EXPORT_REPORT,
+        }
     ),
     Role.SUPERVISOR: frozenset(
         {
@@ -35,12 +49,31 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.CORRECT,
             Permission.OPEN_DEVIATION,
             Permission.EXPORT_AUDIT,
+            Permission.VERIFY_STEP,
+            Permission.REVIEW_BATCH,
+            Permission.REVIEW_AUDIT_TRAIL,
+            Permission.EXPORT_REPORT,
         }
     ),
-    Role.QA: frozenset({Permission.OPEN_DEVIATION, Permission.EXPORT_AUDIT}),
+    Role.QA: frozenset(
+        {
+            Permission.OPEN_DEVIATION,
+            Permission.EXPORT_AUDIT,
+            Permission.REVIEW_BATCH,
+            Permission.REVIEW_AUDIT_TRAIL,
+            Permission.APPROVE_BATCH,
+            Permission.CLOSE_DEVIATION,
+            Permission.EXPORT_REPORT,
+        }
+    ),
     # Administrators keep the system, not the batch record: they never record GxP values.
     Role.ADMIN: frozenset(
-        {Permission.MANAGE_USERS, Permission.MANAGE_TEMPLATES, Permission.EXPORT_AUDIT}
+        {
+            Permission.MANAGE_USERS,
+            Permission.MANAGE_TEMPLATES,
+            Permission.EXPORT_AUDIT,
+            Permission.ISSUE_CERTIFICATES,
+        }
     ),
 }
 

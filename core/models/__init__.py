@@ -12,11 +12,20 @@ from core.models.series import (
     SeriesBlock,
     SeriesChannel,
 )
+from core.models.signing import (
+    AuditTrailReview,
+    AuthoritySlot,
+    Signature,
+    SigningKey,
+    SiteAuthority,
+)
 from core.models.templates import TemplateVersion
 
 __all__ = [
     "AuditEvent",
     "AuditHead",
+    "AuditTrailReview",
+    "AuthoritySlot",
     "Batch",
     "BatchStatus",
     "CaptureChunk",
@@ -32,6 +41,9 @@ __all__ = [
     "Result",
     "SeriesBlock",
     "SeriesChannel",
+    "Signature",
+    "SigningKey",
+    "SiteAuthority",
     "SiteSetting",
     "TemplateVersion",
     "User",

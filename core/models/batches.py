@@ -20,6 +20,13 @@ class BatchStatus(StrEnum):
     REJECTED = "rejected"
 
 
+# A batch still takes results while in progress, on hold (quarantined), or released with results
+# pending (the 14-day sterility arrives after release). Released and rejected records are locked.
+TAKES_RESULTS = frozenset(
+    {BatchStatus.IN_PROGRESS, BatchStatus.QUARANTINED, BatchStatus.RELEASED_PENDING}
+)
+
+
 class EntryKind(StrEnum):
     ENTRY = "entry"  # first value typed, scanned or imported
     CORRECTION = "correction"  # a new value replacing the previous version, with a reason

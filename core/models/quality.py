@@ -33,6 +33,9 @@ class Deviation(SQLModel, table=True):
     status: str = Field(default=DeviationStatus.OPEN, max_length=20)
     opened_by: str = Field(max_length=64)
     opened_at: datetime = Field(sa_column=utc_column())
+    closed_by: str | None = Field(default=None, max_length=64)
+    closed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    conclusion: str | None = None  # QA's closing statement (root cause, impact, CAPA)
 
 
 class DeviationLink(SQLModel, table=True):

@@ -16,6 +16,7 @@ from core.models import Batch, Deviation, DeviationLink, Excursion, TemplateVers
 from core.readmodels import BatchView, CheckView, DeviationView, ResultVersionView, StepView
 from core.services import result_rows
 from core.services.result_rows import ResultRow
+from core.services.signature_states import signature_views, with_signatures
 from core.services.templates import template_def
 from core.services.users import full_names
 from core.specs import describe
@@ -166,6 +167,9 @@ def deviation_views(session: Session, batch: Batch) -> tuple[DeviationView, ...]
             opened_by=d.opened_by,
             opened_at=d.opened_at,
             checks=tuple(links.get(d.id, ())),
+            closed_by=d.closed_by,
+            closed_at=d.closed_at,
+            conclusion=d.conclusion,
         )
         for d in deviations
     )
@@ -188,7 +192,7 @@ def build_batch_view(session: Session, batch: Batch) -> BatchView:
         )
         for step in tdef.all_steps()
     )
-    return BatchView(
+    view = BatchView(
         lot=batch.lot,
         template_key=row.key,
         template_version=row.version,
@@ -205,3 +209,4 @@ def build_batch_view(session: Session, batch: Batch) -> BatchView:
             select(func.count()).select_from(Excursion).where(Excursion.batch_id == batch.id)
         ).one(),
     )
+    return with_signatures(view, signature_views(session, batch, view))

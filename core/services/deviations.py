@@ -6,7 +6,7 @@ from sqlmodel import Session, func, select
 
 from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError, NotFound
-from core.models import Deviation, DeviationClass, DeviationLink, DeviationStatus
+from core.models import Batch, Deviation, DeviationClass, DeviationLink, DeviationStatus
 from core.readmodels import DeviationView
 from core.services.batch_record import batch_template, deviation_views, load_batch
 from core.services.users import acting_user
@@ -117,3 +117,41 @@ def link_check(uow: UnitOfWork, batch_id: int, lot: str, dev: Deviation, check_i
 def list_deviations(db: Database, lot: str) -> list[DeviationView]:
     with db.read() as session:
         return list(deviation_views(session, load_batch(session, lot)))
+
+
+def close_deviation(
+    db: Database, actor: Actor, password: str, ref: str, conclusion: str
+) -> DeviationView:
+    """QA closes a deviation with its conclusion (root cause, impact on the batch, CAPA)."""
+    from core.services.users import authenticate
+
+    conclusion = " ".join((conclusion or "").split())
+    if len(conclusion) < 10:
+        raise DomainError(
+            "State the conclusion: root cause, impact on the batch and CAPA (10+ characters)."
+        )
+    authenticate(db, actor.username, password)
+    with db.unit_of_work(actor.username) as uow:
+        acting_user(uow.session, actor, Permission.CLOSE_DEVIATION)
+        dev = uow.session.exec(
+            select(Deviation).where(Deviation.ref == ref.strip().upper())
+        ).first()
+        if dev is None:
+            raise NotFound(f"There is no deviation {ref}.")
+        if dev.status == DeviationStatus.CLOSED:
+            raise Conflict(f"Deviation {dev.ref} is already closed.")
+        batch = uow.session.get(Batch, dev.batch_id)
+        old = dev.status
+        dev.status = DeviationStatus.CLOSED
+        dev.closed_by, dev.closed_at, dev.conclusion = actor.username, uow.now, conclusion
+        uow.session.add(dev)
+        uow.audit(
+            "deviation.close",
+            "deviation",
+            dev.ref,
+            lot=batch.lot,
+            old={"status": old},
+            new={"status": DeviationStatus.CLOSED.value, "conclusion": conclusion},
+            reason=conclusion,
+        )
+        return next(d for d in deviation_views(uow.session, batch) if d.ref == dev.ref)

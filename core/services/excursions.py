@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlmodel import Session
 
-from core.models import Excursion
+from core.models import Batch, Excursion
 from core.series.excursions import ExcursionEvent
 from core.services.batch_record import load_batch
 from core.store import Database, UnitOfWork
@@ -98,25 +99,28 @@ def close_excursion(uow: UnitOfWork, excursion_id: int, event: ExcursionEvent) -
 
 def list_excursions(db: Database, lot: str) -> list[ExcursionView]:
     with db.read() as session:
-        batch = load_batch(session, lot)
-        e = _EXCURSIONS.c
-        rows = (
-            session.connection()
-            .execute(
-                sa.select(
-                    e.id,
-                    e.channel,
-                    e.side,
-                    e.limit,
-                    e.extreme,
-                    e.started_at,
-                    e.ended_at,
-                    e.detected_at,
-                    e.source,
-                )
-                .where(e.batch_id == batch.id)
-                .order_by(e.started_at)
+        return excursion_views(session, load_batch(session, lot))
+
+
+def excursion_views(session: Session, batch: Batch) -> list[ExcursionView]:
+    e = _EXCURSIONS.c
+    rows = (
+        session.connection()
+        .execute(
+            sa.select(
+                e.id,
+                e.channel,
+                e.side,
+                e.limit,
+                e.extreme,
+                e.started_at,
+                e.ended_at,
+                e.detected_at,
+                e.source,
             )
-            .all()
+            .where(e.batch_id == batch.id)
+            .order_by(e.started_at)
         )
-        return [ExcursionView(*row) for row in rows]
+        .all()
+    )
+    return [ExcursionView(*row) for row in rows]

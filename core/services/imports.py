@@ -20,6 +20,7 @@ from core.clock import utc_iso
 from core.errors import AlreadyExists, Conflict, DomainError
 from core.instruments.model import CountReading, InstrumentFileInvalid, ParsedFile, Profile
 from core.models import EntryKind, InstrumentFile
+from core.models.batches import TAKES_RESULTS
 from core.paths import data_dir
 from core.series.blocks import channel_ids, write_points
 from core.series.excursions import Band, find_excursions
@@ -161,10 +162,10 @@ def batch_taking_data(uow: UnitOfWork, actor: Actor, lot: str) -> BatchRow:
     check_account(account, actor, Permission.RECORD)
     if batch is None:
         raise no_batch(lot)
-    if batch.status != "in_progress":
+    if batch.status not in TAKES_RESULTS:
         raise Conflict(
-            f"Lot {batch.lot} is {batch.status.replace('_', ' ')}: instrument data can only be "
-            "added to a batch in progress."
+            f"Lot {batch.lot} is {batch.status.replace('_', ' ')}: its record is locked "
+            "and takes no more instrument data."
         )
     return batch
 

@@ -15,7 +15,8 @@ from sqlmodel import select
 
 from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError, JustificationRequired, NotFound, ScanMismatch
-from core.models import BatchStatus, Deviation, EntryKind
+from core.models import Deviation, EntryKind
+from core.models.batches import TAKES_RESULTS
 from core.readmodels import RecordOutcome
 from core.services import entry_rules as rules
 from core.services.batch_record import check_view, display_value
@@ -337,9 +338,9 @@ def _open_check(
     check_account(account, actor, permission)
     if batch is None:
         raise no_batch(lot)
-    if batch.status != BatchStatus.IN_PROGRESS:
+    if batch.status not in TAKES_RESULTS:
         raise Conflict(
-            f"Lot {batch.lot} is {batch.status.replace('_', ' ')}: its record can no longer change."
+            f"Lot {batch.lot} is {batch.status.replace('_', ' ')}: its record is locked."
         )
     tdef = template_of(uow.connection, batch)
     return batch, tdef, tdef.check(check_id.strip())

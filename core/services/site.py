@@ -7,6 +7,7 @@ from pathlib import Path
 from core.auth.passwords import check_new_password
 from core.clock import Clock
 from core.errors import DomainError
+from core.services.signing_keys import create_site_authority
 from core.services.templates import install_builtin_templates
 from core.services.users import USERNAME, create_first_admin
 from core.store import Database, open_database
@@ -35,13 +36,21 @@ def init_site(
                 db.display_name,
                 new={"schema": head_revision(), "app_version": app_version()},
             )
-            create_first_admin(uow, username, admin_full_name, password)
+            admin = create_first_admin(uow, username, admin_full_name, password)
+            uow.flush()
+            create_site_authority(uow, admin, password, site_label(db))
             install_builtin_templates(uow)
     except BaseException:
         db.dispose()
         _remove_new_database(url)
         raise
     return db
+
+
+def site_label(db: Database) -> str:
+    """A short name of the site for its CA and reports: the database file's or database's name."""
+    path = db.path
+    return path.stem if path else (db.engine.url.database or "site")
 
 
 def _remove_new_database(url: str) -> None:

@@ -25,6 +25,7 @@ from core.errors import (
 )
 from core.models import User
 from core.readmodels import UserView
+from core.services import signing_keys
 from core.store import Database, UnitOfWork
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
@@ -107,6 +108,11 @@ def authenticate(
             actor = _actor(user)
             if user.must_change_password and not allow_initial:
                 raise _change_required(username)
+            if user.must_change_password or signing_keys.active_key(session, username):
+                return actor
+        if clean:  # the first log-in with a password of one's own: make the signing key
+            with db.unit_of_work(username) as uow:
+                signing_keys.ensure_key(uow, username, password)
             return actor
     failure: AuthenticationFailed | None = None
     with db.unit_of_work(username or "?") as uow:
@@ -334,6 +340,7 @@ def reset_password(
         user = _get(uow.session, username)
         user.password_hash = hash_password(initial_password)
         user.must_change_password = True
+        signing_keys.retire_key(uow, user.username, f"password reset by {admin.username}")
         was_locked = user.locked
         user.locked, user.failed_attempts = False, 0
         uow.session.add(user)
@@ -368,6 +375,10 @@ def change_password(db: Database, username: str, current: str, new: str) -> User
             old={"initial": was_initial},
             new={"password": "changed by its owner"},
         )
+        if was_initial:
+            signing_keys.ensure_key(uow, user.username, new)
+        else:
+            signing_keys.rewrap_key(uow, user.username, current, new)
         return _view(user)
 
 

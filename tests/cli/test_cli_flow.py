@@ -200,6 +200,7 @@ def test_record_out_of_spec_correct_and_show(site_cli):
         "corrected": 1,
         "open_deviations": 1,
         "process_excursions": 0,
+        "invalidated_signatures": 0,
     }
     r = cli("batch", "show", "CT-0042")
     assert "History of changed values" in r.out and "read from the wrong sample" in r.out

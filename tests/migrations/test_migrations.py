@@ -35,6 +35,8 @@ def test_append_only_triggers_exist(site):
         "series_channel",
         "series_block",
         "capture_chunk",
+        "signature",
+        "audit_trail_review",
     ):
         assert {f"{table}_no_update", f"{table}_no_delete"} <= names
 

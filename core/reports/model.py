@@ -1,0 +1,52 @@
+"""What a PDF report is built from: plain, frozen read models gathered in one read transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.readmodels import AuditEventView, BatchView
+from core.services.growth import GrowthView
+from core.services.traces import TraceView
+from core.signing_views import ReviewView
+
+
+@dataclass(frozen=True)
+class ImportedFileView:
+    filename: str
+    sha256: str
+    profile: str  # instrument profile (vicell-blu, nucleoview-nc200, bioreactor-log …)
+    kind: str  # counts | trace
+    rows: int
+    size: int
+    imported_by: str
+    imported_at: datetime  # UTC
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    batch: BatchView
+    review: ReviewView  # items, signatures (with their state), audit-trail review mark
+    audit_events: tuple[AuditEventView, ...]  # every audit event of this lot, oldest first
+    growth: GrowthView | None  # growth curves (None: the template has none)
+    trace: TraceView | None  # process trace channels (None or empty: no trace)
+    files: tuple[ImportedFileView, ...]
+    site_name: str
+    time_zone: str  # IANA zone the report shows local times in ("Europe/Berlin")
+    generated_at: datetime  # UTC
+    generated_by: str  # username
+    generated_by_name: str
+    purpose: str  # "Batch summary for QA disposition"
+    app_version: str
+    chain_head_seq: int
+    chain_head_hash: str
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A rendered, not yet sealed PDF and where its visible seal goes."""
+
+    data: bytes
+    pages: int
+    seal_page: int  # 0-based page index of the box reserved for the visible seal
+    seal_box: tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF points, origin bottom-left

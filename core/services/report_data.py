@@ -1,0 +1,146 @@
+"""Gathering what a PDF report shows, and the batch data embedded in it, from the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from core.auth import Actor
+from core.models import AuditHead, InstrumentFile, Signature, SigningKey, SiteAuthority
+from core.readmodels import plain
+from core.reports.model import BatchReport, ImportedFileView
+from core.services import audit_trail
+from core.services.batch_record import build_batch_view, load_batch
+from core.services.growth import growth_view
+from core.services.review import build_review
+from core.services.settings import show_policy
+from core.services.site import site_label
+from core.services.traces import trace_view
+from core.store import Database
+from core.version import app_version
+
+EMBEDDED_NAME = "lotbook-batch.json"
+EMBEDDED_FORMAT = "lotbook-batch-record"
+
+
+def report_time_zone(db: Database) -> str:
+    """The site's zone, else this computer's, else UTC (an IANA name, shown on every time)."""
+    zone = show_policy(db).time_zone
+    if zone:
+        return zone
+    try:
+        from tzlocal import get_localzone_name
+
+        return get_localzone_name() or "UTC"
+    except Exception:
+        return "UTC"
+
+
+def _files(session: Session, batch_id: int) -> tuple[ImportedFileView, ...]:
+    rows = session.exec(
+        select(InstrumentFile)
+        .where(InstrumentFile.batch_id == batch_id)
+        .order_by(InstrumentFile.id)
+    ).all()
+    return tuple(
+        ImportedFileView(
+            filename=f.filename,
+            sha256=f.sha256,
+            profile=f.profile,
+            kind=f.kind,
+            rows=f.rows,
+            size=f.size,
+            imported_by=f.imported_by,
+            imported_at=f.imported_at,
+        )
+        for f in rows
+    )
+
+
+def build_report(db: Database, lot: str, actor: Actor, purpose: str) -> BatchReport:
+    with db.read() as session:
+        batch = load_batch(session, lot)
+        view = build_batch_view(session, batch)
+        review = build_review(session, batch, view)
+        files = _files(session, batch.id)
+        head = session.get(AuditHead, 1)
+        lot = batch.lot
+    growth = growth_view(db, lot)
+    trace = trace_view(db, lot)
+    return BatchReport(
+        batch=view,
+        review=review,
+        audit_events=tuple(audit_trail.events(db, lot=lot)),
+        growth=growth if growth.series else None,
+        trace=trace if trace.channels else None,
+        files=files,
+        site_name=site_label(db),
+        time_zone=report_time_zone(db),
+        generated_at=db.clock.now(),
+        generated_by=actor.username,
+        generated_by_name=actor.full_name,
+        purpose=purpose,
+        app_version=app_version(),
+        chain_head_seq=head.seq if head else 0,
+        chain_head_hash=head.hash if head else "",
+    )
+
+
+def embedded_batch_data(db: Database, report: BatchReport) -> dict:
+    """The batch as data, with every e-signature's statement, content, signature and certificate,
+    so each can be verified offline against the site CA."""
+    with db.read() as session:
+        batch = load_batch(session, report.batch.lot)
+        rows = session.exec(
+            select(Signature).where(Signature.batch_id == batch.id).order_by(Signature.id)
+        ).all()
+        certs = {
+            k.id: k.cert_pem
+            for k in session.exec(
+                select(SigningKey).where(SigningKey.id.in_({r.signing_key_id for r in rows}))
+            ).all()
+        }
+        ca = session.exec(select(SiteAuthority).order_by(SiteAuthority.id)).first()
+    states = {s.id: s for s in report.batch.signatures}
+    return {
+        "format": EMBEDDED_FORMAT,
+        "version": 1,
+        "generated_at": _iso(report.generated_at),
+        "generated_by": report.generated_by,
+        "app_version": report.app_version,
+        "time_zone": report.time_zone,
+        "audit_chain_head": {"seq": report.chain_head_seq, "hash": report.chain_head_hash},
+        "site_ca_certificate": ca.cert_pem if ca else None,
+        "batch": plain(report.batch),
+        "review": plain(report.review),
+        "files": plain(list(report.files)),
+        "e_signatures": [
+            {
+                "id": r.id,
+                "lot": r.lot,
+                "scope": r.scope,
+                "meaning": r.meaning,
+                "signer": r.signer,
+                "signer_name": r.signer_name,
+                "signed_at": _iso(r.signed_at),
+                "disposition": r.disposition,
+                "reason": r.reason,
+                "state_at_export": states[r.id].state if r.id in states else "unknown",
+                "state_detail": states[r.id].state_detail if r.id in states else "",
+                "content": r.content,
+                "content_sha256": r.content_sha256,
+                "statement": r.statement,
+                "crypto_signature": r.crypto_signature,
+                "certificate": certs.get(r.signing_key_id),
+            }
+            for r in rows
+        ],
+        "audit_events": plain(list(report.audit_events)),
+    }
+
+
+def _iso(when: datetime) -> str:
+    from core.clock import utc_iso
+
+    return utc_iso(when)

@@ -1,0 +1,164 @@
+"""Exporting a batch as a sealed PDF (batch summary or certificate of analysis), and verifying one.
+
+Export is a signature of its own: the exporter re-authenticates, their key (unlocked by that
+password) seals the PDF with PAdES, and the export is audited with the file's SHA-256. The batch
+data, with every e-signature and its certificate, travel inside the PDF as a JSON attachment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.auth import Actor, Permission
+from core.errors import DomainError
+from core.reports.seal import Attachment, seal_pdf
+from core.services import signing_keys
+from core.services.batch_record import load_batch
+from core.services.report_data import EMBEDDED_NAME, build_report, embedded_batch_data
+from core.services.signing import sign
+from core.services.users import acting_user, authenticate
+from core.signing_views import DISPOSITION_LABEL, SignatureView
+from core.store import Database
+
+SUMMARY = "batch summary"
+COA = "certificate of analysis"
+
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    path: Path
+    kind: str  # SUMMARY | COA
+    lot: str
+    sha256: str
+    size: int
+    pages: int
+    sealed_by: str
+    sealed_by_name: str
+    purpose: str
+    approval: SignatureView | None = None
+
+
+def render_sealed(
+    db: Database, actor: Actor, password: str, lot: str, *, coa: bool = False, purpose: str
+) -> tuple[bytes, int]:
+    """The sealed PDF as bytes, and its page count (nothing written, nothing audited)."""
+    from core.reports.batch_summary import render_batch_summary
+    from core.reports.coa import render_certificate_of_analysis
+
+    with db.read() as session:
+        key_row, key = signing_keys.unlock(session, actor.username, password)
+        ca_pem = signing_keys.site_authority(session).cert_pem.encode("ascii")
+        cert_pem = key_row.cert_pem.encode("ascii")
+    report = build_report(db, lot, actor, purpose)
+    rendered = (render_certificate_of_analysis if coa else render_batch_summary)(report)
+    data = json.dumps(embedded_batch_data(db, report), ensure_ascii=False, indent=1)
+    sealed = seal_pdf(
+        rendered.data,
+        key=key,
+        cert_pem=cert_pem,
+        ca_cert_pem=ca_pem,
+        signer_name=actor.full_name,
+        reason=purpose,
+        location=report.site_name,
+        page=rendered.seal_page,
+        box=rendered.seal_box,
+        attachments=[
+            Attachment(
+                name=EMBEDDED_NAME,
+                data=data.encode("utf-8"),
+                mime_type="application/json",
+                description=f"Lot {report.batch.lot}: batch record data and e-signatures",
+            )
+        ],
+        now=report.generated_at,
+        time_zone=report.time_zone,
+    )
+    return sealed, rendered.pages
+
+
+def export_pdf(
+    db: Database,
+    actor: Actor,
+    password: str,
+    lot: str,
+    path: Path,
+    *,
+    coa: bool = False,
+    purpose: str | None = None,
+    approval: SignatureView | None = None,
+) -> ExportOutcome:
+    kind = COA if coa else SUMMARY
+    authenticate(db, actor.username, password)
+    with db.read() as session:
+        acting_user(session, actor, Permission.EXPORT_REPORT)
+        lot = load_batch(session, lot).lot
+    purpose = purpose or (
+        f"Certificate of analysis, lot {lot}" if coa else f"Batch summary, lot {lot}"
+    )
+    path = Path(path)
+    if path.suffix.lower() != ".pdf":
+        raise DomainError(f"Give the file a .pdf name, not '{path.name}'.")
+    if not path.parent.is_dir():
+        raise DomainError(f"The folder {path.parent} does not exist.")
+    sealed, pages = render_sealed(db, actor, password, lot, coa=coa, purpose=purpose)
+    digest = hashlib.sha256(sealed).hexdigest()
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(sealed)
+        with db.unit_of_work(actor.username) as uow:
+            uow.audit(
+                "report.export",
+                "batch",
+                lot,
+                lot=lot,
+                new={
+                    "kind": kind,
+                    "file": path.name,
+                    "sha256": digest,
+                    "pages": pages,
+                    "purpose": purpose,
+                },
+            )
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return ExportOutcome(
+        path=path,
+        kind=kind,
+        lot=lot,
+        sha256=digest,
+        size=len(sealed),
+        pages=pages,
+        sealed_by=actor.username,
+        sealed_by_name=actor.full_name,
+        purpose=purpose,
+        approval=approval,
+    )
+
+
+def approve_and_export(
+    db: Database,
+    actor: Actor,
+    password: str,
+    lot: str,
+    path: Path,
+    *,
+    disposition: str,
+    reason: str,
+) -> ExportOutcome:
+    """QA's disposition and the summary that bears it, sealed by the approver, in one act."""
+    signature = sign(db, actor, password, lot, "APPROVED", disposition=disposition, reason=reason)
+    label = DISPOSITION_LABEL.get(signature.disposition or "", signature.disposition)
+    return export_pdf(
+        db,
+        actor,
+        password,
+        lot,
+        path,
+        purpose=f"QA disposition of lot {signature.lot}: {label}",
+        approval=signature,
+    )

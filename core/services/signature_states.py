@@ -1,0 +1,137 @@
+"""The signatures of a batch as read models, each with its state evaluated now.
+
+Every read of a batch record re-checks every signature: its statement still names this record,
+its stored content still matches its hash, the signer's certificate comes from the site CA, the
+cryptographic signature verifies, and the content signed is still the content now.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import replace
+
+from sqlmodel import Session, select
+
+from core.clock import utc_iso
+from core.crypto.statements import check_certificate, verify_statement
+from core.models import (
+    Batch,
+    Deviation,
+    Excursion,
+    InstrumentFile,
+    Signature,
+    SigningKey,
+    SiteAuthority,
+)
+from core.readmodels import BatchView
+from core.signatures import BatchExtras, StatementFields, content_for, evaluate, scope_step
+from core.signing_views import SignatureView
+
+
+def batch_extras(session: Session, batch_id: int) -> BatchExtras:
+    deviations = session.exec(
+        select(Deviation.ref, Deviation.classification, Deviation.description)
+        .where(Deviation.batch_id == batch_id)
+        .order_by(Deviation.id)
+    ).all()
+    files = session.exec(
+        select(InstrumentFile.sha256).where(InstrumentFile.batch_id == batch_id)
+    ).all()
+    excursions = session.exec(
+        select(Excursion.id, Excursion.channel, Excursion.side, Excursion.started_at)
+        .where(Excursion.batch_id == batch_id)
+        .order_by(Excursion.id)
+    ).all()
+    return BatchExtras(
+        deviations=tuple((r[0], r[1], r[2]) for r in deviations),
+        files=tuple(files),
+        excursions=tuple((r[0], r[1], r[2], utc_iso(r[3])) for r in excursions),
+    )
+
+
+def stored_fields(row: Signature) -> StatementFields:
+    return StatementFields(
+        lot=row.lot,
+        scope=row.scope,
+        meaning=row.meaning,
+        signer=row.signer,
+        signer_name=row.signer_name,
+        signer_role=row.signer_role,
+        signed_at=row.signed_at,
+        content_sha256=row.content_sha256,
+        disposition=row.disposition,
+        reason=row.reason,
+        certificate_serial=row.certificate_serial,
+    )
+
+
+def signature_views(session: Session, batch: Batch, view: BatchView) -> tuple[SignatureView, ...]:
+    rows = session.exec(
+        select(Signature).where(Signature.batch_id == batch.id).order_by(Signature.id)
+    ).all()
+    if not rows:
+        return ()
+    authority = session.exec(select(SiteAuthority).order_by(SiteAuthority.id)).first()
+    ca_pem = authority.cert_pem.encode("ascii") if authority else None
+    extras = batch_extras(session, batch.id)
+    certs = {
+        k.id: k.cert_pem
+        for k in session.exec(
+            select(SigningKey).where(SigningKey.id.in_({r.signing_key_id for r in rows}))
+        ).all()
+    }
+    current: dict[str, str] = {}
+    out = []
+    for row in rows:
+        if row.scope not in current:
+            current[row.scope] = content_for(view, row.scope, extras)
+        cert = certs.get(row.signing_key_id)
+        if cert is None or ca_pem is None:
+            problem = "The signer's certificate or the site CA is missing."
+            crypto_ok = False
+        else:
+            problem = check_certificate(cert.encode("ascii"), ca_pem, row.signed_at)
+            crypto_ok = verify_statement(
+                cert.encode("ascii"),
+                row.statement.encode("utf-8"),
+                base64.b64decode(row.crypto_signature),
+            )
+        fields = replace(stored_fields(row), lot=batch.lot) if row.lot != batch.lot else None
+        state, detail = evaluate(
+            fields or stored_fields(row),
+            row.statement,
+            row.content,
+            current[row.scope],
+            crypto_ok,
+            problem,
+        )
+        out.append(
+            SignatureView(
+                id=row.id,
+                lot=batch.lot,
+                scope=row.scope,
+                step_id=scope_step(row.scope),
+                meaning=row.meaning,
+                signer=row.signer,
+                signer_name=row.signer_name,
+                signer_role=row.signer_role,
+                signed_at=row.signed_at,
+                disposition=row.disposition,
+                reason=row.reason,
+                content_sha256=row.content_sha256,
+                certificate_serial=row.certificate_serial,
+                state=state,
+                state_detail=detail,
+            )
+        )
+    return tuple(out)
+
+
+def with_signatures(view: BatchView, signatures: tuple[SignatureView, ...]) -> BatchView:
+    if not signatures:
+        return view
+    steps = tuple(
+        replace(step, signatures=tuple(s for s in signatures if s.step_id == step.id))
+        for step in view.steps
+    )
+    return replace(view, steps=steps, signatures=signatures)

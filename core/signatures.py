@@ -1,0 +1,234 @@
+"""Electronic signatures: what a signature covers, how it is bound to it, and who may sign what.
+
+- The *content* of a signature is canonical JSON of the record it covers (one step's checks, or
+  the whole batch); its SHA-256 is stored with the signature. A later change to that content shows
+  the signature as invalidated, never silently valid (21 CFR 11.50, 11.70).
+- The *statement* binds record (lot, scope), meaning, signer, time, disposition, reason and content
+  hash; the signer's key (unlocked by the password given at signing) signs the statement, so a
+  signature row copied to another record or altered no longer verifies.
+- Separation of duties: a verifier never performed what they verify; a reviewer or approver
+  recorded nothing in the batch; approval needs the QA role.
+Pure functions over read models: no database, no Qt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from core.clock import utc_iso
+from core.errors import DomainError
+from core.readmodels import BatchView, CheckView, StepView
+from core.signing_views import Meaning, SignatureState
+
+BATCH_SCOPE = "batch"
+STATEMENT_VERSION = 1
+
+
+class SeparationOfDuties(DomainError):
+    """The signer may not sign this record with this meaning."""
+
+
+def step_scope(step_id: str) -> str:
+    return f"step:{step_id}"
+
+
+def scope_step(scope: str) -> str | None:
+    return scope.split(":", 1)[1] if scope.startswith("step:") else None
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# -- content ------------------------------------------------------------------------------------
+
+
+def _record(view: BatchView) -> dict[str, Any]:
+    return {
+        "lot": view.lot,
+        "coi_id": view.coi_id,
+        "template": view.template_key,
+        "template_version": view.template_version,
+        "template_sha256": view.template_sha256,
+    }
+
+
+def _check(check: CheckView) -> dict[str, Any]:
+    cur = check.current
+    if cur is None:
+        return {"id": check.id, "value": None}
+    return {
+        "id": check.id,
+        "version": cur.version,
+        "value": cur.value,
+        "unit": cur.unit,
+        "verdict": cur.verdict,
+        "final": cur.final,
+        "comment": cur.comment,
+        "deviation": cur.deviation,
+        "source": cur.source,
+        "recorded_by": cur.recorded_by,
+        "recorded_at": utc_iso(cur.recorded_at),
+    }
+
+
+def step_content(view: BatchView, step: StepView) -> str:
+    return canonical(
+        {"record": _record(view), "step": step.id, "checks": [_check(c) for c in step.checks]}
+    )
+
+
+@dataclass(frozen=True)
+class BatchExtras:
+    """What the batch scope covers beyond the checks: deviations, files and excursions."""
+
+    deviations: tuple[tuple[str, str, str], ...] = ()  # ref, classification, description
+    files: tuple[str, ...] = ()  # SHA-256 of each imported file
+    excursions: tuple[tuple[int, str, str, str], ...] = ()  # id, channel, side, started_at
+
+
+def batch_content(view: BatchView, extras: BatchExtras) -> str:
+    return canonical(
+        {
+            "record": _record(view),
+            "steps": [{"step": s.id, "checks": [_check(c) for c in s.checks]} for s in view.steps],
+            "deviations": [list(d) for d in extras.deviations],
+            "files": sorted(extras.files),
+            "excursions": [list(e) for e in extras.excursions],
+        }
+    )
+
+
+def content_for(view: BatchView, scope: str, extras: BatchExtras) -> str:
+    if scope == BATCH_SCOPE:
+        return batch_content(view, extras)
+    step_id = scope_step(scope)
+    step = next((s for s in view.steps if s.id == step_id), None)
+    if step is None:
+        return canonical({"record": _record(view), "step": step_id, "missing": True})
+    return step_content(view, step)
+
+
+def changed_checks(signed: str, current: str) -> list[str]:
+    """The check ids whose entries differ between two contents (to say what changed)."""
+
+    def by_id(text: str) -> dict[str, Any]:
+        data = json.loads(text)
+        checks = data.get("checks") or [c for s in data.get("steps", []) for c in s["checks"]]
+        return {c["id"]: c for c in checks}
+
+    before, after = by_id(signed), by_id(current)
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+# -- statement ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementFields:
+    lot: str
+    scope: str
+    meaning: str
+    signer: str
+    signer_name: str
+    signer_role: str
+    signed_at: datetime
+    content_sha256: str
+    disposition: str | None
+    reason: str | None
+    certificate_serial: str
+
+
+def statement_text(f: StatementFields) -> str:
+    return canonical(
+        {
+            "v": STATEMENT_VERSION,
+            "lot": f.lot,
+            "scope": f.scope,
+            "meaning": f.meaning,
+            "signer": f.signer,
+            "signer_name": f.signer_name,
+            "signer_role": f.signer_role,
+            "signed_at": utc_iso(f.signed_at),
+            "content_sha256": f.content_sha256,
+            "disposition": f.disposition,
+            "reason": f.reason,
+            "certificate_serial": f.certificate_serial,
+        }
+    )
+
+
+def evaluate(
+    stored: StatementFields,
+    statement: str,
+    content: str,
+    current_content: str,
+    crypto_ok: bool,
+    certificate_problem: str | None,
+) -> tuple[str, str]:
+    """The state of one stored signature, with the reason when it is not valid."""
+    expected = statement_text(stored)
+    if statement != expected:
+        try:
+            claimed = json.loads(statement)
+            where = f"{claimed.get('lot')} {claimed.get('scope')}"
+        except ValueError:
+            where = "another record"
+        return SignatureState.BROKEN, (
+            f"Signed for {where}, not for {stored.lot} {stored.scope}, or altered after signing."
+        )
+    if sha256_text(content) != stored.content_sha256:
+        return SignatureState.BROKEN, "The stored signed content does not match its hash."
+    if certificate_problem:
+        return SignatureState.BROKEN, certificate_problem
+    if not crypto_ok:
+        return SignatureState.BROKEN, "The cryptographic signature does not verify."
+    if sha256_text(current_content) != stored.content_sha256:
+        changed = changed_checks(content, current_content)
+        what = ", ".join(changed) if changed else "the record"
+        return SignatureState.INVALIDATED, f"Changed after signing: {what}."
+    return SignatureState.VALID, ""
+
+
+# -- who may sign -------------------------------------------------------------------------------
+
+
+def recorders(checks: Iterable[CheckView]) -> set[str]:
+    """Everyone who recorded any version of these checks (calculations excepted)."""
+    return {v.recorded_by for c in checks for v in c.history if v.kind != "calculation"}
+
+
+def check_separation(
+    meaning: str,
+    signer: str,
+    checks: Iterable[CheckView],
+    performers: Iterable[str] = (),
+) -> None:
+    checks = list(checks)
+    who = recorders(checks)
+    if meaning == Meaning.PERFORMED:
+        if signer not in who:
+            raise SeparationOfDuties(
+                "Only someone who recorded values in this step signs it as performed: "
+                f"you ({signer}) recorded none of them."
+            )
+    elif meaning == Meaning.VERIFIED:
+        if signer in who or signer in set(performers):
+            raise SeparationOfDuties(
+                f"You ({signer}) performed or recorded this step: a second person verifies it."
+            )
+    elif meaning in (Meaning.REVIEWED, Meaning.APPROVED) and signer in who:
+        raise SeparationOfDuties(
+            f"You ({signer}) recorded entries in this batch, so you cannot "
+            f"{'review' if meaning == Meaning.REVIEWED else 'approve'} it. Ask someone who "
+            "did not take part in it."
+        )

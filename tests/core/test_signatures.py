@@ -1,0 +1,160 @@
+"""E-signatures: re-authentication, separation of duties, binding to content, invalidation."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from core.errors import AuthenticationFailed, Conflict, PermissionDenied
+from core.services import audit_trail, batches, recording
+from core.services.signing import sign
+from core.signatures import SeparationOfDuties
+from tests.conftest import USER_PASSWORD as PW
+
+STEP = "CART-S00"
+
+
+def _record_step0(site, tech, lot):
+    recording.record_value(site, tech, lot, "CART-IPC-00-COI", "COI-W123426000042")
+    recording.record_value(site, tech, lot, "CART-IPC-00-PATIENT", "pass")
+    recording.record_value(site, tech, lot, "CART-IPC-00-SLOT", "SLOT-7")
+
+
+def _step(site, lot, step_id=STEP):
+    return next(s for s in batches.show_batch(site, lot).steps if s.id == step_id)
+
+
+def test_verification_by_a_second_person_completes_the_step(site, people, lot):
+    _record_step0(site, people["tech"], lot)
+    assert _step(site, lot).state == "awaiting verification"
+    sign(site, people["tech"], PW, lot, "PERFORMED", step_id=STEP)
+    sig = sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
+    step = _step(site, lot)
+    assert step.state == "verified" and step.verified
+    assert [s.meaning for s in step.signatures] == ["PERFORMED", "VERIFIED"]
+    shown = step.signatures[1]
+    assert (shown.signer_name, shown.label, shown.state) == ("Vic Verifier", "Verified by", "valid")
+    assert shown.signed_at.tzinfo is not None and shown.content_sha256 == sig.content_sha256
+    events = audit_trail.events(site, lot=lot, action="signature.sign")
+    assert [e.user for e in events] == ["tess", "vic"]
+    assert sig.content_sha256 in events[1].new
+
+
+@pytest.mark.parametrize(
+    ("who", "meaning", "error", "message"),
+    [
+        ("tech", "VERIFIED", SeparationOfDuties, "second person"),  # performer verifies own work
+        ("tech2", "PERFORMED", SeparationOfDuties, "recorded none"),  # did not perform it
+        ("qa", "VERIFIED", PermissionDenied, "verify steps"),  # QA does not verify bench steps
+        ("sup", "APPROVED", PermissionDenied, "approve"),  # approval needs the QA role
+        ("tech", "REVIEWED", PermissionDenied, "review"),  # technicians do not review batches
+    ],
+)
+def test_separation_of_duties_matrix(site, people, lot, who, meaning, error, message):
+    _record_step0(site, people["tech"], lot)
+    kwargs = {"step_id": STEP} if meaning in ("PERFORMED", "VERIFIED") else {}
+    if meaning == "APPROVED":
+        kwargs = {"disposition": "rejected", "reason": "test of the rules"}
+    with pytest.raises(error, match=message):
+        sign(site, people[who], PW, lot, meaning, **kwargs)
+    assert batches.show_batch(site, lot).signatures == ()
+
+
+def test_the_performer_signature_holder_cannot_verify(site, people, lot):
+    _record_step0(site, people["tech"], lot)
+    # vic corrects one value: now vic took part in the step and cannot verify it either
+    recording.correct_value(site, people["tech2"], lot, "CART-IPC-00-SLOT", "SLOT-8", "typo")
+    with pytest.raises(SeparationOfDuties, match="second person"):
+        sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
+
+
+def test_a_reviewer_who_recorded_in_the_batch_is_refused(site, people, lot):
+    recording.record_value(site, people["sup"], lot, "CART-IPC-00-SLOT", "SLOT-7")
+    with pytest.raises(SeparationOfDuties, match="cannot review"):
+        sign(site, people["sup"], PW, lot, "REVIEWED")
+
+
+def test_wrong_password_signs_nothing_and_counts_as_a_failed_login(site, people, lot):
+    _record_step0(site, people["tech"], lot)
+    with pytest.raises(AuthenticationFailed, match=r"attempts? left"):
+        sign(site, people["tech2"], "not-my-password", lot, "VERIFIED", step_id=STEP)
+    assert _step(site, lot).signatures == ()
+    failed = audit_trail.events(site, action="auth.login_failed")
+    assert failed[-1].user == "vic"
+    assert not audit_trail.events(site, lot=lot, action="signature.sign")
+
+
+def test_a_change_after_signing_invalidates_the_signature(site, people, lot):
+    _record_step0(site, people["tech"], lot)
+    sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
+    recording.correct_value(site, people["tech"], lot, "CART-IPC-00-SLOT", "SLOT-9", "wrong slot")
+    step = _step(site, lot)
+    (sig,) = step.signatures
+    assert sig.state == "invalidated" and not sig.valid
+    assert "CART-IPC-00-SLOT" in sig.state_detail
+    assert step.state == "awaiting verification"
+    view = batches.show_batch(site, lot)
+    assert view.exceptions["invalidated_signatures"] == 1
+    # other steps' signatures are untouched, and a fresh verification is valid again
+    again = sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
+    assert again.valid and _step(site, lot).verified
+
+
+def test_signing_twice_the_same_unchanged_content_is_refused(site, people, lot):
+    _record_step0(site, people["tech"], lot)
+    sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
+    with pytest.raises(Conflict, match="already signed"):
+        sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
+
+
+def test_a_signature_copied_to_another_record_is_not_valid_there(site, people, lot):
+    _record_step0(site, people["tech"], lot)
+    sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
+    batches.start_batch(site, people["tech"], "cart-auto-lv", "CT-0200", "COI-W123426000043")
+    _record_step0_other = [
+        ("CART-IPC-00-COI", "COI-W123426000043"),
+        ("CART-IPC-00-PATIENT", "pass"),
+        ("CART-IPC-00-SLOT", "SLOT-7"),
+    ]
+    for check, value in _record_step0_other:
+        recording.record_value(site, people["tech"], "CT-0200", check, value)
+    conn = sqlite3.connect(site.path)
+    cols = [r[1] for r in conn.execute("PRAGMA table_info(signature)") if r[1] != "id"]
+    other = conn.execute("SELECT id FROM batch WHERE lot = 'CT-0200'").fetchone()[0]
+    select = ", ".join("?" if c == "batch_id" else c for c in cols)
+    conn.execute(
+        f"INSERT INTO signature ({', '.join(cols)}) SELECT {select} FROM signature",
+        (other,),
+    )
+    conn.commit()
+    conn.close()
+    (copied,) = _step(site, "CT-0200").signatures
+    assert copied.state == "broken" and "CT-0100" in copied.state_detail
+    assert not _step(site, "CT-0200").verified
+    assert _step(site, lot).signatures[0].valid  # the original stays valid
+
+
+def test_stored_signatures_cannot_be_changed_or_removed(site, people, lot):
+    _record_step0(site, people["tech"], lot)
+    sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
+    conn = sqlite3.connect(site.path)
+    for sql in (
+        "UPDATE signature SET signer_name = 'Someone Else'",
+        "DELETE FROM signature",
+    ):
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute(sql)
+    conn.close()
+
+
+def test_an_altered_statement_no_longer_verifies(site, people, lot):
+    _record_step0(site, people["tech"], lot)
+    sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
+    conn = sqlite3.connect(site.path)
+    conn.execute("DROP TRIGGER signature_no_update")  # what an attacker with file access could do
+    conn.execute("UPDATE signature SET signed_at = '2026-01-01 00:00:00.000000'")
+    conn.commit()
+    conn.close()
+    (sig,) = _step(site, lot).signatures
+    assert sig.state == "broken"
