@@ -15,6 +15,7 @@ from cli import commands_audit as audit
 from cli import commands_batches as batches
 from cli import commands_instruments as instruments
 from cli import commands_people as people
+from cli import commands_signing as signing
 from cli import commands_templates as templates
 from core.errors import DomainError
 
@@ -163,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     _json(p)
     p.set_defaults(func=batches.cmd_batch_list)
 
-    dev = sub.add_parser("deviation", help="deviations: open, list")
+    dev = sub.add_parser("deviation", help="deviations: open, list, close")
     ds = dev.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = ds.add_parser("open", parents=[common], help="open a deviation on a batch")
     p.add_argument("lot")
@@ -177,8 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("lot")
     _json(p)
     p.set_defaults(func=batches.cmd_deviation_list)
+    p = ds.add_parser("close", parents=[common], help="close a deviation with its conclusion (QA)")
+    p.add_argument("ref")
+    p.add_argument("--conclusion", required=True, help="root cause, impact on the batch, CAPA")
+    _as_user(p)
+    p.set_defaults(func=signing.cmd_deviation_close)
 
-    aud = sub.add_parser("audit", help="audit trail: verify, export, list")
+    aud = sub.add_parser("audit", help="audit trail: verify, export, list, review")
     au = aud.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = au.add_parser("verify", parents=[common], help="recompute the hash chain (exit 1: broken)")
     _json(p)
@@ -188,6 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=("csv", "json"))
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.set_defaults(func=audit.cmd_audit_export)
+    p = au.add_parser(
+        "review", parents=[common], help="mark a batch's audit trail reviewed (not an originator)"
+    )
+    p.add_argument("lot")
+    p.add_argument("--comment")
+    _as_user(p)
+    p.set_defaults(func=signing.cmd_audit_review)
     p = au.add_parser("list", parents=[common], help="list events")
     p.add_argument("--batch", metavar="LOT")
     p.add_argument("--by", metavar="USER")
@@ -228,6 +241,64 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", metavar="ISO", help="first time stamp (default: now, UTC)")
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(func=instruments.cmd_simulate)
+
+    p = sub.add_parser(
+        "sign", parents=[common], help="e-sign a step or the batch (re-authenticates)"
+    )
+    p.add_argument("lot")
+    p.add_argument(
+        "--meaning",
+        required=True,
+        type=str.upper,
+        choices=("PERFORMED", "VERIFIED", "REVIEWED", "APPROVED"),
+    )
+    p.add_argument("--step", metavar="STEP_ID", help="the step (PERFORMED, VERIFIED)")
+    p.add_argument(
+        "--disposition",
+        choices=("released", "released_pending", "quarantined", "rejected"),
+        help="QA disposition (APPROVED)",
+    )
+    p.add_argument("--reason", help="why (required with a disposition)")
+    _as_user(p)
+    _json(p)
+    p.set_defaults(func=signing.cmd_sign)
+    p = sub.add_parser("review", parents=[common], help="review by exception: what needs a human")
+    p.add_argument("lot")
+    _json(p)
+    p.set_defaults(func=signing.cmd_review)
+    p = sub.add_parser("export-pdf", parents=[common], help="export a sealed PDF batch summary")
+    p.add_argument("lot")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("--coa", action="store_true", help="the certificate of analysis instead")
+    p.add_argument(
+        "--approve",
+        metavar="DISPOSITION",
+        choices=("released", "released_pending", "quarantined", "rejected"),
+        help="QA: approve this disposition and seal the summary in one act (needs --reason)",
+    )
+    p.add_argument("--reason")
+    _as_user(p)
+    p.set_defaults(func=signing.cmd_export_pdf)
+    p = sub.add_parser("verify-pdf", parents=[common], help="verify an exported PDF (exit 1: not)")
+    p.add_argument("file")
+    p.add_argument("--ca", metavar="CERT", help="the site CA certificate (else from the database)")
+    _json(p)
+    p.set_defaults(func=signing.cmd_verify_pdf)
+    ca = sub.add_parser("ca", help="site certificate authority: export, issue, status, create")
+    cs = ca.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = cs.add_parser("export", parents=[common], help="write the site CA certificate (PEM)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.set_defaults(func=signing.cmd_ca_export)
+    p = cs.add_parser("issue", parents=[common], help="issue waiting user certificates (admin)")
+    p.add_argument("names", nargs="*", metavar="USER", help="only these users (else all waiting)")
+    _as_user(p)
+    p.set_defaults(func=signing.cmd_ca_issue)
+    p = cs.add_parser("status", parents=[common], help="each user's signing key and certificate")
+    _json(p)
+    p.set_defaults(func=signing.cmd_ca_status)
+    p = cs.add_parser("create", parents=[common], help="create the CA of an older database (admin)")
+    _as_user(p)
+    p.set_defaults(func=signing.cmd_ca_create)
 
     p = sub.add_parser("demo", parents=[common], help="realistic demo data in a fresh database")
     p.set_defaults(func=audit.cmd_demo)

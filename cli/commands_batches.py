@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cli.commands_signing import manifestation
 from cli.context import acting, open_db
 from cli.output import emit_json, info, table
 from core.clock import local_text
@@ -141,10 +142,13 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
     info(
         f"Exceptions: {ex['out_of_spec']} out of spec, {ex['awaiting_justification']} awaiting "
         f"justification, {ex['corrected']} corrected, {ex['open_deviations']} open deviations, "
-        f"{ex['process_excursions']} process excursions"
+        f"{ex['process_excursions']} process excursions, "
+        f"{ex['invalidated_signatures']} signatures not valid"
     )
     if ex["process_excursions"]:
         _print_excursions(db, view.lot)
+    if view.disposition:
+        info("Disposition: " + manifestation(view.disposition))
     corrected: list[CheckView] = []
     for step in view.steps:
         checks = [c for c in step.checks if show_all or c.current is not None]
@@ -180,6 +184,8 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
                 )
             )
         table(("CHECK", "NAME", "VALUE", "VERDICT", "SPEC", "BY", "AT", "NOTES"), rows, indent="  ")
+        for sig in step.signatures:
+            info("  " + manifestation(sig))
     if corrected:
         info("\nHistory of changed values")
         for c in corrected:
@@ -197,6 +203,10 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
             for d in view.deviations
         ]
         table(("REF", "CLASS", "STATUS", "CHECKS", "DESCRIPTION"), rows, indent="  ")
+    if view.batch_signatures:
+        info("\nBatch signatures")
+        for sig in view.batch_signatures:
+            info("  " + manifestation(sig))
 
 
 def cmd_deviation_open(args) -> int:

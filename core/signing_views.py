@@ -127,6 +127,7 @@ class ReviewItem:
     ref: str | None = None  # deviation ref, file SHA-256, excursion id, signature id
     at: datetime | None = None  # UTC
     by: str | None = None  # username
+    by_name: str | None = None  # printed name
 
     @property
     def kind_label(self) -> str:

@@ -44,12 +44,13 @@ def prepare_database(url: str, demo: bool) -> tuple[str, Any, int]:
     from core.store.engine import sqlite_path
 
     path = sqlite_path(url)
-    if path is not None and not path.exists():
-        if not demo:
-            return "first_run", url, 0
-        from core.services.demo import build_demo
+    if demo:
+        from core.services.demo import open_demo
 
-        build_demo(url).dispose()
+        db = open_demo(url)
+        return "open", db, show_policy(db).idle_lock_minutes
+    if path is not None and not path.exists():
+        return "first_run", url, 0
     db = open_database(url)
     return "open", db, show_policy(db).idle_lock_minutes
 

@@ -36,6 +36,7 @@ SCREENS: dict[str, tuple[str, str, str, str]] = {
     "batches": ("ui.screens.batch_list", "BatchListScreen", "", "&Batches"),
     "batch": ("ui.screens.batch_record", "BatchScreen", "", ""),
     "qc": ("ui.screens.qc_results", "QCResultsScreen", "", ""),
+    "review": ("ui.screens.review", "ReviewScreen", "REVIEW_BATCH", "&Review"),
     "audit": ("ui.screens.audit_trail", "AuditTrailScreen", "", "&Audit trail"),
     "admin": ("ui.screens.admin", "AdminScreen", "MANAGE_USERS", "Ad&min"),
 }

@@ -97,6 +97,8 @@ def stylesheet(points: int) -> str:
     }}
     QCheckBox {{ min-height: {TOUCH}px; spacing: 10px; }}
     QCheckBox::indicator {{ width: 24px; height: 24px; }}
+    QRadioButton {{ min-height: {TOUCH}px; spacing: 10px; }}
+    QRadioButton::indicator {{ width: 24px; height: 24px; }}
     QTabWidget::pane {{ border: 1px solid {LINE}; background: {PAPER}; }}
     QLineEdit[readOnly="true"] {{ background: {PANEL}; }}
     QTableView {{ gridline-color: {LINE}; selection-background-color: #cfe3f7;
@@ -114,6 +116,8 @@ def stylesheet(points: int) -> str:
     QLabel[verdict="report"], QLabel[verdict="none"] {{ color: {GREY}; font-weight: bold; }}
     QFrame[role="header"] {{ background: {PANEL}; border-bottom: 1px solid {LINE}; }}
     QFrame[role="panel"] {{ background: {PANEL}; border: 1px solid {LINE}; border-radius: 6px; }}
+    QLabel[role="meaning"] {{ font-size: {big + 4}pt; font-weight: bold; color: {BLUE}; }}
+    QLabel[role="mono"] {{ font-family: "{MONO}"; }}
     QFrame[role="demand"] {{ background: #fdece6; border: 2px solid {VERMILLION};
                              border-radius: 6px; }}
     """

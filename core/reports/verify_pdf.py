@@ -37,6 +37,7 @@ PYHANKO_LOGGERS = (
     "pyhanko.sign.general",
     "pyhanko.sign.validation.generic_cms",
     "pyhanko.sign.validation.pdf_embedded",
+    "pyhanko.sign.diff_analysis.policies",
 )
 
 # pyHanko's classes of what an update after the signature did, in a reviewer's words

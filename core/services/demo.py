@@ -14,12 +14,15 @@ from datetime import datetime, timedelta
 
 from core.auth import Actor
 from core.clock import Clock, FixedClock, SystemClock
-from core.services import batches, deviations, recording, users
+from core.services import batches, deviations, recording, signing_keys, users
 from core.services.demo_history import history_steps
+from core.services.signing import sign
 from core.services.site import init_site
 from core.store import Database
 
 DEMO_PASSWORD = "lotbook-demo"
+# Raised when the demo's content changes; an older demo file is set aside and built again.
+DEMO_VERSION = "2"
 _INITIAL = "lotbook-demo-initial"
 DEMO_USERS = {
     "tess": ("Tess Technician", "technician"),
@@ -68,6 +71,10 @@ def _rec(lot: str, check: str, value: str, **kw: str) -> Callable[[Database, Act
     return lambda db, actor: recording.record_value(db, actor, lot, check, value, **kw)
 
 
+def _sign(lot: str, meaning: str, step: str | None = None) -> Callable[[Database, Actor], object]:
+    return lambda db, actor: sign(db, actor, DEMO_PASSWORD, lot, meaning, step_id=step)
+
+
 def _cart(d0: datetime) -> list[_Step]:
     def at(day: float, hour: float) -> datetime:
         return d0 + timedelta(days=day, hours=hour - 9)
@@ -81,9 +88,12 @@ def _cart(d0: datetime) -> list[_Step]:
         _Step(at(-1, 10.1), "tess", _rec(CART_LOT, "CART-IPC-00-COI", CART_COI)),
         _Step(at(-1, 10.2), "tess", _rec(CART_LOT, "CART-IPC-00-PATIENT", "pass")),
         _Step(at(-1, 10.3), "tess", _rec(CART_LOT, "CART-IPC-00-SLOT", "Suite 2, slot 14")),
+        _Step(at(-1, 10.4), "tess", _sign(CART_LOT, "PERFORMED", "CART-S00")),
+        _Step(at(-1, 10.5), "vic", _sign(CART_LOT, "VERIFIED", "CART-S00")),
         _Step(at(-1, 14), "tess", _rec(CART_LOT, "CART-IPC-02-FORM", "Fresh (2–8 °C)")),
         _Step(at(-1, 14.1), "tess", _rec(CART_LOT, "CART-IPC-02-TEMPLOG", "pass")),
         _Step(at(-1, 14.2), "tess", _rec(CART_LOT, "CART-IPC-02-TIME", "26,5")),
+        _Step(at(-1, 14.25), "vic", _sign(CART_LOT, "VERIFIED", "CART-S02")),
         _Step(at(-1, 14.3), "vic", _rec(CART_LOT, "CART-IPC-03-COI", CART_COI)),
         _Step(at(-1, 14.4), "vic", _rec(CART_LOT, "CART-IPC-03-BAG", "pass")),
         _Step(at(-1, 14.5), "vic", _rec(CART_LOT, "CART-IPC-03-TEMP", "4,8")),
@@ -116,6 +126,8 @@ def _cart(d0: datetime) -> list[_Step]:
             _Step(at(day, 8.6), who, _rec(CART_LOT, f"CART-IPC-07-VOL-D{day}", volume)),
             _Step(at(day, 8.7), who, _rec(CART_LOT, f"CART-IPC-07-VIAB-D{day}", viability)),
         ]
+        if day == 4:  # signed, then corrected: the signature shows as invalidated
+            steps.append(_Step(at(day, 8.8), who, _sign(CART_LOT, "PERFORMED", "CART-S07-D4")))
     steps.append(
         _Step(
             at(4, 9.5),
@@ -278,6 +290,35 @@ def build_demo(url: str, now: datetime | None = None) -> Database:
     return db
 
 
+def open_demo(url: str) -> Database:
+    """The demo database: built when missing, rebuilt when an older Lotbook made it (the old file
+    is kept beside it, renamed), else opened (and migrated) as it is."""
+    from core.store import open_database
+    from core.store.engine import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        return build_demo(url)
+    db = open_database(url)
+    if path is None or _demo_version(db) == DEMO_VERSION:
+        return db
+    db.dispose()
+    stamp = SystemClock().now().strftime("%Y%m%dT%H%M%SZ")
+    for suffix in ("", "-wal", "-shm"):
+        old = path.with_name(path.name + suffix)
+        if old.exists():
+            old.rename(path.with_name(f"{path.stem}-before-{stamp}{path.suffix}{suffix}"))
+    return build_demo(url)
+
+
+def _demo_version(db: Database) -> str | None:
+    from core.models import SiteSetting
+
+    with db.read() as session:
+        row = session.get(SiteSetting, "demo_version")
+        return row.value if row else None
+
+
 def _populate(
     db: Database, clock: FixedClock, history_start: datetime, msc_start: datetime, today: datetime
 ) -> None:
@@ -286,6 +327,7 @@ def _populate(
         users.create_user(db, admin, name, full_name, role, _INITIAL)
         users.change_password(db, name, _INITIAL, DEMO_PASSWORD)
     actors = {name: users.authenticate(db, name, DEMO_PASSWORD) for name in DEMO_USERS}
+    signing_keys.issue_certificates(db, admin, DEMO_PASSWORD)
     opened: dict[str, str] = {}  # deviation references, known once the deviation is opened
     plan = _msc(msc_start, opened) + _cart(today - timedelta(days=9))
     plan += _aav(today - timedelta(days=4))
@@ -295,6 +337,11 @@ def _populate(
         step.act(db, actors[step.user])
     clock.set(today + timedelta(minutes=30))
     _import_bioreactor_trace(db, actors["tess"], today - timedelta(days=9))
+    from core.models import SiteSetting
+
+    with db.unit_of_work("system") as uow:
+        uow.session.add(SiteSetting(key="demo_version", value=DEMO_VERSION))
+        uow.audit("demo.version", "site_setting", "demo_version", new={"value": DEMO_VERSION})
 
 
 def _import_bioreactor_trace(db: Database, actor: Actor, d0: datetime) -> None:

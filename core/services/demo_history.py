@@ -1,6 +1,6 @@
 """Demo only: three earlier CAR-T batches, released, so that a running batch's growth can be
-compared with them. Their disposition is written here directly (marked as demo history in the
-audit trail): the real disposition, with QA's e-signature, is a service of its own."""
+compared with them. Their daily counts follow the domain reference; the rest of each record is
+filled with in-spec sample values, then verified, reviewed and released with real e-signatures."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from core.auth import Actor
-from core.models import Batch, BatchStatus
 from core.services import batches, recording
+from core.services.review import mark_audit_trail_reviewed
+from core.services.sample_batch import fill_batch
+from core.services.signing import sign
 from core.store import Database
 
 # (lot, chain of identity, growth relative to the typical run, viability offset)
@@ -67,28 +69,41 @@ def history_steps(
                         ),
                     )
                 )
-        steps.append(
+        release = d0 + timedelta(days=12)
+        steps += [
+            (release, "tess", lambda db, a, lot=lot: fill_batch(db, a, lot)),
+            (release + timedelta(hours=2), "vic", lambda db, a, lot=lot: _verify_steps(db, a, lot)),
             (
-                d0 + timedelta(days=12),
-                "quinn",
-                lambda db, a, lot=lot: _released_for_demo(db, a, lot),
-            )
-        )
+                release + timedelta(hours=26),
+                "sam",
+                lambda db, a, lot=lot: _sign(db, a, lot, "REVIEWED"),
+            ),
+            (release + timedelta(hours=29), "quinn", lambda db, a, lot=lot: _release(db, a, lot)),
+        ]
     return steps
 
 
-def _released_for_demo(db: Database, qa: Actor, lot: str) -> None:
-    with db.unit_of_work(qa.username) as uow:
-        table = Batch.__table__
-        uow.connection.execute(
-            table.update().where(table.c.lot == lot).values(status=BatchStatus.RELEASED.value)
-        )
-        uow.audit(
-            "batch.status",
-            "batch",
-            lot,
-            lot=lot,
-            old={"status": BatchStatus.IN_PROGRESS.value},
-            new={"status": BatchStatus.RELEASED.value},
-            reason="demo history: released before the demo began (no e-signature in the demo)",
-        )
+def _sign(db: Database, actor: Actor, lot: str, meaning: str, **kw: str) -> None:
+    from core.services.demo import DEMO_PASSWORD
+
+    sign(db, actor, DEMO_PASSWORD, lot, meaning, **kw)
+
+
+def _verify_steps(db: Database, verifier: Actor, lot: str) -> None:
+    for step in batches.show_batch(db, lot).steps:
+        if step.verify and not step.verified:
+            _sign(db, verifier, lot, "VERIFIED", step_id=step.id)
+
+
+def _release(db: Database, qa: Actor, lot: str) -> None:
+    from core.services.demo import DEMO_PASSWORD
+
+    mark_audit_trail_reviewed(db, qa, DEMO_PASSWORD, lot, "no unexplained changes")
+    _sign(
+        db,
+        qa,
+        lot,
+        "APPROVED",
+        disposition="released",
+        reason="All release tests within specification; record reviewed",
+    )

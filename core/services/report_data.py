@@ -65,6 +65,7 @@ def build_report(db: Database, lot: str, actor: Actor, purpose: str) -> BatchRep
         review = build_review(session, batch, view)
         files = _files(session, batch.id)
         head = session.get(AuditHead, 1)
+        head_seq, head_hash = (head.seq, head.hash) if head else (0, "")
         lot = batch.lot
     growth = growth_view(db, lot)
     trace = trace_view(db, lot)
@@ -82,8 +83,8 @@ def build_report(db: Database, lot: str, actor: Actor, purpose: str) -> BatchRep
         generated_by_name=actor.full_name,
         purpose=purpose,
         app_version=app_version(),
-        chain_head_seq=head.seq if head else 0,
-        chain_head_hash=head.hash if head else "",
+        chain_head_seq=head_seq,
+        chain_head_hash=head_hash,
     )
 
 
@@ -102,7 +103,8 @@ def embedded_batch_data(db: Database, report: BatchReport) -> dict:
             ).all()
         }
         ca = session.exec(select(SiteAuthority).order_by(SiteAuthority.id)).first()
-    states = {s.id: s for s in report.batch.signatures}
+        ca_pem = ca.cert_pem if ca else None
+        entries = [_entry(r, certs, report) for r in rows]
     return {
         "format": EMBEDDED_FORMAT,
         "version": 1,
@@ -111,32 +113,35 @@ def embedded_batch_data(db: Database, report: BatchReport) -> dict:
         "app_version": report.app_version,
         "time_zone": report.time_zone,
         "audit_chain_head": {"seq": report.chain_head_seq, "hash": report.chain_head_hash},
-        "site_ca_certificate": ca.cert_pem if ca else None,
+        "site_ca_certificate": ca_pem,
         "batch": plain(report.batch),
         "review": plain(report.review),
         "files": plain(list(report.files)),
-        "e_signatures": [
-            {
-                "id": r.id,
-                "lot": r.lot,
-                "scope": r.scope,
-                "meaning": r.meaning,
-                "signer": r.signer,
-                "signer_name": r.signer_name,
-                "signed_at": _iso(r.signed_at),
-                "disposition": r.disposition,
-                "reason": r.reason,
-                "state_at_export": states[r.id].state if r.id in states else "unknown",
-                "state_detail": states[r.id].state_detail if r.id in states else "",
-                "content": r.content,
-                "content_sha256": r.content_sha256,
-                "statement": r.statement,
-                "crypto_signature": r.crypto_signature,
-                "certificate": certs.get(r.signing_key_id),
-            }
-            for r in rows
-        ],
+        "e_signatures": entries,
         "audit_events": plain(list(report.audit_events)),
+    }
+
+
+def _entry(r: Signature, certs: dict[int, str], report: BatchReport) -> dict:
+    state = next((s for s in report.batch.signatures if s.id == r.id), None)
+    return {
+        "id": r.id,
+        "lot": r.lot,
+        "scope": r.scope,
+        "meaning": r.meaning,
+        "signer": r.signer,
+        "signer_name": r.signer_name,
+        "signer_role": r.signer_role,
+        "signed_at": _iso(r.signed_at),
+        "disposition": r.disposition,
+        "reason": r.reason,
+        "state_at_export": state.state if state else "unknown",
+        "state_detail": state.state_detail if state else "",
+        "content": r.content,
+        "content_sha256": r.content_sha256,
+        "statement": r.statement,
+        "crypto_signature": r.crypto_signature,
+        "certificate": certs.get(r.signing_key_id),
     }
 
 

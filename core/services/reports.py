@@ -55,7 +55,7 @@ def render_sealed(
         cert_pem = key_row.cert_pem.encode("ascii")
     report = build_report(db, lot, actor, purpose)
     rendered = (render_certificate_of_analysis if coa else render_batch_summary)(report)
-    data = json.dumps(embedded_batch_data(db, report), ensure_ascii=False, indent=1)
+    data = json.dumps(embedded_batch_data(db, report), ensure_ascii=False, separators=(",", ":"))
     sealed = seal_pdf(
         rendered.data,
         key=key,

@@ -9,6 +9,7 @@ batch review, and an audit-trail review by someone who took no part in the batch
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -33,8 +34,9 @@ from core.signing_views import (
 from core.store import Database
 
 LATE_ENTRY = timedelta(hours=24)  # an entry this long after its step's first entry is "late"
-# Audit actions that are about the review itself, not the batch's data.
-REVIEW_ACTIONS = ("signature.", "audit_trail.", "report.", "batch.disposition")
+# Audit actions that are QA's and the reviewers' own acts, not the batch's data: signing, the
+# audit-trail review, exports, the disposition, and QA's closure of a deviation.
+REVIEW_ACTIONS = ("signature.", "audit_trail.", "report.", "batch.disposition", "deviation.close")
 
 
 def _data_events(lot: str):
@@ -199,7 +201,7 @@ def _check_items(view: BatchView) -> list[ReviewItem]:
                         check.id,
                     )
                 )
-        if step.verify and any(c.current for c in step.checks) and not step.verified:
+        if step.state == "awaiting verification":
             items.append(
                 ReviewItem(
                     ItemKind.AWAITING_VERIFICATION,
@@ -316,7 +318,11 @@ def approval_blockers(
 
 def build_review(session: Session, batch: Batch, view: BatchView | None = None) -> ReviewView:
     view = view or build_batch_view(session, batch)
-    items = review_items(session, batch, view, excursion_views(session, batch))
+    names = full_names(session)
+    items = tuple(
+        replace(i, by_name=names.get(i.by, i.by)) if i.by else i
+        for i in review_items(session, batch, view, excursion_views(session, batch))
+    )
     mark = audit_review_mark(session, batch)
     return ReviewView(
         lot=batch.lot,

@@ -155,9 +155,9 @@ def sign(
         if what in (Meaning.PERFORMED, Meaning.VERIFIED):
             step = _step(view, step_id)
             scope = step_scope(step.id)
-            _check_step_ready(step, what)
             performers = [s.signer for s in step.signatures if s.meaning == Meaning.PERFORMED]
             check_separation(what, actor.username, step.checks, performers)
+            _check_step_ready(step, what)
         else:
             if step_id:
                 raise DomainError(f"{what.value} signs the whole batch, not a step.")

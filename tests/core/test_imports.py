@@ -173,7 +173,7 @@ def test_a_batch_no_longer_in_progress_takes_no_instrument_data(site, tech, cart
         conn.execute("UPDATE batch SET status = 'released' WHERE lot = ?", (LOT,))
     conn.close()
     path = _log(tmp_path, ["2025-11-02T08:00:00Z,7.2,37.0"])
-    with pytest.raises(Conflict, match="is released: instrument data can only be added"):
+    with pytest.raises(Conflict, match="is released: its record is locked"):
         imports.import_file(site, tech, LOT, path)
     with pytest.raises(Conflict, match="is released"):
         LiveFeed.start(site, tech, LOT, path)

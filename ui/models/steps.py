@@ -10,6 +10,7 @@ STATE_ICONS = {
     "not started": "○",
     "in progress": "◐",
     "awaiting verification": "◷",
+    "verified": "☑",
     "complete": "✔",
     "has exceptions": "✖",
 }

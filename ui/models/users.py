@@ -12,7 +12,8 @@ from core.readmodels import UserView
 from ui import theme
 from ui.models.base import ReadModelTable
 
-COLUMNS = ("Username", "Full name", "Role", "Status", "Locked", "Initial password")
+COLUMNS = ("Username", "Full name", "Role", "Status", "Locked", "Initial password", "Signing key")
+KEY = len(COLUMNS) - 1
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -31,8 +32,47 @@ def initial_text(user: UserView) -> str:
     return "Yes — chooses own at next log-in" if user.must_change_password else "No"
 
 
+def key_text(key: Any) -> str:
+    """A user's signing key (core.services.signing_keys.SigningKeyView) in words."""
+    if key is None or key.state == "none":
+        return "None yet — made at their next log-in"
+    if key.state == "issued":
+        return f"Issued · serial {key.serial_hex[:8]}…" if key.serial_hex else "Issued"
+    return "Awaiting issue"
+
+
+def key_tip(key: Any) -> str | None:
+    if key is None or key.state != "issued":
+        return (
+            "An administrator issues the certificate (Issue certificates…); until then the "
+            "user cannot sign."
+            if key is not None and key.state == "awaiting issue"
+            else None
+        )
+    from core.clock import local_text
+
+    tip = f"Serial {key.serial_hex}\nIssued {local_text(key.issued_at)} by {key.issued_by}"
+    return tip + ("\nHolds a key slot of the site CA" if key.holds_ca_slot else "")
+
+
 class UsersModel(ReadModelTable):
     columns = COLUMNS
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._keys: dict[str, Any] = {}
+
+    def set_keys(self, keys: list[Any]) -> None:
+        """Signing key states by username (shown in the last column)."""
+        self._keys = {k.username: k for k in keys}
+        if self._items:
+            self.dataChanged.emit(self.index(0, KEY), self.index(len(self._items) - 1, KEY))
+
+    def key_of(self, username: str) -> Any:
+        return self._keys.get(username)
+
+    def signing_keys(self) -> list[Any]:
+        return list(self._keys.values())
 
     def set_users(self, users: list[UserView]) -> None:
         self.set_items(users)
@@ -59,7 +99,10 @@ class UsersModel(ReadModelTable):
                 status_text(user),
                 locked_text(user),
                 initial_text(user),
+                key_text(self._keys.get(user.username)),
             )[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == KEY:
+            return key_tip(self._keys.get(user.username))
         if role == Qt.ItemDataRole.ForegroundRole and not user.active:
             return QColor(theme.GREY)
         if role == Qt.ItemDataRole.FontRole and not user.active:

@@ -39,6 +39,11 @@ class UsersTab(QWidget):
         )
         self.reset = button("Reset password…", self, tip="Give a new initial password")
         self.unlock = button("Unlock…", self, tip="Lift the lock after failed log-ins")
+        self.issue = button(
+            "Issue certificates…",
+            self,
+            tip="Issue the signing certificates waiting for it (your password needed)",
+        )
         self.message = Message(self)
         self.hint = label(
             "Users are never deleted: deactivate an account that is no longer needed.",
@@ -48,6 +53,7 @@ class UsersTab(QWidget):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.add)
+        buttons.addWidget(self.issue)
         buttons.addStretch(1)
         for b in (self.reset, self.unlock, self.deactivate):
             buttons.addWidget(b)
@@ -62,6 +68,10 @@ class UsersTab(QWidget):
         self.deactivate.clicked.connect(lambda: self._open_for(DeactivateUserDialog))
         self.reset.clicked.connect(lambda: self._open_for(ResetPasswordDialog))
         self.unlock.clicked.connect(lambda: self._open_for(UnlockUserDialog))
+        self.issue.clicked.connect(self.open_issue)
+        from core.auth.roles import Permission
+
+        self.issue.setVisible(context.can(Permission.ISSUE_CERTIFICATES))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _index: self._open_for(ResetPasswordDialog))
         self._selection_changed()
@@ -69,20 +79,19 @@ class UsersTab(QWidget):
     # -- data ------------------------------------------------------------------------------------
 
     def reload(self, select: str | None = None) -> None:
-        from core.services.users import list_users
-
         current = self.selected_user()
         keep = select or (current.username if current else None)
         run_for(
             self,
-            list_users,
+            users_and_keys,
             self.context.db,
-            on_done=lambda users: self._loaded(users, keep),
+            on_done=lambda both: self._loaded(*both, keep),
             on_error=self._failed,
         )
 
-    def _loaded(self, users: list[UserView], select: str | None) -> None:
+    def _loaded(self, users: list[UserView], keys: list, select: str | None) -> None:
         self.model.set_users(users)
+        self.model.set_keys(keys)
         self.table.fit_columns()
         row = self.model.row_of(select) if select else None
         if row is not None:
@@ -129,6 +138,51 @@ class UsersTab(QWidget):
         dialog.changed.connect(lambda user, d=dialog: self._changed(d, user))
         dialog.open()
 
+    def open_issue(self) -> None:
+        from core.services.signing_keys import issue_certificates
+        from ui.dialogs.reauth import ReauthDialog
+
+        waiting = [
+            f"{k.full_name} ({k.username}, {k.role})"
+            for k in self.model.signing_keys()
+            if k.state == "awaiting issue"
+        ]
+        listed = "<br>".join(f"• {w}" for w in waiting) or "• none at the moment"
+        db, admin = self.context.db, self.context.actor
+        dialog = ReauthDialog(
+            self.context,
+            "Issue signing certificates",
+            "A user can sign once the site's certificate authority has issued a certificate for "
+            "the key made at their first log-in with their own password. Certificates are "
+            f"issued now for:<br>{listed}",
+            "Issue certificates",
+            lambda password, _text, _path: issue_certificates(db, admin, password),
+            working="Issuing…",
+            parent=self,
+        )
+        if self.dialog is not None and not self.dialog.busy:
+            self.dialog.deleteLater()
+        self.message.clear()
+        self.dialog = dialog
+        dialog.finished_with.connect(self._issued)
+        dialog.open()
+
+    def _issued(self, issued: list) -> None:
+        if issued:
+            names = ", ".join(k.username for k in issued)
+            self.message.ok(f"Signing certificates issued for {names}: they can sign now.")
+        else:
+            self.message.ok("No certificate was waiting to be issued.")
+        self.reload()
+
     def _changed(self, dialog: Any, user: UserView) -> None:
         self.message.ok(dialog.done_text(user))
         self.reload(select=user.username)
+
+
+def users_and_keys(db: Any) -> tuple[list, list]:
+    """Every account, and every signing key's state (one worker trip for the table)."""
+    from core.services.signing_keys import key_states
+    from core.services.users import list_users
+
+    return list_users(db), key_states(db)

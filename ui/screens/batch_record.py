@@ -22,16 +22,18 @@ from ui.dialogs.deviation import DeviationDialog
 from ui.dialogs.history import HistoryDialog
 from ui.models.steps import StepsModel
 from ui.screens.base import Screen
+from ui.screens.batch_signing import SigningMixin
 from ui.widgets.batch_header import BatchHeader
 from ui.widgets.check_details import CheckDetails
 from ui.widgets.check_form import CheckForm
 from ui.widgets.common import Message
 from ui.widgets.side_tabs import DetailsAndCurves
+from ui.widgets.signatures_panel import StepSignatures
 
 FORM_ROOM = 830  # px the check form needs on its widest step (CAR-T: 795 + scroll bar)
 
 
-class BatchScreen(Screen):
+class BatchScreen(SigningMixin, Screen):
     title = "Batch record"
     verdict_shown = Signal(str)  # check id: core's verdict for the entry is on screen
     entry_applied = Signal(str)  # check id: the entry and all it changed are on screen
@@ -42,6 +44,7 @@ class BatchScreen(Screen):
         self.view: BatchView | None = None
         self.lot: str | None = None
         self.release_only = False
+        self._goto: tuple | None = None  # (step, check) to show once loaded
         self.dialog: Any = None
         self.header = BatchHeader(self)
         self.message = Message(self)
@@ -56,9 +59,15 @@ class BatchScreen(Screen):
         self.form = CheckForm(self)
         self.details = CheckDetails(self)
         self.side = DetailsAndCurves(context, self.details, self)
+        self.signing = StepSignatures(context, self)  # the step's signatures, under its checks
+        centre = QWidget(self)
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.form, 1)
+        column.addWidget(self.signing)
         split = self.split = QSplitter(self)
         split.addWidget(self.step_list)
-        split.addWidget(self.form)
+        split.addWidget(centre)
         split.addWidget(self.side)
         split.setStretchFactor(1, 1)
         split.setSizes([250, 880, 230])
@@ -79,14 +88,24 @@ class BatchScreen(Screen):
         self.form.open_deviation_requested.connect(self._open_deviation)
         self.form.draft_changed.connect(self._draft)
         self.side.curves_made.connect(self._curves_made)
+        self.signing.signed.connect(lambda _signature: self.reload())
+        self.entry_applied.connect(self._recheck_signatures)
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.step_list.installEventFilter(self)
 
     # -- loading ---------------------------------------------------------------------------------
 
-    def activate(self, lot: str | None = None, release: bool | None = None, **_: Any) -> None:
+    def activate(
+        self,
+        lot: str | None = None,
+        release: bool | None = None,
+        step: str | None = None,
+        check: str | None = None,
+        **_: Any,
+    ) -> None:
         if release is not None:
             self.release_only = release
+        self._goto = (step, check) if step or check else None  # from the review screen
         if lot is not None and lot != self.lot:
             self.lot = lot
             self.view = None
@@ -107,7 +126,8 @@ class BatchScreen(Screen):
         )
 
     def _loaded(self, view: BatchView) -> None:
-        keep = self._current_step_id()
+        goto, self._goto = self._goto, None
+        keep = self._goto_step(view, goto) or self._current_step_id()
         self.view = view
         self.header.show_batch(view, self.release_only)
         self.steps.set_steps(self._visible_steps())
@@ -116,6 +136,7 @@ class BatchScreen(Screen):
             row = _where_work_continues(self._visible_steps())
         self.step_list.setCurrentIndex(self.steps.index(row))
         self._show_step(row)
+        self._focus_goto(goto)
         self.loaded.emit(view.lot)
 
     def _visible_steps(self) -> tuple:
@@ -148,6 +169,7 @@ class BatchScreen(Screen):
         actor = self.context.actor.username
         drafts = {c.id: self.context.drafts.get(actor, self.view.lot, c.id) for c in step.checks}
         self.form.show_step(step, drafts, self._open_deviations())
+        self.signing.show_step(self.view.lot, step)
         if not self.form.focus_next_open():
             self.step_list.setFocus()
 
@@ -210,6 +232,7 @@ class BatchScreen(Screen):
         self.form.update_checks(checks)
         self.steps.set_steps(self._visible_steps())
         self.header.show_counts(self.view)
+        self._show_signatures()
 
     # -- curves ----------------------------------------------------------------------------------
 
@@ -300,6 +323,7 @@ class BatchScreen(Screen):
             self.view = replace(self.view, deviations=(*self.view.deviations, view))
             self.form.set_deviations(self._open_deviations(), check_id, view.ref)
             self.header.show_batch(self.view, self.release_only)
+            self._recheck_signatures()
             row = self.form.row(check_id)
             if row is not None:
                 row.justify.setFocus()

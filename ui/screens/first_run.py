@@ -35,15 +35,10 @@ def create_site(url: str, username: str, full_name: str, password: str) -> tuple
 
 def prepare_demo(url: str) -> tuple[Any, int]:
     """On a worker: the demo database (built when missing) and its idle-lock minutes."""
-    from core.services.demo import build_demo
+    from core.services.demo import open_demo
     from core.services.settings import show_policy
-    from core.store import open_database
-    from core.store.engine import sqlite_path
 
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        build_demo(url).dispose()
-    db = open_database(url)
+    db = open_demo(url)
     return db, show_policy(db).idle_lock_minutes
 
 

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from core.readmodels import BatchView
 from ui.widgets.common import button, label
+from ui.widgets.signatures_panel import signatures_html
 
 
 class BatchHeader(QFrame):
@@ -23,6 +24,9 @@ class BatchHeader(QFrame):
         self.status.setAccessibleName("Batch status")
         self.exceptions = QLabel("", self)
         self.exceptions.setAccessibleName("Exceptions")
+        self.signatures = label("", self)  # the batch's own: review, QA disposition
+        self.signatures.setAccessibleName("Batch signatures")
+        self.signatures.hide()
         self.qc = button("QC results", self, tip="Release QC results, grouped by attribute")
         self.back = button("Batches", self, tip="Back to the batch list (Alt+B)")
         grid = QGridLayout(self)
@@ -32,6 +36,7 @@ class BatchHeader(QFrame):
         grid.addWidget(self.coi, 1, 1)
         grid.addWidget(self.status, 2, 0)
         grid.addWidget(self.exceptions, 2, 1)
+        grid.addWidget(self.signatures, 3, 0, 1, 3)
         buttons = QHBoxLayout()
         buttons.addWidget(self.qc)
         buttons.addWidget(self.back)
@@ -48,6 +53,8 @@ class BatchHeader(QFrame):
         self.coi.setVisible(bool(view.coi_id))
         self.status.setText(f"Status: <b>{view.status.replace('_', ' ')}</b>")
         self.show_counts(view)
+        self.signatures.setText(signatures_html(view.batch_signatures))
+        self.signatures.setVisible(bool(view.batch_signatures))
         if release_only:
             self.product.setText(self.product.text() + " · QC results")
 
@@ -59,6 +66,11 @@ class BatchHeader(QFrame):
             _count(ex["corrected"], "corrected"),
             _count(ex["open_deviations"], "open deviation", "open deviations"),
             _count(ex["process_excursions"], "process excursion", "process excursions"),
+            _count(
+                ex.get("invalidated_signatures", 0),
+                "signature not valid",
+                "signatures not valid",
+            ),
         ]
         shown = [p for p in parts if p]
         marker = "✖ " if ex["out_of_spec"] or ex["awaiting_justification"] else ""

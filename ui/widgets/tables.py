@@ -58,6 +58,10 @@ class BenchTable(QTableView):
             cap = caps.get(column, widest) * char
             if self.columnWidth(column) > cap:
                 self.setColumnWidth(column, cap)
+        header = self.horizontalHeader()
+        if header.stretchLastSection():  # fitting the last column undid its stretch: again
+            header.setStretchLastSection(False)
+            header.setStretchLastSection(True)
 
     def selected_row(self) -> int | None:
         rows = self.selectionModel().selectedRows() if self.selectionModel() else []

@@ -1,0 +1,258 @@
+"""The batch summary's sections other than the steps: the header block, the exceptions, the
+deviations, the process curves with their excursions and the imported instrument files."""
+
+from __future__ import annotations
+
+from core.reports.curves import MAX_POINTS, growth_chart, trace_chart
+from core.reports.fasttable import FastTable, Run, bold
+from core.reports.fonts import SANS, SANS_BOLD
+from core.reports.styles import (
+    H1,
+    HEADER_GREY,
+    MONO_SMALL,
+    NOTE,
+    RULE_GREY,
+    SMALL,
+    TINY,
+    TITLE,
+    WIDTH,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+    esc,
+    grid,
+    head_cells,
+    markup,
+    para,
+)
+from core.reports.text import (
+    EMPTY,
+    ReportContext,
+    approved,
+    disposition_label,
+    signature_state,
+)
+
+
+def _widths(*columns: float) -> list[float]:
+    return [w * WIDTH / sum(columns) for w in columns]
+
+
+def _table(rows: list[list], widths: list[float], extra: list[tuple] | None = None) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle(grid() + (extra or [])))
+    return table
+
+
+def key_values(pairs: list[tuple[str, object]]) -> Table:
+    rows = [[para(k, SMALL), v if isinstance(v, Flowable) else para(v, SMALL)] for k, v in pairs]
+    table = Table(rows, colWidths=_widths(130, 385))
+    style = [
+        *grid()[:1],
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (0, -1), HEADER_GREY),
+        ("GRID", (0, 0), (-1, -1), 0.25, RULE_GREY),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def disposition_text(ctx: ReportContext) -> str:
+    signature = approved(ctx.report)
+    if signature is None:
+        return "Not yet dispositioned (no APPROVED signature)"
+    text = disposition_label(signature.disposition)
+    if not signature.valid:
+        text += f" — APPROVED signature {signature_state(signature)}"
+    return text
+
+
+def header(ctx: ReportContext, title: str) -> list[Flowable]:
+    report, batch = ctx.report, ctx.report.batch
+    counts = batch.exceptions
+    exceptions = (
+        f"{counts['out_of_spec']} out of spec, {counts['awaiting_justification']} awaiting "
+        f"justification, {counts['corrected']} corrected, {counts['open_deviations']} open "
+        f"deviation(s), {counts['process_excursions']} process excursion(s)"
+    )
+    pairs: list[tuple[str, object]] = [
+        ("Product family", batch.product_family),
+        ("Lot", batch.lot),
+        ("Template", f"{batch.template_key} v{batch.template_version} — {batch.template_title}"),
+        ("Template SHA-256", para(batch.template_sha256, MONO_SMALL)),
+        ("Chain of identity", batch.coi_id or EMPTY),
+        ("Status", batch.status),
+        ("Disposition", disposition_text(ctx)),
+        ("Started", f"{ctx.time(batch.started_at)} by {ctx.who(batch.started_by)}"),
+        ("Site", report.site_name),
+        ("Purpose", report.purpose),
+        ("Exceptions", exceptions),
+    ]
+    return [Paragraph(esc(title), TITLE), Spacer(1, 6), key_values(pairs)]
+
+
+EXCEPTION_COLUMNS = (58, 323, 54, 80)
+EXCEPTION_HEAD = ("Kind", "Exception", "Step · check", "When · who")
+
+
+def _exceptions_table(items, ctx: ReportContext) -> FastTable:
+    """One row per review item: a batch with hundreds of corrections has hundreds of them."""
+    rows = []
+    for item in items:
+        title = item.title or ""
+        # the check id is printed once: the titles of check items begin with it
+        check = item.check_id if item.check_id and not title.startswith(item.check_id) else None
+        where = " · ".join(x for x in (item.step_id, check) if x) or EMPTY
+        exception = (bold(title), Run("\n" + item.detail)) if item.detail else (bold(title),)
+        rows.append(
+            [
+                (
+                    Run(f"{item.kind_label}\nblocking: "),
+                    bold("yes") if item.blocking else Run("no"),
+                ),
+                exception,
+                where,
+                f"{ctx.time(item.at)}\n{ctx.who(item.by)}" if item.at or item.by else EMPTY,
+            ]
+        )
+    return FastTable(_widths(*EXCEPTION_COLUMNS), EXCEPTION_HEAD, rows)
+
+
+def exceptions(ctx: ReportContext) -> list[Flowable]:
+    review = ctx.report.review
+    story: list[Flowable] = [Paragraph("Exceptions for review", H1)]
+    if review.items:
+        story.append(_exceptions_table(review.items, ctx))
+    else:
+        story.append(para("No exceptions.", NOTE))
+    story.append(Spacer(1, 6))
+    story.append(Paragraph("Approval blockers", SMALL.clone("b", fontName=SANS_BOLD)))
+    if review.approval_blockers:
+        story += [para(f"• {blocker}", SMALL) for blocker in review.approval_blockers]
+    else:
+        story.append(para("None: the batch can be approved.", SMALL))
+    mark = review.audit_review
+    if mark is not None:
+        state = "current" if mark.current else "NOT current: batch data changed after it"
+        story.append(
+            para(
+                f"Audit trail reviewed through #{mark.through_seq} by {mark.reviewed_by_name} "
+                f"({mark.reviewed_by}) at {ctx.time(mark.reviewed_at)} — {state}.",
+                SMALL,
+            )
+        )
+    return story
+
+
+def deviations(ctx: ReportContext) -> list[Flowable]:
+    story: list[Flowable] = [Paragraph("Deviations", H1)]
+    found = ctx.report.batch.deviations
+    if not found:
+        return [*story, para("No deviation recorded for this batch.", NOTE)]
+    rows: list[list] = [
+        head_cells("Ref", "Class", "Status", "Description", "Linked checks", "Opened")
+    ]
+    for deviation in found:
+        rows.append(
+            [
+                markup(f"<b>{esc(deviation.ref)}</b>", TINY),
+                para(deviation.classification, TINY),
+                para(deviation.status, TINY),
+                para(deviation.description, TINY),
+                para(", ".join(deviation.checks) or EMPTY, TINY),
+                para(f"{ctx.who(deviation.opened_by)}\n{ctx.time(deviation.opened_at)}", TINY),
+            ]
+        )
+    return [*story, _table(rows, _widths(64, 44, 40, 190, 80, 97))]
+
+
+def _excursions_table(channel, ctx: ReportContext) -> Table:
+    unit = f" {channel.unit}" if channel.unit else ""
+    rows: list[list] = [head_cells("Excursion", "Start", "End", "Limit", "Extreme", "Duration")]
+    for e in channel.excursions:
+        minutes = (
+            f"{(e.ended_at - e.started_at).total_seconds() / 60:.0f} min"
+            if e.ended_at
+            else "ongoing"
+        )
+        rows.append(
+            [
+                para(f"#{e.id} {'below' if e.side == 'low' else 'above'} band", TINY),
+                para(ctx.time(e.started_at), TINY),
+                para(ctx.time(e.ended_at) if e.ended_at else "not ended", TINY),
+                para(f"{e.limit:g}{unit}", TINY),
+                markup(f"<b>{e.extreme:g}{esc(unit)}</b>", TINY),
+                para(minutes, TINY),
+            ]
+        )
+    return _table(rows, _widths(100, 95, 95, 70, 70, 85))
+
+
+def curves(ctx: ReportContext) -> list[Flowable]:
+    report = ctx.report
+    story: list[Flowable] = [Paragraph("Process curves", H1)]
+    series = report.growth.series if report.growth else ()
+    if series:
+        charts = [growth_chart(s, width=WIDTH / 2 - 4) for s in series]
+        rows = [
+            charts[i : i + 2] + [""] * (2 - len(charts[i : i + 2]))
+            for i in range(0, len(charts), 2)
+        ]
+        grid_table = Table(rows, colWidths=[WIDTH / 2] * 2)
+        grid_table.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), SANS, 7),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ]
+            )
+        )
+        story += [Paragraph("Growth", SMALL.clone("g", fontName=SANS_BOLD)), grid_table]
+    else:
+        story.append(para("No growth curves for this batch.", NOTE))
+    channels = report.trace.channels if report.trace else ()
+    if not channels:
+        story.append(para("No process trace recorded for this batch.", NOTE))
+        return story
+    total = sum(len(c.times) for c in channels)
+    story.append(
+        para(
+            f"Process trace: {len(channels)} channel(s), {total:,} logged points; each channel is "
+            f"drawn from at most {MAX_POINTS:,} points (minimum and maximum per time bucket), the "
+            "line broken where the log paused.",
+            NOTE,
+        )
+    )
+    for channel in channels:
+        block: list[Flowable] = [Spacer(1, 4), trace_chart(channel, report.time_zone)]
+        if channel.excursions:
+            block.append(_excursions_table(channel, ctx))
+        story.append(KeepTogether(block))
+    return story
+
+
+def imported_files(ctx: ReportContext) -> list[Flowable]:
+    story: list[Flowable] = [Paragraph("Imported instrument files", H1)]
+    files = ctx.report.files
+    if not files:
+        return [*story, para("No instrument file imported for this batch.", NOTE)]
+    rows: list[list] = [head_cells("File", "Profile", "Rows", "SHA-256", "Imported by", "When")]
+    for f in files:
+        rows.append(
+            [
+                para(f"{f.filename}\n{f.kind}, {f.size:,} bytes", TINY),
+                para(f.profile, TINY),
+                para(f"{f.rows:,}", TINY),
+                para(f.sha256, MONO_SMALL),
+                para(ctx.who(f.imported_by), TINY),
+                para(ctx.time(f.imported_at), TINY),
+            ]
+        )
+    return [*story, _table(rows, _widths(110, 66, 36, 140, 84, 79))]

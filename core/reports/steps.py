@@ -1,0 +1,140 @@
+"""The steps of the batch record as printed: each step's checks with value, unit, spec, verdict
+word, who recorded it and when; every earlier version as a correction row; comments and
+deviation references; and the step's signatures under it.
+
+The step tables are :class:`~core.reports.fasttable.FastTable` s: a batch with thousands of
+corrections prints thousands of history rows, one line each where it fits."""
+
+from __future__ import annotations
+
+from core.readmodels import CheckView, ResultVersionView, StepView
+from core.reports.fasttable import FastTable, Row, Run, TableLook, bold, bold_first_line
+from core.reports.signatures import signature_line
+from core.reports.styles import (
+    H2,
+    LIGHT_GREY,
+    NOTE,
+    VERDICT_COLOUR,
+    WIDTH,
+    Flowable,
+    Paragraph,
+    Spacer,
+    esc,
+    para,
+)
+from core.reports.text import EMPTY, ReportContext, verdict_word
+
+COLUMNS = (128, 74, 42, 106, 40, 125)
+HEAD = ("Check", "Value", "Unit", "Specification", "Verdict", "Recorded by · when")
+NBSP = "\u00a0"  # a time wraps as a whole
+_KIND = {"correction": "Correction", "calculation": "Recalculated", "justification": "Justified"}
+# History rows: a little tighter than the check rows, so a long history reads as one block.
+LOOK = TableLook(detail_pad_top=1.2, detail_pad_bottom=1.2, detail_size=6.2)
+
+
+def _version_change(
+    before: ResultVersionView, after: ResultVersionView, ctx: ReportContext
+) -> list[Run]:
+    kind = _KIND.get(after.kind, after.kind)
+    reason = (
+        after.reason
+        or after.comment
+        or ("follows its inputs" if after.kind == "calculation" else EMPTY)
+    )
+    when = ctx.time(after.recorded_at).replace(" ", NBSP)
+    return [
+        Run("↳ "),
+        bold(kind),
+        Run(f" v{before.version} → v{after.version}: {before.display} → "),
+        bold(after.display),
+        Run(f" · reason: {reason} · by {after.recorded_by_name} · {when}"),
+    ]
+
+
+def _annotation(current: ResultVersionView) -> list[Run] | None:
+    parts: list[list[Run]] = []
+    if current.comment:
+        parts.append([Run(f"comment: {current.comment}")])
+    if current.deviation:
+        parts.append([Run("deviation "), bold(current.deviation)])
+    if not current.final:
+        parts.append([bold("not final"), Run(" (awaiting justification)")])
+    if not parts:
+        return None
+    runs = [Run("↳ ")]
+    for i, part in enumerate(parts):
+        if i:
+            runs.append(Run(" · "))
+        runs += part
+    return runs
+
+
+def _verdict(verdict: str | None) -> str | tuple[Run, ...]:
+    word = verdict_word(verdict)
+    colour = VERDICT_COLOUR.get(verdict or "")
+    return word if colour is None else (bold(word, colour),)
+
+
+def _check_rows(check: CheckView, ctx: ReportContext) -> list[Row]:
+    """The check's main row and its history and annotation rows (spanning the table)."""
+    current = check.current
+    name = bold_first_line(check.id, check.name)
+    if current is None:
+        return [Row([name, EMPTY, check.unit or "", check.spec, "", "not recorded"])]
+    notes = [
+        _version_change(before, after, ctx)
+        for before, after in zip(check.history, check.history[1:], strict=False)
+    ]
+    annotation = _annotation(current)
+    if annotation:
+        notes.append(annotation)
+    main = Row(
+        [
+            name,
+            current.display,
+            current.unit or check.unit or "",
+            check.spec,
+            _verdict(current.verdict),
+            f"{current.recorded_by_name}\n{ctx.time(current.recorded_at)}",
+        ],
+        keep_with_next=bool(notes),
+    )
+    # a page that starts within the history says whose history it is
+    label = Row(
+        [(bold(check.id), Run(f" {check.name} · history continued"))],
+        span=True,
+        keep_with_next=True,
+    )
+    return [main] + [
+        Row([note], background=LIGHT_GREY, span=True, continues=label) for note in notes
+    ]
+
+
+def step_table(step: StepView, ctx: ReportContext) -> FastTable:
+    rows: list[Row] = []
+    for check in step.checks:
+        rows += _check_rows(check, ctx)
+    widths = [w * WIDTH / sum(COLUMNS) for w in COLUMNS]
+    return FastTable(widths, HEAD, rows, look=LOOK)
+
+
+def step_heading(step: StepView) -> Paragraph:
+    when = f" · {step.day}" if step.day and step.day not in step.name else ""
+    return Paragraph(
+        f"{esc(step.id)} · {esc(step.name)}{esc(when)} "
+        f"<font size=7 color='#555555'>({esc(step.state)})</font>",
+        H2,
+    )
+
+
+def step_section(step: StepView, ctx: ReportContext) -> list[Flowable]:
+    heading = step_heading(step)
+    heading.keepWithNext = True
+    story: list[Flowable] = [heading, step_table(step, ctx)]
+    signatures = [s for s in ctx.report.review.signatures if s.step_id == step.id]
+    for signature in sorted(signatures, key=lambda s: s.signed_at):
+        story.append(Spacer(1, 2))
+        story.append(signature_line(signature, ctx))
+    if not signatures and step.verify:
+        story.append(para("No step signature recorded (the step asks for verification).", NOTE))
+    return story

@@ -1,0 +1,114 @@
+"""The look of the reports: sober, black on white, light grey header rows, verdict words in bold
+dark red (OOS) and dark amber (alert). Every colour is opaque RGB (PDF/A: no transparency)."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from core.reports.fonts import MONO, SANS, SANS_BOLD, register_fonts
+
+register_fonts()
+
+from reportlab.lib import colors  # noqa: E402  (after the fonts: see core.reports.fonts)
+from reportlab.lib.enums import TA_LEFT  # noqa: E402
+from reportlab.lib.pagesizes import A4  # noqa: E402
+from reportlab.lib.styles import ParagraphStyle  # noqa: E402
+from reportlab.platypus import (  # noqa: E402
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+# The report modules take platypus from here, so it is never imported before the fonts.
+__all__ = [
+    "CondPageBreak",
+    "Flowable",
+    "KeepTogether",
+    "PageBreak",
+    "Paragraph",
+    "Spacer",
+    "Table",
+    "TableStyle",
+]
+
+PAGE = A4
+MARGIN_X = 40.0
+MARGIN_TOP = 44.0
+MARGIN_BOTTOM = 52.0  # room for the two-line footer
+WIDTH = PAGE[0] - 2 * MARGIN_X
+
+BLACK = colors.Color(0, 0, 0)
+GREY_TEXT = colors.Color(0.33, 0.33, 0.33)
+HEADER_GREY = colors.Color(0.88, 0.88, 0.88)
+RULE_GREY = colors.Color(0.62, 0.62, 0.62)
+LIGHT_GREY = colors.Color(0.95, 0.95, 0.95)
+OOS_RED = colors.Color(0.62, 0.05, 0.05)
+ALERT_AMBER = colors.Color(0.60, 0.38, 0.0)
+PASS_GREEN = colors.Color(0.08, 0.42, 0.16)
+INVALID_BG = colors.Color(1.0, 0.90, 0.88)
+
+BODY = ParagraphStyle("body", fontName=SANS, fontSize=8.5, leading=11, alignment=TA_LEFT)
+SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.2, leading=9)
+TINY = ParagraphStyle("tiny", parent=BODY, fontSize=6.5, leading=8)
+MONO_SMALL = ParagraphStyle("mono", parent=SMALL, fontName=MONO, fontSize=6.5, leading=8)
+CELL_HEAD = ParagraphStyle("cellhead", parent=SMALL, fontName=SANS_BOLD)
+TITLE = ParagraphStyle("title", parent=BODY, fontName=SANS_BOLD, fontSize=17, leading=21)
+H1 = ParagraphStyle(
+    "h1", parent=BODY, fontName=SANS_BOLD, fontSize=12.5, leading=16, spaceBefore=10, spaceAfter=5
+)
+H2 = ParagraphStyle(
+    "h2", parent=BODY, fontName=SANS_BOLD, fontSize=9.5, leading=12, spaceBefore=8, spaceAfter=3
+)
+NOTE = ParagraphStyle("note", parent=SMALL, textColor=GREY_TEXT)
+
+VERDICT_COLOUR = {"oos": OOS_RED, "alert": ALERT_AMBER}
+BOLD_RED_MARKUP = '<font color="#' + OOS_RED.hexval()[2:] + '"><b>{}</b></font>'
+
+
+def esc(text: object) -> str:
+    return escape(str(text)) if text is not None else ""
+
+
+def para(text: object, style: ParagraphStyle = SMALL) -> Paragraph:
+    """A paragraph of plain text (escaped; line breaks kept)."""
+    return Paragraph(esc(text).replace("\n", "<br/>"), style)
+
+
+def markup(text: str, style: ParagraphStyle = SMALL) -> Paragraph:
+    """A paragraph of reportlab mini-markup (the caller escaped the data in it)."""
+    return Paragraph(text, style)
+
+
+def verdict_markup(word: str, verdict: str | None) -> str:
+    colour = VERDICT_COLOUR.get(verdict or "")
+    if colour is None:
+        return esc(word)
+    return f'<font color="#{colour.hexval()[2:]}"><b>{esc(word)}</b></font>'
+
+
+def grid(header_rows: int = 1, font_size: float = 7.2) -> list[tuple]:
+    """The common table style: thin grey rules, grey header rows, text at the top of cells."""
+    return [
+        ("FONT", (0, 0), (-1, -1), SANS, font_size),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE_GREY),
+        ("BOX", (0, 0), (-1, -1), 0.5, RULE_GREY),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_GREY),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+
+
+def table_style(extra: list[tuple] | None = None, header_rows: int = 1) -> TableStyle:
+    return TableStyle(grid(header_rows) + (extra or []))
+
+
+def head_cells(*labels: str) -> list[Paragraph]:
+    return [para(label, CELL_HEAD) for label in labels]

@@ -1,0 +1,91 @@
+"""What a signature covers, shown before the password is asked: the record signed, what still
+blocks it (for a QA disposition), every value covered, and the SHA-256 of that content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QVBoxLayout, QWidget
+
+from ui.widgets.common import label
+
+
+def short_hash(sha256: str) -> str:
+    """The first 16 hex digits in groups of four: enough to compare by eye with a PDF."""
+    head = sha256[:16]
+    return " ".join(head[i : i + 4] for i in range(0, len(head), 4)) + " …"
+
+
+class SignPreview(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("What is signed")
+        self.title = label("Reading what you sign…", self)
+        self.title.setAccessibleName("Record signed")
+        self.warnings = QFrame(self)
+        self.warnings.setProperty("role", "demand")
+        self.warnings_text = label("", self.warnings)
+        self.warnings_text.setAccessibleName("What blocks it")
+        QVBoxLayout(self.warnings).addWidget(self.warnings_text)
+        self.warnings.hide()
+        self.clear = label("", self, role="ok")
+        self.clear.hide()
+        self.count = label("Values covered", self, role="subtle")
+        self.lines = QStringListModel(self)
+        self.list = QListView(self)
+        self.list.setModel(self.lines)
+        self.list.setAccessibleName("Values covered by the signature")
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.list.setAlternatingRowColors(True)
+        self.list.setWordWrap(True)
+        self.list.setSpacing(2)
+        self.list.setMinimumHeight(150)
+        self.hash = QLabel("", self)
+        self.hash.setProperty("role", "mono")
+        self.hash.setAccessibleName("Content SHA-256")
+        self.hash.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.binding = label(
+            "The signature is bound to exactly this content: if any of it changes later, the "
+            "signature shows as INVALIDATED.",
+            self,
+            role="subtle",
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.clear)
+        layout.addWidget(self.count)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.hash)
+        layout.addWidget(self.binding)
+
+    def show_preview(self, preview: Any, disposition_label: str | None = None) -> None:
+        """``disposition_label``: the QA disposition chosen (None: not chosen yet, or no
+        disposition for this meaning)."""
+        self.title.setText(f"<b>{preview.title}</b>")
+        self.lines.setStringList(list(preview.lines))
+        self.count.setText(f"Values covered ({len(preview.lines)}):")
+        self.hash.setText(f"Content SHA-256: {short_hash(preview.content_sha256)}")
+        self.hash.setToolTip(preview.content_sha256)
+        self.hash.setAccessibleDescription(preview.content_sha256)
+        if preview.warnings:
+            what = f"the disposition “{disposition_label}”" if disposition_label else "a release"
+            items = "".join(f"<li>{w}</li>" for w in preview.warnings)
+            self.warnings_text.setText(f"<b>✖ What blocks {what}:</b><ul>{items}</ul>")
+            self.warnings.show()
+            self.clear.hide()
+        elif preview.meaning == "APPROVED":
+            self.warnings.hide()
+            what = f"the disposition “{disposition_label}”" if disposition_label else "a release"
+            self.clear.setText(f"✔ Nothing blocks {what}.")
+            self.clear.show()
+        else:
+            self.warnings.hide()
+            self.clear.hide()
+
+    @property
+    def warning_text(self) -> str:
+        return self.warnings_text.text() if self.warnings.isVisibleTo(self) else ""

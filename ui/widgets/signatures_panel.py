@@ -1,0 +1,179 @@
+"""Signatures in the batch record: under the checks of a step, its signatures in words (who,
+with what meaning, when, and whether the signature still holds) and the buttons to sign it;
+for the header, the batch's own signatures (review, QA disposition).
+
+A signature that no longer holds says so in red capitals with core's reason ("INVALIDATED —
+Changed after signing: …"). Whether someone may sign is core's decision: the buttons follow the
+role only, and core's refusal is shown in the sign dialog."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from core.signing_views import DISPOSITION_LABEL, Meaning, SignatureState
+from ui import theme
+from ui.models.batches import short_local
+from ui.widgets.common import button, label
+
+if TYPE_CHECKING:
+    from core.readmodels import BatchView, StepView
+    from core.signing_views import SignatureView
+    from ui.context import AppContext
+
+
+def _who(sig: SignatureView) -> str:
+    text = f"{sig.label} {sig.signer_name} ({sig.signer_role}) · {short_local(sig.signed_at)}"
+    if sig.disposition:
+        text += f" · {DISPOSITION_LABEL.get(sig.disposition, sig.disposition)}"
+    if sig.reason:
+        text += f" — reason: {sig.reason}"
+    return text
+
+
+def state_text(sig: SignatureView) -> str:
+    if sig.valid:
+        return "✔ valid"
+    word = "INVALIDATED" if sig.state == SignatureState.INVALIDATED else "NOT VALID"
+    return f"✖ {word} — {sig.state_detail}" if sig.state_detail else f"✖ {word}"
+
+
+def signature_text(sig: SignatureView) -> str:
+    """One signature in words: "Verified by Vic Verifier (technician) · 2026-11-25 14:03 CET ·
+    ✔ valid" (or "· ✖ INVALIDATED — Changed after signing: …")."""
+    return f"{_who(sig)} · {state_text(sig)}"
+
+
+def signature_html(sig: SignatureView) -> str:
+    state = escape(state_text(sig))
+    if not sig.valid:
+        state = f'<span style="color:{theme.VERMILLION}; font-weight:bold">{state}</span>'
+    else:
+        state = f'<span style="color:{theme.GREEN}">{state}</span>'
+    return f"{escape(_who(sig))} · {state}"
+
+
+def signatures_html(signatures: tuple[SignatureView, ...]) -> str:
+    return "<br>".join(signature_html(s) for s in signatures)
+
+
+def with_signatures(view: BatchView, fresh: BatchView) -> BatchView:
+    """``view`` with the signatures (and their states) of ``fresh``: the checks on screen stay
+    (an entry saved after ``fresh`` was read is not lost)."""
+    by_step = {s.id: s.signatures for s in fresh.steps}
+    steps = tuple(replace(s, signatures=by_step.get(s.id, s.signatures)) for s in view.steps)
+    return replace(view, steps=steps, signatures=fresh.signatures)
+
+
+def _refusal(context: AppContext, permission: Any) -> str:
+    role = context.actor.role if context.actor else "nobody"
+    return f"Your role ({role}) may not {permission.value}."
+
+
+class StepSignatures(QFrame):
+    """The selected step's signatures and the buttons that sign it."""
+
+    signed = Signal(object)  # SignatureView
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setProperty("role", "panel")
+        self.setAccessibleName("Signatures of the step")
+        self.lot: str | None = None
+        self.step: StepView | None = None
+        self.dialog: Any = None
+        self.heading = label("", self)
+        self.heading.setAccessibleName("Step signatures")
+        self.list = QLabel("", self)
+        self.list.setWordWrap(True)
+        self.list.setTextFormat(Qt.TextFormat.RichText)
+        self.list.setAccessibleName("Signatures")
+        self.perform = button(
+            "Sign as performed",
+            self,
+            tip="Sign that you performed this step and entered its results (password needed)",
+        )
+        self.verify = button(
+            "Verify step",
+            self,
+            tip="Sign as the second person who checked this step (password needed)",
+        )
+        for b in (self.perform, self.verify):
+            b.setProperty("tip", b.toolTip())
+        self.list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        scroll = self.scroll = QScrollArea(self)  # many signatures (re-signed …) scroll
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.list)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setStyleSheet("QScrollArea, QScrollArea QWidget { background: transparent; }")
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.perform)
+        top.addWidget(self.verify)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(10, 6, 10, 6)
+        column.setSpacing(4)
+        column.addLayout(top)
+        column.addWidget(scroll)
+        self.perform.clicked.connect(lambda: self.open_sign(Meaning.PERFORMED))
+        self.verify.clicked.connect(lambda: self.open_sign(Meaning.VERIFIED))
+        self.hide()
+
+    @property
+    def lines(self) -> list[str]:
+        """The signatures as shown, in plain words (tests, screen readers)."""
+        return [signature_text(s) for s in (self.step.signatures if self.step else ())]
+
+    def show_step(self, lot: str, step: StepView | None) -> None:
+        from core.auth.roles import Permission
+
+        self.lot, self.step = lot, step
+        if step is None:
+            self.hide()
+            return
+        self.heading.setText(f"<b>Signatures of {step.id}</b> · step state: <b>{step.state}</b>")
+        if step.signatures:
+            self.list.setText(signatures_html(step.signatures))
+        else:
+            self.list.setText("No signatures yet.")
+        self.list.setAccessibleDescription("\n".join(self.lines) or "No signatures yet.")
+        self._fit_list()
+        for b, permission in (
+            (self.perform, Permission.RECORD),
+            (self.verify, Permission.VERIFY_STEP),
+        ):
+            allowed = self.context.can(permission)
+            b.setEnabled(allowed)
+            b.setToolTip(b.property("tip") if allowed else _refusal(self.context, permission))
+        self.show()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_list()
+
+    def _fit_list(self) -> None:
+        """As tall as the signatures need, up to four lines (then it scrolls)."""
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        width = (self.scroll.width() or self.width() or 600) - bar  # as if it had to scroll
+        need = self.list.heightForWidth(width) + 4
+        most = self.fontMetrics().lineSpacing() * 4 + 6
+        self.scroll.setFixedHeight(max(self.fontMetrics().lineSpacing(), min(need, most)))
+
+    def open_sign(self, meaning: str) -> None:
+        from ui.dialogs.sign import SignDialog
+
+        if self.step is None or self.lot is None:
+            return
+        dialog = SignDialog(
+            self.context, self.lot, meaning, step_id=self.step.id, parent=self.window()
+        )
+        dialog.accepted.connect(lambda d=dialog: self.signed.emit(d.signature))
+        self.dialog = dialog
+        dialog.open()
