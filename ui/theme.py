@@ -84,6 +84,7 @@ def stylesheet(points: int) -> str:
         background: white;
     }}
     QComboBox::drop-down, QDateEdit::drop-down {{ width: 36px; border: 0; }}
+    QComboBox QAbstractItemView::item {{ min-height: {TOUCH}px; padding: 0 8px; }}
     QTabBar::tab {{
         min-height: {TOUCH}px; padding: 0 24px; margin-right: 4px; background: {PANEL};
         border: 1px solid {LINE}; border-bottom: 0; border-top-left-radius: 6px;

@@ -22,7 +22,7 @@ from core.store import Database
 
 DEMO_PASSWORD = "lotbook-demo"
 # Raised when the demo's content changes; an older demo file is set aside and built again.
-DEMO_VERSION = "2"
+DEMO_VERSION = "3"
 _INITIAL = "lotbook-demo-initial"
 DEMO_USERS = {
     "tess": ("Tess Technician", "technician"),

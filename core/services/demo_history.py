@@ -69,6 +69,15 @@ def history_steps(
                         ),
                     )
                 )
+            steps.append(  # the day's other checks (glucose, lactate …), at the time of the count
+                (
+                    d0 + timedelta(days=day, hours=-0.2),
+                    "tess",
+                    lambda db, a, lot=lot, day=day: fill_batch(
+                        db, a, lot, steps=frozenset({f"CART-S07-D{day}"})
+                    ),
+                )
+            )
         release = d0 + timedelta(days=12)
         steps += [
             (release, "tess", lambda db, a, lot=lot: fill_batch(db, a, lot)),

@@ -67,8 +67,16 @@ def sample_value(check: CheckDef, coi: str | None, recorded: dict[str, str]) -> 
     return f"{value:.{places}f}"
 
 
-def fill_batch(db: Database, actor: Actor, lot: str, *, skip: frozenset[str] = frozenset()) -> int:
-    """Record an in-spec sample value for every check of ``lot`` that has none yet."""
+def fill_batch(
+    db: Database,
+    actor: Actor,
+    lot: str,
+    *,
+    skip: frozenset[str] = frozenset(),
+    steps: frozenset[str] | None = None,
+) -> int:
+    """Record an in-spec sample value for every check of ``lot`` (or of the ``steps`` named)
+    that has none yet."""
     view = show_batch(db, lot)
     from core.services.batch_record import batch_template, load_batch
 
@@ -77,7 +85,8 @@ def fill_batch(db: Database, actor: Actor, lot: str, *, skip: frozenset[str] = f
     recorded = {c.id: c.current.value for c in view.checks() if c.current}
     coherent = COHERENT_INPUTS.get(view.template_key, {})
     written = 0
-    for check in (c for step in tdef.all_steps() for c in step.checks):
+    chosen = [s for s in tdef.all_steps() if steps is None or s.id in steps]
+    for check in (c for step in chosen for c in step.checks):
         if check.derived or check.id in recorded or check.id in skip:
             continue
         value = coherent.get(check.id) or sample_value(check, view.coi_id, recorded)

@@ -387,3 +387,25 @@ def test_export_a_sealed_batch_summary_for_real(qtbot, window, signers, tech, tm
     assert not dialog.isVisible(), dialog.message.text()
     assert target.read_bytes().startswith(b"%PDF")
     assert screen.message.text().startswith("✔ Batch summary of lot CT-0042 sealed by Sam")
+
+
+def test_a_rejected_lot_offers_exports_but_no_more_review_acts(qtbot, window, signers, tech):
+    from core.services.signing import sign
+    from core.services.users import authenticate
+
+    batches.start_batch(signers, tech, "cart-auto-lv", LOT, COI)
+    quinn = authenticate(signers, "quinn", USER_PASSWORD)
+    sign(
+        signers,
+        quinn,
+        USER_PASSWORD,
+        LOT,
+        "APPROVED",
+        disposition="rejected",
+        reason="COI label mismatch at receipt",
+    )
+    screen = _open_review(qtbot, window, "quinn")
+    assert screen.review.status == "rejected"
+    assert screen.export.isEnabled() and screen.coa.isEnabled()
+    for button in (screen.approve, screen.mark_audit):
+        assert not button.isEnabled() and "locked" in button.toolTip()

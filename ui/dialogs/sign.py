@@ -37,8 +37,10 @@ if TYPE_CHECKING:
 
 
 def default_pdf_path(lot: str, kind: str = "batch summary") -> str:
+    """In the user's documents folder when it exists, else in their home folder."""
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return str(Path(folder or Path.home()) / f"{lot} {kind}.pdf")
+    where = Path(folder) if folder and Path(folder).is_dir() else Path.home()
+    return str(where / f"{lot} {kind}.pdf")
 
 
 class SignDialog(QDialog):

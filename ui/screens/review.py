@@ -227,8 +227,13 @@ class ReviewScreen(Screen):
         item = self.selected_item()
         self.open_item.setEnabled(item is not None)
         self.close_deviation.setEnabled(item is not None and item.kind == ItemKind.OPEN_DEVIATION)
-        for b in (self.mark_audit, self.review_sign, self.approve, self.export, self.coa):
+        for b in (self.export, self.coa):
             b.setEnabled(self.review is not None)
+        # a released or rejected record is locked: no more review acts, only exports
+        open_record = self.review is not None and self.review.status not in ("released", "rejected")
+        for b in (self.mark_audit, self.review_sign, self.approve):
+            b.setEnabled(open_record)
+            b.setToolTip("" if open_record else "The record of this lot is locked.")
 
     # -- actions ---------------------------------------------------------------------------------
 
