@@ -13,7 +13,6 @@ from dataclasses import replace
 from sqlmodel import Session, select
 
 from core.clock import utc_iso
-from core.crypto.statements import check_certificate, verify_statement
 from core.models import (
     Batch,
     Deviation,
@@ -71,6 +70,9 @@ def signature_views(session: Session, batch: Batch, view: BatchView) -> tuple[Si
     ).all()
     if not rows:
         return ()
+    # imported here: a batch without signatures (and start-up) never loads the crypto library
+    from core.crypto.statements import check_certificate, verify_statement
+
     authority = session.exec(select(SiteAuthority).order_by(SiteAuthority.id)).first()
     ca_pem = authority.cert_pem.encode("ascii") if authority else None
     extras = batch_extras(session, batch.id)

@@ -15,24 +15,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from cryptography.hazmat.primitives import serialization
 from sqlmodel import Session, select
 
 from core.auth import Actor, Permission
 from core.auth.passwords import verify_password
-from core.crypto.envelope import open_with, seal_to
-from core.crypto.keys import (
-    certificate_info,
-    issue_user_certificate,
-    new_signing_key,
-    new_site_ca,
-    rewrap_private_key,
-    unwrap_private_key,
-    wrap_private_key,
-)
 from core.errors import AuthenticationFailed, DomainError, NotFound, PermissionDenied
 from core.models import AuthoritySlot, SigningKey, SiteAuthority, User
 from core.store import Database, UnitOfWork
+
+
+# The crypto library is imported when a key is used, not when users log in or batches are read.
+def _keys():
+    from core.crypto import keys
+
+    return keys
+
+
+def _envelope():
+    from core.crypto import envelope
+
+    return envelope
+
+
+def _serialization():
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization
 
 
 class NoSigningCertificate(DomainError):
@@ -54,15 +62,15 @@ class SigningKeyView:
 
 def _pem(key) -> str:
     return key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        _serialization().Encoding.PEM, _serialization().PublicFormat.SubjectPublicKeyInfo
     ).decode("ascii")
 
 
 def _ca_key_bytes(ca_key) -> bytes:
     return ca_key.private_bytes(
-        serialization.Encoding.DER,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
+        _serialization().Encoding.DER,
+        _serialization().PrivateFormat.PKCS8,
+        _serialization().NoEncryption(),
     )
 
 
@@ -97,7 +105,7 @@ def create_site_authority(uow: UnitOfWork, admin: User, password: str, site_name
     session = uow.session
     if session.exec(select(SiteAuthority)).first() is not None:
         raise DomainError("This site already has a certificate authority.")
-    ca_key, ca_pem = new_site_ca(site_name, uow.now)
+    ca_key, ca_pem = _keys().new_site_ca(site_name, uow.now)
     authority = SiteAuthority(
         cert_pem=ca_pem.decode("ascii"), created_at=uow.now, created_by=admin.username
     )
@@ -105,10 +113,10 @@ def create_site_authority(uow: UnitOfWork, admin: User, password: str, site_name
     uow.audit(
         "ca.create",
         "site_ca",
-        certificate_info(ca_pem).serial_hex,
+        _keys().certificate_info(ca_pem).serial_hex,
         new={
-            "subject": certificate_info(ca_pem).subject_name,
-            "sha256": certificate_info(ca_pem).sha256_fingerprint,
+            "subject": _keys().certificate_info(ca_pem).subject_name,
+            "sha256": _keys().certificate_info(ca_pem).sha256_fingerprint,
         },
     )
     key = active_key(session, admin.username) or request_key(uow, admin.username, password)
@@ -118,11 +126,11 @@ def create_site_authority(uow: UnitOfWork, admin: User, password: str, site_name
 
 def request_key(uow: UnitOfWork, username: str, password: str) -> SigningKey:
     """A new signing key wrapped under the user's own password, waiting for its certificate."""
-    private = new_signing_key()
+    private = _keys().new_signing_key()
     row = SigningKey(
         username=username,
         public_key_pem=_pem(private.public_key()),
-        wrapped_key=wrap_private_key(private, password).decode("ascii"),
+        wrapped_key=_keys().wrap_private_key(private, password).decode("ascii"),
         requested_at=uow.now,
     )
     uow.session.add(row)
@@ -149,9 +157,11 @@ def rewrap_key(uow: UnitOfWork, username: str, old_password: str, new_password: 
     if row is None:
         request_key(uow, username, new_password)
         return
-    row.wrapped_key = rewrap_private_key(
-        row.wrapped_key.encode("ascii"), old_password, new_password
-    ).decode("ascii")
+    row.wrapped_key = (
+        _keys()
+        .rewrap_private_key(row.wrapped_key.encode("ascii"), old_password, new_password)
+        .decode("ascii")
+    )
     uow.session.add(row)
     uow.audit(
         "signing_key.rewrap",
@@ -202,7 +212,7 @@ def unlock(session: Session, username: str, password: str) -> tuple[SigningKey, 
             f"The signing certificate of '{username}' is waiting to be issued. Ask an "
             "administrator (Admin → Users → Issue certificates, or `python main.py ca issue`)."
         )
-    return row, unwrap_private_key(row.wrapped_key.encode("ascii"), password)
+    return row, _keys().unwrap_private_key(row.wrapped_key.encode("ascii"), password)
 
 
 def _unlock_ca(session: Session, admin: str, password: str):
@@ -220,15 +230,17 @@ def _unlock_ca(session: Session, admin: str, password: str):
             f"'{admin}' holds no key slot of the site CA. An administrator who holds one "
             "issues certificates (they grant a slot to each administrator they certify)."
         )
-    ca_key = serialization.load_der_private_key(open_with(admin_key, slot.sealed_key), None)
+    ca_key = _serialization().load_der_private_key(
+        _envelope().open_with(admin_key, slot.sealed_key), None
+    )
     return ca_key, authority.cert_pem.encode("ascii")
 
 
 def _issue(
     uow: UnitOfWork, row: SigningKey, user: User, ca_key, ca_pem: bytes, issuer: str
 ) -> None:
-    public = serialization.load_pem_public_key(row.public_key_pem.encode("ascii"))
-    cert = issue_user_certificate(
+    public = _serialization().load_pem_public_key(row.public_key_pem.encode("ascii"))
+    cert = _keys().issue_user_certificate(
         ca_key,
         ca_pem,
         username=user.username,
@@ -237,7 +249,7 @@ def _issue(
         public_key=public,
         now=uow.now,
     )
-    info = certificate_info(cert)
+    info = _keys().certificate_info(cert)
     row.cert_pem, row.serial_hex = cert.decode("ascii"), info.serial_hex
     row.issued_at, row.issued_by = uow.now, issuer
     uow.session.add(row)
@@ -257,12 +269,12 @@ def _issue(
 
 
 def _grant_slot(uow: UnitOfWork, username: str, row: SigningKey, ca_key) -> None:
-    public = serialization.load_pem_public_key(row.public_key_pem.encode("ascii"))
+    public = _serialization().load_pem_public_key(row.public_key_pem.encode("ascii"))
     uow.session.add(
         AuthoritySlot(
             username=username,
             signing_key_id=row.id,
-            sealed_key=seal_to(public, _ca_key_bytes(ca_key)),
+            sealed_key=_envelope().seal_to(public, _ca_key_bytes(ca_key)),
             created_at=uow.now,
             created_by=uow.username,
         )
