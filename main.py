@@ -18,6 +18,13 @@ COMMANDS = {
     "profiles",
     "import",
     "simulate",
+    "sign",
+    "review",
+    "export-pdf",
+    "verify-pdf",
+    "ca",
+    "self-test",
+    "validate",
 }
 HELP = {"-h", "--help"}
 
