@@ -56,3 +56,13 @@ def local_text(when: datetime) -> str:
     return local.strftime(
         f"%Y-%m-%d %H:%M:%S UTC{shown}" if offset != "+0000" else "%Y-%m-%d %H:%M:%S UTC"
     )
+
+
+def local_zone_name() -> str:
+    """This computer's time zone as an IANA name ("Europe/Berlin"), else "UTC"."""
+    try:
+        from tzlocal import get_localzone_name
+
+        return get_localzone_name() or "UTC"
+    except Exception:  # no zone configured: UTC is still a correct answer
+        return "UTC"

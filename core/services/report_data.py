@@ -26,15 +26,9 @@ EMBEDDED_FORMAT = "lotbook-batch-record"
 
 def report_time_zone(db: Database) -> str:
     """The site's zone, else this computer's, else UTC (an IANA name, shown on every time)."""
-    zone = show_policy(db).time_zone
-    if zone:
-        return zone
-    try:
-        from tzlocal import get_localzone_name
+    from core.clock import local_zone_name
 
-        return get_localzone_name() or "UTC"
-    except Exception:
-        return "UTC"
+    return show_policy(db).time_zone or local_zone_name()
 
 
 def _files(session: Session, batch_id: int) -> tuple[ImportedFileView, ...]:

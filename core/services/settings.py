@@ -12,7 +12,7 @@ from core.auth.policy import DEFAULTS, SitePolicy, read_policy
 from core.errors import DomainError
 from core.models import SiteSetting
 from core.services.users import acting_user
-from core.store import Database
+from core.store import Database, UnitOfWork
 
 # key: (lowest, highest, what it means)
 LIMITS = {
@@ -46,6 +46,25 @@ def _checked(key: str, value: str) -> int | str:
     if not low <= number <= high:
         raise DomainError(f"{key} must be between {low} and {high} ({meaning}).")
     return number
+
+
+def check_time_zone(name: str) -> str:
+    """An IANA time zone name, checked against the zone database (else a DomainError)."""
+    return str(_checked("time_zone", name))
+
+
+def record_time_zone(uow: UnitOfWork, name: str, reason: str) -> None:
+    """The site's time zone set inside a unit of work that is already open (site creation)."""
+    zone = check_time_zone(name)
+    uow.session.add(SiteSetting(key="time_zone", value=zone))
+    uow.audit(
+        "setting.change",
+        "setting",
+        "time_zone",
+        old={"time_zone": None},
+        new={"time_zone": zone},
+        reason=reason,
+    )
 
 
 def show_policy(db: Database) -> SitePolicy:

@@ -7,6 +7,7 @@ from pathlib import Path
 from core.auth.passwords import check_new_password
 from core.clock import Clock
 from core.errors import DomainError
+from core.services.settings import check_time_zone, record_time_zone
 from core.services.signing_keys import create_site_authority
 from core.services.templates import install_builtin_templates
 from core.services.users import USERNAME, create_first_admin
@@ -17,9 +18,15 @@ from core.version import app_version
 
 
 def init_site(
-    url: str, admin_username: str, admin_full_name: str, password: str, clock: Clock | None = None
+    url: str,
+    admin_username: str,
+    admin_full_name: str,
+    password: str,
+    clock: Clock | None = None,
+    time_zone: str | None = None,
 ) -> Database:
-    """Create a new database at ``url`` with its first admin; nothing is left behind on failure."""
+    """Create a new database at ``url`` with its first admin, the site CA and (when given) the
+    site's time zone; nothing is left behind on failure."""
     username = admin_username.strip().lower()
     if not USERNAME.match(username):
         raise DomainError(
@@ -27,6 +34,8 @@ def init_site(
             "or '-', starting with a letter."
         )
     check_new_password(password, username)
+    if time_zone:
+        time_zone = check_time_zone(time_zone)
     db = open_database(url, create=True, clock=clock)
     try:
         with db.unit_of_work(username) as uow:
@@ -40,6 +49,8 @@ def init_site(
             uow.flush()
             create_site_authority(uow, admin, password, site_label(db))
             install_builtin_templates(uow)
+            if time_zone:
+                record_time_zone(uow, time_zone, "set when the site was created")
     except BaseException:
         db.dispose()
         _remove_new_database(url)

@@ -164,3 +164,36 @@ def test_the_demo_choice_opens_the_demo_database(qtbot, fresh, monkeypatch):
     screen.table.selectRow(screen.model.lots().index(CART_LOT))
     screen.family.setFocus()
     shot(window, "batch_list_demo_selected")
+
+
+def test_the_wizard_sets_the_site_time_zone_and_offers_a_site_server(qtbot, fresh):
+    from core.clock import local_zone_name
+    from core.services.settings import show_policy
+
+    window, path = fresh
+    context = window.context
+    wizard = wizard_of(window)
+    assert wizard.time_zone.text() == local_zone_name()
+    assert wizard.on_file.isChecked() and not wizard.server_url.isEnabled()
+
+    wizard.on_server.click()  # a shared site server: the URL is asked for
+    assert wizard.server_url.isEnabled() and not wizard.location.isEnabled()
+    fill(wizard, "olga", "Olga Owner", PASSWORD)
+    wizard.create_button.click()
+    assert "site server's URL" in wizard.message.text() and not wizard.working()
+    shot(window, "first_run_server")
+
+    wizard.on_file.click()
+    wizard.time_zone.setText("Mars/Olympus")
+    wizard.create_button.click()
+    settle(qtbot, context)
+    assert "'Mars/Olympus' is not a time zone" in wizard.message.text()
+    assert context.db is None and not path.exists()  # refused before anything was written
+    assert wizard.focusWidget() is wizard.time_zone
+
+    wizard.time_zone.setText("Europe/Berlin")
+    fill(wizard, "olga", "Olga Owner", PASSWORD)
+    with qtbot.waitSignal(wizard.finished, timeout=30_000):
+        wizard.create_button.click()
+    settle(qtbot, context)
+    assert show_policy(context.db).time_zone == "Europe/Berlin"

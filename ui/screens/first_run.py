@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,12 +25,14 @@ from ui.context import AppContext
 from ui.widgets.common import Message, button, field, form_label, label, panel
 
 
-def create_site(url: str, username: str, full_name: str, password: str) -> tuple[Any, int]:
-    """On a worker: the new site database and its idle-lock minutes."""
+def create_site(
+    url: str, username: str, full_name: str, password: str, time_zone: str
+) -> tuple[Any, int]:
+    """On a worker: the new site database (with its CA and time zone) and its idle-lock minutes."""
     from core.services.settings import show_policy
     from core.services.site import init_site
 
-    db = init_site(url, username, full_name, password)
+    db = init_site(url, username, full_name, password, time_zone=time_zone)
     return db, show_policy(db).idle_lock_minutes
 
 
@@ -127,6 +130,24 @@ class FirstRunScreen(QWidget):
         create = panel(self)
         create.setAccessibleName("Create the site database")
         self.location = path_field("Site database location", where(self.url), create)
+        self.on_file = QRadioButton("On this computer", create)
+        self.on_server = QRadioButton("On the site server (PostgreSQL)", create)
+        self.on_file.setChecked(True)
+        self.server_url = field(
+            "Site server URL",
+            create,
+            placeholder="postgresql+psycopg://lotbook@db-server/lotbook",
+        )
+        self.server_url.setEnabled(False)
+        self.on_server.toggled.connect(self._place_chosen)
+        from core.clock import local_zone_name
+
+        self.time_zone = field("Site time zone", create, placeholder="e.g. Europe/Berlin")
+        self.time_zone.setText(local_zone_name())
+        self.time_zone.setToolTip(
+            "IANA name, e.g. Europe/Berlin: instrument times without a zone are read in it and "
+            "reports show times in it."
+        )
         self.username = field("Administrator's username", create, placeholder="e.g. ada")
         self.full_name = field(
             "Administrator's full name", create, placeholder="As it appears on signatures"
@@ -148,18 +169,30 @@ class FirstRunScreen(QWidget):
         self.create_button.setAutoDefault(False)  # stays the primary action when focus moves
         form = QFormLayout()
         form.setVerticalSpacing(10)
-        form.addRow(form_label("Location", create), self.location)
+        places = QHBoxLayout()
+        places.setSpacing(16)
+        places.addWidget(self.on_file)
+        places.addWidget(self.on_server)
+        places.addStretch(1)
+        form.addRow(form_label("Database", create), places)
+        form.addRow(form_label("File", create), self.location)
+        form.addRow(form_label("Server", create), self.server_url)
         form.addRow(form_label("Username", create), self.username)
         form.addRow(form_label("Full name", create), self.full_name)
         form.addRow(form_label("Password", create), self.password)
         form.addRow(form_label("Repeat", create), self.repeat)
         form.addRow("", self.rules)
+        form.addRow(form_label("Time zone", create), self.time_zone)
         inner = QVBoxLayout(create)
         inner.setContentsMargins(24, 20, 24, 20)
         inner.setSpacing(12)
         inner.addWidget(label("Create the site database", create, role="title"))
         inner.addWidget(
-            label("The first user is the administrator: they add everyone else.", create)
+            label(
+                "The first user is the administrator: they add everyone else and issue their "
+                "signing certificates from the site's certificate authority, made now.",
+                create,
+            )
         )
         inner.addLayout(form)
         inner.addWidget(self.message)
@@ -211,7 +244,20 @@ class FirstRunScreen(QWidget):
         super().keyPressEvent(event)
 
     def _fields(self) -> list[QLineEdit]:
-        return [self.username, self.full_name, self.password, self.repeat]
+        return [self.username, self.full_name, self.password, self.repeat, self.time_zone]
+
+    def _place_chosen(self, server: bool) -> None:
+        self.server_url.setEnabled(server)
+        self.location.setEnabled(not server)
+        if server:
+            self.server_url.setFocus()
+
+    def site_url(self) -> str | None:
+        """Where the site database goes: the file shown, or the server URL typed."""
+        if not self.on_server.isChecked():
+            return self.url
+        text = self.server_url.text().strip()
+        return text or None
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -237,6 +283,13 @@ class FirstRunScreen(QWidget):
             return
         username, full_name = self.username.text().strip(), self.full_name.text().strip()
         password, repeat = self.password.text(), self.repeat.text()
+        url = self.site_url()
+        if url is None or not url.startswith(("postgresql", "sqlite")):
+            self.message.error(
+                "Give the site server's URL, e.g. postgresql+psycopg://lotbook@db-server/lotbook."
+            )
+            self.server_url.setFocus()
+            return
         for edit, value, what in (
             (self.username, username, "Give the administrator's username."),
             (self.full_name, full_name, "Give the administrator's full name."),
@@ -255,10 +308,11 @@ class FirstRunScreen(QWidget):
         self._busy(self.message, "Creating the site database and its administrator…")
         self.context.tasks.run(
             create_site,
-            self.url,
+            url,
             username,
             full_name,
             password,
+            self.time_zone.text().strip(),
             on_done=self._opened,
             on_error=self._refused,
         )
@@ -307,6 +361,9 @@ class FirstRunScreen(QWidget):
             self.username.selectAll()
         elif "full name" in text:
             self.full_name.setFocus()
+        elif "time zone" in text:
+            self.time_zone.setFocus()
+            self.time_zone.selectAll()
 
     def _busy(self, where: Message | None, text: str = "") -> Message:
         """Working (``where`` says what, in that panel), or done: the panel that was working."""
@@ -315,8 +372,15 @@ class FirstRunScreen(QWidget):
             self._where = where
         self._working = busy
         self.progress.setVisible(busy)
-        for widget in (*self._fields(), self.create_button, self.demo_button):
+        for widget in (
+            *self._fields(),
+            self.create_button,
+            self.demo_button,
+            self.on_file,
+            self.on_server,
+        ):
             widget.setEnabled(not busy)
+        self.server_url.setEnabled(not busy and self.on_server.isChecked())
         self.message.clear()
         self.demo_message.clear()
         if busy:
