@@ -17,6 +17,7 @@ from cli import commands_instruments as instruments
 from cli import commands_people as people
 from cli import commands_signing as signing
 from cli import commands_templates as templates
+from cli import commands_validation as validation
 from core.errors import DomainError
 
 log = logging.getLogger("lotbook.cli")
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", parents=[common], help="create a new site database and its admin")
     p.add_argument("--admin", required=True, metavar="NAME")
     p.add_argument("--full-name", required=True)
+    p.add_argument("--timezone", metavar="ZONE", help="the site's time zone (IANA name)")
     p.add_argument("--password-stdin", action="store_true")
     p.set_defaults(func=people.cmd_init)
 
@@ -302,6 +304,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", parents=[common], help="realistic demo data in a fresh database")
     p.set_defaults(func=audit.cmd_demo)
+
+    p = sub.add_parser(
+        "self-test", help="an end-to-end scenario in a scratch database (exit 1: a step failed)"
+    )
+    p.add_argument("--keep", metavar="DIR", help="keep the scratch database and PDF in DIR")
+    _json(p)
+    p.set_defaults(func=validation.cmd_self_test)
+    p = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="installation and operational qualification: a sealed PDF report (exit 1: a failure)",
+    )
+    p.add_argument("--report", required=True, metavar="FILE.pdf")
+    _as_user(p)
+    p.set_defaults(func=validation.cmd_validate)
     _accept_negative_numbers(parser)
     return parser
 

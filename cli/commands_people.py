@@ -11,7 +11,7 @@ from core.services.site import init_site
 
 def cmd_init(args) -> int:
     password = credentials.password(args, "Password for the new administrator: ")
-    db = init_site(db_url(args), args.admin, args.full_name, password)
+    db = init_site(db_url(args), args.admin, args.full_name, password, time_zone=args.timezone)
     info(f"Created {db.display_name} with administrator '{args.admin.strip().lower()}'.")
     db.dispose()
     return 0

@@ -178,7 +178,8 @@ def cmd_verify_pdf(args) -> int:
         emit_json(result)
     else:
         seal = result.seal
-        info(f"{path.name}: lot {result.lot or '?'}, checked against the site CA from {source}")
+        what = f"lot {result.lot or '?'}" if result.kind != "validation report" else result.kind
+        info(f"{path.name}: {what}, checked against the site CA from {source}")
         when = local_text(seal.signing_time) if seal.signing_time else "?"
         info(
             f"Seal: {'VALID' if seal.ok else 'NOT VALID'} — {seal.signer_name or '?'} "

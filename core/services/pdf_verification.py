@@ -20,6 +20,12 @@ from core.crypto.statements import check_certificate, verify_statement
 from core.reports.verify_pdf import SealCheck, embedded_files, verify_sealed_pdf
 from core.services.report_data import EMBEDDED_FORMAT, EMBEDDED_NAME
 
+# The installation and operational qualification report carries its results instead.
+VALIDATION_NAME = "lotbook-validation.json"
+VALIDATION_FORMAT = "lotbook-validation"
+BATCH_RECORD = "batch record"
+VALIDATION_REPORT = "validation report"
+
 
 @dataclass(frozen=True)
 class ESignatureCheck:
@@ -39,6 +45,7 @@ class ESignatureCheck:
 @dataclass(frozen=True)
 class PdfVerification:
     ok: bool
+    kind: str  # BATCH_RECORD | VALIDATION_REPORT | "unknown"
     seal: SealCheck
     lot: str | None
     generated_at: str | None
@@ -104,23 +111,46 @@ def _check_esignature(entry: dict, lot: str | None, ca_pem: bytes) -> ESignature
     )
 
 
+def _attachment(files: dict[str, bytes], name: str, fmt: str, problems: list[str]) -> dict:
+    raw = files.get(name)
+    if raw is None:
+        return {}
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        problems.append(f"The embedded {name} is not readable JSON.")
+        return {}
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        problems.append(f"The embedded {name} is not a Lotbook {fmt.split('-', 1)[1]} file.")
+        return {}
+    return data
+
+
 def verify_pdf(pdf: bytes, ca_pem: bytes) -> PdfVerification:
     seal = verify_sealed_pdf(pdf, ca_pem)
     problems = list(seal.problems)
-    data: dict = {}
     try:
-        raw = embedded_files(pdf).get(EMBEDDED_NAME)
-    except Exception:
-        raw = None
-    if raw is None:
-        problems.append(f"The PDF carries no {EMBEDDED_NAME}: it is not a Lotbook batch export.")
-    else:
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            problems.append(f"The embedded {EMBEDDED_NAME} is not readable JSON.")
-        if data and data.get("format") != EMBEDDED_FORMAT:
-            problems.append("The embedded data are not a Lotbook batch record.")
+        files = embedded_files(pdf)
+    except Exception:  # an unreadable file is reported, not raised
+        files = {}
+    data = _attachment(files, EMBEDDED_NAME, EMBEDDED_FORMAT, problems)
+    if not data and EMBEDDED_NAME not in files:
+        report = _attachment(files, VALIDATION_NAME, VALIDATION_FORMAT, problems)
+        if report:
+            return PdfVerification(
+                ok=seal.ok,
+                kind=VALIDATION_REPORT,
+                seal=seal,
+                lot=None,
+                generated_at=report.get("started_at"),
+                audit_chain_head=None,
+                e_signatures=(),
+                problems=tuple(problems),
+            )
+        if VALIDATION_NAME not in files:
+            problems.append(
+                f"The PDF carries no {EMBEDDED_NAME}: it is not a Lotbook batch export."
+            )
     lot = (data.get("batch") or {}).get("lot") if data else None
     checks = tuple(_check_esignature(e, lot, ca_pem) for e in data.get("e_signatures", []))
     for check in checks:
@@ -131,7 +161,8 @@ def verify_pdf(pdf: bytes, ca_pem: bytes) -> PdfVerification:
                 + "."
             )
     return PdfVerification(
-        ok=seal.ok and raw is not None and bool(data) and all(c.ok for c in checks),
+        ok=seal.ok and bool(data) and all(c.ok for c in checks),
+        kind=BATCH_RECORD if data else "unknown",
         seal=seal,
         lot=lot,
         generated_at=data.get("generated_at") if data else None,

@@ -406,3 +406,29 @@ def test_export_from_the_app_needs_the_role_and_is_audited(site_cli, tmp_path):
     last = audit_trail.events(db)[-1]
     assert count > 0 and last.action == "audit.export" and last.user == "ada"
     db.dispose()
+
+
+def test_init_sets_the_site_time_zone_and_refuses_an_unknown_one(cli):
+    r = cli(
+        "init",
+        "--admin",
+        "ada",
+        "--full-name",
+        "Ada Admin",
+        "--timezone",
+        "Mars/Base",
+        password="admin-pass-2026",
+    )
+    assert r.code == 1 and "not a time zone" in r.err
+    r = cli(
+        "init",
+        "--admin",
+        "ada",
+        "--full-name",
+        "Ada Admin",
+        "--timezone",
+        "Europe/Berlin",
+        password="admin-pass-2026",
+    )
+    assert r.code == 0, r.err
+    assert cli("settings", "show", "--json").json()["time_zone"] == "Europe/Berlin"

@@ -1,0 +1,301 @@
+"""The self-test: a short end-to-end scenario in a scratch database, one timed result per step.
+
+Create a site and its CA, people of every role, start a CAR-T batch, record values (one out of
+specification), correct one, sign, export a sealed PDF, verify it and a damaged copy, verify the
+audit chain, and load the templates and fonts shipped with the app. Each step catches its own
+failure; a step whose prerequisite did not pass is reported as skipped, not run. The scratch
+database lives in a fresh temporary folder (removed afterwards unless the caller gave one), never
+in the user's data folder. No display and no Qt are needed.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.errors import AuthenticationFailed, DomainError, JustificationRequired
+from core.validation import scratch
+from core.version import app_version
+
+LOT = "ST-0001"
+IN_SPEC = (
+    ("CART-IPC-00-COI", scratch.COI),
+    ("CART-IPC-00-PATIENT", "pass"),
+    ("CART-IPC-00-SLOT", "SLOT-1"),
+)
+OOS_CHECK, OOS_VALUE = "CART-IPC-02-TIME", "96"  # spec: at most 72 h
+STEP = "CART-S00"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    name: str
+    passed: bool | None  # None: skipped (a step it needs did not pass)
+    detail: str
+    seconds: float
+
+    @property
+    def word(self) -> str:
+        return {True: "PASS", False: "FAIL", None: "SKIP"}[self.passed]
+
+
+@dataclass(frozen=True)
+class SelfTestReport:
+    steps: tuple[StepResult, ...]
+    passed: bool
+    seconds: float
+    app_version: str
+
+    @property
+    def not_passed(self) -> tuple[StepResult, ...]:
+        return tuple(s for s in self.steps if not s.passed)
+
+
+class StepFailed(Exception):
+    """What a step expected did not happen."""
+
+
+def _expect(condition: object, message: str) -> None:
+    if not condition:
+        raise StepFailed(message)
+
+
+@dataclass
+class _Scenario:
+    folder: Path
+    site: scratch.ScratchSite | None = None
+    pdf: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def s(self) -> scratch.ScratchSite:
+        assert self.site is not None
+        return self.site
+
+
+# -- the steps ---------------------------------------------------------------------------------
+
+
+def _create_site(sc: _Scenario) -> str:
+    from core.crypto.keys import certificate_info
+    from core.services.signing_keys import ca_certificate_pem
+
+    sc.site = scratch.create_site(sc.folder)
+    info = certificate_info(ca_certificate_pem(sc.s.db))
+    return f"scratch database {sc.s.path.name}; site CA {info.subject_name}"
+
+
+def _create_people(sc: _Scenario) -> str:
+    scratch.add_people(sc.s)
+    roles = ", ".join(a.role for a in sc.s.people.values())
+    return f"{len(sc.s.people)} users ({roles}), own passwords, certificates issued"
+
+
+def _start_batch(sc: _Scenario) -> str:
+    from core.services.batches import show_batch
+
+    scratch.start_batch(sc.s, LOT)
+    view = show_batch(sc.s.db, LOT)
+    _expect(view.coi_id == scratch.COI, f"the batch carries COI {view.coi_id}")
+    return f"lot {LOT} on {view.template_key} v{view.template_version}, COI {view.coi_id}"
+
+
+def _check(sc: _Scenario, check_id: str):
+    from core.services.batches import show_batch
+
+    return next(c for c in show_batch(sc.s.db, LOT).checks() if c.id == check_id)
+
+
+def _record_in_spec(sc: _Scenario) -> str:
+    from core.services.recording import record_value
+
+    tech = sc.s.people["tech"]
+    for check_id, value in IN_SPEC:
+        out = record_value(sc.s.db, tech, LOT, check_id, value)
+        verdict = out.entry.current.verdict
+        _expect(out.entry.current.final, f"{check_id} was not final")
+        _expect(verdict in ("pass", "report"), f"{check_id} was judged {verdict}")
+    shown = _check(sc, "CART-IPC-00-PATIENT").current
+    return f"{len(IN_SPEC)} values of {STEP}; CART-IPC-00-PATIENT {shown.display} ({shown.verdict})"
+
+
+def _oos_refused(sc: _Scenario) -> str:
+    from core.services.recording import record_value
+
+    try:
+        record_value(sc.s.db, sc.s.people["tech"], LOT, OOS_CHECK, OOS_VALUE)
+    except JustificationRequired as error:
+        _expect(_check(sc, OOS_CHECK).current is None, "the refused value was stored anyway")
+        return f"{OOS_CHECK} = {OOS_VALUE} h refused: {error.message[:60]}…"
+    raise StepFailed(f"{OOS_CHECK} = {OOS_VALUE} h (limit 72 h) was accepted without a comment")
+
+
+def _oos_with_comment(sc: _Scenario) -> str:
+    from core.services.recording import record_value
+
+    comment = "transport delayed by the courier; QA informed (self-test)"
+    out = record_value(sc.s.db, sc.s.people["tech"], LOT, OOS_CHECK, OOS_VALUE, comment=comment)
+    cur = out.entry.current
+    _expect(cur.verdict == "oos", f"judged {cur.verdict}, not out of specification")
+    _expect(cur.final and cur.comment == comment, "the comment was not kept with the value")
+    return f"{OOS_CHECK} {cur.display}: out of specification, final with its comment"
+
+
+def _correct(sc: _Scenario) -> str:
+    from core.services.recording import correct_value
+
+    tech, check_id = sc.s.people["tech"], "CART-IPC-00-SLOT"
+    try:
+        correct_value(sc.s.db, tech, LOT, check_id, "SLOT-2", "")
+        raise StepFailed("a correction without a reason was accepted")
+    except DomainError as error:
+        _expect("reason" in error.message, f"refused for another cause: {error.message}")
+    correct_value(sc.s.db, tech, LOT, check_id, "SLOT-2", "wrong slot typed (self-test)")
+    history = _check(sc, check_id).history
+    _expect(len(history) == 2, f"{len(history)} versions kept, not 2")
+    _expect(history[0].value == "SLOT-1", "the old value was not kept")
+    _expect(history[1].reason, "the reason was not kept")
+    return f"{check_id} SLOT-1 → SLOT-2; version 1 kept; a correction without reason refused"
+
+
+def _sign(sc: _Scenario) -> str:
+    from core.services.batches import show_batch
+    from core.services.signing import sign
+
+    db, tech, tech2 = sc.s.db, sc.s.people["tech"], sc.s.people["tech2"]
+    sign(db, tech, sc.s.password("tech"), LOT, "PERFORMED", step_id=STEP)
+    try:
+        sign(db, tech2, "not-the-password-1", LOT, "VERIFIED", step_id=STEP)
+        raise StepFailed("a signature with a wrong password was accepted")
+    except AuthenticationFailed:
+        pass
+    step = next(s for s in show_batch(db, LOT).steps if s.id == STEP)
+    _expect(len(step.signatures) == 1, "the wrong password left a signature behind")
+    sign(db, tech2, sc.s.password("tech2"), LOT, "VERIFIED", step_id=STEP)
+    step = next(s for s in show_batch(db, LOT).steps if s.id == STEP)
+    _expect(step.verified, f"step {STEP} is {step.state}, not verified")
+    who = f"performed by {tech.full_name}, verified by {tech2.full_name}"
+    return f"{STEP} {who}; a wrong password refused"
+
+
+def _export(sc: _Scenario) -> str:
+    from core.services.reports import export_pdf
+
+    qa = sc.s.people["qa"]
+    out = export_pdf(sc.s.db, qa, sc.s.password("qa"), LOT, sc.folder / "self-test-summary.pdf")
+    sc.pdf = out.path
+    size = f"{out.pages} pages, {out.size // 1024} KiB"
+    return f"{out.path.name}: {size}, sealed by {out.sealed_by_name}"
+
+
+def _verify_pdf(sc: _Scenario) -> str:
+    from core.services.pdf_verification import verify_pdf
+    from core.services.signing_keys import ca_certificate_pem
+
+    assert sc.pdf is not None
+    data, ca = sc.pdf.read_bytes(), ca_certificate_pem(sc.s.db)
+    result = verify_pdf(data, ca)
+    _expect(result.ok, "the sealed PDF does not verify: " + "; ".join(result.problems))
+    damaged = bytearray(data)
+    damaged[damaged.index(b"/Type /Page") + 1] ^= 0x01  # one byte inside the sealed content
+    _expect(not verify_pdf(bytes(damaged), ca).ok, "a copy with one byte changed still verifies")
+    return f"seal and {len(result.e_signatures)} e-signatures verified; one flipped byte detected"
+
+
+def _verify_audit(sc: _Scenario) -> str:
+    from core.services.audit_trail import verify
+
+    report = verify(sc.s.db)
+    _expect(report.intact, report.summary())
+    return f"{report.events} events, chain head {report.head_hash[:16]}…"
+
+
+def _resources(sc: _Scenario) -> str:
+    from core.validation.iq import load_fonts, load_templates
+
+    templates, fonts = load_templates(), load_fonts()
+    return f"{len(templates)} templates ({', '.join(templates)}); {len(fonts)} fonts"
+
+
+# (key, name, the keys of the steps it needs, function)
+STEPS: tuple[tuple[str, str, tuple[str, ...], Callable[[_Scenario], str]], ...] = (
+    ("site", "create a site and its certificate authority", (), _create_site),
+    (
+        "people",
+        "create users, set their own passwords, issue certificates",
+        ("site",),
+        _create_people,
+    ),
+    ("batch", "start a CAR-T batch with a chain-of-identity id", ("people",), _start_batch),
+    ("in_spec", "record in-spec values", ("batch",), _record_in_spec),
+    ("oos", "record an out-of-spec value (refused without comment)", ("batch",), _oos_refused),
+    (
+        "oos_ok",
+        "record the out-of-spec value with a comment (accepted)",
+        ("oos",),
+        _oos_with_comment,
+    ),
+    ("correct", "correct a value (old version kept, reason required)", ("in_spec",), _correct),
+    ("sign", "sign PERFORMED and VERIFIED (wrong password refused)", ("in_spec",), _sign),
+    ("export", "export a sealed PDF batch summary", ("batch",), _export),
+    (
+        "verify_pdf",
+        "verify the PDF (and a copy with one flipped byte fails)",
+        ("export",),
+        _verify_pdf,
+    ),
+    ("audit", "verify the audit chain", ("site",), _verify_audit),
+    ("resources", "load the shipped templates and fonts", (), _resources),
+)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, StepFailed | DomainError):
+        return str(error)
+    where = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    place = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+    return f"{type(error).__name__}: {error}{place}"
+
+
+def run_self_test(
+    folder: Path | None = None, on_step: Callable[[StepResult], None] | None = None
+) -> SelfTestReport:
+    """Run the scenario; ``folder`` keeps the scratch database and PDF (else a temporary folder
+    is made and removed); ``on_step`` is told of each step as it finishes."""
+    started = time.perf_counter()
+    keep = folder is not None
+    work = Path(folder) if folder is not None else scratch.scratch_folder("lotbook-self-test-")
+    work.mkdir(parents=True, exist_ok=True)
+    scenario = _Scenario(folder=work)
+    outcome: dict[str, bool | None] = {}
+    results: list[StepResult] = []
+    try:
+        for key, name, needs, run in STEPS:
+            blocked = [n for n in needs if not outcome.get(n)]
+            began = time.perf_counter()
+            if blocked:
+                names = ", ".join(n for k, n, *_ in STEPS if k in blocked)
+                result = StepResult(name, None, f"skipped: needs “{names}”", 0.0)
+            else:
+                try:
+                    result = StepResult(name, True, run(scenario), time.perf_counter() - began)
+                except Exception as error:
+                    result = StepResult(name, False, _reason(error), time.perf_counter() - began)
+            outcome[key] = result.passed
+            results.append(result)
+            if on_step is not None:
+                on_step(result)
+    finally:
+        if scenario.site is not None:
+            scenario.site.close()
+        if not keep:
+            scratch.remove_folder(work)
+    return SelfTestReport(
+        steps=tuple(results),
+        passed=all(r.passed for r in results),
+        seconds=time.perf_counter() - started,
+        app_version=app_version(),
+    )

@@ -1,0 +1,1 @@
+"""Installation and operational qualification (IQ/OQ) of an installed Lotbook, and its report."""

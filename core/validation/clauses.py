@@ -1,0 +1,108 @@
+"""The requirement clauses (21 CFR Part 11, EU GMP Annex 11) and which IQ/OQ items cover each.
+
+Coverage is read off the items themselves (each names the clauses it gives evidence for); a clause
+no item covers is marked procedural. The notes say what stays with the site either way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from core.validation.model import Item
+
+PROCEDURAL = "procedural (site SOP)"
+
+
+@dataclass(frozen=True)
+class Clause:
+    key: str
+    label: str  # "21 CFR 11.10(a)"
+    requirement: str
+    note: str  # what the site's procedures keep, beside what the software shows
+
+
+CLAUSES: tuple[Clause, ...] = (
+    Clause(
+        "11.10(a)",
+        "21 CFR 11.10(a)",
+        "Validation; ability to discern invalid or altered records",
+        "this IQ/OQ is evidence for the validation; the site's validation plan, requirements "
+        "and approval of this report are procedural",
+    ),
+    Clause(
+        "11.10(b)",
+        "21 CFR 11.10(b)",
+        "Accurate and complete copies (human-readable and electronic)",
+        "sealed PDF with the batch data embedded",
+    ),
+    Clause(
+        "11.10(c)",
+        "21 CFR 11.10(c)",
+        "Protection of records for accurate, ready retrieval",
+        "backups and retention periods are procedural",
+    ),
+    Clause(
+        "11.10(d)",
+        "21 CFR 11.10(d)",
+        "Limiting system access to authorised individuals",
+        "granting accounts and physical access are procedural",
+    ),
+    Clause(
+        "11.10(e)", "21 CFR 11.10(e)", "Secure, computer-generated, time-stamped audit trails", ""
+    ),
+    Clause("11.10(f)", "21 CFR 11.10(f)", "Operational checks (permitted sequencing)", ""),
+    Clause("11.10(g)", "21 CFR 11.10(g)", "Authority checks", "assigning roles is procedural"),
+    Clause("11.50", "21 CFR 11.50", "Signature manifestations (name, date-time, meaning)", ""),
+    Clause("11.70", "21 CFR 11.70", "Signature/record linking", ""),
+    Clause(
+        "11.100",
+        "21 CFR 11.100",
+        "Uniqueness of electronic signatures",
+        "verifying a person's identity before an account is issued, and the certification "
+        "to FDA, are procedural",
+    ),
+    Clause("11.200", "21 CFR 11.200", "Signature components: re-authentication at signing", ""),
+    Clause(
+        "11.300",
+        "21 CFR 11.300",
+        "Password controls (lockout, unique identification codes)",
+        "periodic password review and loss management are procedural",
+    ),
+    Clause(
+        "A11-4",
+        "Annex 11 §4",
+        "Validation",
+        "validation plan, user requirements and supplier assessment are procedural",
+    ),
+    Clause("A11-7", "Annex 11 §7", "Data storage: integrity checks", "backups are procedural"),
+    Clause("A11-8", "Annex 11 §8", "Printouts", ""),
+    Clause(
+        "A11-9", "Annex 11 §9", "Audit trails", "the review of audit trails is done by people (QA)"
+    ),
+    Clause(
+        "A11-11",
+        "Annex 11 §11",
+        "Periodic evaluation",
+        "not covered by software: re-run this qualification as part of it",
+    ),
+    Clause("A11-12", "Annex 11 §12", "Security", "physical and network security are procedural"),
+    Clause("A11-14", "Annex 11 §14", "Electronic signature", ""),
+)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    clause: Clause
+    items: tuple[str, ...]  # ids of the items that give evidence for it
+
+    @property
+    def covered_by(self) -> str:
+        return ", ".join(self.items) if self.items else PROCEDURAL
+
+
+def coverage(items: Iterable[Item]) -> list[Coverage]:
+    items = list(items)
+    return [
+        Coverage(clause, tuple(i.id for i in items if clause.key in i.clauses))
+        for clause in CLAUSES
+    ]

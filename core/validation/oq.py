@@ -1,0 +1,217 @@
+"""Operational qualification: a scripted run of each data-integrity behaviour against a scratch
+database in a temporary folder (never the site database), each check with its id, the
+requirement clauses it gives evidence for, what is expected and what was observed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from core.auth.policy import SitePolicy
+from core.clock import FixedClock
+from core.errors import DomainError
+from core.validation import oq_checks as c
+from core.validation import scratch
+from core.validation.model import Item, Outcome
+
+LOT = "OQ-0001"
+
+
+@dataclass(frozen=True)
+class OqCheck:
+    id: str
+    title: str
+    clauses: tuple[str, ...]
+    expected: str
+    run: Callable[[c.Bench], str]
+
+
+CHECKS: tuple[OqCheck, ...] = (
+    OqCheck(
+        "OQ-01",
+        "Audit event with every change, in the same transaction",
+        ("11.10(e)", "A11-9"),
+        "a correction writes an event naming who, when (UTC), old and new value and why, at the "
+        "value's own transaction time; a rolled-back transaction leaves no event",
+        c.audit_event_with_every_change,
+    ),
+    OqCheck(
+        "OQ-02",
+        "The audit trail cannot be changed",
+        ("11.10(c)", "11.10(e)", "A11-7", "A11-9"),
+        "UPDATE and DELETE of an audit event refused by the database",
+        c.audit_trail_cannot_be_changed,
+    ),
+    OqCheck(
+        "OQ-03",
+        "Tampering with the audit trail is detected",
+        ("11.10(a)", "11.10(c)", "11.10(e)", "A11-7", "A11-9"),
+        "with the guard triggers dropped, an edited event makes `audit verify` fail and name it",
+        c.tampering_is_detected,
+    ),
+    OqCheck(
+        "OQ-04",
+        "Signing re-authenticates the signer",
+        ("11.200", "11.10(d)", "A11-12", "A11-14"),
+        "a wrong password is refused, no signature is written, the failed attempt is audited",
+        c.reauthentication,
+    ),
+    OqCheck(
+        "OQ-05",
+        "Separation of duties",
+        ("11.10(g)", "A11-12"),
+        "the performer cannot verify their own step; a technician cannot approve a disposition",
+        c.separation_of_duties,
+    ),
+    OqCheck(
+        "OQ-06",
+        "Out-of-specification result demands a comment or deviation",
+        ("11.10(f)",),
+        "refused and not stored without one; accepted, judged OOS and final with a comment",
+        c.out_of_spec_needs_justification,
+    ),
+    OqCheck(
+        "OQ-07",
+        "A correction keeps the old value and needs a reason",
+        ("11.10(e)", "A11-9"),
+        "refused without a reason; with one, a new version and the old one kept",
+        c.correction_keeps_old_value,
+    ),
+    OqCheck(
+        "OQ-08",
+        "A change after signing invalidates the signature",
+        ("11.70", "A11-14"),
+        "after a signed value is corrected, the step's signatures show as invalidated",
+        c.change_after_signing_invalidates,
+    ),
+    OqCheck(
+        "OQ-09",
+        "A clock set back is refused",
+        ("11.10(e)", "11.10(f)"),
+        "with the clock behind the newest audit event the write is refused (ClockRollback), "
+        "nothing saved",
+        c.clock_rollback_refused,
+    ),
+    OqCheck(
+        "OQ-10",
+        "Lockout after the site's number of failed log-ins",
+        ("11.300", "11.10(d)", "A11-12"),
+        "the account locks after the site's number of wrong passwords; the lock is audited",
+        c.lockout,
+    ),
+    OqCheck(
+        "OQ-11",
+        "Idle-lock policy",
+        ("11.10(d)", "A11-12"),
+        "the site's idle-lock minutes exist within their limits; out-of-range values refused",
+        c.idle_lock_policy,
+    ),
+    OqCheck(
+        "OQ-12",
+        "The signed PDF verifies; a one-byte change fails it",
+        ("11.10(a)", "11.10(b)", "11.70", "A11-7", "A11-8", "A11-14"),
+        "the sealed batch summary verifies against the site CA; a copy with one byte changed "
+        "does not",
+        c.signed_pdf_verifies,
+    ),
+    OqCheck(
+        "OQ-13",
+        "Signature manifestation in the PDF",
+        ("11.50", "11.10(b)", "A11-8", "A11-14"),
+        "each signature's printed name, date and time (with zone) and meaning are in the PDF text",
+        c.manifestation_in_pdf,
+    ),
+    OqCheck(
+        "OQ-14",
+        "User identities are unique",
+        ("11.100", "11.300"),
+        "a username already given is refused; each signing certificate has its own serial",
+        c.unique_user_ids,
+    ),
+)
+
+
+def _bench(folder: Path, policy: SitePolicy) -> c.Bench:
+    from core.services.recording import record_value
+    from core.services.settings import set_setting
+
+    clock = FixedClock(datetime.now(UTC), step=timedelta(milliseconds=10))
+    site = scratch.create_site(folder, clock=clock)
+    try:
+        if policy.lockout_attempts != 5:
+            set_setting(
+                site.db, site.admin, "lockout_attempts", str(policy.lockout_attempts), "the site's"
+            )
+        scratch.add_people(site)
+        scratch.start_batch(site, LOT)
+        for check_id, value in (
+            ("CART-IPC-00-COI", scratch.COI),
+            ("CART-IPC-00-PATIENT", "pass"),
+            ("CART-IPC-00-SLOT", "SLOT-1"),
+        ):
+            record_value(site.db, site.people["tech"], LOT, check_id, value)
+    except BaseException:
+        site.close()
+        raise
+    return c.Bench(
+        site=site,
+        clock=clock,
+        lot=LOT,
+        lockout_attempts=policy.lockout_attempts,
+        idle_lock_minutes=policy.idle_lock_minutes,
+    )
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, c.Deviates | DomainError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def run_oq(
+    policy: SitePolicy | None = None,
+    *,
+    on_item: Callable[[Item], None] | None = None,
+    checks: tuple[OqCheck, ...] = CHECKS,
+) -> list[Item]:
+    """Run every OQ check on a fresh scratch site that uses the site's ``policy`` (lockout and
+    idle-lock settings); the scratch folder is removed afterwards."""
+    policy = policy or SitePolicy()
+    folder = scratch.scratch_folder("lotbook-oq-")
+    items: list[Item] = []
+    bench: c.Bench | None = None
+    try:
+        try:
+            bench = _bench(folder, policy)
+            setup_error = None
+        except Exception as error:
+            setup_error = f"the scratch site could not be set up: {_reason(error)}"
+        for check in checks:
+            began = time.perf_counter()
+            if bench is None:
+                observed, ok = setup_error or "not run", False
+            else:
+                try:
+                    observed, ok = check.run(bench), True
+                except Exception as error:
+                    observed, ok = _reason(error), False
+            item = Item(
+                check.id,
+                check.title,
+                check.expected,
+                observed,
+                Outcome.PASS if ok else Outcome.FAIL,
+                check.clauses,
+                time.perf_counter() - began,
+            )
+            items.append(item)
+            if on_item is not None:
+                on_item(item)
+    finally:
+        if bench is not None:
+            bench.site.close()
+        scratch.remove_folder(folder)
+    return items

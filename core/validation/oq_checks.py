@@ -1,0 +1,358 @@
+"""The operational qualification checks: each drives one data-integrity behaviour through the real
+services on the scratch site and returns what it observed, or raises Deviates with it."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from core.clock import FixedClock
+from core.errors import (
+    AlreadyExists,
+    AuthenticationFailed,
+    ClockRollback,
+    DomainError,
+    JustificationRequired,
+    PermissionDenied,
+)
+from core.services import audit_trail, batches, recording
+from core.services.signing import sign
+from core.validation.scratch import ScratchSite, copy_database
+
+STEP = "CART-S00"
+IDLE_LOCK_MINUTES = (1, 60)  # the specified range of the idle-lock setting
+
+
+class Deviates(Exception):
+    """The behaviour was not what the requirement demands; the message says what was seen."""
+
+
+def expect(condition: object, message: str) -> None:
+    if not condition:
+        raise Deviates(message)
+
+
+@dataclass
+class Bench:
+    """The scratch site the checks run on, and what they share."""
+
+    site: ScratchSite
+    clock: FixedClock
+    lot: str
+    lockout_attempts: int
+    idle_lock_minutes: int
+    shared: dict = field(default_factory=dict)
+
+    def who(self, key: str):
+        return self.site.people[key]
+
+    def pw(self, key: str) -> str:
+        return self.site.password(key)
+
+    def check(self, check_id: str):
+        return next(
+            c for c in batches.show_batch(self.site.db, self.lot).checks() if c.id == check_id
+        )
+
+    def step(self, step_id: str = STEP):
+        return next(s for s in batches.show_batch(self.site.db, self.lot).steps if s.id == step_id)
+
+
+class _Abort(Exception):
+    pass
+
+
+def audit_event_with_every_change(b: Bench) -> str:
+    db, tech, check_id = b.site.db, b.who("tech"), "CART-IPC-01-DIN"
+    reason = "DIN transcribed wrongly (OQ)"
+    recording.record_value(db, tech, b.lot, check_id, "DIN-OQ-0001")
+    recording.correct_value(db, tech, b.lot, check_id, "DIN-OQ-0002", reason)
+    found = [e for e in audit_trail.events(db, lot=b.lot, action="result.correct")]
+    expect(found, "no audit event was written for the correction")
+    event = found[-1]
+    old, new = json.loads(event.old or "{}"), json.loads(event.new or "{}")
+    expect(event.user == tech.username, f"the event names {event.user}, not {tech.username}")
+    expect(event.at.endswith("+00:00"), f"the event time {event.at} is not UTC")
+    expect(old.get("value") == "DIN-OQ-0001", f"old value {old.get('value')!r} not kept")
+    expect(new.get("value") == "DIN-OQ-0002", f"new value {new.get('value')!r} not kept")
+    expect(event.reason == reason, f"reason {event.reason!r} not kept")
+    version = b.check(check_id).history[-1]
+    expect(
+        version.recorded_at.isoformat(timespec="microseconds") == event.at,
+        "the value and its event do not carry the same transaction time",
+    )
+    try:
+        with db.unit_of_work(tech.username) as uow:
+            uow.audit("oq.probe", "probe", "rolled-back")
+            raise _Abort
+    except _Abort:
+        pass
+    expect(not audit_trail.events(db, action="oq.probe"), "a rolled-back event was kept")
+    return (
+        f"event #{event.seq} {event.action} by {event.user} at {event.at}: "
+        f"old {old['value']} → new {new['value']}, reason “{event.reason}”; same time as the "
+        "value; an event of a rolled-back transaction was not kept"
+    )
+
+
+def _raw(b: Bench, path=None) -> sqlite3.Connection:
+    return sqlite3.connect(path or b.site.path)
+
+
+def audit_trail_cannot_be_changed(b: Bench) -> str:
+    refused = []
+    conn = _raw(b)
+    try:
+        for verb, sql in (
+            (
+                "UPDATE",
+                "UPDATE audit_event SET body = replace(body, 'tess', 'mallory') WHERE seq = 2",
+            ),
+            ("DELETE", "DELETE FROM audit_event WHERE seq = 2"),
+        ):
+            try:
+                conn.execute(sql)
+                conn.commit()
+            except sqlite3.DatabaseError as error:
+                conn.rollback()
+                refused.append(f"{verb} refused ({error})")
+                continue
+            raise Deviates(f"the database accepted an {verb} of an audit event")
+    finally:
+        conn.close()
+    expect(audit_trail.verify(b.site.db).intact, "the audit chain is no longer intact")
+    return "; ".join(refused) + "; chain still intact"
+
+
+def tampering_is_detected(b: Bench) -> str:
+    from core.store import open_database
+
+    copy = copy_database(b.site, b.site.folder / "tampered.db")
+    conn = _raw(b, copy)
+    try:
+        seq = conn.execute(
+            'SELECT seq FROM audit_event WHERE body LIKE \'%"action":"batch.start"%\''
+        ).fetchone()[0]
+        conn.execute("DROP TRIGGER audit_event_no_update")  # what an attacker with the file can do
+        conn.execute(
+            'UPDATE audit_event SET body = replace(body, \'"user":"tess"\', \'"user":"sam"\') '
+            "WHERE seq = ?",
+            (seq,),
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    tampered = open_database(f"sqlite:///{copy}", clock=b.clock)
+    try:
+        report = audit_trail.verify(tampered)
+    finally:
+        tampered.dispose()
+    expect(not report.intact, "the changed event was not detected")
+    expect(report.first_broken == seq, f"verify named event {report.first_broken}, not {seq}")
+    return f"guard triggers dropped, event #{seq} edited in a copy → {report.summary()}"
+
+
+def reauthentication(b: Bench) -> str:
+    db, vic = b.site.db, b.who("tech2")
+    before = len(batches.show_batch(db, b.lot).signatures)
+    try:
+        sign(db, vic, "wrong-password-9", b.lot, "VERIFIED", step_id=STEP)
+        raise Deviates("a signature with a wrong password was accepted")
+    except AuthenticationFailed as error:
+        message = error.message
+    expect(len(batches.show_batch(db, b.lot).signatures) == before, "a signature was written")
+    failed = audit_trail.events(db, action="auth.login_failed", user=vic.username)
+    expect(failed, "the failed attempt was not audited")
+    return f"refused (“{message}”); no signature written; audited as event #{failed[-1].seq}"
+
+
+def separation_of_duties(b: Bench) -> str:
+    from core.signatures import SeparationOfDuties
+
+    db, tess = b.site.db, b.who("tech")
+    before = len(batches.show_batch(db, b.lot).signatures)
+    seen = []
+    try:
+        sign(db, tess, b.pw("tech"), b.lot, "VERIFIED", step_id=STEP)
+        raise Deviates("the performer verified their own step")
+    except SeparationOfDuties as error:
+        seen.append(f"performer verifies: refused (“{error.message[:70]}…”)")
+    try:
+        sign(db, tess, b.pw("tech"), b.lot, "APPROVED", disposition="rejected", reason="OQ check")
+        raise Deviates("a technician approved a disposition")
+    except PermissionDenied as error:
+        seen.append(f"technician approves: refused (“{error.message[:70]}…”)")
+    expect(len(batches.show_batch(db, b.lot).signatures) == before, "a signature was written")
+    return "; ".join(seen)
+
+
+def out_of_spec_needs_justification(b: Bench) -> str:
+    db, tech, check_id = b.site.db, b.who("tech"), "CART-IPC-02-TIME"
+    try:
+        recording.record_value(db, tech, b.lot, check_id, "96")
+        raise Deviates("96 h (limit 72 h) was accepted without a comment or deviation")
+    except JustificationRequired:
+        pass
+    expect(b.check(check_id).current is None, "the refused value was stored")
+    out = recording.record_value(db, tech, b.lot, check_id, "96", comment="courier delay (OQ)")
+    cur = out.entry.current
+    expect(cur.verdict == "oos" and cur.final, f"judged {cur.verdict}, final {cur.final}")
+    return f"96 h without comment refused, nothing stored; with a comment: {cur.verdict}, final"
+
+
+def correction_keeps_old_value(b: Bench) -> str:
+    db, tech, check_id = b.site.db, b.who("tech"), "CART-IPC-01-CD3"
+    first = recording.record_value(db, tech, b.lot, check_id, "2.6e9").entry.current
+    try:
+        recording.correct_value(db, tech, b.lot, check_id, "2.7e9", "  ")
+        raise Deviates("a correction without a reason was accepted")
+    except DomainError as error:
+        expect("reason" in error.message, f"refused for another cause: {error.message}")
+    recording.correct_value(db, tech, b.lot, check_id, "2.7e9", "count re-read (OQ)")
+    history = b.check(check_id).history
+    expect(len(history) == 2, f"{len(history)} versions kept, not 2")
+    expect(history[0].value == first.value, "the first version changed")
+    expect(history[1].reason == "count re-read (OQ)", "the reason was not kept")
+    return (
+        f"without reason refused; v1 {history[0].display} kept, v2 {history[1].display} "
+        f"with its reason"
+    )
+
+
+def change_after_signing_invalidates(b: Bench) -> str:
+    db = b.site.db
+    sign(db, b.who("tech"), b.pw("tech"), b.lot, "PERFORMED", step_id=STEP)
+    sign(db, b.who("tech2"), b.pw("tech2"), b.lot, "VERIFIED", step_id=STEP)
+    expect(b.step().verified, "the step is not verified after signing")
+    recording.correct_value(db, b.who("tech"), b.lot, "CART-IPC-00-SLOT", "SLOT-9", "re-slotted")
+    states = [(s.meaning, s.state) for s in b.step().signatures]
+    expect(all(state == "invalidated" for _, state in states), f"signatures now {states}")
+    sign(db, b.who("tech2"), b.pw("tech2"), b.lot, "VERIFIED", step_id=STEP)  # for OQ-12/13
+    return f"{STEP} signed, then a value corrected → " + ", ".join(f"{m} {s}" for m, s in states)
+
+
+def clock_rollback_refused(b: Bench) -> str:
+    db, tech, check_id = b.site.db, b.who("tech"), "CART-IPC-02-TEMPLOG"
+    head = audit_trail.verify(db).events
+    now = b.clock.now()
+    b.clock.set(now - timedelta(hours=1))
+    try:
+        recording.record_value(db, tech, b.lot, check_id, "pass")
+        raise Deviates("a write was accepted with the clock one hour behind")
+    except ClockRollback:
+        pass
+    finally:
+        b.clock.set(now + timedelta(seconds=1))
+    expect(b.check(check_id).current is None, "the value was saved")
+    expect(audit_trail.verify(db).events == head, "an audit event was written")
+    recording.record_value(db, tech, b.lot, check_id, "pass")
+    expect(audit_trail.events(db, action="clock.rollback"), "the incident was not audited")
+    return (
+        "write refused with the clock 1 h back, nothing saved; incident audited once it was right"
+    )
+
+
+def lockout(b: Bench) -> str:
+    from core.services.users import authenticate
+
+    db, sam, limit = b.site.db, b.who("sup"), b.lockout_attempts
+    messages = []
+    for _ in range(limit):
+        try:
+            authenticate(db, sam.username, "wrong-password-9")
+        except AuthenticationFailed as error:
+            messages.append(error.message)
+    expect(len(messages) == limit, "a wrong password was accepted")
+    expect("locked" in messages[-1], f"not locked after {limit} failures: {messages[-1]}")
+    try:
+        authenticate(db, sam.username, b.pw("sup"))
+        raise Deviates("the locked account still logged in with its right password")
+    except AuthenticationFailed:
+        pass
+    expect(audit_trail.events(db, action="user.lock"), "the lock was not audited")
+    return f"locked after {limit} wrong passwords (the site's setting); right password then refused"
+
+
+def idle_lock_policy(b: Bench) -> str:
+    from core.services.settings import LIMITS, set_setting, show_policy
+
+    low, high = IDLE_LOCK_MINUTES
+    shown = LIMITS["idle_lock_minutes"][:2]
+    expect(shown == (low, high), f"the app allows {shown[0]}–{shown[1]} min, not {low}–{high}")
+    site_value = b.idle_lock_minutes
+    expect(
+        low <= site_value <= high, f"the site's idle lock {site_value} min is outside {low}–{high}"
+    )
+    db, admin = b.site.db, b.site.admin
+    for value in (str(low - 1), str(high + 1)):
+        try:
+            set_setting(db, admin, "idle_lock_minutes", value, "OQ out-of-range check")
+            raise Deviates(f"an idle lock of {value} min was accepted")
+        except DomainError:
+            pass
+    set_setting(db, admin, "idle_lock_minutes", str(site_value), "OQ: the site's value")
+    expect(show_policy(db).idle_lock_minutes == site_value, "the setting did not take")
+    return f"site: {site_value} min (limits {low}–{high}); {low - 1} and {high + 1} refused"
+
+
+def _sealed_pdf(b: Bench) -> bytes:
+    if "pdf" not in b.shared:
+        from core.services.reports import export_pdf
+
+        out = export_pdf(b.site.db, b.who("qa"), b.pw("qa"), b.lot, b.site.folder / "oq.pdf")
+        b.shared["pdf"] = out.path.read_bytes()
+    return b.shared["pdf"]
+
+
+def signed_pdf_verifies(b: Bench) -> str:
+    from core.services.pdf_verification import verify_pdf
+    from core.services.signing_keys import ca_certificate_pem
+
+    data, ca = _sealed_pdf(b), ca_certificate_pem(b.site.db)
+    result = verify_pdf(data, ca)
+    expect(result.ok, "the sealed PDF does not verify: " + "; ".join(result.problems))
+    damaged = bytearray(data)
+    damaged[damaged.index(b"/Type /Page") + 1] ^= 0x01
+    after = verify_pdf(bytes(damaged), ca)
+    expect(not after.ok, "a copy with one byte changed still verifies")
+    why = after.problems[0].split(":")[0] if after.problems else "no reason given"
+    return (
+        f"seal valid, {len(result.e_signatures)} e-signatures verified; one byte changed → "
+        f"FAILED ({why})"
+    )
+
+
+def manifestation_in_pdf(b: Bench) -> str:
+    from pypdf import PdfReader
+
+    from core.reports.text import LocalTime
+    from core.services.report_data import report_time_zone
+
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(_sealed_pdf(b))).pages)
+    squashed = re.sub(r"\s+", "", text)
+    local = LocalTime(report_time_zone(b.site.db))
+    shown = []
+    for sig in batches.show_batch(b.site.db, b.lot).signatures:
+        for part in (sig.signer_name, local(sig.signed_at), sig.label):
+            expect(re.sub(r"\s+", "", part) in squashed, f"“{part}” is not printed in the PDF")
+        shown.append(f"{sig.label} {sig.signer_name} {local(sig.signed_at)}")
+    expect(shown, "the batch has no signature to show")
+    return "printed: " + "; ".join(shown)
+
+
+def unique_user_ids(b: Bench) -> str:
+    from core.services.signing_keys import key_states
+    from core.services.users import create_user
+
+    try:
+        create_user(b.site.db, b.site.admin, "tess", "Tess Twin", "technician", "Other-pass-2026")
+        raise Deviates("a second user 'tess' was created")
+    except AlreadyExists:
+        pass
+    serials = [v.serial_hex for v in key_states(b.site.db) if v.serial_hex]
+    expect(len(serials) == len(set(serials)), "two users share a certificate serial")
+    return f"a second 'tess' refused; {len(serials)} certificates, each serial unique"

@@ -1,0 +1,173 @@
+"""`validate`: run the IQ and OQ, render the report, seal it under the runner's own key, write it
+atomically and audit the run in the site database.
+
+The runner re-authenticates (any role may run it): the report is sealed with their issued
+signing certificate, like an exported batch summary, and the results travel inside the PDF as
+lotbook-validation.json.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from core.auth.policy import read_policy
+from core.clock import utc_iso
+from core.errors import DomainError
+from core.services import signing_keys
+from core.services.pdf_verification import VALIDATION_FORMAT, VALIDATION_NAME
+from core.services.report_data import report_time_zone
+from core.services.site import site_label
+from core.services.users import acting_user, authenticate
+from core.store import Database
+from core.validation.clauses import coverage
+from core.validation.iq import run_iq
+from core.validation.model import Item, Outcome, ValidationRun
+from core.validation.oq import run_oq
+from core.version import app_version
+
+EMBEDDED_NAME = VALIDATION_NAME
+EMBEDDED_FORMAT = VALIDATION_FORMAT
+PURPOSE = "Installation and operational qualification"
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    path: Path
+    run: ValidationRun
+    sha256: str
+    pages: int
+    sealed_by_name: str
+
+
+def results_json(run: ValidationRun) -> dict:
+    """The results as embedded in the report (and printed by `validate --json`)."""
+
+    def item(i: Item) -> dict:
+        return {**asdict(i), "result": i.result.value, "clauses": list(i.clauses)}
+
+    return {
+        "format": EMBEDDED_FORMAT,
+        "app_version": run.app_version,
+        "machine": run.machine,
+        "operating_system": run.operating_system,
+        "site_database": run.site_database,
+        "site_name": run.site_name,
+        "run_by": {"username": run.run_by, "name": run.run_by_name, "role": run.run_by_role},
+        "started_at": utc_iso(run.started_at),
+        "passed": run.passed,
+        "iq": [item(i) for i in run.iq],
+        "oq": [item(i) for i in run.oq],
+        "coverage": [
+            {"clause": c.clause.label, "covered_by": list(c.items), "note": c.clause.note}
+            for c in coverage(run.items)
+        ],
+    }
+
+
+def _check_path(path: Path) -> Path:
+    path = Path(path)
+    if path.suffix.lower() != ".pdf":
+        raise DomainError(f"Give the report a .pdf name, not '{path.name}'.")
+    if not path.parent.is_dir():
+        raise DomainError(f"The folder {path.parent} does not exist.")
+    return path
+
+
+def run_validation(
+    db: Database,
+    username: str,
+    password: str,
+    report: Path,
+    *,
+    manifest: Path | None = None,
+    on_item: Callable[[Item], None] | None = None,
+) -> ValidationOutcome:
+    """IQ (for this installation and ``db``), OQ (on a scratch database), the sealed report at
+    ``report``, and a "validation.run" audit event in ``db``."""
+    from core.reports.seal import Attachment, seal_pdf
+    from core.validation.report import render_report
+
+    path = _check_path(report)
+    actor = authenticate(db, username, password)
+    with db.read() as session:
+        role = acting_user(session, actor)
+        key_row, key = signing_keys.unlock(session, actor.username, password)
+        ca_pem = signing_keys.site_authority(session).cert_pem.encode("ascii")
+        cert_pem = key_row.cert_pem.encode("ascii")
+        policy = read_policy(session)
+    started = db.clock.now()
+    iq = run_iq(db, manifest=manifest)
+    for item in iq:
+        if on_item is not None:
+            on_item(item)
+    oq = run_oq(policy, on_item=on_item)
+    run = ValidationRun(
+        app_version=app_version(),
+        machine=platform.node() or "(unnamed)",
+        operating_system=platform.platform(),
+        site_database=db.display_name,
+        site_name=site_label(db),
+        run_by=actor.username,
+        run_by_name=actor.full_name,
+        run_by_role=role,
+        started_at=started,
+        time_zone=report_time_zone(db),
+        iq=tuple(iq),
+        oq=tuple(oq),
+    )
+    rendered = render_report(run)
+    data = json.dumps(results_json(run), ensure_ascii=False, indent=1).encode("utf-8")
+    sealed = seal_pdf(
+        rendered.data,
+        key=key,
+        cert_pem=cert_pem,
+        ca_cert_pem=ca_pem,
+        signer_name=actor.full_name,
+        reason=PURPOSE,
+        location=run.site_name,
+        page=rendered.seal_page,
+        box=rendered.seal_box,
+        attachments=[
+            Attachment(
+                name=EMBEDDED_NAME,
+                data=data,
+                mime_type="application/json",
+                description=f"IQ/OQ results of Lotbook {run.app_version} on {run.machine}",
+            )
+        ],
+        now=db.clock.now(),
+        time_zone=run.time_zone,
+    )
+    digest = hashlib.sha256(sealed).hexdigest()
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(sealed)
+        with db.unit_of_work(actor.username) as uow:
+            uow.audit(
+                "validation.run",
+                "validation",
+                path.name,
+                new={
+                    "file": path.name,
+                    "sha256": digest,
+                    "result": "passed" if run.passed else "failed",
+                    "failed": [i.id for i in run.failed],
+                    "not_applicable": [
+                        i.id for i in run.items if i.result == Outcome.NOT_APPLICABLE
+                    ],
+                    "app_version": run.app_version,
+                    "machine": run.machine,
+                },
+            )
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return ValidationOutcome(
+        path=path, run=run, sha256=digest, pages=rendered.pages, sealed_by_name=actor.full_name
+    )
