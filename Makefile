@@ -26,3 +26,14 @@ lock:
 
 clean-venv:
 	rm -rf .venv
+
+# The frozen app (PyInstaller, one folder) with its manifest: dist/lotbook/ (see packaging/README.md).
+.PHONY: bundle deb
+bundle:
+	@tools/bootstrap.sh test
+	.venv/bin/python -m PyInstaller packaging/lotbook.spec --noconfirm --clean --distpath dist --workpath build/pyinstaller
+	.venv/bin/python packaging/build_manifest.py dist/lotbook
+
+# The Debian package dist/lotbook_<version>_amd64.deb from dist/lotbook (run `make bundle` first).
+deb:
+	PYTHON=.venv/bin/python packaging/linux/build_deb.sh dist/lotbook dist
