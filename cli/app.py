@@ -60,7 +60,7 @@ def _accept_negative_numbers(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
-        prog="main.py",
+        prog="lotbook" if getattr(sys, "frozen", False) else "main.py",
         parents=[_common(default=None)],
         description="Lotbook — bench batch record for cell and gene therapy manufacturing. "
         "Without a command, opens the app.",

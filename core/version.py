@@ -24,3 +24,8 @@ def app_version() -> str:
             return str(tomllib.load(fh)["project"]["version"])
     except (OSError, KeyError, tomllib.TOMLDecodeError):
         return "0+unknown"
+
+
+def command_name() -> str:
+    """How a user starts Lotbook's commands here: `lotbook` when installed, else from source."""
+    return "lotbook" if getattr(sys, "frozen", False) else "python main.py"

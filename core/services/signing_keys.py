@@ -22,6 +22,7 @@ from core.auth.passwords import verify_password
 from core.errors import AuthenticationFailed, DomainError, NotFound, PermissionDenied
 from core.models import AuthoritySlot, SigningKey, SiteAuthority, User
 from core.store import Database, UnitOfWork
+from core.version import command_name
 
 
 # The crypto library is imported when a key is used, not when users log in or batches are read.
@@ -87,7 +88,7 @@ def site_authority(session: Session) -> SiteAuthority:
     if row is None:
         raise NotFound(
             "This site has no certificate authority yet. An administrator creates it with "
-            "`python main.py ca create --user ADMIN`."
+            f"`{command_name()} ca create --user ADMIN`."
         )
     return row
 
@@ -210,7 +211,7 @@ def unlock(session: Session, username: str, password: str) -> tuple[SigningKey, 
     if row.cert_pem is None:
         raise NoSigningCertificate(
             f"The signing certificate of '{username}' is waiting to be issued. Ask an "
-            "administrator (Admin → Users → Issue certificates, or `python main.py ca issue`)."
+            f"administrator (Admin → Users → Issue certificates, or `{command_name()} ca issue`)."
         )
     return row, _keys().unwrap_private_key(row.wrapped_key.encode("ascii"), password)
 

@@ -27,6 +27,7 @@ from core.models import User
 from core.readmodels import UserView
 from core.services import signing_keys
 from core.store import Database, UnitOfWork
+from core.version import command_name
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 _u = User.__table__.c
@@ -143,7 +144,7 @@ def authenticate(
 def _change_required(username: str) -> PasswordChangeRequired:
     return PasswordChangeRequired(
         f"The password of '{username}' is an initial one. Choose your own first "
-        f"(`python main.py user passwd --user {username}`, or log in to the app)."
+        f"(`{command_name()} user passwd --user {username}`, or log in to the app)."
     )
 
 

@@ -14,6 +14,7 @@ from core.clock import Clock
 from core.errors import SchemaTooNew, StoreError
 from core.store.database import Database
 from core.store.engine import make_engine, sqlite_path
+from core.version import command_name
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -58,8 +59,8 @@ def open_database(url: str, *, create: bool = False, clock: Clock | None = None)
         if not path.exists() and not create:
             raise StoreError(
                 f"No Lotbook database at {path}. Create one with "
-                '`python main.py init --admin NAME --full-name "..."`, or open the demo with '
-                "`python main.py --demo`."
+                f'`{command_name()} init --admin NAME --full-name "..."`, or open the demo with '
+                f"`{command_name()} --demo`."
             )
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
@@ -85,7 +86,7 @@ def _bring_schema_up_to_date(engine: sa.Engine, url: str, create: bool) -> None:
             )
         if not create:
             raise StoreError(
-                f"The database at {url} is empty. Create it with `python main.py init`."
+                f"The database at {url} is empty. Create it with `{command_name()} init`."
             )
         _upgrade(engine, "head")
         return

@@ -15,6 +15,7 @@ from decimal import Decimal
 from core.errors import NotFound
 from core.specs import Spec
 from core.templates.channels import ChannelDef
+from core.version import command_name
 
 CHECK_TYPES = ("number", "passfail", "text", "choice", "scan")
 PRODUCT_FAMILIES = ("CAR-T", "MSC", "AAV", "LV")
@@ -224,7 +225,7 @@ class TemplateDef:
             hint = f" It is repeated: name one instance, {instances[0].id} … {instances[-1].id}."
         return (
             f"{kind} {ident} is not in template {self.key} v{self.version}.{hint} "
-            f"See `python main.py template show {self.key}`."
+            f"See `{command_name()} template show {self.key}`."
         )
 
 
