@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gc
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -179,10 +179,14 @@ def without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def render(story: list[Flowable], report: BatchReport, kind: str) -> RenderedPdf:
-    """Build the story (the seal box is added last) into a PDF/A-3b A4 document."""
-    marks = PageMarks.of(report, kind)
-    info = document_info(report, kind)
+def build_a4(
+    story: list[Flowable],
+    info: DocumentInfo,
+    canvasmaker: type[Canvas],
+    on_page: Callable[[Canvas, BaseDocTemplate], None] | None = None,
+) -> RenderedPdf:
+    """Build a story (the seal box added last) into a PDF/A-3b A4 document: the one layout of
+    every report Lotbook writes (batch summary, certificate of analysis, validation report)."""
     out = io.BytesIO()
     doc = BaseDocTemplate(
         out,
@@ -213,7 +217,8 @@ def render(story: list[Flowable], report: BatchReport, kind: str) -> RenderedPdf
         bottomPadding=0,
         id="body",
     )
-    doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=_running_head(marks))])
+    template = PageTemplate("page", frames=[frame], onPage=on_page) if on_page else None
+    doc.addPageTemplates([template or PageTemplate("page", frames=[frame])])
     seal = SealBox()
     # Binary (Flate only) streams: ASCII85 on top of Flate makes the file a quarter larger, and
     # reportlab encodes it in pure Python — half a second on a report of a hundred pages.
@@ -221,11 +226,17 @@ def render(story: list[Flowable], report: BatchReport, kind: str) -> RenderedPdf
     rl_config.useA85 = 0
     try:
         with without_gc():
-            doc.build([*story, seal], canvasmaker=_numbered_canvas(marks, info))
+            doc.build([*story, seal], canvasmaker=canvasmaker)
     finally:
         rl_config.useA85 = a85
     if seal.placed is None:  # pragma: no cover - platypus always draws the last flowable
         raise RuntimeError("the seal box was not placed")
     page, box = seal.placed
-    data = out.getvalue()
-    return RenderedPdf(data=data, pages=doc.page, seal_page=page, seal_box=box)
+    return RenderedPdf(data=out.getvalue(), pages=doc.page, seal_page=page, seal_box=box)
+
+
+def render(story: list[Flowable], report: BatchReport, kind: str) -> RenderedPdf:
+    """Build a report's story into its PDF/A-3b A4 document, running head and footer on."""
+    marks = PageMarks.of(report, kind)
+    info = document_info(report, kind)
+    return build_a4(story, info, _numbered_canvas(marks, info), _running_head(marks))

@@ -4,10 +4,9 @@ the box for the visible seal on the last page."""
 
 from __future__ import annotations
 
-import io
 from datetime import UTC
 
-from core.reports.document import SealBox, without_gc
+from core.reports.document import build_a4
 from core.reports.fonts import SANS, SANS_BOLD, register_fonts
 from core.reports.model import RenderedPdf
 from core.reports.pdfa import DocumentInfo, document_id, make_pdfa
@@ -41,10 +40,8 @@ from core.validation.model import Item, Outcome, ValidationRun
 
 register_fonts()
 
-from reportlab import rl_config  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # noqa: E402
 
 KIND = "Installation and operational qualification"
 FOOTER_SIZE = 6.8
@@ -220,46 +217,4 @@ def render_report(run: ValidationRun) -> RenderedPdf:
         created=run.started_at,
         document_id=document_id(KIND, run.machine, run.started_at.isoformat()),
     )
-    out = io.BytesIO()
-    doc = BaseDocTemplate(
-        out,
-        pagesize=PAGE,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
-        title=info.title,
-        author=info.author,
-        subject=info.subject,
-        creator=info.creator_tool,
-        producer=info.producer,
-        keywords=info.keywords,
-        invariant=1,
-        enforceColorSpace="rgb",
-        initialFontName=SANS,
-        lang="en",
-    )
-    frame = Frame(
-        MARGIN_X,
-        MARGIN_BOTTOM,
-        WIDTH,
-        PAGE[1] - MARGIN_TOP - MARGIN_BOTTOM,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    doc.addPageTemplates([PageTemplate("page", frames=[frame])])
-    seal = SealBox()
-    a85 = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        with without_gc():
-            doc.build([*_story(run), seal], canvasmaker=_canvas(run, info))
-    finally:
-        rl_config.useA85 = a85
-    if seal.placed is None:  # pragma: no cover - platypus always draws the last flowable
-        raise RuntimeError("the seal box was not placed")
-    page, box = seal.placed
-    return RenderedPdf(data=out.getvalue(), pages=doc.page, seal_page=page, seal_box=box)
+    return build_a4(_story(run), info, _canvas(run, info))
