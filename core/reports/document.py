@@ -81,10 +81,13 @@ def document_info(report: BatchReport, kind: str) -> DocumentInfo:
     )
 
 
-def _numbered_canvas(marks: PageMarks, info: DocumentInfo) -> type[Canvas]:
-    class NumberedCanvas(Canvas):
-        """Keeps each page open until save, when the page count is known for the footer."""
+def numbered_canvas(
+    info: DocumentInfo, decorate: Callable[[Canvas, int, int], None]
+) -> type[Canvas]:
+    """A PDF/A canvas that keeps each page open until save, when the page count is known:
+    ``decorate(canvas, page, total)`` then draws the page's footer (and head)."""
 
+    class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
             make_pdfa(self, info)
@@ -98,23 +101,27 @@ def _numbered_canvas(marks: PageMarks, info: DocumentInfo) -> type[Canvas]:
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
-                self._footer(total)
+                self.saveState()
+                decorate(self, self._pageNumber, total)
+                self.restoreState()
                 Canvas.showPage(self)
             Canvas.save(self)
 
-        def _footer(self, total: int) -> None:
-            self.saveState()
-            self.setFillColor(BLACK)
-            self.setStrokeColor(RULE_GREY)
-            self.setLineWidth(0.4)
-            top = MARGIN_BOTTOM - 14
-            self.line(MARGIN_X, top + 8, MARGIN_X + WIDTH, top + 8)
-            self.setFont(SANS, FOOTER_SIZE)
-            for i, line in enumerate(marks.footer_lines(self._pageNumber, total)):
-                self.drawString(MARGIN_X, top - i * 9, line)
-            self.restoreState()
-
     return NumberedCanvas
+
+
+def _numbered_canvas(marks: PageMarks, info: DocumentInfo) -> type[Canvas]:
+    def footer(canvas: Canvas, page: int, total: int) -> None:
+        canvas.setFillColor(BLACK)
+        canvas.setStrokeColor(RULE_GREY)
+        canvas.setLineWidth(0.4)
+        top = MARGIN_BOTTOM - 14
+        canvas.line(MARGIN_X, top + 8, MARGIN_X + WIDTH, top + 8)
+        canvas.setFont(SANS, FOOTER_SIZE)
+        for i, line in enumerate(marks.footer_lines(page, total)):
+            canvas.drawString(MARGIN_X, top - i * 9, line)
+
+    return numbered_canvas(info, footer)
 
 
 def _running_head(marks: PageMarks):

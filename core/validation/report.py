@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from core.reports.document import build_a4
+from core.reports.document import build_a4, numbered_canvas
 from core.reports.fonts import SANS, SANS_BOLD, register_fonts
 from core.reports.model import RenderedPdf
-from core.reports.pdfa import DocumentInfo, document_id, make_pdfa
+from core.reports.pdfa import DocumentInfo, document_id
 from core.reports.styles import (
     BODY,
     CELL_HEAD,
@@ -165,45 +165,23 @@ def _canvas(run: ValidationRun, info: DocumentInfo) -> type[Canvas]:
         f"Lotbook {run.app_version} · {run.machine}",
     )
 
-    class NumberedCanvas(Canvas):
-        """Pages kept open until save, when their count is known for the footer."""
+    def frame(canvas: Canvas, page: int, total: int) -> None:
+        canvas.setStrokeColor(RULE_GREY)
+        canvas.setLineWidth(0.4)
+        top = PAGE[1] - MARGIN_TOP + 16
+        canvas.setFillColor(GREY_TEXT)
+        canvas.setFont(SANS_BOLD, 7.5)
+        canvas.drawString(MARGIN_X, top, KIND)
+        canvas.setFont(SANS, 7.5)
+        canvas.drawRightString(MARGIN_X + WIDTH, top, footer[0])
+        canvas.line(MARGIN_X, top - 4, MARGIN_X + WIDTH, top - 4)
+        bottom = MARGIN_BOTTOM - 14
+        canvas.line(MARGIN_X, bottom + 8, MARGIN_X + WIDTH, bottom + 8)
+        canvas.setFont(SANS, FOOTER_SIZE)
+        text = f"Page {page} of {total}"
+        canvas.drawString(MARGIN_X, bottom, " · ".join((KIND, text, footer[0], footer[1])))
 
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            make_pdfa(self, info)
-            self._pages: list[dict] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._frame(total)
-                Canvas.showPage(self)
-            Canvas.save(self)
-
-        def _frame(self, total: int) -> None:
-            self.saveState()
-            self.setStrokeColor(RULE_GREY)
-            self.setLineWidth(0.4)
-            top = PAGE[1] - MARGIN_TOP + 16
-            self.setFillColor(GREY_TEXT)
-            self.setFont(SANS_BOLD, 7.5)
-            self.drawString(MARGIN_X, top, KIND)
-            self.setFont(SANS, 7.5)
-            self.drawRightString(MARGIN_X + WIDTH, top, footer[0])
-            self.line(MARGIN_X, top - 4, MARGIN_X + WIDTH, top - 4)
-            bottom = MARGIN_BOTTOM - 14
-            self.line(MARGIN_X, bottom + 8, MARGIN_X + WIDTH, bottom + 8)
-            self.setFont(SANS, FOOTER_SIZE)
-            page = f"Page {self._pageNumber} of {total}"
-            self.drawString(MARGIN_X, bottom, " · ".join((KIND, page, footer[0], footer[1])))
-            self.restoreState()
-
-    return NumberedCanvas
+    return numbered_canvas(info, frame)
 
 
 def render_report(run: ValidationRun) -> RenderedPdf:
