@@ -13,8 +13,14 @@ UV_VERSION=0.13.9
 qt_offscreen="libglib2.0-0 libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libxkbcommon0 fonts-dejavu-core"
 qt_window="libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0"
 wanted=$qt_offscreen
-# the frozen bundle (PyInstaller needs objdump on Linux) is built and self-tested by `make test`
-[ "$mode" = test ] && wanted="$wanted binutils"
+# the frozen bundle is built and self-tested by `make test`: PyInstaller needs objdump (binutils),
+# the bundle's ICU data is trimmed with icupkg (icu-devtools), its numpy is compiled (g++, and the
+# Python headers when this Python is Debian's)
+if [ "$mode" = test ]; then
+  wanted="$wanted binutils icu-devtools g++"
+  "$PYTHON" -c 'import os, sysconfig, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+    || wanted="$wanted python3-dev"
+fi
 [ "$mode" = run ] && wanted="$wanted $qt_window"
 "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1 || wanted="$wanted python3-venv"
 
