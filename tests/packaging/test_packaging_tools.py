@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "packaging"))
 import numpy_build  # noqa: E402
+import shiboken_support  # noqa: E402
 import system_libraries  # noqa: E402
 import trim_icu  # noqa: E402
 
@@ -190,3 +191,23 @@ def _link_or_copy(src: str, dst: str) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
+
+
+# -- shiboken's support modules ------------------------------------------------------------------
+
+
+def test_shiboken_support_files_come_with_bytecode_and_leave_the_build_venv_alone(tmp_path: Path):
+    import importlib.util
+
+    package = Path(next(iter(importlib.util.find_spec("shiboken6").submodule_search_locations)))
+    entries = shiboken_support.support_files(tmp_path)
+    assert not (package / "files.dir").exists(), "the build environment is never written to"
+    by_name = {Path(src).name: dest for src, dest in entries}
+    assert by_name["loader.py"] == str(Path("shiboken6/files.dir/shibokensupport/signature"))
+    assert by_name["loader.cpython-311.pyc"].endswith("signature/__pycache__")
+    sources = [src for src, _ in entries if src.endswith(".py")]
+    compiled = [src for src, _ in entries if src.endswith(".pyc")]
+    assert len(sources) == len(compiled) >= 10
+    # unchecked-hash bytecode: valid whatever times the installed files get (flags = 0b01)
+    header = Path(compiled[0]).read_bytes()[:8]
+    assert int.from_bytes(header[4:8], "little") == 0b01
