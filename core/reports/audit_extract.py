@@ -4,11 +4,12 @@ a few lines — the full events are in the audit-trail export."""
 
 from __future__ import annotations
 
+from core.audit_text import change_text
 from core.readmodels import AuditEventView
 from core.reports.fasttable import FastTable, TableLook
 from core.reports.fonts import MONO, SANS_BOLD
 from core.reports.styles import H1, NOTE, WIDTH, Flowable, Paragraph, Spacer, para
-from core.reports.text import ReportContext, audit_change
+from core.reports.text import ReportContext, shorten
 
 FONT_SIZE = 5.3
 LEADING = 6.3
@@ -39,7 +40,7 @@ def _row(event: AuditEventView, ctx: ReportContext) -> list[str]:
         f"{day}\n{rest}",
         event.user,
         f"{event.action}\n{entity}",
-        audit_change(event.old, event.new),
+        shorten(change_text(event.old, event.new), 240),
         event.reason or "",
     ]
 

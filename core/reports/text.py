@@ -3,7 +3,6 @@ names for usernames, audit values shortened to what changed."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -83,46 +82,6 @@ def approved(report: BatchReport) -> SignatureView | None:
 
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _loads(text: str | None) -> object:
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def _compact(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def audit_change(old: str | None, new: str | None, limit: int = 240) -> str:
-    """An audit event's old → new as one short text: for JSON objects only the keys that
-    changed ("status: in_progress → released"), otherwise the compact JSON text."""
-    before, after = _loads(old), _loads(new)
-    if isinstance(before, dict) and isinstance(after, dict):
-        keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
-        parts = [
-            f"{k}: {_compact(before.get(k)) if k in before else EMPTY} → "
-            f"{_compact(after.get(k)) if k in after else EMPTY}"
-            for k in keys
-        ]
-        text = "; ".join(parts) or "(no change)"
-    elif before is None and after is None:
-        text = ""
-    elif before is None:
-        text = _compact(after)
-        if isinstance(after, dict):
-            text = ", ".join(f"{k}={_compact(v)}" for k, v in after.items() if v is not None)
-    elif after is None:
-        text = f"{_compact(before)} → {EMPTY}"
-    else:
-        text = f"{_compact(before)} → {_compact(after)}"
-    return shorten(text, limit)
 
 
 class ReportContext:

@@ -3,12 +3,12 @@ zone, and each change put compactly as old → new. Formatting only: the events 
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
+from core.audit_text import change_text
 from core.clock import local_text
 from core.readmodels import AuditEventView
 from ui.models.base import ReadModelTable
@@ -25,58 +25,6 @@ def local_time(at: str) -> str:
         return local_text(datetime.fromisoformat(at))
     except ValueError:
         return at
-
-
-def _parse(text: str | None) -> Any:
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _flat(value: Any) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{key}: {_scalar(v)}" for key, v in value.items())
-    return _scalar(value)
-
-
-def change_text(old: str | None, new: str | None) -> str:
-    """``old`` and ``new`` (canonical JSON texts) in one line: what changed, from → to."""
-    before, after = _parse(old), _parse(new)
-    if before is None and after is None:
-        return ""
-    if isinstance(before, dict) and isinstance(after, dict):
-        keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
-        if not keys:
-            return _flat(after)
-        return "; ".join(
-            f"{k}: {_scalar(before[k]) if k in before else '—'} → "
-            f"{_scalar(after[k]) if k in after else '—'}"
-            for k in keys
-        )
-    if before is None:
-        return f"→ {_flat(after)}"
-    if after is None:
-        return f"{_flat(before)} → removed"
-    return f"{_flat(before)} → {_flat(after)}"
-
-
-def pretty(text: str | None) -> str:
-    """A stored old/new JSON text indented for reading (kept as is when it is not JSON)."""
-    if text is None:
-        return "(nothing)"
-    value = _parse(text)
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
-    return _scalar(value)
 
 
 class AuditEventsModel(ReadModelTable):

@@ -6,9 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
+from core.audit_text import pretty
 from core.readmodels import AuditEventView
 from ui import theme
-from ui.models.audit_events import local_time, pretty
+from ui.models.audit_events import local_time
 from ui.widgets.common import label
 
 
