@@ -5,7 +5,7 @@ machine is named in the Depends line of packaging/linux/control.in: apt installs
 and Debian's security updates reach it. Everything else stays in the bundle. On a machine without
 dpkg (a Windows or non-Debian build) nothing is left out.
 
-Used by packaging/lotbook.spec and tests/packaging/test_system_libraries.py.
+Used by packaging/lotbook.spec, tests/packaging/ and tests/benchmarks/bench_bundle.py.
 """
 
 from __future__ import annotations
@@ -79,3 +79,23 @@ def debian_provided(libraries: list[tuple[str, str]], control: Path) -> set[str]
     wanted = depends_packages(control)
     owners = owning_packages([src for _dest, src in libraries])
     return {dest for dest, src in libraries if owners.get(src) in wanted}
+
+
+def linked_from_outside(bundle: Path) -> dict[str, str | None]:
+    """Each library a file of the built bundle links (DT_NEEDED) that the bundle does not carry
+    → where it resolves on this machine (None: not found). The loader's own ld-linux is left
+    out."""
+    from PyInstaller.depend.bindepend import get_imports
+
+    inside = {path.name for path in bundle.rglob("*.so*")}
+    outside: dict[str, str | None] = {}
+    for path in sorted(bundle.rglob("*")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        with path.open("rb") as fh:
+            if fh.read(4) != b"\x7fELF":
+                continue
+        for name, resolved in get_imports(str(path)):
+            if Path(name).name not in inside and not name.startswith("ld-linux"):
+                outside.setdefault(name, resolved)
+    return outside

@@ -60,16 +60,13 @@ def _size(folder: Path) -> int:
 def _system_libraries(folder: Path) -> tuple[int, int]:
     """How many of Debian's libraries the bundle links from the system (the .deb's Depends),
     and their size: what a fresh machine installs with the package, not counted above."""
-    from PyInstaller.depend.bindepend import get_imports
-
-    inside = {p.name for p in folder.rglob("*.so*")}
-    outside: set[str] = set()
-    for path in folder.rglob("*"):
-        if path.is_file() and not path.is_symlink() and path.open("rb").read(4) == b"\x7fELF":
-            for name, resolved in get_imports(str(path)):
-                if Path(name).name not in inside and resolved:
-                    outside.add(os.path.realpath(resolved))
-    return len(outside), sum(Path(p).stat().st_size for p in outside)
+    sys.path.insert(0, str(ROOT / "packaging"))
+    try:
+        from system_libraries import linked_from_outside
+    finally:
+        sys.path.remove(str(ROOT / "packaging"))
+    found = {os.path.realpath(p) for p in linked_from_outside(folder).values() if p}
+    return len(found), sum(Path(p).stat().st_size for p in found)
 
 
 def _wall(cmd: list[str], env: dict) -> float:

@@ -114,37 +114,19 @@ def test_manifest_lists_every_file_with_its_sha256(bundle: Path):
     assert not [f for f in files if "psycopg" in f.lower()], "the bundle is SQLite-only"
 
 
-def _elf_files(folder: Path) -> list[Path]:
-    files = []
-    for path in folder.rglob("*"):
-        if path.is_file() and not path.is_symlink():
-            with path.open("rb") as fh:
-                if fh.read(4) == b"\x7fELF":
-                    files.append(path)
-    return files
-
-
 def test_every_library_left_out_of_the_bundle_is_one_the_deb_depends_on(bundle: Path):
     """The Linux bundle leaves Debian's own libraries to the package's Depends: each library a
     bundled program or module links to is either in the bundle or installed by a package the
     .deb depends on (so apt brings it onto a fresh machine)."""
     if not sys.platform.startswith("linux") or not shutil.which("dpkg-query"):
         pytest.skip("a Debian machine is needed to know which package owns a library")
-    from PyInstaller.depend.bindepend import get_imports
-
     sys.path.insert(0, str(ROOT / "packaging"))
     try:
-        from system_libraries import depends_packages, owning_packages
+        from system_libraries import depends_packages, linked_from_outside, owning_packages
     finally:
         sys.path.remove(str(ROOT / "packaging"))
 
-    elves = _elf_files(bundle)
-    inside = {path.name for path in bundle.rglob("*.so*")}
-    outside: dict[str, str | None] = {}
-    for elf in elves:
-        for name, resolved in get_imports(str(elf)):
-            if Path(name).name not in inside and not name.startswith("ld-linux"):
-                outside.setdefault(name, resolved)
+    outside = linked_from_outside(bundle)
     assert "libX11.so.6" in outside, "Debian's X11 library is taken from the system"
     assert not [n for n, p in outside.items() if p is None], "unresolved libraries"
     owners = owning_packages([p for p in outside.values() if p])
