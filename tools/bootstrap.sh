@@ -18,6 +18,10 @@ wanted=$qt_offscreen
 # Python headers when this Python is Debian's)
 if [ "$mode" = test ]; then
   wanted="$wanted binutils icu-devtools g++"
+  # the test run checks that every library the bundle leaves to Debian comes from a package the
+  # .deb depends on, so those packages must be on this machine before the .deb is installed
+  depends=$(sed -n 's/^Depends: *//p' packaging/linux/control.in | tr ',' '\n' | sed 's/^ *//; s/[ (].*//' | grep -v '^$')
+  wanted="$wanted $(echo $depends)"
   "$PYTHON" -c 'import os, sysconfig, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
     || wanted="$wanted python3-dev"
 fi
