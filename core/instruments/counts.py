@@ -7,6 +7,7 @@ outside 0–100 %, more viable than total cells) refused as a damaged or hand-ed
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal, localcontext
@@ -23,6 +24,7 @@ LABELS = {
 }
 _HUNDRED = Decimal(100)
 _EXACT = 1000  # digits: enough for any number parse_number reads (exponents within ±100)
+_SERIAL_PREFIX = re.compile(r"^s\s*/\s*n\b\s*[:.#]?\s*", re.IGNORECASE)
 
 
 def scaled(value: Decimal, scale: Decimal) -> Decimal:
@@ -40,6 +42,16 @@ def plain_density(value: Decimal) -> Decimal:
     return value
 
 
+def instrument_id(text: str | None) -> str | None:
+    """An instrument as recorded: its serial number without the "S/N" the files put before it
+    ("s/n 9000201099909999", "S/N:9000201099909999" and "S/N: 9000201099909999" are one
+    instrument), or its name; None when the file leaves it empty."""
+    if text is None:
+        return None
+    cleaned = " ".join(text.split())
+    return _SERIAL_PREFIX.sub("", cleaned, count=1).strip() or None
+
+
 def reading(
     file: str,
     line: int,
@@ -47,8 +59,13 @@ def reading(
     measured_at: datetime | None,
     values: Mapping[str, Decimal],
     raw: Mapping[str, str],
+    *,
+    zone: str | None = None,
+    instrument: str | None = None,
 ) -> CountReading:
-    """A checked ``CountReading``; dead cells derived from total − viable when not given."""
+    """A checked ``CountReading``; dead cells derived from total − viable when not given.
+    ``zone`` is the zone ``measured_at`` was read in (dialect.zone_label); ``instrument`` as the
+    file states it (normalised by ``instrument_id``)."""
     sample = sample_id.strip()
     if not sample:
         raise InstrumentFileInvalid(
@@ -84,4 +101,12 @@ def reading(
         if quantity in checked:
             checked[quantity] = plain_density(checked[quantity])
     ordered = {q: checked[q] for q in COUNT_QUANTITIES if q in checked}
-    return CountReading(line, sample, measured_at, ordered, dict(raw))
+    return CountReading(
+        line,
+        sample,
+        measured_at,
+        ordered,
+        dict(raw),
+        zone=zone if measured_at is not None else None,
+        instrument=instrument_id(instrument),
+    )

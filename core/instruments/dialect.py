@@ -12,7 +12,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -61,6 +61,27 @@ class Table:
             self.lines[self.header_line :], self.header_line + 1, self.delimiter, file, comment
         )
 
+    def checked_rows(self, file: str) -> Iterator[tuple[int, list[str]]]:
+        """``rows``, each cut to the header's width by ``check_width``. The rows of one export
+        all have as many fields: a row that has more or fewer than the first, even by empty
+        cells, is refused (a value holding the delimiter shifts its row by one)."""
+        first: tuple[int, int] | None = None
+        for line, cells in self.rows(file):
+            kept = check_width(
+                cells, len(self.header), self.header_line, file, line, self.delimiter
+            )
+            first = first or (len(cells), line)
+            if len(cells) != first[0]:
+                raise InstrumentFileInvalid(
+                    file,
+                    line,
+                    f"has {len(cells)} fields but line {first[1]} has {first[0]}: the rows of an "
+                    f"export have as many fields each. A value holds a "
+                    f"{DELIMITER_NAMES.get(self.delimiter, 'delimiter')} without quotes, or the "
+                    "file was edited.",
+                )
+            yield line, kept
+
     def columns(
         self, file: str, wanted: Mapping[str, Sequence[str]], required: Iterable[str]
     ) -> dict[str, int]:
@@ -102,23 +123,36 @@ def find_table(
         raise InstrumentFileInvalid(file, None, "the file has no header line: it holds no table.")
     index = number - 1
     chosen = delimiter or detect_delimiter(lines[index : index + 21], file, number)
-    header = next(read_rows([lines[index]], number, chosen, file))[1]
-    return Table(number, [cell.strip() for cell in header], chosen, lines)
+    header = [cell.strip() for cell in next(read_rows([lines[index]], number, chosen, file))[1]]
+    while len(header) > 1 and not header[-1]:  # a delimiter after the last name
+        header.pop()
+    return Table(number, header, chosen, lines)
 
 
 def _comment(line: str, comment: str | None) -> bool:
     return bool(comment) and line.startswith(str(comment))
 
 
-def check_width(cells: Sequence[str], width: int, header_line: int, file: str, line: int) -> None:
-    """A data row must have as many cells as the header."""
-    if len(cells) != width:
-        raise InstrumentFileInvalid(
-            file,
-            line,
-            f"has {len(cells)} fields but the header (line {header_line}) has {width}: the file "
-            "is truncated or was edited.",
-        )
+def check_width(
+    cells: Sequence[str], width: int, header_line: int, file: str, line: int, delimiter: str = ","
+) -> list[str]:
+    """The row's ``width`` cells. Empty cells after the last column (a delimiter ending the row)
+    are dropped; a missing cell, or text beyond the last column, is refused."""
+    extra = [i for i in range(width, len(cells)) if cells[i].strip()]
+    if len(cells) >= width and not extra:
+        return list(cells[:width])
+    reason = (
+        "the row ends early, so the file is truncated or was edited."
+        if len(cells) < width
+        else f"'{shown(cells[extra[0]])}' (field {extra[0] + 1}) is beyond the last column. A "
+        f"value holds a {DELIMITER_NAMES.get(delimiter, 'delimiter')} without quotes, or the "
+        "row was edited."
+    )
+    raise InstrumentFileInvalid(
+        file,
+        line,
+        f"has {len(cells)} fields but the header (line {header_line}) has {width}: " + reason,
+    )
 
 
 # --- delimiters ---------------------------------------------------------------------------------
@@ -203,12 +237,17 @@ class NumberReader:
     """Reads number cells with ``parse_number``; the first decimal mark seen is the file's, and a
     cell written with the other one is refused (it could be a thousands separator)."""
 
-    def __init__(self, file: str, delimiter: str, decimal: str | None = None) -> None:
+    def __init__(
+        self, file: str, delimiter: str, decimal: str | None = None, quoted_comma: bool = False
+    ) -> None:
         self.file = file
-        # With comma-separated columns a comma inside a (quoted) number is never a decimal mark.
-        self.decimal = "." if delimiter == "," else decimal
-        self._fixed_by: str | None = "the delimiter" if delimiter == "," else None
-        if decimal is not None and delimiter != ",":
+        # With comma-separated columns a comma inside a (quoted) number is not a decimal mark,
+        # unless the format may quote decimal commas (``quoted_comma``): then the first mark
+        # seen decides, as in other files.
+        fixed = delimiter == "," and not quoted_comma
+        self.decimal = "." if fixed else decimal
+        self._fixed_by: str | None = "the delimiter" if fixed else None
+        if decimal is not None and not fixed:
             self._fixed_by = "the profile"
 
     @property
@@ -277,12 +316,33 @@ def parse_time(
     A time without a zone is read in ``zone``; without one it is refused. A local time that occurs
     twice (clocks going back) is read as its first occurrence and a note says so.
     """
+    return time_and_zone(raw, fmt, zone, file, line, notes)[0]
+
+
+def time_and_zone(
+    raw: str, fmt: str, zone: tzinfo | None, file: str, line: int, notes: list[str] | None = None
+) -> tuple[datetime, str]:
+    """As ``parse_time``, with the zone the time was read in (``zone_label``)."""
     moment = wall_time(raw, fmt, file, line)
     if moment.tzinfo is not None:
-        return utc(moment, file, line, raw)
+        return utc(moment, file, line, raw), zone_label(moment.tzinfo, moment)
     if zone is None:
         raise no_zone(raw, file, line)
-    return localise(moment, zone, file, line, raw, notes)
+    return localise(moment, zone, file, line, raw, notes), zone_label(zone, moment)
+
+
+def zone_label(zone: tzinfo, moment: datetime) -> str:
+    """How a zone is recorded: an IANA zone by its name ("Europe/Berlin"); a fixed offset as
+    "UTC" when it is zero, else "+02:00" or "-05:30"."""
+    name = getattr(zone, "key", None)
+    if isinstance(name, str):
+        return name
+    offset = moment.replace(tzinfo=zone).utcoffset() or timedelta(0)
+    if not offset:
+        return "UTC"
+    minutes, seconds = divmod(int(abs(offset).total_seconds()), 60)
+    label = f"{'-' if offset < timedelta(0) else '+'}{minutes // 60:02d}:{minutes % 60:02d}"
+    return label + (f":{seconds:02d}" if seconds else "")
 
 
 def wall_time(raw: str, fmt: str, file: str, line: int) -> datetime:

@@ -42,6 +42,7 @@ PROFILE_KEYS = {
     "time_column": "the header of the time column",
     "time_format": "'iso' or a strptime pattern such as '%d.%m.%Y %H:%M:%S'",
     "sample_column": "counts: the header of the sample ID column",
+    "instrument_column": "counts: the header of the column naming the instrument (its serial)",
 }
 COUNT_COLUMN_KEYS = ("column", "quantity", "scale", "optional")
 TRACE_COLUMN_KEYS = ("column", "channel", "unit")
@@ -81,6 +82,7 @@ class GenericProfile:
     time_column: str | None = None
     time_format: str = dialect.ISO
     sample_column: str | None = None
+    instrument_column: str | None = None
     delimiter: str | None = None
     decimal: str | None = None
     encoding: str | None = None
@@ -105,7 +107,7 @@ class GenericProfile:
         return self._counts(text, encoding, file, zone)
 
     def _needed(self) -> list[str]:
-        named = [self.sample_column, self.time_column]
+        named = [self.sample_column, self.time_column, self.instrument_column]
         return [n for n in named if n] + [spec.column for spec in self.columns]
 
     def _counts(self, text: str, encoding: str, file: str, zone: tzinfo | None) -> ParsedFile:
@@ -115,8 +117,7 @@ class GenericProfile:
         numbers = dialect.NumberReader(file, table.delimiter, self.decimal)
         notes: list[str] = []
         counts: list[CountReading] = []
-        for line, cells in table.rows(file):
-            dialect.check_width(cells, len(table.header), table.header_line, file, line)
+        for line, cells in table.checked_rows(file):
             values: dict[str, Decimal] = {}
             for spec in self.columns:
                 cell = cells[where[spec.column]]
@@ -124,15 +125,17 @@ class GenericProfile:
                     continue
                 number = numbers.read(cell, line, f"column {spec.column}")
                 values[str(spec.quantity)] = scaled(number, spec.scale)
-            measured_at = None
+            measured_at, read_in = None, None
             if self.time_column:
                 raw_time = cells[where[self.time_column]]
-                measured_at = dialect.parse_time(
+                measured_at, read_in = dialect.time_and_zone(
                     raw_time, self.time_format, zone, file, line, notes
                 )
             raw = {name: cell for name, cell in zip(table.header, cells, strict=True) if name}
             sample = cells[where[str(self.sample_column)]]
-            counts.append(reading(file, line, sample, measured_at, values, raw))
+            instrument = cells[where[self.instrument_column]] if self.instrument_column else None
+            stated = {"zone": read_in, "instrument": instrument}
+            counts.append(reading(file, line, sample, measured_at, values, raw, **stated))
         if not counts:
             raise InstrumentFileInvalid(
                 file, table.header_line, "the header is not followed by any row: it is truncated."
@@ -270,6 +273,8 @@ class _Checker:
             raise self.fail("a trace profile needs time_column.")
         if kind == "counts" and not sample_column:
             raise self.fail("a counts profile needs sample_column.")
+        if kind == "trace" and section.get("instrument_column"):
+            raise self.fail("instrument_column is for counts profiles.", "instrument_column")
         columns = self._columns(document.get("columns"), kind)
         return GenericProfile(
             name=name,
@@ -279,6 +284,7 @@ class _Checker:
             columns=columns,
             time_column=time_column,
             sample_column=sample_column if kind == "counts" else None,
+            instrument_column=section.get("instrument_column") if kind == "counts" else None,
             source=self.source,
             **options,
         )

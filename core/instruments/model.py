@@ -47,6 +47,14 @@ class CountReading:
     measured_at: datetime | None  # aware, UTC
     values: Mapping[str, Decimal]  # quantity (COUNT_QUANTITIES) → value in the unit noted there
     raw: Mapping[str, str] = field(default_factory=dict)  # the fields as read, for the record
+    # The zone ``measured_at`` was read in: the IANA name when a time without a zone was read in
+    # the site's or the profile's zone ("Europe/Berlin"), "UTC" when the file stated UTC (Z,
+    # +00:00, "Time (UTC)"), else the offset the file stated ("+02:00", "-05:30"). None without
+    # a time.
+    zone: str | None = None
+    # The instrument's serial number (a leading "S/N" dropped) or name, when the file states it;
+    # None when it does not (an operator's name is not an instrument).
+    instrument: str | None = None
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ def _check_vicell(parsed) -> None:
     }
     assert str(first.values["viable_cell_density"]) == "750000"
     assert first.measured_at == datetime(2022, 3, 21, 15, 56, tzinfo=UTC)  # 16:56 CET
+    assert (first.zone, first.instrument) == ("Europe/Berlin", None)  # "Analysis by" is a person
     assert first.raw["Cell type"] == "Mammalian"
     assert last.sample_id == "CLB011" and last.values["viability"] == D("72.06")
     assert last.values["viable_cell_density"] == D(2510000)
@@ -111,6 +112,13 @@ def _vicell_lines() -> list[str]:
         (7, ",1.01,", ',"1,01",', "decimal comma, but the delimiter sets the decimal point"),
         (7, ",1.01,", ",-1.01,", "negative"),
         (1, "Sample ID,", "Sample ID,Sample ID,", "the column Sample ID twice"),
+        (7, ",1.01,", ",1,01,", "has 34 fields but line 2 has 33: .* holds a comma without quotes"),
+        (
+            3,
+            "Normal Wash,",
+            "Normal Wash,,extra",
+            r"'extra' \(field 34\) is beyond the last column",
+        ),
     ],
 )
 def test_a_damaged_vicell_export_is_refused_at_its_line(line, old, new, reason):
@@ -126,7 +134,8 @@ def test_a_cut_off_vicell_export_is_refused_at_its_last_line():
     data = VICELL[: VICELL.rindex(b"Mammalian")]
     with pytest.raises(
         InstrumentFileInvalid,
-        match="line 11: has 16 fields but the header \\(line 1\\) has 33: the file is truncated",
+        match="line 11: has 16 fields but the header \\(line 1\\) has 33: the row ends early, so "
+        "the file is truncated",
     ):
         ViCellBlu().parse(data, "vicell.csv", timezone="UTC")
 
@@ -153,6 +162,7 @@ def _check_nucleo(parsed) -> None:
     assert str(sample.values["viable_cell_density"]) == "2450000"
     assert sample.measured_at == datetime(2023, 11, 20, 14, 30, 16, tzinfo=UTC)  # 16:30 at UTC+2
     assert sample.raw["Instrument type"] == "NucleoView NC-200"
+    assert (sample.zone, sample.instrument) == ("+02:00", "9000201099909999")  # "s/n" dropped
 
 
 def test_the_real_nucleoview_export_is_read():
@@ -235,6 +245,7 @@ def test_without_its_offset_a_nucleoview_time_takes_the_site_zone():
         NucleoViewNC200().parse(text.encode(), "nc200.csv")
     parsed = NucleoViewNC200().parse(text.encode(), "nc200.csv", timezone="Europe/Helsinki")
     assert parsed.counts[0].measured_at == datetime(2023, 11, 20, 14, 30, 16, tzinfo=UTC)
+    assert parsed.counts[0].zone == "Europe/Helsinki"
 
 
 # --- recognition ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -182,3 +182,62 @@ def test_local_times_across_clock_changes():
 def test_an_unknown_zone_is_refused():
     with pytest.raises(InstrumentFileInvalid, match="'Mars/Olympus' is not a time zone"):
         dialect.zone_named("Mars/Olympus", "f.csv")
+
+
+# --- row widths -------------------------------------------------------------------------------
+
+
+def test_empty_cells_after_the_last_column_are_dropped():
+    table = dialect.find_table('"a","b"\n"1","2",""\n"3","4",""\n', "f.csv")
+    assert table.header == ["a", "b"]
+    assert list(table.checked_rows("f.csv")) == [(2, ["1", "2"]), (3, ["3", "4"])]
+    ended = dialect.find_table("a;b;\n1;2;\n", "f.csv")  # the header ends with the delimiter too
+    assert ended.header == ["a", "b"] and list(ended.checked_rows("f.csv")) == [(2, ["1", "2"])]
+    assert dialect.check_width(["1", "2", " ", ""], 2, 1, "f.csv", 2) == ["1", "2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        ("a,b,c\n1,2\n", 2, r"has 2 fields but the header \(line 1\) has 3: the row ends early"),
+        ("a,b\n1,2,x\n", 2, r"'x' \(field 3\) is beyond the last column. A value holds a comma"),
+        ("a;b\n1;2;;7\n", 2, r"'7' \(field 4\) .* holds a semicolon without quotes"),
+        ("a,b,c\n1,2,\n1,2,,\n", 3, "has 4 fields but line 2 has 3: the rows of an export have"),
+        ("a,b,c\n1,2,,\n1,2,\n", 3, "has 3 fields but line 2 has 4"),
+    ],
+)
+def test_a_row_of_another_width_is_refused_with_the_true_reason(text, line, reason):
+    table = dialect.find_table(text, "f.csv")
+    with pytest.raises(InstrumentFileInvalid, match=reason) as caught:
+        list(table.checked_rows("f.csv"))
+    assert caught.value.line == line
+
+
+# --- zones ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "fmt", "zone", "expected"),
+    [
+        ("2024-05-01T08:00:00Z", dialect.ISO, BERLIN, "UTC"),
+        ("2024-05-01T08:00:00+00:00", dialect.ISO, None, "UTC"),
+        ("2024-05-01T10:00:00+02:00", dialect.ISO, BERLIN, "+02:00"),
+        ("2024-05-01T02:30:00-05:30", dialect.ISO, None, "-05:30"),
+        ("2024-05-01T10:00:00", dialect.ISO, BERLIN, "Europe/Berlin"),
+        ("20231120 163016", dialect.COMPACT, timezone(timedelta(hours=2)), "+02:00"),
+        ("20231120 163016", dialect.COMPACT, timezone(timedelta(hours=-7)), "-07:00"),
+        ("20231120 163016", dialect.COMPACT, timezone(timedelta(0)), "UTC"),
+        ("3/21/2022 16:56", dialect.US_DATE, ZoneInfo("UTC"), "UTC"),
+    ],
+)
+def test_a_time_comes_with_the_zone_it_was_read_in(raw, fmt, zone, expected):
+    moment, read_in = dialect.time_and_zone(raw, fmt, zone, "f.csv", 2)
+    assert read_in == expected and moment.tzinfo is UTC
+    assert moment == dialect.parse_time(raw, fmt, zone, "f.csv", 2)
+
+
+def test_a_format_that_quotes_decimal_commas_may_use_them_with_comma_delimiters():
+    reader = dialect.NumberReader("f.csv", ",", quoted_comma=True)
+    assert reader.read("68,2", 4, "Viability (%)") == Decimal("68.2") and reader.mark == ","
+    with pytest.raises(InstrumentFileInvalid, match=r"'2\.45E6' .* line 4 sets the decimal comma"):
+        reader.read("2.45E6", 5, "Live (cells/ml)")

@@ -30,6 +30,11 @@ SEEDS = [
     b"time;pH\n20240501 080000;7,2\n20240501 080001;7,1\n",
     b"Sample ID;Viable cell conc. [10E5 cells/mL];Viability [%];Total cell conc. [10E5 "
     b"cells/mL];Date/Time\nS1;12,5;95,2;13,1;01.05.2024 08:30:15\n",
+    # the other layouts the counter profiles read: their deeper paths get damaged files too
+    (SAMPLES / "vi-cell-blu-detail.csv").read_bytes(),
+    (SAMPLES / "vi-cell-blu-trailing-field.csv").read_bytes(),
+    (SAMPLES / "nucleoview-nc202-tab.csv").read_bytes(),
+    (SAMPLES / "nucleoview-nc200-flagged.csv").read_bytes(),
 ]
 _TEXT = st.text(
     st.characters(min_codepoint=0, max_codepoint=0x2FF) | st.sampled_from(';,\t\n\r"#µμ×')

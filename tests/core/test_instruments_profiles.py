@@ -197,3 +197,49 @@ def test_a_duplicate_or_malformed_profile_in_a_folder_is_refused(tmp_path):
     (tmp_path / "again.toml").write_text("[profile\n", encoding="utf-8")
     with pytest.raises(ProfileInvalid, match=r"again\.toml, line 1: is not valid TOML"):
         load_profiles([tmp_path])
+
+
+def test_a_counts_profile_names_the_instrument_and_the_zone_of_each_time():
+    toml = (
+        '[profile]\nname = "c"\ntitle = "C"\nkind = "counts"\nsample_column = "ID"\n'
+        'time_column = "When"\ninstrument_column = "Counter"\n'
+        '[[columns]]\ncolumn = "Viab"\nquantity = "viability"\n'
+    )
+    profile = profile_from_toml(toml, "c.toml")
+    text = (
+        "ID;Viab;When;Counter;\n"  # every line ends with the delimiter
+        "A;90,5;2024-05-01T10:00:00+02:00;S/N: 9002020102201902;\n"
+        "B;91;2024-05-01T08:30:00Z; ;\n"
+        "C;92;2024-05-01T11:00:00;Counter 2;\n"
+    )
+    parsed = profile.parse(text.encode(), "c.csv", timezone="Europe/Berlin")
+    a, b, c = parsed.counts
+    assert (a.zone, a.instrument, a.measured_at) == (
+        "+02:00",
+        "9002020102201902",
+        datetime(2024, 5, 1, 8, 0, tzinfo=UTC),
+    )
+    assert (b.zone, b.instrument) == ("UTC", None)
+    assert (c.zone, c.instrument) == ("Europe/Berlin", "Counter 2")
+    assert c.measured_at == datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+    assert "" not in a.raw and a.raw["Counter"] == "S/N: 9002020102201902"  # as written
+
+
+def test_readings_without_a_time_have_no_zone_and_without_a_column_no_instrument():
+    parsed = load_profile(CEDEX).parse(CEDEX_FILE.encode(), "cedex.csv", timezone="UTC")
+    assert {(c.zone, c.instrument) for c in parsed.counts} == {("UTC", None)}
+    toml = (
+        '[profile]\nname = "c"\ntitle = "C"\nkind = "counts"\nsample_column = "ID"\n'
+        '[[columns]]\ncolumn = "Viab"\nquantity = "viability"\n'
+    )
+    (reading,) = profile_from_toml(toml, "c.toml").parse(b"ID,Viab\nA,90\n", "c.csv").counts
+    assert (reading.measured_at, reading.zone, reading.instrument) == (None, None, None)
+
+
+def test_instrument_column_belongs_to_counts_profiles():
+    with pytest.raises(ProfileInvalid, match="instrument_column is for counts profiles") as caught:
+        profile_from_toml(
+            TRACE_PROFILE.replace("[[columns]]", 'instrument_column = "X"\n\n[[columns]]', 1),
+            "t.toml",
+        )
+    assert caught.value.line == 11
