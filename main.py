@@ -12,6 +12,7 @@ COMMANDS = {
     "template",
     "batch",
     "deviation",
+    "excursion",
     "audit",
     "settings",
     "demo",

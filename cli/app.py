@@ -45,6 +45,30 @@ def _json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print data as JSON")
 
 
+DISPOSITIONS = (
+    "released",
+    "released_pending",
+    "exceptional_release",
+    "quarantined",
+    "rejected",
+    "post_release_oos",
+)
+
+
+def _disposition_details(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--deviation",
+        metavar="REF",
+        help="exceptional_release / post_release_oos: the deviation the disposition rests on",
+    )
+    parser.add_argument(
+        "--physician",
+        metavar="TEXT",
+        help="exceptional_release / post_release_oos: who notified the treating physician, "
+        "when and how",
+    )
+
+
 # argparse takes "-4,5" (a decimal comma) or "-1.2e3" for an option; values may be negative.
 _NEGATIVE_NUMBER = re.compile(r"^-(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
@@ -83,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="add a user (initial password from LOTBOOK_NEW_PASSWORD or a prompt)",
     )
     p.add_argument("name")
-    p.add_argument("--role", required=True, choices=("technician", "supervisor", "qa", "admin"))
+    p.add_argument(
+        "--role", required=True, choices=("technician", "supervisor", "qc", "qa", "admin")
+    )
     p.add_argument("--full-name", required=True)
     _as_user(p)
     p.set_defaults(func=people.cmd_user_add)
@@ -109,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     _json(p)
     p.set_defaults(func=people.cmd_user_list)
 
-    tpl = sub.add_parser("template", help="process templates: list, show, load")
+    tpl = sub.add_parser("template", help="process templates: list, show, load, approve")
     ts = tpl.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = ts.add_parser("list", parents=[common], help="list loaded templates")
     p.add_argument("--all", action="store_true", help="every version, not just the newest")
@@ -124,6 +150,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     _as_user(p)
     p.set_defaults(func=templates.cmd_template_load)
+    p = ts.add_parser(
+        "approve",
+        parents=[common],
+        help="QA: approve a template version, confirming its example limits (e-signature)",
+    )
+    p.add_argument("key")
+    p.add_argument("--version", type=int, required=True)
+    p.add_argument("--reason", required=True, help="what the approval rests on")
+    _as_user(p)
+    p.set_defaults(func=templates.cmd_template_approve)
 
     bat = sub.add_parser("batch", help="batches: start, record, correct, justify, show, list")
     bs = bat.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -186,6 +222,20 @@ def build_parser() -> argparse.ArgumentParser:
     _as_user(p)
     p.set_defaults(func=signing.cmd_deviation_close)
 
+    exc = sub.add_parser("excursion", help="process excursions: assess")
+    es = exc.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = es.add_parser(
+        "assess",
+        parents=[common],
+        help="link a deviation to an excursion, or (QA) assess it with a reason",
+    )
+    p.add_argument("lot")
+    p.add_argument("excursion", type=int, metavar="EXCURSION_ID", help="its number (review)")
+    p.add_argument("--deviation", metavar="REF")
+    p.add_argument("--reason")
+    _as_user(p)
+    p.set_defaults(func=batches.cmd_excursion_assess)
+
     aud = sub.add_parser("audit", help="audit trail: verify, export, list, review")
     au = aud.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = au.add_parser("verify", parents=[common], help="recompute the hash chain (exit 1: broken)")
@@ -216,7 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
     _json(p)
     p.set_defaults(func=people.cmd_settings_show)
     p = ss.add_parser("set", parents=[common], help="change a setting (audited)")
-    p.add_argument("key", choices=("lockout_attempts", "idle_lock_minutes", "time_zone"))
+    p.add_argument(
+        "key",
+        choices=("lockout_attempts", "idle_lock_minutes", "time_zone", "release_results_by"),
+    )
     p.add_argument("value")
     p.add_argument("--reason", required=True)
     _as_user(p)
@@ -231,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", metavar="NAME", help="else recognised from the file")
     p.add_argument("--timezone", metavar="ZONE", help="for times without a zone (IANA name)")
     p.add_argument("--step", metavar="STEP_ID", help="the step a one-sample count belongs to")
+    p.add_argument(
+        "--reason", help="accepts counts measured outside their expected time (kept, reviewed)"
+    )
     _as_user(p)
     p.set_defaults(func=instruments.cmd_import)
     p = sub.add_parser("simulate", parents=[common], help="write a simulated instrument log")
@@ -255,12 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("PERFORMED", "VERIFIED", "REVIEWED", "APPROVED"),
     )
     p.add_argument("--step", metavar="STEP_ID", help="the step (PERFORMED, VERIFIED)")
-    p.add_argument(
-        "--disposition",
-        choices=("released", "released_pending", "quarantined", "rejected"),
-        help="QA disposition (APPROVED)",
-    )
+    p.add_argument("--disposition", choices=DISPOSITIONS, help="QA disposition (APPROVED)")
     p.add_argument("--reason", help="why (required with a disposition)")
+    _disposition_details(p)
     _as_user(p)
     _json(p)
     p.set_defaults(func=signing.cmd_sign)
@@ -275,10 +328,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--approve",
         metavar="DISPOSITION",
-        choices=("released", "released_pending", "quarantined", "rejected"),
+        choices=DISPOSITIONS,
         help="QA: approve this disposition and seal the summary in one act (needs --reason)",
     )
     p.add_argument("--reason")
+    _disposition_details(p)
+    p.add_argument(
+        "--draft",
+        action="store_true",
+        help="with --coa: a draft of a lot without a disposition, marked DRAFT on every page",
+    )
     _as_user(p)
     p.set_defaults(func=signing.cmd_export_pdf)
     p = sub.add_parser("verify-pdf", parents=[common], help="verify an exported PDF (exit 1: not)")

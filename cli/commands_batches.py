@@ -250,3 +250,15 @@ def _print_excursions(db, lot: str) -> None:
     for e in list_excursions(db, lot):
         end = local_text(e.ended_at) if e.ended_at else "still open"
         info(f"  excursion: {e.describe()}, {local_text(e.started_at)} – {end}")
+
+
+def cmd_excursion_assess(args) -> int:
+    from core.services.excursion_assessment import assess_excursion
+
+    db = open_db(args)
+    actor = acting(db, args)
+    view = assess_excursion(
+        db, actor, args.lot, args.excursion, deviation=args.deviation, reason=args.reason
+    )
+    info(f"Excursion #{view.id} of lot {args.lot} ({view.describe()}) assessed: {view.assessment}")
+    return 0

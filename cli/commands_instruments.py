@@ -38,6 +38,7 @@ def cmd_import(args) -> int:
         profile=args.profile,
         timezone=args.timezone,
         step=args.step,
+        reason=args.reason,
     )
     info(
         f"Imported {outcome.filename} into lot {outcome.lot} ({outcome.profile}, "

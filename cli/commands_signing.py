@@ -21,6 +21,10 @@ def manifestation(sig: SignatureView) -> str:
     )
     if sig.disposition:
         line += f" — {DISPOSITION_LABEL.get(sig.disposition, sig.disposition)}: {sig.reason}"
+        if sig.deviation:
+            line += f"; deviation {sig.deviation}"
+        if sig.physician_notification:
+            line += f"; physician notified: {sig.physician_notification}"
     elif sig.reason:
         line += f" — {sig.reason}"
     if sig.state == "invalidated":
@@ -52,6 +56,8 @@ def cmd_sign(args) -> int:
         step_id=args.step,
         disposition=args.disposition,
         reason=args.reason,
+        deviation=args.deviation,
+        physician=args.physician,
     )
     if args.json:
         emit_json(sig)
@@ -139,10 +145,20 @@ def cmd_export_pdf(args) -> int:
         if args.coa:
             raise DomainError("--approve seals the batch summary; export the CoA on its own.")
         outcome = approve_and_export(
-            db, actor, password, args.lot, path, disposition=args.approve, reason=args.reason
+            db,
+            actor,
+            password,
+            args.lot,
+            path,
+            disposition=args.approve,
+            reason=args.reason,
+            deviation=args.deviation,
+            physician=args.physician,
         )
     else:
-        outcome = export_pdf(db, actor, password, args.lot, path, coa=args.coa)
+        if args.draft and not args.coa:
+            raise DomainError("--draft is for a certificate of analysis (--coa).")
+        outcome = export_pdf(db, actor, password, args.lot, path, coa=args.coa, draft=args.draft)
     if outcome.approval:
         info(manifestation(outcome.approval))
     info(

@@ -1,14 +1,17 @@
-"""template list | show | load."""
+"""template list | show | load | approve."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from cli import credentials
 from cli.context import acting, open_db
 from cli.output import emit_json, info, table
+from core.clock import local_text
 from core.readmodels import plain
 from core.services import templates
-from core.services.batch_record import formula_text
+from core.services.batch_record import caveat_text, condition_text, formula_text
+from core.services.users import authenticate
 from core.specs import describe
 from core.templates.model import CheckDef, TemplateDef
 
@@ -19,10 +22,43 @@ def cmd_template_list(args) -> int:
         emit_json(views)
         return 0
     rows = [
-        (v.key, v.version, v.product_family, v.title, v.steps, v.checks, v.sha256[:12])
+        (
+            v.key,
+            v.version,
+            v.status.upper() if not v.approved else v.status,
+            v.product_family,
+            v.title,
+            v.steps,
+            v.checks,
+            v.sha256[:12],
+        )
         for v in views
     ]
-    table(("KEY", "VERSION", "FAMILY", "TITLE", "STEPS", "CHECKS", "SHA-256"), rows)
+    table(("KEY", "VERSION", "STATUS", "FAMILY", "TITLE", "STEPS", "CHECKS", "SHA-256"), rows)
+    if any(not v.approved for v in views):
+        info(
+            "\nA DRAFT version starts no batch until QA approves it "
+            "(template approve KEY --version N --reason … --user QA)."
+        )
+    return 0
+
+
+def cmd_template_approve(args) -> int:
+    from core.services.template_approval import approve_template
+
+    db = open_db(args)
+    password = credentials.password(args, "Password (to sign the approval): ")
+    actor = authenticate(db, args.user, password)
+    view = approve_template(db, actor, password, args.key, args.version, args.reason)
+    info(
+        f"Approved {view.key} version {view.version}: {view.signer_name} ({view.signer}, "
+        f"{view.signer_role}) {local_text(view.signed_at)}, meaning APPROVED — {view.reason}"
+    )
+    if view.confirmed:
+        info(f"Example limits confirmed ({len(view.confirmed)}):")
+        for line in view.confirmed:
+            info(f"  {line}")
+    info(f"Certificate {view.certificate_serial}; template SHA-256 {view.template_sha256}")
     return 0
 
 
@@ -48,7 +84,7 @@ def _spec(check: CheckDef) -> str:
     )
 
 
-def check_data(check: CheckDef) -> dict:
+def check_data(tdef: TemplateDef, check: CheckDef, approved: bool = True) -> dict:
     spec = check.spec
     return {
         "id": check.id,
@@ -81,13 +117,22 @@ def check_data(check: CheckDef) -> dict:
         "pending_allowed": check.pending_allowed,
         "source": check.source,
         "note": check.note,
+        "range": [plain(x) for x in check.range] if check.range else None,
+        "applies_when": condition_text(tdef, check),
+        "example_limit": check.example_limit,
+        "caveat": caveat_text(check) if check.example_limit and not approved else None,
     }
 
 
-def template_data(tdef: TemplateDef) -> dict:
+def template_data(tdef: TemplateDef, status=None) -> dict:
+    approved = bool(status and status.approved)
     return {
         "key": tdef.key,
         "version": tdef.version,
+        "status": "approved" if approved else "draft",
+        "approved_by": status.approved_by_name if approved else None,
+        "approved_at": plain(status.approved_at) if approved else None,
+        "product": plain(tdef.product),
         "title": tdef.title,
         "product_family": tdef.product_family,
         "autologous": tdef.autologous,
@@ -100,22 +145,46 @@ def template_data(tdef: TemplateDef) -> dict:
                 "day": s.day,
                 "verify": s.verify,
                 "release": s.is_release,
-                "checks": [check_data(c) for c in s.checks],
+                "checks": [check_data(tdef, c, approved) for c in s.checks],
             }
             for s in tdef.all_steps()
         ],
     }
 
 
+def _status(db, tdef: TemplateDef):
+    for view in templates.list_templates(db, all_versions=True):
+        if (view.key, view.version) == (tdef.key, tdef.version):
+            return view
+    return None
+
+
 def cmd_template_show(args) -> int:
-    tdef = templates.get_template(open_db(args), args.key, args.version)
+    db = open_db(args)
+    tdef = templates.get_template(db, args.key, args.version)
+    status = _status(db, tdef)
+    approved = bool(status and status.approved)
     if args.json:
-        emit_json(template_data(tdef))
+        emit_json(template_data(tdef, status))
         return 0
     info(
         f"{tdef.title}  [{tdef.key} v{tdef.version}, {tdef.product_family}"
         f"{', autologous' if tdef.autologous else ''}]  SHA-256 {tdef.sha256}"
     )
+    if approved:
+        info(f"Approved by {status.approved_by_name} {local_text(status.approved_at)}.")
+    else:
+        info(
+            f"DRAFT: not approved by QA; it starts no batch. Its example limits "
+            f"({status.example_limits if status else '?'}) are marked 'not confirmed' below."
+        )
+    product = tdef.product
+    if product.storage or product.shelf_life_months:
+        info(
+            f"Product: storage {product.storage or '—'}; shelf life "
+            f"{product.shelf_life_months or '—'} months; manufacture date from "
+            f"{product.manufacture_step or '—'} {product.source}"
+        )
     for step in tdef.all_steps():
         flags = " (second-person verification)" if step.verify else ""
         info(f"\n{step.id}  {step.name}{flags}")
@@ -125,9 +194,12 @@ def cmd_template_show(args) -> int:
                 m
                 for m, on in (
                     ("gates release", c.gates_release),
+                    ("pending allowed", c.pending_allowed),
                     ("verify", c.verify),
                     ("calculated", c.derived),
                     ("optional", not c.required),
+                    (f"if {condition_text(tdef, c)}", c.applies_when is not None),
+                    ("NOT CONFIRMED", c.example_limit and not approved),
                 )
                 if on
             ]

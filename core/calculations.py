@@ -127,6 +127,11 @@ def dose_per_kg(cells: Decimal, weight_kg: Decimal) -> Decimal:
     return cells / weight_kg
 
 
+def flat_dose(cells: Decimal) -> Decimal:
+    """The whole product as the dose: a flat (total) dose, judged against a total band."""
+    return cells
+
+
 def dose_volume_ml(target_cells: Decimal, cells_per_ml: Decimal) -> Decimal:
     _require_nonzero(cells_per_ml, "the product has 0 cells/mL. Check the product count.")
     return target_cells / cells_per_ml
@@ -245,6 +250,7 @@ _TABLE: tuple[tuple[Callable[..., Decimal], str, str, str | None], ...] = (
     (specific_growth_rate, "Specific growth rate", "ln(n_final ÷ n_initial) ÷ duration_h", "h⁻¹"),
     (car_pos_viable_t_cells, "CAR+ viable T cells", "tvc × pct_cd3 ÷ 100 × pct_car ÷ 100", "cells"),
     (dose_per_kg, "Dose per kg", "cells ÷ weight_kg", "cells/kg"),
+    (flat_dose, "Flat dose", "cells (the whole product is the dose)", "cells"),
     (dose_volume_ml, "Dose volume", "target_cells ÷ cells_per_ml", "mL"),
     (moi, "MOI", "titer_tu_per_ml × vector_volume_ml ÷ viable_cells", None),
     (vector_volume_ml, "Vector volume", "moi × viable_cells ÷ titer_tu_per_ml", "mL"),

@@ -86,3 +86,8 @@ class SchemaTooNew(StoreError):
 
 class Conflict(DomainError):
     """The action does not fit the current state (value already recorded, batch closed ...)."""
+
+
+class NeedsReason(DomainError):
+    """Refused as it stands, but a person may accept it by giving a reason (an instrument's
+    measurement time outside its window, for example): the reason becomes a review exception."""

@@ -37,6 +37,14 @@ class TemplateSummary:
     checks: int
     loaded_at: datetime
     loaded_by: str
+    approved: bool = False  # QA approved this version: it may start batches
+    approved_by_name: str | None = None
+    approved_at: datetime | None = None
+    example_limits: int = 0  # limits tagged [P], [T] or [?] that the approval confirms
+
+    @property
+    def status(self) -> str:
+        return "approved" if self.approved else "draft"
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,9 @@ class ResultVersionView:
     recorded_by: str
     recorded_by_name: str
     recorded_at: datetime
+    measured_at: datetime | None = None  # the instrument's own measurement time (UTC)
+    measured_zone: str | None = None  # the zone that time was read in
+    timing_reason: str | None = None  # why a measurement time outside its window was accepted
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,10 @@ class CheckView:
     measures: str | None  # what it measures (growth curves, instrument imports)
     current: ResultVersionView | None
     history: tuple[ResultVersionView, ...]  # every version, oldest first
+    applies: bool | None = True  # False: its applies_when does not hold; None: not known yet
+    condition: str | None = None  # when it applies, in words ("CART-IPC-10-WEIGHT ≤ 50 kg")
+    caveat: str | None = None  # the limit is an example the site has not confirmed yet
+    pending_allowed: bool = False  # a release result that may follow release
 
     @property
     def verdict(self) -> str | None:
@@ -176,6 +191,8 @@ class BatchView:
     deviations: tuple[DeviationView, ...] = field(default=())
     process_excursions: int = 0  # beyond the template's alarm bands (core.services.excursions)
     signatures: tuple[SignatureView, ...] = ()  # every signature of the batch and its steps
+    autologous: bool = False  # one patient's own cells: a chain of identity, exceptional release
+    template_approved: bool = True  # QA approved the template version (else limits are examples)
 
     @property
     def batch_signatures(self) -> tuple[SignatureView, ...]:
@@ -249,7 +266,16 @@ class AuditEventView:
     hash: str
 
 
-_DERIVED = ("verdict", "state", "exceptions", "verified", "label", "statement", "kind_label")
+_DERIVED = (
+    "verdict",
+    "state",
+    "exceptions",
+    "verified",
+    "label",
+    "statement",
+    "kind_label",
+    "status",
+)
 
 
 def plain(value: Any) -> Any:

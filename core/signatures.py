@@ -146,11 +146,14 @@ class StatementFields:
     disposition: str | None
     reason: str | None
     certificate_serial: str
+    details: str | None = None  # canonical JSON: what a disposition rests on beyond its reason
 
 
 def statement_text(f: StatementFields) -> str:
+    extra = {} if f.details is None else {"details": f.details}
     return canonical(
         {
+            **extra,
             "v": STATEMENT_VERSION,
             "lot": f.lot,
             "scope": f.scope,
@@ -167,6 +170,32 @@ def statement_text(f: StatementFields) -> str:
     )
 
 
+def added_only(signed: str, current: str, may_follow: frozenset[str]) -> list[str]:
+    """The checks added since signing when every difference is a result that had no value when
+    signed and may follow release (a pending release result); [] when anything else changed."""
+
+    def by_id(text: str) -> dict[str, Any]:
+        data = json.loads(text)
+        checks = data.get("checks") or [c for s in data.get("steps", []) for c in s["checks"]]
+        return {c["id"]: c for c in checks}
+
+    def rest(text: str) -> Any:
+        data = json.loads(text)
+        data.pop("checks", None)
+        for step in data.get("steps", []):
+            step.pop("checks", None)
+        return data
+
+    before, after = by_id(signed), by_id(current)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    if not changed or rest(signed) != rest(current):
+        return []
+    pending = all(
+        k in may_follow and k in before and before[k].get("value") is None for k in changed
+    )
+    return changed if pending else []
+
+
 def evaluate(
     stored: StatementFields,
     statement: str,
@@ -174,6 +203,7 @@ def evaluate(
     current_content: str,
     crypto_ok: bool,
     certificate_problem: str | None,
+    may_follow: frozenset[str] = frozenset(),
 ) -> tuple[str, str]:
     """The state of one stored signature, with the reason when it is not valid."""
     expected = statement_text(stored)
@@ -193,6 +223,9 @@ def evaluate(
     if not crypto_ok:
         return SignatureState.BROKEN, "The cryptographic signature does not verify."
     if sha256_text(current_content) != stored.content_sha256:
+        added = added_only(content, current_content, may_follow) if may_follow else []
+        if added:
+            return SignatureState.VALID, ""
         changed = changed_checks(content, current_content)
         what = ", ".join(changed) if changed else "the record"
         return SignatureState.INVALIDATED, f"Changed after signing: {what}."

@@ -38,16 +38,26 @@ MEANING_STATEMENT: dict[str, str] = {
 class Disposition(StrEnum):
     RELEASED = "released"
     RELEASED_PENDING = "released_pending"  # released with results pending (e.g. 14-day sterility)
+    # autologous product released out of specification at the treating physician's request,
+    # with a closed deviation and the physician's notification on record
+    EXCEPTIONAL_RELEASE = "exceptional_release"
     QUARANTINED = "quarantined"
     REJECTED = "rejected"
+    # QA acknowledges a result that failed after release (deviation and physician notified)
+    POST_RELEASE_OOS = "post_release_oos"
 
 
 DISPOSITION_LABEL: dict[str, str] = {
     Disposition.RELEASED: "Released",
     Disposition.RELEASED_PENDING: "Released with results pending",
+    Disposition.EXCEPTIONAL_RELEASE: "Exceptional release (out of specification)",
     Disposition.QUARANTINED: "Quarantined",
     Disposition.REJECTED: "Rejected",
+    Disposition.POST_RELEASE_OOS: "Post-release out of specification, acknowledged",
 }
+# What each disposition needs beyond a reason: a deviation reference and the physician's
+# notification (exceptional release, acknowledging a post-release failure).
+NEEDS_PHYSICIAN = frozenset({Disposition.EXCEPTIONAL_RELEASE, Disposition.POST_RELEASE_OOS})
 
 
 class SignatureState(StrEnum):
@@ -73,6 +83,8 @@ class SignatureView:
     certificate_serial: str  # hex serial of the signer's certificate
     state: str  # SignatureState value
     state_detail: str  # why it is not valid; "" when valid
+    deviation: str | None = None  # the deviation a disposition rests on (exceptional release …)
+    physician_notification: str | None = None  # who was told, when and how
 
     @property
     def label(self) -> str:
@@ -99,6 +111,11 @@ class ItemKind(StrEnum):
     MISSING_VALUE = "missing_value"
     AWAITING_VERIFICATION = "awaiting_verification"
     IMPORTED_FILE = "imported_file"
+    POST_RELEASE_OOS = "post_release_oos"  # a result failed after release
+    ALERT = "alert"  # beyond an alert limit, inside the action limits
+    OUT_OF_WINDOW = "out_of_window"  # entered far from its step's planned day
+    OUT_OF_ORDER = "out_of_order"  # dated before the step it follows
+    MEASUREMENT_TIME = "measurement_time"  # an instrument time outside its window, with a reason
 
 
 ITEM_KIND_LABEL: dict[str, str] = {
@@ -113,6 +130,11 @@ ITEM_KIND_LABEL: dict[str, str] = {
     ItemKind.MISSING_VALUE: "Missing required value",
     ItemKind.AWAITING_VERIFICATION: "Step awaiting verification",
     ItemKind.IMPORTED_FILE: "Imported instrument file",
+    ItemKind.POST_RELEASE_OOS: "Out of specification after release",
+    ItemKind.ALERT: "Alert limit exceeded",
+    ItemKind.OUT_OF_WINDOW: "Entered outside the step's window",
+    ItemKind.OUT_OF_ORDER: "Entered out of order",
+    ItemKind.MEASUREMENT_TIME: "Instrument time outside its window",
 }
 
 

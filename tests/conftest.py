@@ -40,13 +40,36 @@ def db_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def site(db_url: str, clock) -> Iterator:
-    """A new site database with an admin 'ada' and the built-in templates."""
+def draft_site(db_url: str, clock) -> Iterator:
+    """A new site database with an admin 'ada' and the built-in templates, still drafts."""
     from core.services.site import init_site
 
     db = init_site(db_url, "ada", "Ada Admin", ADMIN_PASSWORD, clock=clock)
     yield db
     db.dispose()
+
+
+APPROVER = "tqa"
+
+
+def approve_templates(db, admin) -> None:
+    """QA user 'tqa' (with a certificate) approves every built-in template, as a site's QA does
+    before its first batch."""
+    from core.services import signing_keys
+    from core.services.template_approval import approve_drafts
+
+    qa = make_user(db, admin, APPROVER, "qa", "Tara Template-Approver")
+    signing_keys.issue_certificates(db, admin, ADMIN_PASSWORD)
+    approve_drafts(db, qa, USER_PASSWORD, "Example limits confirmed for tests (CC-TEST-1)")
+
+
+@pytest.fixture
+def site(draft_site) -> Iterator:
+    """A new site database with an admin 'ada' and the built-in templates approved by QA."""
+    from core.services.users import authenticate
+
+    approve_templates(draft_site, authenticate(draft_site, "ada", ADMIN_PASSWORD))
+    return draft_site
 
 
 @pytest.fixture
@@ -84,13 +107,15 @@ def tech2(site, admin):
 
 @pytest.fixture
 def people(site, admin, tech, tech2):
-    """Technicians tess and vic, supervisor sam and QA quinn, each holding an issued certificate."""
+    """Technicians tess and vic, supervisor sam, QC analyst cleo and QA quinn, each holding an
+    issued certificate."""
     from core.services import signing_keys
 
     sup = make_user(site, admin, "sam", "supervisor", "Sam Supervisor")
+    qc = make_user(site, admin, "cleo", "qc", "Cleo Control")
     qa = make_user(site, admin, "quinn", "qa", "Quinn Quality")
     signing_keys.issue_certificates(site, admin, ADMIN_PASSWORD)
-    return {"tech": tech, "tech2": tech2, "sup": sup, "qa": qa}
+    return {"tech": tech, "tech2": tech2, "sup": sup, "qc": qc, "qa": qa}
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from core.errors import PermissionDenied
 class Role(StrEnum):
     TECHNICIAN = "technician"
     SUPERVISOR = "supervisor"
+    QC = "qc"  # QC analyst: records release test results
     QA = "qa"
     ADMIN = "admin"
 
@@ -29,6 +30,9 @@ class Permission(StrEnum):
     CLOSE_DEVIATION = "close deviations"
     EXPORT_REPORT = "export signed batch summaries"
     ISSUE_CERTIFICATES = "issue signing certificates"
+    RECORD_RELEASE = "record release test results"
+    APPROVE_TEMPLATE = "approve process template versions"
+    ASSESS_EXCURSION = "assess process excursions"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -36,6 +40,18 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
         {
             Permission.START_BATCH,
             Permission.RECORD,
+            Permission.CORRECT,
+            Permission.OPEN_DEVIATION,
+            Permission.VERIFY_STEP,
+            Permission.EXPORT_REPORT,
+        }
+    ),
+    # QC analysts test samples: they record release results (and in-process QC results), never
+    # start or sign manufacturing steps as performed.
+    Role.QC: frozenset(
+        {
+            Permission.RECORD,
+            Permission.RECORD_RELEASE,
             Permission.CORRECT,
             Permission.OPEN_DEVIATION,
             Permission.VERIFY_STEP,
@@ -64,6 +80,8 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.APPROVE_BATCH,
             Permission.CLOSE_DEVIATION,
             Permission.EXPORT_REPORT,
+            Permission.APPROVE_TEMPLATE,
+            Permission.ASSESS_EXCURSION,
         }
     ),
     # Administrators keep the system, not the batch record: they never record GxP values.

@@ -7,7 +7,9 @@ from core.models.quality import Deviation, DeviationClass, DeviationLink, Deviat
 from core.models.series import (
     CaptureChunk,
     Excursion,
+    ExcursionAssessment,
     InstrumentFile,
+    InstrumentMeasurement,
     LiveCapture,
     SeriesBlock,
     SeriesChannel,
@@ -19,7 +21,7 @@ from core.models.signing import (
     SigningKey,
     SiteAuthority,
 )
-from core.models.templates import TemplateVersion
+from core.models.templates import TemplateApproval, TemplateVersion
 
 __all__ = [
     "AuditEvent",
@@ -36,7 +38,9 @@ __all__ = [
     "DeviationStatus",
     "EntryKind",
     "Excursion",
+    "ExcursionAssessment",
     "InstrumentFile",
+    "InstrumentMeasurement",
     "LiveCapture",
     "Result",
     "SeriesBlock",
@@ -45,6 +49,7 @@ __all__ = [
     "SigningKey",
     "SiteAuthority",
     "SiteSetting",
+    "TemplateApproval",
     "TemplateVersion",
     "User",
 ]

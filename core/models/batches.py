@@ -16,14 +16,32 @@ class BatchStatus(StrEnum):
     AWAITING_REVIEW = "awaiting_review"
     QUARANTINED = "quarantined"
     RELEASED = "released"
-    RELEASED_PENDING = "released_pending"
+    RELEASED_PENDING = "released_pending"  # released; pending-allowed results still to come
+    EXCEPTIONAL_RELEASE = "exceptional_release"  # autologous, out of spec, physician informed
+    POST_RELEASE_OOS = "post_release_oos"  # a result after release failed: awaiting QA
+    POST_RELEASE_OOS_ACK = "post_release_oos_ack"  # ... acknowledged by QA
     REJECTED = "rejected"
 
 
-# A batch still takes results while in progress, on hold (quarantined), or released with results
-# pending (the 14-day sterility arrives after release). Released and rejected records are locked.
-TAKES_RESULTS = frozenset(
-    {BatchStatus.IN_PROGRESS, BatchStatus.QUARANTINED, BatchStatus.RELEASED_PENDING}
+# A batch still takes results while in progress or on hold (quarantined). After a release with
+# results pending, only the pending release results are taken (the 14-day sterility arrives after
+# release), also once a post-release result has failed. Released and rejected records are locked.
+TAKES_RESULTS = frozenset({BatchStatus.IN_PROGRESS, BatchStatus.QUARANTINED})
+AFTER_RELEASE = frozenset(
+    {
+        BatchStatus.RELEASED_PENDING,
+        BatchStatus.POST_RELEASE_OOS,
+        BatchStatus.POST_RELEASE_OOS_ACK,
+    }
+)
+RELEASED_STATES = frozenset(
+    {
+        BatchStatus.RELEASED,
+        BatchStatus.RELEASED_PENDING,
+        BatchStatus.EXCEPTIONAL_RELEASE,
+        BatchStatus.POST_RELEASE_OOS,
+        BatchStatus.POST_RELEASE_OOS_ACK,
+    }
 )
 
 
@@ -74,3 +92,7 @@ class Result(SQLModel, table=True):
     source: str = Field(default="manual", max_length=80)
     recorded_by: str = Field(max_length=64)
     recorded_at: datetime = Field(sa_column=utc_column())
+    # an instrument's own measurement time (UTC) and the zone it was read in, beside the entry time
+    measured_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    measured_zone: str | None = Field(default=None, max_length=64)
+    timing_reason: str | None = None  # why a measurement time outside its window was accepted

@@ -30,6 +30,22 @@ class InstrumentFile(SQLModel, table=True):
     imported_by: str = Field(max_length=64)
 
 
+class InstrumentMeasurement(SQLModel, table=True):
+    """One measurement an instrument file brought (a cell count): the same measurement (same
+    instrument, sample, measurement time and values) is imported once, whatever file holds it."""
+
+    __tablename__ = "instrument_measurement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="batch.id", index=True)
+    file_id: int = Field(foreign_key="instrument_file.id")
+    profile: str = Field(max_length=64)
+    instrument: str | None = Field(default=None, max_length=120)
+    sample_id: str = Field(max_length=200)
+    measured_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    fingerprint: str = Field(max_length=64, unique=True)
+
+
 class SeriesChannel(SQLModel, table=True):
     """One channel of a batch's process trace (pH, temperature …)."""
 
@@ -107,3 +123,18 @@ class Excursion(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     detected_at: datetime = Field(sa_column=utc_column())
     source: str = Field(max_length=80)
+
+
+class ExcursionAssessment(SQLModel, table=True):
+    """A process excursion assessed: a deviation linked, or QA's assessment with its reason."""
+
+    __tablename__ = "excursion_assessment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    excursion_id: int = Field(foreign_key="excursion.id", index=True)
+    batch_id: int = Field(foreign_key="batch.id")
+    deviation_id: int | None = Field(default=None, foreign_key="deviation.id")
+    assessment: str
+    assessed_by: str = Field(max_length=64)
+    assessed_role: str = Field(max_length=20)
+    assessed_at: datetime = Field(sa_column=utc_column())

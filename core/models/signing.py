@@ -74,6 +74,9 @@ class Signature(SQLModel, table=True):
     crypto_signature: str  # base64 ECDSA signature over the statement
     signing_key_id: int = Field(foreign_key="signing_key.id")
     certificate_serial: str = Field(max_length=64)
+    # what a disposition rests on beyond its reason (canonical JSON, signed with the statement):
+    # the deviation and the physician's notification of an exceptional release, for example
+    details: str | None = None
 
 
 class AuditTrailReview(SQLModel, table=True):

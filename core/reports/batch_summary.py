@@ -1,11 +1,13 @@
 """The PDF batch summary: header, exceptions, the steps with their checks, corrections and
-signatures, the certificate-of-analysis section, deviations, process curves, imported files,
-every signature, the audit-trail extract, and the box for the electronic seal — A4, PDF/A-3b."""
+signatures, the certificate-of-analysis section, the QA disposition, deviations, process curves,
+imported files, every signature, the audit-trail extract, and the box for the electronic seal —
+A4, PDF/A-3b."""
 
 from __future__ import annotations
 
 from core.reports import sections
 from core.reports.audit_extract import audit_extract
+from core.reports.disposition import disposition_section
 from core.reports.document import render, without_gc
 from core.reports.model import BatchReport, RenderedPdf
 from core.reports.release import conclusion_paragraph, release_table
@@ -41,6 +43,7 @@ def batch_summary_story(report: BatchReport) -> list[Flowable]:
         if not step.is_release:
             story += step_section(step, ctx)
     story += _release(ctx)
+    story += disposition_section(ctx)
     story += sections.deviations(ctx)
     story += [CondPageBreak(320), *sections.curves(ctx)]
     story += sections.imported_files(ctx)

@@ -24,6 +24,7 @@ from core.reports.styles import (
     WIDTH,
 )
 from core.reports.text import LocalTime
+from core.reports.watermark import draw_banner, draw_watermark
 
 register_fonts()
 
@@ -124,15 +125,23 @@ def _numbered_canvas(marks: PageMarks, info: DocumentInfo) -> type[Canvas]:
     return numbered_canvas(info, footer)
 
 
-def _running_head(marks: PageMarks):
+def _running_head(marks: PageMarks, watermark: str | None = None):
+    """The head of every page; with ``watermark``, that mark across the page (under the
+    content: the head is drawn when the page begins) and as a banner in the head."""
+
     def draw(canvas: Canvas, _doc) -> None:
         canvas.saveState()
+        if watermark:
+            draw_watermark(canvas, watermark)
         canvas.setFillColor(GREY_TEXT)
         canvas.setFont(SANS_BOLD, 7.5)
         y = PAGE[1] - MARGIN_TOP + 16
         canvas.drawString(MARGIN_X, y, marks.head)
         canvas.setFont(SANS, 7.5)
-        canvas.drawRightString(MARGIN_X + WIDTH, y, marks.generated)
+        if watermark:
+            draw_banner(canvas, MARGIN_X + WIDTH, y, watermark)
+        else:
+            canvas.drawRightString(MARGIN_X + WIDTH, y, marks.generated)
         canvas.setStrokeColor(RULE_GREY)
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN_X, y - 4, MARGIN_X + WIDTH, y - 4)
@@ -242,8 +251,12 @@ def build_a4(
     return RenderedPdf(data=out.getvalue(), pages=doc.page, seal_page=page, seal_box=box)
 
 
-def render(story: list[Flowable], report: BatchReport, kind: str) -> RenderedPdf:
-    """Build a report's story into its PDF/A-3b A4 document, running head and footer on."""
+def render(
+    story: list[Flowable], report: BatchReport, kind: str, watermark: str | None = None
+) -> RenderedPdf:
+    """Build a report's story into its PDF/A-3b A4 document, running head and footer on (and
+    ``watermark`` across every page and in its head: a draft)."""
     marks = PageMarks.of(report, kind)
     info = document_info(report, kind)
-    return build_a4(story, info, _numbered_canvas(marks, info), _running_head(marks))
+    head = _running_head(marks, watermark)
+    return build_a4(story, info, _numbered_canvas(marks, info), head)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from core.readmodels import AuditEventView, BatchView
 from core.services.growth import GrowthView
@@ -24,6 +24,33 @@ class ImportedFileView:
 
 
 @dataclass(frozen=True)
+class ProductFacts:
+    """What a certificate of analysis states about the product beyond its test results."""
+
+    storage: str | None  # storage condition (template [product])
+    shelf_life_months: int | None
+    manufactured_on: date | None  # local date of the manufacture step's first entry
+    expires_on: date | None  # manufactured_on + shelf life
+    fill_volume: str | None  # "50.0 mL" (the check that measures fill_volume)
+    containers: str | None  # "1 bags"
+    body_weight: str | None  # the patient's weight behind the dose ("68.0 kg")
+    dose_band: str | None  # which dose band applies and the dose judged: "flat dose …"
+    autologous: bool  # "For autologous use only"
+    source: str  # source tags of the storage / shelf-life figures
+    caveat: str | None  # the figures are examples the site's QA has not confirmed
+
+
+@dataclass(frozen=True)
+class IssuedCertificate:
+    """A certificate of analysis exported before (from the audit trail)."""
+
+    issued_at: datetime  # UTC
+    issued_by: str
+    sha256: str
+    file: str
+
+
+@dataclass(frozen=True)
 class BatchReport:
     batch: BatchView
     review: ReviewView  # items, signatures (with their state), audit-trail review mark
@@ -40,6 +67,9 @@ class BatchReport:
     app_version: str
     chain_head_seq: int
     chain_head_hash: str
+    product: ProductFacts | None = None
+    draft: bool = False  # a certificate printed as DRAFT (no disposition yet): not a certificate
+    earlier_certificates: tuple[IssuedCertificate, ...] = field(default=())  # it supersedes them
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,21 @@
 """The release tests of a batch (its release steps' checks) as a certificate-of-analysis table:
-test, method, specification, result, verdict, and the conclusion they support."""
+test, method, specification (with its caveat while the limit is an unconfirmed example),
+result with who entered it when and the instrument's own measurement time, verdict ("does not
+apply" for a test whose condition does not hold, "pending" for one that may follow release), and
+the conclusion they support."""
 
 from __future__ import annotations
 
 from core.readmodels import BatchView, CheckView
 from core.reports.styles import (
+    CAVEAT_AMBER,
     SMALL,
     TINY,
     WIDTH,
     Paragraph,
     Table,
     TableStyle,
+    coloured,
     esc,
     grid,
     head_cells,
@@ -18,13 +23,65 @@ from core.reports.styles import (
     para,
     verdict_markup,
 )
-from core.reports.text import EMPTY, ReportContext, verdict_word
+from core.reports.text import (
+    DOES_NOT_APPLY,
+    EMPTY,
+    ReportContext,
+    applies_text,
+    verdict_word,
+)
 
-COLUMNS = (150, 118, 110, 85, 52)
+COLUMNS = (140, 100, 108, 122, 45)
+# After these statuses a release result still missing is pending, not merely not tested yet
+# (core.models.batches.RELEASED_STATES; the reports do not import the storage models).
+RELEASED = frozenset(
+    {"released", "released_pending", "exceptional_release", "post_release_oos"}
+    | {"post_release_oos_ack"}
+)
 
 
 def release_checks(batch: BatchView) -> list[CheckView]:
     return [check for step in batch.steps if step.is_release for check in step.checks]
+
+
+def result_markup(check: CheckView, ctx: ReportContext) -> tuple[str, str]:
+    """The result cell (value, who and when, instrument time, notes) and the verdict cell."""
+    current = check.current
+    if current is None:
+        why = applies_text(check)
+        if check.applies is False:
+            when = f"applies only when {check.condition}" if check.condition else DOES_NOT_APPLY
+            return f"<i>{esc(when)}</i>", f"<b>{DOES_NOT_APPLY}</b>"
+        if why:
+            return f"{EMPTY}<br/><i>{esc(why)}</i>", "not tested"
+        if check.pending_allowed:
+            released = ctx.report.batch.status in RELEASED
+            return f"{EMPTY}<br/><i>may follow release</i>", "pending" if released else "not tested"
+        return EMPTY, "not tested"
+    measured = ctx.measured(current)
+    entered = ("entered " if measured else "") + ctx.time(current.recorded_at)
+    result = (
+        f"{esc(current.display)}<br/><font size=5.8>{esc(current.recorded_by_name)}, "
+        f"{esc(entered)}</font>"
+    )
+    for extra in (measured, ctx.timing(current)):
+        if extra:
+            result += f"<br/><font size=5.8>{esc(extra)}</font>"
+    notes = [x for x in (current.comment, current.deviation) if x]
+    if notes:
+        result += f"<br/><i>{esc('; '.join(notes))}</i>"
+    verdict = verdict_markup(verdict_word(current.verdict), current.verdict)
+    if not current.final:
+        verdict += "<br/>not final"
+    return result, verdict
+
+
+def spec_markup(check: CheckView) -> str:
+    """The specification, with its caveat when the limit is an unconfirmed example."""
+    spec = esc(check.spec)
+    if check.caveat:
+        spec += "<br/>" + coloured(check.caveat, CAVEAT_AMBER, bold=False)
+    return spec
 
 
 def release_table(batch: BatchView, ctx: ReportContext) -> Table | None:
@@ -35,25 +92,12 @@ def release_table(batch: BatchView, ctx: ReportContext) -> Table | None:
         head_cells("Test", "Method", "Specification", "Result", "Verdict"),
     ]
     for check in checks:
-        current = check.current
-        result = EMPTY
-        verdict = "not tested"
-        if current is not None:
-            result = (
-                f"{esc(current.display)}<br/><font size=5.8>{esc(current.recorded_by_name)}, "
-                f"{esc(ctx.time(current.recorded_at))}</font>"
-            )
-            notes = [x for x in (current.comment, current.deviation) if x]
-            if notes:
-                result += f"<br/><i>{esc('; '.join(notes))}</i>"
-            verdict = verdict_markup(verdict_word(current.verdict), current.verdict)
-            if not current.final:
-                verdict += "<br/>not final"
+        result, verdict = result_markup(check, ctx)
         rows.append(
             [
                 markup(f"{esc(check.name)}<br/><font size=5.8>{esc(check.id)}</font>", TINY),
                 para(check.method or EMPTY, TINY),
-                para(check.spec, TINY),
+                markup(spec_markup(check), TINY),
                 markup(result, TINY),
                 markup(verdict, TINY),
             ]
@@ -64,30 +108,44 @@ def release_table(batch: BatchView, ctx: ReportContext) -> Table | None:
     return table
 
 
+def _ids(checks: list[CheckView]) -> str:
+    return ", ".join(c.id for c in checks)
+
+
 def conclusion(batch: BatchView) -> str:
     """One line on what the release results show (it does not replace the QA disposition)."""
-    checks = release_checks(batch)
-    if not checks:
+    every = release_checks(batch)
+    if not every:
         return "This template defines no release tests."
+    skipped = [c for c in every if c.applies is False]
+    checks = [c for c in every if c.applies is not False]
     recorded = [c for c in checks if c.current is not None]
-    oos = [c.id for c in recorded if c.current.verdict == "oos"]
-    held = [c.id for c in recorded if not c.current.final]
-    missing = len(checks) - len(recorded)
+    oos = [c for c in recorded if c.current.verdict == "oos"]
+    held = [c for c in recorded if not c.current.final]
+    pending = [c for c in checks if c.current is None and c.pending_allowed]
+    missing = [c for c in checks if c.current is None and not c.pending_allowed]
+    tail = f" {len(skipped)} do not apply to this batch ({_ids(skipped)})." if skipped else ""
     if not recorded:
-        return f"No release test result recorded yet (0 of {len(checks)})."
+        return f"No release test result recorded yet (0 of {len(checks)}).{tail}"
     parts = []
     if oos:
-        parts.append(f"{len(oos)} out of specification ({', '.join(oos)})")
+        parts.append(f"{len(oos)} out of specification ({_ids(oos)})")
     if held:
-        parts.append(f"{len(held)} not final ({', '.join(held)})")
+        parts.append(f"{len(held)} not final ({_ids(held)})")
     if missing:
-        parts.append(f"{missing} of {len(checks)} without a result")
+        parts.append(f"{len(missing)} of {len(checks)} without a result")
+    waiting = (
+        f" {len(pending)} pending, which may follow release ({_ids(pending)})." if pending else ""
+    )
     if not parts:
-        return f"All {len(checks)} release tests meet their specifications."
+        return (
+            f"All {len(recorded)} release test results recorded meet their specifications."
+            f"{waiting}{tail}"
+        )
     meet = len(recorded) - len(oos)
     return (
         f"Release testing incomplete or failed: {'; '.join(parts)}. "
-        f"{meet} of {len(checks)} results meet their specifications."
+        f"{meet} of {len(checks)} results meet their specifications.{waiting}{tail}"
     )
 
 

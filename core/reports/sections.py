@@ -4,14 +4,16 @@ deviations, the process curves with their excursions and the imported instrument
 from __future__ import annotations
 
 from core.reports.curves import MAX_POINTS, growth_chart, trace_chart
+from core.reports.disposition import disposition_text
 from core.reports.fasttable import FastTable, Run, bold
 from core.reports.fonts import SANS, SANS_BOLD
 from core.reports.styles import (
+    ALERT_AMBER,
+    CAVEAT_AMBER,
     H1,
-    HEADER_GREY,
     MONO_SMALL,
     NOTE,
-    RULE_GREY,
+    OOS_RED,
     SMALL,
     TINY,
     TITLE,
@@ -22,19 +24,19 @@ from core.reports.styles import (
     Spacer,
     Table,
     TableStyle,
+    coloured,
     esc,
     grid,
     head_cells,
+    key_values,
     markup,
     para,
 )
-from core.reports.text import (
-    EMPTY,
-    ReportContext,
-    approved,
-    disposition_label,
-    signature_state,
-)
+from core.reports.text import EMPTY, ReportContext, status_words
+from core.signing_views import ItemKind
+
+# Review items whose kind is printed in colour: a failure after release, an alert limit.
+KIND_COLOUR = {ItemKind.POST_RELEASE_OOS: OOS_RED, ItemKind.ALERT: ALERT_AMBER}
 
 
 def _widths(*columns: float) -> list[float]:
@@ -47,29 +49,18 @@ def _table(rows: list[list], widths: list[float], extra: list[tuple] | None = No
     return table
 
 
-def key_values(pairs: list[tuple[str, object]]) -> Table:
-    rows = [[para(k, SMALL), v if isinstance(v, Flowable) else para(v, SMALL)] for k, v in pairs]
-    table = Table(rows, colWidths=_widths(130, 385))
-    style = [
-        *grid()[:1],
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (0, -1), HEADER_GREY),
-        ("GRID", (0, 0), (-1, -1), 0.25, RULE_GREY),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]
-    table.setStyle(TableStyle(style))
-    return table
+UNAPPROVED = (
+    "NOT APPROVED by the site's QA: limits tagged [P], [T] or [?] are examples, not yet confirmed"
+)
 
 
-def disposition_text(ctx: ReportContext) -> str:
-    signature = approved(ctx.report)
-    if signature is None:
-        return "Not yet dispositioned (no APPROVED signature)"
-    text = disposition_label(signature.disposition)
-    if not signature.valid:
-        text += f" — APPROVED signature {signature_state(signature)}"
-    return text
+def template_text(ctx: ReportContext) -> Paragraph:
+    """The template and version, and whether QA approved it (else its limits are examples)."""
+    batch = ctx.report.batch
+    text = esc(f"{batch.template_key} v{batch.template_version} — {batch.template_title}")
+    if not batch.template_approved:
+        text += "<br/>" + coloured(UNAPPROVED, CAVEAT_AMBER)
+    return markup(text, SMALL)
 
 
 def header(ctx: ReportContext, title: str) -> list[Flowable]:
@@ -83,10 +74,10 @@ def header(ctx: ReportContext, title: str) -> list[Flowable]:
     pairs: list[tuple[str, object]] = [
         ("Product family", batch.product_family),
         ("Lot", batch.lot),
-        ("Template", f"{batch.template_key} v{batch.template_version} — {batch.template_title}"),
+        ("Template", template_text(ctx)),
         ("Template SHA-256", para(batch.template_sha256, MONO_SMALL)),
         ("Chain of identity", batch.coi_id or EMPTY),
-        ("Status", batch.status),
+        ("Status", status_words(batch.status)),
         ("Disposition", disposition_text(ctx)),
         ("Started", f"{ctx.time(batch.started_at)} by {ctx.who(batch.started_by)}"),
         ("Site", report.site_name),
@@ -103,16 +94,23 @@ EXCEPTION_HEAD = ("Kind", "Exception", "Step · check", "When · who")
 def _exceptions_table(items, ctx: ReportContext) -> FastTable:
     """One row per review item: a batch with hundreds of corrections has hundreds of them."""
     rows = []
+    limits = {c.id: c for c in ctx.report.batch.checks() if c.caveat}
     for item in items:
         title = item.title or ""
         # the check id is printed once: the titles of check items begin with it
         check = item.check_id if item.check_id and not title.startswith(item.check_id) else None
         where = " · ".join(x for x in (item.step_id, check) if x) or EMPTY
         exception = (bold(title), Run("\n" + item.detail)) if item.detail else (bold(title),)
+        example = limits.get(item.check_id or "")
+        if example is not None and example.spec in f"{title} {item.detail}":
+            exception += (Run("\n" + example.caveat, colour=CAVEAT_AMBER),)
+        colour = KIND_COLOUR.get(item.kind)
+        kind = bold(item.kind_label, colour) if colour else Run(item.kind_label)
         rows.append(
             [
                 (
-                    Run(f"{item.kind_label}\nblocking: "),
+                    kind,
+                    Run("\nblocking: "),
                     bold("yes") if item.blocking else Run("no"),
                 ),
                 exception,

@@ -1,6 +1,7 @@
 """Signature manifestations as printed (21 CFR 11.50): printed name, username, role, date and
-time with zone, meaning and its statement, scope, disposition and reason, content hash, and a
-state that never lets an invalidated or broken signature look valid."""
+time with zone, meaning and its statement, scope, disposition and reason (with the deviation and
+the physician's notification an exceptional release rests on), content hash, and a state that
+never lets an invalidated or broken signature look valid."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from core.reports.styles import (
     para,
 )
 from core.reports.text import ReportContext, disposition_label, signature_state
-from core.signing_views import SignatureView
+from core.signing_views import NEEDS_PHYSICIAN, SignatureView
 
 COLUMNS = (100, 64, 140, 56, 75, 80)
 
@@ -33,6 +34,16 @@ def state_markup(signature: SignatureView) -> str:
     return esc(text) if signature.valid else BOLD_RED_MARKUP.format(esc(text))
 
 
+def disposition_details(signature: SignatureView) -> list[str]:
+    """What an exceptional release or a post-release acknowledgement rests on."""
+    out = []
+    if signature.deviation:
+        out.append(f"deviation {signature.deviation}")
+    if signature.physician_notification:
+        out.append(f"treating physician notified: {signature.physician_notification}")
+    return out
+
+
 def signature_line(signature: SignatureView, ctx: ReportContext) -> Paragraph:
     """One signature as a compact paragraph (under a step, on the certificate)."""
     parts = [
@@ -44,6 +55,7 @@ def signature_line(signature: SignatureView, ctx: ReportContext) -> Paragraph:
         parts.append(f"disposition <b>{esc(disposition_label(signature.disposition))}</b>")
     if signature.reason:
         parts.append(f"reason: {esc(signature.reason)}")
+    parts += [esc(x) for x in disposition_details(signature)]
     parts.append(f"“{esc(signature.statement)}”")
     parts.append(f"content SHA-256 {esc(signature.content_sha256[:16])}…")
     parts.append(state_markup(signature))
@@ -60,10 +72,12 @@ def signatures_table(signatures: tuple[SignatureView, ...], ctx: ReportContext) 
     for signature in sorted(signatures, key=lambda s: s.signed_at):
         disposition = ""
         if signature.meaning == "APPROVED":
+            label = disposition_label(signature.disposition)
+            special = signature.disposition in NEEDS_PHYSICIAN
             disposition = (
-                f"<b>{esc(disposition_label(signature.disposition))}</b><br/>"
-                f"reason: {esc(signature.reason or '—')}"
-            )
+                BOLD_RED_MARKUP.format(esc(label)) if special else f"<b>{esc(label)}</b>"
+            ) + f"<br/>reason: {esc(signature.reason or '—')}"
+        first = len(rows)
         rows.append(
             [
                 markup(
@@ -87,8 +101,12 @@ def signatures_table(signatures: tuple[SignatureView, ...], ctx: ReportContext) 
                 ),
             ]
         )
+        details = disposition_details(signature)
+        if details:
+            rows.append([markup("↳ " + esc(" · ".join(details)), TINY), "", "", "", "", ""])
+            extra.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
         if not signature.valid:
-            extra.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows)), INVALID_BG))
+            extra.append(("BACKGROUND", (0, first), (-1, len(rows)), INVALID_BG))
             rows.append([markup(state_markup(signature), TINY), "", "", "", "", ""])
             extra.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
     widths = [w * WIDTH / sum(COLUMNS) for w in COLUMNS]

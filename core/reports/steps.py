@@ -1,6 +1,8 @@
-"""The steps of the batch record as printed: each step's checks with value, unit, spec, verdict
-word, who recorded it and when; every earlier version as a correction row; comments and
-deviation references; and the step's signatures under it.
+"""The steps of the batch record as printed: each step's checks with value, unit, spec (and its
+caveat while the limit is an unconfirmed example), verdict word, who entered it and when (and
+the instrument's own measurement time with its zone); every earlier version as a correction row;
+comments, deviation references and why a measurement time was accepted; "does not apply" for a
+check whose condition does not hold; and the step's signatures under it.
 
 The step tables are :class:`~core.reports.fasttable.FastTable` s: a batch with thousands of
 corrections prints thousands of history rows, one line each where it fits."""
@@ -11,6 +13,7 @@ from core.readmodels import CheckView, ResultVersionView, StepView
 from core.reports.fasttable import FastTable, Row, Run, TableLook, bold, bold_first_line
 from core.reports.signatures import signature_line
 from core.reports.styles import (
+    CAVEAT_AMBER,
     H2,
     LIGHT_GREY,
     NOTE,
@@ -22,7 +25,13 @@ from core.reports.styles import (
     esc,
     para,
 )
-from core.reports.text import EMPTY, ReportContext, verdict_word
+from core.reports.text import (
+    DOES_NOT_APPLY,
+    EMPTY,
+    ReportContext,
+    applies_text,
+    verdict_word,
+)
 
 COLUMNS = (128, 74, 42, 106, 40, 125)
 HEAD = ("Check", "Value", "Unit", "Specification", "Verdict", "Recorded by · when")
@@ -51,8 +60,11 @@ def _version_change(
     ]
 
 
-def _annotation(current: ResultVersionView) -> list[Run] | None:
+def _annotation(current: ResultVersionView, ctx: ReportContext) -> list[Run] | None:
     parts: list[list[Run]] = []
+    timing = ctx.timing(current)
+    if timing:
+        parts.append([Run(timing)])
     if current.comment:
         parts.append([Run(f"comment: {current.comment}")])
     if current.deviation:
@@ -75,17 +87,42 @@ def _verdict(verdict: str | None) -> str | tuple[Run, ...]:
     return word if colour is None else (bold(word, colour),)
 
 
+def _spec(check: CheckView) -> str | tuple[Run, ...]:
+    """The specification, and its caveat while the limit is an unconfirmed example."""
+    if not check.caveat:
+        return check.spec
+    return (Run(check.spec), Run("\n" + check.caveat, colour=CAVEAT_AMBER))
+
+
+def _recorded(current: ResultVersionView, ctx: ReportContext) -> str:
+    """Who entered the value and when, and the instrument's own time beside it."""
+    measured = ctx.measured(current)
+    if measured is None:
+        return f"{current.recorded_by_name}\n{ctx.time(current.recorded_at)}"
+    return f"{current.recorded_by_name}\nentered {ctx.time(current.recorded_at)}\n{measured}"
+
+
+def _unrecorded(check: CheckView) -> Row:
+    name = bold_first_line(check.id, check.name)
+    if check.applies is False:
+        value: str | tuple[Run, ...] = (bold(DOES_NOT_APPLY),)
+        why = f"applies only when {check.condition}" if check.condition else DOES_NOT_APPLY
+        return Row([name, value, check.unit or "", _spec(check), "", why])
+    why = applies_text(check) or "not recorded"
+    return Row([name, EMPTY, check.unit or "", _spec(check), "", why])
+
+
 def _check_rows(check: CheckView, ctx: ReportContext) -> list[Row]:
     """The check's main row and its history and annotation rows (spanning the table)."""
     current = check.current
     name = bold_first_line(check.id, check.name)
     if current is None:
-        return [Row([name, EMPTY, check.unit or "", check.spec, "", "not recorded"])]
+        return [_unrecorded(check)]
     notes = [
         _version_change(before, after, ctx)
         for before, after in zip(check.history, check.history[1:], strict=False)
     ]
-    annotation = _annotation(current)
+    annotation = _annotation(current, ctx)
     if annotation:
         notes.append(annotation)
     main = Row(
@@ -93,9 +130,9 @@ def _check_rows(check: CheckView, ctx: ReportContext) -> list[Row]:
             name,
             current.display,
             current.unit or check.unit or "",
-            check.spec,
+            _spec(check),
             _verdict(current.verdict),
-            f"{current.recorded_by_name}\n{ctx.time(current.recorded_at)}",
+            _recorded(current, ctx),
         ],
         keep_with_next=bool(notes),
     )

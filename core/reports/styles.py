@@ -10,6 +10,7 @@ from core.reports.fonts import MONO, SANS, SANS_BOLD, register_fonts
 register_fonts()
 
 from reportlab.lib import colors  # noqa: E402  (after the fonts: see core.reports.fonts)
+from reportlab.lib.colors import Color  # noqa: E402
 from reportlab.lib.enums import TA_LEFT  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle  # noqa: E402
@@ -51,6 +52,8 @@ OOS_RED = colors.Color(0.62, 0.05, 0.05)
 ALERT_AMBER = colors.Color(0.60, 0.38, 0.0)
 PASS_GREEN = colors.Color(0.08, 0.42, 0.16)
 INVALID_BG = colors.Color(1.0, 0.90, 0.88)
+CAVEAT_AMBER = ALERT_AMBER  # an example limit the site's QA has not confirmed
+DRAFT_RED = colors.Color(0.75, 0.08, 0.08)
 
 BODY = ParagraphStyle("body", fontName=SANS, fontSize=8.5, leading=11, alignment=TA_LEFT)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.2, leading=9)
@@ -112,3 +115,42 @@ def table_style(extra: list[tuple] | None = None, header_rows: int = 1) -> Table
 
 def head_cells(*labels: str) -> list[Paragraph]:
     return [para(label, CELL_HEAD) for label in labels]
+
+
+def key_values(pairs: list[tuple[str, object]], label_width: float = 130) -> Table:
+    """A two-column table of labels (grey) and their values (text or a flowable)."""
+    rows = [[para(k, SMALL), v if isinstance(v, Flowable) else para(v, SMALL)] for k, v in pairs]
+    table = Table(rows, colWidths=[WIDTH * label_width / 515, WIDTH * (515 - label_width) / 515])
+    style = [
+        *grid()[:1],
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (0, -1), HEADER_GREY),
+        ("GRID", (0, 0), (-1, -1), 0.25, RULE_GREY),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def notice(text: str, colour: Color = OOS_RED, background: Color | None = None) -> Table:
+    """A framed statement a reader cannot miss (exceptional release, autologous use, …): the
+    caller escaped the data in ``text`` (mini-markup)."""
+    table = Table([[markup(text, BODY)]], colWidths=[WIDTH])
+    style = [
+        ("BOX", (0, 0), (-1, -1), 1.2, colour),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+    ]
+    if background is not None:
+        style.append(("BACKGROUND", (0, 0), (-1, -1), background))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def coloured(text: str, colour: Color, bold: bool = True) -> str:
+    """Mini-markup of ``text`` (escaped here) in an opaque colour."""
+    inner = f"<b>{esc(text)}</b>" if bold else esc(text)
+    return f'<font color="#{colour.hexval()[2:]}">{inner}</font>'

@@ -1,16 +1,33 @@
-"""Words and times as the reports print them: local time with its zone, verdict words, printed
-names for usernames, audit values shortened to what changed."""
+"""Words and times as the reports print them: local time with its zone, an instrument's own
+measurement time with the zone it was read in, verdict and status words, "does not apply" with
+its condition, printed names for usernames, audit values shortened to what changed."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+import re
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.readmodels import CheckView, ResultVersionView
 from core.reports.model import BatchReport
 from core.signing_views import DISPOSITION_LABEL, SignatureState, SignatureView
 
 VERDICT_WORD = {"pass": "pass", "alert": "ALERT", "oos": "OOS", "report": "report"}
 EMPTY = "—"
+DOES_NOT_APPLY = "does not apply"
+# The batch's status as a QA reviewer says it (core.models.batches.BatchStatus values).
+STATUS_WORDS = {
+    "in_progress": "In progress",
+    "awaiting_review": "Awaiting review",
+    "quarantined": "Quarantined",
+    "released": "Released",
+    "released_pending": "Released with results pending",
+    "exceptional_release": "Exceptional release (out of specification)",
+    "post_release_oos": "Out of specification after release: awaiting QA acknowledgement",
+    "post_release_oos_ack": "Out of specification after release: acknowledged by QA",
+    "rejected": "Rejected",
+}
+_OFFSET = re.compile(r"^(?:UTC)?([+-])(\d{1,2}):?(\d{2})$")
 
 
 class LocalTime:
@@ -35,6 +52,35 @@ class LocalTime:
 
 def verdict_word(verdict: str | None) -> str:
     return VERDICT_WORD.get(verdict or "", verdict or "")
+
+
+def status_words(status: str) -> str:
+    return STATUS_WORDS.get(status, status.replace("_", " ").capitalize())
+
+
+def _zone(name: str) -> tzinfo | None:
+    """An instrument's zone: an IANA name or a UTC offset ("+02:00"); None if neither."""
+    found = _OFFSET.match(name.strip())
+    if found:
+        sign, hours, minutes = found.groups()
+        delta = timedelta(hours=int(hours), minutes=int(minutes))
+        return timezone(-delta if sign == "-" else delta)
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def applies_text(check: CheckView) -> str | None:
+    """Why a check has no result though it is in the record: it does not apply to this batch,
+    or whether it applies is not known yet. None: it applies."""
+    if check.applies is False:
+        return f"{DOES_NOT_APPLY} to this batch" + (
+            f" (applies only when {check.condition})" if check.condition else ""
+        )
+    if check.applies is None:
+        return "applies only when " + (check.condition or "its condition holds") + ": not known yet"
+    return None
 
 
 def printed_names(report: BatchReport) -> dict[str, str]:
@@ -74,12 +120,6 @@ def signature_state(signature: SignatureView) -> str:
     return f"INVALIDATED – {detail}"
 
 
-def approved(report: BatchReport) -> SignatureView | None:
-    """The batch's newest APPROVED signature (valid or not), if any."""
-    found = [s for s in report.review.signatures if s.meaning == "APPROVED"]
-    return max(found, key=lambda s: s.signed_at) if found else None
-
-
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -94,3 +134,29 @@ class ReportContext:
 
     def who(self, username: str | None) -> str:
         return who(username, self.names)
+
+    def measured(self, version: ResultVersionView) -> str | None:
+        """The instrument's own measurement time beside the entry time, in the report's zone,
+        with the zone the instrument's time was read in: "measured 2026-11-20 16:30 CET
+        (instrument time, Europe/Berlin)". None: not an instrument value with a time."""
+        if version.measured_at is None:
+            return None
+        text = f"measured {self.time(version.measured_at)}"
+        zone = (version.measured_zone or "").strip()
+        if not zone:
+            return text + " (instrument time, zone not stated)"
+        found = _zone(zone)
+        same = found is not None and version.measured_at.astimezone(found).utcoffset() == (
+            self.time.local(version.measured_at).utcoffset()
+        )
+        if found is None or same:
+            return f"{text} (instrument time, {zone})"
+        there = version.measured_at.astimezone(found)
+        same_day = there.date() == self.time.local(version.measured_at).date()
+        return f"{text} (instrument: {there:{'%H:%M' if same_day else '%Y-%m-%d %H:%M'}} {zone})"
+
+    @staticmethod
+    def timing(version: ResultVersionView) -> str | None:
+        if not version.timing_reason:
+            return None
+        return f"measurement time accepted outside its window: {version.timing_reason}"

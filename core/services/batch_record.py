@@ -6,6 +6,7 @@ the batch screen, reports)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 
 from sqlmodel import Session, func, select
@@ -17,10 +18,10 @@ from core.readmodels import BatchView, CheckView, DeviationView, ResultVersionVi
 from core.services import result_rows
 from core.services.result_rows import ResultRow
 from core.services.signature_states import signature_views, with_signatures
-from core.services.templates import template_def
+from core.services.templates import template_approved, template_def
 from core.services.users import full_names
 from core.specs import describe
-from core.templates.model import CheckDef, TemplateDef
+from core.templates.model import CheckDef, TemplateDef, example_tags
 from core.values import format_number
 
 
@@ -82,6 +83,9 @@ def version_view(
         recorded_by=row.recorded_by,
         recorded_by_name=names.get(row.recorded_by, row.recorded_by),
         recorded_at=row.recorded_at,
+        measured_at=row.measured_at,
+        measured_zone=row.measured_zone,
+        timing_reason=row.timing_reason,
     )
 
 
@@ -102,11 +106,50 @@ def spec_text(check: CheckDef) -> str:
     )
 
 
+def condition_text(tdef: TemplateDef, check: CheckDef) -> str | None:
+    """When a check applies, in words: "CART-IPC-10-WEIGHT (Patient body weight) ≤ 50 kg"."""
+    cond = check.applies_when
+    if cond is None:
+        return None
+    other = tdef.check(cond.check_id)
+    head = f"{other.id} ({other.name})"
+    if cond.values:
+        shown = [display_value(other, v) for v in cond.values]
+        return f"{head} is {' or '.join(shown)}"
+    unit = f" {other.unit}" if other.unit else ""
+    parts = []
+    if cond.above is not None:
+        parts.append(f"> {format_number(cond.above)}{unit}")
+    if cond.at_most is not None:
+        parts.append(f"≤ {format_number(cond.at_most)}{unit}")
+    return f"{head} {' and '.join(parts)}"
+
+
+def applicability(check: CheckDef, versions: Mapping[str, list[ResultRow]]) -> bool | None:
+    """Whether ``check`` applies given the current values in ``versions``."""
+    cond = check.applies_when
+    if cond is None:
+        return True
+    rows = versions.get(cond.check_id)
+    if not rows:
+        return None
+    return check.applies_given((rows[-1].value, rows[-1].number))
+
+
+def caveat_text(check: CheckDef) -> str:
+    tags = "".join(example_tags(check.source))
+    return f"{tags} example limit: not yet confirmed by the site's QA (template not approved)"
+
+
 def check_view(
     check: CheckDef,
     versions: list[ResultRow],
     names: dict[str, str],
     deviation_refs: dict[int, str],
+    *,
+    applies: bool | None = True,
+    condition: str | None = None,
+    approved: bool = True,
 ) -> CheckView:
     spec = check.spec
     history = tuple(version_view(check, r, names, deviation_refs) for r in versions)
@@ -129,7 +172,7 @@ def check_view(
         target=spec.target if spec else None,
         gates_release=check.gates_release,
         verify=check.verify,
-        required=check.required,
+        required=check.required and applies is not False,
         derived=check.derived,
         formula=formula_text(check),
         source=check.source,
@@ -142,6 +185,10 @@ def check_view(
         measures=check.measures,
         current=history[-1] if history else None,
         history=history,
+        applies=applies,
+        condition=condition,
+        caveat=None if approved or not check.example_limit else caveat_text(check),
+        pending_allowed=check.pending_allowed,
     )
 
 
@@ -180,6 +227,19 @@ def build_batch_view(session: Session, batch: Batch) -> BatchView:
     versions = result_rows.versions(session.connection(), batch.id)
     names = full_names(session)
     refs = deviation_refs(session, batch.id)
+    approved = template_approved(session.connection(), row.id)
+
+    def view(c: CheckDef) -> CheckView:
+        return check_view(
+            c,
+            versions.get(c.id, []),
+            names,
+            refs,
+            applies=applicability(c, versions),
+            condition=condition_text(tdef, c),
+            approved=approved,
+        )
+
     steps = tuple(
         StepView(
             id=step.id,
@@ -188,11 +248,11 @@ def build_batch_view(session: Session, batch: Batch) -> BatchView:
             instance=step.instance,
             verify=step.verify,
             is_release=step.is_release,
-            checks=tuple(check_view(c, versions.get(c.id, []), names, refs) for c in step.checks),
+            checks=tuple(view(c) for c in step.checks),
         )
         for step in tdef.all_steps()
     )
-    view = BatchView(
+    batch_view = BatchView(
         lot=batch.lot,
         template_key=row.key,
         template_version=row.version,
@@ -208,5 +268,7 @@ def build_batch_view(session: Session, batch: Batch) -> BatchView:
         process_excursions=session.exec(
             select(func.count()).select_from(Excursion).where(Excursion.batch_id == batch.id)
         ).one(),
+        autologous=tdef.autologous,
+        template_approved=approved,
     )
-    return with_signatures(view, signature_views(session, batch, view))
+    return with_signatures(batch_view, signature_views(session, batch, batch_view))

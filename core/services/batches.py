@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import select
 
 from core.auth import Actor, Permission
@@ -12,7 +13,7 @@ from core.errors import AlreadyExists, DomainError
 from core.models import Batch, BatchStatus, TemplateVersion
 from core.readmodels import BatchSummary, BatchView
 from core.services.batch_record import build_batch_view, load_batch
-from core.services.templates import latest_version
+from core.services.templates import approved_version
 from core.services.users import acting_user
 from core.store import Database
 
@@ -35,7 +36,7 @@ def start_batch(
         )
     with db.unit_of_work(actor.username) as uow:
         acting_user(uow.session, actor, Permission.START_BATCH)
-        template = latest_version(uow.session, template_key)
+        template = approved_version(uow.session, template_key)
         if template.autologous and not coi_id:
             raise DomainError(
                 f"{template.title} is autologous: give the patient's chain-of-identity id "
@@ -87,10 +88,11 @@ def list_batches(
     until: datetime | None = None,
 ) -> list[BatchSummary]:
     with db.read() as session:
+        attention = sa.case((Batch.status == BatchStatus.POST_RELEASE_OOS, 0), else_=1)
         stmt = (
             select(Batch, TemplateVersion)
             .join(TemplateVersion, Batch.template_version_id == TemplateVersion.id)
-            .order_by(Batch.started_at.desc())
+            .order_by(attention, Batch.started_at.desc())  # a failure after release first
         )
         if text:
             stmt = stmt.where(

@@ -15,19 +15,20 @@ from datetime import datetime, timedelta
 from core.auth import Actor
 from core.clock import Clock, FixedClock, SystemClock
 from core.services import batches, deviations, recording, signing_keys, users
-from core.services.demo_history import history_steps
+from core.services.demo_history import HISTORY, history_steps
 from core.services.signing import sign
 from core.services.site import init_site
 from core.store import Database
 
 DEMO_PASSWORD = "lotbook-demo"
 # Raised when the demo's content changes; an older demo file is set aside and built again.
-DEMO_VERSION = "3"
+DEMO_VERSION = "4"
 _INITIAL = "lotbook-demo-initial"
 DEMO_USERS = {
     "tess": ("Tess Technician", "technician"),
     "vic": ("Victor Verifier", "technician"),
     "sam": ("Sam Supervisor", "supervisor"),
+    "cleo": ("Cleo Control", "qc"),
     "quinn": ("Quinn Quality", "qa"),
 }
 DEMO_PASSWORDS = {"ada": ("admin", DEMO_PASSWORD)} | {
@@ -36,21 +37,8 @@ DEMO_PASSWORDS = {"ada": ("admin", DEMO_PASSWORD)} | {
 
 CART_LOT, CART_COI = "CT-2026-0042", "COI-W123426000042"
 MSC_LOT, AAV_LOT = "MSC-2026-0007", "AAV-2026-0003"
+CART_RUNNING_DAY = 9  # the running CAR-T batch has its day-9 count; harvest is tomorrow
 
-# CAR-T expansion, §1.3 A: total viable cells (×10⁶) and viability by day; volumes are the bag's.
-CART_DAYS = [
-    # day, VCD (cells/mL), volume (mL), viability %
-    (0, "1.00e6", "100", "92.0"),
-    (1, "0.95e6", "100", "88.0"),
-    (2, "1.10e6", "100", "87.0"),
-    (3, "1.20e6", "150", "90.0"),
-    (4, "1.60e6", "200", "92.0"),
-    (5, "1.83e6", "300", "94.0"),
-    (6, "1.80e6", "500", "95.0"),
-    (7, "2.00e6", "700", "95.0"),
-    (8, "2.00e6", "1000", "95.0"),
-    (9, "2.60e6", "1000", "94.0"),
-]
 # BM-MSC in hPL, §2.3 A: seeded and harvested viable cells, hours in culture, viability.
 MSC_PASSAGES = [
     (1, "10e6", "80e6", "144", "95.0", "3000", "85"),
@@ -76,49 +64,46 @@ def _sign(lot: str, meaning: str, step: str | None = None) -> Callable[[Database
 
 
 def _cart(d0: datetime) -> list[_Step]:
+    """The running CAR-T batch, day 9 of expansion: each step entered on its day, performed and
+    verified; one alert (viability after enrichment), one count mistyped, signed, then corrected
+    (its signature shows as invalidated)."""
+    from core.services.demo_history import PLAN, VERIFIED_STEPS
+    from core.services.sample_batch import CART_DAYS, CART_VALUES
+
     def at(day: float, hour: float) -> datetime:
         return d0 + timedelta(days=day, hours=hour - 9)
 
+    value = dict(CART_VALUES)
+    value |= {
+        "CART-IPC-00-COI": CART_COI,
+        "CART-IPC-03-COI": CART_COI,
+        "CART-IPC-06-VIAL": CART_VALUES["CART-IPC-06-LOT"],
+        "CART-IPC-01-CD3": "2.1e9",
+        "CART-IPC-01-TNC": "4.8e9",
+        "CART-IPC-04-VIAB": "78.5",  # below the 80 % alert limit, above the 70 % action limit
+    }
     steps = [
         _Step(
             at(-1, 10),
             "tess",
             lambda db, a: batches.start_batch(db, a, "cart-auto-lv", CART_LOT, CART_COI),
-        ),
-        _Step(at(-1, 10.1), "tess", _rec(CART_LOT, "CART-IPC-00-COI", CART_COI)),
-        _Step(at(-1, 10.2), "tess", _rec(CART_LOT, "CART-IPC-00-PATIENT", "pass")),
-        _Step(at(-1, 10.3), "tess", _rec(CART_LOT, "CART-IPC-00-SLOT", "Suite 2, slot 14")),
-        _Step(at(-1, 10.4), "tess", _sign(CART_LOT, "PERFORMED", "CART-S00")),
-        _Step(at(-1, 10.5), "vic", _sign(CART_LOT, "VERIFIED", "CART-S00")),
-        _Step(at(-1, 14), "tess", _rec(CART_LOT, "CART-IPC-02-FORM", "Fresh (2–8 °C)")),
-        _Step(at(-1, 14.1), "tess", _rec(CART_LOT, "CART-IPC-02-TEMPLOG", "pass")),
-        _Step(at(-1, 14.2), "tess", _rec(CART_LOT, "CART-IPC-02-TIME", "26,5")),
-        _Step(at(-1, 14.25), "vic", _sign(CART_LOT, "VERIFIED", "CART-S02")),
-        _Step(at(-1, 14.3), "vic", _rec(CART_LOT, "CART-IPC-03-COI", CART_COI)),
-        _Step(at(-1, 14.4), "vic", _rec(CART_LOT, "CART-IPC-03-BAG", "pass")),
-        _Step(at(-1, 14.5), "vic", _rec(CART_LOT, "CART-IPC-03-TEMP", "4,8")),
-        _Step(at(-1, 14.6), "vic", _rec(CART_LOT, "CART-IPC-03-VOL", "212")),
-        _Step(at(-1, 14.7), "vic", _rec(CART_LOT, "CART-IPC-03-VIAB", "96,1")),
-        _Step(
-            at(0, 9),
-            "tess",
-            _rec(CART_LOT, "CART-IPC-04-METHOD", "CD4/CD8 immunomagnetic selection"),
-        ),
-        _Step(at(0, 11), "tess", _rec(CART_LOT, "CART-IPC-04-IN", "3,2e9")),
-        _Step(at(0, 11.1), "tess", _rec(CART_LOT, "CART-IPC-04-OUT", "1,8e9")),
-        _Step(at(0, 11.2), "tess", _rec(CART_LOT, "CART-IPC-04-VIAB", "78,5")),  # alert
-        _Step(at(0, 11.3), "tess", _rec(CART_LOT, "CART-IPC-04-CD3", "91,0")),
-        _Step(at(0, 12), "tess", _rec(CART_LOT, "CART-IPC-05-REAGENT", "TransAct")),
-        _Step(at(0, 12.1), "tess", _rec(CART_LOT, "CART-IPC-05-LOT", "TA-24-1187")),
-        _Step(at(0, 12.2), "tess", _rec(CART_LOT, "CART-IPC-05-SEED", "1,0e6")),
-        _Step(at(0, 12.3), "tess", _rec(CART_LOT, "CART-IPC-05-CYTO", "100")),
-        _Step(at(1, 10), "vic", _rec(CART_LOT, "CART-IPC-06-LOT", "LV-CD19-0311")),
-        _Step(at(1, 10.1), "vic", _rec(CART_LOT, "CART-IPC-06-VIAL", "LV-CD19-0311")),
-        _Step(at(1, 10.2), "vic", _rec(CART_LOT, "CART-IPC-06-TITER", "1,0e8")),
-        _Step(at(1, 10.3), "vic", _rec(CART_LOT, "CART-IPC-06-CELLS", "9,5e7")),
-        _Step(at(1, 10.4), "vic", _rec(CART_LOT, "CART-IPC-06-VOL", "5,0")),
+        )
     ]
-    for day, vcd, volume, viability in CART_DAYS:
+    for day, hour, who, step, checks in PLAN:
+        if day > 5:
+            continue
+        for n, check in enumerate(checks):
+            steps.append(_Step(at(day, hour + n / 60), who, _rec(CART_LOT, check, value[check])))
+        done = at(day, hour + len(checks) / 60 + 0.05)
+        steps.append(_Step(done, who, _sign(CART_LOT, "PERFORMED", step)))
+        if step in VERIFIED_STEPS:
+            other = "vic" if who == "tess" else "tess"
+            steps.append(
+                _Step(done + timedelta(minutes=10), other, _sign(CART_LOT, "VERIFIED", step))
+            )
+    for day, (vcd, volume, viability) in CART_DAYS.items():
+        if day > CART_RUNNING_DAY:
+            continue
         who = "tess" if day % 2 == 0 else "vic"
         typed = "1.6e7" if day == 4 else vcd  # a transcription slip, corrected below
         steps += [
@@ -142,11 +127,6 @@ def _cart(d0: datetime) -> list[_Step]:
             ),
         )
     )
-    steps += [
-        _Step(at(5, 11), "tess", _rec(CART_LOT, "CART-IPC-07A-CAR", "34,5")),
-        _Step(at(5, 11.1), "tess", _rec(CART_LOT, "CART-IPC-07A-VIAB", "94,0")),
-        _Step(at(5, 11.2), "tess", _rec(CART_LOT, "CART-IPC-07A-CD3", "97,2")),
-    ]
     return steps
 
 
@@ -277,12 +257,11 @@ def build_demo(url: str, now: datetime | None = None) -> Database:
     today = now.replace(hour=9, minute=0, second=0, microsecond=0)
     if today > now - timedelta(hours=1):
         today -= timedelta(days=1)
-    msc_start = today - timedelta(days=31)
-    history_start = msc_start - timedelta(days=45)
-    clock = FixedClock(history_start - timedelta(days=1), step=timedelta(milliseconds=7))
+    first_history = max(past.days_ago for past in HISTORY)
+    clock = FixedClock(today - timedelta(days=first_history + 2), step=timedelta(milliseconds=7))
     db = init_site(url, "ada", "Ada Admin", DEMO_PASSWORD, clock=clock)
     try:
-        _populate(db, clock, history_start, msc_start, today)
+        _populate(db, clock, today)
     except BaseException:
         db.dispose()
         raise
@@ -319,24 +298,32 @@ def _demo_version(db: Database) -> str | None:
         return row.value if row else None
 
 
-def _populate(
-    db: Database, clock: FixedClock, history_start: datetime, msc_start: datetime, today: datetime
-) -> None:
+def _populate(db: Database, clock: FixedClock, today: datetime) -> None:
     admin = users.authenticate(db, "ada", DEMO_PASSWORD)
     for name, (full_name, role) in DEMO_USERS.items():
         users.create_user(db, admin, name, full_name, role, _INITIAL)
         users.change_password(db, name, _INITIAL, DEMO_PASSWORD)
     actors = {name: users.authenticate(db, name, DEMO_PASSWORD) for name in DEMO_USERS}
     signing_keys.issue_certificates(db, admin, DEMO_PASSWORD)
+    from core.services.template_approval import approve_drafts
+
+    approve_drafts(
+        db,
+        actors["quinn"],
+        DEMO_PASSWORD,
+        "Demo site: the example limits are taken as this site's own (not for GMP use)",
+    )
     opened: dict[str, str] = {}  # deviation references, known once the deviation is opened
-    plan = _msc(msc_start, opened) + _cart(today - timedelta(days=9))
+    plan = _msc(today - timedelta(days=31), opened)
+    plan += _cart(today - timedelta(days=CART_RUNNING_DAY))
     plan += _aav(today - timedelta(days=4))
-    plan += [_Step(at, who, act) for at, who, act in history_steps(history_start)]
+    # what falls after today (the pending lot's RCL result) has not happened yet
+    plan += [_Step(at, who, act) for at, who, act in history_steps(today) if at <= today]
     for step in sorted(plan, key=lambda s: s.at):
         clock.set(step.at)
         step.act(db, actors[step.user])
     clock.set(today + timedelta(minutes=30))
-    _import_bioreactor_trace(db, actors["tess"], today - timedelta(days=9))
+    _import_bioreactor_trace(db, actors["tess"], today - timedelta(days=CART_RUNNING_DAY))
     from core.models import SiteSetting
 
     with db.unit_of_work("system") as uow:

@@ -9,6 +9,7 @@ from decimal import Context, Decimal
 from core.calculations import compute
 from core.errors import CalculationError, Conflict
 from core.models import EntryKind
+from core.plausibility import check_plausible
 from core.services.result_rows import BatchRow, ResultRow
 from core.specs import Evaluation, Verdict, evaluate
 from core.templates.model import CheckDef, TemplateDef
@@ -39,20 +40,66 @@ def related_checks(tdef: TemplateDef, check: CheckDef) -> set[str]:
     ids = {check.id}
     for derived in tdef.dependents(check.id):
         ids.add(derived.id)
-        ids.update(ref.check_id for ref in derived.inputs if ref.check_id)
+        ids.update(derived.depends_on)
+    if check.applies_when is not None:
+        ids.add(check.applies_when.check_id)
     if check.expect and check.expect.startswith("check:"):
         ids.add(check.expect.split(":", 1)[1])
     return ids
 
 
 def parse(check: CheckDef, text: str) -> ParsedValue:
-    return parse_value(
+    """The typed text as the check reads it; a number must also be physically possible (before
+    any specification judges it: an impossible value is refused, never recorded)."""
+    parsed = parse_value(
         text,
         kind=check.type,
         unit=check.unit,
         choices=check.choices,
         pass_label=check.pass_label,
         fail_label=check.fail_label,
+    )
+    if parsed.number is not None:
+        check_plausible(
+            parsed.number,
+            name=f"{check.id} {check.name}",
+            unit=check.unit,
+            measures=check.measures,
+            template_range=check.range,
+        )
+    return parsed
+
+
+def current_of(
+    known: dict[str, list[ResultRow]], check_id: str
+) -> tuple[str, Decimal | None] | None:
+    rows = known.get(check_id)
+    return (rows[-1].value, rows[-1].number) if rows else None
+
+
+def require_applicable(
+    tdef: TemplateDef, check: CheckDef, known: dict[str, list[ResultRow]]
+) -> None:
+    """Refuse an entry for a check that does not apply to this batch (or not yet known)."""
+    cond = check.applies_when
+    if cond is None:
+        return
+    recorded = current_of(known, cond.check_id)
+    applies = check.applies_given(recorded)
+    if applies:
+        return
+    from core.services.batch_record import condition_text, display_value
+
+    other = tdef.check(cond.check_id)
+    when = condition_text(tdef, check)
+    if applies is None:
+        raise Conflict(
+            f"Record {other.id} ({other.name}) first: {check.id} applies only when {when}."
+        )
+    shown = display_value(other, recorded[0]) if recorded else "—"
+    raise Conflict(
+        f"{check.id} ({check.name}) does not apply to this batch: it applies only when {when} "
+        f"({other.id} is {shown})."
     )
 
 
@@ -118,6 +165,14 @@ def derive(
     pending: list[Pending] = []
     notes: list[str] = []
     for derived in dependents:
+        cond = derived.applies_when
+        if cond is not None:
+            value = values.get(cond.check_id)
+            text = entry.value if cond.check_id == entry.check.id else None
+            if text is None and known.get(cond.check_id):
+                text = known[cond.check_id][-1].value
+            if text is None or not derived.applies_given((text, value)):
+                continue  # does not apply (or not known yet): not calculated
         inputs: dict[str, Decimal] = {}
         for ref in derived.inputs:
             value = ref.constant if ref.check_id is None else values.get(ref.check_id)

@@ -3,13 +3,13 @@ value is back in band, listed for review."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from core.models import Batch, Excursion
+from core.models import Batch, Deviation, Excursion, ExcursionAssessment
 from core.series.excursions import ExcursionEvent
 from core.services.batch_record import load_batch
 from core.store import Database, UnitOfWork
@@ -29,6 +29,14 @@ class ExcursionView:
     ended_at: datetime | None
     detected_at: datetime
     source: str
+    assessment: str | None = None  # the deviation or QA's assessment that closes it for review
+    assessed_by: str | None = None
+    assessed_at: datetime | None = None
+    deviation: str | None = None
+
+    @property
+    def assessed(self) -> bool:
+        return self.assessment is not None
 
     def describe(self, unit: str | None = None) -> str:
         u = f" {unit}" if unit else ""
@@ -123,4 +131,26 @@ def excursion_views(session: Session, batch: Batch) -> list[ExcursionView]:
         )
         .all()
     )
-    return [ExcursionView(*row) for row in rows]
+    views = [ExcursionView(*row) for row in rows]
+    assessed = _assessments(session, batch) if views else {}
+    return [replace(v, **assessed[v.id]) if v.id in assessed else v for v in views]
+
+
+def _assessments(session: Session, batch: Batch) -> dict[int, dict]:
+    a, d = ExcursionAssessment.__table__.c, Deviation.__table__.c
+    rows = session.connection().execute(
+        sa.select(a.excursion_id, a.assessment, a.assessed_by, a.assessed_at, d.ref)
+        .select_from(ExcursionAssessment.__table__)
+        .outerjoin(Deviation.__table__, a.deviation_id == d.id)
+        .where(a.batch_id == batch.id)
+        .order_by(a.id)
+    )
+    return {
+        row[0]: {
+            "assessment": row[1],
+            "assessed_by": row[2],
+            "assessed_at": row[3],
+            "deviation": row[4],
+        }
+        for row in rows
+    }

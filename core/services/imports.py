@@ -25,6 +25,7 @@ from core.paths import data_dir
 from core.series.blocks import channel_ids, write_points
 from core.series.excursions import Band, find_excursions
 from core.services.excursions import record_excursion
+from core.services.measurements import MeasurementTimes, remember_measurement
 from core.services.recording import Entry, Written, enter_in
 from core.services.result_rows import (
     BatchRow,
@@ -86,12 +87,21 @@ def import_file(
     profile: str | None = None,
     timezone: str | None = None,
     step: str | None = None,
+    reason: str | None = None,
 ) -> ImportOutcome:
     data = path.read_bytes()
     if not data:
         raise InstrumentFileInvalid(path.name, None, "the file is empty.")
     return import_bytes(
-        db, actor, lot, data, path.name, profile=profile, timezone=timezone, step=step
+        db,
+        actor,
+        lot,
+        data,
+        path.name,
+        profile=profile,
+        timezone=timezone,
+        step=step,
+        reason=reason,
     )
 
 
@@ -105,8 +115,13 @@ def import_bytes(
     profile: str | None = None,
     timezone: str | None = None,
     step: str | None = None,
+    reason: str | None = None,
 ) -> ImportOutcome:
+    """Import one file. ``reason`` accepts counts measured outside their expected time (before
+    the batch started, in the future, far from the step's planned day); it is kept with each
+    value and shown in the review."""
     timezone = timezone or site_timezone(db)
+    reason = " ".join((reason or "").split()) or None
     parsed = read_file(data, filename, profile, timezone)  # before any write: all or nothing
     sha = hashlib.sha256(data).hexdigest()
     with db.unit_of_work(actor.username) as uow:
@@ -119,7 +134,8 @@ def import_bytes(
         points: dict[str, int] = {}
         found = 0
         if parsed.kind == "counts":
-            recorded = _record_counts(uow, actor, batch, tdef, parsed, filename, source, step)
+            how = CountImport(filename, source, file_id, step, reason)
+            recorded = _record_counts(uow, actor, batch, tdef, parsed, how)
         elif parsed.trace is not None:
             points, found = _store_trace(uow, batch, tdef, parsed, source)
         uow.audit(
@@ -212,16 +228,26 @@ def _keep_original(
 # -- counts -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CountImport:
+    """Where a file's counts come from and how they may be accepted."""
+
+    filename: str
+    source: str  # "file:<sha256>"
+    file_id: int
+    step_id: str | None  # --step: the step a one-sample file belongs to
+    reason: str | None  # accepts measurement times outside their window
+
+
 def _record_counts(
     uow: UnitOfWork,
     actor: Actor,
     batch: BatchRow,
     tdef: TemplateDef,
     parsed: ParsedFile,
-    filename: str,
-    source: str,
-    step_id: str | None,
+    how_: CountImport,
 ) -> list[tuple[str, str, str]]:
+    filename, step_id = how_.filename, how_.step_id
     if step_id and len(parsed.counts) != 1:
         raise InstrumentFileInvalid(
             filename,
@@ -229,8 +255,8 @@ def _record_counts(
             f"--step names one step, but the file holds {len(parsed.counts)} "
             "samples: give each sample the step's id (e.g. CART-S07-D3) as its sample id instead.",
         )
-    how = Entry(EntryKind.ENTRY, Permission.RECORD, None, source)
-    written = Written(None, None, True, source)
+    how = Entry(EntryKind.ENTRY, Permission.RECORD, None, how_.source)
+    timing = MeasurementTimes(uow, batch)
     done: list[tuple[str, str, str]] = []
     for reading in parsed.counts:
         step = tdef.step(step_id) if step_id else _step_for(tdef, batch, reading, filename)
@@ -240,6 +266,17 @@ def _record_counts(
             raise InstrumentFileInvalid(
                 filename, reading.line, f"step {step.id} has no check for {quantities}."
             )
+        remember_measurement(uow, batch, how_.file_id, parsed.profile, reading, filename)
+        accepted = timing.check(step.id, reading, how_.reason, filename)
+        written = Written(
+            None,
+            None,
+            True,
+            how_.source,
+            measured_at=reading.measured_at,
+            measured_zone=reading.zone,
+            timing_reason=accepted,
+        )
         known = versions(uow.connection, batch.id, [c.id for c, _ in targets])
         for check, value in targets:
             if known.get(check.id):

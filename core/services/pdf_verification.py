@@ -91,7 +91,7 @@ def _check_esignature(entry: dict, lot: str | None, ca_pem: bytes) -> ESignature
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
     if digest != entry.get("content_sha256") or digest != statement.get("content_sha256"):
         problems.append("the content it claims does not match the content hash it signed")
-    for key in ("lot", "scope", "meaning", "signer", "disposition", "reason"):
+    for key in ("lot", "scope", "meaning", "signer", "disposition", "reason", "details"):
         if statement.get(key) != entry.get(key):
             problems.append(f"its {key} differs from what the signer signed")
     if lot is not None and statement.get("lot") != lot:

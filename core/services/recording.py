@@ -9,19 +9,27 @@ match what the step expects. Correct: a new version with a reason; the old one s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import select
 
 from core.auth import Actor, Permission
+from core.clock import utc_iso
 from core.errors import Conflict, DomainError, JustificationRequired, NotFound, ScanMismatch
 from core.models import Deviation, EntryKind
-from core.models.batches import TAKES_RESULTS
+from core.models.batches import AFTER_RELEASE
 from core.readmodels import RecordOutcome
 from core.services import entry_rules as rules
-from core.services.batch_record import check_view, display_value
+from core.services.batch_record import (
+    applicability,
+    check_view,
+    condition_text,
+    display_value,
+)
 from core.services.deviations import deviation_for_result, link_check
 from core.services.entry_rules import Pending
+from core.services.release_entries import after_release_move, open_for, release_recorder
 from core.services.result_rows import (
     BatchRow,
     ResultRow,
@@ -32,6 +40,7 @@ from core.services.result_rows import (
     user_names,
     versions,
 )
+from core.services.templates import template_approved
 from core.services.users import check_account
 from core.store import Database, UnitOfWork
 from core.templates.model import CheckDef, TemplateDef
@@ -121,7 +130,7 @@ def enter_in(
     if check.derived:
         raise Conflict(_derived_message(check))
     related = rules.related_checks(tdef, check)
-    if how.kind == EntryKind.ENTRY and len(related) == 1:
+    if how.kind == EntryKind.ENTRY and len(related) == 1 and not tdef.conditioned_by(check.id):
         # A first entry of a check nothing depends on needs no reading: the unique version
         # number refuses a second one when it is written.
         known: Known = {}
@@ -135,6 +144,7 @@ def enter_in(
             f"{check.id} has no value in lot {batch.lot} yet: record it instead of correcting."
         )
     parsed = rules.parse(check, text)
+    rules.require_applicable(tdef, check, known)
     if history and rules.same_value(parsed, history[-1]):
         shown = display_value(check, history[-1].value)
         raise Conflict(f"The new value equals the recorded one ({shown}).")
@@ -148,12 +158,16 @@ def enter_in(
 
 @dataclass(frozen=True)
 class Written:
-    """How an entry is written: its justification, whether an OOS may wait, where it came from."""
+    """How an entry is written: its justification, whether an OOS may wait, where it came from,
+    and for an instrument's value its own measurement time and the zone it was read in."""
 
     comment: str | None
     deviation: str | None
     hold: bool
     source: str
+    measured_at: datetime | None = None
+    measured_zone: str | None = None
+    timing_reason: str | None = None
 
 
 def justify_value(
@@ -171,6 +185,11 @@ def justify_value(
         raise JustificationRequired("Give a comment or a deviation reference.")
     with db.unit_of_work(actor.username) as uow:
         batch, tdef, check = _open_check(uow, actor, Permission.RECORD, lot, check_id)
+        if batch.status in AFTER_RELEASE and not deviation:
+            raise JustificationRequired(
+                f"Lot {batch.lot} is already released: an out-of-specification result needs a "
+                "deviation reference (a comment alone is not enough)."
+            )
         known = versions(uow.connection, batch.id, [check.id])
         history = known.get(check.id)
         if not history or history[-1].final:
@@ -191,7 +210,12 @@ def justify_value(
         _insert(uow, batch, held, known, comment, dev, final=True, source=previous.source)
         if dev is not None:
             link_check(uow, batch.id, batch.lot, dev, check.id)
-        return _outcome(uow, actor, batch, tdef, known, [check.id], [])
+        notes = []
+        if batch.status in AFTER_RELEASE and (
+            moved := after_release_move(uow, batch.lot, check.id)
+        ):
+            notes.append(moved)
+        return _outcome(uow, actor, batch, tdef, known, [check.id], notes)
 
 
 # -- the shared path -----------------------------------------------------------------------------
@@ -208,9 +232,10 @@ def _write(
 ) -> RecordOutcome:
     derived, notes = rules.derive(tdef, entry, known)
     out_of_spec = [p for p in (entry, *derived) if p.out_of_spec]
-    justified = bool(how.comment or how.deviation)
+    after_release = batch.status in AFTER_RELEASE
+    justified = bool(how.deviation) if after_release else bool(how.comment or how.deviation)
     if out_of_spec and not justified and not how.hold:
-        raise JustificationRequired(_oos_message(out_of_spec))
+        raise JustificationRequired(_oos_message(out_of_spec, after_release))
     dev = _cited(uow, batch, how.deviation)
     for pending in (entry, *derived):
         attach = pending is entry or pending.out_of_spec
@@ -223,11 +248,17 @@ def _write(
             dev if attach else None,
             final=not pending.out_of_spec or justified,
             source=how.source if pending is entry else "calculated",
+            measured=how if pending is entry else None,
         )
     if dev is not None:
         for pending in out_of_spec or [entry]:
             link_check(uow, batch.id, batch.lot, dev, pending.check.id)
+    if after_release:
+        moved = after_release_move(uow, batch.lot, entry.check.id)
+        if moved:
+            notes.append(moved)
     changed = [entry.check.id, *(p.check.id for p in derived)]
+    changed += [c.id for c in tdef.conditioned_by(entry.check.id) if c.id not in changed]
     return _outcome(uow, actor, batch, tdef, known, changed, notes)
 
 
@@ -249,6 +280,7 @@ def _insert(
     *,
     final: bool,
     source: str,
+    measured: Written | None = None,
 ) -> ResultRow:
     check = pending.check
     history = known.setdefault(check.id, [])
@@ -270,6 +302,9 @@ def _insert(
         source=source,
         recorded_by=uow.username,
         recorded_at=uow.now,
+        measured_at=measured.measured_at if measured else None,
+        measured_zone=measured.measured_zone if measured else None,
+        timing_reason=measured.timing_reason if measured else None,
     )
     try:
         insert_result(uow.connection, batch.id, row)
@@ -292,6 +327,11 @@ def _insert(
         new["comment"] = comment
     if deviation is not None:
         new["deviation"] = deviation.ref
+    if row.measured_at is not None:
+        new["measured_at"] = utc_iso(row.measured_at)
+        new["measured_zone"] = row.measured_zone
+    if row.timing_reason:
+        new["timing_reason"] = row.timing_reason
     old = None
     if previous is not None:
         old = {
@@ -335,15 +375,15 @@ def _open_check(
     uow: UnitOfWork, actor: Actor, permission: Permission, lot: str, check_id: str
 ) -> tuple[BatchRow, TemplateDef, CheckDef]:
     account, batch = account_and_batch(uow.connection, actor.username, lot)
-    check_account(account, actor, permission)
+    role = check_account(account, actor, permission)
     if batch is None:
         raise no_batch(lot)
-    if batch.status not in TAKES_RESULTS:
-        raise Conflict(
-            f"Lot {batch.lot} is {batch.status.replace('_', ' ')}: its record is locked."
-        )
     tdef = template_of(uow.connection, batch)
-    return batch, tdef, tdef.check(check_id.strip())
+    check = tdef.check(check_id.strip())
+    open_for(batch, tdef, check)
+    if tdef.step_of(check.id).is_release:
+        release_recorder(uow, actor.username, role, batch, tdef)
+    return batch, tdef, check
 
 
 def _cited(uow: UnitOfWork, batch: BatchRow, ref: str | None) -> Deviation | None:
@@ -359,8 +399,12 @@ def _outcome(
     changed: list[str],
     notes: list[str],
 ) -> RecordOutcome:
-    """Views of what changed, built from the rows already in hand (no re-reading)."""
-    rows = [row for cid in changed for row in known[cid]]
+    """Views of what changed, built from the rows already in hand (checks whose applicability
+    changed are read once more)."""
+    unread = [cid for cid in changed if cid not in known]
+    if unread:
+        known.update(versions(uow.connection, batch.id, unread))
+    rows = [row for cid in changed for row in known.get(cid, [])]
     names = {actor.username: actor.full_name}
     others = {row.recorded_by for row in rows} - names.keys()
     names.update(user_names(uow.connection, others))
@@ -371,18 +415,35 @@ def _outcome(
             select(Deviation.id, Deviation.ref).where(Deviation.id.in_(wanted))
         )
         refs = dict(found.all())
-    views = [check_view(tdef.check(cid), known[cid], names, refs) for cid in changed]
+    approved = template_approved(uow.connection, batch.template_version_id)
+    views = [
+        check_view(
+            check,
+            known.get(check.id, []),
+            names,
+            refs,
+            applies=applicability(check, known),
+            condition=condition_text(tdef, check),
+            approved=approved,
+        )
+        for check in map(tdef.check, changed)
+    ]
     return RecordOutcome(
         lot=batch.lot, entry=views[0], derived=tuple(views[1:]), notes=tuple(notes)
     )
 
 
-def _oos_message(items: list[Pending]) -> str:
+def _oos_message(items: list[Pending], after_release: bool = False) -> str:
     parts = [
         f"{p.check.id} {p.check.name}: {display_value(p.check, p.value)} is out of specification "
         f"({p.evaluation.rule})"
         for p in items
     ]
+    if after_release:
+        return "; ".join(parts) + (
+            ". The lot is already released: open a deviation and give its reference to record "
+            "it (a comment alone is not enough)."
+        )
     return "; ".join(parts) + ". Add a comment or a deviation reference to record it."
 
 

@@ -52,7 +52,12 @@ def _files(session: Session, batch_id: int) -> tuple[ImportedFileView, ...]:
     )
 
 
-def build_report(db: Database, lot: str, actor: Actor, purpose: str) -> BatchReport:
+def build_report(
+    db: Database, lot: str, actor: Actor, purpose: str, *, draft: bool = False
+) -> BatchReport:
+    from core.services.product_facts import issued_certificates, product_facts
+    from core.services.review import site_zone
+
     with db.read() as session:
         batch = load_batch(session, lot)
         view = build_batch_view(session, batch)
@@ -61,6 +66,7 @@ def build_report(db: Database, lot: str, actor: Actor, purpose: str) -> BatchRep
         head = session.get(AuditHead, 1)
         head_seq, head_hash = (head.seq, head.hash) if head else (0, "")
         lot = batch.lot
+        product = product_facts(session, batch, view, site_zone(session))
     growth = growth_view(db, lot)
     trace = trace_view(db, lot)
     return BatchReport(
@@ -79,6 +85,9 @@ def build_report(db: Database, lot: str, actor: Actor, purpose: str) -> BatchRep
         app_version=app_version(),
         chain_head_seq=head_seq,
         chain_head_hash=head_hash,
+        product=product,
+        draft=draft,
+        earlier_certificates=issued_certificates(db, lot),
     )
 
 
@@ -129,6 +138,7 @@ def _entry(r: Signature, certs: dict[int, str], report: BatchReport) -> dict:
         "signed_at": _iso(r.signed_at),
         "disposition": r.disposition,
         "reason": r.reason,
+        "details": r.details,
         "state_at_export": state.state if state else "unknown",
         "state_detail": state.state_detail if state else "",
         "content": r.content,

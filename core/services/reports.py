@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.auth import Actor, Permission
-from core.errors import DomainError
+from core.errors import Conflict, DomainError
+from core.models.batches import RELEASED_STATES, BatchStatus
 from core.reports.seal import Attachment, seal_pdf
 from core.services import signing_keys
 from core.services.batch_record import load_batch
@@ -26,6 +27,8 @@ from core.store import Database
 
 SUMMARY = "batch summary"
 COA = "certificate of analysis"
+# A certificate of analysis is issued for a lot with a QA disposition (a draft otherwise).
+DISPOSED = RELEASED_STATES | {BatchStatus.QUARANTINED, BatchStatus.REJECTED}
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,14 @@ class ExportOutcome:
 
 
 def render_sealed(
-    db: Database, actor: Actor, password: str, lot: str, *, coa: bool = False, purpose: str
+    db: Database,
+    actor: Actor,
+    password: str,
+    lot: str,
+    *,
+    coa: bool = False,
+    draft: bool = False,
+    purpose: str,
 ) -> tuple[bytes, int]:
     """The sealed PDF as bytes, and its page count (nothing written, nothing audited)."""
     from core.reports.batch_summary import render_batch_summary
@@ -53,7 +63,7 @@ def render_sealed(
         key_row, key = signing_keys.unlock(session, actor.username, password)
         ca_pem = signing_keys.site_authority(session).cert_pem.encode("ascii")
         cert_pem = key_row.cert_pem.encode("ascii")
-    report = build_report(db, lot, actor, purpose)
+    report = build_report(db, lot, actor, purpose, draft=draft)
     rendered = (render_certificate_of_analysis if coa else render_batch_summary)(report)
     data = json.dumps(embedded_batch_data(db, report), ensure_ascii=False, separators=(",", ":"))
     sealed = seal_pdf(
@@ -88,23 +98,36 @@ def export_pdf(
     path: Path,
     *,
     coa: bool = False,
+    draft: bool = False,
     purpose: str | None = None,
     approval: SignatureView | None = None,
 ) -> ExportOutcome:
+    """Seal and write the batch summary, or the certificate of analysis (``coa``): refused for
+    a lot without a disposition unless ``draft`` (then DRAFT is printed across every page)."""
     kind = COA if coa else SUMMARY
     authenticate(db, actor.username, password)
     with db.read() as session:
         acting_user(session, actor, Permission.EXPORT_REPORT)
-        lot = load_batch(session, lot).lot
+        batch = load_batch(session, lot)
+        lot, status = batch.lot, batch.status
+    if coa and not draft and status not in DISPOSED:
+        raise Conflict(
+            f"Lot {lot} has no QA disposition yet ({status.replace('_', ' ')}): a certificate of "
+            "analysis is issued for a dispositioned lot. Export a draft (marked DRAFT, not a "
+            "certificate) to preview it."
+        )
+    draft = draft and coa
     purpose = purpose or (
-        f"Certificate of analysis, lot {lot}" if coa else f"Batch summary, lot {lot}"
+        f"{'DRAFT ' if draft else ''}Certificate of analysis, lot {lot}"
+        if coa
+        else f"Batch summary, lot {lot}"
     )
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         raise DomainError(f"Give the file a .pdf name, not '{path.name}'.")
     if not path.parent.is_dir():
         raise DomainError(f"The folder {path.parent} does not exist.")
-    sealed, pages = render_sealed(db, actor, password, lot, coa=coa, purpose=purpose)
+    sealed, pages = render_sealed(db, actor, password, lot, coa=coa, draft=draft, purpose=purpose)
     digest = hashlib.sha256(sealed).hexdigest()
     partial = path.with_name(f".{path.name}.partial")
     try:
@@ -121,6 +144,7 @@ def export_pdf(
                     "sha256": digest,
                     "pages": pages,
                     "purpose": purpose,
+                    **({"draft": True} if draft else {}),
                 },
             )
         os.replace(partial, path)
@@ -149,9 +173,21 @@ def approve_and_export(
     *,
     disposition: str,
     reason: str,
+    deviation: str | None = None,
+    physician: str | None = None,
 ) -> ExportOutcome:
     """QA's disposition and the summary that bears it, sealed by the approver, in one act."""
-    signature = sign(db, actor, password, lot, "APPROVED", disposition=disposition, reason=reason)
+    signature = sign(
+        db,
+        actor,
+        password,
+        lot,
+        "APPROVED",
+        disposition=disposition,
+        reason=reason,
+        deviation=deviation,
+        physician=physician,
+    )
     label = DISPOSITION_LABEL.get(signature.disposition or "", signature.disposition)
     return export_pdf(
         db,

@@ -44,6 +44,9 @@ class ResultRow:
     source: str
     recorded_by: str
     recorded_at: datetime
+    measured_at: datetime | None = None  # the instrument's own measurement time (UTC)
+    measured_zone: str | None = None  # the zone it was read in ("Europe/Berlin", "+02:00")
+    timing_reason: str | None = None  # why a measurement time outside its window was accepted
 
     @property
     def number(self) -> Decimal | None:

@@ -1,39 +1,47 @@
 """Review by exception: only what needs a human, and what still blocks the batch's release.
 
-The items come from the batch record as it is now: out-of-spec values and their justification,
-open deviations, corrections, late entries, edits after signing, signatures no longer valid,
-process excursions, missing required values, steps waiting for their second-person verification,
-and imported files with their SHA-256. Approval of a release waits for the blocking items, a valid
-batch review, and an audit-trail review by someone who took no part in the batch.
+The items (core.services.review_items) come from the batch record as it is now. Approval of a
+release waits for the release gate (core.release_rules), the other blocking items, a valid batch
+review, and an audit-trail review by someone who took no part in the batch.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, tzinfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from core.auth import Actor, Permission
-from core.clock import local_text
-from core.models import AuditEvent, AuditTrailReview, Batch, InstrumentFile
+from core.auth.policy import read_policy
+from core.models import AuditEvent, AuditTrailReview, Batch
+from core.models.batches import BatchStatus
 from core.readmodels import BatchView
+from core.release_rules import gate_refusals
 from core.services.batch_record import build_batch_view, load_batch
-from core.services.excursions import ExcursionView, excursion_views
+from core.services.excursions import excursion_views
+from core.services.review_items import review_items
 from core.services.users import acting_user, full_names
-from core.signatures import BATCH_SCOPE
 from core.signing_views import (
     AuditReviewMark,
     Disposition,
     ItemKind,
     ReviewItem,
     ReviewView,
-    SignatureState,
 )
 from core.store import Database
 
-LATE_ENTRY = timedelta(hours=24)  # an entry this long after its step's first entry is "late"
+AWAITING_DISPOSITION = (
+    BatchStatus.IN_PROGRESS,
+    BatchStatus.AWAITING_REVIEW,
+    BatchStatus.QUARANTINED,
+)
+RELEASES = (
+    Disposition.RELEASED,
+    Disposition.RELEASED_PENDING,
+    Disposition.EXCEPTIONAL_RELEASE,
+)
 # Audit actions that are QA's and the reviewers' own acts, not the batch's data: signing, the
 # audit-trail review, exports, the disposition, and QA's closure of a deviation.
 REVIEW_ACTIONS = ("signature.", "audit_trail.", "report.", "batch.disposition", "deviation.close")
@@ -82,226 +90,32 @@ def audit_review_mark(session: Session, batch: Batch) -> AuditReviewMark | None:
     )
 
 
-# -- items --------------------------------------------------------------------------------------
-
-
-def _check_items(view: BatchView) -> list[ReviewItem]:
-    items: list[ReviewItem] = []
-    signed_at: dict[str, list] = {}
-    for sig in view.signatures:
-        signed_at.setdefault(sig.scope, []).append(sig.signed_at)
-    batch_signed = signed_at.get(BATCH_SCOPE, [])
-    for step in view.steps:
-        step_signed = signed_at.get(f"step:{step.id}", []) + batch_signed
-        first_entries = [c.history[0].recorded_at for c in step.checks if c.history]
-        step_start = min(first_entries) if first_entries else None
-        for check in step.checks:
-            cur = check.current
-            label = f"{check.id} {check.name}"
-            if cur is not None and cur.verdict == "oos":
-                if not cur.final:
-                    items.append(
-                        ReviewItem(
-                            ItemKind.AWAITING_JUSTIFICATION,
-                            f"{label}: {cur.display} ({check.spec})",
-                            "Out of specification with no comment or deviation yet.",
-                            True,
-                            step.id,
-                            check.id,
-                            None,
-                            cur.recorded_at,
-                            cur.recorded_by,
-                        )
-                    )
-                else:
-                    why = "; ".join(
-                        p
-                        for p in (
-                            f"deviation {cur.deviation}" if cur.deviation else "",
-                            f"comment: {cur.comment}" if cur.comment else "",
-                        )
-                        if p
-                    )
-                    items.append(
-                        ReviewItem(
-                            ItemKind.OUT_OF_SPEC,
-                            f"{label}: {cur.display} ({check.spec})",
-                            why,
-                            False,
-                            step.id,
-                            check.id,
-                            cur.deviation,
-                            cur.recorded_at,
-                            cur.recorded_by,
-                        )
-                    )
-            previous = None
-            for version in check.history:
-                if version.kind == "correction" and previous is not None:
-                    items.append(
-                        ReviewItem(
-                            ItemKind.CORRECTION,
-                            f"{label}: {previous.display} → {version.display}",
-                            f"reason: {version.reason}",
-                            False,
-                            step.id,
-                            check.id,
-                            None,
-                            version.recorded_at,
-                            version.recorded_by,
-                        )
-                    )
-                if (
-                    version.kind == "entry"
-                    and not step.is_release
-                    and step_start is not None
-                    and version.recorded_at - step_start > LATE_ENTRY
-                ):
-                    hours = (version.recorded_at - step_start).total_seconds() / 3600
-                    items.append(
-                        ReviewItem(
-                            ItemKind.LATE_ENTRY,
-                            f"{label}: {version.display}",
-                            f"recorded {hours:.0f} h after the step's first entry "
-                            f"({local_text(step_start)})",
-                            False,
-                            step.id,
-                            check.id,
-                            None,
-                            version.recorded_at,
-                            version.recorded_by,
-                        )
-                    )
-                if version.kind != "calculation" and any(
-                    version.recorded_at > t for t in step_signed
-                ):
-                    items.append(
-                        ReviewItem(
-                            ItemKind.EDIT_AFTER_SIGNING,
-                            f"{label}: {version.display}",
-                            f"{version.kind} after the step or batch was signed"
-                            + (f"; reason: {version.reason}" if version.reason else ""),
-                            False,
-                            step.id,
-                            check.id,
-                            None,
-                            version.recorded_at,
-                            version.recorded_by,
-                        )
-                    )
-                previous = version
-            if cur is None and check.required and not check.derived:
-                items.append(
-                    ReviewItem(
-                        ItemKind.MISSING_VALUE,
-                        label,
-                        f"required; spec {check.spec}",
-                        True,
-                        step.id,
-                        check.id,
-                    )
-                )
-        if step.state == "awaiting verification":
-            items.append(
-                ReviewItem(
-                    ItemKind.AWAITING_VERIFICATION,
-                    f"{step.id} {step.name}",
-                    "a second person must verify this step",
-                    True,
-                    step.id,
-                )
-            )
-    return items
-
-
-def review_items(
-    session: Session, batch: Batch, view: BatchView, excursions: list[ExcursionView]
-) -> tuple[ReviewItem, ...]:
-    items = _check_items(view)
-    for dev in view.deviations:
-        if dev.status != "closed":
-            items.append(
-                ReviewItem(
-                    ItemKind.OPEN_DEVIATION,
-                    f"{dev.ref} ({dev.classification}): {dev.description}",
-                    f"status {dev.status.replace('_', ' ')}; checks {', '.join(dev.checks) or '—'}",
-                    True,
-                    None,
-                    dev.checks[0] if dev.checks else None,
-                    dev.ref,
-                    dev.opened_at,
-                    dev.opened_by,
-                )
-            )
-    for exc in excursions:
-        end = local_text(exc.ended_at) if exc.ended_at else "still open"
-        items.append(
-            ReviewItem(
-                ItemKind.EXCURSION,
-                exc.describe(),
-                f"{local_text(exc.started_at)} – {end}",
-                False,
-                None,
-                None,
-                str(exc.id),
-                exc.started_at,
-                exc.source,
-            )
-        )
-    for f in session.exec(
-        select(InstrumentFile)
-        .where(InstrumentFile.batch_id == batch.id)
-        .order_by(InstrumentFile.id)
-    ).all():
-        items.append(
-            ReviewItem(
-                ItemKind.IMPORTED_FILE,
-                f"{f.filename} ({f.profile}, {f.rows} rows)",
-                f"SHA-256 {f.sha256}",
-                False,
-                None,
-                None,
-                f.sha256,
-                f.imported_at,
-                f.imported_by,
-            )
-        )
-    for sig in view.signatures:
-        if sig.state != SignatureState.VALID:
-            items.append(
-                ReviewItem(
-                    ItemKind.INVALIDATED_SIGNATURE,
-                    f"{sig.label} {sig.signer_name} ({sig.scope})",
-                    sig.state_detail,
-                    sig.state == SignatureState.BROKEN,
-                    sig.step_id,
-                    None,
-                    str(sig.id),
-                    sig.signed_at,
-                    sig.signer,
-                )
-            )
-    return tuple(items)
-
-
 def approval_blockers(
     view: BatchView,
     items: tuple[ReviewItem, ...],
     mark: AuditReviewMark | None,
     disposition: str = Disposition.RELEASED,
+    *,
+    autologous: bool = False,
 ) -> tuple[str, ...]:
-    """Why this disposition cannot be approved now (release and release with results pending)."""
-    if disposition not in (Disposition.RELEASED, Disposition.RELEASED_PENDING):
+    """Why this disposition cannot be approved now (the releases; quarantine and rejection
+    wait for nothing). The release gate decides on the gating results; the other blocking items
+    (open deviations, unjustified values, steps awaiting verification …) and the batch and
+    audit-trail reviews come on top."""
+    if disposition not in RELEASES:
         return ()
+    gating = {c.id for c in view.checks() if c.gates_release}
     release_steps = {s.id for s in view.steps if s.is_release}
-    blockers = []
+    blockers = list(gate_refusals(view, disposition, autologous=autologous))
     counts: dict[str, int] = {}
     for item in items:
         if not item.blocking:
             continue
+        if item.check_id in gating and item.kind in (ItemKind.OUT_OF_SPEC, ItemKind.MISSING_VALUE):
+            continue  # the gate above names them
         pending_ok = (
             disposition == Disposition.RELEASED_PENDING
-            and item.kind in (ItemKind.MISSING_VALUE, ItemKind.AWAITING_VERIFICATION)
+            and item.kind == ItemKind.AWAITING_VERIFICATION
             and item.step_id in release_steps
         )
         if not pending_ok:
@@ -316,13 +130,21 @@ def approval_blockers(
     return tuple(blockers)
 
 
+def site_zone(session: Session) -> tzinfo:
+    """The site's time zone (settings), else this computer's: days are counted in it."""
+    from zoneinfo import ZoneInfo
+
+    name = read_policy(session).time_zone
+    if name:
+        return ZoneInfo(name)
+    return datetime.now().astimezone().tzinfo or UTC
+
+
 def build_review(session: Session, batch: Batch, view: BatchView | None = None) -> ReviewView:
     view = view or build_batch_view(session, batch)
     names = full_names(session)
-    items = tuple(
-        replace(i, by_name=names.get(i.by, i.by)) if i.by else i
-        for i in review_items(session, batch, view, excursion_views(session, batch))
-    )
+    found = review_items(session, batch, view, excursion_views(session, batch), site_zone(session))
+    items = tuple(replace(i, by_name=names.get(i.by, i.by)) if i.by else i for i in found)
     mark = audit_review_mark(session, batch)
     return ReviewView(
         lot=batch.lot,
@@ -330,8 +152,25 @@ def build_review(session: Session, batch: Batch, view: BatchView | None = None) 
         items=items,
         signatures=view.signatures,
         audit_review=mark,
-        approval_blockers=approval_blockers(view, items, mark),
+        approval_blockers=_open_blockers(view, items, mark, batch.status),
     )
+
+
+def _open_blockers(
+    view: BatchView, items: tuple[ReviewItem, ...], mark: AuditReviewMark | None, status: str
+) -> tuple[str, ...]:
+    """What the decision QA still has to take waits for: the release while the lot awaits its
+    disposition, the acknowledgement of a result that failed after release; () otherwise."""
+    if status == BatchStatus.POST_RELEASE_OOS:
+        from core.services.dispositions import post_release_blockers
+
+        return (
+            "QA has not acknowledged the result that failed after release.",
+            *post_release_blockers(view, None),
+        )
+    if status in AWAITING_DISPOSITION:
+        return approval_blockers(view, items, mark, autologous=view.autologous)
+    return ()
 
 
 def review_batch(db: Database, lot: str) -> ReviewView:

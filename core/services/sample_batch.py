@@ -1,11 +1,14 @@
 """Sample values inside every spec of a template (for the demo, the self-test and benchmarks).
 
-Never used on a real batch: it writes through the same services as a technician would, so every
-value is judged, audited and derived values follow, but the values themselves are made up.
+Never used on a real batch: it writes through the same services as a technician and a QC analyst
+would, so every value is judged, audited and derived values follow, but the values themselves are
+made up. For the CAR-T template they are a plausible record of one run (cgt-processes §1); for the
+others, values chosen inside each check's limits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from core.auth import Actor
@@ -13,22 +16,106 @@ from core.errors import JustificationRequired
 from core.services import recording
 from core.services.batches import show_batch
 from core.store import Database
-from core.templates.model import CheckDef
+from core.templates.model import CheckDef, TemplateDef
 
-# Inputs of derived checks whose sample midpoints would give a derived value out of spec.
-COHERENT_INPUTS: dict[str, dict[str, str]] = {
-    "cart-auto-lv": {
-        "CART-IPC-10-WEIGHT": "50",
-        "CART-IPC-10-VCD": "2.00e6",
-        "CART-IPC-10-FILL": "100",
-        "CART-IPC-10-CD3": "95.0",
-        "CART-IPC-10-CAR": "40.0",
-        "CART-REL-06-CELLS": "7.60e7",
-        "CART-REL-03": "40.0",
-        "CART-REL-08-TG": "1.50",
-        "CART-REL-08-REF": "2.00",
-    },
+# One plausible CAR-T run (cgt-processes §1.1, §1.2, §1.3 A): every typed value of the template.
+# Weight 68 kg: the flat-dose band applies (> 50 kg); 5.1×10⁷ CAR+ cells in 50 mL.
+CART_VALUES: dict[str, str] = {
+    "CART-IPC-00-PATIENT": "pass",
+    "CART-IPC-00-SLOT": "Suite 2, slot 14",
+    "CART-IPC-01-DIN": "W1234 26 000042",
+    "CART-IPC-01-CD3": "2.6e9",
+    "CART-IPC-01-TNC": "5.6e9",
+    "CART-IPC-02-FORM": "Fresh (2–8 °C)",
+    "CART-IPC-02-TEMPLOG": "pass",
+    "CART-IPC-02-TIME": "26.5",
+    "CART-IPC-03-BAG": "pass",
+    "CART-IPC-03-TEMP": "4.8",
+    "CART-IPC-03-VOL": "212",
+    "CART-IPC-03-WBC": "6.1e9",
+    "CART-IPC-03-VIAB": "96.1",
+    "CART-IPC-03-CD3": "46.0",
+    "CART-IPC-03-CD19": "8.5",
+    "CART-IPC-03-CD14": "18.0",
+    "CART-IPC-03-STER": "pass",
+    "CART-IPC-04-METHOD": "CD4/CD8 immunomagnetic selection",
+    "CART-IPC-04-IN": "3.2e9",
+    "CART-IPC-04-OUT": "1.8e9",
+    "CART-IPC-04-VIAB": "93.0",
+    "CART-IPC-04-CD3": "89.5",
+    "CART-IPC-04-CD4CD8": "98.0",
+    "CART-IPC-05-REAGENT": "TransAct",
+    "CART-IPC-05-LOT": "TA-24-1187",
+    "CART-IPC-05-SEED": "1.0e6",
+    "CART-IPC-05-CYTO": "100",
+    "CART-IPC-06-LOT": "LV-CD19-0311",
+    "CART-IPC-06-TITER": "1.0e8",
+    "CART-IPC-06-CELLS": "9.5e7",
+    "CART-IPC-06-VOL": "5.0",
+    "CART-IPC-07A-CAR": "34.5",
+    "CART-IPC-07A-VIAB": "94.0",
+    "CART-IPC-07A-CD3": "97.2",
+    "CART-IPC-07A-ENDO": "0.08",
+    "CART-IPC-07B-STER": "pass",
+    "CART-IPC-07B-MYCO": "pass",
+    "CART-IPC-09-VCD": "1.40e7",
+    "CART-IPC-09-VOL": "200",
+    "CART-IPC-09-DEAD": "1.2e6",
+    "CART-IPC-09-CD3": "97.0",
+    "CART-IPC-09-CAR": "35.0",
+    "CART-IPC-09-SAMPLES": "pass",
+    "CART-IPC-10-WEIGHT": "68.0",
+    "CART-IPC-10-VCD": "3.0e6",
+    "CART-IPC-10-FILL": "50.0",
+    "CART-IPC-10-BAGS": "1",
+    "CART-IPC-10-CD3": "97.0",
+    "CART-IPC-10-CAR": "35.0",
+    "CART-IPC-10-AUTO": "pass",
+    "CART-IPC-10-RECON": "pass",
+    "CART-IPC-11-RUN": "CRF-2026-118",
+    "CART-IPC-11-RATE": "1.0",
+    "CART-IPC-11-RECORD": "pass",
+    "CART-IPC-12-LOCATION": "LN2-03 / rack B / position 14",
+    "CART-IPC-12-TEMP": "-150",
+    "CART-REL-01": "pass",
+    "CART-REL-02": "pass",
+    "CART-REL-03": "35.0",
+    "CART-REL-04": "97.0",
+    "CART-REL-05": "91.0",
+    "CART-REL-06-CELLS": "5.1e7",
+    "CART-REL-07": "850",
+    "CART-REL-07-KILL": "68.0",
+    "CART-REL-08-TG": "1.2e3",
+    "CART-REL-08-REF": "2.0e3",
+    "CART-REL-09": "pass",
+    "CART-REL-11": "pass",
+    "CART-REL-12-GRAM": "pass",
+    "CART-REL-12": "pass",
+    "CART-REL-13": "pass",
+    "CART-REL-14": "0.12",
+    "CART-REL-15": "pass",
+    "CART-REL-16": "CD4:CD8 1.4; central memory 38 %",
 }
+# Expansion, §1.3 A: viable cell density (cells/mL), culture volume (mL), viability (%) by day.
+CART_DAYS: dict[int, tuple[str, str, str]] = {
+    0: ("1.00e6", "100", "92.0"),
+    1: ("0.95e6", "100", "88.0"),
+    2: ("1.10e6", "100", "87.0"),
+    3: ("1.20e6", "150", "90.0"),
+    4: ("1.60e6", "200", "92.0"),
+    5: ("1.83e6", "300", "94.0"),
+    6: ("1.80e6", "500", "95.0"),
+    7: ("2.00e6", "700", "95.0"),
+    8: ("2.00e6", "1000", "95.0"),
+    9: ("2.60e6", "1000", "94.0"),
+    10: ("3.10e6", "1000", "93.0"),
+}
+for _day, (_vcd, _vol, _viab) in CART_DAYS.items():
+    CART_VALUES[f"CART-IPC-07-VCD-D{_day}"] = _vcd
+    CART_VALUES[f"CART-IPC-07-VOL-D{_day}"] = _vol
+    CART_VALUES[f"CART-IPC-07-VIAB-D{_day}"] = _viab
+
+SAMPLE_VALUES: dict[str, dict[str, str]] = {"cart-auto-lv": CART_VALUES}
 
 
 def sample_value(check: CheckDef, coi: str | None, recorded: dict[str, str]) -> str | None:
@@ -61,8 +148,10 @@ def sample_value(check: CheckDef, coi: str | None, recorded: dict[str, str]) -> 
         value = Decimal(hi) / 2 if hi > 0 else Decimal(hi) - 1
     else:
         value = Decimal(10)
+    if check.range is not None:
+        value = min(max(value, check.range[0]), check.range[1])
     places = check.precision if check.precision is not None else 3
-    if check.notation == "scientific" or abs(value) >= Decimal("1e6"):
+    if check.notation == "sci" or abs(value) >= Decimal("1e6"):
         return f"{value:.{max(places, 2)}e}"
     return f"{value:.{places}f}"
 
@@ -73,31 +162,56 @@ def fill_batch(
     lot: str,
     *,
     skip: frozenset[str] = frozenset(),
-    steps: frozenset[str] | None = None,
+    steps: Iterable[str] | None = None,
+    qc: Actor | None = None,
 ) -> int:
-    """Record an in-spec sample value for every check of ``lot`` (or of the ``steps`` named)
-    that has none yet."""
+    """Record a sample value for every check of ``lot`` (or of the ``steps`` named) that has
+    none yet and applies: in-process checks as ``actor``, release tests as the QC analyst ``qc``
+    (without one, the release tests are left alone)."""
     view = show_batch(db, lot)
     from core.services.batch_record import batch_template, load_batch
 
     with db.read() as session:
         _, tdef = batch_template(session, load_batch(session, lot))
     recorded = {c.id: c.current.value for c in view.checks() if c.current}
-    coherent = COHERENT_INPUTS.get(view.template_key, {})
+    values = SAMPLE_VALUES.get(view.template_key, {})
+    wanted = None if steps is None else frozenset(steps)
     written = 0
-    chosen = [s for s in tdef.all_steps() if steps is None or s.id in steps]
-    for check in (c for step in chosen for c in step.checks):
-        if check.derived or check.id in recorded or check.id in skip:
+    for step in tdef.all_steps():
+        if wanted is not None and step.id not in wanted:
             continue
-        value = coherent.get(check.id) or sample_value(check, view.coi_id, recorded)
-        if value is None:
+        who = qc if step.is_release else actor
+        if who is None:
             continue
-        try:
-            out = recording.record_value(db, actor, lot, check.id, value)
-        except JustificationRequired:
-            out = recording.record_value(
-                db, actor, lot, check.id, value, comment="sample value outside the derived spec"
-            )
-        recorded[check.id] = out.entry.current.value
-        written += 1
+        for check in step.checks:
+            if check.derived or check.id in recorded or check.id in skip:
+                continue
+            if not _applies(tdef, check, recorded):
+                continue  # a check for another branch of the process
+            value = values.get(check.id) or sample_value(check, view.coi_id, recorded)
+            if value is None:
+                continue
+            out = _record(db, who, lot, check.id, value)
+            recorded[check.id] = out.entry.current.value
+            written += 1
     return written
+
+
+def _applies(tdef: TemplateDef, check: CheckDef, recorded: dict[str, str]) -> bool:
+    cond = check.applies_when
+    if cond is None:
+        return True
+    value = recorded.get(cond.check_id)
+    if value is None:
+        return False
+    number = Decimal(value) if tdef.check(cond.check_id).type == "number" else None
+    return bool(check.applies_given((value, number)))
+
+
+def _record(db: Database, who: Actor, lot: str, check_id: str, value: str):
+    try:
+        return recording.record_value(db, who, lot, check_id, value)
+    except JustificationRequired:
+        return recording.record_value(
+            db, who, lot, check_id, value, comment="sample value outside the derived spec"
+        )

@@ -22,11 +22,22 @@ LIMITS = {
 TEXT_SETTINGS = {
     "time_zone": "the site's time zone (IANA name, e.g. Europe/Berlin): instrument times "
     "written without a zone are read in it",
+    "release_results_by": "who records release test results: qc (QC analysts) or "
+    "qc_or_supervisor (supervisors too, never the batch's own manufacturing staff)",
 }
 MEANINGS = {key: meaning for key, (_, _, meaning) in LIMITS.items()} | TEXT_SETTINGS
 
 
 def _checked(key: str, value: str) -> int | str:
+    if key == "release_results_by":
+        from core.auth.policy import RELEASE_RECORDERS
+
+        choice = value.strip().lower()
+        if choice not in RELEASE_RECORDERS:
+            raise DomainError(
+                f"release_results_by is one of {', '.join(RELEASE_RECORDERS)}, not '{value}'."
+            )
+        return choice
     if key == "time_zone":
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

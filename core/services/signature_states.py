@@ -48,6 +48,22 @@ def batch_extras(session: Session, batch_id: int) -> BatchExtras:
     )
 
 
+def disposition_details(details: str | None) -> dict[str, str | None]:
+    """The deviation and the physician's notification a disposition carries (signed with it)."""
+    if not details:
+        return {}
+    import json
+
+    try:
+        data = json.loads(details)
+    except ValueError:
+        return {}
+    return {
+        "deviation": data.get("deviation"),
+        "physician_notification": data.get("physician_notification"),
+    }
+
+
 def stored_fields(row: Signature) -> StatementFields:
     return StatementFields(
         lot=row.lot,
@@ -61,6 +77,7 @@ def stored_fields(row: Signature) -> StatementFields:
         disposition=row.disposition,
         reason=row.reason,
         certificate_serial=row.certificate_serial,
+        details=row.details,
     )
 
 
@@ -83,6 +100,8 @@ def signature_views(session: Session, batch: Batch, view: BatchView) -> tuple[Si
         ).all()
     }
     current: dict[str, str] = {}
+    # results that may follow a release: their arrival does not invalidate what was signed before
+    may_follow = frozenset(c.id for c in view.checks() if c.pending_allowed)
     out = []
     for row in rows:
         if row.scope not in current:
@@ -106,6 +125,7 @@ def signature_views(session: Session, batch: Batch, view: BatchView) -> tuple[Si
             current[row.scope],
             crypto_ok,
             problem,
+            may_follow,
         )
         out.append(
             SignatureView(
@@ -124,6 +144,7 @@ def signature_views(session: Session, batch: Batch, view: BatchView) -> tuple[Si
                 certificate_serial=row.certificate_serial,
                 state=state,
                 state_detail=detail,
+                **disposition_details(row.details),
             )
         )
     return tuple(out)

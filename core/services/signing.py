@@ -7,7 +7,6 @@ the batch's new status are written together or not at all.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 
 from sqlmodel import select
 
@@ -18,12 +17,18 @@ from core.models import Batch, BatchStatus, Signature, User
 from core.readmodels import BatchView, StepView
 from core.services import signing_keys
 from core.services.batch_record import build_batch_view, load_batch
-from core.services.review import build_review
-from core.services.signature_states import batch_extras
+from core.services.dispositions import (
+    check_approvable,
+    dispose,
+    parse_disposition,
+    required_details,
+)
+from core.services.signature_states import batch_extras, disposition_details
 from core.services.users import acting_user, authenticate
 from core.signatures import (
     BATCH_SCOPE,
     StatementFields,
+    canonical,
     check_separation,
     content_for,
     sha256_text,
@@ -31,9 +36,6 @@ from core.signatures import (
     step_scope,
 )
 from core.signing_views import (
-    DISPOSITION_LABEL,
-    MEANING_LABEL,
-    MEANING_STATEMENT,
     Disposition,
     Meaning,
     SignatureState,
@@ -47,7 +49,13 @@ PERMISSION = {
     Meaning.REVIEWED: Permission.REVIEW_BATCH,
     Meaning.APPROVED: Permission.APPROVE_BATCH,
 }
-LOCKED = (BatchStatus.RELEASED, BatchStatus.REJECTED)
+LOCKED = (BatchStatus.RELEASED, BatchStatus.REJECTED, BatchStatus.EXCEPTIONAL_RELEASE)
+# Dispositions QA may sign while the lot is in each state (anything else is refused first).
+_DISPOSITIONS_FROM = {
+    BatchStatus.POST_RELEASE_OOS: frozenset({Disposition.POST_RELEASE_OOS}),
+    BatchStatus.RELEASED_PENDING: frozenset(),
+    BatchStatus.POST_RELEASE_OOS_ACK: frozenset(),
+}
 
 
 def parse_meaning(text: str) -> Meaning:
@@ -60,27 +68,38 @@ def parse_meaning(text: str) -> Meaning:
         ) from None
 
 
-def parse_disposition(text: str | None) -> Disposition:
-    if not text:
-        raise DomainError(
-            "A QA approval states the disposition: released, released_pending, quarantined or "
-            "rejected."
-        )
-    key = text.strip().lower().replace(" ", "_").replace("-", "_")
-    try:
-        return Disposition(key)
-    except ValueError:
-        choices = ", ".join(d.value for d in Disposition)
-        raise DomainError(f"'{text}' is not a disposition. Choose one of: {choices}.") from None
-
-
-def _step(view: BatchView, step_id: str | None) -> StepView:
+def step_of(view: BatchView, step_id: str | None) -> StepView:
     if not step_id:
         raise DomainError("Say which step is signed (its id, e.g. CART-S03).")
     for step in view.steps:
         if step.id == step_id.strip():
             return step
     raise NotFound(f"Lot {view.lot} has no step '{step_id}'.")
+
+
+def _check_state(batch: Batch, what: Meaning, outcome: Disposition | None, step) -> None:
+    """What may still be signed in the lot's state: after a release with results pending only
+    the release step (its pending results) and QA's acknowledgement of a post-release failure."""
+    if batch.status in LOCKED:
+        raise Conflict(
+            f"Lot {batch.lot} is {batch.status.replace('_', ' ')}: its record is locked."
+        )
+    allowed = _DISPOSITIONS_FROM.get(batch.status)
+    if allowed is None:
+        if outcome == Disposition.POST_RELEASE_OOS:
+            raise Conflict(
+                f"Lot {batch.lot} has no result out of specification after release to acknowledge."
+            )
+        return
+    state = batch.status.replace("_", " ")
+    if what == Meaning.APPROVED and outcome in allowed:
+        return
+    if what in (Meaning.PERFORMED, Meaning.VERIFIED) and step is not None and step.is_release:
+        return
+    raise Conflict(
+        f"Lot {batch.lot} is {state}: only its pending release results are signed now"
+        + (" and QA acknowledges the failed result." if allowed else ".")
+    )
 
 
 def _check_step_ready(step: StepView, meaning: Meaning) -> None:
@@ -102,14 +121,23 @@ def _check_step_ready(step: StepView, meaning: Meaning) -> None:
             )
 
 
-def _check_reviewable(view: BatchView) -> None:
-    problems = []
+def _check_reviewable(session, batch: Batch, view: BatchView) -> None:
+    """REVIEWED says the record is complete: every required value is in (a release result that
+    may follow release excepted), every out-of-spec value justified, every step that needs it
+    verified, every process excursion assessed."""
+    from core.release_rules import review_missing
+    from core.services.excursions import excursion_views
+
+    problems = [
+        f"process excursion #{exc.id} ({exc.describe()}) is not assessed"
+        for exc in excursion_views(session, batch)
+        if not exc.assessed
+    ]
+    problems += [f"{c} is not recorded" for c in review_missing(view)]
     for step in view.steps:
         for c in step.checks:
             if c.current is not None and not c.current.final:
                 problems.append(f"{c.id} needs a comment or deviation")
-            elif c.current is None and c.required and not c.derived and not step.is_release:
-                problems.append(f"{c.id} is not recorded")
         incomplete = any(c.required and c.current is None for c in step.checks)
         pending_release = step.is_release and incomplete  # e.g. the 14-day sterility
         started = any(c.current for c in step.checks)
@@ -132,8 +160,13 @@ def sign(
     step_id: str | None = None,
     disposition: str | None = None,
     reason: str | None = None,
+    deviation: str | None = None,
+    physician: str | None = None,
 ) -> SignatureView:
-    """Sign a step (PERFORMED, VERIFIED) or the batch (REVIEWED, APPROVED with a disposition)."""
+    """Sign a step (PERFORMED, VERIFIED) or the batch (REVIEWED, APPROVED with a disposition).
+
+    An exceptional release, and QA's acknowledgement of a result that failed after release, also
+    name the deviation they rest on and record how the treating physician was notified."""
     what = parse_meaning(meaning)
     reason = " ".join((reason or "").split()) or None
     outcome: Disposition | None = None
@@ -143,17 +176,17 @@ def sign(
             raise DomainError("A QA disposition needs a reason (what it rests on).")
     elif disposition:
         raise DomainError("Only a QA approval (APPROVED) carries a disposition.")
+    details = required_details(outcome, deviation, physician)
     # Part 11 §11.200: the signer proves who they are again; failures count towards lockout.
     authenticate(db, actor.username, password)
     with db.unit_of_work(actor.username) as uow:
         session = uow.session
         role = acting_user(session, actor, PERMISSION[what])
         batch = load_batch(session, lot, for_update=True)
-        if batch.status in LOCKED:
-            raise Conflict(f"Lot {batch.lot} is {batch.status}: its record is locked.")
         view = build_batch_view(session, batch)
-        if what in (Meaning.PERFORMED, Meaning.VERIFIED):
-            step = _step(view, step_id)
+        step = step_of(view, step_id) if what in (Meaning.PERFORMED, Meaning.VERIFIED) else None
+        _check_state(batch, what, outcome, step)
+        if step is not None:
             scope = step_scope(step.id)
             performers = [s.signer for s in step.signatures if s.meaning == Meaning.PERFORMED]
             check_separation(what, actor.username, step.checks, performers)
@@ -164,9 +197,9 @@ def sign(
             scope = BATCH_SCOPE
             check_separation(what, actor.username, view.checks())
             if what == Meaning.REVIEWED:
-                _check_reviewable(view)
+                _check_reviewable(session, batch, view)
             else:
-                _check_approvable(session, batch, view, actor, outcome)
+                check_approvable(session, batch, view, actor, outcome, details)
         if any(
             s.signer == actor.username
             and s.meaning == what
@@ -191,6 +224,7 @@ def sign(
             disposition=outcome.value if outcome else None,
             reason=reason,
             certificate_serial=key_row.serial_hex or "",
+            details=canonical(details) if details else None,
         )
         statement = statement_text(fields)
         row = Signature(
@@ -212,6 +246,7 @@ def sign(
             ).decode("ascii"),
             signing_key_id=key_row.id,
             certificate_serial=fields.certificate_serial,
+            details=fields.details,
         )
         session.add(row)
         uow.flush()
@@ -227,11 +262,12 @@ def sign(
                 "content_sha256": row.content_sha256,
                 "certificate_serial": row.certificate_serial,
                 "disposition": row.disposition,
+                **(details or {}),
             },
             reason=reason,
         )
         if outcome is not None:
-            _dispose(uow, batch, outcome, reason)
+            dispose(uow, batch, outcome, reason)
         return SignatureView(
             id=row.id,
             lot=batch.lot,
@@ -248,99 +284,5 @@ def sign(
             certificate_serial=row.certificate_serial,
             state=SignatureState.VALID,
             state_detail="",
-        )
-
-
-def _check_approvable(
-    session, batch: Batch, view: BatchView, actor: Actor, outcome: Disposition | None
-) -> None:
-    from core.services.review import approval_blockers, originators
-
-    if actor.username in originators(session, batch.lot):
-        raise Conflict(
-            f"You ({actor.username}) wrote data into lot {batch.lot}: its disposition is "
-            "approved by someone who took no part in it."
-        )
-    review = build_review(session, batch, view)
-    blockers = approval_blockers(view, review.items, review.audit_review, outcome)
-    if blockers:
-        raise Conflict(
-            f"Lot {batch.lot} cannot be {DISPOSITION_LABEL[outcome].lower()} yet: "
-            + " ".join(b if b.endswith(".") else b + "." for b in blockers)
-        )
-
-
-def _dispose(uow, batch: Batch, outcome: Disposition, reason: str | None) -> None:
-    old = batch.status
-    batch.status = outcome.value
-    uow.session.add(batch)
-    uow.audit(
-        "batch.disposition",
-        "batch",
-        batch.lot,
-        lot=batch.lot,
-        old={"status": old},
-        new={"status": batch.status},
-        reason=reason,
-    )
-
-
-@dataclass(frozen=True)
-class SigningPreview:
-    """What a signature would cover, shown in the sign dialog before the password is asked."""
-
-    lot: str
-    scope: str
-    meaning: str
-    label: str  # "Verified by"
-    statement: str  # what the signature means, in words
-    title: str  # "Step CART-S03 Receipt and inspection of starting material"
-    lines: tuple[str, ...]  # one line per value signed: "CART-IPC-03-VOL Volume: 250 mL · pass"
-    content_sha256: str
-    warnings: tuple[str, ...]  # e.g. approval blockers for a release
-
-
-def preview(
-    db: Database,
-    lot: str,
-    meaning: str,
-    *,
-    step_id: str | None = None,
-    disposition: str | None = None,
-) -> SigningPreview:
-    from core.services.review import approval_blockers
-
-    what = parse_meaning(meaning)
-    with db.read() as session:
-        batch = load_batch(session, lot)
-        view = build_batch_view(session, batch)
-        if what in (Meaning.PERFORMED, Meaning.VERIFIED):
-            step = _step(view, step_id)
-            scope, steps = step_scope(step.id), [step]
-            title = f"Step {step.id} {step.name}"
-        else:
-            scope, steps = BATCH_SCOPE, list(view.steps)
-            title = f"Batch {view.lot} ({view.template_title} v{view.template_version})"
-        lines = []
-        for step in steps:
-            for c in step.checks:
-                value = c.current.display if c.current else "— not recorded"
-                verdict = f" · {c.current.verdict}" if c.current else ""
-                lines.append(f"{c.id} {c.name}: {value}{verdict}")
-        content = content_for(view, scope, batch_extras(session, batch.id))
-        warnings: tuple[str, ...] = ()
-        if what == Meaning.APPROVED:
-            review = build_review(session, batch, view)
-            outcome = parse_disposition(disposition) if disposition else Disposition.RELEASED
-            warnings = approval_blockers(view, review.items, review.audit_review, outcome)
-        return SigningPreview(
-            lot=view.lot,
-            scope=scope,
-            meaning=what.value,
-            label=MEANING_LABEL[what],
-            statement=MEANING_STATEMENT[what],
-            title=title,
-            lines=tuple(lines),
-            content_sha256=sha256_text(content),
-            warnings=warnings,
+            **disposition_details(row.details),
         )

@@ -12,15 +12,36 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from core.auth import Actor, Permission
-from core.errors import AlreadyExists, NotFound, StoreError
+from core.errors import AlreadyExists, Conflict, NotFound, StoreError
 from core.models import TemplateVersion
 from core.readmodels import TemplateSummary
 from core.services.users import acting_user
 from core.store import Database, UnitOfWork
 from core.templates.loader import load_builtin_templates, load_template_file, parse_template
 from core.templates.model import TemplateDef
+from core.version import command_name
 
 _PARSED: dict[str, TemplateDef] = {}  # by SHA-256 of the text: the same text parses the same
+# Versions known to hold a verified approval, by database: approvals are append-only, so a version
+# once approved stays approved (drafts are checked each time they are asked about).
+_APPROVED: set[tuple[str, int]] = set()
+
+
+def _db_key(connection: sa.Connection) -> str:
+    return connection.engine.url.render_as_string(hide_password=True)
+
+
+def template_approved(connection: sa.Connection, version_id: int) -> bool:
+    """True when QA approved this template version (its approval verifies)."""
+    key = (_db_key(connection), version_id)
+    if key in _APPROVED:
+        return True
+    from core.services.template_approval import verified_approval
+
+    if verified_approval(connection, version_id):
+        _APPROVED.add(key)
+        return True
+    return False
 
 
 def cached_template(sha256: str) -> TemplateDef | None:
@@ -45,8 +66,11 @@ def template_def(row: TemplateVersion) -> TemplateDef:
     return parsed_template(row.sha256, row.content, row.source_file)
 
 
-def _summary(row: TemplateVersion) -> TemplateSummary:
+def _summary(session: Session, row: TemplateVersion) -> TemplateSummary:
+    from core.services.template_approval import example_limits, valid_approvals
+
     tdef = template_def(row)
+    approval = next(iter(valid_approvals(session, row)), None)
     return TemplateSummary(
         key=row.key,
         version=row.version,
@@ -58,6 +82,10 @@ def _summary(row: TemplateVersion) -> TemplateSummary:
         checks=sum(1 for _ in tdef.checks()),
         loaded_at=row.loaded_at,
         loaded_by=row.loaded_by,
+        approved=approval is not None,
+        approved_by_name=approval.signer_name if approval else None,
+        approved_at=approval.signed_at if approval else None,
+        example_limits=len(example_limits(tdef)),
     )
 
 
@@ -121,7 +149,7 @@ def load_template(db: Database, admin: Actor, path: Path) -> TemplateSummary | N
         acting_user(uow.session, admin, Permission.MANAGE_TEMPLATES)
         row = store_template(uow, tdef, content)
         uow.flush()
-        return _summary(row) if row is not None else None
+        return _summary(uow.session, row) if row is not None else None
 
 
 def list_templates(db: Database, all_versions: bool = False) -> list[TemplateSummary]:
@@ -134,7 +162,7 @@ def list_templates(db: Database, all_versions: bool = False) -> list[TemplateSum
             for row in rows:
                 newest[row.key] = row
             rows = list(newest.values())
-        return [_summary(r) for r in rows]
+        return [_summary(session, r) for r in rows]
 
 
 def latest_version(session: Session, key: str) -> TemplateVersion:
@@ -149,6 +177,24 @@ def latest_version(session: Session, key: str) -> TemplateVersion:
         known = ", ".join(sorted(set(session.exec(select(TemplateVersion.key)).all()))) or "none"
         raise NotFound(f"There is no process template '{key}'. Loaded templates: {known}.")
     return row
+
+
+def approved_version(session: Session, key: str) -> TemplateVersion:
+    """The newest version of ``key`` that QA approved: the one new batches start on."""
+    newest = latest_version(session, key)
+    rows = session.exec(
+        select(TemplateVersion)
+        .where(TemplateVersion.key == newest.key)
+        .order_by(sa.desc(TemplateVersion.version))
+    ).all()
+    for row in rows:
+        if template_approved(session.connection(), row.id):
+            return row
+    raise Conflict(
+        f"No version of template {newest.key} is approved yet: a batch starts only on a version "
+        f"QA approved. Ask QA to approve it (`{command_name()} template approve {newest.key} "
+        f"--version {newest.version} --user QA`, or Templates in the app)."
+    )
 
 
 def get_template(db: Database, key: str, version: int | None = None) -> TemplateDef:

@@ -37,6 +37,9 @@ MEASURES = (
     "population_doublings",
     "cumulative_pd",
     "doubling_time",
+    "body_weight",  # the patient's weight behind a dose (plausible range, certificate)
+    "fill_volume",  # the product's total fill volume (certificate of analysis)
+    "container_count",  # bags or vials filled (certificate of analysis)
 )
 
 

@@ -15,6 +15,7 @@ from itertools import pairwise
 from typing import Any
 
 from core.calculations import CALCULATIONS
+from core.plausibility import refuse_template_range
 from core.specs import Spec
 from core.templates.locate import Where
 from core.templates.model import INSTANCE_UNITS
@@ -27,6 +28,8 @@ SOURCE_PATTERN = re.compile(rf"^{_TAG}(?:\s*{_TAG})*$")
 _PREFIX = re.compile(r"^[A-Z]+$")
 
 REPEAT_KEYS = ("unit", "prefix", "values")
+CONDITION_KEYS = ("check", "is", "above", "at_most")
+PRODUCT_KEYS = ("storage", "shelf_life_months", "manufacture_step", "source", "note")
 LIMIT_KEYS = ("lower", "upper", "lower_inclusive", "upper_inclusive", "alert_lower", "alert_upper")
 SPEC_KEYS = (*LIMIT_KEYS, "target", "expected", "accepted", "text")
 _SPEC_FOR = (("expected", "passfail"), ("accepted", "choice"))
@@ -243,3 +246,85 @@ def spec(table: dict, where: Where, fields: dict[str, Any]) -> Spec:
         return Spec(**values)
     except (TypeError, ValueError) as exc:
         where.fail(f"spec is not valid: {exc}")
+
+
+def plausible_range(
+    table: dict, where: Where, fields: dict[str, Any]
+) -> tuple[Decimal, Decimal] | None:
+    """``range = [lo, hi]``: the values a number check can really take, within what its unit
+    allows (a percentage may go above 100 %: a recovery or a yield can)."""
+    if "range" not in table:
+        return None
+    value = table["range"]
+    if fields["type"] != "number":
+        where.fail("'range' is only for number checks", "range")
+    if not isinstance(value, list) or len(value) != 2:
+        where.fail("range must be two numbers, e.g. range = [0, 200]", "range")
+    low, high = (number(v, where, "range") for v in value)
+    problem = refuse_template_range(fields["unit"], fields["measures"], low, high)
+    if problem:
+        where.fail(problem, "range")
+    spec = fields.get("spec")
+    if spec is not None:
+        for name in ("lower", "upper", "alert_lower", "alert_upper", "target"):
+            limit = getattr(spec, name)
+            if limit is not None and not low <= limit <= high:
+                where.fail(f"spec.{name} ({limit}) lies outside range [{low}, {high}]", "range")
+    return low, high
+
+
+def condition(check: dict, where: Where) -> dict[str, Any] | None:
+    """``applies_when = { check = "ID", is = [...] }`` or ``{ check = "ID", above = n,
+    at_most = m }``, checked for shape here; the check it names is resolved per instance."""
+    if "applies_when" not in check:
+        return None
+    raw = table(check["applies_when"], where, "applies_when")
+    inner = where.sub("applies_when")
+    check_keys(raw, inner, CONDITION_KEYS, ("check",))
+    if not isinstance(raw["check"], str):
+        inner.fail('applies_when.check must name a check, e.g. check = "CART-IPC-02-FORM"', "check")
+    numeric = [k for k in ("above", "at_most") if k in raw]
+    if ("is" in raw) == bool(numeric):
+        inner.fail(
+            'applies_when needs either is = ["…"] (the other check\'s values) or above / '
+            "at_most (its number)"
+        )
+    out: dict[str, Any] = {"check": raw["check"]}
+    if "is" in raw:
+        values = raw["is"]
+        if isinstance(values, str):
+            values = [values]
+        if (
+            not isinstance(values, list)
+            or not values
+            or not all(isinstance(v, str) and v.strip() for v in values)
+        ):
+            inner.fail("applies_when.is must be text or a list of texts", "is")
+        out["is"] = tuple(v.strip() for v in values)
+    for key in numeric:
+        out[key] = number(raw[key], inner, key)
+    if "above" in out and "at_most" in out and out["above"] >= out["at_most"]:
+        inner.fail("applies_when.above must be below applies_when.at_most", "above")
+    return out
+
+
+def product(doc: dict, root: Where) -> dict[str, Any]:
+    """``[product]``: storage condition, shelf life and the step that dates manufacture."""
+    if "product" not in doc:
+        return {}
+    where = root.at(("product",), "[product]")
+    raw = table(doc["product"], root, "product")
+    check_keys(raw, where, PRODUCT_KEYS, ())
+    out = {
+        "storage": text(raw, where, "storage"),
+        "shelf_life_months": integer(raw, where, "shelf_life_months", 1),
+        "manufacture_step": text(raw, where, "manufacture_step"),
+        "source": source(raw, where, True) or "",
+        "note": text(raw, where, "note"),
+        "line": where.line("storage"),
+    }
+    if out["manufacture_step"] is not None:
+        ident(out["manufacture_step"], where, "step")
+    if "[P]" in out["source"] and not out["note"]:
+        where.fail("a product-specific [P] shelf life or storage needs a note (site must confirm)")
+    return out

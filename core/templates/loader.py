@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.calculations import CALCULATIONS
 from core.errors import TemplateInvalid
 from core.templates import fields as read
 from core.templates.channels import measures, parse_channels
@@ -22,16 +20,16 @@ from core.templates.model import (
     CHECK_TYPES,
     PRODUCT_FAMILIES,
     CheckDef,
-    InputRef,
+    ProductDef,
     StepDef,
     TemplateDef,
 )
+from core.templates.references import Proto, RawStep, References
 from core.version import app_root
 
 SCHEMA = 1
-_SCAN_TYPES = ("text", "scan", "choice")  # what a scan may be compared with
 
-TOP_KEYS = ("schema", "template", "steps", "release", "channels")
+TOP_KEYS = ("schema", "template", "steps", "release", "channels", "product")
 TEMPLATE_KEYS = ("key", "version", "title", "product_family", "autologous", "description")
 STEP_KEYS = ("id", "name", "day", "verify", "source", "description", "repeat", "checks")
 RELEASE_KEYS = ("id", "name", "day", "verify", "source", "description", "checks")
@@ -59,6 +57,8 @@ CHECK_KEYS = (
     "attribute",
     "pending_allowed",
     "measures",
+    "range",
+    "applies_when",
 )
 _ONLY_FOR = {
     "unit": "number",
@@ -128,36 +128,10 @@ def parse_template(data: bytes, file: str) -> TemplateDef:
 # ---------------------------------------------------------------- building
 
 
-@dataclass
-class _Proto:
-    """A check as written in the file, validated, before expansion and input resolution."""
-
-    where: Where
-    fields: dict[str, Any]
-    inputs: dict[str, Any] = field(default_factory=dict)
-    expect: str | None = None
-
-
-@dataclass
-class _RawStep:
-    where: Where
-    base_id: str
-    fields: dict[str, Any]
-    instances: list[tuple[str, int] | None]
-    unit: str | None
-    checks: list[_Proto]
-    is_release: bool
-
-    def base_ids(self) -> set[str]:
-        return {p.fields["base_id"] for p in self.checks}
-
-
 class _Builder:
     def __init__(self, root: Where) -> None:
         self.root = root
-        self.types: dict[str, str] = {}  # expanded check id -> type
-        self.repeated: dict[str, str] = {}  # base id of a repeated check -> its first instance id
-        self.autologous = False
+        self.refs = References()
 
     def build(self, doc: dict, sha256: str) -> TemplateDef:
         root = self.root
@@ -179,7 +153,7 @@ class _Builder:
             head.fail(
                 f"product_family must be one of {', '.join(PRODUCT_FAMILIES)}", "product_family"
             )
-        self.autologous = read.flag(info, head, "autologous", False)
+        self.refs.autologous = read.flag(info, head, "autologous", False)
         steps_raw = doc["steps"]
         if not isinstance(steps_raw, list) or not steps_raw:
             root.fail("'steps' must be one or more [[steps]] tables", "steps")
@@ -188,21 +162,34 @@ class _Builder:
         self._register(raw)
         steps = [s for r in raw for s in self._expand(r)]
         self._refuse_cycles([c for s in steps for c in s.checks], raw)
+        product = self._product(doc, root, steps)
         return TemplateDef(
             key=key,
             version=version,
             title=read.text(info, head, "title", True),
             product_family=family,
-            autologous=self.autologous,
+            autologous=self.refs.autologous,
             description=read.text(info, head, "description"),
             steps=tuple(steps[:-1]),
             release=steps[-1],
             source_file=root.file,
             sha256=sha256,
             channels=parse_channels(doc, root),
+            product=product,
         )
 
-    def _step(self, table: Any, where: Where, is_release: bool) -> _RawStep:
+    def _product(self, doc: dict, root: Where, steps: list[StepDef]) -> ProductDef:
+        fields = read.product(doc, root)
+        if not fields:
+            return ProductDef()
+        step = fields["manufacture_step"]
+        if step is not None and step not in {s.id for s in steps}:
+            root.at(("product",), "[product]").fail(
+                f"manufacture_step {step} is not a step of this template", "manufacture_step"
+            )
+        return ProductDef(**fields)
+
+    def _step(self, table: Any, where: Where, is_release: bool) -> RawStep:
         table = read.table(table, where, *(("release",) if is_release else ("steps",)))
         allowed, required = (RELEASE_KEYS, ("name",)) if is_release else (STEP_KEYS, ("id", "name"))
         read.check_keys(table, where, allowed, (*required, "checks"))
@@ -234,9 +221,9 @@ class _Builder:
             self._check(c, where.at(("checks", i), f"check #{i + 1} of step {base_id}"), is_release)
             for i, c in enumerate(checks)
         ]
-        return _RawStep(where, base_id, fields, instances, unit, protos, is_release)
+        return RawStep(where, base_id, fields, instances, unit, protos, is_release)
 
-    def _check(self, table: Any, where: Where, is_release: bool) -> _Proto:
+    def _check(self, table: Any, where: Where, is_release: bool) -> Proto:
         table = read.table(table, where, "checks")
         if isinstance(table.get("id"), str):
             where = where.named(f"check {table['id']}")
@@ -288,18 +275,21 @@ class _Builder:
             w.fail("pass_label and fail_label must differ", "fail_label")
         if "spec" in table:
             fields["spec"] = read.spec(read.table(table["spec"], w, "spec"), w.sub("spec"), fields)
-        proto = _Proto(w, fields, expect=read.text(table, w, "expect"))
+        fields["range"] = read.plausible_range(table, w, fields)
+        proto = Proto(
+            w, fields, expect=read.text(table, w, "expect"), condition=read.condition(table, w)
+        )
         if fields["calc"]:
             proto.inputs = read.raw_inputs(table, w, fields["calc"])
         elif "inputs" in table:
             w.fail("'inputs' needs calc = \"…\" (a derived check)", "inputs")
         return proto
 
-    def _register(self, raw: list[_RawStep]) -> None:
+    def _register(self, raw: list[RawStep]) -> None:
         """Claim every id (a repeated step or check also reserves its base id) and note types."""
         seen: dict[str, str] = {}
 
-        def claim(base: str, step: _RawStep, where: Where, what: str) -> list[str]:
+        def claim(base: str, step: RawStep, where: Where, what: str) -> list[str]:
             expanded = [f"{base}-{inst[0]}" for inst in step.instances if inst]
             for ident in (base, *expanded):
                 if ident in seen:
@@ -315,15 +305,19 @@ class _Builder:
                 base = proto.fields["base_id"]
                 idents = claim(base, step, proto.where, "check")
                 for ident in idents:
-                    self.types[ident] = proto.fields["type"]
+                    self.refs.types[ident] = proto.fields["type"]
+                    self.refs.choices[ident] = proto.fields["choices"]
+                    self.refs.base_of[ident] = base
+                if proto.condition is not None:
+                    self.refs.conditional.add(base)
                 if step.instances[0] is not None:
-                    self.repeated[base] = idents[0]
+                    self.refs.repeated[base] = idents[0]
 
-    def _expand(self, step: _RawStep) -> list[StepDef]:
+    def _expand(self, step: RawStep) -> list[StepDef]:
         out = []
         for index, inst in enumerate(step.instances):
             step_id = f"{step.base_id}-{inst[0]}" if inst else step.base_id
-            checks = tuple(self._instance(p, step, index, step_id) for p in step.checks)
+            checks = tuple(self.refs.instance(p, step, index, step_id) for p in step.checks)
             name, day = step.fields["name"], step.fields["day"]
             out.append(
                 StepDef(
@@ -344,87 +338,14 @@ class _Builder:
             )
         return out
 
-    def _instance(self, proto: _Proto, step: _RawStep, index: int, step_id: str) -> CheckDef:
-        inst = step.instances[index]
-        base = proto.fields["base_id"]
-        inputs = tuple(
-            self._input(proto, step, index, param, proto.inputs[param])
-            for param in (CALCULATIONS[proto.fields["calc"]].params if proto.fields["calc"] else ())
-        )
-        expect = proto.expect
-        if expect is not None:
-            expect = self._expect(proto, step, index, expect)
-        return CheckDef(
-            id=f"{base}-{inst[0]}" if inst else base,
-            step_id=step_id,
-            expect=expect,
-            inputs=inputs,
-            instance=inst[0] if inst else None,
-            **proto.fields,
-        )
-
-    def _input(self, proto: _Proto, step: _RawStep, index: int, param: str, value: Any) -> InputRef:
-        w = proto.where
-        if isinstance(value, dict):
-            if value["prev"] not in step.base_ids() or step.instances[0] is None:
-                w.fail(
-                    f"input {param}: prev must name a check of this repeated step ({step.base_id})",
-                    "inputs",
-                    param,
-                )
-            if index > 0:
-                previous = step.instances[index - 1]
-                return InputRef(param, check_id=f"{value['prev']}-{previous[0]}")
-            value = value["first"]
-        if not isinstance(value, str):
-            return InputRef(param, constant=read.number(value, w, "inputs", param))
-        ident = self._resolve(value, proto, step, index, ("inputs", param))
-        if self.types[ident] != "number":
-            w.fail(
-                f"input {param} = {ident} is a {self.types[ident]} check; it must be a number",
-                "inputs",
-                param,
-            )
-        return InputRef(param, check_id=ident)
-
-    def _expect(self, proto: _Proto, step: _RawStep, index: int, expect: str) -> str:
-        if expect == "coi":
-            if not self.autologous:
-                proto.where.fail('expect = "coi" needs autologous = true in [template]', "expect")
-            return expect
-        if not expect.startswith("check:"):
-            proto.where.fail('expect must be "coi" or "check:CHECK-ID"', "expect")
-        ident = self._resolve(expect[6:], proto, step, index, ("expect",))
-        inst = step.instances[index]
-        own = f"{proto.fields['base_id']}-{inst[0]}" if inst else proto.fields["base_id"]
-        if self.types[ident] not in _SCAN_TYPES or ident == own:
-            proto.where.fail(
-                f"expect names {ident}; it must be another text, scan or choice check", "expect"
-            )
-        return f"check:{ident}"
-
-    def _resolve(self, ref: str, proto: _Proto, step: _RawStep, index: int, keys: tuple) -> str:
-        inst = step.instances[index]
-        if inst and ref in step.base_ids():
-            return f"{ref}-{inst[0]}"
-        if ref in self.types and ref not in self.repeated:
-            return ref
-        if ref in self.repeated:
-            proto.where.fail(
-                f"{ref} is a check of a repeated step; name one instance, "
-                f"e.g. {self.repeated[ref]}",
-                *keys,
-            )
-        proto.where.fail(f"{ref} is not a check in this template", *keys)
-
-    def _refuse_cycles(self, checks: list[CheckDef], raw: list[_RawStep]) -> None:
+    def _refuse_cycles(self, checks: list[CheckDef], raw: list[RawStep]) -> None:
         by_id = {c.id: c for c in checks}
         where = {p.fields["base_id"]: p.where for s in raw for p in s.checks}
         state: dict[str, int] = {}  # 1 = on the current path, 2 = done
 
         def visit(cid: str, path: list[str]) -> None:
             state[cid] = 1
-            for used in by_id[cid].input_check_ids:
+            for used in by_id[cid].depends_on:
                 if state.get(used) == 1:
                     loop = [*path[path.index(used) :], used]
                     where[by_id[used].base_id].fail(

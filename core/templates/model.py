@@ -30,6 +30,13 @@ ATTRIBUTES = (
     "characterisation",
 )
 INSTANCE_UNITS = ("day", "passage")
+# Source tags of figures a site must confirm before GMP use: product-specific examples, typical
+# practice, unverified (cgt-processes §0.1).
+EXAMPLE_TAGS = ("[P]", "[T]", "[?]")
+
+
+def example_tags(source: str) -> tuple[str, ...]:
+    return tuple(tag for tag in EXAMPLE_TAGS if tag in source)
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,38 @@ class InputRef:
     param: str
     check_id: str | None = None
     constant: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a check applies: another check's recorded value is one of ``values`` (choice,
+    pass/fail, text, scan), or a number above ``above`` and/or at most ``at_most``."""
+
+    check_id: str
+    values: tuple[str, ...] = ()
+    above: Decimal | None = None
+    at_most: Decimal | None = None
+
+    def holds(self, value: str, number: Decimal | None) -> bool:
+        if self.values:
+            return value.casefold() in {v.casefold() for v in self.values}
+        if number is None:
+            return False
+        if self.above is not None and not number > self.above:
+            return False
+        return self.at_most is None or number <= self.at_most
+
+
+@dataclass(frozen=True)
+class ProductDef:
+    """What the certificate of analysis states about the product beyond its test results."""
+
+    storage: str | None = None  # storage condition, e.g. "vapour-phase LN2, ≤ −120 °C"
+    shelf_life_months: int | None = None  # expiry = manufacture date + shelf life
+    manufacture_step: str | None = None  # the manufacture date is this step's first entry
+    source: str = ""
+    note: str | None = None
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +109,8 @@ class CheckDef:
     attribute: str | None = None
     pending_allowed: bool = False
     measures: str | None = None  # what it measures (core.templates.channels.MEASURES)
+    range: tuple[Decimal, Decimal] | None = None  # plausible values ([lo, hi]), narrowed
+    applies_when: Condition | None = None  # the check applies only when this holds
     line: int | None = None
     instance: str | None = None  # "D3", "P2" when the check belongs to a repeated step
 
@@ -81,6 +122,31 @@ class CheckDef:
     @property
     def input_check_ids(self) -> tuple[str, ...]:
         return tuple(ref.check_id for ref in self.inputs if ref.check_id is not None)
+
+    @property
+    def example_limit(self) -> bool:
+        """A numeric limit or target tagged as an example ([P], [T], [?]): the site confirms it
+        when QA approves the template version."""
+        spec = self.spec
+        numeric = spec is not None and (spec.has_limits or spec.target is not None)
+        return numeric and bool(example_tags(self.source))
+
+    def applies_given(self, recorded: tuple[str, Decimal | None] | None) -> bool | None:
+        """Whether the check applies, given the current (value, number) of the check its
+        ``applies_when`` reads: True, False, or None while that check has no value."""
+        if self.applies_when is None:
+            return True
+        if recorded is None:
+            return None
+        return self.applies_when.holds(*recorded)
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        """The checks a derived value is computed from, and the check its applicability reads."""
+        ids = self.input_check_ids
+        if self.derived and self.applies_when is not None:
+            ids = (*ids, self.applies_when.check_id)
+        return ids
 
 
 @dataclass(frozen=True)
@@ -117,6 +183,7 @@ class TemplateDef:
     source_file: str
     sha256: str
     channels: tuple[ChannelDef, ...] = ()  # process-trace channels with their alarm bands
+    product: ProductDef = field(default_factory=ProductDef)
     _checks: Mapping[str, CheckDef] = field(init=False, repr=False, compare=False)
     _steps: Mapping[str, StepDef] = field(init=False, repr=False, compare=False)
     _step_of: Mapping[str, StepDef] = field(init=False, repr=False, compare=False)
@@ -124,6 +191,7 @@ class TemplateDef:
     _users: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _rank: Mapping[str, int] = field(init=False, repr=False, compare=False)
     _dependents: dict[str, tuple[CheckDef, ...]] = field(init=False, repr=False, compare=False)
+    _conditioned: Mapping[str, tuple[CheckDef, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         checks: dict[str, CheckDef] = {}
@@ -131,6 +199,7 @@ class TemplateDef:
         step_of: dict[str, StepDef] = {}
         by_base: dict[str, list[CheckDef]] = {}
         users: dict[str, list[str]] = {}
+        conditioned: dict[str, list[CheckDef]] = {}
         for step in self.all_steps():
             if step.id in steps:
                 raise ValueError(f"step id {step.id} appears twice in template {self.key}")
@@ -141,8 +210,10 @@ class TemplateDef:
                 checks[check.id] = check
                 step_of[check.id] = step
                 by_base.setdefault(check.base_id, []).append(check)
-                for used in check.input_check_ids:
+                for used in check.depends_on:
                     users.setdefault(used, []).append(check.id)
+                if check.applies_when is not None:
+                    conditioned.setdefault(check.applies_when.check_id, []).append(check)
         object.__setattr__(self, "_checks", checks)
         object.__setattr__(self, "_steps", steps)
         object.__setattr__(self, "_step_of", step_of)
@@ -150,6 +221,7 @@ class TemplateDef:
         object.__setattr__(self, "_users", {k: tuple(v) for k, v in users.items()})
         object.__setattr__(self, "_rank", _evaluation_rank(checks))
         object.__setattr__(self, "_dependents", {})
+        object.__setattr__(self, "_conditioned", {k: tuple(v) for k, v in conditioned.items()})
 
     @property
     def label(self) -> str:
@@ -189,6 +261,14 @@ class TemplateDef:
         """All checks written as ``base_id`` in the file: one per instance of a repeated step
         (e.g. the viable cell density of every expansion day), in order; () if there is none."""
         return self._by_base.get(base_id, ())
+
+    def example_limits(self) -> tuple[CheckDef, ...]:
+        """The checks whose limits are examples a site must confirm (see ``EXAMPLE_TAGS``)."""
+        return tuple(c for c in self.checks() if c.example_limit)
+
+    def conditioned_by(self, check_id: str) -> tuple[CheckDef, ...]:
+        """Checks that apply or not depending on the value of ``check_id``."""
+        return self._conditioned.get(check_id, ())
 
     def evaluation_order(self) -> tuple[CheckDef, ...]:
         """All derived checks, each after every check it depends on."""
@@ -236,7 +316,7 @@ def _evaluation_rank(checks: Mapping[str, CheckDef]) -> dict[str, int]:
     waiting = {cid: 0 for cid in checks}
     users: dict[str, list[str]] = {}
     for cid, check in checks.items():
-        for used in check.input_check_ids:
+        for used in check.depends_on:
             if used not in checks:
                 raise ValueError(f"check {cid} uses {used}, which is not in the template")
             waiting[cid] += 1

@@ -26,6 +26,7 @@ PEOPLE = {
     "tech": ("tess", "Tess Technician", "technician"),
     "tech2": ("vic", "Vic Verifier", "technician"),
     "sup": ("sam", "Sam Supervisor", "supervisor"),
+    "qc": ("cleo", "Cleo Control", "qc"),
     "qa": ("quinn", "Quinn Quality", "qa"),
 }
 
@@ -52,7 +53,7 @@ class ScratchSite:
     db: Database
     admin: Actor
     passwords: dict[str, str]  # username → password
-    people: dict[str, Actor] = field(default_factory=dict)  # "tech", "tech2", "sup", "qa"
+    people: dict[str, Actor] = field(default_factory=dict)  # "tech", "tech2", "sup", "qc", "qa"
 
     @property
     def path(self) -> Path:
@@ -75,8 +76,8 @@ def create_site(folder: Path, clock: Clock | None = None) -> ScratchSite:
 
 
 def add_people(site: ScratchSite) -> None:
-    """A technician, a second technician, a supervisor and QA, each with a password of their own
-    and an issued signing certificate."""
+    """A technician, a second technician, a supervisor, a QC analyst and QA, each with a password
+    of their own and an issued signing certificate; QA approves the built-in templates."""
     for key, (username, full_name, role) in PEOPLE.items():
         initial, own = new_password(username), new_password(username)
         users.create_user(site.db, site.admin, username, full_name, role, initial)
@@ -87,6 +88,11 @@ def add_people(site: ScratchSite) -> None:
     missing = {a.username for a in site.people.values()} - {v.username for v in issued}
     if missing:
         raise RuntimeError("no certificate was issued for " + ", ".join(sorted(missing)))
+    from core.services.template_approval import approve_drafts
+
+    approve_drafts(
+        site.db, site.people["qa"], site.password("qa"), "Scratch site: example limits confirmed"
+    )
 
 
 def start_batch(site: ScratchSite, lot: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,17 +58,76 @@ ADMIN_PW = "admin-pass-2026"
 TECH_PW = "bench-pass-2026"
 
 
+def add_user(cli, name: str, role: str, full: str) -> None:
+    """An account with a password of its own (as after its first log-in)."""
+    r = cli(
+        "user",
+        "add",
+        name,
+        "--role",
+        role,
+        "--full-name",
+        full,
+        "--user",
+        "ada",
+        password=ADMIN_PW,
+        new="initial-pass-123",
+    )
+    assert r.code == 0, r.err
+    r = cli("user", "passwd", "--user", name, password="initial-pass-123", new=TECH_PW)
+    assert r.code == 0, r.err
+
+
 @pytest.fixture
-def site_cli(cli):
-    """A site with admin 'ada' and technicians 'tess' and 'vic' who chose their passwords."""
+def draft_cli(cli):
+    """A new site with admin 'ada' and technicians 'tess' and 'vic' who chose their passwords;
+    its built-in templates are drafts."""
     assert cli("init", "--admin", "ada", "--full-name", "Ada Admin", password=ADMIN_PW).code == 0
     for name, full in (("tess", "Tess Technician"), ("vic", "Vic Verifier")):
+        add_user(cli, name, "technician", full)
+    return cli
+
+
+@pytest.fixture
+def site_cli(draft_cli):
+    """As draft_cli, and QA 'tqa' approved the built-in templates (their version 2)."""
+    cli = draft_cli
+    add_user(cli, "tqa", "qa", "Tara Template-Approver")
+    assert cli("ca", "issue", "tqa", "--user", "ada", password=ADMIN_PW).code == 0
+    for key in ("cart-auto-lv", "msc-expanded", "aav-hek293", "lv-hek293t"):
+        r = cli(
+            "template",
+            "approve",
+            key,
+            "--version",
+            "2",
+            "--reason",
+            "example limits confirmed (CC-TEST-1)",
+            "--user",
+            "tqa",
+            password=TECH_PW,
+        )
+        assert r.code == 0, r.err
+    return cli
+
+
+SIGNING_LOT = "CT-0777"
+
+
+@pytest.fixture
+def signing_site(site_cli):
+    cli = site_cli
+    for name, role, full in (
+        ("sam", "supervisor", "Sam Supervisor"),
+        ("cleo", "qc", "Cleo Control"),
+        ("quinn", "qa", "Quinn QA"),
+    ):
         r = cli(
             "user",
             "add",
             name,
             "--role",
-            "technician",
+            role,
             "--full-name",
             full,
             "--user",
@@ -76,6 +136,28 @@ def site_cli(cli):
             new="initial-pass-123",
         )
         assert r.code == 0, r.err
-        r = cli("user", "passwd", "--user", name, password="initial-pass-123", new=TECH_PW)
-        assert r.code == 0, r.err
+        assert (
+            cli("user", "passwd", "--user", name, password="initial-pass-123", new=TECH_PW).code
+            == 0
+        )
+    r = cli("ca", "status")
+    assert re.search(r"tess .* awaiting issue", r.out), r.out
+    r = cli("ca", "issue", "--user", "ada", password="wrong-password-9")
+    assert r.code == 1 and "Wrong password" in r.err
+    r = cli("ca", "issue", "--user", "ada", password=ADMIN_PW)
+    assert r.code == 0 and r.out.count("Issued the certificate") == 5, r.out + r.err
+    r = cli(
+        "batch",
+        "start",
+        "--template",
+        "cart-auto-lv",
+        "--lot",
+        SIGNING_LOT,
+        "--coi",
+        "COI-W123426000042",
+        "--user",
+        "tess",
+        password=TECH_PW,
+    )
+    assert r.code == 0, r.err
     return cli

@@ -251,7 +251,14 @@ def test_audit_verify_export_and_tamper(site_cli, tmp_path):
         password=TECH_PW,
     )
     cli(
-        "batch", "record", "CT-0042", "CART-IPC-03-TEMP", "-4,5", "--user", "tess", password=TECH_PW
+        "batch",
+        "record",
+        "CT-0042",
+        "CART-IPC-12-TEMP",
+        "-150,5",
+        "--user",
+        "tess",
+        password=TECH_PW,
     )
     r = cli("audit", "verify")
     assert r.code == 0 and "intact" in r.out
@@ -314,9 +321,10 @@ def test_demo_builds_a_fresh_database_only(cli, tmp_path):
     }
     assert [lot for lot, status in lots.items() if status == "released"] == [
         "CT-2026-0038",
-        "CT-2026-0035",
         "CT-2026-0031",
     ]  # earlier runs, for comparison
+    assert lots["CT-2026-0035"] == "released_pending"  # its RCL result is still to come
+    assert lots["CT-2026-0040"] == "exceptional_release"
     view = cli("--db", str(target), "batch", "show", "CT-2026-0042", "--json").json()
     checks = {c["id"]: c for s in view["steps"] for c in s["checks"]}
     days = [d for d in range(11) if checks[f"CART-IPC-07-VCD-D{d}"]["current"]]

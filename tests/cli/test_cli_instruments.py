@@ -95,17 +95,15 @@ def test_a_bad_file_is_refused_with_its_line_and_nothing_is_kept(site_cli, tmp_p
 def test_a_counter_export_for_a_step_records_its_checks(site_cli):
     cli = site_cli
     start_cart(cli)
-    r = cli(
-        "import",
-        str(SAMPLES / "nucleoview-nc200-export.csv"),
-        "--batch",
-        LOT,
-        "--step",
-        "CART-S09",
-        "--user",
-        "tess",
-        password=TECH_PW,
-    )
+    sample = str(SAMPLES / "nucleoview-nc200-export.csv")
+    command = ("import", sample, "--batch", LOT, "--step", "CART-S09", "--user", "tess")
+    # the sample was measured in 2023, years before the lot started: refused, nothing kept
+    r = cli(*command, password=TECH_PW)
+    assert r.code == 1 and "before lot CT-0042 was started" in r.err
+    assert "--reason" in r.err and len(r.err.strip().splitlines()) == 1
+    assert cli("audit", "list", "--batch", LOT, "--action", "instrument", "--json").json() == []
+    reason = "Instrument qualification sample counted on the reference bead lot (test)"
+    r = cli(*command, "--reason", reason, password=TECH_PW)
     assert r.code == 0, r.err
     assert "nucleoview-nc200" in r.out
     view = cli("batch", "show", LOT, "--json").json()
@@ -117,6 +115,10 @@ def test_a_counter_export_for_a_step_records_its_checks(site_cli):
     }
     assert recorded and all(check.startswith("CART-IPC-09-") for check in recorded)
     assert all(v["source"].startswith("file:") for v in recorded.values())
+    # the instrument's own time and zone are kept beside the entry time, with the reason
+    vcd = recorded["CART-IPC-09-VCD"]
+    assert vcd["measured_at"].startswith("2023-11-20T14:30:16") and vcd["measured_zone"] == "+02:00"
+    assert vcd["timing_reason"] == reason
 
 
 def test_import_needs_a_user_who_may_record(site_cli, tmp_path):

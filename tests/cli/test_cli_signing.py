@@ -2,59 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import pytest
+from tests.cli.conftest import SIGNING_LOT, TECH_PW
 
-from tests.cli.conftest import ADMIN_PW, TECH_PW
-
-LOT = "CT-0777"
-
-
-@pytest.fixture
-def signing_site(site_cli):
-    cli = site_cli
-    for name, role, full in (("sam", "supervisor", "Sam Supervisor"), ("quinn", "qa", "Quinn QA")):
-        r = cli(
-            "user",
-            "add",
-            name,
-            "--role",
-            role,
-            "--full-name",
-            full,
-            "--user",
-            "ada",
-            password=ADMIN_PW,
-            new="initial-pass-123",
-        )
-        assert r.code == 0, r.err
-        assert (
-            cli("user", "passwd", "--user", name, password="initial-pass-123", new=TECH_PW).code
-            == 0
-        )
-    r = cli("ca", "status")
-    assert re.search(r"tess .* awaiting issue", r.out), r.out
-    r = cli("ca", "issue", "--user", "ada", password="wrong-password-9")
-    assert r.code == 1 and "Wrong password" in r.err
-    r = cli("ca", "issue", "--user", "ada", password=ADMIN_PW)
-    assert r.code == 0 and r.out.count("Issued the certificate") == 4, r.out + r.err
-    r = cli(
-        "batch",
-        "start",
-        "--template",
-        "cart-auto-lv",
-        "--lot",
-        LOT,
-        "--coi",
-        "COI-W123426000042",
-        "--user",
-        "tess",
-        password=TECH_PW,
-    )
-    assert r.code == 0, r.err
-    return cli
+LOT = SIGNING_LOT
 
 
 def _fill(cli):
@@ -64,7 +16,8 @@ def _fill(cli):
 
     db = open_database(f"sqlite:///{cli.db}")
     try:
-        fill_batch(db, authenticate(db, "tess", TECH_PW), LOT)
+        tess, cleo = (authenticate(db, name, TECH_PW) for name in ("tess", "cleo"))
+        fill_batch(db, tess, LOT, qc=cleo)
     finally:
         db.dispose()
 

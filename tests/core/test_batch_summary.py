@@ -61,8 +61,9 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def local(when: datetime) -> str:
-    return when.astimezone(ZoneInfo(TIME_ZONE)).strftime("%Y-%m-%d %H:%M %Z")
+def local(when: datetime, seconds: bool = False) -> str:
+    shown = "%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z"
+    return when.astimezone(ZoneInfo(TIME_ZONE)).strftime(shown)
 
 
 def resolve(obj):
@@ -222,9 +223,21 @@ def test_certificate_of_analysis_lists_release_tests_and_disposition(reports):
     for check_id, _value, _comment in MSC_RELEASE:
         assert squeeze(report.batch.check(check_id).current.display) in flat
     assert "OOS" in text
-    assert "Quarantined" in text
-    assert squeeze("Approved by (QA disposition)") in flat
-    assert "Quinn Quality" in text
+    # the product facts as far as the record holds them; an allogeneic product makes no
+    # autologous claim
+    storage = "Vapour-phase liquid nitrogen, with continuous temperature monitoring"
+    assert squeeze(f"Storage condition {storage}") in flat
+    assert squeeze("Manufacture date not recorded yet") in flat
+    assert squeeze("Expiry date — (6 months after manufacture; not recorded yet)") in flat
+    assert "autologous use" not in text
+    assert squeeze("Batch status In progress") in flat
+    # the disposition with its manifestation
+    approval = next(s for s in report.review.signatures if s.meaning == "APPROVED")
+    assert squeeze("Disposition Quarantined") in flat
+    assert squeeze(f"Reason {QUARANTINE_REASON}") in flat
+    assert squeeze("Signed by Quinn Quality (quinn, qa)") in flat
+    assert squeeze(f"Date and time {local(approval.signed_at, seconds=True)}") in flat
+    assert squeeze("Meaning Approved by (QA disposition)") in flat
     assert "Page 1 of" in text
     x1, y1, x2, y2 = pdf.seal_box
     assert 0 <= x1 < x2 <= 595.3 and 0 <= y1 < y2 <= 841.9
@@ -238,8 +251,20 @@ def test_certificate_without_approval_says_not_yet_dispositioned(reports):
     )
     pdf = render_certificate_of_analysis(replace(report, review=review))
     text = " ".join(pages_text(pdf.data))
+    flat = squeeze(text)
     assert "Not yet dispositioned" in text
     assert "No release test result recorded yet" in text
+    assert (
+        squeeze(
+            f"For autologous use only. Only for the patient identified by chain of "
+            f"identity {report.batch.coi_id}."
+        )
+        in flat
+    )
+    # the weight is not recorded yet: whether the per-kg or the flat dose applies is not known
+    for condition in ("≤ 50 kg", "> 50 kg"):
+        weight = f"CART-IPC-10-WEIGHT (Patient body weight) {condition}"
+        assert squeeze(f"applies only when {weight}: not known yet") in flat
 
 
 def test_a_long_audit_trail_renders_fast(reports):

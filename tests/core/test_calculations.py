@@ -30,6 +30,7 @@ EXPECTED_PARAMS = {
     "specific_growth_rate": ("duration_h", "n_final", "n_initial"),
     "car_pos_viable_t_cells": ("tvc", "pct_cd3", "pct_car"),
     "dose_per_kg": ("cells", "weight_kg"),
+    "flat_dose": ("cells",),
     "dose_volume_ml": ("target_cells", "cells_per_ml"),
     "moi": ("titer_tu_per_ml", "vector_volume_ml", "viable_cells"),
     "vector_volume_ml": ("moi", "viable_cells", "titer_tu_per_ml"),
@@ -116,6 +117,8 @@ def test_registry_is_read_only() -> None:
         ("car_pos_viable_t_cells", {"tvc": "1e9", "pct_cd3": 90, "pct_car": 40}, "3.6e8"),
         # 1.5×10⁸ cells ÷ 75 kg = 2×10⁶ cells/kg
         ("dose_per_kg", {"cells": "1.5e8", "weight_kg": 75}, "2e6"),
+        # a flat dose is the whole product: 5.1×10⁷ cells
+        ("flat_dose", {"cells": "5.1e7"}, "5.1e7"),
         # 10⁸ cells ÷ 2×10⁶ cells/mL = 50 mL
         ("dose_volume_ml", {"target_cells": "1e8", "cells_per_ml": "2e6"}, "50"),
         # 10⁸ TU/mL × 0.5 mL ÷ 10⁷ cells = 5

@@ -52,3 +52,56 @@ def test_an_older_demo_file_is_set_aside_and_rebuilt(tmp_path):
         db.dispose()
     kept = list(tmp_path.glob("demo-before-*.db"))
     assert len(kept) == 1 and kept[0].stat().st_size > 0
+
+
+def _signatures_in_order(view):
+    for step in view.steps:
+        meanings = [s.meaning for s in step.signatures]
+        if "VERIFIED" in meanings:
+            assert "PERFORMED" in meanings, step.id
+            assert meanings.index("PERFORMED") < meanings.index("VERIFIED"), step.id
+
+
+@pytest.mark.parametrize("lot", ["CT-2026-0031", "CT-2026-0038"])
+def test_released_lots_pass_every_rule_and_show_no_exceptions(demo, lot):
+    from core.release_rules import release_gate
+
+    view = batches.show_batch(demo, lot)
+    assert view.status == "released" and release_gate(view).complete
+    assert review_batch(demo, lot).items == ()
+    _signatures_in_order(view)
+    qc_checks = [c for s in view.steps if s.is_release for c in s.checks if c.current]
+    assert {c.current.recorded_by for c in qc_checks if c.current.kind == "entry"} == {"cleo"}
+    harvest_sample = view.check("CART-IPC-07B-STER").current.recorded_at
+    sterility = view.check("CART-REL-12").current.recorded_at
+    assert (sterility - harvest_sample).days >= 14  # a 14-day test, recorded when it ended
+    for check, low in (("CART-IPC-01-CD3", 1e9), ("CART-IPC-09-REC", 50), ("CART-IPC-09-VIAB", 80)):
+        assert float(view.check(check).current.value) >= low, check
+    assert float(view.check("CART-IPC-07A-ENDO").current.value) < 0.5
+    assert 2 <= float(view.check("CART-IPC-03-TEMP").current.value) <= 8
+
+
+def test_the_pending_lot_got_its_sterility_after_release(demo):
+    view = batches.show_batch(demo, "CT-2026-0035")
+    assert view.status == "released_pending"
+    approval = view.disposition
+    assert approval.disposition == "released_pending" and approval.valid
+    assert view.check("CART-REL-12").current.recorded_at > approval.signed_at
+    assert view.check("CART-REL-09").current is None  # RCL still to come
+    items = review_batch(demo, "CT-2026-0035").items
+    assert not any(i.blocking for i in items)
+    _signatures_in_order(view)
+
+
+def test_the_exceptional_release_rests_on_a_closed_deviation(demo):
+    view = batches.show_batch(demo, "CT-2026-0040")
+    assert view.status == "exceptional_release"
+    approval = view.disposition
+    assert approval.disposition == "exceptional_release" and approval.valid
+    (deviation,) = view.deviations
+    assert deviation.status == "closed" and "CART-REL-05" in deviation.checks
+    assert (
+        approval.deviation == deviation.ref and "Dr Hana Novak" in approval.physician_notification
+    )
+    items = review_batch(demo, "CT-2026-0040").items
+    assert [i.kind for i in items] == ["out_of_spec"] and items[0].check_id == "CART-REL-05"

@@ -40,7 +40,7 @@ def test_a_fresh_batch_lists_missing_values_and_blocks_release(site, people, lot
 
 def test_full_release_path(site, people, lot):
     tech, tech2, sup, qa = people["tech"], people["tech2"], people["sup"], people["qa"]
-    fill_batch(site, tech, lot)
+    fill_batch(site, tech, lot, qc=people["qc"])
     recording.correct_value(site, tech, lot, "CART-IPC-00-SLOT", "SLOT-2", "transcription")
     with pytest.raises(Conflict, match="awaits verification"):
         sign(site, sup, PW, lot, "REVIEWED")
@@ -67,13 +67,15 @@ def test_full_release_path(site, people, lot):
 
 
 def test_released_with_results_pending_then_released(site, people, lot):
-    tech, tech2, sup, qa = people["tech"], people["tech2"], people["sup"], people["qa"]
-    fill_batch(site, tech, lot, skip=frozenset({STERILITY}))
+    tech, tech2, sup, qa, qc = (people[k] for k in ("tech", "tech2", "sup", "qa", "qc"))
+    fill_batch(site, tech, lot, skip=frozenset({STERILITY}), qc=qc)
     _verify_all(site, tech2, lot)
     sign(site, sup, PW, lot, "REVIEWED")
     mark_audit_trail_reviewed(site, qa, PW, lot)
-    assert any("Missing" in b for b in review_batch(site, lot).approval_blockers)
-    sign(
+    assert any("missing" in b for b in review_batch(site, lot).approval_blockers)
+    with pytest.raises(Conflict, match="Release results are missing: CART-REL-12 Sterility"):
+        sign(site, qa, PW, lot, "APPROVED", disposition="released", reason="meets spec")
+    approval = sign(
         site,
         qa,
         PW,
@@ -83,16 +85,18 @@ def test_released_with_results_pending_then_released(site, people, lot):
         reason="14-day sterility pending; Gram stain negative",
     )
     assert batches.show_batch(site, lot).status == "released_pending"
-    recording.record_value(site, tech, lot, STERILITY, "pass")  # the result arrives after release
-    review = review_batch(site, lot)
-    # the new result changed the batch after its review and audit-trail review
-    assert any("REVIEWED" in b for b in review.approval_blockers)
-    assert any("changed after its audit trail" in b for b in review.approval_blockers)
-    _verify_all(site, tech2, lot)  # the release QC step, complete now, gets its verification
-    sign(site, sup, PW, lot, "REVIEWED")
-    mark_audit_trail_reviewed(site, qa, PW, lot)
-    sign(site, qa, PW, lot, "APPROVED", disposition="released", reason="sterility negative")
-    assert batches.show_batch(site, lot).status == "released"
+    # only the pending result is taken now, and only from QC
+    with pytest.raises(Conflict, match="only its pending release results"):
+        recording.record_value(site, tech, lot, "CART-IPC-07-GLC-D3", "9.0")
+    with pytest.raises(PermissionDenied, match="recorded by QC"):
+        recording.record_value(site, tech, lot, STERILITY, "pass")
+    out = recording.record_value(site, qc, lot, STERILITY, "pass")  # arrives after release
+    assert any("now released" in n for n in out.notes)
+    view = batches.show_batch(site, lot)
+    assert view.status == "released"
+    # the disposition signed over the pending result stays valid once it arrives
+    assert view.disposition == approval
+    assert review_batch(site, lot).approval_blockers == ()
 
 
 def test_open_deviation_blocks_release_until_qa_closes_it(site, people, lot):

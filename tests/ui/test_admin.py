@@ -14,7 +14,7 @@ from core.services import audit_trail
 from core.services.settings import show_policy
 from core.services.users import authenticate, list_users
 from core.templates import builtin_template_dir
-from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, APPROVER, USER_PASSWORD
 from tests.ui.conftest import login, settle, shot
 
 
@@ -42,7 +42,8 @@ def _user(site, username: str):
 def test_add_a_user_and_find_them_in_the_table_and_the_trail(qtbot, window, site):
     screen = _admin(qtbot, window)
     users = screen.users
-    assert [users.model.user_at(r).username for r in range(users.model.rowCount())] == ["ada"]
+    shown = [users.model.user_at(r).username for r in range(users.model.rowCount())]
+    assert [name for name in shown if name != APPROVER] == ["ada"]
     qtbot.mouseClick(users.add, Qt.MouseButton.LeftButton)
     dialog = users.dialog
     assert dialog.isVisible() and dialog.focusWidget() is dialog.username
@@ -99,7 +100,7 @@ def test_core_refusals_are_shown_in_the_dialog_and_esc_closes_it(qtbot, window, 
     assert dialog.isVisible() and dialog.focusWidget() is dialog.username
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
-    assert [u.username for u in list_users(site)] == ["ada"]
+    assert [u.username for u in list_users(site) if u.username != APPROVER] == ["ada"]
 
 
 def test_deactivate_needs_the_admins_own_password(qtbot, window, site, tech):
@@ -191,7 +192,7 @@ def test_template_files_broken_and_new(qtbot, window, site, tmp_path):
     tab = screen.templates
     keys = {tab.model.template_at(r).key for r in range(tab.model.rowCount())}
     assert keys == {"cart-auto-lv", "msc-expanded", "aav-hek293", "lv-hek293t"}
-    row = tab.model.row_of("msc-expanded", 1)
+    row = tab.model.row_of("msc-expanded", 2)
     full = tab.model.template_at(row).sha256
     assert _cell(tab.model, row, 6) == f"{full[:12]}…"
     assert tab.model.data(tab.model.index(row, 6), Qt.ItemDataRole.ToolTipRole) == (
@@ -201,7 +202,7 @@ def test_template_files_broken_and_new(qtbot, window, site, tmp_path):
     shot(window, "admin_templates")
 
     text = (builtin_template_dir() / "msc-expanded.toml").read_text("utf-8")
-    newer = text.replace("version = 1", "version = 2", 1)
+    newer = text.replace("version = 2", "version = 3", 1)
     marker = 'name = "Donor eligibility, consent and tissue procurement"'
     broken = newer.replace(marker, marker[:-1], 1)  # the closing quote is missing
     line = next(n for n, t in enumerate(broken.splitlines(), 1) if marker[:-1] in t)
@@ -212,20 +213,20 @@ def test_template_files_broken_and_new(qtbot, window, site, tmp_path):
     assert message.startswith(f"✖ The template file msc-bad.toml was not loaded. Line {line}: ")
     assert "TOML syntax error" in message and str(bad) in message
     assert tab.load.isEnabled()
-    assert tab.model.row_of("msc-expanded", 2) is None
+    assert tab.model.row_of("msc-expanded", 3) is None
     shot(window, "admin_templates_refused")
 
-    good = tmp_path / "msc-v2.toml"
+    good = tmp_path / "msc-v3.toml"
     good.write_text(newer, "utf-8")
     _load(qtbot, window, tab, good)
-    assert tab.message.text().startswith("✔ Loaded msc-expanded version 2")
-    row = tab.model.row_of("msc-expanded", 2)
+    assert tab.message.text().startswith("✔ Loaded msc-expanded version 3")
+    row = tab.model.row_of("msc-expanded", 3)
     assert row is not None and tab.table.selected_row() == row
-    assert tab.model.row_of("msc-expanded", 1) is not None  # the old version stays
+    assert tab.model.row_of("msc-expanded", 2) is not None  # the old version stays
     _load(qtbot, window, tab, good)
     assert "already loaded" in tab.message.text()
     assert [e.entity_id for e in audit_trail.events(site, action="template.load")][-1] == (
-        "msc-expanded/v2"
+        "msc-expanded/v3"
     )
 
 

@@ -140,8 +140,12 @@ def test_drafts_survive_a_lock(qtbot, window, site, tech):
     assert window.context.drafts.get("tess", LOT, "CART-IPC-04-VIAB") == "8"
 
 
-def test_qc_results_are_grouped_by_attribute(qtbot, window, site, tech):
-    open_batch(qtbot, window, site, tech)
+def test_qc_results_are_grouped_by_attribute(qtbot, window, site, tech, admin):
+    from tests.conftest import make_user
+
+    make_user(site, admin, "cleo", "qc", "Cleo Control")  # release results are QC's
+    batches.start_batch(site, tech, "cart-auto-lv", LOT, COI)
+    login(qtbot, window, "cleo")
     window.context.go("qc", lot=LOT)
     qc = window.screen("qc")
     qtbot.waitUntil(lambda: qc.view is not None and qc.form.step is not None, timeout=10_000)
@@ -200,8 +204,9 @@ def test_large_text_mode_keeps_the_batch_screen_usable(qtbot, window, site, tech
 
 
 def test_a_batch_opens_where_work_continues(qtbot, window, tmp_path):
-    """The demo CAR-T batch: the day-5 in-process control was recorded last and still lacks its
-    endotoxin result, so the batch opens there, on that check."""
+    """The demo CAR-T batch: the day-5 in-process control is the last step in the template with
+    entries and it is complete, so the batch opens at the next open step, the day-10 safety IPC,
+    on its first check."""
     from core.services.demo import DEMO_PASSWORD, build_demo
 
     demo = build_demo(f"sqlite:///{tmp_path / 'demo.db'}")
@@ -210,6 +215,6 @@ def test_a_batch_opens_where_work_continues(qtbot, window, tmp_path):
     window.context.go("batch", lot="CT-2026-0042")
     screen = window.screen("batch")
     qtbot.waitUntil(lambda: screen.form.step is not None, timeout=10_000)
-    assert screen.form.step.id == "CART-S07A"
-    assert QApplication.focusWidget() is screen.form.row("CART-IPC-07A-ENDO").entry
+    assert screen.form.step.id == "CART-S07B"
+    assert QApplication.focusWidget() is screen.form.row("CART-IPC-07B-STER").entry
     demo.dispose()

@@ -159,7 +159,7 @@ def test_the_demo_choice_opens_the_demo_database(qtbot, fresh, monkeypatch):
     login(qtbot, window, "tess", DEMO_PASSWORD)
     screen = window.screen("batches")
     settle(qtbot, context)
-    assert CART_LOT in screen.model.lots() and len(screen.model.lots()) == 6  # 3 released
+    assert CART_LOT in screen.model.lots() and len(screen.model.lots()) == 7  # 4 dispositioned
     shot(window, "batch_list_demo")
     screen.table.selectRow(screen.model.lots().index(CART_LOT))
     screen.family.setFocus()

@@ -1,6 +1,6 @@
 """The sign dialog: exactly what is signed and what the signature means, then the password.
 
-The preview comes from core (`signing.preview`) before any password is asked: the meaning in
+The preview comes from core (`signing_preview.preview`) before any password is asked: the meaning in
 large words ("Verified by"), its statement, the signer's printed name and role, the record and
 every value covered, the content SHA-256, and for a QA disposition what still blocks it. A QA
 approval chooses the disposition (the preview follows the choice) and gives a reason; it may
@@ -167,7 +167,7 @@ class SignDialog(QDialog):
             self._load_preview()
 
     def _load_preview(self) -> None:
-        from core.services.signing import preview
+        from core.services.signing_preview import preview
 
         self._asked += 1
         asked = self._asked

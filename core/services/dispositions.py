@@ -1,0 +1,144 @@
+"""QA dispositions: what each one needs beyond the signature, and what the lot's status becomes.
+
+- released / released with results pending / exceptional release: the release gate
+  (core.release_rules), the other blocking review items, the batch review and the audit-trail
+  review; an exceptional release also names its closed deviation and the physician's notification.
+- post-release out of specification (QA's acknowledgement of a result that failed after release):
+  each failing result linked to a deviation, and the physician's notification.
+- quarantined and rejected wait for nothing but a reason.
+"""
+
+from __future__ import annotations
+
+from core.auth import Actor
+from core.errors import Conflict, DomainError
+from core.models import Batch, BatchStatus
+from core.readmodels import BatchView
+from core.services.review import build_review
+from core.signing_views import DISPOSITION_LABEL, NEEDS_PHYSICIAN, Disposition
+
+
+def parse_disposition(text: str | None) -> Disposition:
+    if not text:
+        raise DomainError(
+            "A QA approval states the disposition: released, released_pending, quarantined or "
+            "rejected."
+        )
+    key = text.strip().lower().replace(" ", "_").replace("-", "_")
+    try:
+        return Disposition(key)
+    except ValueError:
+        choices = ", ".join(d.value for d in Disposition)
+        raise DomainError(f"'{text}' is not a disposition. Choose one of: {choices}.") from None
+
+
+def required_details(
+    outcome: Disposition | None, deviation: str | None, physician: str | None
+) -> dict[str, str] | None:
+    deviation = (deviation or "").strip() or None
+    physician = " ".join((physician or "").split()) or None
+    if outcome not in NEEDS_PHYSICIAN:
+        if deviation or physician:
+            raise DomainError(
+                "A deviation and the physician's notification are given with an exceptional "
+                "release or a post-release acknowledgement only."
+            )
+        return None
+    label = DISPOSITION_LABEL[outcome].lower()
+    if not deviation:
+        raise DomainError(f"An {label} names the deviation it rests on (--deviation REF).")
+    if not physician or len(physician) < 10:
+        raise DomainError(
+            f"An {label} records how the treating physician was notified: who, when and how "
+            '(--physician "Dr … informed by phone on …").'
+        )
+    return {"deviation": deviation, "physician_notification": physician}
+
+
+def check_approvable(
+    session,
+    batch: Batch,
+    view: BatchView,
+    actor: Actor,
+    outcome: Disposition | None,
+    details: dict[str, str] | None,
+) -> None:
+    from core.services.review import approval_blockers, originators
+
+    if actor.username in originators(session, batch.lot):
+        raise Conflict(
+            f"You ({actor.username}) wrote data into lot {batch.lot}: its disposition is "
+            "approved by someone who took no part in it."
+        )
+    if outcome == Disposition.POST_RELEASE_OOS:
+        blockers = post_release_blockers(view, details)
+    else:
+        review = build_review(session, batch, view)
+        blockers = approval_blockers(
+            view, review.items, review.audit_review, outcome, autologous=view.autologous
+        )
+        if outcome == Disposition.EXCEPTIONAL_RELEASE and details:
+            blockers += _cited_deviation(view, details["deviation"], closed=True)
+    if blockers:
+        raise Conflict(
+            f"Lot {batch.lot} cannot be {DISPOSITION_LABEL[outcome].lower()} yet: "
+            + " ".join(b if b.endswith(".") else b + "." for b in blockers)
+        )
+
+
+def _cited_deviation(view: BatchView, ref: str, *, closed: bool) -> tuple[str, ...]:
+    """The deviation cited must be this lot's, (closed,) and linked to a failing result."""
+    from core.release_rules import release_gate
+
+    found = next((d for d in view.deviations if d.ref == ref), None)
+    if found is None:
+        return (f"Deviation {ref} is not a deviation of lot {view.lot}.",)
+    if closed and found.status != "closed":
+        return (f"Deviation {ref} is still {found.status.replace('_', ' ')}: QA closes it first.",)
+    failing = {r.check_id for r in release_gate(view).failing}
+    linked = set(found.checks) | {
+        c.id for c in view.checks() if c.current and c.current.deviation == ref
+    }
+    if not failing & linked:
+        return (f"Deviation {ref} is not linked to an out-of-specification result.",)
+    return ()
+
+
+def post_release_blockers(view: BatchView, details: dict[str, str] | None) -> tuple[str, ...]:
+    """What QA's acknowledgement of a post-release failure waits for."""
+    from core.release_rules import GateState, release_gate
+
+    gate = release_gate(view)
+    out: list[str] = []
+    not_final = gate.where(GateState.NOT_FINAL)
+    if not_final:
+        out.append("Justify with a deviation first: " + ", ".join(r.check_id for r in not_final))
+    without = [
+        r.check_id
+        for r in gate.where(GateState.FAILS)
+        if not r.deviation and not any(r.check_id in d.checks for d in view.deviations)
+    ]
+    if without:
+        out.append("Link a deviation to " + ", ".join(without))
+    if details:
+        out += _cited_deviation(view, details["deviation"], closed=False)
+    return tuple(out)
+
+
+def dispose(uow, batch: Batch, outcome: Disposition, reason: str | None) -> None:
+    old = batch.status
+    batch.status = (
+        BatchStatus.POST_RELEASE_OOS_ACK
+        if outcome == Disposition.POST_RELEASE_OOS
+        else BatchStatus(outcome.value)
+    )
+    uow.session.add(batch)
+    uow.audit(
+        "batch.disposition",
+        "batch",
+        batch.lot,
+        lot=batch.lot,
+        old={"status": old},
+        new={"status": batch.status},
+        reason=reason,
+    )

@@ -1,0 +1,91 @@
+"""Assessing a process excursion: a deviation linked to it, or QA's assessment with its reason.
+
+An excursion beyond the template's alarm (action) band blocks the batch review (REVIEWED) until it
+is assessed. Anyone who may open deviations may link one; an assessment without a deviation is
+QA's (impact on the product, with the reason). One assessment per excursion, append-only, audited.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from core.auth import Actor, Permission
+from core.errors import Conflict, DomainError, NotFound
+from core.models import Deviation, ExcursionAssessment
+from core.models.batches import BatchStatus
+from core.services.batch_record import load_batch
+from core.services.excursions import ExcursionView, excursion_views
+from core.services.users import acting_user
+from core.store import Database
+
+_LOCKED = (BatchStatus.RELEASED, BatchStatus.REJECTED, BatchStatus.EXCEPTIONAL_RELEASE)
+
+
+def assess_excursion(
+    db: Database,
+    actor: Actor,
+    lot: str,
+    excursion_id: int,
+    *,
+    deviation: str | None = None,
+    reason: str | None = None,
+) -> ExcursionView:
+    """Record how the excursion ``excursion_id`` of ``lot`` was dealt with."""
+    reason = " ".join((reason or "").split()) or None
+    deviation = (deviation or "").strip() or None
+    if deviation is None and (reason is None or len(reason) < 10):
+        raise DomainError(
+            "Assess the excursion with a deviation reference, or (QA) with the reason it does "
+            "not affect the product: what happened, how long, why the product is not affected."
+        )
+    permission = Permission.OPEN_DEVIATION if deviation else Permission.ASSESS_EXCURSION
+    with db.unit_of_work(actor.username) as uow:
+        role = acting_user(uow.session, actor, permission)
+        batch = load_batch(uow.session, lot, for_update=True)
+        if batch.status in _LOCKED:
+            raise Conflict(f"Lot {batch.lot} is {batch.status.replace('_', ' ')}: it is locked.")
+        views = {v.id: v for v in excursion_views(uow.session, batch)}
+        excursion = views.get(excursion_id)
+        if excursion is None:
+            raise NotFound(
+                f"Lot {batch.lot} has no excursion {excursion_id}. See the review for its "
+                "excursions and their numbers."
+            )
+        if excursion.assessed:
+            raise Conflict(
+                f"Excursion {excursion_id} was already assessed by {excursion.assessed_by}: "
+                f"{excursion.assessment}"
+            )
+        dev_id = None
+        if deviation is not None:
+            row = uow.connection.execute(
+                sa.select(Deviation.__table__.c.id).where(
+                    Deviation.__table__.c.ref == deviation,
+                    Deviation.__table__.c.batch_id == batch.id,
+                )
+            ).first()
+            if row is None:
+                raise NotFound(f"Lot {batch.lot} has no deviation {deviation}.")
+            dev_id = row[0]
+        text = f"deviation {deviation}" + (f": {reason}" if reason else "") if deviation else reason
+        uow.session.add(
+            ExcursionAssessment(
+                excursion_id=excursion_id,
+                batch_id=batch.id,
+                deviation_id=dev_id,
+                assessment=text,
+                assessed_by=actor.username,
+                assessed_role=role,
+                assessed_at=uow.now,
+            )
+        )
+        uow.flush()
+        uow.audit(
+            "excursion.assess",
+            "excursion",
+            str(excursion_id),
+            lot=batch.lot,
+            new={"assessment": text, "deviation": deviation, "excursion": excursion.describe()},
+            reason=reason,
+        )
+        return next(v for v in excursion_views(uow.session, batch) if v.id == excursion_id)

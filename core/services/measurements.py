@@ -1,0 +1,133 @@
+"""An instrument's measurements as evidence: each kept once, each at its own time.
+
+- The same measurement (same instrument, sample, measurement time and values) is imported once,
+  whatever file it comes in (a fingerprint; identical bytes are refused separately).
+- A measurement time before the batch started, in the future, or far from the planned day of the
+  step it is filed under is refused, unless the person importing gives a reason: the reason is
+  kept with each value and the review lists it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from core.clock import local_text, utc_iso
+from core.errors import AlreadyExists, NeedsReason
+from core.instruments.model import CountReading
+from core.models import InstrumentFile, InstrumentMeasurement
+from core.schedule import FUTURE_TOLERANCE, day_number, day_zero, window
+from core.services.result_rows import BatchRow
+from core.store import UnitOfWork
+from core.version import command_name
+
+_MEASUREMENTS = InstrumentMeasurement.__table__
+_FILES = InstrumentFile.__table__
+BEFORE_START_TOLERANCE = timedelta(hours=1)  # an instrument clock a little behind the bench PC's
+
+
+def fingerprint(profile: str, reading: CountReading) -> str:
+    """The same measurement gives the same fingerprint in any file layout."""
+    values = {k: format(v.normalize(), "f") for k, v in sorted(reading.values.items())}
+    data = {
+        "profile": profile,
+        "instrument": reading.instrument,
+        "sample": reading.sample_id.strip(),
+        "measured_at": utc_iso(reading.measured_at) if reading.measured_at else None,
+        "values": values,
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def remember_measurement(
+    uow: UnitOfWork, batch: BatchRow, file_id: int, profile: str, reading: CountReading, file: str
+) -> None:
+    """Keep the measurement's fingerprint, refusing one imported before from any file."""
+    key = fingerprint(profile, reading)
+    m, f = _MEASUREMENTS.c, _FILES.c
+    seen = uow.connection.execute(
+        sa.select(f.filename, f.imported_at, f.imported_by)
+        .select_from(_MEASUREMENTS.join(_FILES, m.file_id == f.id))
+        .where(m.fingerprint == key)
+    ).first()
+    if seen is not None:
+        when = f" measured {local_text(reading.measured_at)}" if reading.measured_at else ""
+        raise AlreadyExists(
+            f"{file}: sample {reading.sample_id}{when} was imported before, from {seen.filename} "
+            f"({local_text(seen.imported_at)}, by {seen.imported_by}). The same measurement is "
+            "imported once, whichever file holds it. Nothing was imported."
+        )
+    uow.connection.execute(
+        _MEASUREMENTS.insert().values(
+            batch_id=batch.id,
+            file_id=file_id,
+            profile=profile,
+            instrument=reading.instrument,
+            sample_id=reading.sample_id.strip()[:200],
+            measured_at=reading.measured_at,
+            fingerprint=key,
+        )
+    )
+
+
+class MeasurementTimes:
+    """Checks each reading's measurement time against the batch and the step it is filed under
+    (the batch record is read once, on the first reading that has a time)."""
+
+    def __init__(self, uow: UnitOfWork, batch: BatchRow) -> None:
+        self.uow = uow
+        self.batch = batch
+        self._view = None
+        self._zone = None
+
+    def _load(self):
+        if self._view is None:
+            from core.services.batch_record import build_batch_view, load_batch
+            from core.services.review import site_zone
+
+            session = self.uow.session
+            self._view = build_batch_view(session, load_batch(session, self.batch.lot))
+            self._zone = site_zone(session)
+        return self._view, self._zone
+
+    def check(
+        self, step_id: str, reading: CountReading, reason: str | None, file: str
+    ) -> str | None:
+        """None when the time fits; the reason when it does not and one was given; else
+        ``NeedsReason`` saying what is wrong."""
+        moment = reading.measured_at
+        if moment is None:
+            return None
+        problem = self._problem(step_id, moment)
+        if problem is None:
+            return None
+        if reason and len(reason) >= 10:
+            return reason
+        raise NeedsReason(
+            f"{file}: sample {reading.sample_id} was measured {local_text(moment)}"
+            f"{f' (instrument time read in {reading.zone})' if reading.zone else ''}, {problem}. "
+            "Nothing was imported. "
+            "If the count does belong here, import it again with the reason (in the app, when "
+            f'asked; `{command_name()} import … --reason "…"`): it stays on the record and QA '
+            "sees it in the review."
+        )
+
+    def _problem(self, step_id: str, moment: datetime) -> str | None:
+        view, zone = self._load()
+        if moment < view.started_at - BEFORE_START_TOLERANCE:
+            return f"before lot {view.lot} was started ({local_text(view.started_at)})"
+        now = self.uow.now
+        if moment > now + FUTURE_TOLERANCE:
+            return f"in the future (the time now is {local_text(now)})"
+        step = next((s for s in view.steps if s.id == step_id), None)
+        zero = day_zero(view, zone)
+        span = window(step, zero, zone) if step is not None else None
+        if span is not None and zero is not None and not span.holds(moment):
+            return (
+                f"on day {day_number(moment, zero, zone)} of the batch, far from {step_id}'s "
+                f"planned {span.planned.words()} (day 0 is {zero.isoformat()})"
+            )
+        return None

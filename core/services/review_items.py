@@ -1,0 +1,307 @@
+"""The items of a review by exception: what in a batch record needs a person, and whether it
+blocks the lot's release.
+
+From the batch record as it is now: a result that failed after release (first), out-of-spec
+values (blocking release when the check gates it) and their justification, alert limits, open
+deviations, corrections, late, out-of-window and out-of-order entries, instrument times accepted
+outside their window, edits after signing, signatures no longer valid, process excursions
+(blocking until assessed), missing required values (a release result that may follow release is
+shown as pending), steps waiting for verification, and imported files with their SHA-256.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta, tzinfo
+
+from sqlmodel import Session, select
+
+from core.clock import local_text
+from core.models import Batch, InstrumentFile
+from core.models.batches import AFTER_RELEASE, BatchStatus
+from core.readmodels import BatchView, CheckView, ResultVersionView, StepView
+from core.schedule import timing_findings
+from core.services.excursions import ExcursionView
+from core.signatures import BATCH_SCOPE
+from core.signing_views import ItemKind, ReviewItem, SignatureState
+
+LATE_ENTRY = timedelta(hours=24)  # an entry this long after its step's first entry is "late"
+
+
+def _item(kind: ItemKind, title: str, detail: str, blocking: bool, **where) -> ReviewItem:
+    return ReviewItem(kind, title, detail, blocking, **where)
+
+
+def _at(version: ResultVersionView) -> dict:
+    return {"at": version.recorded_at, "by": version.recorded_by}
+
+
+def _result_items(
+    view: BatchView, step: StepView, check: CheckView, released: bool
+) -> list[ReviewItem]:
+    cur = check.current
+    if cur is None:
+        return []
+    label = f"{check.id} {check.name}"
+    where = {"step_id": step.id, "check_id": check.id}
+    if cur.verdict == "oos":
+        if released and check.gates_release:
+            return [
+                _item(
+                    ItemKind.POST_RELEASE_OOS,
+                    f"{label}: {cur.display} ({check.spec})",
+                    "failed after the lot was released: deviation, physician notification and "
+                    "QA acknowledgement"
+                    + (f"; deviation {cur.deviation}" if cur.deviation else ""),
+                    view.status == BatchStatus.POST_RELEASE_OOS,
+                    ref=cur.deviation,
+                    **where,
+                    **_at(cur),
+                )
+            ]
+        if not cur.final:
+            return [
+                _item(
+                    ItemKind.AWAITING_JUSTIFICATION,
+                    f"{label}: {cur.display} ({check.spec})",
+                    "Out of specification with no comment or deviation yet.",
+                    True,
+                    **where,
+                    **_at(cur),
+                )
+            ]
+        why = "; ".join(
+            p
+            for p in (
+                "blocks release (a gating result)" if check.gates_release else "",
+                f"deviation {cur.deviation}" if cur.deviation else "",
+                f"comment: {cur.comment}" if cur.comment else "",
+            )
+            if p
+        )
+        return [
+            _item(
+                ItemKind.OUT_OF_SPEC,
+                f"{label}: {cur.display} ({check.spec})",
+                why,
+                check.gates_release,
+                ref=cur.deviation,
+                **where,
+                **_at(cur),
+            )
+        ]
+    if cur.verdict == "alert":
+        return [
+            _item(
+                ItemKind.ALERT,
+                f"{label}: {cur.display} ({check.spec})",
+                cur.rule,
+                False,
+                **where,
+                **_at(cur),
+            )
+        ]
+    return []
+
+
+def _history_items(step: StepView, check: CheckView, step_start, signed: list) -> list[ReviewItem]:
+    items = []
+    label = f"{check.id} {check.name}"
+    where = {"step_id": step.id, "check_id": check.id}
+    previous = None
+    for version in check.history:
+        if version.kind == "correction" and previous is not None:
+            items.append(
+                _item(
+                    ItemKind.CORRECTION,
+                    f"{label}: {previous.display} → {version.display}",
+                    f"reason: {version.reason}",
+                    False,
+                    **where,
+                    **_at(version),
+                )
+            )
+        if (
+            version.kind == "entry"
+            and not step.is_release
+            and step_start is not None
+            and version.recorded_at - step_start > LATE_ENTRY
+        ):
+            hours = (version.recorded_at - step_start).total_seconds() / 3600
+            items.append(
+                _item(
+                    ItemKind.LATE_ENTRY,
+                    f"{label}: {version.display}",
+                    f"recorded {hours:.0f} h after the step's first entry "
+                    f"({local_text(step_start)})",
+                    False,
+                    **where,
+                    **_at(version),
+                )
+            )
+        if version.timing_reason:
+            measured = local_text(version.measured_at) if version.measured_at else "?"
+            items.append(
+                _item(
+                    ItemKind.MEASUREMENT_TIME,
+                    f"{label}: {version.display}",
+                    f"measured {measured} ({version.measured_zone or 'zone not stated'}); "
+                    f"accepted because: {version.timing_reason}",
+                    False,
+                    **where,
+                    **_at(version),
+                )
+            )
+        if version.kind != "calculation" and any(version.recorded_at > t for t in signed):
+            items.append(
+                _item(
+                    ItemKind.EDIT_AFTER_SIGNING,
+                    f"{label}: {version.display}",
+                    f"{version.kind} after the step or batch was signed"
+                    + (f"; reason: {version.reason}" if version.reason else ""),
+                    False,
+                    **where,
+                    **_at(version),
+                )
+            )
+        previous = version
+    if check.current is None and check.required and not check.derived:
+        pending = step.is_release and check.pending_allowed
+        items.append(
+            _item(
+                ItemKind.MISSING_VALUE,
+                label,
+                ("pending: may follow release; " if pending else "required; ")
+                + f"spec {check.spec}",
+                not pending,
+                **where,
+            )
+        )
+    return items
+
+
+def check_items(view: BatchView) -> list[ReviewItem]:
+    items: list[ReviewItem] = []
+    signed_at: dict[str, list] = {}
+    for sig in view.signatures:
+        signed_at.setdefault(sig.scope, []).append(sig.signed_at)
+    batch_signed = signed_at.get(BATCH_SCOPE, [])
+    released = view.status in AFTER_RELEASE
+    for step in view.steps:
+        step_signed = signed_at.get(f"step:{step.id}", []) + batch_signed
+        first_entries = [c.history[0].recorded_at for c in step.checks if c.history]
+        step_start = min(first_entries) if first_entries else None
+        for check in step.checks:
+            items += _result_items(view, step, check, released)
+            items += _history_items(step, check, step_start, step_signed)
+        if step.state == "awaiting verification":
+            items.append(
+                _item(
+                    ItemKind.AWAITING_VERIFICATION,
+                    f"{step.id} {step.name}",
+                    "a second person must verify this step",
+                    True,
+                    step_id=step.id,
+                )
+            )
+    return items
+
+
+def timing_items(view: BatchView, zone: tzinfo) -> list[ReviewItem]:
+    kinds = {"out_of_window": ItemKind.OUT_OF_WINDOW, "out_of_order": ItemKind.OUT_OF_ORDER}
+    items = []
+    for found in timing_findings(view, zone):
+        check = view.check(found.check_id)
+        items.append(
+            _item(
+                kinds[found.kind],
+                f"{found.check_id} {check.name}",
+                f"{found.detail} ({local_text(found.at)})",
+                False,
+                step_id=found.step_id,
+                check_id=found.check_id,
+                at=found.at,
+                by=found.by,
+            )
+        )
+    return items
+
+
+def excursion_items(excursions: list[ExcursionView]) -> list[ReviewItem]:
+    items = []
+    for exc in excursions:
+        end = local_text(exc.ended_at) if exc.ended_at else "still open"
+        state = (
+            f"assessed by {exc.assessed_by}: {exc.assessment}"
+            if exc.assessed
+            else "not assessed: link a deviation, or QA assesses it with a reason"
+        )
+        items.append(
+            _item(
+                ItemKind.EXCURSION,
+                f"#{exc.id} {exc.describe()}",
+                f"{local_text(exc.started_at)} – {end}; {state}",
+                not exc.assessed,
+                ref=str(exc.id),
+                at=exc.started_at,
+                by=exc.source,
+            )
+        )
+    return items
+
+
+def review_items(
+    session: Session,
+    batch: Batch,
+    view: BatchView,
+    excursions: list[ExcursionView],
+    zone: tzinfo,
+) -> tuple[ReviewItem, ...]:
+    items = check_items(view)
+    items += timing_items(view, zone)
+    for dev in view.deviations:
+        if dev.status != "closed":
+            items.append(
+                _item(
+                    ItemKind.OPEN_DEVIATION,
+                    f"{dev.ref} ({dev.classification}): {dev.description}",
+                    f"status {dev.status.replace('_', ' ')}; checks {', '.join(dev.checks) or '—'}",
+                    True,
+                    check_id=dev.checks[0] if dev.checks else None,
+                    ref=dev.ref,
+                    at=dev.opened_at,
+                    by=dev.opened_by,
+                )
+            )
+    items += excursion_items(excursions)
+    for f in session.exec(
+        select(InstrumentFile)
+        .where(InstrumentFile.batch_id == batch.id)
+        .order_by(InstrumentFile.id)
+    ).all():
+        items.append(
+            _item(
+                ItemKind.IMPORTED_FILE,
+                f"{f.filename} ({f.profile}, {f.rows} rows)",
+                f"SHA-256 {f.sha256}",
+                False,
+                ref=f.sha256,
+                at=f.imported_at,
+                by=f.imported_by,
+            )
+        )
+    for sig in view.signatures:
+        if sig.state != SignatureState.VALID:
+            items.append(
+                _item(
+                    ItemKind.INVALIDATED_SIGNATURE,
+                    f"{sig.label} {sig.signer_name} ({sig.scope})",
+                    sig.state_detail,
+                    sig.state == SignatureState.BROKEN,
+                    step_id=sig.step_id,
+                    ref=str(sig.id),
+                    at=sig.signed_at,
+                    by=sig.signer,
+                )
+            )
+    first = [i for i in items if i.kind == ItemKind.POST_RELEASE_OOS]
+    return tuple(first + [i for i in items if i.kind != ItemKind.POST_RELEASE_OOS])
