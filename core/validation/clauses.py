@@ -52,6 +52,12 @@ CLAUSES: tuple[Clause, ...] = (
     ),
     Clause("11.10(f)", "21 CFR 11.10(f)", "Operational checks (permitted sequencing)", ""),
     Clause("11.10(g)", "21 CFR 11.10(g)", "Authority checks", "assigning roles is procedural"),
+    Clause(
+        "11.10(h)",
+        "21 CFR 11.10(h)",
+        "Device checks (validity of the source of data input)",
+        "which terminals and instruments may be used is procedural",
+    ),
     Clause("11.50", "21 CFR 11.50", "Signature manifestations (name, date-time, meaning)", ""),
     Clause("11.70", "21 CFR 11.70", "Signature/record linking", ""),
     Clause(
@@ -74,10 +80,22 @@ CLAUSES: tuple[Clause, ...] = (
         "Validation",
         "validation plan, user requirements and supplier assessment are procedural",
     ),
+    Clause(
+        "A11-6",
+        "Annex 11 §6",
+        "Accuracy checks of data entered manually",
+        "a second-person check where the process needs one is set in the template (verify)",
+    ),
     Clause("A11-7", "Annex 11 §7", "Data storage: integrity checks", "backups are procedural"),
     Clause("A11-8", "Annex 11 §8", "Printouts", ""),
     Clause(
         "A11-9", "Annex 11 §9", "Audit trails", "the review of audit trails is done by people (QA)"
+    ),
+    Clause(
+        "A11-10",
+        "Annex 11 §10",
+        "Change and configuration management",
+        "the change control behind a template version is procedural; its approval is recorded",
     ),
     Clause(
         "A11-11",
@@ -87,6 +105,12 @@ CLAUSES: tuple[Clause, ...] = (
     ),
     Clause("A11-12", "Annex 11 §12", "Security", "physical and network security are procedural"),
     Clause("A11-14", "Annex 11 §14", "Electronic signature", ""),
+    Clause(
+        "A11-15",
+        "Annex 11 §15",
+        "Batch release: only authorised persons certify, with their e-signature",
+        "who is authorised (QA, QP) is procedural",
+    ),
 )
 
 

@@ -14,6 +14,7 @@ from core.auth.policy import SitePolicy
 from core.clock import FixedClock
 from core.errors import DomainError
 from core.validation import oq_checks as c
+from core.validation import oq_release as r
 from core.validation import scratch
 from core.validation.model import Item, Outcome
 
@@ -130,6 +131,46 @@ CHECKS: tuple[OqCheck, ...] = (
         ("11.100", "11.300"),
         "a username already given is refused; each signing certificate has its own serial",
         c.unique_user_ids,
+    ),
+    OqCheck(
+        "OQ-15",
+        "Release gating",
+        ("11.10(f)", "A11-15"),
+        "a gating release result out of specification, even justified, blocks the release "
+        "disposition; the lot stays in progress",
+        r.release_gating,
+    ),
+    OqCheck(
+        "OQ-16",
+        "Released with results pending only for pending-allowed results",
+        ("11.10(f)", "A11-15"),
+        "released pending is refused while a result that may not follow release is missing, "
+        "allowed when only pending-allowed results are missing; the result arriving releases it",
+        r.pending_enforcement,
+    ),
+    OqCheck(
+        "OQ-17",
+        "Impossible values are refused before any specification",
+        ("11.10(h)", "A11-6"),
+        "a viability of 105 % and a body weight of −70 kg are refused with the reason; nothing "
+        "is recorded",
+        r.plausibility,
+    ),
+    OqCheck(
+        "OQ-18",
+        "Template approval before use",
+        ("11.10(a)", "11.10(g)", "A11-10"),
+        "a draft template starts no batch; an administrator cannot approve it; QA approves it "
+        "with an e-signature confirming its example limits; then a batch starts",
+        r.template_approval,
+    ),
+    OqCheck(
+        "OQ-19",
+        "Release results recorded by QC",
+        ("11.10(g)", "A11-12"),
+        "a technician's release result is refused; QC's is recorded; a QC analyst who recorded "
+        "a manufacturing value of the lot is refused",
+        r.release_results_by_qc,
     ),
 )
 
