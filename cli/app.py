@@ -18,55 +18,11 @@ from cli import commands_people as people
 from cli import commands_signing as signing
 from cli import commands_templates as templates
 from cli import commands_validation as validation
+from cli.options import as_user, common_options, json_option
+from cli.parser_signing import add_signing_commands
 from core.errors import DomainError
 
 log = logging.getLogger("lotbook.cli")
-
-
-def _common(default: object = argparse.SUPPRESS) -> argparse.ArgumentParser:
-    """--db, accepted before or after the command (a sub-command must not reset it to None)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", metavar="URL", default=default, help="database URL or SQLite file (else LOTBOOK_DB)"
-    )
-    return common
-
-
-def _as_user(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", required=True, metavar="NAME", help="who is acting")
-    parser.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the password from standard input (else LOTBOOK_PASSWORD, else a prompt)",
-    )
-
-
-def _json(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print data as JSON")
-
-
-DISPOSITIONS = (
-    "released",
-    "released_pending",
-    "exceptional_release",
-    "quarantined",
-    "rejected",
-    "post_release_oos",
-)
-
-
-def _disposition_details(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--deviation",
-        metavar="REF",
-        help="exceptional_release / post_release_oos: the deviation the disposition rests on",
-    )
-    parser.add_argument(
-        "--physician",
-        metavar="TEXT",
-        help="exceptional_release / post_release_oos: who notified the treating physician, "
-        "when and how",
-    )
 
 
 # argparse takes "-4,5" (a decimal comma) or "-1.2e3" for an option; values may be negative.
@@ -82,10 +38,10 @@ def _accept_negative_numbers(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = _common()
+    common = common_options()
     parser = argparse.ArgumentParser(
         prog="lotbook" if getattr(sys, "frozen", False) else "main.py",
-        parents=[_common(default=None)],
+        parents=[common_options(default=None)],
         description="Lotbook — bench batch record for cell and gene therapy manufacturing. "
         "Without a command, opens the app.",
     )
@@ -111,44 +67,44 @@ def build_parser() -> argparse.ArgumentParser:
         "--role", required=True, choices=("technician", "supervisor", "qc", "qa", "admin")
     )
     p.add_argument("--full-name", required=True)
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=people.cmd_user_add)
     p = us.add_parser("deactivate", parents=[common], help="deactivate a user (never deleted)")
     p.add_argument("name")
     p.add_argument("--reason", required=True)
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=people.cmd_user_deactivate)
     p = us.add_parser("passwd", parents=[common], help="change your own password")
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=people.cmd_user_passwd)
     p = us.add_parser("unlock", parents=[common], help="unlock a locked account")
     p.add_argument("name")
     p.add_argument("--reason", required=True)
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=people.cmd_user_unlock)
     p = us.add_parser("reset-password", parents=[common], help="give a new initial password")
     p.add_argument("name")
     p.add_argument("--reason", required=True)
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=people.cmd_user_reset)
     p = us.add_parser("list", parents=[common], help="list users")
-    _json(p)
+    json_option(p)
     p.set_defaults(func=people.cmd_user_list)
 
     tpl = sub.add_parser("template", help="process templates: list, show, load, approve")
     ts = tpl.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = ts.add_parser("list", parents=[common], help="list loaded templates")
     p.add_argument("--all", action="store_true", help="every version, not just the newest")
-    _json(p)
+    json_option(p)
     p.set_defaults(func=templates.cmd_template_list)
     p = ts.add_parser("show", parents=[common], help="steps, checks (ids) and specs of a template")
     p.add_argument("key")
     p.add_argument("--version", type=int)
-    _json(p)
+    json_option(p)
     p.set_defaults(func=templates.cmd_template_show)
     p = ts.add_parser("load", parents=[common], help="validate and load a template file (admin)")
     p.add_argument("file")
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=templates.cmd_template_load)
     p = ts.add_parser(
         "approve",
@@ -158,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("key")
     p.add_argument("--version", type=int, required=True)
     p.add_argument("--reason", required=True, help="what the approval rests on")
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=templates.cmd_template_approve)
 
     bat = sub.add_parser("batch", help="batches: start, record, correct, justify, show, list")
@@ -167,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", required=True, metavar="KEY")
     p.add_argument("--lot", required=True)
     p.add_argument("--coi", metavar="ID", help="chain-of-identity id (autologous products)")
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=batches.cmd_batch_start)
     for name, func, helptext in (
         ("record", batches.cmd_batch_record, "record the value of a check"),
@@ -181,25 +137,25 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--reason", required=True)
         p.add_argument("--comment")
         p.add_argument("--deviation", metavar="ID")
-        _as_user(p)
+        as_user(p)
         p.set_defaults(func=func)
     p = bs.add_parser("justify", parents=[common], help="justify a held out-of-spec value")
     p.add_argument("lot")
     p.add_argument("check", metavar="CHECK_ID")
     p.add_argument("--comment")
     p.add_argument("--deviation", metavar="ID")
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=batches.cmd_batch_justify)
     p = bs.add_parser("show", parents=[common], help="current values, verdicts, history")
     p.add_argument("lot")
     p.add_argument("--all", action="store_true", help="also checks not recorded yet")
-    _json(p)
+    json_option(p)
     p.set_defaults(func=batches.cmd_batch_show)
     p = bs.add_parser("list", parents=[common], help="list batches")
     p.add_argument("--search", metavar="TEXT", help="part of a lot or chain-of-identity id")
     p.add_argument("--family", choices=("CAR-T", "MSC", "AAV", "LV"))
     p.add_argument("--status")
-    _json(p)
+    json_option(p)
     p.set_defaults(func=batches.cmd_batch_list)
 
     dev = sub.add_parser("deviation", help="deviations: open, list, close")
@@ -209,17 +165,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--class", dest="cls", required=True, choices=("minor", "major", "critical"))
     p.add_argument("--text", required=True)
     p.add_argument("--check", metavar="CHECK_ID")
-    _as_user(p)
-    _json(p)
+    as_user(p)
+    json_option(p)
     p.set_defaults(func=batches.cmd_deviation_open)
     p = ds.add_parser("list", parents=[common], help="deviations of a batch")
     p.add_argument("lot")
-    _json(p)
+    json_option(p)
     p.set_defaults(func=batches.cmd_deviation_list)
     p = ds.add_parser("close", parents=[common], help="close a deviation with its conclusion (QA)")
     p.add_argument("ref")
     p.add_argument("--conclusion", required=True, help="root cause, impact on the batch, CAPA")
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=signing.cmd_deviation_close)
 
     exc = sub.add_parser("excursion", help="process excursions: assess")
@@ -233,13 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("excursion", type=int, metavar="EXCURSION_ID", help="its number (review)")
     p.add_argument("--deviation", metavar="REF")
     p.add_argument("--reason")
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=batches.cmd_excursion_assess)
 
     aud = sub.add_parser("audit", help="audit trail: verify, export, list, review")
     au = aud.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = au.add_parser("verify", parents=[common], help="recompute the hash chain (exit 1: broken)")
-    _json(p)
+    json_option(p)
     p.set_defaults(func=audit.cmd_audit_verify)
     p = au.add_parser("export", parents=[common], help="export events as CSV or JSON")
     p.add_argument("--batch", metavar="LOT")
@@ -251,19 +207,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("lot")
     p.add_argument("--comment")
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=signing.cmd_audit_review)
     p = au.add_parser("list", parents=[common], help="list events")
     p.add_argument("--batch", metavar="LOT")
     p.add_argument("--by", metavar="USER")
     p.add_argument("--action", metavar="PREFIX")
-    _json(p)
+    json_option(p)
     p.set_defaults(func=audit.cmd_audit_list)
 
     settings = sub.add_parser("settings", help="site settings: show, set (admin)")
     ss = settings.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = ss.add_parser("show", parents=[common], help="lockout threshold, idle-lock minutes")
-    _json(p)
+    json_option(p)
     p.set_defaults(func=people.cmd_settings_show)
     p = ss.add_parser("set", parents=[common], help="change a setting (audited)")
     p.add_argument(
@@ -272,11 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("value")
     p.add_argument("--reason", required=True)
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=people.cmd_settings_set)
 
     p = sub.add_parser("profiles", parents=[common], help="instrument import profiles")
-    _json(p)
+    json_option(p)
     p.set_defaults(func=instruments.cmd_profiles)
     p = sub.add_parser("import", parents=[common], help="import an instrument file into a batch")
     p.add_argument("file")
@@ -287,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--reason", help="accepts counts measured outside their expected time (kept, reviewed)"
     )
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=instruments.cmd_import)
     p = sub.add_parser("simulate", parents=[common], help="write a simulated instrument log")
     ss = p.add_subparsers(dest="what", required=True, metavar="WHAT")
@@ -300,66 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(func=instruments.cmd_simulate)
 
-    p = sub.add_parser(
-        "sign", parents=[common], help="e-sign a step or the batch (re-authenticates)"
-    )
-    p.add_argument("lot")
-    p.add_argument(
-        "--meaning",
-        required=True,
-        type=str.upper,
-        choices=("PERFORMED", "VERIFIED", "REVIEWED", "APPROVED"),
-    )
-    p.add_argument("--step", metavar="STEP_ID", help="the step (PERFORMED, VERIFIED)")
-    p.add_argument("--disposition", choices=DISPOSITIONS, help="QA disposition (APPROVED)")
-    p.add_argument("--reason", help="why (required with a disposition)")
-    _disposition_details(p)
-    _as_user(p)
-    _json(p)
-    p.set_defaults(func=signing.cmd_sign)
-    p = sub.add_parser("review", parents=[common], help="review by exception: what needs a human")
-    p.add_argument("lot")
-    _json(p)
-    p.set_defaults(func=signing.cmd_review)
-    p = sub.add_parser("export-pdf", parents=[common], help="export a sealed PDF batch summary")
-    p.add_argument("lot")
-    p.add_argument("-o", "--output", required=True, metavar="FILE")
-    p.add_argument("--coa", action="store_true", help="the certificate of analysis instead")
-    p.add_argument(
-        "--approve",
-        metavar="DISPOSITION",
-        choices=DISPOSITIONS,
-        help="QA: approve this disposition and seal the summary in one act (needs --reason)",
-    )
-    p.add_argument("--reason")
-    _disposition_details(p)
-    p.add_argument(
-        "--draft",
-        action="store_true",
-        help="with --coa: a draft of a lot without a disposition, marked DRAFT on every page",
-    )
-    _as_user(p)
-    p.set_defaults(func=signing.cmd_export_pdf)
-    p = sub.add_parser("verify-pdf", parents=[common], help="verify an exported PDF (exit 1: not)")
-    p.add_argument("file")
-    p.add_argument("--ca", metavar="CERT", help="the site CA certificate (else from the database)")
-    _json(p)
-    p.set_defaults(func=signing.cmd_verify_pdf)
-    ca = sub.add_parser("ca", help="site certificate authority: export, issue, status, create")
-    cs = ca.add_subparsers(dest="action", required=True, metavar="ACTION")
-    p = cs.add_parser("export", parents=[common], help="write the site CA certificate (PEM)")
-    p.add_argument("-o", "--output", required=True, metavar="FILE")
-    p.set_defaults(func=signing.cmd_ca_export)
-    p = cs.add_parser("issue", parents=[common], help="issue waiting user certificates (admin)")
-    p.add_argument("names", nargs="*", metavar="USER", help="only these users (else all waiting)")
-    _as_user(p)
-    p.set_defaults(func=signing.cmd_ca_issue)
-    p = cs.add_parser("status", parents=[common], help="each user's signing key and certificate")
-    _json(p)
-    p.set_defaults(func=signing.cmd_ca_status)
-    p = cs.add_parser("create", parents=[common], help="create the CA of an older database (admin)")
-    _as_user(p)
-    p.set_defaults(func=signing.cmd_ca_create)
+    add_signing_commands(sub, common)
 
     p = sub.add_parser("demo", parents=[common], help="realistic demo data in a fresh database")
     p.set_defaults(func=audit.cmd_demo)
@@ -368,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
         "self-test", help="an end-to-end scenario in a scratch database (exit 1: a step failed)"
     )
     p.add_argument("--keep", metavar="DIR", help="keep the scratch database and PDF in DIR")
-    _json(p)
+    json_option(p)
     p.set_defaults(func=validation.cmd_self_test)
     p = sub.add_parser(
         "validate",
@@ -376,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="installation and operational qualification: a sealed PDF report (exit 1: a failure)",
     )
     p.add_argument("--report", required=True, metavar="FILE.pdf")
-    _as_user(p)
+    as_user(p)
     p.set_defaults(func=validation.cmd_validate)
     _accept_negative_numbers(parser)
     return parser

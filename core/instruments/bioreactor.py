@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
-from core.instruments import dialect
+from core.instruments import dialect, timestamps
 from core.instruments.decode import decode
 from core.instruments.model import Channel, InstrumentFileInvalid, ParsedFile, Trace
 from core.instruments.tracetable import Head, Layout, find_head, read_columns
@@ -81,7 +81,7 @@ class BioreactorLog:
 
     def parse(self, data: bytes, file: str, *, timezone: str | None = None) -> ParsedFile:
         text, encoding = decode(data, file)
-        site_zone = dialect.zone_named(timezone, file) if timezone is not None else None
+        site_zone = timestamps.zone_named(timezone, file) if timezone is not None else None
         head = find_head(text, file, comment="#")
         channels = _channels(head, file)
         meta = _meta(head)
@@ -91,7 +91,7 @@ class BioreactorLog:
         named = _header_zone(head.header[0])
         if "timezone" in meta:
             line, value = meta["timezone"]
-            zone = dialect.zone_named(value, file, line)
+            zone = timestamps.zone_named(value, file, line)
             stated = f"{zone}, as the file states (line {line})"
         elif named is not None:
             zone = named
@@ -151,7 +151,7 @@ def _header_zone(header: str) -> tzinfo | None:
     if not note or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+/-]*", note):
         return None
     try:
-        return dialect.zone_named(note, "")
+        return timestamps.zone_named(note, "")
     except InstrumentFileInvalid:
         return None
 

@@ -64,7 +64,7 @@ def reading(
     instrument: str | None = None,
 ) -> CountReading:
     """A checked ``CountReading``; dead cells derived from total − viable when not given.
-    ``zone`` is the zone ``measured_at`` was read in (dialect.zone_label); ``instrument`` as the
+    ``zone`` is the zone ``measured_at`` was read in (timestamps.zone_label); ``instrument`` as the
     file states it (normalised by ``instrument_id``)."""
     sample = sample_id.strip()
     if not sample:

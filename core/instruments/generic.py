@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import DomainError
-from core.instruments import dialect
+from core.instruments import dialect, timestamps
 from core.instruments.counts import reading, scaled
 from core.instruments.decode import decode
 from core.instruments.model import (
@@ -80,7 +80,7 @@ class GenericProfile:
     description: str
     columns: tuple[ColumnSpec, ...]
     time_column: str | None = None
-    time_format: str = dialect.ISO
+    time_format: str = timestamps.ISO
     sample_column: str | None = None
     instrument_column: str | None = None
     delimiter: str | None = None
@@ -100,8 +100,8 @@ class GenericProfile:
 
     def parse(self, data: bytes, file: str, *, timezone: str | None = None) -> ParsedFile:
         text, encoding = decode(data, file, self.encoding)
-        site_zone = dialect.zone_named(timezone, file) if timezone is not None else None
-        zone = dialect.zone_named(self.timezone, file) if self.timezone else site_zone
+        site_zone = timestamps.zone_named(timezone, file) if timezone is not None else None
+        zone = timestamps.zone_named(self.timezone, file) if self.timezone else site_zone
         if self.kind == "trace":
             return self._trace(text, encoding, file, zone)
         return self._counts(text, encoding, file, zone)
@@ -128,7 +128,7 @@ class GenericProfile:
             measured_at, read_in = None, None
             if self.time_column:
                 raw_time = cells[where[self.time_column]]
-                measured_at, read_in = dialect.time_and_zone(
+                measured_at, read_in = timestamps.time_and_zone(
                     raw_time, self.time_format, zone, file, line, notes
                 )
             raw = {name: cell for name, cell in zip(table.header, cells, strict=True) if name}
@@ -317,7 +317,7 @@ class _Checker:
             options["encoding"] = section["encoding"]
         if "timezone" in section:
             try:
-                dialect.zone_named(section["timezone"], self.source)
+                timestamps.zone_named(section["timezone"], self.source)
             except InstrumentFileInvalid:
                 raise self.fail(
                     f"'{section['timezone']}' is not a time zone: use an IANA name such as "
@@ -330,8 +330,8 @@ class _Checker:
         return options
 
     def _time_format(self, fmt: str) -> str:
-        if fmt.lower() == dialect.ISO:
-            return dialect.ISO
+        if fmt.lower() == timestamps.ISO:
+            return timestamps.ISO
         sample = datetime(2024, 5, 1, 8, 30, 15, tzinfo=UTC)
         try:
             if "%" not in fmt:

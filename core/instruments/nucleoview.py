@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 
-from core.instruments import dialect
+from core.instruments import dialect, timestamps
 from core.instruments.counts import reading
 from core.instruments.decode import decode
 from core.instruments.model import CountReading, InstrumentFileInvalid, ParsedFile
@@ -88,7 +88,7 @@ class NucleoViewNC200:
 
     def parse(self, data: bytes, file: str, *, timezone: str | None = None) -> ParsedFile:
         text, encoding = decode(data, file)
-        zone = dialect.zone_named(timezone, file) if timezone is not None else None
+        zone = timestamps.zone_named(timezone, file) if timezone is not None else None
         lines = text.split("\n")
         delimiter = _delimiter(lines, file)
         blocks, trailer = _blocks(lines, delimiter, file)
@@ -377,12 +377,12 @@ class _Sample:
             )
         time_line, key, when = block.fields["time"]
         if _norm(key) == "time (utc)":
-            moment, zone = dialect.time_and_zone(when, dialect.ISO, UTC, file, time_line)
+            moment, zone = timestamps.time_and_zone(when, timestamps.ISO, UTC, file, time_line)
             self.notes.append(f"Sample {sample}: {key} read as UTC (the file states it).")
             return moment, zone
         stated = self._stated_zone(block)
-        moment, zone = dialect.time_and_zone(
-            when, dialect.COMPACT, stated or self.zone, file, time_line, self.notes
+        moment, zone = timestamps.time_and_zone(
+            when, timestamps.COMPACT, stated or self.zone, file, time_line, self.notes
         )
         if stated is not None:
             self.notes.append(

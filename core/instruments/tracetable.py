@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, tzinfo
 
 import numpy as np
 
-from core.instruments import dialect
+from core.instruments import dialect, timestamps
 from core.instruments.model import InstrumentFileInvalid
 
 _EPOCH = datetime(1970, 1, 1)
@@ -90,7 +90,7 @@ class Layout:
     time_index: int
     value_indexes: tuple[int, ...]
     names: tuple[str, ...]  # header names of the value columns, for messages
-    time_format: str = dialect.ISO
+    time_format: str = timestamps.ISO
     decimal: str | None = None  # None: the file's own (the first mark a number uses)
     comment: str | None = None  # lines starting with it are skipped
 
@@ -128,12 +128,12 @@ def _exact(block: str, layout: Layout, zone: tzinfo | None) -> Columns:
     for line, cells in rows:
         dialect.check_width(cells, layout.width, layout.header_line, file, line)
         raw = cells[layout.time_index]
-        moment = dialect.wall_time(raw, layout.time_format, file, line)
+        moment = timestamps.wall_time(raw, layout.time_format, file, line)
         last = times[-1] if times else None
         if moment.tzinfo is not None:
-            seconds = dialect.utc(moment, file, line, raw).timestamp()
+            seconds = timestamps.utc(moment, file, line, raw).timestamp()
         elif zone is None:
-            raise dialect.no_zone(raw, file, line)
+            raise timestamps.no_zone(raw, file, line)
         else:
             seconds, local_times = _local(moment, zone, last, file, line, raw, notes), True
         if last is not None and seconds < last and previous is not None:
@@ -162,9 +162,9 @@ def _local(
     first = naive.replace(tzinfo=zone, fold=0)
     second = naive.replace(tzinfo=zone, fold=1)
     if first.utcoffset() == second.utcoffset():
-        return dialect.utc(first, file, line, raw).timestamp()
-    earlier = dialect.localise(naive, zone, file, line, raw, None).timestamp()  # refuses a gap
-    later = dialect.utc(second, file, line, raw).timestamp()
+        return timestamps.utc(first, file, line, raw).timestamp()
+    earlier = timestamps.localise(naive, zone, file, line, raw, None).timestamp()  # refuses a gap
+    later = timestamps.utc(second, file, line, raw).timestamp()
     if last is not None and earlier < last <= later:
         if not any(_SECOND_PASS in note for note in notes):
             notes.append(
@@ -190,7 +190,7 @@ def _backwards(file: str, line: int, raw: str, before_line: int, before: str) ->
 
 def _fast(block: str, layout: Layout, zone: tzinfo | None) -> Columns | None:
     """The columns, or None when this reader cannot vouch for the block (the exact one decides)."""
-    if layout.time_format != dialect.ISO or not block.strip():
+    if layout.time_format != timestamps.ISO or not block.strip():
         return None
     body = block.rstrip("\n")
     d = layout.delimiter
@@ -318,7 +318,7 @@ def _iso_seconds(
         sign = np.where(chars[:, at] == 45, -1, 1)
         return wall - sign * (hours * 3600 + minutes * 60), (), False
     if zone is None:
-        raise dialect.no_zone(first.decode("ascii"), layout.file, layout.first_line)
+        raise timestamps.no_zone(first.decode("ascii"), layout.file, layout.first_line)
     times, notes = _wall_to_utc(wall, zone, cells, layout)
     return times, notes, True
 

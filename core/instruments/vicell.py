@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from decimal import Decimal
 
-from core.instruments import dialect
+from core.instruments import dialect, timestamps
 from core.instruments.counts import reading, scaled
 from core.instruments.decode import decode
 from core.instruments.model import CountReading, InstrumentFileInvalid, ParsedFile
@@ -77,7 +77,7 @@ class ViCellBlu:
 
     def parse(self, data: bytes, file: str, *, timezone: str | None = None) -> ParsedFile:
         text, encoding = decode(data, file)
-        zone = dialect.zone_named(timezone, file) if timezone is not None else None
+        zone = timestamps.zone_named(timezone, file) if timezone is not None else None
         _refuse_lines_above_the_header(text, file)
         table = dialect.find_table(text, file)
         reader = _Reader(file, table, dialect.NumberReader(file, table.delimiter), zone)
@@ -234,8 +234,8 @@ class _Reader:
         if "diameter" in fields and fields["diameter"].text.strip():
             values["cell_diameter"] = number("diameter")
         when = fields["time"]
-        measured_at, zone = dialect.time_and_zone(
-            when.text, dialect.US_DATE, self.zone, self.file, when.line, self.notes
+        measured_at, zone = timestamps.time_and_zone(
+            when.text, timestamps.US_DATE, self.zone, self.file, when.line, self.notes
         )
         sample = fields["sample"].text
         return reading(self.file, line, sample, measured_at, values, raw, zone=zone)

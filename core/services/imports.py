@@ -26,7 +26,7 @@ from core.series.blocks import channel_ids, write_points
 from core.series.excursions import Band, find_excursions
 from core.services.excursions import record_excursion
 from core.services.measurements import MeasurementTimes, remember_measurement
-from core.services.recording import Entry, Written, enter_in
+from core.services.recording import enter_in
 from core.services.result_rows import (
     BatchRow,
     account_and_batch,
@@ -34,6 +34,7 @@ from core.services.result_rows import (
     template_of,
     versions,
 )
+from core.services.result_writes import Entry, Written
 from core.services.users import check_account
 from core.store import Database, UnitOfWork
 from core.templates.model import CheckDef, StepDef, TemplateDef

@@ -8,23 +8,13 @@ match what the step expects. Correct: a new version with a reason; the old one s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
-import sqlalchemy as sa
-from sqlmodel import select
-
 from core.auth import Actor, Permission
-from core.clock import utc_iso
 from core.errors import Conflict, DomainError, JustificationRequired, NotFound, ScanMismatch
 from core.models import Deviation, EntryKind
 from core.models.batches import AFTER_RELEASE
 from core.readmodels import RecordOutcome
 from core.services import entry_rules as rules
 from core.services.batch_record import (
-    applicability,
-    check_view,
-    condition_text,
     display_value,
 )
 from core.services.deviations import deviation_for_result, link_check
@@ -32,21 +22,23 @@ from core.services.entry_rules import Pending
 from core.services.release_entries import after_release_move, open_for, release_recorder
 from core.services.result_rows import (
     BatchRow,
-    ResultRow,
     account_and_batch,
-    insert_result,
     no_batch,
     template_of,
-    user_names,
     versions,
 )
-from core.services.templates import template_approved
+from core.services.result_writes import (
+    Entry,
+    Known,
+    Written,
+    already_recorded,
+    changed_views,
+    insert,
+)
 from core.services.users import check_account
 from core.store import Database, UnitOfWork
 from core.templates.model import CheckDef, TemplateDef
 from core.values import ParsedValue
-
-Known = dict[str, list[ResultRow]]
 
 
 def record_value(
@@ -82,16 +74,6 @@ def correct_value(
     """Replace a recorded value by a new version; the old version stays, the reason is kept."""
     entry = Entry(EntryKind.CORRECTION, Permission.CORRECT, _required_reason(reason), "manual")
     return _enter(db, actor, lot, check_id, text, entry, comment, deviation, hold_if_out_of_spec)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """What kind of entry a typed value makes: a first entry or a correction."""
-
-    kind: EntryKind
-    permission: Permission
-    reason: str | None
-    source: str
 
 
 def _enter(
@@ -138,7 +120,7 @@ def enter_in(
         known = versions(uow.connection, batch.id, related)
     history = known.get(check.id)
     if how.kind == EntryKind.ENTRY and history:
-        raise _already_recorded(check, batch)
+        raise already_recorded(check, batch)
     if how.kind == EntryKind.CORRECTION and not history:
         raise NotFound(
             f"{check.id} has no value in lot {batch.lot} yet: record it instead of correcting."
@@ -154,20 +136,6 @@ def enter_in(
     value = rules.stored_text(parsed)
     pending = Pending(check, value, parsed.number, parsed.raw, evaluation, how.kind, how.reason)
     return _write(uow, actor, batch, tdef, pending, known, written)
-
-
-@dataclass(frozen=True)
-class Written:
-    """How an entry is written: its justification, whether an OOS may wait, where it came from,
-    and for an instrument's value its own measurement time and the zone it was read in."""
-
-    comment: str | None
-    deviation: str | None
-    hold: bool
-    source: str
-    measured_at: datetime | None = None
-    measured_zone: str | None = None
-    timing_reason: str | None = None
 
 
 def justify_value(
@@ -207,7 +175,7 @@ def justify_value(
             EntryKind.JUSTIFICATION,
             "out-of-spec result justified",
         )
-        _insert(uow, batch, held, known, comment, dev, final=True, source=previous.source)
+        insert(uow, batch, held, known, comment, dev, final=True, source=previous.source)
         if dev is not None:
             link_check(uow, batch.id, batch.lot, dev, check.id)
         notes = []
@@ -215,7 +183,7 @@ def justify_value(
             moved := after_release_move(uow, batch.lot, check.id)
         ):
             notes.append(moved)
-        return _outcome(uow, actor, batch, tdef, known, [check.id], notes)
+        return changed_views(uow, actor, batch, tdef, known, [check.id], notes)
 
 
 # -- the shared path -----------------------------------------------------------------------------
@@ -239,7 +207,7 @@ def _write(
     dev = _cited(uow, batch, how.deviation)
     for pending in (entry, *derived):
         attach = pending is entry or pending.out_of_spec
-        _insert(
+        insert(
             uow,
             batch,
             pending,
@@ -259,98 +227,7 @@ def _write(
             notes.append(moved)
     changed = [entry.check.id, *(p.check.id for p in derived)]
     changed += [c.id for c in tdef.conditioned_by(entry.check.id) if c.id not in changed]
-    return _outcome(uow, actor, batch, tdef, known, changed, notes)
-
-
-_ACTIONS = {
-    EntryKind.ENTRY: "result.record",
-    EntryKind.CORRECTION: "result.correct",
-    EntryKind.JUSTIFICATION: "result.justify",
-    EntryKind.CALCULATION: "result.calculate",
-}
-
-
-def _insert(
-    uow: UnitOfWork,
-    batch: BatchRow,
-    pending: Pending,
-    known: Known,
-    comment: str | None,
-    deviation: Deviation | None,
-    *,
-    final: bool,
-    source: str,
-    measured: Written | None = None,
-) -> ResultRow:
-    check = pending.check
-    history = known.setdefault(check.id, [])
-    previous = history[-1] if history else None
-    row = ResultRow(
-        check_id=check.id,
-        version=previous.version + 1 if previous else 1,
-        kind=pending.kind.value,
-        raw_text=pending.raw,
-        value=pending.value,
-        value_number=float(pending.number) if pending.number is not None else None,
-        unit=check.unit,
-        verdict=pending.evaluation.verdict.value,
-        rule=pending.evaluation.rule,
-        final=final,
-        comment=comment,
-        deviation_id=deviation.id if deviation else None,
-        reason=pending.reason,
-        source=source,
-        recorded_by=uow.username,
-        recorded_at=uow.now,
-        measured_at=measured.measured_at if measured else None,
-        measured_zone=measured.measured_zone if measured else None,
-        timing_reason=measured.timing_reason if measured else None,
-    )
-    try:
-        insert_result(uow.connection, batch.id, row)
-    except sa.exc.IntegrityError:
-        if pending.kind == EntryKind.ENTRY:
-            raise _already_recorded(check, batch) from None
-        raise
-    history.append(row)
-    new = {
-        "value": row.value,
-        "unit": row.unit,
-        "verdict": row.verdict,
-        "rule": row.rule,
-        "final": row.final,
-        "raw": row.raw_text,
-        "version": row.version,
-        "source": row.source,
-    }
-    if comment:
-        new["comment"] = comment
-    if deviation is not None:
-        new["deviation"] = deviation.ref
-    if row.measured_at is not None:
-        new["measured_at"] = utc_iso(row.measured_at)
-        new["measured_zone"] = row.measured_zone
-    if row.timing_reason:
-        new["timing_reason"] = row.timing_reason
-    old = None
-    if previous is not None:
-        old = {
-            "value": previous.value,
-            "unit": previous.unit,
-            "verdict": previous.verdict,
-            "final": previous.final,
-            "version": previous.version,
-        }
-    uow.audit(
-        _ACTIONS[pending.kind],
-        "result",
-        f"{batch.lot}/{check.id}/v{row.version}",
-        lot=batch.lot,
-        old=old,
-        new=new,
-        reason=pending.reason,
-    )
-    return row
+    return changed_views(uow, actor, batch, tdef, known, changed, notes)
 
 
 def _scan_mismatch(
@@ -390,49 +267,6 @@ def _cited(uow: UnitOfWork, batch: BatchRow, ref: str | None) -> Deviation | Non
     return deviation_for_result(uow.session, batch.id, batch.lot, ref) if ref else None
 
 
-def _outcome(
-    uow: UnitOfWork,
-    actor: Actor,
-    batch: BatchRow,
-    tdef: TemplateDef,
-    known: Known,
-    changed: list[str],
-    notes: list[str],
-) -> RecordOutcome:
-    """Views of what changed, built from the rows already in hand (checks whose applicability
-    changed are read once more)."""
-    unread = [cid for cid in changed if cid not in known]
-    if unread:
-        known.update(versions(uow.connection, batch.id, unread))
-    rows = [row for cid in changed for row in known.get(cid, [])]
-    names = {actor.username: actor.full_name}
-    others = {row.recorded_by for row in rows} - names.keys()
-    names.update(user_names(uow.connection, others))
-    wanted = {row.deviation_id for row in rows if row.deviation_id}
-    refs = {}
-    if wanted:
-        found = uow.session.exec(
-            select(Deviation.id, Deviation.ref).where(Deviation.id.in_(wanted))
-        )
-        refs = dict(found.all())
-    approved = template_approved(uow.connection, batch.template_version_id)
-    views = [
-        check_view(
-            check,
-            known.get(check.id, []),
-            names,
-            refs,
-            applies=applicability(check, known),
-            condition=condition_text(tdef, check),
-            approved=approved,
-        )
-        for check in map(tdef.check, changed)
-    ]
-    return RecordOutcome(
-        lot=batch.lot, entry=views[0], derived=tuple(views[1:]), notes=tuple(notes)
-    )
-
-
 def _oos_message(items: list[Pending], after_release: bool = False) -> str:
     parts = [
         f"{p.check.id} {p.check.name}: {display_value(p.check, p.value)} is out of specification "
@@ -445,13 +279,6 @@ def _oos_message(items: list[Pending], after_release: bool = False) -> str:
             "it (a comment alone is not enough)."
         )
     return "; ".join(parts) + ". Add a comment or a deviation reference to record it."
-
-
-def _already_recorded(check: CheckDef, batch: BatchRow) -> Conflict:
-    return Conflict(
-        f"{check.id} ({check.name}) already has a value in lot {batch.lot}. "
-        "To change it, correct it and give a reason."
-    )
 
 
 def _derived_message(check: CheckDef) -> str:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.instruments import dialect
+from core.instruments import dialect, timestamps
 from core.instruments.decode import decode
 from core.instruments.model import InstrumentFileInvalid
 
@@ -132,23 +132,23 @@ BERLIN = ZoneInfo("Europe/Berlin")
 @pytest.mark.parametrize(
     ("raw", "fmt", "expected"),
     [
-        ("2024-05-01T08:00:00Z", dialect.ISO, datetime(2024, 5, 1, 8, 0, tzinfo=UTC)),
-        ("2024-05-01 10:00:00+02:00", dialect.ISO, datetime(2024, 5, 1, 8, 0, tzinfo=UTC)),
-        ("2024-05-01T10:00:00", dialect.ISO, datetime(2024, 5, 1, 8, 0, tzinfo=UTC)),  # Berlin
-        ("3/21/2022 16:56", dialect.US_DATE, datetime(2022, 3, 21, 15, 56, tzinfo=UTC)),
-        ("3/21/2022 4:56:30 PM", dialect.US_DATE, datetime(2022, 3, 21, 15, 56, 30, tzinfo=UTC)),
-        ("20231120 163016", dialect.COMPACT, datetime(2023, 11, 20, 15, 30, 16, tzinfo=UTC)),
+        ("2024-05-01T08:00:00Z", timestamps.ISO, datetime(2024, 5, 1, 8, 0, tzinfo=UTC)),
+        ("2024-05-01 10:00:00+02:00", timestamps.ISO, datetime(2024, 5, 1, 8, 0, tzinfo=UTC)),
+        ("2024-05-01T10:00:00", timestamps.ISO, datetime(2024, 5, 1, 8, 0, tzinfo=UTC)),  # Berlin
+        ("3/21/2022 16:56", timestamps.US_DATE, datetime(2022, 3, 21, 15, 56, tzinfo=UTC)),
+        ("3/21/2022 4:56:30 PM", timestamps.US_DATE, datetime(2022, 3, 21, 15, 56, 30, tzinfo=UTC)),
+        ("20231120 163016", timestamps.COMPACT, datetime(2023, 11, 20, 15, 30, 16, tzinfo=UTC)),
         ("01.05.2024 10:30", "%d.%m.%Y %H:%M", datetime(2024, 5, 1, 8, 30, tzinfo=UTC)),
     ],
 )
 def test_times_are_read_as_utc(raw, fmt, expected):
-    moment = dialect.parse_time(raw, fmt, BERLIN, "f.csv", 2)
+    moment = timestamps.parse_time(raw, fmt, BERLIN, "f.csv", 2)
     assert moment == expected and moment.tzinfo is UTC
 
 
 def test_a_time_without_a_zone_needs_one():
     with pytest.raises(InstrumentFileInvalid) as caught:
-        dialect.parse_time("3/21/2022 16:56", dialect.US_DATE, None, "f.csv", 2)
+        timestamps.parse_time("3/21/2022 16:56", timestamps.US_DATE, None, "f.csv", 2)
     assert caught.value.line == 2
     assert "the time 3/21/2022 16:56 has no time zone: give the site's time zone" in str(
         caught.value
@@ -158,30 +158,30 @@ def test_a_time_without_a_zone_needs_one():
 @pytest.mark.parametrize(
     ("raw", "fmt"),
     [
-        ("13/21/2022 16:56", dialect.US_DATE),
-        ("2/30/2022 16:56", dialect.US_DATE),
-        ("20231120 256016", dialect.COMPACT),
-        ("yesterday", dialect.ISO),
-        ("", dialect.ISO),
+        ("13/21/2022 16:56", timestamps.US_DATE),
+        ("2/30/2022 16:56", timestamps.US_DATE),
+        ("20231120 256016", timestamps.COMPACT),
+        ("yesterday", timestamps.ISO),
+        ("", timestamps.ISO),
     ],
 )
 def test_a_bad_time_is_refused(raw, fmt):
     with pytest.raises(InstrumentFileInvalid, match=r"line 4: .*(not a valid time|missing)"):
-        dialect.parse_time(raw, fmt, BERLIN, "f.csv", 4)
+        timestamps.parse_time(raw, fmt, BERLIN, "f.csv", 4)
 
 
 def test_local_times_across_clock_changes():
     with pytest.raises(InstrumentFileInvalid, match="does not exist in Europe/Berlin"):
-        dialect.parse_time("2024-03-31T02:30:00", dialect.ISO, BERLIN, "f.csv", 5)
+        timestamps.parse_time("2024-03-31T02:30:00", timestamps.ISO, BERLIN, "f.csv", 5)
     notes: list[str] = []
-    moment = dialect.parse_time("2024-10-27T02:30:00", dialect.ISO, BERLIN, "f.csv", 6, notes)
+    moment = timestamps.parse_time("2024-10-27T02:30:00", timestamps.ISO, BERLIN, "f.csv", 6, notes)
     assert moment == datetime(2024, 10, 27, 0, 30, tzinfo=UTC)  # the first pass, CEST
     assert "occurs twice" in notes[0]
 
 
 def test_an_unknown_zone_is_refused():
     with pytest.raises(InstrumentFileInvalid, match="'Mars/Olympus' is not a time zone"):
-        dialect.zone_named("Mars/Olympus", "f.csv")
+        timestamps.zone_named("Mars/Olympus", "f.csv")
 
 
 # --- row widths -------------------------------------------------------------------------------
@@ -219,21 +219,21 @@ def test_a_row_of_another_width_is_refused_with_the_true_reason(text, line, reas
 @pytest.mark.parametrize(
     ("raw", "fmt", "zone", "expected"),
     [
-        ("2024-05-01T08:00:00Z", dialect.ISO, BERLIN, "UTC"),
-        ("2024-05-01T08:00:00+00:00", dialect.ISO, None, "UTC"),
-        ("2024-05-01T10:00:00+02:00", dialect.ISO, BERLIN, "+02:00"),
-        ("2024-05-01T02:30:00-05:30", dialect.ISO, None, "-05:30"),
-        ("2024-05-01T10:00:00", dialect.ISO, BERLIN, "Europe/Berlin"),
-        ("20231120 163016", dialect.COMPACT, timezone(timedelta(hours=2)), "+02:00"),
-        ("20231120 163016", dialect.COMPACT, timezone(timedelta(hours=-7)), "-07:00"),
-        ("20231120 163016", dialect.COMPACT, timezone(timedelta(0)), "UTC"),
-        ("3/21/2022 16:56", dialect.US_DATE, ZoneInfo("UTC"), "UTC"),
+        ("2024-05-01T08:00:00Z", timestamps.ISO, BERLIN, "UTC"),
+        ("2024-05-01T08:00:00+00:00", timestamps.ISO, None, "UTC"),
+        ("2024-05-01T10:00:00+02:00", timestamps.ISO, BERLIN, "+02:00"),
+        ("2024-05-01T02:30:00-05:30", timestamps.ISO, None, "-05:30"),
+        ("2024-05-01T10:00:00", timestamps.ISO, BERLIN, "Europe/Berlin"),
+        ("20231120 163016", timestamps.COMPACT, timezone(timedelta(hours=2)), "+02:00"),
+        ("20231120 163016", timestamps.COMPACT, timezone(timedelta(hours=-7)), "-07:00"),
+        ("20231120 163016", timestamps.COMPACT, timezone(timedelta(0)), "UTC"),
+        ("3/21/2022 16:56", timestamps.US_DATE, ZoneInfo("UTC"), "UTC"),
     ],
 )
 def test_a_time_comes_with_the_zone_it_was_read_in(raw, fmt, zone, expected):
-    moment, read_in = dialect.time_and_zone(raw, fmt, zone, "f.csv", 2)
+    moment, read_in = timestamps.time_and_zone(raw, fmt, zone, "f.csv", 2)
     assert read_in == expected and moment.tzinfo is UTC
-    assert moment == dialect.parse_time(raw, fmt, zone, "f.csv", 2)
+    assert moment == timestamps.parse_time(raw, fmt, zone, "f.csv", 2)
 
 
 def test_a_format_that_quotes_decimal_commas_may_use_them_with_comma_delimiters():

@@ -1,0 +1,190 @@
+"""Writing one version of a check's value with its audit event, and the views of what an entry
+changed (built from the rows in hand: the entry, the derived values, the checks whose
+applicability it changed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from core.auth import Actor, Permission
+from core.clock import utc_iso
+from core.errors import Conflict
+from core.models import Deviation, EntryKind
+from core.readmodels import RecordOutcome
+from core.services.batch_record import applicability, check_view, condition_text
+from core.services.entry_rules import Pending
+from core.services.result_rows import BatchRow, ResultRow, insert_result, user_names, versions
+from core.services.templates import template_approved
+from core.store import UnitOfWork
+from core.templates.model import CheckDef, TemplateDef
+
+Known = dict[str, list[ResultRow]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What kind of entry a typed value makes: a first entry or a correction."""
+
+    kind: EntryKind
+    permission: Permission
+    reason: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Written:
+    """How an entry is written: its justification, whether an OOS may wait, where it came from,
+    and for an instrument's value its own measurement time and the zone it was read in."""
+
+    comment: str | None
+    deviation: str | None
+    hold: bool
+    source: str
+    measured_at: datetime | None = None
+    measured_zone: str | None = None
+    timing_reason: str | None = None
+
+
+_ACTIONS = {
+    EntryKind.ENTRY: "result.record",
+    EntryKind.CORRECTION: "result.correct",
+    EntryKind.JUSTIFICATION: "result.justify",
+    EntryKind.CALCULATION: "result.calculate",
+}
+
+
+def insert(
+    uow: UnitOfWork,
+    batch: BatchRow,
+    pending: Pending,
+    known: Known,
+    comment: str | None,
+    deviation: Deviation | None,
+    *,
+    final: bool,
+    source: str,
+    measured: Written | None = None,
+) -> ResultRow:
+    check = pending.check
+    history = known.setdefault(check.id, [])
+    previous = history[-1] if history else None
+    row = ResultRow(
+        check_id=check.id,
+        version=previous.version + 1 if previous else 1,
+        kind=pending.kind.value,
+        raw_text=pending.raw,
+        value=pending.value,
+        value_number=float(pending.number) if pending.number is not None else None,
+        unit=check.unit,
+        verdict=pending.evaluation.verdict.value,
+        rule=pending.evaluation.rule,
+        final=final,
+        comment=comment,
+        deviation_id=deviation.id if deviation else None,
+        reason=pending.reason,
+        source=source,
+        recorded_by=uow.username,
+        recorded_at=uow.now,
+        measured_at=measured.measured_at if measured else None,
+        measured_zone=measured.measured_zone if measured else None,
+        timing_reason=measured.timing_reason if measured else None,
+    )
+    try:
+        insert_result(uow.connection, batch.id, row)
+    except sa.exc.IntegrityError:
+        if pending.kind == EntryKind.ENTRY:
+            raise already_recorded(check, batch) from None
+        raise
+    history.append(row)
+    new = {
+        "value": row.value,
+        "unit": row.unit,
+        "verdict": row.verdict,
+        "rule": row.rule,
+        "final": row.final,
+        "raw": row.raw_text,
+        "version": row.version,
+        "source": row.source,
+    }
+    if comment:
+        new["comment"] = comment
+    if deviation is not None:
+        new["deviation"] = deviation.ref
+    if row.measured_at is not None:
+        new["measured_at"] = utc_iso(row.measured_at)
+        new["measured_zone"] = row.measured_zone
+    if row.timing_reason:
+        new["timing_reason"] = row.timing_reason
+    old = None
+    if previous is not None:
+        old = {
+            "value": previous.value,
+            "unit": previous.unit,
+            "verdict": previous.verdict,
+            "final": previous.final,
+            "version": previous.version,
+        }
+    uow.audit(
+        _ACTIONS[pending.kind],
+        "result",
+        f"{batch.lot}/{check.id}/v{row.version}",
+        lot=batch.lot,
+        old=old,
+        new=new,
+        reason=pending.reason,
+    )
+    return row
+
+
+def changed_views(
+    uow: UnitOfWork,
+    actor: Actor,
+    batch: BatchRow,
+    tdef: TemplateDef,
+    known: Known,
+    changed: list[str],
+    notes: list[str],
+) -> RecordOutcome:
+    """Views of what changed, built from the rows already in hand (checks whose applicability
+    changed are read once more)."""
+    unread = [cid for cid in changed if cid not in known]
+    if unread:
+        known.update(versions(uow.connection, batch.id, unread))
+    rows = [row for cid in changed for row in known.get(cid, [])]
+    names = {actor.username: actor.full_name}
+    others = {row.recorded_by for row in rows} - names.keys()
+    names.update(user_names(uow.connection, others))
+    wanted = {row.deviation_id for row in rows if row.deviation_id}
+    refs = {}
+    if wanted:
+        found = uow.session.exec(
+            select(Deviation.id, Deviation.ref).where(Deviation.id.in_(wanted))
+        )
+        refs = dict(found.all())
+    approved = template_approved(uow.connection, batch.template_version_id)
+    views = [
+        check_view(
+            check,
+            known.get(check.id, []),
+            names,
+            refs,
+            applies=applicability(check, known),
+            condition=condition_text(tdef, check),
+            approved=approved,
+        )
+        for check in map(tdef.check, changed)
+    ]
+    return RecordOutcome(
+        lot=batch.lot, entry=views[0], derived=tuple(views[1:]), notes=tuple(notes)
+    )
+
+
+def already_recorded(check: CheckDef, batch: BatchRow) -> Conflict:
+    return Conflict(
+        f"{check.id} ({check.name}) already has a value in lot {batch.lot}. "
+        "To change it, correct it and give a reason."
+    )
