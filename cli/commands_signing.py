@@ -213,8 +213,26 @@ def cmd_verify_pdf(args) -> int:
             )
         for problem in result.problems:
             info(f"  problem: {problem}")
+        later = _superseded(args, pdf, result) if not args.ca else None
+        if later is not None:
+            info(
+                f"SUPERSEDED: a later certificate of analysis of lot {result.lot} was issued "
+                f"{local_text(later.issued_at)} by {later.issued_by} (SHA-256 "
+                f"{later.sha256[:16]}…, {later.file}); this one is no longer valid."
+            )
         info("Result: " + ("VERIFIED" if result.ok else "FAILED"))
     return 0 if result.ok else 1
+
+
+def _superseded(args, pdf: bytes, result):
+    """The certificate that replaced this one, from the site's audit trail (None if none)."""
+    import hashlib
+
+    from core.services.product_facts import superseded_by
+
+    if result.lot is None:
+        return None
+    return superseded_by(open_db(args), result.lot, hashlib.sha256(pdf).hexdigest())
 
 
 def _yes(flag: bool) -> str:

@@ -161,3 +161,106 @@ def test_review_says_nothing_needs_review_only_when_nothing_does(tmp_path, cli):
         items = cli("--db", str(target), "review", lot, "--json").json()["items"]
         assert ("Nothing needs review." in r.out) == (items == []), lot
     assert "Nothing needs review." in cli("--db", str(target), "review", "CT-2026-0031").out
+
+
+@pytest.fixture
+def pending(signing_site):
+    """Released with the 14-day sterility pending, and its certificate of analysis issued."""
+    from core.services.sample_batch import fill_batch
+    from core.services.users import authenticate
+    from core.store import open_database
+
+    cli = signing_site
+    db = open_database(f"sqlite:///{cli.db}")
+    try:
+        tess, cleo = (authenticate(db, name, TECH_PW) for name in ("tess", "cleo"))
+        fill_batch(db, tess, LOT, qc=cleo, skip=frozenset({"CART-REL-12"}))
+    finally:
+        db.dispose()
+    _verify_steps(cli)
+    assert cli("sign", LOT, "--meaning", "REVIEWED", "--user", "sam", password=TECH_PW).code == 0
+    assert cli("audit", "review", LOT, "--user", "quinn", password=TECH_PW).code == 0
+    assert _approve(cli, "released_pending").code == 0
+    return cli
+
+
+def test_the_released_pending_lot_moves_when_its_result_arrives(pending, tmp_path):
+    cli = pending
+    first = tmp_path / "coa-1.pdf"
+    coa = ("export-pdf", LOT, "--coa", "--user", "quinn")
+    assert cli(*coa[:2], "-o", str(first), *coa[2:], password=TECH_PW).code == 0
+    r = cli("batch", "record", LOT, "CART-IPC-07-GLC-D3", "9", "--user", "tess", password=TECH_PW)
+    _refused(r, "only its pending release results")
+    r = _qc(cli, "CART-REL-12", "pass")
+    assert r.code == 0 and "now released" in r.out
+    assert {b["lot"]: b["status"] for b in cli("batch", "list", "--json").json()}[LOT] == (
+        "released"
+    )
+    second = tmp_path / "coa-2.pdf"
+    assert cli(*coa[:2], "-o", str(second), *coa[2:], password=TECH_PW).code == 0
+    old = cli("verify-pdf", str(first))
+    assert old.code == 0 and "SUPERSEDED" in old.out
+    assert "SUPERSEDED" not in cli("verify-pdf", str(second)).out
+
+
+def test_a_failure_after_release_needs_a_deviation_and_qa(pending):
+    cli = pending
+    before = _events(cli)
+    _refused(_qc(cli, "CART-REL-12", "fail", "--comment", "growth day 9"), "open a deviation")
+    assert _events(cli) == before
+    ref = cli(
+        "deviation",
+        "open",
+        LOT,
+        "--class",
+        "critical",
+        "--text",
+        "Sterility growth after release",
+        "--check",
+        "CART-REL-12",
+        "--user",
+        "cleo",
+        "--json",
+        password=TECH_PW,
+    ).json()["ref"]
+    r = _qc(cli, "CART-REL-12", "fail", "--deviation", ref)
+    assert r.code == 0 and "out of specification after release" in r.out
+    listed = cli("batch", "list", "--json").json()
+    assert listed[0]["lot"] == LOT and listed[0]["status"] == "post_release_oos"  # shown first
+    review = cli("review", LOT)
+    assert "Out of specification after release" in review.out
+    _refused(_approve(cli, "post_release_oos", "--deviation", ref), "physician")
+    r = _approve(cli, "post_release_oos", "--deviation", ref, "--physician", PHYSICIAN)
+    assert r.code == 0, r.err
+    assert "Post-release out of specification, acknowledged" in r.out
+    listed = {b["lot"]: b["status"] for b in cli("batch", "list", "--json").json()}
+    assert listed[LOT] == "post_release_oos_ack"
+
+
+def test_an_excursion_is_assessed_on_the_command_line(signing_site, tmp_path):
+    cli = signing_site
+    log = tmp_path / "reactor.csv"
+    rows = [
+        f"2026-11-02T0{h}:00:00Z,7.2,{t}" for h, t in ((1, 37.0), (2, 39.5), (3, 39.6), (4, 37.0))
+    ]
+    log.write_text("# timezone: UTC\ntimestamp,pH,temperature (°C)\n" + "\n".join(rows) + "\n")
+    assert cli("import", str(log), "--batch", LOT, "--user", "tess", password=TECH_PW).code == 0
+    items = cli("review", LOT, "--json").json()["items"]
+    excursion = next(i for i in items if i["kind"] == "excursion")
+    assert excursion["blocking"] and excursion["ref"] == "1"
+    assess = ("excursion", "assess", LOT, "1")
+    _refused(
+        cli(*assess, "--reason", "probe drift, no impact", "--user", "tess", password=TECH_PW),
+        "assess process excursions",
+    )
+    r = cli(
+        *assess,
+        "--reason",
+        "Heater fault for 2 h; within the validated range",
+        "--user",
+        "quinn",
+        password=TECH_PW,
+    )
+    assert r.code == 0 and "assessed" in r.out
+    items = cli("review", LOT, "--json").json()["items"]
+    assert not next(i for i in items if i["kind"] == "excursion")["blocking"]
