@@ -19,6 +19,7 @@ from core.audit import canonical_json, chain_hash, event_bytes
 from core.services import audit_trail, batches, recording, users
 from core.services.site import init_site
 from core.services.templates import get_template
+from tests.benchmarks.sites import approve_templates, entry_plan
 
 ENTRIES = 1000
 EVENTS = 100_000
@@ -72,8 +73,9 @@ def test_record_value_against_raw_insert(tmp_path, report):
     users.create_user(db, admin, "tess", "Tess Technician", "technician", "initial-" + PASSWORD)
     users.change_password(db, "tess", "initial-" + PASSWORD, PASSWORD)
     tech = users.authenticate(db, "tess", PASSWORD)
+    approve_templates(db, admin, PASSWORD, PASSWORD)
     tdef = get_template(db, "cart-auto-lv")
-    plan = [(c.id, v) for c in tdef.checks() if (v := _value_for(c)) is not None]
+    plan = [(c.id, v) for c, v in entry_plan(tdef, _value_for)]
     floor = _floor_db(tmp_path / "floor.db")
     service_times, floor_times = [], []
     lot_no, position = 0, len(plan)

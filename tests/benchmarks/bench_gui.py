@@ -75,9 +75,10 @@ def _fill_to(db, actor, lot: str, values: int) -> list[tuple[str, str]]:
     from core.services import recording
     from core.services.templates import get_template
     from tests.benchmarks.bench_core import _value_for
+    from tests.benchmarks.sites import entry_plan
 
     tdef = get_template(db, "cart-auto-lv")
-    plan = [(c, v) for c in tdef.checks() if (v := _value_for(c)) is not None]
+    plan = entry_plan(tdef, _value_for)
     spare = [(c.id, v) for c, v in plan if c.type == "number" and not tdef.dependents(c.id)]
     keep_open = {cid for cid, _ in spare[-60:]}
     recorded = []
@@ -127,6 +128,9 @@ def test_enter_to_verdict_against_the_service_call(qtbot, tmp_path, report):
     users.create_user(db, admin, "tess", "Tess Technician", "technician", "initial-" + password)
     users.change_password(db, "tess", "initial-" + password, password)
     tech = users.authenticate(db, "tess", password)
+    from tests.benchmarks.sites import approve_templates
+
+    approve_templates(db, admin, password, password)
     lot = "CT-BENCH"
     batches.start_batch(db, tech, "cart-auto-lv", lot, "COI-BENCH-1")
     open_checks = _fill_to(db, tech, lot, 200)

@@ -31,6 +31,9 @@ def _site_with_trace(tmp_path: Path) -> tuple[str, str]:
     users.create_user(db, admin, "tess", "Tess Technician", "technician", "initial-" + password)
     users.change_password(db, "tess", "initial-" + password, password)
     tess = users.authenticate(db, "tess", password)
+    from tests.benchmarks.sites import approve_templates
+
+    approve_templates(db, admin, password, password)
     lot = "CT-TRACE"
     batches.start_batch(db, tess, "cart-auto-lv", lot, "COI-BENCH-1")
     n = int(DAYS * 86400 * RATE)

@@ -12,6 +12,7 @@ from core.services.review import mark_audit_trail_reviewed
 from core.services.sample_batch import fill_batch
 from core.services.signing import sign
 from core.services.site import init_site
+from core.services.template_approval import approve_drafts
 from core.store import Database
 
 LOT = "CT-2026-0900"
@@ -38,9 +39,11 @@ def build_export_site(folder: Path) -> Database:
     vic = _person(db, admin, "vic", "technician", "Vic Verifier")
     sam = _person(db, admin, "sam", "supervisor", "Sam Supervisor")
     quinn = _person(db, admin, "quinn", "qa", "Quinn Quality")
+    cleo = _person(db, admin, "cleo", "qc", "Cleo Control")
     signing_keys.issue_certificates(db, admin, ADMIN_PW)
+    approve_drafts(db, quinn, PW, "Benchmark site: example limits confirmed")
     batches.start_batch(db, tess, "cart-auto-lv", LOT, "COI-W123426000900")
-    fill_batch(db, tess, LOT)
+    fill_batch(db, tess, LOT, qc=cleo)
     view = batches.show_batch(db, LOT)
     current = {c: view.check(c).current.value for c in RECOUNTS}
     events = len(audit_trail.events(db, lot=LOT))
