@@ -135,3 +135,49 @@ def test_import_needs_a_user_who_may_record(site_cli, tmp_path):
     assert r.code == 1 and "may not record" in r.err
     r = cli("import", str(log), "--batch", "NO-SUCH-LOT", "--user", "tess", password=TECH_PW)
     assert r.code == 1 and "no batch" in r.err
+
+
+def test_the_same_count_in_another_file_is_refused(site_cli, tmp_path):
+    from datetime import UTC, datetime
+
+    cli = site_cli
+    start_cart(cli)
+    # measured a minute ago (Berlin time in the file), so its time fits the batch
+    now = datetime.now(UTC).astimezone().astimezone(UTC)
+    stamp = now.strftime("%Y%m%d %H%M%S")
+    text = (SAMPLES / "nucleoview-nc200-export.csv").read_text(encoding="utf-8")
+    text = text.replace("20231120 163016", stamp).replace(
+        "Time zone offset;2", "Time zone offset;0"
+    )
+    first, again = tmp_path / "count.csv", tmp_path / "count-copy.csv"
+    first.write_text(text, encoding="utf-8")
+    again.write_text(text.replace("Operator;DrScientist;", "Operator;DrScientist;;"), "utf-8")
+    command = ("--batch", LOT, "--step", "CART-S09", "--user", "tess")
+    r = cli("import", str(first), *command, password=TECH_PW)
+    assert r.code == 0, r.err
+    r = cli("import", str(again), *command, password=TECH_PW)
+    assert r.code == 1 and len(r.err.strip().splitlines()) == 1
+    assert "was imported before, from count.csv" in r.err
+
+
+def test_entries_far_from_their_planned_day_are_review_exceptions(site_cli):
+    from datetime import UTC, datetime, timedelta
+
+    from core.clock import FixedClock
+    from core.services import recording
+    from core.services.users import authenticate
+    from core.store import open_database
+
+    cli = site_cli
+    start_cart(cli)
+    db = open_database(f"sqlite:///{cli.db}")
+    try:
+        tess = authenticate(db, "tess", TECH_PW)
+        recording.record_value(db, tess, LOT, "CART-IPC-05-SEED", "1.0e6")  # day 0
+        db.clock = FixedClock(datetime.now(UTC) + timedelta(days=13))  # back-filled 13 days on
+        recording.record_value(db, tess, LOT, "CART-IPC-04-VIAB", "93")
+    finally:
+        db.dispose()
+    r = cli("review", LOT)
+    assert "Entered outside the step's window" in r.out and "CART-IPC-04-VIAB" in r.out
+    assert "Nothing needs review." not in r.out
