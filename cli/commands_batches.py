@@ -28,6 +28,11 @@ def _report_outcome(outcome: RecordOutcome, verb: str) -> None:
     entry = outcome.entry
     info(f"{verb} {entry.id} = {entry.current.display}: {_verdict(entry)}")
     for check in outcome.derived:
+        if check.current is None or check.applies is False:  # applicability changed
+            state = "applies now" if check.applies else "does not apply"
+            kept = "; its earlier value stays on record" if check.current else ""
+            info(f"  {check.id} ({check.name}) {state} (only when {check.condition}){kept}")
+            continue
         info(f"  calculated {check.id} ({check.name}) = {check.current.display}: {_verdict(check)}")
     for note in outcome.notes:
         info(f"  note: {note}")
@@ -158,8 +163,14 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
         rows = []
         for c in checks:
             cur = c.current
+            spec = f"{c.spec} [{c.caveat}]" if c.caveat else c.spec
             if cur is None:
-                rows.append((c.id, c.name, "—", "", c.spec, "", "", ""))
+                state = "—"
+                if c.applies is False:
+                    state = f"does not apply (only when {c.condition})"
+                elif c.applies is None:
+                    state = f"— (applies only when {c.condition})"
+                rows.append((c.id, c.name, state, "", spec, "", "", ""))
                 continue
             notes = []
             if len(c.history) > 1:
@@ -171,13 +182,19 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
                 notes.append(cur.deviation)
             if not cur.final:
                 notes.append("NOT FINAL")
+            if cur.measured_at is not None:
+                notes.append(
+                    f"measured {local_text(cur.measured_at)} (instrument: {cur.measured_zone})"
+                )
+            if cur.timing_reason:
+                notes.append(f"time accepted: {cur.timing_reason}")
             rows.append(
                 (
                     c.id,
                     c.name,
                     cur.display,
                     VERDICT_WORDS.get(cur.verdict, cur.verdict),
-                    c.spec,
+                    spec,
                     cur.recorded_by,
                     local_text(cur.recorded_at),
                     "; ".join(notes),

@@ -119,6 +119,8 @@ def test_a_counter_export_for_a_step_records_its_checks(site_cli):
     vcd = recorded["CART-IPC-09-VCD"]
     assert vcd["measured_at"].startswith("2023-11-20T14:30:16") and vcd["measured_zone"] == "+02:00"
     assert vcd["timing_reason"] == reason
+    shown = cli("batch", "show", LOT).out
+    assert "measured 2023-11-20" in shown and "(instrument: +02:00)" in shown
 
 
 def test_import_needs_a_user_who_may_record(site_cli, tmp_path):

@@ -55,6 +55,11 @@ def test_impossible_values_and_release_results_by_qc(signing_site):
     _refused(r, "is not possible", "body weight")
     r = _qc(cli, "CART-REL-05", "105")
     _refused(r, "is not possible", "percentage")
+    weight = ("batch", "record", LOT, "CART-IPC-10-WEIGHT", "68", "--user", "tess")
+    assert cli(*weight, password=TECH_PW).code == 0
+    shown = cli("batch", "show", LOT, "--all").out
+    assert "does not apply (only when CART-IPC-10-WEIGHT (Patient body weight) ≤ 50 kg)" in shown
+    before = _events(cli)
     r = cli("batch", "record", LOT, "CART-REL-05", "91", "--user", "tess", password=TECH_PW)
     _refused(r, "recorded by QC analysts")
     assert _events(cli) == before
