@@ -49,11 +49,13 @@ PERMISSION = {
     Meaning.REVIEWED: Permission.REVIEW_BATCH,
     Meaning.APPROVED: Permission.APPROVE_BATCH,
 }
-LOCKED = (BatchStatus.RELEASED, BatchStatus.REJECTED, BatchStatus.EXCEPTIONAL_RELEASE)
-# Dispositions QA may sign while the lot is in each state (anything else is refused first).
+LOCKED = (BatchStatus.REJECTED, BatchStatus.EXCEPTIONAL_RELEASE)
+# After a release only the release step is still signed (its results that followed release are
+# verified), and QA acknowledges a failure after release; nothing else.
 _DISPOSITIONS_FROM = {
     BatchStatus.POST_RELEASE_OOS: frozenset({Disposition.POST_RELEASE_OOS}),
     BatchStatus.RELEASED_PENDING: frozenset(),
+    BatchStatus.RELEASED: frozenset(),
     BatchStatus.POST_RELEASE_OOS_ACK: frozenset(),
 }
 
@@ -96,6 +98,11 @@ def _check_state(batch: Batch, what: Meaning, outcome: Disposition | None, step)
         return
     if what in (Meaning.PERFORMED, Meaning.VERIFIED) and step is not None and step.is_release:
         return
+    if batch.status == BatchStatus.RELEASED:
+        raise Conflict(
+            f"Lot {batch.lot} is released: its record is locked (only its release test results "
+            "may still be verified)."
+        )
     raise Conflict(
         f"Lot {batch.lot} is {state}: only its pending release results are signed now"
         + (" and QA acknowledges the failed result." if allowed else ".")

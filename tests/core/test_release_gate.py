@@ -208,3 +208,16 @@ def test_certificate_of_analysis_needs_a_disposition(site, people, lot, tmp_path
     assert not (tmp_path / "coa.pdf").exists()
     out = export_pdf(site, qa, PW, lot, tmp_path / "draft.pdf", coa=True, draft=True)
     assert out.path.exists() and out.purpose.startswith("DRAFT Certificate of analysis")
+
+
+def test_the_release_step_is_verified_once_its_pending_results_are_in(site, people, lot):
+    _ready_for_qa(site, people, lot, skip={STERILITY})
+    _approve(site, people, lot, "released_pending")
+    recording.record_value(site, people["qc"], lot, STERILITY, "pass")
+    assert batches.show_batch(site, lot).status == "released"
+    release = next(s for s in batches.show_batch(site, lot).steps if s.is_release)
+    assert release.state == "awaiting verification"
+    sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=release.id)
+    assert next(s for s in batches.show_batch(site, lot).steps if s.is_release).verified
+    with pytest.raises(Conflict, match="released: its record is locked"):
+        sign(site, people["tech2"], PW, lot, "VERIFIED", step_id="CART-S04")
