@@ -136,6 +136,8 @@ class StepView:
     @cached_property
     def state(self) -> str:
         recorded = [c for c in self.checks if c.current is not None]
+        if not recorded and self.checks and all(c.applies is False for c in self.checks):
+            return "does not apply"  # e.g. bead removal after bead-free activation
         if not recorded:
             return "not started"
         if any(c.current.verdict == "oos" or not c.current.final for c in recorded):

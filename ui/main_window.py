@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtCore import QDateTime, QTimer
+from PySide6.QtCore import QDateTime, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +38,7 @@ SCREENS: dict[str, tuple[str, str, str, str]] = {
     "qc": ("ui.screens.qc_results", "QCResultsScreen", "", ""),
     "review": ("ui.screens.review", "ReviewScreen", "REVIEW_BATCH", "&Review"),
     "audit": ("ui.screens.audit_trail", "AuditTrailScreen", "", "&Audit trail"),
+    "templates": ("ui.screens.templates", "TemplatesScreen", "APPROVE_TEMPLATE", "&Templates"),
     "admin": ("ui.screens.admin", "AdminScreen", "MANAGE_USERS", "Ad&min"),
 }
 HOME = "batches"
@@ -105,7 +106,14 @@ class MainWindow(QMainWindow):
         self.lock_button.clicked.connect(self.context.lock)
         self.logout = button("Log out", header)
         self.logout.clicked.connect(self.context.log_out)
-        for widget in (self.who, self.clock, self.large, self.lock_button, self.logout):
+        # who and when one above the other: the header fits 1366 px in large text too
+        stacked = QVBoxLayout()
+        stacked.setSpacing(0)
+        for widget in (self.who, self.clock):
+            widget.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            stacked.addWidget(widget)
+        row.addLayout(stacked)
+        for widget in (self.large, self.lock_button, self.logout):
             row.addWidget(widget)
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._update_clock)

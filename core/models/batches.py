@@ -34,6 +34,9 @@ AFTER_RELEASE = frozenset(
         BatchStatus.POST_RELEASE_OOS_ACK,
     }
 )
+# Lots that need someone now: a result failed after release and QA has not acknowledged it.
+# The batch list and the review show them first.
+ATTENTION = frozenset({BatchStatus.POST_RELEASE_OOS})
 RELEASED_STATES = frozenset(
     {
         BatchStatus.RELEASED,

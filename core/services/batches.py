@@ -11,6 +11,7 @@ from sqlmodel import select
 from core.auth import Actor, Permission
 from core.errors import AlreadyExists, DomainError
 from core.models import Batch, BatchStatus, TemplateVersion
+from core.models.batches import ATTENTION
 from core.readmodels import BatchSummary, BatchView
 from core.services.batch_record import build_batch_view, load_batch
 from core.services.templates import approved_version
@@ -88,7 +89,7 @@ def list_batches(
     until: datetime | None = None,
 ) -> list[BatchSummary]:
     with db.read() as session:
-        attention = sa.case((Batch.status == BatchStatus.POST_RELEASE_OOS, 0), else_=1)
+        attention = sa.case((Batch.status.in_(ATTENTION), 0), else_=1)
         stmt = (
             select(Batch, TemplateVersion)
             .join(TemplateVersion, Batch.template_version_id == TemplateVersion.id)

@@ -17,6 +17,45 @@ from core.readmodels import BatchView
 from core.services.review import build_review
 from core.signing_views import DISPOSITION_LABEL, NEEDS_PHYSICIAN, Disposition
 
+# A lot locked for good: nothing of it is signed any more.
+LOCKED = (BatchStatus.REJECTED, BatchStatus.EXCEPTIONAL_RELEASE)
+# After a release only the release step is still signed (its results that followed release are
+# verified), and QA acknowledges a failure after release; nothing else. A lot whose status is
+# not listed here awaits its disposition.
+DISPOSITIONS_FROM = {
+    BatchStatus.POST_RELEASE_OOS: frozenset({Disposition.POST_RELEASE_OOS}),
+    BatchStatus.RELEASED_PENDING: frozenset(),
+    BatchStatus.RELEASED: frozenset(),
+    BatchStatus.POST_RELEASE_OOS_ACK: frozenset(),
+}
+
+
+def decision_open(status: str) -> bool:
+    """True while QA can still sign a disposition of a lot in ``status`` (its release, or the
+    acknowledgement of a failure after release)."""
+    return status not in LOCKED and bool(DISPOSITIONS_FROM.get(status, True))
+
+
+def dispositions_offered(view: BatchView) -> tuple[Disposition, ...]:
+    """The dispositions QA may choose for the lot now: none for a locked record, only the
+    acknowledgement after a failure after release; an exceptional release only for an autologous
+    lot whose release gate has a failing result. (Whether one may be signed now is
+    ``approval_blockers`` and the signing rules.)"""
+    from core.release_rules import release_gate
+
+    if view.status in LOCKED:
+        return ()
+    allowed = DISPOSITIONS_FROM.get(view.status)
+    if allowed is not None:
+        return tuple(d for d in Disposition if d in allowed)
+    exceptional = view.autologous and bool(release_gate(view).failing)
+    return tuple(
+        d
+        for d in Disposition
+        if d != Disposition.POST_RELEASE_OOS
+        and (d != Disposition.EXCEPTIONAL_RELEASE or exceptional)
+    )
+
 
 def parse_disposition(text: str | None) -> Disposition:
     if not text:
@@ -46,11 +85,11 @@ def required_details(
         return None
     label = DISPOSITION_LABEL[outcome].lower()
     if not deviation:
-        raise DomainError(f"An {label} names the deviation it rests on (--deviation REF).")
+        raise DomainError(f"An {label} names the deviation it rests on.")
     if not physician or len(physician) < 10:
         raise DomainError(
             f"An {label} records how the treating physician was notified: who, when and how "
-            '(--physician "Dr … informed by phone on …").'
+            "(for example: Dr … informed by phone on … at …)."
         )
     return {"deviation": deviation, "physician_notification": physician}
 

@@ -27,6 +27,7 @@ from core.version import command_name
 _MEASUREMENTS = InstrumentMeasurement.__table__
 _FILES = InstrumentFile.__table__
 BEFORE_START_TOLERANCE = timedelta(hours=1)  # an instrument clock a little behind the bench PC's
+MIN_REASON = 10  # characters: a reason that says something
 
 
 def fingerprint(profile: str, reading: CountReading) -> str:
@@ -104,8 +105,14 @@ class MeasurementTimes:
         problem = self._problem(step_id, moment)
         if problem is None:
             return None
-        if reason and len(reason) >= 10:
+        if reason and len(reason) >= MIN_REASON:
             return reason
+        if reason:
+            raise NeedsReason(
+                f"{file}: the reason given is too short to stand on the record: say in "
+                f"{MIN_REASON} characters or more why sample {reading.sample_id}'s time is right "
+                "for this batch. Nothing was imported."
+            )
         raise NeedsReason(
             f"{file}: sample {reading.sample_id} was measured {local_text(moment)}"
             f"{f' (instrument time read in {reading.zone})' if reading.zone else ''}, {problem}. "

@@ -152,11 +152,16 @@ def _history_items(step: StepView, check: CheckView, step_start, signed: list) -
                 )
             )
         if version.kind != "calculation" and any(version.recorded_at > t for t in signed):
+            followed = step.is_release and check.pending_allowed and version.kind == "entry"
             items.append(
                 _item(
                     ItemKind.EDIT_AFTER_SIGNING,
                     f"{label}: {version.display}",
-                    f"{version.kind} after the step or batch was signed"
+                    (
+                        "a result that may follow release, recorded after the signatures"
+                        if followed
+                        else f"{version.kind} after the step or batch was signed"
+                    )
                     + (f"; reason: {version.reason}" if version.reason else ""),
                     False,
                     **where,

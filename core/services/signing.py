@@ -18,6 +18,8 @@ from core.readmodels import BatchView, StepView
 from core.services import signing_keys
 from core.services.batch_record import build_batch_view, load_batch
 from core.services.dispositions import (
+    DISPOSITIONS_FROM,
+    LOCKED,
     check_approvable,
     dispose,
     parse_disposition,
@@ -49,15 +51,6 @@ PERMISSION = {
     Meaning.REVIEWED: Permission.REVIEW_BATCH,
     Meaning.APPROVED: Permission.APPROVE_BATCH,
 }
-LOCKED = (BatchStatus.REJECTED, BatchStatus.EXCEPTIONAL_RELEASE)
-# After a release only the release step is still signed (its results that followed release are
-# verified), and QA acknowledges a failure after release; nothing else.
-_DISPOSITIONS_FROM = {
-    BatchStatus.POST_RELEASE_OOS: frozenset({Disposition.POST_RELEASE_OOS}),
-    BatchStatus.RELEASED_PENDING: frozenset(),
-    BatchStatus.RELEASED: frozenset(),
-    BatchStatus.POST_RELEASE_OOS_ACK: frozenset(),
-}
 
 
 def parse_meaning(text: str) -> Meaning:
@@ -86,7 +79,7 @@ def _check_state(batch: Batch, what: Meaning, outcome: Disposition | None, step)
         raise Conflict(
             f"Lot {batch.lot} is {batch.status.replace('_', ' ')}: its record is locked."
         )
-    allowed = _DISPOSITIONS_FROM.get(batch.status)
+    allowed = DISPOSITIONS_FROM.get(batch.status)
     if allowed is None:
         if outcome == Disposition.POST_RELEASE_OOS:
             raise Conflict(

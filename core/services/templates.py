@@ -6,6 +6,7 @@ database, so what a batch was run against never changes when a file on disk does
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -163,6 +164,31 @@ def list_templates(db: Database, all_versions: bool = False) -> list[TemplateSum
                 newest[row.key] = row
             rows = list(newest.values())
         return [_summary(session, r) for r in rows]
+
+
+@dataclass(frozen=True)
+class StartChoice:
+    """A template as the start-batch choice shows it: the version a batch starts on (the newest
+    approved), or the newest draft when none is approved (shown, not startable)."""
+
+    template: TemplateSummary
+    startable: bool
+    newer_draft: int | None  # a newer version waiting for QA approval
+
+
+def start_choices(db: Database) -> list[StartChoice]:
+    """One choice per template key, startable ones first, by product family and title."""
+    by_key: dict[str, list[TemplateSummary]] = {}
+    for t in list_templates(db, all_versions=True):
+        by_key.setdefault(t.key, []).append(t)
+    out = []
+    for rows in by_key.values():
+        rows.sort(key=lambda t: t.version)
+        approved = [t for t in rows if t.approved]
+        chosen = approved[-1] if approved else rows[-1]
+        newer = rows[-1].version if approved and rows[-1].version > chosen.version else None
+        out.append(StartChoice(chosen, bool(approved), newer))
+    return sorted(out, key=lambda c: (not c.startable, c.template.product_family, c.template.title))
 
 
 def latest_version(session: Session, key: str) -> TemplateVersion:

@@ -43,6 +43,16 @@ def test_inputs_are_named_and_large_enough(qtbot, window, site, admin, screen_na
     assert problems == []
 
 
+def test_qas_templates_screen_is_named_and_large_enough(qtbot, window, site, admin):
+    make_user(site, admin, "quinn", "qa", "Quinn Quality")
+    login(qtbot, window, "quinn")
+    screen = window.open_screen("templates")
+    settle(qtbot, window.context)
+    qtbot.waitUntil(lambda: screen.isVisible() and screen.templates.model.rowCount() > 0)
+    screen.templates.select("cart-auto-lv", 2)
+    assert _problems(window) == []
+
+
 def test_the_check_itself_finds_a_small_unnamed_input(qtbot):
     root = QWidget()
     qtbot.addWidget(root)

@@ -194,11 +194,16 @@ def test_template_files_broken_and_new(qtbot, window, site, tmp_path):
     assert keys == {"cart-auto-lv", "msc-expanded", "aav-hek293", "lv-hek293t"}
     row = tab.model.row_of("msc-expanded", 2)
     full = tab.model.template_at(row).sha256
-    assert _cell(tab.model, row, 6) == f"{full[:12]}…"
-    assert tab.model.data(tab.model.index(row, 6), Qt.ItemDataRole.ToolTipRole) == (
+    assert _cell(tab.model, row, 5) == f"{full[:12]}…"
+    assert tab.model.data(tab.model.index(row, 5), Qt.ItemDataRole.ToolTipRole) == (
         f"SHA-256 {full}"
     )
-    assert _cell(tab.model, row, 8) == "ada"
+    assert [_cell(tab.model, row, c) for c in (2, 3)] == ["✔ Approved", "Tara Template-Approver"]
+    tab.select("msc-expanded", 2)  # approved: an admin loads files, never approves
+    assert "was approved by Tara Template-Approver" in tab.selection.text()
+    assert "Loaded by ada, " in tab.selection.text() and full in tab.selection.text()
+    assert not tab.approve.isEnabled() and tab.load.isVisible()
+    assert "your role (admin) may not approve process template versions" in tab.rights.text()
     shot(window, "admin_templates")
 
     text = (builtin_template_dir() / "msc-expanded.toml").read_text("utf-8")
@@ -220,8 +225,12 @@ def test_template_files_broken_and_new(qtbot, window, site, tmp_path):
     good.write_text(newer, "utf-8")
     _load(qtbot, window, tab, good)
     assert tab.message.text().startswith("✔ Loaded msc-expanded version 3")
+    assert "msc-expanded version 3 is a draft: no batch starts on it" in tab.message.text()
     row = tab.model.row_of("msc-expanded", 3)
     assert row is not None and tab.table.selected_row() == row
+    assert _cell(tab.model, row, 2) == "✎ Draft — awaits QA" and _cell(tab.model, row, 3) == "—"
+    assert not tab.approve.isEnabled()  # a draft, but approving is QA's
+    shot(window, "admin_templates_draft_loaded")
     assert tab.model.row_of("msc-expanded", 2) is not None  # the old version stays
     _load(qtbot, window, tab, good)
     assert "already loaded" in tab.message.text()
@@ -253,7 +262,7 @@ def test_change_the_idle_lock_minutes(qtbot, window, site):
     assert window.context.idle_ms == 5 * 60_000
     assert tab.message.text() == (
         "✔ Saved. Accounts lock after 5 failed log-ins; the screen locks after 5 minutes "
-        "without input."
+        "without input. Release test results are recorded by QC analysts only."
     )
     assert tab.reason.text() == ""
     [event] = audit_trail.events(site, action="setting.change")
@@ -268,6 +277,50 @@ def test_change_the_idle_lock_minutes(qtbot, window, site):
 
     qtbot.mouseClick(tab.save, Qt.MouseButton.LeftButton)
     assert "Nothing to save" in tab.message.text()
+
+
+def test_the_user_dialog_offers_the_qc_role(qtbot, window, site):
+    screen = _admin(qtbot, window)
+    qtbot.mouseClick(screen.users.add, Qt.MouseButton.LeftButton)
+    dialog = screen.users.dialog
+    roles = [dialog.role.itemData(i) for i in range(dialog.role.count())]
+    assert roles == ["technician", "supervisor", "qc", "qa", "admin"]
+    dialog.username.setText("cleo")
+    dialog.full_name.setText("Cleo Control")
+    dialog.role.setFocus()
+    while dialog.role.currentData() != "qc":  # chosen with the keyboard
+        qtbot.keyClick(dialog.role, Qt.Key.Key_Down)
+    assert "record release test results" in dialog.role_rights.text()
+    assert "start batches" not in dialog.role_rights.text()
+    dialog.password.setText("initial-pass-42")
+    dialog.repeat.setText("initial-pass-42")
+    shot(dialog, "admin_add_user_qc")
+    _press(qtbot, window.context, dialog.repeat)
+    assert not dialog.isVisible() and _user(site, "cleo").role == "qc"
+    assert _cell(screen.users.model, screen.users.model.row_of("cleo"), 2) == "qc"
+
+
+def test_who_records_release_results_is_a_site_setting(qtbot, window, site):
+    screen = _admin(qtbot, window)
+    screen.tabs.setCurrentWidget(screen.settings)
+    tab = screen.settings
+    assert tab.release_by.currentData() == "qc" and tab.release_by.isEnabled()
+    tab.release_by.setFocus()
+    qtbot.keyClick(tab.release_by, Qt.Key.Key_Down)
+    assert tab.release_by.currentData() == "qc_or_supervisor"
+    tab.reason.setText("small site: supervisors test too (SOP-QC-12)")
+    _press(qtbot, window.context, tab.reason)
+    assert show_policy(site).release_results_by == "qc_or_supervisor"
+    assert tab.message.text().endswith(
+        "Release test results are recorded by QC analysts or supervisors (never the lot's own "
+        "manufacturing staff)."
+    )
+    [event] = audit_trail.events(site, action="setting.change")
+    assert (event.entity_id, json.loads(event.new)) == (
+        "release_results_by",
+        {"release_results_by": "qc_or_supervisor"},
+    )
+    shot(window, "admin_settings_release_results")
 
 
 def test_someone_else_who_reaches_admin_sees_a_plain_refusal(qtbot, window, tech):

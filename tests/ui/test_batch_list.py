@@ -324,3 +324,53 @@ def test_the_idle_lock_hides_the_start_dialog_and_gives_it_back_to_its_user(
     assert context.actor.username == "vic"
     assert not isValid(dialog) or not dialog.isVisible()  # gone with tess's screens
     assert window.screen("batches").start_dialog is None
+
+
+def test_a_result_failed_after_release_comes_first_with_its_words(
+    qtbot, window, site, people, lot, berlin
+):
+    """CT-0100 was released with its sterility pending; the sterility failed after release: it
+    stays at the top of the list, marked by icon and words, whatever the sort."""
+    from core.services import deviations, recording
+    from core.services.signing import sign
+    from tests.conftest import USER_PASSWORD
+    from tests.ui.test_release_ui import STERILITY, _ready_for_qa
+    from ui.models.batches import LOT
+
+    qc, qa = people["qc"], people["qa"]
+    _ready_for_qa(site, people, lot, skip={STERILITY})
+    sign(site, qa, USER_PASSWORD, lot, "APPROVED", disposition="released_pending", reason="14 d")
+    dev = deviations.open_deviation(site, qc, lot, "critical", "Growth on day 9", STERILITY)
+    recording.record_value(site, qc, lot, STERILITY, "fail", deviation=dev.ref)
+    start_batch(site, people["tech"], "cart-auto-lv", CART, CART_COI)  # newer
+    start_batch(site, people["tech"], "msc-expanded", MSC, MSC_DONOR)
+
+    screen = home(qtbot, window, "quinn")
+    assert screen.model.lots() == [lot, MSC, CART]  # newest first, but the failure above all
+    words = "✖ Out of spec after release – awaiting QA"
+    assert cell(screen, 0, STATUS) == words and cell(screen, 1, STATUS) == "In progress"
+    status = screen.model.index(0, STATUS)
+    assert status.data(Qt.ItemDataRole.ForegroundRole).name() == theme.VERMILLION
+    assert status.data(Qt.ItemDataRole.FontRole).bold()
+    assert screen.model.index(1, LOT).data(Qt.ItemDataRole.FontRole) is None
+    assert "QA acknowledges it from the review" in status.data(Qt.ItemDataRole.ToolTipRole)
+    assert screen.attention.isVisible() and screen.attention.text() == (
+        "✖ 1 lot with a result out of specification after release, awaiting QA "
+        "acknowledgement: CT-0100 (listed first)."
+    )
+    shot(window, "batch_list_post_release_oos")
+
+    screen.table.sortByColumn(LOT, Qt.SortOrder.DescendingOrder)  # as a header click sorts
+    assert screen.model.lots() == [lot, MSC, CART]
+    screen.table.sortByColumn(LOT, Qt.SortOrder.AscendingOrder)
+    assert screen.model.lots() == [lot, CART, MSC]
+
+    screen.status.setCurrentIndex(screen.status.findData("post_release_oos"))
+    shown(qtbot, screen, [lot])
+    assert screen.status.currentText() == "Out of spec after release – awaiting QA"
+    screen.status.setCurrentIndex(screen.status.findData("in_progress"))
+    shown(qtbot, screen, [CART, MSC])
+    assert not screen.attention.isVisible()
+    screen.clear_filters()
+    shown(qtbot, screen, [lot, CART, MSC])
+    large_text_shot(window, "batch_list_post_release_oos_large_text")

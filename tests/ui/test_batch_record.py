@@ -93,7 +93,13 @@ def test_correction_keeps_history_and_is_in_the_audit_trail(qtbot, window, site,
     assert model.rowCount() == 3  # entry, justification, correction
     assert model.data(model.index(0, 1)) == "58.5 %"
     assert model.data(model.index(2, 1)) == "85.5 %"
+    assert model.data(model.index(2, 0)) == "v3 · correction"
     assert model.data(model.index(2, 6)) == "digits swapped when typing"
+    assert model.data(model.index(2, 5)) == "—"  # typed, not measured by an instrument
+    assert history.table.isColumnHidden(5)  # so the reasons have the room
+    assert history.table.selected_row() == 2  # the newest, written out in full below
+    assert "v3 (correction): 85.5 %" in history.detail.text()
+    assert history.detail.text().endswith("digits swapped when typing")
     shot(history, "history_dialog")
     events = audit_trail.events(site, lot=LOT)
     correction = [e for e in events if e.action == "result.correct"]

@@ -247,3 +247,98 @@ def test_the_demo_batch_shows_its_curves_against_released_batches(qtbot, window,
     assert "Temperature above 38" in trace.list.item(0).text()
     shot(window, "demo_curves_process")
     demo.dispose()
+
+
+def _vicell_d0(tmp_path, name: str, measured: str, line_end: str = "\n"):
+    """A Vi-CELL BLU export of one D0 count measured at ``measured`` (no zone: the site's)."""
+    from tests.data import INSTRUMENT_SAMPLES
+
+    lines = (INSTRUMENT_SAMPLES / "vi-cell-blu-export.csv").read_text("utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[0], cells[lines[0].split(",").index("Analysis date/time")] = "D0", measured
+    path = tmp_path / name
+    path.write_bytes(f"{lines[0]}{line_end}{','.join(cells)}{line_end}".encode())
+    return path
+
+
+def test_a_count_measured_in_2023_asks_for_a_reason_then_imports(
+    qtbot, window, site, admin, tech, tmp_path
+):
+    from core.services.review import review_batch
+    from core.services.settings import set_setting
+
+    set_setting(site, admin, "time_zone", "Europe/Berlin", "the site's zone")
+    screen = open_batch(qtbot, window, site, tech, days=[])
+    panel = open_curves(qtbot, screen)
+    path = _vicell_d0(tmp_path, "old-count.csv", "11/20/2023 16:30")
+    qtbot.mouseClick(panel.import_, Qt.MouseButton.LeftButton)
+    panel.dialog.selectFile(str(path))
+    panel.dialog.accept()
+    settle(qtbot, screen.context)
+    assert panel.asking.isVisible() and panel.message.isHidden()
+    asked = panel.reason_text.text()
+    assert "sample D0 was measured 2023-11-20" in asked
+    assert "before lot CT-0042 was started" in asked
+    assert "Nothing was imported" in asked
+    window.activateWindow()  # as the window manager does when the file dialog closes
+    qtbot.waitUntil(panel.reason.hasFocus)  # the reason is asked for where the eyes are
+    assert batches.show_batch(site, LOT).check("CART-IPC-07-VCD-D0").current is None
+    shot(window, "import_asks_for_a_reason")
+
+    qtbot.keyClicks(panel.reason, "too short")  # core wants more: it asks again, in place
+    qtbot.keyClick(panel.reason, Qt.Key.Key_Return)
+    settle(qtbot, screen.context)
+    assert panel.asking.isVisible() and panel.reason.selectedText() == "too short"
+    reason = "Reference count of the qualification bead lot, filed for comparison"
+    qtbot.keyClicks(panel.reason, reason)  # replaces the selected text
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):  # the record reloads after it
+        qtbot.keyClick(panel.reason, Qt.Key.Key_Return)
+    settle(qtbot, screen.context)
+    assert not panel.asking.isVisible() and panel.pending is None
+    assert panel.message.text().startswith("✔ old-count.csv imported (1 row).")
+    assert panel.message.text().endswith(f"Reason for the measurement time kept: “{reason}”.")
+    current = batches.show_batch(site, LOT).check("CART-IPC-07-VCD-D0").current
+    assert current.timing_reason == reason
+    items = [i for i in review_batch(site, LOT).items if i.kind == "measurement_time"]
+    assert items and reason in items[0].detail  # QA sees it in the review
+    screen.step_list.setCurrentIndex(screen.steps.index(screen.steps.row_of("CART-S07-D0")))
+    row = screen.form.row("CART-IPC-07-VCD-D0")
+    assert f"time accepted: {reason}" in row.who.text()
+    assert "(instrument: Europe/Berlin)" in row.who.text()
+    shot(window, "import_with_a_reason_done")
+
+
+def test_a_reason_asked_for_can_be_declined(qtbot, window, site, admin, tech, tmp_path):
+    from core.services.settings import set_setting
+
+    set_setting(site, admin, "time_zone", "Europe/Berlin", "the site's zone")
+    screen = open_batch(qtbot, window, site, tech, days=[])
+    panel = open_curves(qtbot, screen)
+    panel.import_file(str(_vicell_d0(tmp_path, "old.csv", "11/20/2023 16:30")))
+    settle(qtbot, screen.context)
+    assert panel.asking.isVisible()
+    qtbot.keyClick(panel.reason, Qt.Key.Key_Escape)
+    assert not panel.asking.isVisible() and panel.message.text() == "old.csv was not imported."
+    assert batches.show_batch(site, LOT).check("CART-IPC-07-VCD-D0").current is None
+
+
+def test_the_same_measurement_from_another_file_is_refused(
+    qtbot, window, site, admin, tech, tmp_path
+):
+    from core.services import imports
+    from core.services.settings import set_setting
+
+    set_setting(site, admin, "time_zone", "Europe/Berlin", "the site's zone")
+    first = _vicell_d0(tmp_path, "first.csv", "11/2/2026 9:05")
+    again = _vicell_d0(tmp_path, "again.csv", "11/2/2026 9:05", line_end="\r\n")
+    batches.start_batch(site, tech, "cart-auto-lv", "CT-0041", "COI-W123426000041")
+    imports.import_file(site, tech, "CT-0041", first)
+    screen = open_batch(qtbot, window, site, tech, days=[])
+    panel = open_curves(qtbot, screen)
+    panel.import_file(str(again))
+    settle(qtbot, screen.context)
+    text = panel.message.text()
+    assert text.startswith("✖ again.csv: sample D0") and "imported before, from first.csv" in text
+    assert "Nothing was imported" in text and not panel.asking.isVisible()
+    assert panel.import_.isEnabled()
+    shot(window, "import_same_measurement_refused")

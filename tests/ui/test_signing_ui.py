@@ -224,23 +224,24 @@ def test_qa_sees_the_blockers_closes_a_deviation_and_quarantines(
     sign.choose_disposition("released")
     settle(qtbot, window.context)
     assert "What blocks the disposition “Released”:" in sign.view.warning_text
-    sign.reason.setText("all release tests in specification")
+    sign.form.reason.setPlainText("all release tests in specification")
     shot(sign, "sign_dialog_approved")
-
-    sign.password.setText(USER_PASSWORD)
-    _click(qtbot, sign.sign_button)
-    settle(qtbot, window.context)
-    assert sign.isVisible() and "cannot be released yet" in sign.message.text()
+    # refused before the password is asked: core's preview already says what blocks it
+    assert not sign.sign_button.isEnabled() and not sign.password.isEnabled()
+    assert "“Released” cannot be signed now" in sign.message.text()
+    assert "blocked" in sign.sign_button.toolTip()
 
     sign.choose_disposition("quarantined")
     settle(qtbot, window.context)
     assert sign.view.warning_text == ""
     assert sign.view.clear.text() == "✔ Nothing blocks the disposition “Quarantined”."
+    assert sign.sign_button.isEnabled() and sign.password.isEnabled()
+    assert sign.message.text() == ""
 
-    def approve_and_export(db, actor, password, lot, path, *, disposition, reason):
+    def approve_and_export(db, actor, password, lot, path, *, disposition, reason, **details):
         """The real approval; the PDF part stands in for core's report modules."""
         signature = signing.sign(
-            db, actor, password, lot, "APPROVED", disposition=disposition, reason=reason
+            db, actor, password, lot, "APPROVED", disposition=disposition, reason=reason, **details
         )
         Path(path).write_bytes(b"%PDF-1.7 stand-in")
         return reports.ExportOutcome(
@@ -257,9 +258,12 @@ def test_qa_sees_the_blockers_closes_a_deviation_and_quarantines(
         )
 
     monkeypatch.setattr(reports, "approve_and_export", approve_and_export)
-    sign.reason.setText("sterility failure on the retained sample; investigation DEV opened")
-    sign.exporting.setChecked(True)
-    sign.path.setText(str(tmp_path / "CT-0042 summary.pdf"))
+    form = sign.form
+    form.reason.setPlainText("sterility failure on the retained sample; investigation DEV opened")
+    assert not form.path.isVisibleTo(sign)  # shown once asked for
+    form.exporting.setChecked(True)
+    assert form.path.isVisibleTo(sign)
+    form.path.setText(str(tmp_path / "CT-0042 summary.pdf"))
     sign.password.setText(USER_PASSWORD)
     _click(qtbot, sign.sign_button)
     settle(qtbot, window.context)
@@ -297,16 +301,19 @@ def test_qa_sees_the_blockers_closes_a_deviation_and_quarantines(
 
 def test_export_a_certificate_of_analysis(qtbot, window, signers, tech, monkeypatch, tmp_path):
     import core.services.reports as reports
+    from core.services.signing import sign
+    from core.services.users import authenticate
 
     _problem_batch(signers, tech)
+    quinn = authenticate(signers, "quinn", USER_PASSWORD)
+    sign(signers, quinn, USER_PASSWORD, LOT, "APPROVED", disposition="quarantined", reason="hold")
     screen = _open_review(qtbot, window, "quinn")
+    assert screen.coa.text() == "Certificate of analysis…"  # it has a QA disposition
     calls = []
 
-    def export_pdf(db, actor, password, lot, path, *, coa=False):
-        from core.services.users import authenticate
-
+    def export_pdf(db, actor, password, lot, path, *, coa=False, draft=False):
         authenticate(db, actor.username, password)  # a wrong password is refused as in core
-        calls.append((lot, Path(path).name, coa))
+        calls.append((lot, Path(path).name, coa, draft))
         return reports.ExportOutcome(
             path=Path(path),
             kind=reports.COA if coa else reports.SUMMARY,
@@ -332,7 +339,7 @@ def test_export_a_certificate_of_analysis(qtbot, window, signers, tech, monkeypa
     shot(dialog, "export_coa_dialog")
     _click(qtbot, dialog.submit)
     settle(qtbot, window.context)
-    assert calls == [(LOT, "coa.pdf", True)]
+    assert calls == [(LOT, "coa.pdf", True, False)]
     assert screen.message.text().startswith(
         "✔ Certificate of analysis of lot CT-0042 sealed by Quinn Quality"
     )

@@ -1,30 +1,60 @@
-"""The history of one value: every version, oldest first, with who, when and why."""
+"""The history of one value: every version, oldest first, with who, when (entered, and for an
+instrument value when the instrument measured it, in which zone) and why. The selected version
+(the newest at first) is written out in full under the table, so nothing is cut off."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHeaderView, QTableView, QVBoxLayout, QWidget
+from html import escape
 
-from core.readmodels import CheckView
-from ui.models.history import HistoryModel
+from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+
+from core.clock import local_text
+from core.readmodels import CheckView, ResultVersionView
+from ui.models.history import HistoryModel, measured_text, timing_text
 from ui.widgets.common import button, label
+from ui.widgets.tables import BenchTable
+
+
+def version_text(v: ResultVersionView) -> str:
+    """One version in full: value, verdict rule, who, entered, measured, why."""
+    parts = [
+        f"v{v.version} ({v.kind}): {v.display} — {v.rule}",
+        f"{v.recorded_by_name}, entered {local_text(v.recorded_at)}",
+    ]
+    parts += [x for x in (measured_text(v), timing_text(v)) if x]
+    parts += [x for x in (v.reason, v.comment and f"comment: {v.comment}", v.deviation) if x]
+    return " · ".join(parts)
 
 
 class HistoryDialog(QDialog):
     def __init__(self, check: CheckView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"History of {check.name}")
-        self.resize(1100, 420)
+        self.resize(1340, 480)  # within a 1366×768 bench screen
         self.model = HistoryModel(check.history, self)
-        self.table = QTableView(self)
+        self.table = BenchTable(f"History of {check.id}", self)
         self.table.setModel(self.model)
-        self.table.setAccessibleName(f"History of {check.id}")
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.set_column_caps({0: 16, 1: 18, 2: 24, 3: 20, 4: 26, 5: 48}, widest=16)
+        # the instrument's time only where an instrument measured: room for the reasons
+        self.table.setColumnHidden(5, all(v.measured_at is None for v in check.history))
+        self.detail = label("", self)
+        self.detail.setAccessibleName("Selected version")
         close = button("Close", self, default=True, tip="Esc")
         close.setMaximumWidth(200)
         close.clicked.connect(self.accept)
         layout = QVBoxLayout(self)
-        layout.addWidget(label(f"<b>{check.name}</b> ({check.id}) — spec: {check.spec}", self))
-        layout.addWidget(self.table)
+        spec = f"<b>{escape(check.name)}</b> ({escape(check.id)}) — spec: {escape(check.spec)}"
+        if check.caveat:
+            spec += f"<br>⚠ {escape(check.caveat)}"
+        self.heading = label(spec, self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
         layout.addWidget(close)
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.table.select_row(self.model.rowCount() - 1)
+
+    def _selected(self, *_: object) -> None:
+        row = self.table.selected_row()
+        version = self.model.item_at(row) if row is not None else None
+        self.detail.setText(version_text(version) if version is not None else "")

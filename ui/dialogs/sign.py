@@ -3,8 +3,11 @@
 The preview comes from core (`signing_preview.preview`) before any password is asked: the meaning in
 large words ("Verified by"), its statement, the signer's printed name and role, the record and
 every value covered, the content SHA-256, and for a QA disposition what still blocks it. A QA
-approval chooses the disposition (the preview follows the choice) and gives a reason; it may
-seal the batch summary in the same act (`reports.approve_and_export`).
+approval chooses among the dispositions that fit the lot (ui.dialogs.disposition; the preview
+follows the choice), gives a reason, and for an exceptional release or the acknowledgement of a
+post-release failure the deviation and the physician's notification; it may seal the batch
+summary in the same act (`reports.approve_and_export`). A disposition core's preview says is
+blocked cannot be signed: the password field and the Sign button wait until another is chosen.
 
 Signing runs on a worker (argon2 twice); a refusal (a wrong password included) is shown here in
 red, the password is cleared and the dialog stays open. On success ``signature`` holds the
@@ -12,35 +15,23 @@ SignatureView (and ``export`` the ExportOutcome when a PDF was sealed too)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QDialog,
-    QFileDialog,
-    QGridLayout,
-    QHBoxLayout,
-    QRadioButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from core.signing_views import DISPOSITION_LABEL, MEANING_LABEL, MEANING_STATEMENT, Meaning
-from ui.widgets.common import Message, button, field, label, panel
+from ui import theme
+from ui.dialogs.disposition import DispositionForm, default_pdf_path, lot_facts
+from ui.widgets.common import Message, button, field, form_label, label, panel
 from ui.widgets.sign_preview import SignPreview
 
 if TYPE_CHECKING:
     from ui.context import AppContext
 
-
-def default_pdf_path(lot: str, kind: str = "batch summary") -> str:
-    """In the user's documents folder when it exists, else in their home folder."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    where = Path(folder) if folder and Path(folder).is_dir() else Path.home()
-    return str(where / f"{lot} {kind}.pdf")
+__all__ = ["SignDialog", "default_pdf_path"]
 
 
 class SignDialog(QDialog):
@@ -59,13 +50,19 @@ class SignDialog(QDialog):
         self.signature: Any = None  # SignatureView, once signed
         self.export: Any = None  # ExportOutcome, when the approval sealed a PDF too
         self.preview: Any = None
+        self.choices: tuple[str, ...] | None = None  # the dispositions offered, once read
         self.busy = False
+        self._showing_block = False  # the message says the chosen disposition is blocked
         self._asked = 0  # the latest preview asked for (older answers are dropped)
         what = MEANING_LABEL[self.meaning]
         self.setWindowTitle(f"Sign: {what} · lot {lot}")
         self.setAccessibleName("Sign")
         self.setModal(True)
         self.setMinimumWidth(1000)
+        self.setStyleSheet(  # a Sign that cannot be pressed does not look pressable
+            f"QPushButton:default:disabled {{ background: {theme.PANEL}; "
+            f"border-color: {theme.LINE}; }}"
+        )
         actor = context.actor
         self.meaning_label = label(what, self, role="meaning")
         self.meaning_label.setAccessibleName("Meaning of the signature")
@@ -78,56 +75,31 @@ class SignDialog(QDialog):
         )
         self.signer.setAccessibleName("Signer")
         self.view = SignPreview(self)
-
-        right = QVBoxLayout()
-        right.setSpacing(10)
-        self.dispositions = QButtonGroup(self)
-        self.reason = self.exporting = self.path = None
+        self.form: DispositionForm | None = None
         if self.meaning == Meaning.APPROVED:
-            right.addWidget(label("<b>Disposition</b>", self))
-            grid = QGridLayout()
-            for i, (key, text) in enumerate(DISPOSITION_LABEL.items()):
-                radio = QRadioButton(text, self)
-                radio.setProperty("disposition", str(key))
-                radio.setAccessibleName(text)
-                self.dispositions.addButton(radio, i)
-                grid.addWidget(radio, i // 2, i % 2)
-            right.addLayout(grid)
-            self.dispositions.buttonToggled.connect(self._disposition_changed)
-            self.reason = field("Reason for the disposition", self, placeholder="what it rests on")
-            right.addWidget(label("<b>Reason</b> (required; kept with the signature)", self))
-            right.addWidget(self.reason)
-            if offer_export:
-                self.exporting = QCheckBox("Seal the batch summary (PDF) in the same act", self)
-                self.path = field("PDF file", self)
-                self.path.setText(default_pdf_path(lot))
-                choose = button("Choose…", self, tip="Where the sealed PDF is written")
-                choose.clicked.connect(self._choose_path)
-                for widget in (self.path, choose):
-                    widget.setEnabled(False)
-                    self.exporting.toggled.connect(widget.setEnabled)
-                row = QHBoxLayout()
-                row.addWidget(self.path, 1)
-                row.addWidget(choose)
-                right.addWidget(self.exporting)
-                right.addLayout(row)
-        right.addStretch(1)
-        right.addWidget(label("<b>Your password</b> (signing needs it again)", self))
-        self.password = field("Password", self, password=True)
-        right.addWidget(self.password)
+            self.form = DispositionForm(lot, offer_export, self)
+            self.form.changed.connect(self._load_preview)
+            self.form.edited.connect(self._edited)
         self.message = Message(self)
-        right.addWidget(self.message)
+        self.password = field("Password", self, password=True)
         self.sign_button = button("Sign", self, default=True, tip="Enter")
         self.sign_button.setMinimumHeight(56)
         self.sign_button.setMinimumWidth(200)
         self.cancel = button("Cancel", self, tip="Esc: close without signing")
         self.cancel.setAutoDefault(False)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel)
-        buttons.addWidget(self.sign_button)
-        right.addLayout(buttons)
+        self._lay_out()
 
+        self._tab_order()
+        self.sign_button.clicked.connect(self._sign)
+        self.cancel.clicked.connect(self.reject)
+        self.sign_button.setEnabled(False)
+        self.fit_to(self.screen().availableGeometry())
+        (self.form.choice if self.form is not None else self.password).setFocus()
+        if self.form is not None:
+            self._load_lot()
+        self._load_preview()
+
+    def _lay_out(self) -> None:
         top = panel(self)
         band = QVBoxLayout(top)
         band.addWidget(self.meaning_label)
@@ -135,42 +107,89 @@ class SignDialog(QDialog):
         band.addWidget(self.signer)
         columns = QHBoxLayout()
         columns.setSpacing(20)
-        columns.addWidget(self.view, 3)
-        columns.addLayout(right, 2)
+        columns.addWidget(self.view, 5)
+        if self.form is not None:  # scrolls only if large text needs more room than there is
+            scroll = QScrollArea(self)
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(self.form)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroll.setStyleSheet(
+                "QScrollArea, QWidget#qt_scrollarea_viewport, QWidget#dispositionForm "
+                "{ background: transparent; }"
+            )
+            columns.addWidget(scroll, 6)
+        bottom = QHBoxLayout()  # the password last, once the rest is read and chosen
+        bottom.setSpacing(10)
+        bottom.addWidget(form_label("<b>Your password</b>", self))
+        bottom.addWidget(self.password, 1)
+        bottom.addSpacing(10)
+        bottom.addWidget(self.cancel)
+        bottom.addWidget(self.sign_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        layout.setSpacing(12)
+        layout.setSpacing(10)
         layout.addWidget(top)
         layout.addLayout(columns, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(bottom)
 
-        self.sign_button.clicked.connect(self._sign)
-        self.cancel.clicked.connect(self.reject)
-        self.sign_button.setEnabled(False)
-        room = self.screen().availableGeometry()
-        self.resize(min(1060, room.width() - 40), min(680, room.height() - 40))
-        self.password.setFocus()
-        self._load_preview()
+    def _tab_order(self) -> None:
+        """The decision first, then the password and Sign; the preview list is for the eye."""
+        chain: list[QWidget] = []
+        if self.form is not None:
+            chain += self.form.tab_chain()
+        chain += [self.password, self.sign_button, self.cancel]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
-    # -- the preview -----------------------------------------------------------------------------
+    def fit_to(self, room: QRect) -> None:
+        """As large as it is useful, inside ``room`` (the screen's available area)."""
+        wide = 1240 if self.form is not None else 1060
+        self.resize(min(wide, room.width() - 40), min(700, room.height() - 40))
+
+    # -- the lot and the preview -----------------------------------------------------------------
+
+    def _load_lot(self) -> None:
+        self.context.tasks.run(
+            lot_facts,
+            self.context.db,
+            self.lot,
+            on_done=self._lot_read,
+            on_error=lambda e: self._refused(e, keep_password=True),
+            owner=self,
+        )
+
+    def _lot_read(self, facts: tuple[Any, bool]) -> None:
+        view, offered = facts
+        self.choices = self.form.show_lot(view, offered)
+        if not self.choices:
+            from ui.models.batches import status_words
+
+            self.message.error(
+                f"Lot {self.lot} ({status_words(view.status)}): no disposition can be approved now."
+            )
+        self._allow()
+
+    def _edited(self) -> None:
+        """A detail changed: an earlier refusal no longer applies."""
+        if not self._showing_block and not self.busy:
+            self.message.clear()
 
     def disposition(self) -> str | None:
-        chosen = self.dispositions.checkedButton()
-        return chosen.property("disposition") if chosen is not None else None
+        return self.form.disposition() if self.form is not None else None
 
     def choose_disposition(self, key: str) -> None:
-        for radio in self.dispositions.buttons():
-            if radio.property("disposition") == key:
-                radio.setChecked(True)
-
-    def _disposition_changed(self, _button: Any, checked: bool) -> None:
-        if checked:
-            self._load_preview()
+        if self.form is not None:
+            self.form.choose(key)
 
     def _load_preview(self) -> None:
         from core.services.signing_preview import preview
 
         self._asked += 1
         asked = self._asked
+        self.preview = None  # until core answered for this choice
+        self._allow()
         self.context.tasks.run(
             preview,
             self.context.db,
@@ -189,37 +208,57 @@ class SignDialog(QDialog):
         self.preview = preview
         chosen = self.disposition()
         self.view.show_preview(preview, DISPOSITION_LABEL.get(chosen) if chosen else None)
-        if not self.busy:
-            self.sign_button.setEnabled(True)
+        self._allow()
 
-    def _choose_path(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the sealed batch summary", self.path.text(), "PDF files (*.pdf)"
-        )
-        if path:
-            self.path.setText(path)
-            self.exporting.setChecked(True)
+    def blocked(self) -> bool:
+        """A disposition is chosen and core's preview says what still blocks it."""
+        return bool(self.disposition() and self.preview is not None and self.preview.warnings)
+
+    def _allow(self) -> None:
+        """Refuse before asking: no password for a disposition core already refuses."""
+        refused = self.blocked() or (self.form is not None and self.choices == ())
+        ready = self.preview is not None and not self.busy and not refused
+        self.sign_button.setEnabled(ready)
+        self.password.setEnabled(not refused)
+        if self.blocked():
+            chosen = DISPOSITION_LABEL.get(self.disposition(), self.disposition())
+            self.sign_button.setToolTip(f"“{chosen}” is blocked: see what blocks it.")
+            self.message.error(
+                f"“{chosen}” cannot be signed now: what blocks it is listed on the left. "
+                "Resolve it first, or choose another disposition."
+            )
+            self._showing_block = True
+        else:
+            self.sign_button.setToolTip("Enter")
+            if self._showing_block:
+                self.message.clear()
+            self._showing_block = False
 
     # -- signing ---------------------------------------------------------------------------------
 
     def _sign(self) -> None:
-        if self.busy or self.preview is None:
+        if self.busy or self.preview is None or self.blocked():
             return
-        if self.reason is not None:
-            if self.disposition() is None:
-                return self._refuse("Choose the disposition.", self.dispositions.buttons()[0])
-            if not self.reason.text().strip():
-                return self._refuse("Give the reason for the disposition.", self.reason)
+        extra: dict[str, Any] = {}
+        if self.form is not None:
+            extra = self.form.details()
+            if extra["disposition"] is None:
+                return self._refuse("Choose the disposition.", self.form.choice)
+            if not extra["reason"].strip():
+                return self._refuse("Give the reason for the disposition.", self.form.reason)
+            refusal = _details_refusal(extra)
+            if refusal:  # core's own words, before the password is checked
+                form = self.form
+                missing = form.needs_physician() and not extra.get("deviation")
+                return self._refuse(refusal, form.deviation if missing else form.physician)
         if not self.password.text():
             return self._refuse("Type your password to sign.", self.password)
         from core.services import reports, signing
 
         db, actor, password = self.context.db, self.context.actor, self.password.text()
-        extra: dict[str, Any] = {}
-        if self.reason is not None:
-            extra = {"disposition": self.disposition(), "reason": self.reason.text()}
         self._busy(True)
-        if self.exporting is not None and self.exporting.isChecked():
+        path = self.form.export_path() if self.form is not None else None
+        if path is not None:
             self.message.info("Signing and sealing the PDF…")
             self.context.tasks.run(
                 reports.approve_and_export,
@@ -227,7 +266,7 @@ class SignDialog(QDialog):
                 actor,
                 password,
                 self.lot,
-                Path(self.path.text().strip()),
+                Path(path),
                 on_done=self._exported,
                 on_error=self._refused,
                 owner=self,
@@ -274,12 +313,28 @@ class SignDialog(QDialog):
 
     def _busy(self, busy: bool) -> None:
         self.busy = busy
-        self.sign_button.setEnabled(not busy and self.preview is not None)
         self.sign_button.setText("Signing…" if busy else "Sign")
         self.cancel.setEnabled(not busy)
         self.password.setReadOnly(busy)
+        self._allow()
 
     def reject(self) -> None:
         if self.busy:
             return  # the signature is being made: its outcome is shown here first
         super().reject()
+
+
+def _details_refusal(extra: dict[str, Any]) -> str:
+    """Core's refusal of the deviation and the physician's notification given, or ""."""
+    from core.errors import DomainError
+    from core.services.dispositions import parse_disposition, required_details
+
+    try:
+        required_details(
+            parse_disposition(extra["disposition"]), extra.get("deviation"), extra.get("physician")
+        )
+    except DomainError as error:
+        from ui.errors import message_of
+
+        return message_of(error)
+    return ""

@@ -96,22 +96,46 @@ class StartBatchDialog(QDialog):
         self.submit.clicked.connect(self.start)
         self._show_coi(False)
         self._busy(True)
-        from core.services.templates import list_templates
+        from core.services.templates import start_choices
 
         context.tasks.run(
-            list_templates, context.db, on_done=self._templates_loaded, on_error=self._failed
+            start_choices,
+            context.db,
+            on_done=self._templates_loaded,
+            on_error=self._failed,
         )
 
     # -- templates -------------------------------------------------------------------------------
 
-    def _templates_loaded(self, templates: list[Any]) -> None:
+    def _templates_loaded(self, choices: list[Any]) -> None:
         self._busy(False)
-        self.templates = sorted(templates, key=lambda t: (t.product_family, t.title))
+        # core's order: the startable ones first, each group by family and title
+        self.templates = [c.template for c in choices]
+        drafts = {c.template.key: c.newer_draft for c in choices if c.newer_draft}
         self.template.setPlaceholderText("Choose the process template")
-        if not templates:
+        if not choices:
             self.message.error("No process template is loaded yet: ask an administrator.")
+        elif not any(c.startable for c in choices):
+            self.message.error(
+                "No process template is approved yet: a batch starts only on a version QA "
+                "approved. Ask QA to approve one (Templates)."
+            )
+        model = self.template.model()
         for t in self.templates:
-            self.template.addItem(f"{t.product_family} — {t.title} (v{t.version})", t.key)
+            if t.approved:
+                newer = drafts.get(t.key)
+                waiting = f" · v{newer} awaits QA approval" if newer else ""
+                text = f"{t.product_family} — {t.title} (v{t.version}){waiting}"
+                self.template.addItem(text, t.key)
+                continue
+            self.template.addItem(
+                f"{t.product_family} — {t.title} (v{t.version}) — not approved by QA yet", t.key
+            )
+            item = model.item(self.template.count() - 1)
+            item.setEnabled(False)  # not offered: core starts no batch on a draft
+            item.setToolTip(
+                "No version of this template is approved yet: QA approves it under Templates."
+            )
         self.template.setCurrentIndex(-1)
         self.template.setFocus()
 

@@ -128,6 +128,10 @@ class _UserDialog(QDialog):
         widget.setFocus()
 
 
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def _password(name: str, parent: QWidget) -> QLineEdit:
     return field(name, parent, password=True)
 
@@ -146,12 +150,18 @@ class AddUserDialog(_UserDialog):
         self.role = QComboBox(self)
         self.role.setAccessibleName("Role")
         self.role.setMinimumHeight(theme.TOUCH)
-        self.role.addItems([role.value for role in Role])
+        for role in Role:
+            self.role.addItem(role.value, role.value)
+        self.role_rights = label("", self, role="subtle")
+        self.role_rights.setAccessibleName("What this role may do")
+        self.role.currentIndexChanged.connect(self._show_rights)
+        self._show_rights()
         self.password = _password("Initial password", self)
         self.repeat = _password("Repeat the initial password", self)
         self._row("Username", self.username)
         self._row("Full name", self.full_name)
         self._row("Role", self.role)
+        self.form.addRow("", self.role_rights)
         self._row("Initial password", self.password)
         self._row("Repeat", self.repeat)
         self.username.setFocus()
@@ -170,12 +180,20 @@ class AddUserDialog(_UserDialog):
             self.context.actor,
             self.username.text(),
             self.full_name.text(),
-            self.role.currentText(),
+            self.role.currentData(),
             self.password.text(),
         )
 
     def _after_refusal(self) -> None:
         self.username.setFocus()
+
+    def _show_rights(self) -> None:
+        """What the chosen role may do, in core's words (its permissions)."""
+        from core.auth.roles import Permission, allows
+
+        role = self.role.currentData()
+        may = [p.value for p in Permission if allows(role, p)]
+        self.role_rights.setText(f"The {role} role may {_listed(may)}." if may else "")
 
     def done_text(self, user: UserView) -> str:
         return (

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
 
 from core.clock import local_text, utc_iso
 from core.readmodels import BatchSummary
+from ui import theme
 
 Index = QModelIndex | QPersistentModelIndex
 TOP = QModelIndex()  # the invisible root: a table has no children
@@ -20,8 +22,17 @@ STATUS_WORDS = {
     "quarantined": "Quarantined",
     "released": "Released",
     "released_pending": "Released – results pending",
+    "exceptional_release": "Exceptional release (out of specification)",
+    "post_release_oos": "Out of spec after release – awaiting QA",
+    "post_release_oos_ack": "Out of spec after release – acknowledged by QA",
     "rejected": "Rejected",
 }
+# Statuses that need someone now (BatchStatus.POST_RELEASE_OOS: a result failed after release,
+# QA has to acknowledge it): listed first whatever the sort, as core lists them, and marked by an
+# icon and a word as well as colour.
+from core.models.batches import ATTENTION  # noqa: E402  (statuses listed first)
+
+ATTENTION_ICON = "✖"
 COLUMNS = ("Lot", "Product", "Template", "Chain of identity", "Status", "Started", "By")
 LOT, FAMILY, TEMPLATE, COI, STATUS, STARTED, BY = range(len(COLUMNS))
 
@@ -38,8 +49,35 @@ def short_local(when: datetime) -> str:
     return f"{local:%Y-%m-%d %H:%M} {zone}"
 
 
+def local_midnight(day: date) -> datetime:
+    """The start of a local calendar day as an aware datetime (core compares in UTC)."""
+    return datetime(day.year, day.month, day.day).astimezone()
+
+
+def started_between(first: date, last: date) -> tuple[datetime, datetime]:
+    """Local dates, both included → [since, until) for `list_batches`."""
+    return local_midnight(first), local_midnight(last + timedelta(days=1))
+
+
 def status_words(status: str) -> str:
     return STATUS_WORDS.get(status, status.replace("_", " ").capitalize())
+
+
+def status_cell(status: str) -> str:
+    """The status as the list shows it: with an icon when it needs someone now."""
+    words = status_words(status)
+    return f"{ATTENTION_ICON} {words}" if status in ATTENTION else words
+
+
+def attention_text(rows: list[BatchSummary]) -> str:
+    """The lots that need QA now, in a sentence ("" when none)."""
+    if not rows:
+        return ""
+    lots = ", ".join(r.lot for r in rows)
+    return (
+        f"{ATTENTION_ICON} {len(rows)} lot{'s' if len(rows) > 1 else ''} with a result out of "
+        f"specification after release, awaiting QA acknowledgement: {lots} (listed first)."
+    )
 
 
 def _text(row: BatchSummary, column: int) -> str:
@@ -52,7 +90,7 @@ def _text(row: BatchSummary, column: int) -> str:
     if column == COI:
         return row.coi_id or "—"
     if column == STATUS:
-        return status_words(row.status)
+        return status_cell(row.status)
     if column == STARTED:
         return short_local(row.started_at)
     return row.started_by
@@ -101,9 +139,23 @@ class BatchTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == STARTED:
                 return f"{local_text(row.started_at)}; stored as {utc_iso(row.started_at)}"
+            if row.status in ATTENTION:
+                return (
+                    f"Lot {row.lot}: {status_words(row.status)}. A result failed after release; "
+                    "QA acknowledges it from the review. Enter or double-click opens the lot."
+                )
+            if column == STATUS:
+                return f"Lot {row.lot}: {status_words(row.status)}. Enter or double-click opens it."
             return f"Lot {row.lot}: press Enter or double-click to open it"
         if role == self.LotRole:
             return row.lot
+        if row.status in ATTENTION:
+            if role == Qt.ItemDataRole.ForegroundRole and column in (LOT, STATUS):
+                return QColor(theme.VERMILLION)
+            if role == Qt.ItemDataRole.FontRole and column in (LOT, STATUS):
+                font = QFont()
+                font.setBold(True)
+                return font
         return None
 
     def headerData(
@@ -128,9 +180,13 @@ class BatchTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _sort_rows(self) -> None:
-        if self._order is None:
-            return
-        column, order = self._order
-        self._rows.sort(
-            key=lambda r: _sort_key(r, column), reverse=order == Qt.SortOrder.DescendingOrder
-        )
+        if self._order is not None:
+            column, order = self._order
+            self._rows.sort(
+                key=lambda r: _sort_key(r, column), reverse=order == Qt.SortOrder.DescendingOrder
+            )
+        self._rows.sort(key=lambda r: r.status not in ATTENTION)  # stable: those first
+
+    def attention(self) -> list[BatchSummary]:
+        """The batches that need someone now (a result failed after release)."""
+        return [r for r in self._rows if r.status in ATTENTION]

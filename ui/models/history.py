@@ -1,4 +1,5 @@
-"""Every version of one check's value: who, when, what, why."""
+"""Every version of one check's value: who, when, what, why; for an instrument value, when the
+instrument measured it (and in which zone its clock was read) beside when it was entered."""
 
 from __future__ import annotations
 
@@ -10,7 +11,32 @@ from ui import theme
 from ui.models.base import ReadModelTable
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Version", "Value", "Verdict", "Kind", "Recorded by", "When", "Reason / comment")
+COLUMNS = (
+    "Version",
+    "Value",
+    "Verdict",
+    "Recorded by",
+    "Entered",
+    "Measured (instrument)",
+    "Reason / comment",
+)
+
+
+def measured_when(v: ResultVersionView) -> str:
+    """ "<local time> (instrument: <zone>)" for an instrument value, else ""."""
+    if v.measured_at is None:
+        return ""
+    return f"{local_text(v.measured_at)} (instrument: {v.measured_zone or 'zone not stated'})"
+
+
+def measured_text(v: ResultVersionView) -> str:
+    """ "measured <local time> (instrument: <zone>)" for an instrument value, else ""."""
+    return f"measured {measured_when(v)}" if v.measured_at is not None else ""
+
+
+def timing_text(v: ResultVersionView) -> str:
+    """Why a measurement time outside its window was accepted, else ""."""
+    return f"time accepted: {v.timing_reason}" if v.timing_reason else ""
 
 
 class HistoryModel(ReadModelTable):
@@ -28,17 +54,20 @@ class HistoryModel(ReadModelTable):
         v = self._items[index.row()]
         style = theme.verdict_style(v.verdict, v.final)
         why = "; ".join(
-            x for x in (v.reason, v.comment and f"comment: {v.comment}", v.deviation) if x
+            x
+            for x in (v.reason, v.comment and f"comment: {v.comment}", v.deviation, timing_text(v))
+            if x
         )
         values = (
-            f"v{v.version}",
+            f"v{v.version} · {v.kind}",
             v.display,
             f"{style.icon} {style.word}",
-            v.kind,
             v.recorded_by_name,
             local_text(v.recorded_at),
+            measured_when(v) or "—",
             why,
         )
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{v.rule}\ntyped: {v.raw_text}\nsource: {v.source}"
+            measured = f"\n{measured_text(v)}" if v.measured_at is not None else ""
+            return f"{v.rule}\ntyped: {v.raw_text}\nsource: {v.source}{measured}"
         return values[index.column()]

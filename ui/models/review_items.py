@@ -1,6 +1,7 @@
 """The review-by-exception items of a batch as a table: what happened, whether it blocks release
-(in words, not colour alone), where in the record, when (local time) and by whom. Formatting
-only: the items and their blocking come from core (`services.review.review_batch`)."""
+(in words, not colour alone), where in the record, when (local time) and by whom; and what the
+lot waits for in each of its states, in words. Formatting only: the items, their blocking and
+the blockers come from core (`services.review.review_batch`)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,29 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from core.clock import local_text
-from core.signing_views import ReviewItem
+from core.models.batches import BatchStatus
+from core.signing_views import ItemKind, ReviewItem, ReviewView
 from ui import theme
 from ui.models.base import ReadModelTable
-from ui.models.batches import short_local
+from ui.models.batches import short_local, status_words
 
 # the detail last: it takes the room left (and the whole of it is in the tooltip)
 COLUMNS = ("Kind", "Release", "Item", "Step / check", "When", "Who", "Detail")
 KIND, BLOCKING, TITLE, WHERE, WHEN, WHO, DETAIL = range(len(COLUMNS))
 BLOCKS = "✖ Blocks release"
 NOTED = "— noted"
+AWAITS_QA = "✖ Awaits QA"  # a result failed after release: QA acknowledges it
+FLAGGED = "▲ Flagged"  # what would block a release, in a lot already released
+PENDING = "○ Pending"  # a release result not in yet, allowed to follow release
+TIPS = {
+    BLOCKS: "Blocks the release (and the batch review) until it is resolved",
+    AWAITS_QA: "Failed after release: QA acknowledges it (deviation, physician notified)",
+    PENDING: "A release result that may follow release: it does not block a release with "
+    "results pending",
+    NOTED: "For the reviewer to see; it does not block the release",
+    FLAGGED: "It would block a release; the lot is already released (its disposition says how "
+    "this was dealt with)",
+}
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -30,11 +44,62 @@ def where_text(item: ReviewItem) -> str:
     return item.step_id or "batch"
 
 
-def _text(item: ReviewItem, column: int) -> str:
+def blocking_text(item: ReviewItem, released: bool = False) -> str:
+    """Whether the item holds the lot up, in words (core's ``blocking``, told by its kind);
+    ``released``: the lot is past its release, which nothing can block any more."""
+    if item.blocking:
+        if item.kind == ItemKind.POST_RELEASE_OOS:
+            return AWAITS_QA
+        return FLAGGED if released else BLOCKS
+    if item.kind == ItemKind.MISSING_VALUE:  # core blocks every missing value but a pending one
+        return PENDING
+    return NOTED
+
+
+def blockers_text(review: ReviewView) -> str:
+    """What the lot waits for, in words, for each of its states (core's blockers)."""
+    status, blockers = review.status, " · ".join(review.approval_blockers)
+    words = status_words(status)
+    if status == BatchStatus.POST_RELEASE_OOS:
+        return f"✖ {words}: {blockers}"
+    if status in (BatchStatus.RELEASED, BatchStatus.EXCEPTIONAL_RELEASE, BatchStatus.REJECTED):
+        return f"✔ Disposition made: {words}. The record is locked."
+    if status == BatchStatus.RELEASED_PENDING:
+        pending = [
+            i.check_id or i.title
+            for i in review.items
+            if i.kind == ItemKind.MISSING_VALUE and not i.blocking
+        ]
+        still = f" Still to come: {', '.join(pending)}." if pending else ""
+        return f"✔ Disposition made: {words}.{still} A pending result that fails comes back to QA."
+    if status == BatchStatus.POST_RELEASE_OOS_ACK:
+        return f"✔ Disposition made: {words}."
+    state = "Quarantined by QA · " if status == BatchStatus.QUARANTINED else ""
+    if blockers:
+        return f"✖ {state}Release blocked: {blockers}"
+    return f"✔ {state}Ready for QA disposition"
+
+
+def closed_text(review: ReviewView) -> str:
+    """Why a review act (review, disposition) cannot be signed for the lot in its state."""
+    status, lot = review.status, review.lot
+    if status in (BatchStatus.RELEASED, BatchStatus.EXCEPTIONAL_RELEASE, BatchStatus.REJECTED):
+        return f"The record of lot {lot} is locked ({status_words(status)})."
+    if status == BatchStatus.RELEASED_PENDING:
+        return (
+            f"Lot {lot} is released with results pending: only its pending results are recorded "
+            "and signed now; it comes back to QA if one fails."
+        )
+    if status == BatchStatus.POST_RELEASE_OOS:
+        return f"A result of lot {lot} failed after release: QA acknowledges it (Approve …)."
+    return f"Lot {lot}: {status_words(status)}; nothing is left to sign."
+
+
+def _text(item: ReviewItem, column: int, released: bool = False) -> str:
     if column == KIND:
         return item.kind_label
     if column == BLOCKING:
-        return BLOCKS if item.blocking else NOTED
+        return blocking_text(item, released)
     if column == TITLE:
         return item.title
     if column == DETAIL:
@@ -51,9 +116,14 @@ def _text(item: ReviewItem, column: int) -> str:
 class ReviewItemsModel(ReadModelTable):
     columns = COLUMNS
 
-    def set_review_items(self, items: tuple[ReviewItem, ...]) -> None:
-        # what blocks release first, then in the record's order
-        self.set_items(sorted(items, key=lambda i: not i.blocking))
+    released = False  # the lot is past its release (core.models.batches.RELEASED_STATES)
+
+    def set_review_items(self, items: tuple[ReviewItem, ...], released: bool = False) -> None:
+        self.released = released
+        # a failure after release, then what blocks, then the rest in the record's order
+        self.set_items(
+            sorted(items, key=lambda i: (i.kind != ItemKind.POST_RELEASE_OOS, not i.blocking))
+        )
 
     def review_item(self, row: int) -> ReviewItem | None:
         return self.item_at(row)
@@ -64,15 +134,17 @@ class ReviewItemsModel(ReadModelTable):
         item: ReviewItem = self._items[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return _text(item, column)
+            return _text(item, column, self.released)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == WHEN and item.at:
                 return local_text(item.at)
             if column in (TITLE, DETAIL):
                 return f"{item.title}\n{item.detail}" if item.detail else item.title
-            return _text(item, column)
+            if column == BLOCKING:
+                return TIPS[blocking_text(item, self.released)]
+            return _text(item, column, self.released)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return _text(item, column)
+            return _text(item, column, self.released)
         if role == Qt.ItemDataRole.ForegroundRole and column == BLOCKING and item.blocking:
             return QColor(theme.VERMILLION)
         if role == Qt.ItemDataRole.FontRole and column == BLOCKING and item.blocking:

@@ -12,6 +12,7 @@ STATE_ICONS = {
     "awaiting verification": "◷",
     "verified": "☑",
     "complete": "✔",
+    "does not apply": "–",
     "has exceptions": "✖",
 }
 Index = QModelIndex | QPersistentModelIndex

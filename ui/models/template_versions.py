@@ -1,5 +1,6 @@
-"""Every loaded version of every process template: what it is, its SHA-256 (short, the full
-digest on hover) and who loaded it when (local time with the zone)."""
+"""Every loaded version of every process template: what it is, whether QA approved it (by whom,
+when) and its SHA-256 (short, the full digest on hover); ``details_text`` adds who loaded it when
+and how many example limits an approval confirms (the line under the table)."""
 
 from __future__ import annotations
 
@@ -14,17 +15,45 @@ from ui.models.base import ReadModelTable
 COLUMNS = (
     "Key",
     "Version",
-    "Title",
-    "Family",
-    "Steps",
-    "Checks",
+    "Status",
+    "Approved by",
+    "Approved at",
     "SHA-256",
-    "Loaded at",
-    "Loaded by",
+    "Title",  # last: it takes the room left, so long titles show whole where they can
 )
-_NUMBERS = {1, 4, 5}
+STATUS, SHA, TITLE = 2, 5, 6
+_NUMBERS = {1}
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def status_text(t: TemplateSummary) -> str:
+    """The version's status in words, with an icon (never colour alone)."""
+    return "✔ Approved" if t.approved else "✎ Draft — awaits QA"
+
+
+def status_sentence(t: TemplateSummary) -> str:
+    """One sentence about the version's status (the tab's selection line and tooltips)."""
+    head = f"{t.key} version {t.version}"
+    if t.approved:
+        return (
+            f"{head} was approved by {t.approved_by_name}, {local_text(t.approved_at)}: "
+            "new batches may start on it."
+        )
+    return (
+        f"{head} is a draft: no batch starts on it until QA approves it and confirms its "
+        f"{t.example_limits} example limit{'s' if t.example_limits != 1 else ''}."
+    )
+
+
+def details_text(t: TemplateSummary) -> str:
+    """Everything else about a version, for the line under the table."""
+    n = t.example_limits
+    return (
+        f"{t.title} ({t.product_family}): {t.steps} steps, {t.checks} checks, {n} example "
+        f"limit{'s' if n != 1 else ''}. Loaded by {t.loaded_by}, {local_text(t.loaded_at)}. "
+        f"SHA-256 {t.sha256}"
+    )
 
 
 class TemplateVersionsModel(ReadModelTable):
@@ -51,19 +80,19 @@ class TemplateVersionsModel(ReadModelTable):
             return (
                 t.key,
                 str(t.version),
-                t.title,
-                t.product_family,
-                str(t.steps),
-                str(t.checks),
+                status_text(t),
+                t.approved_by_name or "—",
+                local_text(t.approved_at) if t.approved_at else "—",
                 f"{t.sha256[:12]}…",
-                local_text(t.loaded_at),
-                t.loaded_by,
+                t.title,
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == 6:
+            if column == SHA:
                 return f"SHA-256 {t.sha256}"
-            if column == 2:
-                return t.title
+            if column == TITLE:
+                return f"{t.title} ({t.product_family}): {t.steps} steps, {t.checks} checks"
+            if column == STATUS:
+                return status_sentence(t)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMBERS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -56,9 +56,16 @@ class AdminScreen(Screen):
     def _refuse(self) -> None:
         actor = self.context.actor
         role = actor.role if actor is not None else "nobody logged in"
+        from core.auth.roles import Permission
+
+        where = (
+            " Template versions are approved under Templates."
+            if self.context.can(Permission.APPROVE_TEMPLATE)
+            else ""
+        )
         self.refusal.error(
             f"Administration is for administrators. Your role ({role}) may not manage users, "
-            "templates or site settings. Ask an administrator."
+            f"templates or site settings. Ask an administrator.{where}"
         )
 
     def activate(self, **arguments: Any) -> None:

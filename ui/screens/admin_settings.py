@@ -1,5 +1,6 @@
-"""Administration, settings tab: the site's lockout threshold and idle-lock time, changed with a
-reason (audited by core). A new idle time takes effect in this session at once."""
+"""Administration, settings tab: the site's lockout threshold, idle-lock time and who records
+release test results, changed with a reason (audited by core). A new idle time takes effect in
+this session at once."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -25,9 +27,15 @@ if TYPE_CHECKING:
     from ui.context import AppContext
 
 KEYS = ("lockout_attempts", "idle_lock_minutes")
+RELEASE = "release_results_by"
+# The choices core takes for RELEASE (core.auth.policy.RELEASE_RECORDERS), in words.
+RELEASE_WORDS = {
+    "qc": "QC analysts only",
+    "qc_or_supervisor": "QC analysts or supervisors (never the lot's own manufacturing staff)",
+}
 
 
-def save_settings(db, admin, changes: dict[str, int], reason: str) -> SitePolicy:
+def save_settings(db, admin, changes: dict[str, int | str], reason: str) -> SitePolicy:
     """Each changed setting through core (one audited change each); the policy as it is now."""
     from core.services.settings import set_setting, show_policy
 
@@ -127,6 +135,19 @@ class SettingsTab(QWidget):
             holder.setEnabled(False)  # until the current values are read
             self._holders.append(holder)
             form.addRow(caption, holder)
+        self.release_by = QComboBox(self)
+        self.release_by.setAccessibleName("Who records release test results")
+        self.release_by.setMinimumHeight(theme.TOUCH)
+        from core.auth.policy import RELEASE_RECORDERS
+        from core.services.settings import MEANINGS
+
+        for value in RELEASE_RECORDERS:
+            self.release_by.addItem(RELEASE_WORDS.get(value, value), value)
+        self.release_by.setToolTip(MEANINGS[RELEASE][0].upper() + MEANINGS[RELEASE][1:])
+        self.release_by.setEnabled(False)  # until the current value is read
+        release_caption = form_label("Release test results are recorded by", self)
+        release_caption.setBuddy(self.release_by)
+        form.addRow(release_caption, self.release_by)
         self.lockout_attempts = self.spins["lockout_attempts"]
         self.idle_minutes = self.spins["idle_lock_minutes"]
         self.reason = field(
@@ -182,6 +203,12 @@ class SettingsTab(QWidget):
         self.policy = policy
         self.lockout_attempts.setValue(policy.lockout_attempts)
         self.idle_minutes.setValue(policy.idle_lock_minutes)
+        index = self.release_by.findData(policy.release_results_by)
+        if index < 0:  # a value this workstation does not know: shown as it is stored
+            self.release_by.addItem(policy.release_results_by, policy.release_results_by)
+            index = self.release_by.count() - 1
+        self.release_by.setCurrentIndex(index)
+        self.release_by.setEnabled(True)
         for holder in self._holders:
             holder.setEnabled(True)
 
@@ -193,13 +220,15 @@ class SettingsTab(QWidget):
                 self.message.error(f"Type a whole number from {spin.low} to {spin.high}.")
                 spin.setFocus()
                 return
-        changes = {
+        changes: dict[str, int | str] = {
             key: spin.value()
             for key, spin in self.spins.items()
             if spin.value() != getattr(self.policy, key)
         }
+        if self.release_by.currentData() != self.policy.release_results_by:
+            changes[RELEASE] = self.release_by.currentData()
         if not changes:
-            self.message.info("Nothing to save: both settings are as stored.")
+            self.message.info("Nothing to save: every setting is as stored.")
             return
         hold(self.save)
         self.message.info("Saving…")
@@ -224,7 +253,9 @@ class SettingsTab(QWidget):
         self.message.ok(
             f"Saved. Accounts lock after {policy.lockout_attempts} failed log-ins; the screen "
             f"locks after {policy.idle_lock_minutes} minute"
-            f"{'s' if policy.idle_lock_minutes != 1 else ''} without input."
+            f"{'s' if policy.idle_lock_minutes != 1 else ''} without input. Release test "
+            f"results are recorded by "
+            f"{RELEASE_WORDS.get(policy.release_results_by, policy.release_results_by)}."
         )
 
     def _refused(self, error: BaseException) -> None:

@@ -1,5 +1,8 @@
-"""Administration, templates tab: every loaded version of every process template, and loading a
-new one from a file. A refused file is named in place with its line and the reason."""
+"""Process template versions: every loaded version of every template with its status (draft, or
+approved by whom and when). Administrators load new versions from a file; QA approves a draft
+with an e-signature (ui/dialogs/template_approval.py). The same tab serves the administration
+screen and QA's Templates screen: each button is there for whoever may use it, and says why not
+for the others, before any password is typed. A refused file is named in place with its line."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
-from ui.models.template_versions import TemplateVersionsModel
+from ui.models.template_versions import TemplateVersionsModel, details_text, status_sentence
 from ui.widgets.busy import hold, release, run_for
 from ui.widgets.common import Message, button, label
 from ui.widgets.tables import BenchTable
@@ -36,38 +39,81 @@ def refusal_text(error: BaseException) -> str:
 class TemplatesTab(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        from core.auth.roles import Permission
+
         self.context = context
         self.setAccessibleName("Templates")
         self.file_dialog: QFileDialog | None = None
+        self.dialog: Any = None  # the approval dialog opened last (tests type into it)
+        self.may_load = context.can(Permission.MANAGE_TEMPLATES)
+        self.may_approve = context.can(Permission.APPROVE_TEMPLATE)
         self.model = TemplateVersionsModel(self)
         self.table = BenchTable("Template versions", self)
         self.table.setModel(self.model)
-        self.table.set_column_caps({2: 40, 7: 30}, widest=20)
+        self.table.set_column_caps({3: 24, 4: 30}, widest=20)
         self.load = button(
             "Load template file…", self, tip="Check a process template file and add it as a version"
         )
+        self.approve = button(
+            "Approve…",
+            self,
+            tip="Approve the selected draft with your e-signature, confirming its example limits",
+        )
+        self.approve.setAccessibleName("Approve the selected version")
         self.message = Message(self)
         self.message.setAccessibleName("Template message")
+        self.selection = label("", self)
+        self.selection.setAccessibleName("Selected version")
+        self.rights = label(self._rights_text(), self, role="subtle")
+        self.rights.setAccessibleName("Who does what")
         hint = label(
-            "A batch keeps the template version it started on. Loading a file with a higher "
-            "version adds a version; nothing already loaded changes.",
+            "A batch keeps the template version it started on; new batches start on the newest "
+            "approved version. Loading a file with a higher version adds a draft; nothing "
+            "already loaded changes.",
             self,
             role="subtle",
         )
         top = QHBoxLayout()
         top.addWidget(self.load)
+        top.addWidget(self.approve)
         top.addStretch(1)
+        self.load.setVisible(self.may_load)
+        self.approve.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 8)
         layout.addLayout(top)
+        layout.addWidget(self.rights)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.selection)
         layout.addWidget(hint)
         self.load.clicked.connect(self.choose_file)
+        self.approve.clicked.connect(self.open_approval)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.activated.connect(lambda _index: self.open_approval())  # Enter, double-click
+        self._selection_changed()
+
+    def _rights_text(self) -> str:
+        from core.auth.roles import Permission
+
+        role = self.context.actor.role if self.context.actor else "nobody"
+        if self.may_approve:
+            return (
+                "Select a draft and approve it: your e-signature confirms each of its example "
+                "limits for this site. Template files are loaded by an administrator."
+            )
+        return (
+            f"Approving a version is QA's e-signature: your role ({role}) may not "
+            f"{Permission.APPROVE_TEMPLATE.value}. Ask QA to approve a draft (Templates)."
+        )
+
+    # -- data ------------------------------------------------------------------------------------
 
     def reload(self, select: tuple[str, int] | None = None) -> None:
         from core.services.templates import list_templates
 
+        if select is None and (chosen := self.selected()) is not None:
+            select = (chosen.key, chosen.version)
         run_for(
             self,
             list_templates,
@@ -83,6 +129,50 @@ class TemplatesTab(QWidget):
         row = self.model.row_of(*select) if select else None
         if row is not None:
             self.table.select_row(row)
+        self._selection_changed()
+
+    def selected(self) -> Any:
+        row = self.table.selected_row()
+        return self.model.template_at(row) if row is not None else None
+
+    def select(self, key: str, version: int) -> None:
+        row = self.model.row_of(key, version)
+        if row is not None:
+            self.table.select_row(row)
+
+    def _selection_changed(self, *_: Any) -> None:
+        chosen = self.selected()
+        self.approve.setEnabled(self.may_approve and chosen is not None and not chosen.approved)
+        if chosen is None:
+            self.selection.setText("Select a version to see its status.")
+        else:
+            self.selection.setText(f"{status_sentence(chosen)}\n{details_text(chosen)}")
+
+    # -- approving (QA) --------------------------------------------------------------------------
+
+    def open_approval(self) -> None:
+        chosen = self.selected()
+        if chosen is None or not self.approve.isEnabled():
+            return
+        if self.dialog is not None and self.dialog.isVisible():
+            return  # one approval at a time
+        from ui.dialogs.template_approval import TemplateApprovalDialog
+
+        self.dialog = TemplateApprovalDialog(self.context, chosen, self)
+        self.dialog.approved.connect(self._approved)
+        self.dialog.open()
+
+    def _approved(self, view: Any) -> None:
+        from core.clock import local_text
+
+        self.message.ok(
+            f"{view.key} version {view.version} approved by {view.signer_name}, "
+            f"{local_text(view.signed_at)}. New batches of {view.key} start on it."
+        )
+        self.reload(select=(view.key, view.version))
+        self.approve.setFocus()
+
+    # -- loading files (administrators) ----------------------------------------------------------
 
     def choose_file(self) -> None:
         dialog = QFileDialog(self, "Load a process template file")
@@ -121,14 +211,11 @@ class TemplatesTab(QWidget):
             return
         self.message.ok(
             f"Loaded {summary.key} version {summary.version} ({summary.title}) from {name}: "
-            f"{summary.steps} steps, {summary.checks} checks, SHA-256 {summary.sha256[:12]}…"
+            f"{summary.steps} steps, {summary.checks} checks (SHA-256 {summary.sha256[:12]}…). "
+            + status_sentence(summary)
         )
         self.reload(select=(summary.key, summary.version))
 
     def _refused(self, error: BaseException) -> None:
         release(self.load)
         self.message.error(refusal_text(error))
-
-    def selected(self) -> Any:
-        row = self.table.selected_row()
-        return self.model.template_at(row) if row is not None else None

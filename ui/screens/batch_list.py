@@ -5,7 +5,6 @@ Loading is done by core (`batches.list_batches`) on a worker; the newest answer 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, QTimer
@@ -25,9 +24,18 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.context import AppContext
-from ui.models.batches import FAMILIES, STARTED, BatchTableModel, status_words
+from ui.models.batches import (
+    FAMILIES,
+    STARTED,
+    STATUS,
+    BatchTableModel,
+    attention_text,
+    started_between,
+    status_words,
+)
 from ui.screens.base import Screen
 from ui.widgets.common import Message, button, field, form_label, label
+from ui.widgets.fitted import ElidingCombo
 
 SEARCH_DELAY_MS = 250  # typing pauses this long before the list is asked for again
 # Local touches, no sizes of text: a box big enough for a gloved thumb, dates that look off when
@@ -38,16 +46,6 @@ QDateEdit:disabled {{ color: #8a8f96; background: {theme.PANEL}; }}
 QTableView::item {{ padding: 0 10px; }}
 QHeaderView::section {{ padding: 6px 10px; }}
 """
-
-
-def local_midnight(day: date) -> datetime:
-    """The start of a local calendar day as an aware datetime (core compares in UTC)."""
-    return datetime(day.year, day.month, day.day).astimezone()
-
-
-def started_between(first: date, last: date) -> tuple[datetime, datetime]:
-    """Local dates, both included → [since, until) for `list_batches`."""
-    return local_midnight(first), local_midnight(last + timedelta(days=1))
 
 
 class BatchListScreen(Screen):
@@ -78,7 +76,9 @@ class BatchListScreen(Screen):
         self.family = self._combo("Product family", [("All products", None)])
         for family in FAMILIES:
             self.family.addItem(family, family)
-        self.status = self._combo("Batch status", [("All statuses", None)])
+        self.status = ElidingCombo("Batch status", self)  # a long status ends in "…" when closed
+        self.status.setMinimumContentsLength(18)
+        self.status.addItem("All statuses", None)
         from core.models.batches import BatchStatus
 
         for status in BatchStatus:
@@ -92,6 +92,9 @@ class BatchListScreen(Screen):
         self.clear_button = button("Clear filters", self, tip="Show every batch (Ctrl+Shift+X)")
 
         self.message = Message(self)
+        self.attention = label("", self, role="error")
+        self.attention.setAccessibleName("Lots that need QA now")
+        self.attention.hide()
         self.model = BatchTableModel(self)
         self.table = QTableView(self)
         self.table.setAccessibleName("Batches")
@@ -172,6 +175,7 @@ class BatchListScreen(Screen):
         layout.addLayout(filters)
         layout.addLayout(dates)
         layout.addWidget(self.message)
+        layout.addWidget(self.attention)
         layout.addWidget(self.count)
         layout.addWidget(self.table, 1)
 
@@ -225,8 +229,17 @@ class BatchListScreen(Screen):
         ):
             self._fit_rows()  # large-text mode: rows follow the font
             if self.model.rowCount():
-                self.table.resizeColumnsToContents()
+                self._fit_columns()
         return False
+
+    def _fit_columns(self) -> None:
+        """As wide as their contents; a long status gives way ("…") to keep every column in view."""
+        self.table.resizeColumnsToContents()
+        widths = [self.table.columnWidth(c) for c in range(self.model.columnCount())]
+        over = sum(widths) - self.table.viewport().width()
+        if over > 0:
+            least = self.table.fontMetrics().horizontalAdvance("0") * 18
+            self.table.setColumnWidth(STATUS, max(widths[STATUS] - over, least))
 
     def _fit_rows(self) -> None:
         height = max(theme.TOUCH + 4, round(self.table.fontMetrics().height() * 2.2))
@@ -259,6 +272,7 @@ class BatchListScreen(Screen):
         if arguments is None:
             self.model.set_rows([])
             self.count.hide()
+            self.attention.hide()
             self.message.error(
                 f"The first date ({self.since.date().toString('yyyy-MM-dd')}) is after the second "
                 f"({self.until.date().toString('yyyy-MM-dd')}): change one of them."
@@ -282,12 +296,15 @@ class BatchListScreen(Screen):
             return
         selected = self.selected_lot()
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         self.count.setVisible(bool(rows))
         self.count.setText(
             f"{len(rows)} batch{'' if len(rows) == 1 else 'es'}. Enter or double-click opens "
             "the selected one."
         )
+        text = attention_text(self.model.attention())  # a failure after release: named here too
+        self.attention.setText(text)
+        self.attention.setVisible(bool(text))
         if rows:
             self.message.clear()
         elif self._filtered():
@@ -315,6 +332,7 @@ class BatchListScreen(Screen):
 
         self._open_when_loaded = ""
         self.count.hide()
+        self.attention.hide()
         self.message.error(message_of(error))
 
     def _filtered(self) -> bool:

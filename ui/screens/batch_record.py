@@ -405,7 +405,7 @@ class BatchScreen(SigningMixin, Screen):
 def _where_work_continues(steps: tuple) -> int:
     """The step to open: the last one with entries if it still has open checks, else the next
     one after it that has (the first step for a new batch)."""
-    started = [i for i, s in enumerate(steps) if s.state != "not started"]
+    started = [i for i, s in enumerate(steps) if s.state not in ("not started", "does not apply")]
     start = started[-1] if started else 0
     for i in range(start, len(steps)):
         if steps[i].state in ("not started", "in progress", "has exceptions"):

@@ -1,40 +1,47 @@
 """Review by exception: for one lot, only what needs a human (out-of-spec values, corrections,
 open deviations, missing values, steps awaiting verification …), what still blocks its release,
 whether its audit trail was reviewed, and its signatures. From here a supervisor or QA opens an
-item in the batch record, closes a deviation, marks the audit trail reviewed, signs the review,
-approves the disposition and exports the sealed summary or certificate of analysis.
+item in the batch record, assesses a process excursion, closes a deviation, marks the audit trail
+reviewed, signs the review, approves the disposition (or acknowledges a result that failed after
+release) and exports the sealed summary or certificate of analysis (a DRAFT for a lot without a
+disposition).
 
 Every action is a core call on a worker; core decides what is allowed and its refusal is shown
 in the dialog or here. The review is read again after each action."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
+from core.models.batches import RELEASED_STATES
 from core.signing_views import DISPOSITION_LABEL, ItemKind, Meaning
-from ui import theme
-from ui.models.batches import short_local, status_words
-from ui.models.review_items import ReviewItemsModel
+from ui.dialogs.review_acts import exported_text
+from ui.models.batches import short_local, status_cell
+from ui.models.review_items import ReviewItemsModel, blockers_text, closed_text
 from ui.screens.base import Screen
 from ui.widgets.common import Message, button, label
+from ui.widgets.fitted import ElidingCombo
 from ui.widgets.signatures_panel import signatures_html
 from ui.widgets.tables import BenchTable
+from ui.widgets.wrap_bar import WrapBar
 
 if TYPE_CHECKING:
     from core.signing_views import ReviewItem, ReviewView
     from ui.context import AppContext
 
 
-def blockers_text(review: ReviewView) -> str:
-    if review.status in ("released", "rejected"):
-        return f"✔ Disposition made: {status_words(review.status)}"
-    if review.approval_blockers:
-        return "✖ Release blocked: " + " · ".join(review.approval_blockers)
-    return "✔ Ready for QA disposition"
+def read_review(db: Any, lot: str) -> tuple[ReviewView, bool]:
+    """On a worker: the review, and whether the lot has a QA disposition (a certificate of
+    analysis can be issued; otherwise only a draft)."""
+    from core.services.reports import DISPOSED
+    from core.services.review import review_batch
+
+    review = review_batch(db, lot)
+    return review, review.status in DISPOSED
 
 
 def audit_text(review: ReviewView) -> str:
@@ -55,11 +62,10 @@ class ReviewScreen(Screen):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.review: ReviewView | None = None
+        self.disposed = False  # the lot has a QA disposition: a certificate, not a draft
         self.dialog: Any = None
-        self.lots = QComboBox(self)
-        self.lots.setAccessibleName("Lot")
-        self.lots.setMinimumHeight(theme.TOUCH)
-        self.lots.setMinimumWidth(380)
+        self.lots = ElidingCombo("Lot", self)  # a long status ends in "…"; the list shows it all
+        self.lots.setMinimumWidth(480)
         self.refresh = button("Refresh", self, tip="Read the review again (F5)")
         self.refresh.setShortcut("F5")
         self.blockers = label("", self)
@@ -75,20 +81,24 @@ class ReviewScreen(Screen):
         self.signatures.setAccessibleName("Batch signatures")
         self.signatures.setTextFormat(Qt.TextFormat.RichText)
         self.signatures.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        scroll = QScrollArea(self)
+        scroll = self.signed_scroll = QScrollArea(self)  # five lines (large text too), then scrolls
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.signatures)
-        scroll.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 8)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setStyleSheet("QScrollArea, QScrollArea QWidget { background: transparent; }")
 
         self.open_item = button("Open in batch record", self, tip="The selected item, in place")
         self.close_deviation = button("Close deviation…", self, tip="Conclusion and password")
+        self.assess = button(
+            "Assess excursion…", self, tip="Link a deviation, or (QA) assess it with a reason"
+        )
         self.mark_audit = button("Mark audit trail reviewed…", self, tip="Password needed")
         self.review_sign = button("Review batch…", self, tip="Sign the batch review (REVIEWED)")
         self.approve = button("Approve disposition…", self, tip="QA disposition (APPROVED)")
         self.export = button("Export signed PDF…", self, tip="Sealed batch summary")
         self.coa = button("Certificate of analysis…", self, tip="Sealed certificate of analysis")
+        for b in (self.mark_audit, self.review_sign, self.approve):
+            b.setProperty("tip", b.toolTip())
 
         top = QHBoxLayout()
         top.addWidget(label("Review by exception", self, role="title"))
@@ -97,16 +107,17 @@ class ReviewScreen(Screen):
         top.addWidget(self.lots)
         top.addWidget(self.refresh)
         batch_actions = QHBoxLayout()  # what is done to the whole batch, above its items
-        for b in (self.mark_audit, self.review_sign, self.approve):
-            batch_actions.addWidget(b)
-        batch_actions.addStretch(1)
-        batch_actions.addWidget(self.export)
-        batch_actions.addWidget(self.coa)
+        self.acts, self.exports = WrapBar(self), WrapBar(self)  # two rows in large text
+        self.acts.add(self.mark_audit, self.review_sign, self.approve)
+        self.exports.add(self.export, self.coa)
+        batch_actions.addWidget(self.acts, 3)
+        batch_actions.addWidget(self.exports, 2)
         signed = QVBoxLayout()
         signed.addWidget(label("<b>Batch signatures</b>", self))
         signed.addWidget(scroll)
         bottom = QHBoxLayout()  # what is done to the selected item, under the items
         bottom.addWidget(self.open_item, 0, Qt.AlignmentFlag.AlignTop)
+        bottom.addWidget(self.assess, 0, Qt.AlignmentFlag.AlignTop)
         bottom.addWidget(self.close_deviation, 0, Qt.AlignmentFlag.AlignTop)
         bottom.addSpacing(16)
         bottom.addLayout(signed, 1)
@@ -126,12 +137,46 @@ class ReviewScreen(Screen):
         self.table.doubleClicked.connect(lambda _index: self.open_in_record())
         self.open_item.clicked.connect(self.open_in_record)
         self.close_deviation.clicked.connect(self.open_close_deviation)
+        self.assess.clicked.connect(self.open_assess)
         self.mark_audit.clicked.connect(self.open_mark_audit)
         self.review_sign.clicked.connect(lambda: self.open_sign(Meaning.REVIEWED))
         self.approve.clicked.connect(lambda: self.open_sign(Meaning.APPROVED))
         self.export.clicked.connect(lambda: self.open_export(coa=False))
         self.coa.clicked.connect(lambda: self.open_export(coa=True))
         self._show_permitted()
+        self._fit_signatures()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            QTimer.singleShot(0, self, self._refit)  # once the buttons and labels took the new font
+
+    def _refit(self) -> None:
+        self._fit_table()
+        self.acts.arrange()
+        self.exports.arrange()
+        self._fit_signatures()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_table()
+        self._fit_signatures()
+
+    def _fit_table(self) -> None:
+        """Columns fitted; the detail, last, takes what room is left (its tooltip has it all)."""
+        table = self.table
+        table.fit_columns()
+        last = self.model.columnCount() - 1
+        others = sum(table.columnWidth(c) for c in range(last))
+        least = table.fontMetrics().horizontalAdvance("0") * 8
+        table.setColumnWidth(last, max(table.viewport().width() - others, least))
+
+    def _fit_signatures(self) -> None:
+        """As tall as the signatures need, up to five lines (large text too; then it scrolls)."""
+        scroll, lines = self.signed_scroll, self.fontMetrics().lineSpacing()
+        width = scroll.width() - scroll.verticalScrollBar().sizeHint().width()
+        need = self.signatures.heightForWidth(max(width, 200)) + 4
+        scroll.setFixedHeight(max(lines + 4, min(need, lines * 5 + 4)))
 
     # -- data ------------------------------------------------------------------------------------
 
@@ -155,7 +200,7 @@ class ReviewScreen(Screen):
         self.lots.blockSignals(True)
         self.lots.clear()
         for b in batches:
-            self.lots.addItem(f"{b.lot} · {b.product_family} · {status_words(b.status)}", b.lot)
+            self.lots.addItem(f"{b.lot} · {b.product_family} · {status_cell(b.status)}", b.lot)
         index = self.lots.findData(want) if want else -1
         self.lots.setCurrentIndex(index if index >= 0 else 0)
         self.lots.blockSignals(False)
@@ -164,12 +209,10 @@ class ReviewScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        from core.services.review import review_batch
-
         if self.lot is None:
             return
         self.context.tasks.run(
-            review_batch,
+            read_review,
             self.context.db,
             self.lot,
             on_done=self._loaded,
@@ -177,13 +220,14 @@ class ReviewScreen(Screen):
             owner=self,
         )
 
-    def _loaded(self, review: ReviewView) -> None:
+    def _loaded(self, answer: tuple[ReviewView, bool]) -> None:
+        review, disposed = answer
         if review.lot != self.lot:
             return  # another lot was chosen meanwhile
-        self.review = review
-        self.model.set_review_items(review.items)
-        self.table.fit_columns()
-        blocked = review.approval_blockers and review.status not in ("released", "rejected")
+        self.review, self.disposed = review, disposed
+        self.model.set_review_items(review.items, released=review.status in RELEASED_STATES)
+        self._fit_table()
+        blocked = bool(review.approval_blockers)  # core: () unless QA still has to decide
         self.blockers.setText(blockers_text(review))
         self.blockers.setProperty("role", "error" if blocked else "ok")
         self.audit.setText(audit_text(review))
@@ -193,6 +237,7 @@ class ReviewScreen(Screen):
             widget.style().polish(widget)
         batch = tuple(s for s in review.signatures if s.scope == "batch")
         self.signatures.setText(signatures_html(batch) if batch else "No batch signatures yet.")
+        self._fit_signatures()
         self._selection_changed()
         self.loaded.emit(review.lot)
 
@@ -219,21 +264,46 @@ class ReviewScreen(Screen):
         self.close_deviation.setVisible(can(Permission.CLOSE_DEVIATION))
         self.mark_audit.setVisible(can(Permission.REVIEW_AUDIT_TRAIL))
         self.review_sign.setVisible(can(Permission.REVIEW_BATCH))
+        self.assess.setVisible(can(Permission.OPEN_DEVIATION) or can(Permission.ASSESS_EXCURSION))
         self.approve.setVisible(can(Permission.APPROVE_BATCH))
         self.export.setVisible(can(Permission.EXPORT_REPORT))
         self.coa.setVisible(can(Permission.EXPORT_REPORT))
 
     def _selection_changed(self, *_: Any) -> None:
-        item = self.selected_item()
+        from core.services.dispositions import LOCKED, decision_open
+        from core.services.review import AWAITING_DISPOSITION
+
+        item, review = self.selected_item(), self.review
         self.open_item.setEnabled(item is not None)
         self.close_deviation.setEnabled(item is not None and item.kind == ItemKind.OPEN_DEVIATION)
+        status = review.status if review is not None else None
+        # core: an unassessed excursion blocks; a locked record takes no assessment
+        self.assess.setEnabled(
+            item is not None
+            and item.kind == ItemKind.EXCURSION
+            and item.blocking
+            and status not in LOCKED
+        )
         for b in (self.export, self.coa):
-            b.setEnabled(self.review is not None)
-        # a released or rejected record is locked: no more review acts, only exports
-        open_record = self.review is not None and self.review.status not in ("released", "rejected")
-        for b in (self.mark_audit, self.review_sign, self.approve):
-            b.setEnabled(open_record)
-            b.setToolTip("" if open_record else "The record of this lot is locked.")
+            b.setEnabled(review is not None)
+        self.coa.setText(
+            "Certificate of analysis…" if self.disposed else "Draft certificate of analysis…"
+        )
+        self.exports.arrange()  # the button's text changed
+        self.coa.setToolTip(
+            "Sealed certificate of analysis"
+            if self.disposed
+            else "No QA disposition yet: a DRAFT (marked on every page), not a certificate"
+        )
+        allowed = {
+            self.mark_audit: status not in LOCKED,
+            self.review_sign: status in AWAITING_DISPOSITION,
+            self.approve: decision_open(status) if status else False,
+        }
+        for b, ok in allowed.items():
+            ok = ok and review is not None
+            b.setEnabled(ok)
+            b.setToolTip(b.property("tip") if ok else closed_text(review) if review else "")
 
     # -- actions ---------------------------------------------------------------------------------
 
@@ -245,74 +315,40 @@ class ReviewScreen(Screen):
         self.context.go("batch", lot=self.lot, step=item.step_id, check=item.check_id)
 
     def open_close_deviation(self) -> None:
-        from core.services.deviations import close_deviation
-        from ui.dialogs.reauth import ReauthDialog
+        from ui.dialogs.review_acts import close_deviation_dialog
 
         item = self.selected_item()
         if item is None or item.kind != ItemKind.OPEN_DEVIATION:
             self.message.error("Select an open deviation in the list first.")
             return
-        db, actor, ref = self.context.db, self.context.actor, item.ref
-        self._open(
-            ReauthDialog(
-                self.context,
-                f"Close deviation {ref}",
-                f"{item.title}<br>Closing it records your conclusion with your name and the time;"
-                " it can no longer be changed.",
-                "Close deviation",
-                lambda password, text, _path: close_deviation(db, actor, password, ref, text),
-                text=("Conclusion", "root cause, impact on the batch, CAPA", 10),
-                working="Closing…",
-                parent=self,
-            ),
-            lambda view: f"Deviation {view.ref} closed.",
-        )
+        dialog = close_deviation_dialog(self.context, item, self)
+        self._open(dialog, lambda view: f"Deviation {view.ref} closed.")
+
+    def open_assess(self) -> None:
+        from ui.dialogs.excursion import ExcursionDialog
+
+        item = self.selected_item()
+        if item is None or item.kind != ItemKind.EXCURSION or self.lot is None:
+            self.message.error("Select a process excursion in the list first.")
+            return
+        dialog = ExcursionDialog(self.context, self.lot, item, self)
+        self._open(dialog, lambda view: f"Excursion #{view.id} assessed: {view.assessment}")
 
     def open_mark_audit(self) -> None:
-        from core.services.review import mark_audit_trail_reviewed
-        from ui.dialogs.reauth import ReauthDialog
+        from ui.dialogs.review_acts import mark_audit_dialog
 
-        db, actor, lot = self.context.db, self.context.actor, self.lot
+        lot = self.lot
         self._open(
-            ReauthDialog(
-                self.context,
-                f"Audit trail of lot {lot} reviewed",
-                f"You confirm that you reviewed the audit trail of lot <b>{lot}</b> up to now. "
-                "A later change to the batch's data makes this review out of date.",
-                "Mark reviewed",
-                lambda password, text, _path: mark_audit_trail_reviewed(
-                    db, actor, password, lot, text or None
-                ),
-                text=("Comment (optional)", "what you looked at, anything noted", 0),
-                working="Saving…",
-                parent=self,
-            ),
+            mark_audit_dialog(self.context, lot, self),
             lambda mark: f"Audit trail of lot {lot} marked reviewed by {mark.reviewed_by_name}.",
         )
 
     def open_export(self, coa: bool) -> None:
-        from core.services.reports import export_pdf
-        from ui.dialogs.reauth import ReauthDialog
-        from ui.dialogs.sign import default_pdf_path
+        from ui.dialogs.review_acts import export_dialog
 
-        db, actor, lot = self.context.db, self.context.actor, self.lot
-        kind = "certificate of analysis" if coa else "batch summary"
-        self._open(
-            ReauthDialog(
-                self.context,
-                f"Export the {kind} of lot {lot}",
-                f"The {kind} is written as a PDF sealed with your signing certificate; the "
-                "export is kept in the audit trail with the file's SHA-256.",
-                "Seal and export",
-                lambda password, _text, path: export_pdf(
-                    db, actor, password, lot, Path(path), coa=coa
-                ),
-                path=default_pdf_path(lot, kind),
-                working="Sealing the PDF…",
-                parent=self,
-            ),
-            _exported_text,
-        )
+        draft = coa and not self.disposed
+        dialog = export_dialog(self.context, self.lot, coa=coa, draft=draft, parent=self)
+        self._open(dialog, lambda outcome: exported_text(outcome, draft))
 
     def open_sign(self, meaning: str) -> None:
         from core.auth.roles import Permission
@@ -333,7 +369,7 @@ class ReviewScreen(Screen):
         if sig.disposition:
             text = f"Lot {sig.lot}: {DISPOSITION_LABEL.get(sig.disposition)} — {text}"
         if dialog.export is not None:
-            text += " " + _exported_text(dialog.export)
+            text += " " + exported_text(dialog.export)
         self.message.ok(text)
         self.activate()
 
@@ -347,10 +383,3 @@ class ReviewScreen(Screen):
 
         dialog.finished_with.connect(finished)
         dialog.open()
-
-
-def _exported_text(outcome: Any) -> str:
-    return (
-        f"{outcome.kind.capitalize()} of lot {outcome.lot} sealed by {outcome.sealed_by_name}: "
-        f"{outcome.path} ({outcome.pages} pages, SHA-256 {outcome.sha256[:16]}…)."
-    )

@@ -51,7 +51,9 @@ class BatchHeader(QFrame):
         self.lot.setText(f"Lot {view.lot}")
         self.coi.setText(f"COI {view.coi_id}" if view.coi_id else "")
         self.coi.setVisible(bool(view.coi_id))
-        self.status.setText(f"Status: <b>{view.status.replace('_', ' ')}</b>")
+        from ui.models.batches import status_words
+
+        self.status.setText(f"Status: <b>{status_words(view.status)}</b>")
         self.show_counts(view)
         self.signatures.setText(signatures_html(view.batch_signatures))
         self.signatures.setVisible(bool(view.batch_signatures))

@@ -1,4 +1,5 @@
-"""The details of the focused check: the full spec, method, source of the figure, formula."""
+"""The details of the focused check: the full spec (with core's caveat when the limit is an example
+QA has not confirmed), method, source of the figure, formula, and when it applies."""
 
 from __future__ import annotations
 
@@ -8,6 +9,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from core.readmodels import CheckView
+
+
+def applies_text(check: CheckView) -> str:
+    """When the check applies, and whether it does for this batch (core's ``applies``)."""
+    if check.applies is False:
+        return f"only when {check.condition} — does not apply to this batch"
+    if check.applies is None:
+        return f"only when {check.condition} — not known yet: record that check first"
+    return f"when {check.condition} — it does for this batch"
 
 
 class CheckDetails(QScrollArea):
@@ -28,8 +38,12 @@ class CheckDetails(QScrollArea):
             ("Type", check.type + (f", unit {check.unit}" if check.unit else "")),
             ("Method", check.method or "—"),
             ("Specification", check.spec),
-            ("Source", check.source),
         ]
+        if check.caveat:
+            rows.append(("⚠ Example limit", check.caveat))
+        rows.append(("Source", check.source))
+        if check.condition:
+            rows.append(("Applies", applies_text(check)))
         if check.formula:
             rows.append(("Calculated", check.formula))
         flags = [
@@ -38,6 +52,7 @@ class CheckDetails(QScrollArea):
                 ("gates release", check.gates_release),
                 ("second person verifies", check.verify),
                 ("required", check.required),
+                ("may follow release (results pending)", check.pending_allowed),
             )
             if on
         ]

@@ -69,7 +69,7 @@ class CheckForm(QScrollArea):
             for check in checks:
                 row = CheckRow(check, body)
                 row.set_deviations(deviations)
-                if check.current is None and drafts.get(check.id):
+                if row.open and drafts.get(check.id):
                     row.entry.setText(drafts[check.id])
                 self._wire(row)
                 self.rows[check.id] = row

@@ -1,7 +1,13 @@
 """One check of the batch record, as a row of the step's form: what to measure, the entry field,
-the verdict (icon and word), who recorded it and when; in place, the out-of-spec demand.
+the verdict (icon and word), who recorded it and when (and, for an instrument value, when the
+instrument measured it); in place, the out-of-spec demand.
 
-The row only shows what core decided (verdict, rule, display value); it computes nothing."""
+A check that does not apply to this batch (core's ``applies`` is False), or whose applicability
+is not known yet (None), says so with the condition core wrote and takes no entry. An example
+limit the site's QA has not confirmed carries core's caveat wherever the limit shows.
+
+The row only shows what core decided (verdict, rule, display value, applicability); it computes
+nothing."""
 
 from __future__ import annotations
 
@@ -14,13 +20,18 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QWidget,
 )
 
 from core.clock import local_text
 from core.readmodels import CheckView
 from ui import theme
+from ui.models.history import measured_text, timing_text
 from ui.widgets.common import Message, button, field, label
+
+NOT_APPLICABLE = theme.Verdict("–", "Does not apply", theme.GREY, "none")
+NOT_KNOWN = theme.Verdict("?", "Not known yet", theme.GREY, "none")
 
 
 def _show(widget: QWidget, visible: bool) -> None:
@@ -29,7 +40,58 @@ def _show(widget: QWidget, visible: bool) -> None:
         widget.setVisible(visible)
 
 
+def applicability_text(check: CheckView) -> str:
+    """Why a check takes no entry: it does not apply, or it is not known yet ("" if it applies)."""
+    when = check.condition or "its condition holds"
+    if check.applies is False:
+        return f"does not apply — applies only when {when}"
+    if check.applies is None:
+        return f"not known yet — applies only when {when}: record that check first"
+    return ""
+
+
+def spec_text(check: CheckView, short: bool = False) -> str:
+    """The limit in words, with core's caveat when it is an example QA has not confirmed (only
+    its mark when ``short``: the row's who line, which has the room, says it in full)."""
+    if not check.caveat:
+        return check.spec
+    return f"{check.spec} ⚠" if short else f"{check.spec} ⚠ {check.caveat}"
+
+
+def who_text(check: CheckView) -> str:
+    """Who recorded the current value and when (see ``recorded_text``), or why the check takes
+    no entry; then core's caveat on an example limit (the meta line marks the limit with ⚠)."""
+    text = recorded_text(check) if check.current is not None else applicability_text(check)
+    if check.caveat:
+        text = f"{text} · ⚠ {check.caveat}" if text else f"⚠ {check.caveat}"
+    return text
+
+
+def recorded_text(check: CheckView) -> str:
+    """Who recorded the current value and when; for an instrument value when it was measured
+    (local time, and the zone the instrument's time was read in) and why an unusual measurement
+    time was accepted; then any comment, deviation, and the applicability note."""
+    current = check.current
+    when = local_text(current.recorded_at)
+    if current.measured_at is not None:
+        when = f"entered {when} · {measured_text(current)}"
+    version = f" · v{current.version} ({current.kind})" if current.version > 1 else ""
+    notes = [n for n in (timing_text(current),) if n]
+    if current.comment:
+        notes.append(f"comment: {current.comment}")
+    if current.deviation:
+        notes.append(current.deviation)
+    if check.applies is not True:
+        notes.append(applicability_text(check))
+    tail = f" · {'; '.join(notes)}" if notes else ""
+    return f"{current.rule} — {current.recorded_by_name}, {when}{version}{tail}"
+
+
 def entry_hint(check: CheckView) -> str:
+    if check.applies is False:
+        return "does not apply"
+    if check.applies is None:
+        return "not known yet"
     if check.derived:
         return "calculated"
     if check.type == "number":
@@ -69,7 +131,8 @@ class CheckRow(QFrame):
         self.entry = field(f"{check.name} ({check.id})", self, placeholder=entry_hint(check))
         self.entry.setMinimumWidth(180)
         self.unit = QLabel(check.unit or "", self)
-        self.unit.setMinimumWidth(48)
+        # never narrower than its text (a fixed minimum let "cells/mL" be cut in large text)
+        self.unit.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.verdict = QLabel("", self)
         self.verdict.setAccessibleName(f"Verdict of {check.id}")
         self.verdict.setMinimumWidth(150)
@@ -89,12 +152,15 @@ class CheckRow(QFrame):
         grid.addWidget(self.verdict, 0, 3)
         grid.addLayout(actions, 0, 4)
         grid.addWidget(self.meta, 1, 0)
-        grid.addWidget(self.message, 1, 1, 1, 2)
-        grid.addWidget(self.who, 1, 3, 1, 2)
+        # who/when (with an instrument's measurement time) or why no entry: the width of the row
+        grid.addWidget(self.who, 1, 1, 1, 4)
+        grid.addWidget(self.message, 2, 1, 1, 4)
+        for wide in (self.who, self.message):  # they wrap in the room the row has, not widen it
+            wide.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(3, 2)
         self.demand = self._build_demand()
-        grid.addWidget(self.demand, 2, 0, 1, 5)
+        grid.addWidget(self.demand, 3, 0, 1, 5)
 
         if check.type == "choice" and check.choices:
             completer = QCompleter(list(check.choices), self.entry)
@@ -167,40 +233,51 @@ class CheckRow(QFrame):
         parts = [check.id]
         if check.method:
             parts.append(check.method)
-        parts.append(f"spec: {check.spec}")
+        parts.append(f"spec: {spec_text(check, short=True)}")
         return " · ".join(parts)
 
     def set_check(self, check: CheckView, keep_text: str | None = None) -> None:
         self.check = check
         current = check.current
         recorded = current is not None
-        self.entry.setReadOnly(recorded or check.derived)
-        if check.derived:
-            self.entry.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        takes_entry = not check.derived and check.applies is True
+        self.entry.setReadOnly(recorded or not takes_entry)
+        focus = (
+            Qt.FocusPolicy.StrongFocus
+            if not check.derived and (recorded or takes_entry)
+            else Qt.FocusPolicy.NoFocus  # Tab and Enter pass it by
+        )
+        if self.entry.focusPolicy() != focus:
+            self.entry.setFocusPolicy(focus)
+        for widget, text in ((self.meta, self._meta_text(check)), (self.who, who_text(check))):
+            if widget.text() != text:  # each change costs a layout of the form
+                widget.setText(text)
+        if self.entry.placeholderText() != (hint := entry_hint(check)):
+            self.entry.setPlaceholderText(hint)
         if recorded:
             if self.entry.text() != current.display:
                 self.entry.setText(current.display)
                 self.entry.setCursorPosition(0)  # a long code shows from its start
         elif keep_text is not None:
             self.entry.setText(keep_text)
-        style = theme.verdict_style(
-            current.verdict if recorded else None, current.final if recorded else True
-        )
-        self._show_verdict(style)
-        self.verdict.setToolTip(current.rule if recorded else check.spec)
         if recorded:
-            version = f" · v{current.version} ({current.kind})" if current.version > 1 else ""
-            notes = []
-            if current.comment:
-                notes.append(f"comment: {current.comment}")
-            if current.deviation:
-                notes.append(current.deviation)
-            self.who.setText(
-                f"{current.rule} — {current.recorded_by_name}, {local_text(current.recorded_at)}"
-                f"{version}" + (f" · {'; '.join(notes)}" if notes else "")
-            )
+            style = theme.verdict_style(current.verdict, current.final)
+        elif check.applies is False:
+            style = NOT_APPLICABLE
+        elif check.applies is None:
+            style = NOT_KNOWN
         else:
-            self.who.setText("")
+            style = theme.PENDING
+        self._show_verdict(style)
+        rule = f"{current.rule} ⚠ {check.caveat}" if recorded and check.caveat else None
+        self.verdict.setToolTip(rule or (current.rule if recorded else spec_text(check)))
+        # why there is no entry is said in plain text, not small grey: it is what to do next
+        role = "subtle" if recorded or check.applies is True else ""
+        if self.who.property("role") != role:
+            self.who.setProperty("role", role)
+            self.who.style().unpolish(self.who)
+            self.who.style().polish(self.who)
+        self.entry.setAccessibleDescription(applicability_text(check))
         # Only a recorded value has a history or can be corrected. The buttons stay in place
         # (disabled until then): the form does not jump, and showing them would cost a layout.
         self.history.setEnabled(recorded)
@@ -224,7 +301,12 @@ class CheckRow(QFrame):
             self._show_verdict(theme.verdict_style(current.verdict, current.final))
 
     def show_refusal(self, text: str) -> None:
+        """Core's refusal (an invalid or impossible value …): nothing was recorded; the typed
+        text stays, selected, so the next try replaces it."""
         self.message.error(text)
+        self.entry.setAccessibleDescription(text)
+        if not self.entry.isReadOnly():
+            self.entry.selectAll()
 
     def show_mismatch(self, text: str) -> None:
         self._show_verdict(theme.MISMATCH)
@@ -254,8 +336,9 @@ class CheckRow(QFrame):
 
     @property
     def open(self) -> bool:
-        """Waiting for an entry: not recorded and not calculated."""
-        return self.check.current is None and not self.check.derived
+        """Waiting for an entry: not recorded, not calculated, and it applies to this batch."""
+        check = self.check
+        return check.current is None and not check.derived and check.applies is True
 
     # -- keys ------------------------------------------------------------------------------------
 

@@ -3,25 +3,29 @@
 "Detach" that moves the panel into a window of its own (a second screen at the bench) and back.
 
 Everything slow runs on a worker through ``context.tasks``: loading the views, the import, each
-poll of the live log. Results and refusals are shown in place. pyqtgraph is imported when the
-panel is first shown, not before."""
+poll of the live log. Results and refusals are shown in place; an import core refuses for want of
+a reason (``NeedsReason``: a count measured before the batch, in the future, far from its step's
+day) asks for it in place and imports the file again with it. pyqtgraph loads when first shown."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QLabel,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.widgets.common import Message, button, label
+from ui.errors import message_of
+from ui.widgets.common import Message, button, field, label
 from ui.widgets.detach import Detacher
 from ui.widgets.live_follow import POLL_MS, LiveFollower
 from ui.widgets.wrap_bar import WrapBar
@@ -67,6 +71,8 @@ class CurvesPanel(QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(self.status)
         layout.addWidget(self.message)
+        self.asking = self._build_reason()
+        layout.addWidget(self.asking, 1)
         layout.addWidget(self.tabs, 1)
 
         self.live = LiveFollower(context, self)
@@ -161,9 +167,62 @@ class CurvesPanel(QWidget):
     def _load_failed(self, what: str, error: BaseException) -> None:
         self._loading.discard(what)
         self._again.discard(what)
-        self.message.error(_message(error))
+        self.message.error(message_of(error))
 
     # -- import ----------------------------------------------------------------------------------
+
+    def _build_reason(self) -> QFrame:
+        """In place: core's words on the measurement time, the reason, import again or not."""
+        frame = QFrame(self)
+        frame.setProperty("role", "demand")
+        box = QVBoxLayout(frame)
+        box.setContentsMargins(10, 8, 10, 8)
+        self.reason_text = label("", frame)
+        self.reason_text.setAccessibleName("Why a reason is needed")
+        words = QScrollArea(frame)  # core's words whole, however narrow the column
+        words.setWidgetResizable(True)
+        words.setFrameShape(QFrame.Shape.NoFrame)
+        words.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        words.setWidget(self.reason_text)
+        self.reason = field("Reason for the measurement time", frame, placeholder="why it is here")
+        caption = label("<b>Your reason</b> (10 characters or more; QA sees it):", frame)
+        caption.setBuddy(self.reason)
+        self.reason_import = button("Import with this reason", frame, tip="Enter", default=True)
+        self.reason_cancel = button("Do not import", frame, tip="Esc: nothing is imported")
+        self.reason_cancel.setAutoDefault(False)
+        bar = WrapBar(frame)
+        bar.add(self.reason_import, self.reason_cancel)
+        box.addWidget(words, 1)
+        box.addWidget(caption)
+        box.addWidget(self.reason)
+        box.addWidget(bar)
+        self.reason.returnPressed.connect(self._import_with_reason)
+        self.reason_import.clicked.connect(self._import_with_reason)
+        self.reason_cancel.clicked.connect(self._drop_import)
+        QShortcut(QKeySequence("Esc"), frame, self._drop_import).setContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+        self.pending: Path | None = None  # the file waiting for a reason
+        frame.hide()
+        return frame
+
+    def _ask(self, on: bool) -> None:
+        """While a reason is asked for, it has the column: the plots wait below it."""
+        self.asking.setVisible(on)
+        self.tabs.setVisible(not on)
+
+    def _import_with_reason(self) -> None:
+        if self.pending is not None and self.import_.isEnabled():
+            self.import_file(str(self.pending), self.reason.text())
+
+    def _drop_import(self) -> None:
+        if self.pending is None:
+            return
+        name, self.pending = self.pending.name, None
+        self._ask(False)
+        self.reason.clear()
+        self.message.info(f"{name} was not imported.")
+        self.import_.setFocus()
 
     def _ask_import(self) -> None:
         self.dialog = _file_dialog(self, "Import an instrument file", must_exist=True)
@@ -173,34 +232,54 @@ class CurvesPanel(QWidget):
         self.dialog.fileSelected.connect(self.import_file)
         self.dialog.open()
 
-    def import_file(self, path: str) -> None:
+    def import_file(self, path: str, reason: str | None = None) -> None:
         from core.services.imports import import_file
 
         self.message.info(f"Importing {Path(path).name}…")
         self.import_.setEnabled(False)
+        self.reason_import.setEnabled(False)
         self.context.tasks.run(
             import_file,
             self.context.db,
             self.context.actor,
             self.lot,
             Path(path),
-            on_done=self._imported,
-            on_error=self._import_refused,
+            reason=reason,
+            on_done=lambda outcome: self._imported(outcome, reason),
+            on_error=lambda error: self._import_refused(error, Path(path)),
             owner=self,
         )
 
-    def _imported(self, outcome: Any) -> None:
+    def _imported(self, outcome: Any, reason: str | None = None) -> None:
         self.import_.setEnabled(True)
-        self.message.ok(describe_import(outcome))
+        self.reason_import.setEnabled(True)
+        self.pending = None
+        self._ask(False)
+        self.reason.clear()
+        kept = f" Reason for the measurement time kept: “{reason.strip()}”." if reason else ""
+        self.message.ok(describe_import(outcome) + kept)
         self.message.setToolTip(
             f"Profile {outcome.profile}; SHA-256 {outcome.sha256}. " + " ".join(outcome.notes)
         )
         self.refresh()
         self.imported.emit(outcome)
 
-    def _import_refused(self, error: BaseException) -> None:
+    def _import_refused(self, error: BaseException, path: Path | None = None) -> None:
+        from core.errors import NeedsReason
+
         self.import_.setEnabled(True)
-        self.message.error(_message(error))  # names the file and its line
+        self.reason_import.setEnabled(True)
+        if isinstance(error, NeedsReason) and path is not None:
+            self.pending = path  # the same file again, with the reason core asks for
+            self.message.clear()
+            self.reason_text.setText(f"✖ {message_of(error)}")
+            self._ask(True)
+            self.reason.setFocus()
+            self.reason.selectAll()  # a reason core did not take is replaced by typing
+            return
+        self.pending = None
+        self._ask(False)
+        self.message.error(message_of(error))  # names the file and its line
 
     # -- following a live log --------------------------------------------------------------------
 
@@ -253,7 +332,7 @@ class CurvesPanel(QWidget):
 
         def failed(error: BaseException) -> None:
             self.live.held = False
-            self.message.error(_message(error))
+            self.message.error(message_of(error))
 
         self.context.tasks.run(
             trace_view,
@@ -267,14 +346,14 @@ class CurvesPanel(QWidget):
 
     def _live_refused(self, error: BaseException) -> None:
         self.follow.setEnabled(True)
-        self.message.error(_message(error))
+        self.message.error(message_of(error))
 
     def _live_failed(self, error: BaseException) -> None:
         self.follow.setEnabled(True)
         self._follow_label("Follow log…", "Follow a bioreactor log as it is written")
         self.status.clear()
         self.status.hide()
-        self.message.error(f"{_message(error)} Following has stopped.")
+        self.message.error(f"{message_of(error)} Following has stopped.")
 
     def _stopped(self, name: str) -> None:
         self._follow_label("Follow log…", "Follow a bioreactor log as it is written")
@@ -300,17 +379,12 @@ def _file_dialog(parent: QWidget, title: str, must_exist: bool) -> QFileDialog:
     return dialog
 
 
-def _message(error: BaseException) -> str:
-    from ui.errors import message_of
-
-    return message_of(error)
-
-
 def describe_import(outcome: Any) -> str:
     """What an import brought, in a few words (the notes go to the tooltip)."""
     from ui.theme import verdict_style
 
-    parts = [f"{outcome.filename} imported ({outcome.rows} rows)."]
+    rows = f"{outcome.rows} row{'s' if outcome.rows != 1 else ''}"
+    parts = [f"{outcome.filename} imported ({rows})."]
     if outcome.recorded:
         shown = ", ".join(
             f"{check} {value} {verdict_style(verdict).icon} {verdict_style(verdict).word}"

@@ -6,7 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QLabel,
+    QListView,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.widgets.common import label
 
@@ -23,11 +32,22 @@ class SignPreview(QWidget):
         self.setAccessibleName("What is signed")
         self.title = label("Reading what you sign…", self)
         self.title.setAccessibleName("Record signed")
-        self.warnings = QFrame(self)
+        self.warnings = QFrame(self)  # a long list scrolls; the values below keep some room
         self.warnings.setProperty("role", "demand")
         self.warnings_text = label("", self.warnings)
         self.warnings_text.setAccessibleName("What blocks it")
-        QVBoxLayout(self.warnings).addWidget(self.warnings_text)
+        self.warnings_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.warnings_scroll = QScrollArea(self.warnings)
+        self.warnings_scroll.setWidgetResizable(True)
+        self.warnings_scroll.setWidget(self.warnings_text)
+        self.warnings_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.warnings_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.warnings_scroll.setStyleSheet(
+            "QScrollArea, QScrollArea QWidget { background: transparent; }"
+        )
+        box = QVBoxLayout(self.warnings)
+        box.setContentsMargins(8, 6, 4, 6)
+        box.addWidget(self.warnings_scroll)
         self.warnings.hide()
         self.clear = label("", self, role="ok")
         self.clear.hide()
@@ -41,7 +61,7 @@ class SignPreview(QWidget):
         self.list.setAlternatingRowColors(True)
         self.list.setWordWrap(True)
         self.list.setSpacing(2)
-        self.list.setMinimumHeight(150)
+        self.list.setMinimumHeight(90)  # three lines or so; it scrolls
         self.hash = QLabel("", self)
         self.hash.setProperty("role", "mono")
         self.hash.setAccessibleName("Content SHA-256")
@@ -55,10 +75,10 @@ class SignPreview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
-        layout.addWidget(self.warnings)
+        layout.addWidget(self.warnings, 3)
         layout.addWidget(self.clear)
         layout.addWidget(self.count)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self.list, 2)
         layout.addWidget(self.hash)
         layout.addWidget(self.binding)
 
@@ -77,6 +97,7 @@ class SignPreview(QWidget):
             self.warnings_text.setText(f"<b>✖ What blocks {what}:</b><ul>{items}</ul>")
             self.warnings.show()
             self.clear.hide()
+            self._fit_warnings()
         elif preview.meaning == "APPROVED":
             self.warnings.hide()
             what = f"the disposition “{disposition_label}”" if disposition_label else "a release"
@@ -85,6 +106,18 @@ class SignPreview(QWidget):
         else:
             self.warnings.hide()
             self.clear.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_warnings()
+
+    def _fit_warnings(self) -> None:
+        """The warnings as tall as they need (up to their share; then they scroll)."""
+        bar = self.warnings_scroll.verticalScrollBar().sizeHint().width()
+        width = max(self.warnings_scroll.width(), self.width() - 20, 200) - bar
+        need = self.warnings_text.heightForWidth(width) + 16
+        self.warnings.setMaximumHeight(need)
+        self.warnings.setMinimumHeight(min(need, self.fontMetrics().lineSpacing() * 3 + 16))
 
     @property
     def warning_text(self) -> str:

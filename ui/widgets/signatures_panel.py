@@ -33,6 +33,10 @@ def _who(sig: SignatureView) -> str:
         text += f" · {DISPOSITION_LABEL.get(sig.disposition, sig.disposition)}"
     if sig.reason:
         text += f" — reason: {sig.reason}"
+    if sig.deviation:
+        text += f" · deviation {sig.deviation}"
+    if sig.physician_notification:
+        text += f" · physician notified: {sig.physician_notification}"
     return text
 
 
