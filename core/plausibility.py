@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from core.errors import InvalidValue
 from core.values import format_number, same_unit
@@ -64,6 +65,7 @@ def _percent(unit: str | None) -> bool:
     return unit is not None and same_unit(unit, "%")
 
 
+@lru_cache(maxsize=256)
 def physical_range(unit: str | None, measures: str | None = None) -> Range | None:
     """The values a quantity in ``unit`` can take at all; None when nothing is known."""
     if measures in _BY_MEASURE:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtCore import QDateTime, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -110,7 +110,6 @@ class MainWindow(QMainWindow):
         stacked = QVBoxLayout()
         stacked.setSpacing(0)
         for widget in (self.who, self.clock):
-            widget.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             stacked.addWidget(widget)
         row.addLayout(stacked)
         for widget in (self.large, self.lock_button, self.logout):
@@ -132,6 +131,12 @@ class MainWindow(QMainWindow):
 
     def _refresh_header(self) -> None:
         actor = self.context.actor
+        if actor is not None:  # aligned here, not when built: importing Qt's enums costs start-up
+            from PySide6.QtCore import Qt
+
+            right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            for widget in (self.who, self.clock):
+                widget.setAlignment(right)
         logged_in = actor is not None and not self.context.locked
         for name, b in self.nav.items():
             b.setVisible(logged_in and self._allowed(name))

@@ -6,6 +6,7 @@ database, so what a batch was run against never changes when a file on disk does
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,24 +24,20 @@ from core.templates.model import TemplateDef
 from core.version import command_name
 
 _PARSED: dict[str, TemplateDef] = {}  # by SHA-256 of the text: the same text parses the same
-# Versions known to hold a verified approval, by database: approvals are append-only, so a version
-# once approved stays approved (drafts are checked each time they are asked about).
-_APPROVED: set[tuple[str, int]] = set()
-
-
-def _db_key(connection: sa.Connection) -> str:
-    return connection.engine.url.render_as_string(hide_password=True)
+# Versions known to hold a verified approval, per database engine: approvals are append-only, so
+# a version once approved stays approved (drafts are checked each time they are asked about).
+_APPROVED: weakref.WeakKeyDictionary[sa.Engine, set[int]] = weakref.WeakKeyDictionary()
 
 
 def template_approved(connection: sa.Connection, version_id: int) -> bool:
     """True when QA approved this template version (its approval verifies)."""
-    key = (_db_key(connection), version_id)
-    if key in _APPROVED:
+    known = _APPROVED.setdefault(connection.engine, set())
+    if version_id in known:
         return True
     from core.services.template_approval import verified_approval
 
     if verified_approval(connection, version_id):
-        _APPROVED.add(key)
+        known.add(version_id)
         return True
     return False
 
