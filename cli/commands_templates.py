@@ -10,9 +10,8 @@ from cli.output import emit_json, info, table
 from core.clock import local_text
 from core.readmodels import plain
 from core.services import templates
-from core.services.batch_record import caveat_text, condition_text, formula_text
+from core.services.batch_record import caveat_text, condition_text, formula_text, spec_text
 from core.services.users import authenticate
-from core.specs import describe
 from core.templates.model import CheckDef, TemplateDef
 
 
@@ -73,17 +72,6 @@ def cmd_template_load(args) -> int:
     return 0
 
 
-def _spec(check: CheckDef) -> str:
-    return describe(
-        check.spec,
-        check.unit,
-        precision=check.precision,
-        notation=check.notation,
-        pass_label=check.pass_label,
-        fail_label=check.fail_label,
-    )
-
-
 def check_data(tdef: TemplateDef, check: CheckDef, approved: bool = True) -> dict:
     spec = check.spec
     return {
@@ -96,7 +84,7 @@ def check_data(tdef: TemplateDef, check: CheckDef, approved: bool = True) -> dic
         "notation": check.notation,
         "method": check.method,
         "sample_point": check.sample_point,
-        "spec": _spec(check),
+        "spec": spec_text(check),
         "lower": plain(spec.lower) if spec else None,
         "upper": plain(spec.upper) if spec else None,
         "lower_inclusive": spec.lower_inclusive if spec else None,
@@ -203,6 +191,8 @@ def cmd_template_show(args) -> int:
                 )
                 if on
             ]
-            rows.append((c.id, c.name, c.type, c.unit or "", _spec(c), ", ".join(marks), c.source))
+            rows.append(
+                (c.id, c.name, c.type, c.unit or "", spec_text(c), ", ".join(marks), c.source)
+            )
         table(("CHECK", "NAME", "TYPE", "UNIT", "SPEC", "", "SOURCE"), rows, indent="  ")
     return 0

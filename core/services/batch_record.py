@@ -222,23 +222,33 @@ def deviation_views(session: Session, batch: Batch) -> tuple[DeviationView, ...]
     )
 
 
+def view_in_batch(
+    tdef: TemplateDef,
+    check: CheckDef,
+    versions: Mapping[str, list[ResultRow]],
+    names: dict[str, str],
+    refs: dict[int, str],
+    approved: bool,
+) -> CheckView:
+    """A check's view with its history, whether it applies (from the other checks' values in
+    ``versions``) and its caveat while the template is not approved."""
+    return check_view(
+        check,
+        versions.get(check.id, []),
+        names,
+        refs,
+        applies=applicability(check, versions),
+        condition=condition_text(tdef, check),
+        approved=approved,
+    )
+
+
 def build_batch_view(session: Session, batch: Batch) -> BatchView:
     row, tdef = batch_template(session, batch)
     versions = result_rows.versions(session.connection(), batch.id)
     names = full_names(session)
     refs = deviation_refs(session, batch.id)
     approved = template_approved(session.connection(), row.id)
-
-    def view(c: CheckDef) -> CheckView:
-        return check_view(
-            c,
-            versions.get(c.id, []),
-            names,
-            refs,
-            applies=applicability(c, versions),
-            condition=condition_text(tdef, c),
-            approved=approved,
-        )
 
     steps = tuple(
         StepView(
@@ -248,7 +258,9 @@ def build_batch_view(session: Session, batch: Batch) -> BatchView:
             instance=step.instance,
             verify=step.verify,
             is_release=step.is_release,
-            checks=tuple(view(c) for c in step.checks),
+            checks=tuple(
+                view_in_batch(tdef, c, versions, names, refs, approved) for c in step.checks
+            ),
         )
         for step in tdef.all_steps()
     )

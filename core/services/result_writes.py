@@ -15,7 +15,7 @@ from core.clock import utc_iso
 from core.errors import Conflict
 from core.models import Deviation, EntryKind
 from core.readmodels import RecordOutcome
-from core.services.batch_record import applicability, check_view, condition_text
+from core.services.batch_record import view_in_batch
 from core.services.entry_rules import Pending
 from core.services.result_rows import BatchRow, ResultRow, insert_result, user_names, versions
 from core.services.templates import template_approved
@@ -166,18 +166,7 @@ def changed_views(
         )
         refs = dict(found.all())
     approved = template_approved(uow.connection, batch.template_version_id)
-    views = [
-        check_view(
-            check,
-            known.get(check.id, []),
-            names,
-            refs,
-            applies=applicability(check, known),
-            condition=condition_text(tdef, check),
-            approved=approved,
-        )
-        for check in map(tdef.check, changed)
-    ]
+    views = [view_in_batch(tdef, c, known, names, refs, approved) for c in map(tdef.check, changed)]
     return RecordOutcome(
         lot=batch.lot, entry=views[0], derived=tuple(views[1:]), notes=tuple(notes)
     )

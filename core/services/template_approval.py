@@ -19,14 +19,14 @@ from sqlmodel import Session, select
 
 from core.auth import Actor, Permission
 from core.clock import utc_iso
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, DomainError
 from core.models import SigningKey, SiteAuthority, TemplateApproval, TemplateVersion
-from core.services.templates import template_def
+from core.services.batch_record import spec_text
+from core.services.templates import template_def, version_row
 from core.services.users import acting_user, authenticate
 from core.signatures import canonical, sha256_text
-from core.specs import describe
 from core.store import Database
-from core.templates.model import CheckDef, TemplateDef, example_tags
+from core.templates.model import TemplateDef, example_tags
 
 STATEMENT_KIND = "template_approval"
 
@@ -74,7 +74,7 @@ def example_limits(tdef: TemplateDef) -> tuple[ExampleLimit, ...]:
             ExampleLimit(
                 check.base_id,
                 check.name,
-                _limit(check),
+                spec_text(check),
                 "".join(example_tags(check.source)),
                 check.note,
             )
@@ -89,17 +89,6 @@ def example_limits(tdef: TemplateDef) -> tuple[ExampleLimit, ...]:
             parts.append(f"storage {product.storage}")
         out.append(ExampleLimit("PRODUCT", "Product", "; ".join(parts), tags, product.note))
     return tuple(out)
-
-
-def _limit(check: CheckDef) -> str:
-    return describe(
-        check.spec,
-        check.unit,
-        precision=check.precision,
-        notation=check.notation,
-        pass_label=check.pass_label,
-        fail_label=check.fail_label,
-    )
 
 
 def _statement(row: TemplateApproval, key: str, version: int) -> str:
@@ -138,7 +127,7 @@ def approve_template(
 
     with db.unit_of_work(actor.username) as uow:
         role = acting_user(uow.session, actor, Permission.APPROVE_TEMPLATE)
-        row = _version(uow.session, key, version)
+        row = version_row(uow.session, key, version)
         tdef = template_def(row)
         if valid_approvals(uow.session, row):
             raise Conflict(f"Template {row.key} version {row.version} is already approved.")
@@ -205,7 +194,7 @@ def approve_drafts(db: Database, actor: Actor, password: str, reason: str) -> li
 def approvals(db: Database, key: str, version: int) -> list[TemplateApprovalView]:
     """Every approval of a template version, each checked now."""
     with db.read() as session:
-        row = _version(session, key, version)
+        row = version_row(session, key, version)
         return [
             _view(a, row, *_check(session, a, row))
             for a in session.exec(
@@ -257,17 +246,6 @@ def _check(session: Session, approval: TemplateApproval, row: TemplateVersion) -
     ):
         return False, "The approval's cryptographic signature does not verify."
     return True, ""
-
-
-def _version(session: Session, key: str, version: int) -> TemplateVersion:
-    row = session.exec(
-        select(TemplateVersion).where(
-            TemplateVersion.key == key.strip().lower(), TemplateVersion.version == version
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"Template {key} has no version {version}. See the template list.")
-    return row
 
 
 def _view(

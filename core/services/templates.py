@@ -220,15 +220,19 @@ def approved_version(session: Session, key: str) -> TemplateVersion:
     )
 
 
+def version_row(session: Session, key: str, version: int) -> TemplateVersion:
+    row = session.exec(
+        select(TemplateVersion).where(
+            TemplateVersion.key == key.strip().lower(), TemplateVersion.version == version
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"Template {key} has no version {version}. See the template list.")
+    return row
+
+
 def get_template(db: Database, key: str, version: int | None = None) -> TemplateDef:
     with db.read() as session:
         if version is None:
             return template_def(latest_version(session, key))
-        row = session.exec(
-            select(TemplateVersion).where(
-                TemplateVersion.key == key.strip().lower(), TemplateVersion.version == version
-            )
-        ).first()
-        if row is None:
-            raise NotFound(f"Template {key} has no version {version}.")
-        return template_def(row)
+        return template_def(version_row(session, key, version))

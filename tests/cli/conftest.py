@@ -122,24 +122,7 @@ def signing_site(site_cli):
         ("cleo", "qc", "Cleo Control"),
         ("quinn", "qa", "Quinn QA"),
     ):
-        r = cli(
-            "user",
-            "add",
-            name,
-            "--role",
-            role,
-            "--full-name",
-            full,
-            "--user",
-            "ada",
-            password=ADMIN_PW,
-            new="initial-pass-123",
-        )
-        assert r.code == 0, r.err
-        assert (
-            cli("user", "passwd", "--user", name, password="initial-pass-123", new=TECH_PW).code
-            == 0
-        )
+        add_user(cli, name, role, full)
     r = cli("ca", "status")
     assert re.search(r"tess .* awaiting issue", r.out), r.out
     r = cli("ca", "issue", "--user", "ada", password="wrong-password-9")
