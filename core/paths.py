@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -29,6 +30,40 @@ def demo_db_url() -> str:
 
 def log_dir() -> Path:
     return data_dir() / "logs"
+
+
+def _group_shared(folder: Path) -> bool:
+    """A folder its group may write in (a site folder set up with `install -d -m 2770 -g ...`)."""
+    try:
+        return bool(folder.stat().st_mode & stat.S_IWGRP)
+    except OSError:
+        return False
+
+
+def private_file_mode(folder: Path) -> int:
+    """The mode of a file Lotbook creates in ``folder``: owner-only, or owner and group in a
+    folder shared with a group; never readable by everyone."""
+    return 0o660 if _group_shared(folder) else 0o600
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) owner-only — owner and group inside a folder shared
+    with a group. Folders that exist already are left as they are."""
+    path = Path(path)
+    missing: list[Path] = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for folder in reversed(missing):
+        mode = 0o770 if _group_shared(folder.parent) else 0o700
+        try:
+            folder.mkdir(mode=mode)
+        except FileExistsError:
+            continue
+        # the umask must not take the group's write away in a shared folder (keep setgid)
+        os.chmod(folder, mode | (folder.stat().st_mode & stat.S_ISGID))
+    return path
 
 
 def resolve_db_url(given: str | None, *, demo: bool = False) -> str:

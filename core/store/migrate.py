@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from core.clock import Clock
 from core.errors import SchemaTooNew, StoreError
+from core.paths import private_dir
 from core.store.database import Database
 from core.store.engine import make_engine, sqlite_path
 from core.version import command_name
@@ -62,7 +63,7 @@ def open_database(url: str, *, create: bool = False, clock: Clock | None = None)
                 f'`{command_name()} init --admin NAME --full-name "..."`, or open the demo with '
                 f"`{command_name()} --demo`."
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)  # a folder made for a database is owner-only
     engine = make_engine(url)
     try:
         _bring_schema_up_to_date(engine, url, create)

@@ -1,0 +1,259 @@
+"""Ordinary faults of the machine, said in one line: a full disk, read-only media, no permission,
+the database busy with another workstation, the database server gone.
+
+``classify(error)`` turns the exception behind such a fault (an OSError, a SQLite or PostgreSQL
+driver error, SQLAlchemy's wrapper of one) into a ``Fault`` — a DomainError whose message names
+the cause and what to do — or returns None when the error is not an ordinary fault (a defect: the
+caller logs it). Messages never carry SQL, parameters, a password or a traceback.
+
+The CLI's ``run()`` and the GUI's error handling both use it; the safe writer (core/outputs.py)
+and the import reader (core/inputs.py) raise these faults themselves. A database busy beyond the
+busy timeout is the store's own refusal (core/store/faults.py), used here too.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+from pathlib import Path
+
+from core.errors import DomainError
+
+_LINE = 160  # longest driver text quoted in a message
+
+
+class Fault(DomainError):
+    """An ordinary fault (disk, media, permissions, lock, server), explained in one line."""
+
+
+class DiskFull(Fault):
+    """No space left where something had to be written."""
+
+
+class ReadOnly(Fault):
+    """The media, folder or file may not be written."""
+
+
+class ReadOnlyDatabase(ReadOnly):
+    """A write was asked of a database opened read-only (a copy on read-only media, say)."""
+
+
+class NoPermission(Fault):
+    """The operating system refused access to a file or folder."""
+
+
+class ServerGone(Fault):
+    """The database server does not answer (stopped, network down, connection cut)."""
+
+
+class DamagedDatabase(Fault):
+    """The database file cannot be read as a database."""
+
+
+def read_only_text(why: str) -> str:
+    return f"This database is read-only here: {why}; nothing was written."
+
+
+# -- operating-system errors ---------------------------------------------------------------------
+
+
+def os_fault(error: OSError, path: Path | str | None = None, *, writing: bool = True) -> Fault:
+    """The fault behind an OSError met while writing (or reading) ``path``."""
+    where = str(path or error.filename or "the file")
+    folder = str(Path(where).parent) if path or error.filename else "the folder"
+    code = error.errno
+    done = "nothing was written" if writing else "nothing was read"
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return DiskFull(
+            f"The disk holding {folder} is full; {done}. Free some space, or choose another disk."
+        )
+    if code == errno.EROFS:
+        return ReadOnly(
+            f"{folder} is on read-only media; {done}. Choose a folder on a writable disk."
+        )
+    if code in (errno.EACCES, errno.EPERM):
+        verb = "write" if writing else "read"
+        return NoPermission(
+            f"No permission to {verb} {where}; {done}. Choose a file and folder you may {verb}."
+        )
+    if code == errno.EIO:
+        return Fault(
+            f"The disk holding {where} reported an input/output error; {done}. Check the drive "
+            "(removed, failing?) and try again."
+        )
+    if code == errno.ENOENT:
+        return Fault(f"{where} does not exist (or its folder does not); {done}.")
+    reason = error.strerror or type(error).__name__
+    return Fault(f"Could not {'write' if writing else 'read'} {where}: {reason}; {done}.")
+
+
+def os_reason(error: OSError) -> str:
+    """A few words on why a file could not be written (for "the log could not be written")."""
+    code = error.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "the disk is full"
+    if code == errno.EROFS:
+        return "the data folder is on read-only media"
+    if code in (errno.EACCES, errno.EPERM):
+        return "no permission to write in the data folder"
+    return (error.strerror or type(error).__name__).lower()
+
+
+# -- database errors -----------------------------------------------------------------------------
+
+
+def classify(error: BaseException, *, url: str | None = None) -> DomainError | None:
+    """The ordinary fault behind ``error`` (None: not one; log it as a defect). ``url`` is the
+    database in use, for naming its file or server (never its password)."""
+    if isinstance(error, Fault):
+        return error
+    if isinstance(error, OSError) and error.errno is not None:
+        return os_fault(error, writing=True)
+    orig = getattr(error, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's error
+    driver = orig if isinstance(orig, BaseException) else error
+    if isinstance(driver, sqlite3.Error):
+        return _sqlite_fault(driver, url)
+    if type(driver).__module__.split(".")[0] == "psycopg" or _is_disconnect(error):
+        return _server_fault(driver, error, url)
+    return None
+
+
+def _is_disconnect(error: BaseException) -> bool:
+    return bool(getattr(error, "connection_invalidated", False))
+
+
+def _sqlite_fault(error: sqlite3.Error, url: str | None) -> DomainError | None:
+    name = getattr(error, "sqlite_errorname", "") or ""
+    text = str(error).lower()
+    path = _sqlite_file(url)
+    where = f"the database {path}" if path else "the database"
+    io_error = name.startswith("SQLITE_IOERR") or "disk i/o error" in text
+    full = name.startswith("SQLITE_FULL") or "database or disk is full" in text
+    if full or (io_error and path is not None and _nearly_full(path.parent)):
+        return DiskFull(
+            f"The disk holding {where} is full; nothing was saved. Free some space and try again."
+        )
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return ReadOnlyDatabase(read_only_text(_read_only_why(path)))
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return _busy()
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open database" in text:
+        return Fault(
+            f"Cannot open {where}: the file or its folder is missing, or not accessible to you. "
+            "Nothing was saved."
+        )
+    if io_error:
+        return Fault(
+            f"The disk holding {where} reported an input/output error ({name or 'disk I/O'}); "
+            "nothing was saved. Check the drive (removed, full, failing?) and try again."
+        )
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
+        return DamagedDatabase(
+            f"{where[0].upper()}{where[1:]} is damaged or not a Lotbook database ({name or text}); "
+            "nothing was saved. Restore it from a backup and tell QA."
+        )
+    return None
+
+
+def _nearly_full(folder: Path) -> bool:
+    """Less than a megabyte left: SQLite reports a full disk while growing its -shm file as an
+    I/O error (SQLITE_IOERR_SHMSIZE), not as SQLITE_FULL."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < 1024 * 1024
+    except OSError:
+        return False
+
+
+def _busy() -> DomainError:
+    """The store's own refusal for a database held by another workstation."""
+    from core.store.faults import busy
+
+    return busy()
+
+
+def _read_only_why(path: Path | None) -> str:
+    if path is None:
+        return "SQLite refused to write it"
+    from core.store.access import read_only_reason
+
+    access = read_only_reason(path)
+    return access.why if access is not None else f"SQLite refused to write {path}"
+
+
+def _server_fault(
+    driver: BaseException, wrapper: BaseException, url: str | None
+) -> DomainError | None:
+    state = getattr(driver, "sqlstate", None) or ""
+    text = _first_line(driver).lower()
+    server = _server(url)
+    if "authentication failed" in text or state.startswith("28"):
+        return Fault(
+            f"The database server at {server} refused the log-in (wrong user or password). "
+            "Check the server account in ~/.pgpass or PGPASSFILE; nothing was saved."
+        )
+    if state == "53100":
+        return DiskFull(
+            f"The database server at {server} has no disk space left; nothing was saved. Tell IT."
+        )
+    if state == "25006":
+        return ReadOnlyDatabase(read_only_text(f"the server at {server} accepts no writes"))
+    if state in ("40001", "40P01", "55P03"):
+        return _busy()
+    name = type(driver).__name__
+    gone = (
+        state.startswith("08")
+        or state in ("57P01", "57P02", "57P03")
+        or (not state and name in ("OperationalError", "InterfaceError"))
+        or _is_disconnect(wrapper)
+    )
+    if gone:
+        return ServerGone(
+            f"The database server at {server} is not answering; nothing was saved. Check the "
+            "network, or ask IT whether the server is running, then try again."
+        )
+    return None
+
+
+def _sqlite_file(url: str | None) -> Path | None:
+    if not url:
+        return None
+    from core.store.engine import sqlite_path
+
+    try:
+        return sqlite_path(url)
+    except Exception:  # an unreadable URL names no file
+        return None
+
+
+def _server(url: str | None) -> str:
+    """host:port of a server URL, never its user or password."""
+    if not url:
+        return "the configured address"
+    try:
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(url)
+    except Exception:
+        return "the configured address"
+    host = parsed.host or parsed.query.get("host") or "localhost"
+    if isinstance(host, tuple):
+        host = host[0]
+    return f"{host}:{parsed.port or 5432}"
+
+
+# -- what an unexpected error may show -----------------------------------------------------------
+
+
+def summary(error: BaseException) -> str:
+    """``Type: first line`` of an unexpected error, without SQL, parameters or binary content."""
+    orig = getattr(error, "orig", None)
+    shown = orig if isinstance(orig, BaseException) else error
+    return f"{type(shown).__name__}: {_first_line(shown)}".rstrip(": ")
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    clean = "".join(c if c.isprintable() else "?" for c in text)
+    return clean if len(clean) <= _LINE else clean[: _LINE - 1] + "…"
