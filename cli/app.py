@@ -19,6 +19,7 @@ from cli import commands_signing as signing
 from cli import commands_templates as templates
 from cli import commands_validation as validation
 from cli.options import as_user, common_options, json_option
+from cli.parser_backup import add_backup_commands
 from cli.parser_signing import add_signing_commands
 from core.errors import DomainError
 
@@ -224,7 +225,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = ss.add_parser("set", parents=[common], help="change a setting (audited)")
     p.add_argument(
         "key",
-        choices=("lockout_attempts", "idle_lock_minutes", "time_zone", "release_results_by"),
+        choices=(
+            "lockout_attempts",
+            "idle_lock_minutes",
+            "time_zone",
+            "release_results_by",
+            "backup_folder",
+            "backup_every_hours",
+        ),
     )
     p.add_argument("value")
     p.add_argument("--reason", required=True)
@@ -257,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=instruments.cmd_simulate)
 
     add_signing_commands(sub, common)
+    add_backup_commands(sub, common)
 
     p = sub.add_parser("demo", parents=[common], help="realistic demo data in a fresh database")
     p.set_defaults(func=audit.cmd_demo)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.backup_watch import BackupWatch
 from ui.context import AppContext
 from ui.screens.base import Screen
 from ui.screens.login import LoginScreen
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         context.actor_changed.connect(self._actor_changed)
         context.database_changed.connect(self._database_changed)
         context.tasks.busy_changed.connect(self._busy)
+        self.backups = BackupWatch(context, self.statusBar())  # scheduled backups, when due
         QShortcut(QKeySequence("Ctrl+L"), self, activated=context.lock)
         self._show_login()
 

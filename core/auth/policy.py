@@ -14,6 +14,8 @@ DEFAULTS = {
     "idle_lock_minutes": "10",
     "time_zone": "",
     "release_results_by": "qc",
+    "backup_folder": "",
+    "backup_every_hours": "0",
 }
 RELEASE_RECORDERS = ("qc", "qc_or_supervisor")  # who records release results
 
@@ -24,6 +26,8 @@ class SitePolicy:
     idle_lock_minutes: int = 10
     time_zone: str | None = None  # IANA name; instrument times without a zone are read in it
     release_results_by: str = "qc"  # "qc", or "qc_or_supervisor" where supervisors may too
+    backup_folder: str | None = None  # where scheduled backups go (core/services/backup.py)
+    backup_every_hours: int = 0  # hours between scheduled backups; 0: off
 
 
 def read_policy(session: Session) -> SitePolicy:
@@ -34,4 +38,6 @@ def read_policy(session: Session) -> SitePolicy:
         idle_lock_minutes=int(values["idle_lock_minutes"]),
         time_zone=values["time_zone"] or None,
         release_results_by=values["release_results_by"],
+        backup_folder=values["backup_folder"] or None,
+        backup_every_hours=int(values["backup_every_hours"]),
     )

@@ -1,6 +1,7 @@
 """SQLModel tables, grouped by domain. Importing this package registers every table."""
 
 from core.models.audit import AuditEvent, AuditHead, ClockAnomaly
+from core.models.backups import BackupRecord
 from core.models.batches import Batch, BatchStatus, EntryKind, Result
 from core.models.people import SiteSetting, User
 from core.models.quality import Deviation, DeviationClass, DeviationLink, DeviationStatus
@@ -28,6 +29,7 @@ __all__ = [
     "AuditHead",
     "AuditTrailReview",
     "AuthoritySlot",
+    "BackupRecord",
     "Batch",
     "BatchStatus",
     "CaptureChunk",

@@ -18,8 +18,11 @@ from core.store import Database, UnitOfWork
 LIMITS = {
     "lockout_attempts": (3, 10, "failed log-ins before an account is locked"),
     "idle_lock_minutes": (1, 60, "minutes without input before the screen locks"),
+    "backup_every_hours": (0, 720, "hours between scheduled backups (0: off)"),
 }
 TEXT_SETTINGS = {
+    "backup_folder": "the folder scheduled backups are written to (an absolute path, ideally on "
+    "another disk; empty: none)",
     "time_zone": "the site's time zone (IANA name, e.g. Europe/Berlin): instrument times "
     "written without a zone are read in it",
     "release_results_by": "who records release test results: qc (QC analysts) or "
@@ -29,6 +32,10 @@ MEANINGS = {key: meaning for key, (_, _, meaning) in LIMITS.items()} | TEXT_SETT
 
 
 def _checked(key: str, value: str) -> int | str:
+    if key == "backup_folder":
+        from core.backup.files import checked_folder
+
+        return checked_folder(value)
     if key == "release_results_by":
         from core.auth.policy import RELEASE_RECORDERS
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from core.auth.policy import SitePolicy
 from core.clock import FixedClock
 from core.errors import DomainError
+from core.validation import oq_backup as b
 from core.validation import oq_checks as c
 from core.validation import oq_release as r
 from core.validation import scratch
@@ -172,6 +173,7 @@ CHECKS: tuple[OqCheck, ...] = (
         "a manufacturing value of the lot is refused",
         r.release_results_by_qc,
     ),
+    OqCheck(*b.RESTORE_DRILL),
 )
 
 

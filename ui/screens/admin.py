@@ -25,7 +25,7 @@ class AdminScreen(Screen):
         self.refusal = Message(self)
         self.refusal.setAccessibleName("Refusal")
         self.tabs: QTabWidget | None = None
-        self.users = self.templates = self.settings = None
+        self.users = self.templates = self.settings = self.backups = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(self.heading)
@@ -34,6 +34,7 @@ class AdminScreen(Screen):
             self._refuse()
             layout.addStretch(1)
             return
+        from ui.screens.admin_backups import BackupsTab
         from ui.screens.admin_settings import SettingsTab
         from ui.screens.admin_templates import TemplatesTab
         from ui.screens.admin_users import UsersTab
@@ -46,6 +47,8 @@ class AdminScreen(Screen):
         self.tabs.addTab(self.users, "&Users")
         self.tabs.addTab(self.templates, "&Templates")
         self.tabs.addTab(self.settings, "&Settings")
+        self.backups = BackupsTab(context, self.tabs)
+        self.tabs.addTab(self.backups, "Bac&kups")
         layout.addWidget(self.tabs, 1)
 
     def _allowed(self) -> bool:
@@ -78,6 +81,7 @@ class AdminScreen(Screen):
         self.users.reload()
         self.templates.reload()
         self.settings.reload()
+        self.backups.reload()
         tab = arguments.get("tab")
-        if tab in ("users", "templates", "settings"):
+        if tab in ("users", "templates", "settings", "backups"):
             self.tabs.setCurrentWidget(getattr(self, tab))
