@@ -93,7 +93,8 @@ def cmd_restore(args) -> int:
 
 
 def _report(report) -> None:
-    info(f"  made:       {report.made_at} UTC by {report.made_by} from {report.source}")
+    made = report.made_at[:19].replace("T", " ")
+    info(f"  made:       {made} UTC by {report.made_by} from {report.source}")
     info(f"  Lotbook:    {report.app_version}, schema {report.schema_revision}")
     info(f"  integrity:  {report.integrity}")
     info(f"  audit:      {report.chain}")

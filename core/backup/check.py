@@ -5,8 +5,8 @@ SQLite: ``PRAGMA integrity_check`` is ok; the audit trail verifies (the verifier
 ``audit verify``, handed in by the caller); the row count of every table and the chain head are
 what was expected; the signed checkpoint written before the copy is in it; the SHA-256 of the file
 is what the manifest says. The integrity check and the file's hash run on worker threads while
-the audit trail is walked (SQLite and hashlib release the GIL), so a check costs about the
-longest of the three, not their sum."""
+the audit trail is walked (SQLite and hashlib release the GIL): with a free core, a check costs
+about the longest of the three rather than their sum."""
 
 from __future__ import annotations
 
