@@ -6,7 +6,6 @@ take --user; passwords never come from arguments."""
 from __future__ import annotations
 
 import argparse
-import logging
 import re
 import sys
 from collections.abc import Sequence
@@ -18,13 +17,10 @@ from cli import commands_people as people
 from cli import commands_signing as signing
 from cli import commands_templates as templates
 from cli import commands_validation as validation
-from cli.options import as_user, common_options, json_option
+from cli.options import as_user, common_options, force_option, json_option
 from cli.parser_backup import add_backup_commands
 from cli.parser_signing import add_signing_commands
 from core.errors import DomainError
-
-log = logging.getLogger("lotbook.cli")
-
 
 # argparse takes "-4,5" (a decimal comma) or "-1.2e3" for an option; values may be negative.
 _NEGATIVE_NUMBER = re.compile(r"^-(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
@@ -202,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", metavar="LOT")
     p.add_argument("--format", required=True, choices=("csv", "json"))
     p.add_argument("-o", "--output", required=True, metavar="FILE")
+    force_option(p)
     p.set_defaults(func=audit.cmd_audit_export)
     p = au.add_parser(
         "review", parents=[common], help="mark a batch's audit trail reviewed (not an originator)"
@@ -228,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=(
             "lockout_attempts",
             "idle_lock_minutes",
+            "import_max_mb",
             "time_zone",
             "release_results_by",
             "backup_folder",
@@ -257,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     ss = p.add_subparsers(dest="what", required=True, metavar="WHAT")
     p = ss.add_parser("bioreactor", parents=[common], help="a bioreactor log (CSV)")
     p.add_argument("--out", required=True, metavar="FILE")
+    force_option(p)
     p.add_argument("--days", type=float, required=True)
     p.add_argument("--rate", type=float, required=True, metavar="HZ")
     p.add_argument("--speed", type=float, help="write in real time sped up X times (live demo)")
@@ -282,6 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="installation and operational qualification: a sealed PDF report (exit 1: a failure)",
     )
     p.add_argument("--report", required=True, metavar="FILE.pdf")
+    force_option(p)
     as_user(p)
     p.set_defaults(func=validation.cmd_validate)
     _accept_negative_numbers(parser)
@@ -301,30 +301,35 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.close()
         return 0
     except Exception as error:  # the one place that turns a crash into a message
-        log_path = _log_unexpected(error)
+        from core.faults import classify, summary
+
+        fault = classify(error, url=_database_url(args))
+        if fault is not None:  # a full disk, read-only media, a busy database, a server gone
+            print(f"lotbook: {fault}", file=sys.stderr)
+            return 1
         print(
-            f"lotbook: unexpected error ({type(error).__name__}: {error}). Committed data is safe; "
-            f"details in {log_path}.",
+            f"lotbook: unexpected error ({summary(error)}). Committed data is safe; "
+            f"{_log_unexpected(error)}.",
             file=sys.stderr,
         )
         return 1
 
 
-def _log_unexpected(error: Exception) -> str:
-    from core.paths import log_dir
+def _database_url(args: argparse.Namespace) -> str | None:
+    from core.paths import resolve_db_url
 
-    folder = log_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(folder / "lotbook.log", encoding="utf-8")
-    except OSError:
-        return "(no log: the data folder is not writable)"
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(handler)
-    log.error("unexpected error in %s", " ".join(sys.argv[1:2]), exc_info=error)
-    handler.close()
-    log.removeHandler(handler)
-    return str(folder / "lotbook.log")
+        return resolve_db_url(getattr(args, "db", None))
+    except Exception:  # no database to name
+        return None
+
+
+def _log_unexpected(error: Exception) -> str:
+    """Write the error to the log if the data folder lets us; returns where the details are (or
+    why they could not be written). Never raises."""
+    from core.error_log import log_error
+
+    return log_error(error, f"in {' '.join(sys.argv[1:2])}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,7 +31,9 @@ def cmd_audit_verify(args) -> int:
 
 
 def cmd_audit_export(args) -> int:
-    count = audit_trail.export(open_db(args), Path(args.output), args.format, lot=args.batch)
+    count = audit_trail.export(
+        open_db(args), Path(args.output), args.format, lot=args.batch, force=args.force
+    )
     info(f"Wrote {count} audit events to {args.output}.")
     return 0
 

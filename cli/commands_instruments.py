@@ -56,6 +56,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_simulate(args) -> int:
+    from core import outputs
     from core.instruments.simulator import simulate
 
     start = datetime.now(UTC).replace(microsecond=0)
@@ -63,13 +64,15 @@ def cmd_simulate(args) -> int:
         start = datetime.fromisoformat(args.start)
         if start.tzinfo is None:
             start = start.replace(tzinfo=UTC)
-    simulate(
-        Path(args.out),
-        days=args.days,
-        rate_hz=args.rate,
-        start=start,
-        seed=args.seed,
-        speed=args.speed,
-    )
+
+    def write(path: Path) -> None:
+        simulate(
+            path, days=args.days, rate_hz=args.rate, start=start, seed=args.seed, speed=args.speed
+        )
+
+    if args.speed:  # a live log: followed while it is written, so written in place
+        write(outputs.create_live(args.out, force=args.force))
+    else:
+        outputs.write_via(args.out, write, force=args.force)
     info(f"Wrote a {args.days:g}-day bioreactor log at {args.rate:g} Hz to {args.out}.")
     return 0

@@ -12,6 +12,8 @@ from core.clock import local_text
 from core.errors import DomainError
 from core.signing_views import DISPOSITION_LABEL, SignatureView
 
+PDF_MAX_MB = 512  # the largest PDF verify-pdf reads (a sealed batch summary is a few MB)
+
 
 def manifestation(sig: SignatureView) -> str:
     """Printed name, date-time with zone and meaning (21 CFR 11.50), and the state."""
@@ -154,35 +156,34 @@ def cmd_export_pdf(args) -> int:
             reason=args.reason,
             deviation=args.deviation,
             physician=args.physician,
+            force=args.force,
         )
     else:
         if args.draft and not args.coa:
             raise DomainError("--draft is for a certificate of analysis (--coa).")
-        outcome = export_pdf(db, actor, password, args.lot, path, coa=args.coa, draft=args.draft)
+        outcome = export_pdf(
+            db, actor, password, args.lot, path, coa=args.coa, draft=args.draft, force=args.force
+        )
     if outcome.approval:
         info(manifestation(outcome.approval))
     info(
         f"Wrote {outcome.path} ({outcome.kind}, {outcome.pages} pages), sealed by "
         f"{outcome.sealed_by_name}: {outcome.purpose}. SHA-256 {outcome.sha256}"
     )
+    if outcome.note:
+        info(f"Note: {outcome.note}")
     return 0
 
 
 def cmd_verify_pdf(args) -> int:
     from core.services.pdf_verification import verify_pdf
 
+    from core.inputs import MB, read_regular_file
+
     path = Path(args.file)
-    try:
-        pdf = path.read_bytes()
-    except OSError as error:
-        raise DomainError(f"Cannot read {path}: {error.strerror}.") from None
+    pdf = read_regular_file(path, max_bytes=PDF_MAX_MB * MB, done="nothing was verified")
     if args.ca:
-        try:
-            ca_pem = Path(args.ca).read_bytes()
-        except OSError as error:
-            raise DomainError(
-                f"Cannot read the CA certificate {args.ca}: {error.strerror}."
-            ) from None
+        ca_pem = read_regular_file(args.ca, max_bytes=MB, done="nothing was verified")
         source = args.ca
     else:
         from core.services.signing_keys import ca_certificate_pem
@@ -241,10 +242,11 @@ def _yes(flag: bool) -> str:
 
 def cmd_ca_export(args) -> int:
     from core.crypto.keys import certificate_info
+    from core.outputs import write_bytes
     from core.services.signing_keys import ca_certificate_pem
 
     pem = ca_certificate_pem(open_db(args))
-    Path(args.output).write_bytes(pem)
+    write_bytes(Path(args.output), pem, force=args.force)
     cert = certificate_info(pem)
     info(f"Wrote {args.output}: {cert.subject_name}, SHA-256 fingerprint {cert.sha256_fingerprint}")
     return 0

@@ -57,7 +57,9 @@ def cmd_validate(args) -> int:
     def show(item) -> None:
         info(f"{item.result.word:<4}  {item.id}  {item.title}: {_observed(item.observed)}")
 
-    outcome = run_validation(db, args.user, password, Path(args.report), on_item=show)
+    outcome = run_validation(
+        db, args.user, password, Path(args.report), on_item=show, force=args.force
+    )
     run = outcome.run
     info(
         f"Wrote {outcome.path} ({outcome.pages} pages), sealed by {outcome.sealed_by_name}. "

@@ -25,3 +25,8 @@ def as_user(parser: argparse.ArgumentParser) -> None:
 
 def json_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print data as JSON")
+
+
+def force_option(parser: argparse.ArgumentParser) -> None:
+    """--force: replace an existing output file (never a database, a folder or a device)."""
+    parser.add_argument("--force", action="store_true", help="replace the output file if it exists")

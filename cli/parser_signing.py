@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from cli import commands_signing as signing
-from cli.options import as_user, json_option
+from cli.options import as_user, force_option, json_option
 
 DISPOSITIONS = (
     "released",
@@ -64,6 +64,7 @@ def add_signing_commands(sub, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("lot")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
+    force_option(p)
     p.add_argument("--coa", action="store_true", help="the certificate of analysis instead")
     p.add_argument(
         "--approve",
@@ -89,6 +90,7 @@ def add_signing_commands(sub, common: argparse.ArgumentParser) -> None:
     cs = ca.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = cs.add_parser("export", parents=[common], help="write the site CA certificate (PEM)")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
+    force_option(p)
     p.set_defaults(func=signing.cmd_ca_export)
     p = cs.add_parser("issue", parents=[common], help="issue waiting user certificates (admin)")
     p.add_argument("names", nargs="*", metavar="USER", help="only these users (else all waiting)")

@@ -17,18 +17,17 @@ if TYPE_CHECKING:
 
 
 def _setup_logging() -> None:
+    """The app's log in the data folder, written when it can be: a full disk or read-only data
+    folder drops log lines (core/error_log.py) instead of stopping the app or its error dialog."""
     import logging
 
-    from core.paths import data_dir, log_dir
+    from core.error_log import SafeFileHandler
 
-    data_dir().mkdir(parents=True, exist_ok=True)
-    folder = log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(
-        filename=folder / "lotbook.log",
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    handler = SafeFileHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
 
 
 def _log():
@@ -111,7 +110,7 @@ def open_in_background(context: Any, window: Any, url: str, demo: bool) -> None:
     def failed(error: BaseException) -> None:
         from ui.errors import message_of
 
-        window.login.database_failed(message_of(error))
+        window.login.database_failed(message_of(error, url))
 
     context.tasks.run(prepare_database, url, demo, on_done=opened, on_error=failed)
 

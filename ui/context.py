@@ -43,6 +43,7 @@ class AppContext(QObject):
         self.db = db
         # quick calls (one entry) run inline on a local SQLite file; a server is always off-thread
         self.tasks.inline_quick = db is not None and db.path is not None
+        self.tasks.database_url = db.url if db is not None else None
         self.set_idle_ms(idle_minutes * MINUTE_MS)
         self.database_changed.emit()
 

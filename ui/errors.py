@@ -12,15 +12,23 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
 
-def message_of(error: BaseException) -> str:
+def message_of(error: BaseException, url: str | None = None) -> str:
+    """What the user reads: a domain refusal as core wrote it; an ordinary fault (full disk,
+    read-only media, busy database, server gone) in one line; anything else as unexpected, with
+    where its details were logged — or that the log could not be written."""
     from core.errors import DomainError
-    from core.paths import log_dir
+    from core.faults import classify
 
     if isinstance(error, DomainError):
         return str(error)
+    fault = classify(error, url=url)
+    if fault is not None:
+        return str(fault)
+    from core.error_log import last_problem, where_logged
+
     return (
         f"Something unexpected went wrong ({type(error).__name__}). Data already saved is safe, "
-        f"and what you typed is still on the screen. Details are in {log_dir() / 'lotbook.log'}."
+        f"and what you typed is still on the screen; {where_logged(last_problem())}."
     )
 
 

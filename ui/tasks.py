@@ -67,6 +67,7 @@ class TaskRunner(QObject):
         self._pool = pool or QThreadPool.globalInstance()
         self._running: set[_Relay] = set()
         self.inline_quick = False
+        self.database_url: str | None = None  # names the file or server in a fault's message
 
     def run(
         self,
@@ -98,14 +99,7 @@ class TaskRunner(QObject):
                 if on_done is not None:
                     on_done(payload)
                 return
-            from core.errors import DomainError
-
-            if not isinstance(payload, DomainError):
-                import logging
-
-                logging.getLogger("lotbook.ui").error(
-                    "unexpected error in %s", getattr(fn, "__name__", fn), exc_info=payload
-                )
+            payload = self._explained(payload, fn)
             if on_error is not None:
                 on_error(payload)
             else:
@@ -127,13 +121,8 @@ class TaskRunner(QObject):
     ) -> None:
         try:
             result = fn(*args, **kwargs)
-        except Exception as error:  # the same hand-over as from the pool
-            from core.errors import DomainError
-
-            if not isinstance(error, DomainError):
-                from ui.errors import log_unexpected
-
-                log_unexpected(error, f"in {getattr(fn, '__name__', fn)}")
+        except Exception as failure:  # the same hand-over as from the pool
+            error = self._explained(failure, fn)
             if on_error is not None:
                 on_error(error)
             else:
@@ -143,6 +132,23 @@ class TaskRunner(QObject):
             return
         if on_done is not None:
             on_done(result)
+
+    def _explained(self, error: BaseException, fn: Callable[..., Any]) -> BaseException:
+        """A domain refusal as it is; an ordinary fault (full disk, read-only media, busy
+        database, server gone) as a one-line DomainError for the screen; anything else logged
+        (never raising, even on a full disk) and handed on as it is."""
+        from core.errors import DomainError
+        from core.faults import classify
+
+        if isinstance(error, DomainError):
+            return error
+        fault = classify(error, url=self.database_url)
+        if fault is not None:
+            return fault
+        from ui.errors import log_unexpected
+
+        log_unexpected(error, f"in {getattr(fn, '__name__', fn)}")
+        return error
 
     def idle(self) -> bool:
         return not self._running

@@ -12,6 +12,7 @@ from core.models import SiteSetting
 DEFAULTS = {
     "lockout_attempts": "5",
     "idle_lock_minutes": "10",
+    "import_max_mb": "256",
     "time_zone": "",
     "release_results_by": "qc",
     "backup_folder": "",
@@ -24,6 +25,7 @@ RELEASE_RECORDERS = ("qc", "qc_or_supervisor")  # who records release results
 class SitePolicy:
     lockout_attempts: int = 5
     idle_lock_minutes: int = 10
+    import_max_mb: int = 256  # larger instrument files are refused (a 14-day 1 Hz log: ~65 MB)
     time_zone: str | None = None  # IANA name; instrument times without a zone are read in it
     release_results_by: str = "qc"  # "qc", or "qc_or_supervisor" where supervisors may too
     backup_folder: str | None = None  # where scheduled backups go (core/services/backup.py)
@@ -36,6 +38,7 @@ def read_policy(session: Session) -> SitePolicy:
     return SitePolicy(
         lockout_attempts=int(values["lockout_attempts"]),
         idle_lock_minutes=int(values["idle_lock_minutes"]),
+        import_max_mb=int(values["import_max_mb"]),
         time_zone=values["time_zone"] or None,
         release_results_by=values["release_results_by"],
         backup_folder=values["backup_folder"] or None,

@@ -88,15 +88,25 @@ def safe_cell(value: object) -> str:
 
 
 def export(
-    db: Database, path: Path, fmt: str, *, lot: str | None = None, actor: Actor | None = None
+    db: Database,
+    path: Path,
+    fmt: str,
+    *,
+    lot: str | None = None,
+    actor: Actor | None = None,
+    force: bool = False,
 ) -> int:
     """Write the events (all, or one batch's) to ``path``; returns how many were written.
+    ``force`` replaces an existing file (never a database, a folder or a device: core/outputs).
 
     From the app (``actor`` given) the role must allow it and the export itself is audited; the
     command line exports for whoever can read the database file, as the database tools could."""
+    from core import outputs
+
     fmt = fmt.lower()
     if fmt not in ("csv", "json"):
         raise DomainError(f"'{fmt}' is not an export format. Use csv or json.")
+    outputs.check_target(path, force=force)  # refused before the work, and again when written
     if actor is not None:
         with db.read() as session:
             acting_user(session, actor, Permission.EXPORT_AUDIT)
@@ -129,9 +139,7 @@ def export(
             "events": [{name: getattr(e, name) for name in FIELDS} for e in rows],
         }
         data = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    outputs.write_bytes(path, data, force=force)
     if actor is not None:
         with db.unit_of_work(actor.username) as uow:
             uow.audit(

@@ -90,7 +90,7 @@ def import_file(
     step: str | None = None,
     reason: str | None = None,
 ) -> ImportOutcome:
-    data = path.read_bytes()
+    data = read_instrument_file(db, path)
     if not data:
         raise InstrumentFileInvalid(path.name, None, "the file is empty.")
     return import_bytes(
@@ -104,6 +104,16 @@ def import_file(
         step=step,
         reason=reason,
     )
+
+
+def read_instrument_file(db: Database, path: Path) -> bytes:
+    """The bytes of an instrument file: a regular file only (never a folder, a named pipe or a
+    device), no larger than the site's ``import_max_mb``, read with a timeout (core/inputs)."""
+    from core.inputs import MB, read_regular_file
+    from core.services.settings import show_policy
+
+    limit = show_policy(db).import_max_mb
+    return read_regular_file(path, max_bytes=limit * MB, limit_name="import_max_mb")
 
 
 def import_bytes(

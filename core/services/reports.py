@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from core import outputs
 from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError
+from core.faults import ReadOnlyDatabase
 from core.models.batches import RELEASED_STATES, BatchStatus
 from core.reports.seal import Attachment, seal_pdf
 from core.services import signing_keys
@@ -43,6 +44,7 @@ class ExportOutcome:
     sealed_by_name: str
     purpose: str
     approval: SignatureView | None = None
+    note: str | None = None  # e.g. the export could not be recorded in a read-only copy's trail
 
 
 def render_sealed(
@@ -101,9 +103,15 @@ def export_pdf(
     draft: bool = False,
     purpose: str | None = None,
     approval: SignatureView | None = None,
+    force: bool = False,
 ) -> ExportOutcome:
     """Seal and write the batch summary, or the certificate of analysis (``coa``): refused for
-    a lot without a disposition unless ``draft`` (then DRAFT is printed across every page)."""
+    a lot without a disposition unless ``draft`` (then DRAFT is printed across every page).
+    ``force`` replaces an existing file (never a database, folder or device: core/outputs).
+
+    On a read-only copy of the database (an archive on read-only media) the PDF is still written
+    — its seal names who exported it and when — and the outcome notes that the export could not
+    be recorded in that copy's audit trail."""
     kind = COA if coa else SUMMARY
     authenticate(db, actor.username, password)
     with db.read() as session:
@@ -125,31 +133,30 @@ def export_pdf(
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         raise DomainError(f"Give the file a .pdf name, not '{path.name}'.")
-    if not path.parent.is_dir():
-        raise DomainError(f"The folder {path.parent} does not exist.")
+    outputs.check_target(path, force=force)  # before the work; checked again when written
     sealed, pages = render_sealed(db, actor, password, lot, coa=coa, draft=draft, purpose=purpose)
     digest = hashlib.sha256(sealed).hexdigest()
-    partial = path.with_name(f".{path.name}.partial")
-    try:
+    note = None
+    with outputs.output_file(path, force=force) as partial:
         partial.write_bytes(sealed)
-        with db.unit_of_work(actor.username) as uow:
-            uow.audit(
-                "report.export",
-                "batch",
-                lot,
-                lot=lot,
-                new={
-                    "kind": kind,
-                    "file": path.name,
-                    "sha256": digest,
-                    "pages": pages,
-                    "purpose": purpose,
-                    **({"draft": True} if draft else {}),
-                },
-            )
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+        try:
+            with db.unit_of_work(actor.username) as uow:
+                uow.audit(
+                    "report.export",
+                    "batch",
+                    lot,
+                    lot=lot,
+                    new={
+                        "kind": kind,
+                        "file": path.name,
+                        "sha256": digest,
+                        "pages": pages,
+                        "purpose": purpose,
+                        **({"draft": True} if draft else {}),
+                    },
+                )
+        except ReadOnlyDatabase as error:
+            note = f"this export could not be recorded in the audit trail: {error}"
     return ExportOutcome(
         path=path,
         kind=kind,
@@ -161,6 +168,7 @@ def export_pdf(
         sealed_by_name=actor.full_name,
         purpose=purpose,
         approval=approval,
+        note=note,
     )
 
 
@@ -175,8 +183,10 @@ def approve_and_export(
     reason: str,
     deviation: str | None = None,
     physician: str | None = None,
+    force: bool = False,
 ) -> ExportOutcome:
     """QA's disposition and the summary that bears it, sealed by the approver, in one act."""
+    outputs.check_target(path, force=force)  # a file that cannot be written refuses the act
     signature = sign(
         db,
         actor,
@@ -197,4 +207,5 @@ def approve_and_export(
         path,
         purpose=f"QA disposition of lot {signature.lot}: {label}",
         approval=signature,
+        force=force,
     )

@@ -18,6 +18,7 @@ from core.store import Database, UnitOfWork
 LIMITS = {
     "lockout_attempts": (3, 10, "failed log-ins before an account is locked"),
     "idle_lock_minutes": (1, 60, "minutes without input before the screen locks"),
+    "import_max_mb": (1, 4096, "the largest instrument file accepted for import, in MB"),
     "backup_every_hours": (0, 720, "hours between scheduled backups (0: off)"),
 }
 TEXT_SETTINGS = {

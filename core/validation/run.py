@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -70,12 +69,13 @@ def results_json(run: ValidationRun) -> dict:
     }
 
 
-def _check_path(path: Path) -> Path:
+def _check_path(path: Path, force: bool = False) -> Path:
+    from core.outputs import check_target
+
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         raise DomainError(f"Give the report a .pdf name, not '{path.name}'.")
-    if not path.parent.is_dir():
-        raise DomainError(f"The folder {path.parent} does not exist.")
+    check_target(path, force=force)  # no database, folder or device; existing only with force
     return path
 
 
@@ -87,13 +87,14 @@ def run_validation(
     *,
     manifest: Path | None = None,
     on_item: Callable[[Item], None] | None = None,
+    force: bool = False,
 ) -> ValidationOutcome:
     """IQ (for this installation and ``db``), OQ (on a scratch database), the sealed report at
     ``report``, and a "validation.run" audit event in ``db``."""
     from core.reports.seal import Attachment, seal_pdf
     from core.validation.report import render_report
 
-    path = _check_path(report)
+    path = _check_path(report, force)
     actor = authenticate(db, username, password)
     with db.read() as session:
         role = acting_user(session, actor)
@@ -145,8 +146,9 @@ def run_validation(
         time_zone=run.time_zone,
     )
     digest = hashlib.sha256(sealed).hexdigest()
-    partial = path.with_name(f".{path.name}.partial")
-    try:
+    from core.outputs import output_file
+
+    with output_file(path, force=force) as partial:  # owner-only, placed once audited
         partial.write_bytes(sealed)
         with db.unit_of_work(actor.username) as uow:
             uow.audit(
@@ -165,9 +167,6 @@ def run_validation(
                     "machine": run.machine,
                 },
             )
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
     return ValidationOutcome(
         path=path, run=run, sha256=digest, pages=rendered.pages, sealed_by_name=actor.full_name
     )

@@ -239,7 +239,9 @@ def test_qa_sees_the_blockers_closes_a_deviation_and_quarantines(
     assert sign.message.text() == ""
 
     def approve_and_export(db, actor, password, lot, path, *, disposition, reason, **details):
-        """The real approval; the PDF part stands in for core's report modules."""
+        """The real approval; the PDF part stands in for core's report modules (which the dialog
+        asks to replace a file of that name: the name is on screen)."""
+        assert details.pop("force") is True
         signature = signing.sign(
             db, actor, password, lot, "APPROVED", disposition=disposition, reason=reason, **details
         )
@@ -311,7 +313,7 @@ def test_export_a_certificate_of_analysis(qtbot, window, signers, tech, monkeypa
     assert screen.coa.text() == "Certificate of analysis…"  # it has a QA disposition
     calls = []
 
-    def export_pdf(db, actor, password, lot, path, *, coa=False, draft=False):
+    def export_pdf(db, actor, password, lot, path, *, coa=False, draft=False, force=False):
         authenticate(db, actor.username, password)  # a wrong password is refused as in core
         calls.append((lot, Path(path).name, coa, draft))
         return reports.ExportOutcome(

@@ -85,8 +85,8 @@ def export_dialog(
         explanation,
         submit,
         lambda password, _text, chosen: export_pdf(
-            db, actor, password, lot, Path(chosen), coa=coa, draft=draft
-        ),
+            db, actor, password, lot, Path(chosen), coa=coa, draft=draft, force=True
+        ),  # the file name is on screen: replacing an older PDF there is what the user asked
         path=path,
         working="Sealing the PDF…",
         parent=parent,
@@ -98,4 +98,4 @@ def exported_text(outcome: Any, draft: bool = False) -> str:
     return (
         f"{what} of lot {outcome.lot} sealed by {outcome.sealed_by_name}: "
         f"{outcome.path} ({outcome.pages} pages, SHA-256 {outcome.sha256[:16]}…)."
-    )
+    ) + (f" Note: {outcome.note}" if getattr(outcome, "note", None) else "")

@@ -267,6 +267,7 @@ class SignDialog(QDialog):
                 password,
                 self.lot,
                 Path(path),
+                force=True,  # the file name is on screen when the user signs
                 on_done=self._exported,
                 on_error=self._refused,
                 owner=self,

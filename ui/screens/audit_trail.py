@@ -347,6 +347,7 @@ class AuditTrailScreen(Screen):
             fmt,
             lot=lot,
             actor=self.context.actor,
+            force=True,  # the save dialog asked before replacing a file
             on_done=done,
             on_error=failed,
         )
