@@ -106,3 +106,25 @@ def test_when_the_log_cannot_be_written_the_message_says_so(
         "what you typed is still on the screen; the details could not be written to the log "
         "(the disk is full)."
     )
+
+
+def test_a_curve_image_goes_through_the_safe_writer(qtbot, context, tmp_path):
+    import stat
+
+    from tests.ui.test_plots import _trace_panel
+
+    panel = _trace_panel(qtbot)
+    panel.export_png(str(tmp_path / "missing" / "trace.png"))
+    assert panel.message.text() == (
+        f"✖ The image was not saved: The folder {tmp_path / 'missing'} does not exist; nothing "
+        "was written. Create it first, or choose another folder."
+    )
+    link = tmp_path / "trace.png"
+    link.symlink_to(context.db.path)
+    panel.export_png(str(link))
+    assert "is the Lotbook database" in panel.message.text()
+    link.unlink()
+    panel.export_png(str(link))
+    assert panel.message.text().startswith("✔ Saved")
+    assert stat.S_IMODE(link.stat().st_mode) == 0o600 and link.stat().st_size > 10_000
+    assert not [p for p in tmp_path.iterdir() if ".part" in p.name]

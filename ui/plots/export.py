@@ -11,8 +11,13 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 
 def save_png(item: object, path: str | Path, width: int | None = None) -> Path:
-    """Render ``item`` (a scene or a graphics item) into ``path``; the suffix .png is added."""
+    """Render ``item`` (a scene or a graphics item) into ``path``; the suffix .png is added.
+    Written through core's safe writer (never over a database, a folder or a device; whole or
+    not at all; owner-only); the save dialog has asked before an existing file is replaced."""
     from pyqtgraph.exporters import ImageExporter
+
+    from core.errors import DomainError
+    from core.outputs import write_via
 
     path = Path(path)
     if path.suffix.lower() != ".png":
@@ -23,8 +28,12 @@ def save_png(item: object, path: str | Path, width: int | None = None) -> Path:
     params["background"] = pg.mkColor("w")
     if width:
         params["width"] = int(width)
-    exporter.export(str(path))
-    return path
+    def render(temporary: Path) -> None:
+        exporter.export(str(temporary))
+        if temporary.stat().st_size == 0:  # Qt could not write the image
+            raise DomainError(f"{path.name} could not be rendered as a PNG image.")
+
+    return write_via(path, render, force=True)
 
 
 def ask_png(parent: QWidget, suggested: str, on_chosen: Callable[[str], None]) -> QFileDialog:

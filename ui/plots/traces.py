@@ -374,10 +374,12 @@ class TracePanel(QWidget):
         self.dialog = ask_png(self, f"{self.lot or 'trace'}-process.png", self.export_png)
 
     def export_png(self, path: str) -> None:
+        from core.errors import DomainError
+
         try:
             saved = save_png(self.view.scene(), path)
-        except OSError as error:
-            self.message.error(f"The image could not be saved: {error.strerror or error}.")
+        except DomainError as error:  # refused, or a full disk, read-only media ... in one line
+            self.message.error(f"The image was not saved: {error}")
             return
         self.message.ok(f"Saved {saved}")
 
