@@ -21,6 +21,7 @@ from cli.options import as_user, common_options, force_option, json_option
 from cli.parser_backup import add_backup_commands
 from cli.parser_signing import add_signing_commands
 from core.errors import DomainError
+from cli.parser_trail import add_audit_checkpoint, add_clock_commands
 
 # argparse takes "-4,5" (a decimal comma) or "-1.2e3" for an option; values may be negative.
 _NEGATIVE_NUMBER = re.compile(r"^-(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
@@ -189,9 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
     as_user(p)
     p.set_defaults(func=batches.cmd_excursion_assess)
 
-    aud = sub.add_parser("audit", help="audit trail: verify, export, list, review")
+    aud = sub.add_parser("audit", help="audit trail: verify, export, list, review, checkpoint")
     au = aud.add_subparsers(dest="action", required=True, metavar="ACTION")
-    p = au.add_parser("verify", parents=[common], help="recompute the hash chain (exit 1: broken)")
+    p = au.add_parser(
+        "verify", parents=[common], help="the chain, the state it seals, its anchors (exit 1: not)"
+    )
+    p.add_argument(
+        "--pdf", nargs="+", default=[], metavar="FILE", help="also prove these PDFs' chain heads"
+    )
     json_option(p)
     p.set_defaults(func=audit.cmd_audit_verify)
     p = au.add_parser("export", parents=[common], help="export events as CSV or JSON")
@@ -214,6 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     json_option(p)
     p.set_defaults(func=audit.cmd_audit_list)
 
+    add_audit_checkpoint(au, common)
+    add_clock_commands(sub, common)
     settings = sub.add_parser("settings", help="site settings: show, set (admin)")
     ss = settings.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = ss.add_parser("show", parents=[common], help="lockout threshold, idle-lock minutes")

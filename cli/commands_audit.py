@@ -8,6 +8,7 @@ from pathlib import Path
 from cli.context import db_url, open_db
 from cli.output import emit_json, info, table
 from core.services import audit_trail
+from core.services.trail_verification import verify_trail
 
 
 def cmd_audit_verify(args) -> int:
@@ -17,17 +18,36 @@ def cmd_audit_verify(args) -> int:
         if sys.stderr.isatty():
             print(f"\rverified {done} of {total} events", end="", file=sys.stderr, flush=True)
 
-    report = audit_trail.verify(db, progress)
+    heads = _pdf_heads(getattr(args, "pdf", []))
+    report = verify_trail(db, progress, heads)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if args.json:
         emit_json(report)
     else:
         info(report.summary())
+        for problem in report.problems:
+            info(f"  - {problem}")
     if not report.intact:
         print(f"lotbook: {report.summary()}", file=sys.stderr)
         return 1
     return 0
+
+
+def _pdf_heads(files: list[str]) -> list:
+    """The chain head each PDF printed; a PDF that names none is refused."""
+    from core.errors import DomainError
+    from core.inputs import MB, read_regular_file
+    from core.services.trail_verification import pdf_head
+
+    heads = []
+    for name in files:
+        pdf = read_regular_file(Path(name), max_bytes=200 * MB, done="nothing was verified")
+        head = pdf_head(pdf, Path(name).name)
+        if head is None:
+            raise DomainError(f"{name} is not a Lotbook batch PDF: it names no audit chain head.")
+        heads.append(head)
+    return heads
 
 
 def cmd_audit_export(args) -> int:

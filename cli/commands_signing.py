@@ -176,9 +176,8 @@ def cmd_export_pdf(args) -> int:
 
 
 def cmd_verify_pdf(args) -> int:
-    from core.services.pdf_verification import verify_pdf
-
     from core.inputs import MB, read_regular_file
+    from core.services.pdf_verification import verify_pdf
 
     path = Path(args.file)
     pdf = read_regular_file(path, max_bytes=PDF_MAX_MB * MB, done="nothing was verified")
@@ -191,6 +190,8 @@ def cmd_verify_pdf(args) -> int:
         ca_pem = ca_certificate_pem(open_db(args))
         source = "the site database"
     result = verify_pdf(pdf, ca_pem)
+    if result.kind == "batch record" and not args.ca:  # with --ca: offline, no database
+        result = _against_the_chain(open_db(args), pdf, path.name, result)
     if args.json:
         emit_json(result)
     else:
@@ -223,6 +224,18 @@ def cmd_verify_pdf(args) -> int:
             )
         info("Result: " + ("VERIFIED" if result.ok else "FAILED"))
     return 0 if result.ok else 1
+
+
+def _against_the_chain(db, pdf: bytes, name: str, result):
+    """The database's audit trail must still hold the chain head the PDF printed."""
+    from dataclasses import replace
+
+    from core.services.trail_verification import pdf_head, pdf_head_problem
+
+    problem = pdf_head_problem(db, pdf_head(pdf, name))
+    if problem is None:
+        return result
+    return replace(result, ok=False, problems=(*result.problems, f"Audit chain: {problem}."))
 
 
 def _superseded(args, pdf: bytes, result):

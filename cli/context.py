@@ -5,7 +5,7 @@ from __future__ import annotations
 from cli import credentials
 from core.auth import Actor
 from core.paths import resolve_db_url
-from core.services.users import authenticate
+from core.services.log_in import log_in
 from core.store import Database, open_database
 
 
@@ -19,4 +19,4 @@ def open_db(args) -> Database:
 
 
 def acting(db: Database, args, *, allow_initial: bool = False) -> Actor:
-    return authenticate(db, args.user, credentials.password(args), allow_initial=allow_initial)
+    return log_in(db, args.user, credentials.password(args), allow_initial=allow_initial)

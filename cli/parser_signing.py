@@ -81,7 +81,11 @@ def add_signing_commands(sub, common: argparse.ArgumentParser) -> None:
     )
     as_user(p)
     p.set_defaults(func=signing.cmd_export_pdf)
-    p = sub.add_parser("verify-pdf", parents=[common], help="verify an exported PDF (exit 1: not)")
+    p = sub.add_parser(
+        "verify-pdf",
+        parents=[common],
+        help="verify an exported PDF, and its audit chain head against the database (exit 1: not)",
+    )
     p.add_argument("file")
     p.add_argument("--ca", metavar="CERT", help="the site CA certificate (else from the database)")
     json_option(p)

@@ -6,8 +6,9 @@ of its fields ``seq, at, user, action, entity, entity_id, lot, old, new, reason,
 keys sorted, no whitespace, UTF-8, non-ASCII unescaped — what Python's
 ``json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` gives. ``old`` and
 ``new`` are themselves canonical JSON texts. Verifying needs nothing but SHA-256 over the stored
-bodies; the searchable columns (at, user, action, lot ...) are computed from the body by the
-database, so they cannot disagree with what was hashed.
+bodies. An event may also carry ``seals``, the hashes of the state rows its unit of work changed
+(see core/audit_seals.py). The searchable columns (at, user, action, lot ...) are computed from
+the body by the database, so they cannot disagree with what was hashed.
 """
 
 from __future__ import annotations
@@ -50,9 +51,12 @@ def event_bytes(
     new: str | None,
     reason: str | None,
     app_version: str,
+    seals: Mapping[str, str | None] | None = None,
 ) -> bytes:
+    extra = {} if seals is None else {"seals": dict(seals)}
     return orjson.dumps(
         {
+            **extra,
             "action": action,
             "app_version": app_version,
             "at": at,
@@ -80,7 +84,6 @@ class ChainHead:
     seq: int
     hash: str
     at: str | None
-    clock_alarm: bool = False
     moved: bool = False
 
 
@@ -98,6 +101,7 @@ def append_event(
     new: Mapping[str, Any] | None,
     reason: str | None,
     app_version: str,
+    seals: Mapping[str, str | None] | None = None,
 ) -> tuple[int, str]:
     """Insert the next event of the chain and move the head to it; returns (seq, hash)."""
     seq = head.seq + 1
@@ -113,6 +117,7 @@ def append_event(
         new=canonical_json(new),
         reason=reason,
         app_version=app_version,
+        seals=seals,
     )
     digest = chain_hash(head.hash, body)
     connection.execute(
@@ -133,15 +138,41 @@ class ChainReport:
     head_hash: str  # hash of the newest event read (or of the genesis)
     first_broken: int | None  # seq of the first event that fails, if any
     reason: str  # in words, for the user
+    state_rows: int = 0  # state rows reconciled with their seals
+    anchors: int = 0  # signatures, checkpoints (and PDFs) whose chain head still holds
+    problems: tuple[str, ...] = ()  # every problem found beyond the first (state, anchors)
 
     def summary(self) -> str:
         if self.intact:
-            return f"Audit trail intact: {self.events} events, chain head {self.head_hash}."
-        return f"Audit trail BROKEN at event {self.first_broken}: {self.reason}"
+            extra = ""
+            if self.state_rows or self.anchors:
+                extra = (
+                    f" {self.state_rows} state rows match their seals; "
+                    f"{self.anchors} anchors hold."
+                )
+            return f"Audit trail intact: {self.events} events, chain head {self.head_hash}.{extra}"
+        if self.first_broken is not None:
+            return f"Audit trail BROKEN at event {self.first_broken}: {self.reason}"
+        return f"Audit trail BROKEN: {self.reason}"
+
+
+@dataclass
+class ChainWalk:
+    """What a walk of the chain collects for the checks that follow it: the newest seal of every
+    sealed row, and the hash the chain holds at each sequence number an anchor names."""
+
+    seals: dict[str, str | None]
+    watch: set[int]
+    found: dict[int, str]
+    unsealed: list[int]  # events of actions that always change state but seal nothing
+    must_seal: frozenset[str] = frozenset()
 
 
 def verify_chain(
-    session: Session, progress: Callable[[int, int], None] | None = None, batch: int = 10_000
+    session: Session,
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = 10_000,
+    walk: ChainWalk | None = None,
 ) -> ChainReport:
     """Recompute every hash in order; name the first event that was edited, removed or reordered."""
     conn = session.connection()
@@ -153,7 +184,7 @@ def verify_chain(
     gc.disable()  # the walk makes no reference cycles; collections would only rescan its rows
     try:
         cursor.execute("SELECT seq, prev_hash, hash, body FROM audit_event ORDER BY seq")
-        outcome = _walk(cursor, batch, total, progress)
+        outcome = _walk(cursor, batch, total, progress, walk)
     finally:
         if collecting:
             gc.enable()
@@ -176,12 +207,26 @@ def verify_chain(
     return ChainReport(True, read, prev, None, "intact")
 
 
+_SEALS_KEY = '"seals":{'
+_ACTION_AT = len('{"action":"')
+
+
 def _walk(
-    cursor: Any, batch: int, total: int, progress: Callable[[int, int], None] | None
+    cursor: Any,
+    batch: int,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+    walk: ChainWalk | None,
 ) -> ChainReport | tuple[int, str]:
     prev = GENESIS_HASH
     expected = 1
     sha256 = hashlib.sha256
+    seals = walk.seals if walk else None
+    watch = walk.watch if walk else ()
+    must_seal = walk.must_seal if walk else ()
+    pending: list[int] = []  # events that must be sealed by a later event of their unit of work
+    pending_at = ""
+    raw_seals: list[str] = []  # each sealing event's "key":"digest" pairs, in chain order
     while rows := cursor.fetchmany(batch):
         for seq, prev_hash, stored, body in rows:
             if seq != expected:
@@ -196,11 +241,43 @@ def _walk(
             if digest != stored:
                 reason = "its content does not match its hash (changed)"
                 return ChainReport(False, seq - 1, prev, seq, reason)
+            if seals is not None:
+                found = body.find(_SEALS_KEY)
+                if found >= 0:
+                    start = found + len(_SEALS_KEY)
+                    raw_seals.append(body[start : body.index("}", start)])
+                    # a unit of work seals in its last event what all its events changed
+                    if pending and _at(body) == pending_at:
+                        pending.clear()
+                elif must_seal and body[_ACTION_AT : body.index('"', _ACTION_AT)] in must_seal:
+                    when = _at(body)
+                    if pending and when != pending_at:
+                        walk.unsealed.extend(pending)
+                        pending.clear()
+                    pending.append(seq)
+                    pending_at = when
+                elif pending and _at(body) != pending_at:
+                    walk.unsealed.extend(pending)
+                    pending.clear()
+                if seq in watch:
+                    walk.found[seq] = digest
             prev = digest
             expected += 1
         if progress is not None:
             progress(expected - 1, total)
+    if walk is not None:
+        walk.unsealed.extend(pending)
+        # one parse for every seal: in a JSON object the last of repeated keys wins, as the
+        # newest seal of a row does
+        joined = ",".join(part for part in raw_seals if part)
+        walk.seals.update(orjson.loads("{" + joined + "}"))
     return expected - 1, prev
+
+
+def _at(body: str) -> str:
+    """The ``at`` field of a canonical event body (a unit of work's events share it)."""
+    start = body.index('"at":"') + 6
+    return body[start : body.index('"', start)]
 
 
 # -- reading ------------------------------------------------------------------------------------

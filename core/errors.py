@@ -6,8 +6,6 @@ exits 1, the GUI shows it next to the field or in a dialog.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 
 class DomainError(Exception):
     """Base of every refusal that a user can understand and act on."""
@@ -65,15 +63,6 @@ class JustificationRequired(DomainError):
 
 class ScanMismatch(DomainError):
     """A scanned code does not match what the step expects; the step is blocked."""
-
-
-class ClockRollback(DomainError):
-    """The system clock reads earlier than the newest audit event; GxP writes are refused."""
-
-    def __init__(self, message: str, observed: datetime, newest: datetime) -> None:
-        super().__init__(message)
-        self.observed = observed
-        self.newest = newest
 
 
 class StoreError(DomainError):

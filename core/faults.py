@@ -57,12 +57,16 @@ def read_only_text(why: str) -> str:
 # -- operating-system errors ---------------------------------------------------------------------
 
 
-def os_fault(error: OSError, path: Path | str | None = None, *, writing: bool = True) -> Fault:
-    """The fault behind an OSError met while writing (or reading) ``path``."""
+def os_fault(
+    error: OSError, path: Path | str | None = None, *, writing: bool | None = True
+) -> Fault:
+    """The fault behind an OSError met while writing (or reading; None: either) ``path``."""
     where = str(path or error.filename or "the file")
     folder = str(Path(where).parent) if path or error.filename else "the folder"
     code = error.errno
-    done = "nothing was written" if writing else "nothing was read"
+    done = {True: "nothing was written", False: "nothing was read"}.get(
+        writing, "nothing further was done"
+    )
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return DiskFull(
             f"The disk holding {folder} is full; {done}. Free some space, or choose another disk."
@@ -72,7 +76,7 @@ def os_fault(error: OSError, path: Path | str | None = None, *, writing: bool = 
             f"{folder} is on read-only media; {done}. Choose a folder on a writable disk."
         )
     if code in (errno.EACCES, errno.EPERM):
-        verb = "write" if writing else "read"
+        verb = {True: "write", False: "read"}.get(writing, "use")
         return NoPermission(
             f"No permission to {verb} {where}; {done}. Choose a file and folder you may {verb}."
         )
@@ -84,7 +88,8 @@ def os_fault(error: OSError, path: Path | str | None = None, *, writing: bool = 
     if code == errno.ENOENT:
         return Fault(f"{where} does not exist (or its folder does not); {done}.")
     reason = error.strerror or type(error).__name__
-    return Fault(f"Could not {'write' if writing else 'read'} {where}: {reason}; {done}.")
+    verb = {True: "write", False: "read"}.get(writing, "use")
+    return Fault(f"Could not {verb} {where}: {reason}; {done}.")
 
 
 def os_reason(error: OSError) -> str:
@@ -108,7 +113,7 @@ def classify(error: BaseException, *, url: str | None = None) -> DomainError | N
     if isinstance(error, Fault):
         return error
     if isinstance(error, OSError) and error.errno is not None:
-        return os_fault(error, writing=True)
+        return os_fault(error, writing=None)  # reading or writing: not known here
     orig = getattr(error, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's error
     driver = orig if isinstance(orig, BaseException) else error
     if isinstance(driver, sqlite3.Error):

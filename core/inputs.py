@@ -109,13 +109,13 @@ def _must_be_regular(path: Path, mode: int, done: str) -> None:
     if stat.S_ISREG(mode):
         return
     if stat.S_ISDIR(mode):
-        what = "a folder, not a file; choose the exported file inside it"
+        what = "a folder, not a file; choose a file inside it"
     elif stat.S_ISFIFO(mode):
-        what = "a named pipe, not a file; choose a file the instrument software saved"
+        what = "a named pipe, not a file; choose a file saved on disk"
     elif stat.S_ISSOCK(mode):
         what = "a socket, not a file"
     elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        what = "a device, not a file; choose a file the instrument software saved"
+        what = "a device, not a file; choose a file saved on disk"
     else:
         what = "not a regular file"
     raise InputRefused(f"{path} is {what} ({done}).")

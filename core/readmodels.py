@@ -266,6 +266,7 @@ class AuditEventView:
     app_version: str
     prev_hash: str
     hash: str
+    seals: dict[str, str | None] | None = None  # the state rows its unit of work sealed
 
 
 _DERIVED = (

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from core.clock import utc_iso
-from core.errors import DomainError
+from core.errors import PermissionDenied
 from core.readmodels import BatchView, CheckView, StepView
 from core.signing_views import Meaning, SignatureState
 
@@ -29,7 +29,7 @@ BATCH_SCOPE = "batch"
 STATEMENT_VERSION = 1
 
 
-class SeparationOfDuties(DomainError):
+class SeparationOfDuties(PermissionDenied):
     """The signer may not sign this record with this meaning."""
 
 
@@ -147,10 +147,14 @@ class StatementFields:
     reason: str | None
     certificate_serial: str
     details: str | None = None  # canonical JSON: what a disposition rests on beyond its reason
+    chain_seq: int | None = None  # the audit chain's head when signed
+    chain_hash: str | None = None
 
 
 def statement_text(f: StatementFields) -> str:
-    extra = {} if f.details is None else {"details": f.details}
+    extra: dict = {} if f.details is None else {"details": f.details}
+    if f.chain_seq is not None:
+        extra["chain"] = {"seq": f.chain_seq, "hash": f.chain_hash}
     return canonical(
         {
             **extra,

@@ -116,6 +116,7 @@ class ItemKind(StrEnum):
     OUT_OF_WINDOW = "out_of_window"  # entered far from its step's planned day
     OUT_OF_ORDER = "out_of_order"  # dated before the step it follows
     MEASUREMENT_TIME = "measurement_time"  # an instrument time outside its window, with a reason
+    CLOCK_INCIDENT = "clock_incident"  # the lot's events are dated ahead of a later clock
 
 
 ITEM_KIND_LABEL: dict[str, str] = {
@@ -135,6 +136,7 @@ ITEM_KIND_LABEL: dict[str, str] = {
     ItemKind.OUT_OF_WINDOW: "Entered outside the step's window",
     ItemKind.OUT_OF_ORDER: "Entered out of order",
     ItemKind.MEASUREMENT_TIME: "Instrument time outside its window",
+    ItemKind.CLOCK_INCIDENT: "Clock incident not cleared",
 }
 
 

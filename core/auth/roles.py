@@ -33,6 +33,7 @@ class Permission(StrEnum):
     RECORD_RELEASE = "record release test results"
     APPROVE_TEMPLATE = "approve process template versions"
     ASSESS_EXCURSION = "assess process excursions"
+    KEEP_SYSTEM = "keep the system (clock incidents, backups, checkpoints)"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -91,6 +92,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_TEMPLATES,
             Permission.EXPORT_AUDIT,
             Permission.ISSUE_CERTIFICATES,
+            Permission.KEEP_SYSTEM,
         }
     ),
 }

@@ -1,6 +1,8 @@
 """SQLModel tables, grouped by domain. Importing this package registers every table."""
 
-from core.models.audit import AuditEvent, AuditHead, ClockAnomaly
+from sqlmodel import SQLModel
+
+from core.models.audit import AuditCheckpoint, AuditEvent, AuditHead, ClockAnomaly, ClockIncident
 from core.models.backups import BackupRecord
 from core.models.batches import Batch, BatchStatus, EntryKind, Result
 from core.models.people import SiteSetting, User
@@ -25,6 +27,8 @@ from core.models.signing import (
 from core.models.templates import TemplateApproval, TemplateVersion
 
 __all__ = [
+    "SQL_TABLES",
+    "AuditCheckpoint",
     "AuditEvent",
     "AuditHead",
     "AuditTrailReview",
@@ -34,6 +38,7 @@ __all__ = [
     "BatchStatus",
     "CaptureChunk",
     "ClockAnomaly",
+    "ClockIncident",
     "Deviation",
     "DeviationClass",
     "DeviationLink",
@@ -55,3 +60,6 @@ __all__ = [
     "TemplateVersion",
     "User",
 ]
+
+# every table by name (the audit seals read the sealed ones generically)
+SQL_TABLES = SQLModel.metadata.tables

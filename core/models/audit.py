@@ -66,3 +66,48 @@ class ClockAnomaly(SQLModel, table=True):
     newest_event_at: datetime = Field(sa_column=utc_column())
     username: str = Field(max_length=64)
     resolved: bool = False
+
+
+class ClockIncident(SQLModel, table=True):
+    """A write found the newest audit events dated ahead of its clock by more than the tolerance.
+
+    The write went on (a clock that ran ahead must not lock out the correct ones); the events
+    dated ahead stay flagged on the audit trail and in the review until an administrator clears
+    the incident with a reason and an e-signature."""
+
+    __tablename__ = "clock_incident"
+
+    id: int | None = Field(default=None, primary_key=True)
+    opened_seq: int  # the event that recorded the incident
+    ahead_from_seq: int  # first event dated ahead of the clock that found it
+    ahead_to_seq: int  # newest event dated ahead
+    ahead_at: str = Field(max_length=32)  # the newest event's time (canonical UTC text)
+    clock_read: str = Field(max_length=32)  # what the clock that found it read
+    found_by: str = Field(max_length=64)
+    cleared_by: str | None = Field(default=None, max_length=64)
+    cleared_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    clear_reason: str | None = None
+    statement: str | None = None  # what the administrator signed
+    crypto_signature: str | None = None
+    certificate_serial: str | None = Field(default=None, max_length=64)
+
+
+class AuditCheckpoint(SQLModel, table=True):
+    """A signed statement that the chain held event ``seq`` with hash ``hash`` at ``at``.
+
+    Written at the first log-in of each day by a user with a signing certificate, on every
+    backup, and on request. Verify checks each one: a chain cut below it, or rewritten under it,
+    no longer holds what was signed."""
+
+    __tablename__ = "audit_checkpoint"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int
+    hash: str = Field(max_length=64)
+    at: datetime = Field(sa_column=utc_column())
+    purpose: str = Field(max_length=20)  # "daily" | "backup" | "request"
+    signer: str = Field(max_length=64)
+    statement: str
+    crypto_signature: str
+    signing_key_id: int = Field(foreign_key="signing_key.id")
+    certificate_serial: str = Field(max_length=64)

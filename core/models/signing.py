@@ -77,6 +77,10 @@ class Signature(SQLModel, table=True):
     # what a disposition rests on beyond its reason (canonical JSON, signed with the statement):
     # the deviation and the physician's notification of an exceptional release, for example
     details: str | None = None
+    # the audit chain's head when it was signed (in the statement): a chain rewritten or cut
+    # under it no longer holds what the signer saw
+    chain_seq: int | None = None
+    chain_hash: str | None = Field(default=None, max_length=64)
 
 
 class AuditTrailReview(SQLModel, table=True):

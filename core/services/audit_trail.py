@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from core.audit import ChainReport, iter_events, verify_chain
+from core.audit import ChainReport, canonical_json, iter_events
 from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import DomainError
@@ -33,14 +33,18 @@ FIELDS = (
     "app_version",
     "prev_hash",
     "hash",
+    "seals",
 )
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def verify(db: Database, progress: Callable[[int, int], None] | None = None) -> ChainReport:
-    with db.read() as session:
-        return verify_chain(session, progress)
+    """The chain, the state rows against their seals, and every anchor (core/services/
+    trail_verification.py)."""
+    from core.services.trail_verification import verify_trail
+
+    return verify_trail(db, progress)
 
 
 def events(
@@ -70,11 +74,17 @@ def events(
                 app_version=e.fields["app_version"],
                 prev_hash=e.prev_hash,
                 hash=e.hash,
+                seals=e.fields.get("seals"),
             )
             for e in iter_events(
                 session, lot=lot, user=user, action=action, since=since, until=until
             )
         ]
+
+
+def _text(value: object) -> object:
+    """Seals (a mapping) as the canonical JSON the chain hashed; other fields as they are."""
+    return canonical_json(value) if isinstance(value, dict) else value
 
 
 def safe_cell(value: object) -> str:
@@ -117,7 +127,7 @@ def export(
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(FIELDS)
         for e in rows:
-            writer.writerow([safe_cell(getattr(e, name)) for name in FIELDS])
+            writer.writerow([safe_cell(_text(getattr(e, name))) for name in FIELDS])
         data = buffer.getvalue().encode("utf-8-sig")  # BOM: spreadsheets then read UTF-8 right
     else:
         document = {
@@ -134,8 +144,8 @@ def export(
                 "reason": report.reason,
             },
             "hash_rule": "hash = SHA-256(prev_hash + canonical JSON of the event's fields seq, at, "
-            "user, action, entity, entity_id, lot, old, new, reason, app_version; keys sorted, "
-            "no whitespace, UTF-8, non-ASCII unescaped)",
+            "user, action, entity, entity_id, lot, old, new, reason, app_version, and seals when "
+            "the event has them; keys sorted, no whitespace, UTF-8, non-ASCII unescaped)",
             "events": [{name: getattr(e, name) for name in FIELDS} for e in rows],
         }
         data = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")

@@ -254,6 +254,24 @@ def excursion_items(excursions: list[ExcursionView]) -> list[ReviewItem]:
     return items
 
 
+def clock_items(session: Session, lot: str) -> list[ReviewItem]:
+    """Open clock incidents over this lot's events: their dates cannot be trusted until an
+    administrator has found which clock was wrong and cleared the incident."""
+    from core.services.clock_incidents import open_incidents_for_lot
+
+    return [
+        _item(
+            ItemKind.CLOCK_INCIDENT,
+            incident.summary(),
+            "an administrator must find which clock was wrong and clear the incident "
+            "(Admin, or `clock clear`)",
+            True,
+            ref=str(incident.id),
+        )
+        for incident in open_incidents_for_lot(session, lot)
+    ]
+
+
 def review_items(
     session: Session,
     batch: Batch,
@@ -263,6 +281,7 @@ def review_items(
 ) -> tuple[ReviewItem, ...]:
     items = check_items(view)
     items += timing_items(view, zone)
+    items += clock_items(session, batch.lot)
     for dev in view.deviations:
         if dev.status != "closed":
             items.append(

@@ -78,6 +78,8 @@ def stored_fields(row: Signature) -> StatementFields:
         reason=row.reason,
         certificate_serial=row.certificate_serial,
         details=row.details,
+        chain_seq=row.chain_seq,
+        chain_hash=row.chain_hash,
     )
 
 

@@ -126,9 +126,14 @@ def _check_reviewable(session, batch: Batch, view: BatchView) -> None:
     may follow release excepted), every out-of-spec value justified, every step that needs it
     verified, every process excursion assessed."""
     from core.release_rules import review_missing
+    from core.services.clock_incidents import open_incidents_for_lot
     from core.services.excursions import excursion_views
 
     problems = [
+        f"clock incident {i.id} (events dated ahead) is not cleared"
+        for i in open_incidents_for_lot(session, batch.lot)
+    ]
+    problems += [
         f"process excursion #{exc.id} ({exc.describe()}) is not assessed"
         for exc in excursion_views(session, batch)
         if not exc.assessed
@@ -225,6 +230,8 @@ def sign(
             reason=reason,
             certificate_serial=key_row.serial_hex or "",
             details=canonical(details) if details else None,
+            chain_seq=uow.start_head[0],
+            chain_hash=uow.start_head[1],
         )
         statement = statement_text(fields)
         row = Signature(
@@ -247,6 +254,8 @@ def sign(
             signing_key_id=key_row.id,
             certificate_serial=fields.certificate_serial,
             details=fields.details,
+            chain_seq=fields.chain_seq,
+            chain_hash=fields.chain_hash,
         )
         session.add(row)
         uow.flush()

@@ -66,14 +66,16 @@ def open_database(url: str, *, create: bool = False, clock: Clock | None = None)
         private_dir(path.parent)  # a folder made for a database is owner-only
     engine = make_engine(url)
     try:
-        _bring_schema_up_to_date(engine, url, create)
+        _bring_schema_up_to_date(engine, url, create, clock)
     except BaseException:
         engine.dispose()
         raise
     return Database(url, engine, clock)
 
 
-def _bring_schema_up_to_date(engine: sa.Engine, url: str, create: bool) -> None:
+def _bring_schema_up_to_date(
+    engine: sa.Engine, url: str, create: bool, clock: Clock | None = None
+) -> None:
     try:
         current = current_revision(engine)
     except sa.exc.DatabaseError as error:
@@ -89,7 +91,7 @@ def _bring_schema_up_to_date(engine: sa.Engine, url: str, create: bool) -> None:
             raise StoreError(
                 f"The database at {url} is empty. Create it with `{command_name()} init`."
             )
-        _upgrade(engine, "head")
+        _upgrade(engine, "head", clock)
         return
     known = {rev.revision for rev in script.walk_revisions()}
     if current not in known:
@@ -99,16 +101,19 @@ def _bring_schema_up_to_date(engine: sa.Engine, url: str, create: bool) -> None:
         )
     if current != head:
         backup_before_migration(url, current)
-        _upgrade(engine, "head")
+        _upgrade(engine, "head", clock)
 
 
-def _upgrade(engine: sa.Engine, target: str) -> None:
+def _upgrade(engine: sa.Engine, target: str, clock: Clock | None = None) -> None:
     from alembic import command
 
     from core.store.engine import WRITE_OPTION
 
     with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
-        command.upgrade(_alembic_config(conn), target)
+        config = _alembic_config(conn)
+        # a migration that writes audit events (sealing what exists) dates them by this clock
+        config.attributes["clock"] = clock
+        command.upgrade(config, target)
 
 
 def backup_before_migration(url: str, revision: str) -> Path | None:

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from core.errors import TemplateInvalid
+from core.errors import DomainError, TemplateInvalid
 from core.templates import fields as read
 from core.templates.channels import measures, parse_channels
 from core.templates.locate import Locator, Where, syntax_error_line
@@ -77,12 +77,16 @@ def builtin_template_dir() -> Path:
     return app_root() / "resources" / "templates"
 
 
+TEMPLATE_MAX_BYTES = 4 * 1024 * 1024  # a process template is a few kB of TOML
+
+
 def load_template_file(path: Path) -> TemplateDef:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        reason = f"cannot read the file ({exc.strerror}); check the path and its permissions"
-        raise TemplateInvalid(str(path), None, reason) from None
+    from core.inputs import read_regular_file
+
+    try:  # a regular file only: a folder, a pipe or a device is refused at once, never read
+        data = read_regular_file(path, max_bytes=TEMPLATE_MAX_BYTES, done="nothing was loaded")
+    except DomainError as exc:  # missing, a folder, a pipe, a device, no permission
+        raise TemplateInvalid(str(path), None, f"cannot read it: {exc}") from None
     return parse_template(data, str(path))
 
 

@@ -91,11 +91,11 @@ CHECKS: tuple[OqCheck, ...] = (
     ),
     OqCheck(
         "OQ-09",
-        "A clock set back is refused",
+        "A clock out of step is an incident, not a lockout",
         ("11.10(e)", "11.10(f)"),
-        "with the clock behind the newest audit event the write is refused (ClockRollback), "
-        "nothing saved",
-        c.clock_rollback_refused,
+        "with the clock behind the newest audit event the write is kept and a clock incident is "
+        "opened and audited; the administrator clears it with a reason and an e-signature",
+        c.clock_incident_flagged,
     ),
     OqCheck(
         "OQ-10",

@@ -14,12 +14,11 @@ from core.clock import FixedClock
 from core.errors import (
     AlreadyExists,
     AuthenticationFailed,
-    ClockRollback,
     DomainError,
     JustificationRequired,
     PermissionDenied,
 )
-from core.services import audit_trail, batches, recording
+from core.services import audit_trail, batches, clock_incidents, recording
 from core.services.signing import sign
 from core.validation.scratch import ScratchSite, copy_database
 
@@ -235,24 +234,30 @@ def change_after_signing_invalidates(b: Bench) -> str:
     return f"{STEP} signed, then a value corrected → " + ", ".join(f"{m} {s}" for m, s in states)
 
 
-def clock_rollback_refused(b: Bench) -> str:
+def clock_incident_flagged(b: Bench) -> str:
     db, tech, check_id = b.site.db, b.who("tech"), "CART-IPC-02-TEMPLOG"
-    head = audit_trail.verify(db).events
     now = b.clock.now()
-    b.clock.set(now - timedelta(hours=1))
+    b.clock.set(now - timedelta(hours=1))  # this workstation's clock is an hour behind the trail
     try:
         recording.record_value(db, tech, b.lot, check_id, "pass")
-        raise Deviates("a write was accepted with the clock one hour behind")
-    except ClockRollback:
-        pass
     finally:
         b.clock.set(now + timedelta(seconds=1))
-    expect(b.check(check_id).current is None, "the value was saved")
-    expect(audit_trail.verify(db).events == head, "an audit event was written")
-    recording.record_value(db, tech, b.lot, check_id, "pass")
-    expect(audit_trail.events(db, action="clock.rollback"), "the incident was not audited")
+    expect(b.check(check_id).current is not None, "the value was refused: the site is locked out")
+    opened = clock_incidents.incidents(db, only_open=True)
+    expect(len(opened) == 1, f"{len(opened)} open clock incidents, expected 1")
+    expect(audit_trail.events(db, action="clock.incident"), "the incident was not audited")
+    clock_incidents.clear_incident(
+        db,
+        b.site.admin,
+        b.site.passwords["ada"],
+        opened[0].id,
+        "OQ: the bench clock was set 1 h back",
+    )
+    expect(not clock_incidents.incidents(db, only_open=True), "the incident is still open")
+    expect(audit_trail.verify(db).intact, "the audit trail is not intact")
     return (
-        "write refused with the clock 1 h back, nothing saved; incident audited once it was right"
+        "write with the clock 1 h back kept; clock incident opened and audited; cleared by the "
+        "administrator with a reason and an e-signature"
     )
 
 

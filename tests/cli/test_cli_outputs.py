@@ -144,7 +144,7 @@ def test_the_ca_certificate_the_simulator_and_the_validation_report_are_refused_
 # -- imports -------------------------------------------------------------------------------------
 
 
-def test_imports_take_regular_files_only_and_return_at_once(site, tmp_path):
+def test_imports_and_other_inputs_take_regular_files_only_and_return_at_once(site, tmp_path):
     cli = site
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
@@ -161,6 +161,11 @@ def test_imports_take_regular_files_only_and_return_at_once(site, tmp_path):
         assert time.monotonic() - began < 30
         assert r.returncode == 1 and words in one_line(r.stderr), (path, r.stderr)
         assert "(nothing was imported)." in r.stderr
+    for command in (("template", "load"), ("verify-pdf",)):  # every file a user names
+        for path, words in ((str(fifo), "a named pipe"), ("/dev/zero", "a device")):
+            extra = ("--user", "ada") if command[0] == "template" else ()
+            r = lotbook(*command, path, *extra, env=env, timeout=60)
+            assert r.returncode == 1 and words in one_line(r.stderr), (command, r.stderr)
 
 
 def test_a_file_over_the_sites_import_limit_is_refused(site, tmp_path):
@@ -330,3 +335,12 @@ def test_a_copy_without_write_permission_is_read_and_writes_are_refused(site, tm
     finally:
         folder.chmod(0o755)
     assert sorted(p.name for p in folder.iterdir()) == ["copy.db"]
+    # the folder writable, the file not: read-only (SQLite may keep its -shm beside it)
+    r = lotbook("audit", "verify", env=env, limited_root=True)
+    assert r.returncode == 0 and "Audit trail intact" in r.stdout, r.stderr
+    r = lotbook(
+        "settings", "set", "idle_lock_minutes", "5", "--reason", "test", "--user", "ada",
+        env=env, limited_root=True,
+    )  # fmt: skip
+    assert r.returncode == 1 and "is not writable for you (permissions)" in r.stderr
+    assert copy.stat().st_mode & 0o777 == 0o444

@@ -12,21 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import ClockRollback
 from core.models import SiteSetting
-from core.services import audit_trail
+from core.services import audit_trail, clock_incidents
+from core.store.database import CLOCK_TOLERANCE
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _count(db, table: str) -> int:
-    conn = sqlite3.connect(db.path)
-    try:
-        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        conn.close()
+    with db.engine.connect() as conn:
+        return conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
 
 
+@pytest.mark.sqlite_only(reason="SQLite's own pragmas")
 def test_sqlite_connections_carry_the_pragmas(site):
     with site.read() as session:
         conn = session.connection()
@@ -66,34 +64,43 @@ def test_a_write_killed_between_change_and_audit_leaves_neither(site, tmp_path):
     assert _count(site, "site_setting") == 0
     assert _count(site, "audit_event") == before_events
     assert audit_trail.verify(site).intact
-    conn = sqlite3.connect(site.path)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    if site.path is not None:
+        conn = sqlite3.connect(site.path)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
 
 
-def test_clock_rollback_refuses_writes_then_is_recorded_once_resolved(site, clock):
+def test_a_clock_behind_the_trail_opens_an_incident_and_the_write_goes_on(site, clock):
     with site.unit_of_work("ada") as uow:
         uow.audit("test.event", "thing", "1")
-    newest = audit_trail.events(site)[-1]
-    clock.advance(timedelta(hours=-3))  # someone set the PC clock back
-    refused = pytest.raises(ClockRollback, match="earlier than the newest audit-trail entry")
-    with refused, site.unit_of_work("tess") as uow:
+    ahead = audit_trail.events(site)[-1]
+    clock.advance(timedelta(hours=-3))  # the trail was written by a clock 3 h ahead of this one
+    with site.unit_of_work("tess") as uow:
         uow.session.add(SiteSetting(key="x", value="y"))
         uow.audit("test.event", "thing", "2")
-    assert _count(site, "site_setting") == 0
-    assert audit_trail.events(site)[-1].seq == newest.seq  # nothing written to the trail yet
-    clock.advance(timedelta(hours=4))  # clock set right again
-    with site.unit_of_work("tess") as uow:
-        uow.audit("test.event", "thing", "3")
+    assert _count(site, "site_setting") == 1  # nothing refused: the site is not locked out
     events = audit_trail.events(site)
-    rollback = [e for e in events if e.action == "clock.rollback"]
-    assert len(rollback) == 1
-    assert '"refused_user":"tess"' in rollback[0].old
-    assert events[-1].entity_id == "3"
-    with site.unit_of_work("tess") as uow:  # recorded once, not again
-        uow.audit("test.event", "thing", "4")
-    assert len([e for e in audit_trail.events(site) if e.action == "clock.rollback"]) == 1
+    incident = [e for e in events if e.action == "clock.incident"]
+    assert len(incident) == 1
+    # every event so far (the site's set-up included) is dated ahead of the clock 3 h back
+    assert f'"events_dated_ahead":[1,{ahead.seq}]' in incident[0].new
+    assert events[-1].entity_id == "2"
+    with site.unit_of_work("tess") as uow:  # the next write follows the corrected trail
+        uow.audit("test.event", "thing", "3")
+    assert len([e for e in audit_trail.events(site) if e.action == "clock.incident"]) == 1
+    (open_one,) = clock_incidents.incidents(site, only_open=True)
+    assert (open_one.ahead_from_seq, open_one.ahead_to_seq) == (1, ahead.seq)
     assert audit_trail.verify(site).intact
+
+
+def test_skew_within_the_tolerance_is_never_an_incident(site, clock):
+    with site.unit_of_work("ada") as uow:
+        uow.audit("test.event", "thing", "1")
+    clock.advance(-CLOCK_TOLERANCE + timedelta(seconds=5))  # a workstation a little behind
+    with site.unit_of_work("tess") as uow:
+        uow.audit("test.event", "thing", "2")
+    assert not clock_incidents.incidents(site)
+    assert audit_trail.events(site)[-1].entity_id == "2"
 
 
 def test_audit_times_are_utc_and_never_go_backwards(site, clock):

@@ -154,11 +154,11 @@ class LoginScreen(QWidget):
             self.message.error("Type your password.")
             self.password.setFocus()
             return
-        from core.services.users import authenticate
+        from core.services.log_in import log_in
 
         self._busy(True)
         self.context.tasks.run(
-            authenticate,
+            log_in,
             self.context.db,
             username,
             password,
@@ -172,11 +172,12 @@ class LoginScreen(QWidget):
             self.message.error("The two new passwords differ.")
             self.repeat_password.setFocus()
             return
-        from core.services.users import authenticate, change_password
+        from core.services.log_in import log_in
+        from core.services.users import change_password
 
         def change_then_log_in() -> Actor:
             change_password(self.context.db, username, self._current_password, new)
-            return authenticate(self.context.db, username, new)
+            return log_in(self.context.db, username, new)
 
         self._busy(True)
         self.context.tasks.run(

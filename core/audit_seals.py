@@ -1,0 +1,126 @@
+"""Seals: the audit trail's own record of what each state row holds.
+
+The rows that carry decisions (results, signatures, batches and their status, users and roles,
+settings, deviations, templates and their approvals, keys, reviews, checkpoints) are *sealed*: a
+unit of work that changes such a row writes, inside its last audit event, the SHA-256 of the row
+as stored after the change (``"seals": {"result:812": "<hex>", ...}``; a removed row seals to
+null). The event is hash-chained like every other, so a row changed in the tables alone (triggers
+dropped, a role raised, a batch set to released, a signature deleted) no longer matches the newest
+seal the chain holds for it, and ``audit verify`` says which row and how.
+
+A row's text is rendered by the database itself, the same way when sealing and when verifying: the
+JSON array of its columns in table order (SQLite ``json_array``, PostgreSQL ``json_build_array``
+with timestamps in UTC whatever the session's time zone), so NULL, numbers and text can never pass
+for one another. Hashing that text is the only work left to Python, which keeps ``audit verify``
+fast on large sites.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.models import SQL_TABLES
+
+# Tables whose rows are sealed, in the order verify reads them.
+SEALED: tuple[str, ...] = (
+    "app_user",
+    "site_setting",
+    "site_ca",
+    "signing_key",
+    "ca_key_slot",
+    "template_version",
+    "template_approval",
+    "batch",
+    "result",
+    "deviation",
+    "deviation_link",
+    "excursion_assessment",
+    "signature",
+    "audit_trail_review",
+    "audit_checkpoint",
+    "clock_incident",
+    "backup_record",
+)
+
+
+@dataclass(frozen=True)
+class SealedTable:
+    name: str
+    columns: tuple[sa.Column, ...]
+    key: str  # the primary-key column (every sealed table has a one-column key)
+
+    def select_texts(self, dialect: str) -> str:
+        """SELECT key, row text FROM the table (append a WHERE clause to narrow it)."""
+        if dialect == "postgresql":
+            cols = ", ".join(_pg_value(c) for c in self.columns)
+            return f"SELECT {self.key}, json_build_array({cols})::text FROM {self.name}"
+        cols = ", ".join(c.name for c in self.columns)
+        return f"SELECT {self.key}, json_array({cols}) FROM {self.name}"
+
+
+def _pg_value(column: sa.Column) -> str:
+    kind = getattr(column.type, "impl", column.type)
+    if isinstance(kind, sa.DateTime):
+        return f"to_char({column.name} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+    return column.name
+
+
+def sealed_tables() -> dict[str, SealedTable]:
+    """The sealed tables this schema has (a table not created yet is simply not sealed)."""
+    out: dict[str, SealedTable] = {}
+    for name in SEALED:
+        table = SQL_TABLES.get(name)
+        if table is None:
+            continue
+        (key,) = [c.name for c in table.primary_key.columns]
+        out[name] = SealedTable(name, tuple(table.columns), key)
+    return out
+
+
+def text_digest(text: str) -> str:
+    """The seal of one row: SHA-256 of its text as the database rendered it."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def seal_key(table: str, key: Any) -> str:
+    return f"{table}:{key}"
+
+
+def current_seals(
+    connection: sa.Connection, touched: dict[str, set[Any]]
+) -> dict[str, str | None]:
+    """The seals of the touched rows as they stand now in this transaction (None: removed)."""
+    tables = sealed_tables()
+    dialect = connection.dialect
+    seals: dict[str, str | None] = {}
+    for name, keys in sorted(touched.items()):
+        spec = tables.get(name)
+        if spec is None or not keys:
+            continue
+        ordered = sorted(keys, key=str)
+        marks = ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * len(ordered))
+        sql = f"{spec.select_texts(dialect.name)} WHERE {spec.key} IN ({marks})"
+        found = {
+            str(key): text_digest(text)
+            for key, text in connection.exec_driver_sql(sql, tuple(ordered)).fetchall()
+        }
+        for key in ordered:
+            seals[seal_key(name, key)] = found.get(str(key))
+    return seals
+
+
+def iter_row_seals(
+    cursor: Any, spec: SealedTable, dialect: str, batch: int = 5000
+) -> Iterator[tuple[str, str]]:
+    """(seal key, digest) of every row of a sealed table, read through a raw driver cursor."""
+    cursor.execute(spec.select_texts(dialect))
+    prefix = spec.name + ":"
+    sha256 = hashlib.sha256
+    while rows := cursor.fetchmany(batch):
+        for key, text in rows:
+            yield prefix + str(key), sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -1,0 +1,153 @@
+"""Clock incidents: audit events dated ahead of a later write's clock, and their clearing.
+
+An incident is opened by the unit of work that found it (core/store/database.py) and stays open
+— flagged on the audit trail and in the review of every lot with events in its range — until an
+administrator clears it: re-authenticated, with a reason that says which clock was wrong, and an
+e-signature over the incident as found.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from core.auth import Actor, Permission
+from core.clock import utc_iso
+from core.errors import Conflict, DomainError, NotFound
+from core.models import AuditEvent, ClockIncident
+from core.signatures import canonical
+from core.store import Database
+
+MIN_REASON = 10
+
+
+@dataclass(frozen=True)
+class ClockIncidentView:
+    id: int
+    opened_seq: int
+    ahead_from_seq: int
+    ahead_to_seq: int
+    ahead_at: str  # the newest event's time as stored (UTC)
+    clock_read: str  # what the clock that found it read (UTC)
+    found_by: str
+    cleared_by: str | None
+    cleared_at: datetime | None
+    clear_reason: str | None
+
+    @property
+    def open(self) -> bool:
+        return self.cleared_by is None
+
+    def summary(self) -> str:
+        return (
+            f"Clock incident {self.id}: events {self.ahead_from_seq}–{self.ahead_to_seq} are dated "
+            f"up to {self.ahead_at[:19]} UTC, ahead of a clock that read {self.clock_read[:19]} "
+            f"UTC (found by {self.found_by})"
+        )
+
+
+def incidents(db: Database, *, only_open: bool = False) -> list[ClockIncidentView]:
+    with db.read() as session:
+        return incident_views(session, only_open=only_open)
+
+
+def incident_views(session: Session, *, only_open: bool = False) -> list[ClockIncidentView]:
+    stmt = select(ClockIncident).order_by(ClockIncident.id)
+    if only_open:
+        stmt = stmt.where(ClockIncident.cleared_by.is_(None))
+    return [_view(r) for r in session.exec(stmt).all()]
+
+
+def open_incidents_for_lot(session: Session, lot: str) -> list[ClockIncidentView]:
+    """Open incidents whose events dated ahead include one of this lot's."""
+    found = []
+    for incident in incident_views(session, only_open=True):
+        hit = session.exec(
+            select(AuditEvent.seq)
+            .where(AuditEvent.lot == lot)
+            .where(AuditEvent.seq >= incident.ahead_from_seq)
+            .where(AuditEvent.seq <= incident.ahead_to_seq)
+            .limit(1)
+        ).first()
+        if hit is not None:
+            found.append(incident)
+    return found
+
+
+def clear_statement(row: ClockIncident) -> str:
+    return canonical(
+        {
+            "v": 1,
+            "kind": "clock_incident_clear",
+            "incident": row.id,
+            "events_dated_ahead": [row.ahead_from_seq, row.ahead_to_seq],
+            "ahead_at": row.ahead_at,
+            "clock_read": row.clock_read,
+            "reason": row.clear_reason,
+            "signer": row.cleared_by,
+            "signed_at": utc_iso(row.cleared_at) if row.cleared_at else None,
+            "certificate_serial": row.certificate_serial,
+        }
+    )
+
+
+def clear_incident(
+    db: Database, admin: Actor, password: str, incident_id: int, reason: str
+) -> ClockIncidentView:
+    """An administrator clears an open incident with a reason and an e-signature."""
+    from core.crypto.statements import sign_statement
+    from core.services import signing_keys
+    from core.services.users import acting_user, authenticate
+
+    reason = " ".join((reason or "").split())
+    if len(reason) < MIN_REASON:
+        raise DomainError(
+            "Say which clock was wrong and how that was established (at least "
+            f"{MIN_REASON} characters), e.g. 'PC-07 ran 30 days ahead; NTP restored 2026-12-04'."
+        )
+    authenticate(db, admin.username, password)
+    with db.unit_of_work(admin.username) as uow:
+        acting_user(uow.session, admin, Permission.KEEP_SYSTEM)
+        row = uow.session.get(ClockIncident, incident_id)
+        if row is None:
+            raise NotFound(f"There is no clock incident {incident_id}.")
+        if row.cleared_by is not None:
+            raise Conflict(f"Clock incident {incident_id} was already cleared by {row.cleared_by}.")
+        key_row, private_key = signing_keys.unlock(uow.session, admin.username, password)
+        row.cleared_by = admin.username
+        row.cleared_at = uow.now
+        row.clear_reason = reason
+        row.certificate_serial = key_row.serial_hex or ""
+        row.statement = clear_statement(row)
+        row.crypto_signature = base64.b64encode(
+            sign_statement(private_key, row.statement.encode("utf-8"))
+        ).decode("ascii")
+        uow.session.add(row)
+        uow.flush()
+        uow.audit(
+            "clock.clear",
+            "clock_incident",
+            str(row.id),
+            old={"state": "open"},
+            new={"state": "cleared", "certificate": row.certificate_serial},
+            reason=reason,
+        )
+        return _view(row)
+
+
+def _view(row: ClockIncident) -> ClockIncidentView:
+    return ClockIncidentView(
+        id=row.id,
+        opened_seq=row.opened_seq,
+        ahead_from_seq=row.ahead_from_seq,
+        ahead_to_seq=row.ahead_to_seq,
+        ahead_at=row.ahead_at,
+        clock_read=row.clock_read,
+        found_by=row.found_by,
+        cleared_by=row.cleared_by,
+        cleared_at=row.cleared_at,
+        clear_reason=row.clear_reason,
+    )

@@ -1,0 +1,245 @@
+"""`audit verify` in full: the chain, the state it describes, and the anchors that pin it.
+
+1. The chain: every event's hash recomputed in order (core/audit.py).
+2. The state: every sealed row (results, signatures, batches, users, settings, deviations,
+   templates and their approvals, keys, reviews, checkpoints, clock incidents, backups) must be
+   what the newest seal in the chain says, and every sealed row the chain names must exist.
+   An event of an action that always changes state but seals nothing was not written by Lotbook.
+3. The anchors: each e-signature and each signed checkpoint names the chain head it was made on
+   (sequence number and hash), inside the statement its signer's key signed. The chain must
+   still hold that hash at that place: a chain cut below an anchor, or rewritten under it, fails.
+   A PDF's printed chain head is checked the same way (``pdf_heads``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from core.audit import ChainReport, ChainWalk, verify_chain
+from core.audit_seals import sealed_tables
+from core.models import AuditCheckpoint, Signature, SigningKey
+from core.services.checkpoints import checkpoint_statement
+from core.services.signature_states import stored_fields
+from core.signatures import statement_text
+from core.store import Database
+
+# Actions whose unit of work always changes a sealed row: such an event without seals is forged.
+MUST_SEAL = frozenset(
+    {
+        "result.record",
+        "result.correct",
+        "result.justify",
+        "signature.sign",
+        "batch.start",
+        "batch.disposition",
+        "batch.status",
+        "template.load",
+        "template.approve",
+        "user.create",
+        "user.deactivate",
+        "user.unlock",
+        "user.lock",
+        "user.password_reset",
+        "user.password_change",
+        "setting.change",
+        "deviation.open",
+        "deviation.close",
+        "deviation.link",
+        "excursion.assess",
+        "audit_trail.review",
+        "audit.checkpoint",
+        "clock.incident",
+        "clock.clear",
+    }
+)
+MAX_PROBLEMS = 20
+
+
+@dataclass(frozen=True)
+class PdfHead:
+    """The chain head a PDF printed: where it came from, and what it claims."""
+
+    source: str
+    seq: int
+    hash: str
+
+
+def verify_trail(
+    db: Database,
+    progress: Callable[[int, int], None] | None = None,
+    pdf_heads: Iterable[PdfHead] = (),
+) -> ChainReport:
+    with db.read() as session:
+        return _verify(session, progress, tuple(pdf_heads))
+
+
+def _verify(
+    session: Session, progress: Callable[[int, int], None] | None, pdf_heads: tuple[PdfHead, ...]
+) -> ChainReport:
+    signatures = session.exec(select(Signature).where(Signature.chain_seq.is_not(None))).all()
+    checkpoints = session.exec(select(AuditCheckpoint)).all()
+    watch = {s.chain_seq for s in signatures} | {c.seq for c in checkpoints}
+    watch |= {p.seq for p in pdf_heads}
+    walk = ChainWalk(seals={}, watch=watch, found={}, unsealed=[], must_seal=MUST_SEAL)
+    report = verify_chain(session, progress, walk=walk)
+    if not report.intact:
+        return report
+    problems: list[str] = []
+    anchors = _anchor_problems(session, report, walk, signatures, checkpoints, pdf_heads, problems)
+    rows = _state_problems(session, walk, problems)
+    for seq in walk.unsealed[:MAX_PROBLEMS]:
+        problems.append(f"event {seq} records a change but seals no row: not written by Lotbook")
+    if problems:
+        more = len(problems) - 1
+        reason = problems[0] + (f" (and {more} more)" if more else "")
+        return replace(
+            report,
+            intact=False,
+            reason=reason,
+            state_rows=rows,
+            anchors=anchors,
+            problems=tuple(problems[:MAX_PROBLEMS]),
+        )
+    return replace(report, state_rows=rows, anchors=anchors)
+
+
+def _state_problems(session: Session, walk: ChainWalk, problems: list[str]) -> int:
+    expected = walk.seals
+    connection = session.connection()
+    dialect = connection.dialect.name
+    cursor = connection.connection.cursor()
+    sha256 = hashlib.sha256
+    pop = expected.pop
+    rows = 0
+    try:
+        for spec in sealed_tables().values():
+            prefix = spec.name + ":"
+            cursor.execute(spec.select_texts(dialect))
+            while batch := cursor.fetchmany(5000):
+                rows += len(batch)
+                for key, text in batch:
+                    sealed = pop(prefix + str(key), None)
+                    if sealed != sha256(text.encode("utf-8", "surrogatepass")).hexdigest():
+                        _row_problem(problems, prefix + str(key), sealed)
+    finally:
+        cursor.close()
+    for key, sealed in expected.items():
+        if sealed is not None:
+            _add(problems, f"row {key} is sealed in the audit trail but missing (removed)")
+    return rows
+
+
+def _row_problem(problems: list[str], key: str, sealed: str | None) -> None:
+    if sealed is None:
+        _add(problems, f"row {key} is not in the audit trail (added outside Lotbook)")
+    else:
+        _add(problems, f"row {key} differs from what the audit trail sealed (changed)")
+
+
+def _anchor_problems(
+    session: Session,
+    report: ChainReport,
+    walk: ChainWalk,
+    signatures: list[Signature],
+    checkpoints: list[AuditCheckpoint],
+    pdf_heads: tuple[PdfHead, ...],
+    problems: list[str],
+) -> int:
+    from core.crypto.statements import verify_statement
+
+    certs = {k.id: k.cert_pem for k in session.exec(select(SigningKey)).all()}
+    held = 0
+
+    def holds(what: str, seq: int, digest: str) -> bool:
+        if seq > report.events:
+            _add(problems, f"{what} was made on event {seq}, beyond the trail's end (cut)")
+            return False
+        if walk.found.get(seq, "") != digest:
+            _add(problems, f"{what} was made on a chain that no longer holds event {seq} as seen")
+            return False
+        return True
+
+    for sig in signatures:
+        what = f"signature {sig.id} ({sig.lot} {sig.meaning})"
+        cert = certs.get(sig.signing_key_id)
+        if statement_text(stored_fields(sig)) != sig.statement or not _signed(
+            verify_statement, cert, sig.statement, sig.crypto_signature
+        ):
+            _add(problems, f"{what} does not verify against its signer's key")
+        elif holds(what, sig.chain_seq or 0, sig.chain_hash or ""):
+            held += 1
+    for cp in checkpoints:
+        what = f"checkpoint {cp.id} ({cp.purpose}, by {cp.signer})"
+        cert = certs.get(cp.signing_key_id)
+        if checkpoint_statement(cp) != cp.statement or not _signed(
+            verify_statement, cert, cp.statement, cp.crypto_signature
+        ):
+            _add(problems, f"{what} does not verify against its signer's key")
+        elif holds(what, cp.seq, cp.hash):
+            held += 1
+    for pdf in pdf_heads:
+        if holds(f"the PDF {pdf.source}", pdf.seq, pdf.hash):
+            held += 1
+    return held
+
+
+def _signed(verify, cert: str | None, statement: str, signature: str) -> bool:
+    if not cert:
+        return False
+    try:
+        raw = base64.b64decode(signature, validate=True)
+    except ValueError:
+        return False
+    return verify(cert.encode("ascii"), statement.encode("utf-8"), raw)
+
+
+def _add(problems: list[str], text: str) -> None:
+    if len(problems) < MAX_PROBLEMS * 5:
+        problems.append(text)
+
+
+def event_hash(db: Database, seq: int) -> str | None:
+    """The hash the chain holds at ``seq`` (None beyond its end)."""
+    with db.read() as session:
+        return session.connection().execute(
+            sa.text("SELECT hash FROM audit_event WHERE seq = :seq"), {"seq": seq}
+        ).scalar_one_or_none()
+
+
+def pdf_head(pdf: bytes, source: str) -> PdfHead | None:
+    """The chain head a Lotbook batch PDF printed (None when it carries none)."""
+    from core.services.pdf_verification import EMBEDDED_NAME, embedded_files
+
+    try:
+        data = json.loads(embedded_files(pdf)[EMBEDDED_NAME])
+        head = data["audit_chain_head"]
+        return PdfHead(source, int(head["seq"]), str(head["hash"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    except Exception:  # an unreadable PDF has no head to check; verify-pdf says why it fails
+        return None
+
+
+def pdf_head_problem(db: Database, head: PdfHead | None) -> str | None:
+    """Why the database's chain no longer holds the head a PDF printed; None when it does."""
+    if head is None:
+        return "the PDF names no audit chain head to check against the database"
+    found = event_hash(db, head.seq)
+    if found is None:
+        return (
+            f"the PDF was made on audit event {head.seq}, which the database's trail no longer "
+            "holds (cut or another database)"
+        )
+    if found != head.hash:
+        return (
+            f"the PDF was made on a chain whose event {head.seq} had hash {head.hash[:16]}…; "
+            f"the database's trail holds {found[:16]}… there (rewritten or another database)"
+        )
+    return None
