@@ -2,6 +2,12 @@
 
 Numbers are read straight into ``Decimal`` (never through float) so what was typed is kept exactly.
 Every refusal is an ``InvalidValue`` whose message says what was wrong and what to type instead.
+
+The decimal mark: with ``decimal_mark="auto"`` (a site's default) a point or a comma is the
+decimal mark, unless the value could as well be written with a thousands separator ("1,000",
+"12.500", both marks, "1,234,567"): such a value is refused as ambiguous, never guessed. With
+"point" or "comma" (a site setting, or a template check's own) that mark is the decimal mark and
+the other one separates thousands, in groups of three only.
 """
 
 from __future__ import annotations
@@ -12,16 +18,18 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from core.errors import InvalidValue
+from core.text_rules import TEXT_VALUE, clean_text
 
 KINDS = ("number", "passfail", "text", "choice", "scan")
 NOTATIONS = ("fixed", "sci")
+DECIMAL_MARKS = ("auto", "point", "comma")  # the site's decimal_mark setting, a check's own
 MAX_EXPONENT = 100  # numbers from 10⁻¹⁰⁰ to 10¹⁰⁰ in size: always finite as a float too
 
 _TYPE_DIGITS = "Type digits with one decimal point or comma, e.g. 7.2 or 7,2."
 _SUPERSCRIPT_TO_ASCII = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _ASCII_TO_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
-_MANTISSA = r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)"
+_MANTISSA = r"[+-]?[0-9.,]*[0-9][0-9.,]*"  # separators checked by _plain_mantissa
 _NUMBER = re.compile(
     rf"(?P<mant>{_MANTISSA})"
     r"(?:[eE](?P<e>[+-]?[0-9]+)"
@@ -66,10 +74,13 @@ def parse_value(
     choices: Sequence[str] = (),
     pass_label: str = "Pass",
     fail_label: str = "Fail",
+    decimal_mark: str = "auto",
 ) -> ParsedValue:
     """Read ``raw`` as a field of ``kind`` requires; raise ``InvalidValue`` saying what to type."""
     if kind == "number":
-        return ParsedValue(raw, kind, parse_number(raw, unit), None, unit)
+        return ParsedValue(
+            raw, kind, parse_number(raw, unit, decimal_mark=decimal_mark), None, unit
+        )
     if kind == "passfail":
         return ParsedValue(raw, kind, None, _parse_passfail(raw, pass_label, fail_label), None)
     if kind == "choice":
@@ -80,15 +91,20 @@ def parse_value(
             raise InvalidValue("Nothing was scanned. Scan the label again, or type the code.")
         return ParsedValue(raw, kind, None, code, None)
     if kind == "text":
-        text = raw.strip()
-        if not text:
+        if not raw.strip():
             raise InvalidValue("Nothing was entered. Type the text for this field.")
-        return ParsedValue(raw, kind, None, text, None)
+        return ParsedValue(raw, kind, None, clean_text(raw, TEXT_VALUE), None)
     raise ValueError(f"unknown value kind {kind!r}; expected one of {', '.join(KINDS)}")
 
 
-def parse_number(raw: str, unit: str | None = None) -> Decimal:
-    """Read a typed number (optionally followed by the field's ``unit``) exactly, as a Decimal."""
+def parse_number(raw: str, unit: str | None = None, *, decimal_mark: str = "auto") -> Decimal:
+    """Read a typed number (optionally followed by the field's ``unit``) exactly, as a Decimal.
+
+    ``decimal_mark``: "auto" (a point or a comma; a value that could hold a thousands separator
+    is refused as ambiguous), "point" or "comma" (the other mark separates thousands).
+    """
+    if decimal_mark not in DECIMAL_MARKS:
+        raise ValueError(f"unknown decimal mark {decimal_mark!r}; expected one of {DECIMAL_MARKS}")
     text = raw.replace("\u2212", "-").strip()
     shown = _shown(raw)
     if not text:
@@ -96,19 +112,13 @@ def parse_number(raw: str, unit: str | None = None) -> Decimal:
     if unit:  # the field's unit may itself start with a power of ten, e.g. "×10⁶ cells/kg"
         plain = _PLAIN.fullmatch(text)
         if plain and plain["rest"] and same_unit(plain["rest"], unit):
-            return _to_decimal(raw, plain["mant"], "0")
+            mantissa = _plain_mantissa(shown, plain["mant"], decimal_mark, powered=False)
+            return _to_decimal(raw, mantissa, "0")
     head = _HEAD.match(text).group()
     if re.search(r"[0-9.,]\s+[0-9.,]", head):
         raise InvalidValue(
             f"'{shown}' has a space between digits. Do not group digits: type 1234, not 1 234."
         )
-    if "." in head and "," in head:
-        raise InvalidValue(
-            f"'{shown}' has both a point and a comma. Do not use thousands separators: "
-            "type 1234.5 or 1234,5."
-        )
-    if head.count(".") + head.count(",") > 1:
-        raise InvalidValue(f"'{shown}' is not a number. {_TYPE_DIGITS}")
     match = _NUMBER.fullmatch(text)
     if match is None:
         if _NOT_FINITE.match(text):
@@ -119,9 +129,98 @@ def parse_number(raw: str, unit: str | None = None) -> Decimal:
     rest = match["rest"].strip()
     if rest:
         _check_unit_text(shown, rest, unit)
+    powered = bool(match["e"] or match["caret"] or match["sup"])
+    mantissa = _plain_mantissa(shown, match["mant"], decimal_mark, powered=powered)
     superscript = (match["sup"] or "0").translate(_SUPERSCRIPT_TO_ASCII)
     exponent = match["e"] or match["caret"] or superscript
-    return _to_decimal(raw, match["mant"], exponent)
+    return _to_decimal(raw, mantissa, exponent)
+
+
+_WORD = {".": "point", ",": "comma"}
+_MARK = {"point": ".", "comma": ","}
+_SET_MARK = "ask an administrator to set the site's decimal mark"
+
+
+def _grouped(whole: str, separator: str) -> bool:
+    """True when ``whole`` is digits in thousands groups: 1–3 digits (no leading zero), then
+    groups of exactly three, each after ``separator``."""
+    groups = whole.split(separator)
+    return (
+        len(groups) > 1
+        and 1 <= len(groups[0]) <= 3
+        and groups[0].isdigit()
+        and groups[0][0] != "0"
+        and all(len(g) == 3 and g.isdigit() for g in groups[1:])
+    )
+
+
+def _plain_mantissa(shown: str, mantissa: str, mark: str, *, powered: bool) -> str:
+    """The typed mantissa with a point as its decimal mark and no thousands separators, or a
+    refusal: an ambiguous value (``mark`` "auto") or one that does not fit the decimal mark set.
+    ``powered``: a power of ten follows (a mantissa in scientific notation is never grouped)."""
+    sign = mantissa[0] if mantissa[0] in "+-" else ""
+    body = mantissa[len(sign) :]
+    if "." not in body and "," not in body:
+        return mantissa
+    if mark != "auto":
+        return sign + _by_mark(shown, body, _MARK[mark], powered)
+    if "." in body and "," in body:
+        last = max(body.rfind("."), body.rfind(","))
+        other = "," if body[last] == "." else "."
+        if not _grouped(body[:last], other):
+            raise InvalidValue(f"'{shown}' is not a number. {_TYPE_DIGITS}")
+        plain = body[:last].replace(other, "") + body[last:]
+        raise InvalidValue(
+            f"'{shown}' is ambiguous: it has both a point and a comma, so one of them separates "
+            f"thousands. Type it without thousands separators ({sign}{plain}), or {_SET_MARK}."
+        )
+    separator = "." if "." in body else ","
+    if body.count(separator) > 1:
+        if not _grouped(body, separator) or powered:
+            raise InvalidValue(f"'{shown}' is not a number. {_TYPE_DIGITS}")
+        raise InvalidValue(
+            f"'{shown}' is ambiguous: a {_WORD[separator]} is read as a thousands separator only "
+            f"where the site's decimal mark is set. Type {sign}{body.replace(separator, '')}, "
+            f"or {_SET_MARK}."
+        )
+    whole, frac = body.split(separator)
+    if not powered and _grouped(body, separator):
+        shorter = frac.rstrip("0")  # "12.500" may be typed 12.5, "1,000" as 1
+        as_decimal = f"{whole}{separator}{shorter}" if shorter else whole
+        either = f"{sign}{as_decimal} or " if len(shorter) < 3 else ""
+        raise InvalidValue(
+            f"'{shown}' is ambiguous: is the {_WORD[separator]} a decimal mark or a thousands "
+            f"separator? Type {either}{sign}{whole}{frac}, or {_SET_MARK}."
+        )
+    return f"{sign}{whole}.{frac}"
+
+
+def _by_mark(shown: str, body: str, decimal: str, powered: bool) -> str:
+    """``body`` read with ``decimal`` as the decimal mark and the other mark between thousands."""
+    group = "," if decimal == "." else "."
+    whole, point, frac = body.partition(decimal)
+    if decimal in frac:
+        raise InvalidValue(
+            f"'{shown}' has more than one decimal {_WORD[decimal]}: the decimal mark is a "
+            f"{_WORD[decimal]} here, and a {_WORD[group]} separates thousands "
+            f"(1{group}234{decimal}5)."
+        )
+    if group in whole or group in frac:
+        if powered:
+            raise InvalidValue(
+                f"'{shown}' has a thousands separator in a number with a power of ten. "
+                f"Type the digits without it, e.g. 1{decimal}2e6."
+            )
+        if group in frac or not _grouped(whole, group):
+            swap = body.replace(group, decimal) if body.count(group) == 1 and not point else None
+            hint = f" Type {swap}." if swap else ""
+            raise InvalidValue(
+                f"'{shown}' does not fit the decimal mark set here: the decimal mark is a "
+                f"{_WORD[decimal]}, and a {_WORD[group]} only separates thousands in groups of "
+                f"three (1{group}234{decimal}5).{hint}"
+            )
+        whole = whole.replace(group, "")
+    return f"{whole}.{frac}" if point else whole
 
 
 def same_unit(a: str, b: str) -> bool:
@@ -187,7 +286,7 @@ def _to_decimal(raw: str, mantissa: str, exponent: str) -> Decimal:
     digits = exponent.lstrip("+-").lstrip("0") or "0"
     if len(digits) > 3 or int(digits) > MAX_EXPONENT:
         raise _out_of_range(raw)
-    value = Decimal(f"{mantissa.replace(',', '.')}E{sign}{digits}")  # exact: no context rounding
+    value = Decimal(f"{mantissa}E{sign}{digits}")  # exact: no context rounding
     if value.is_zero():
         return value.copy_abs()  # "-0" is recorded as 0
     if abs(value.adjusted()) > MAX_EXPONENT:

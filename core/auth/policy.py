@@ -17,6 +17,7 @@ DEFAULTS = {
     "release_results_by": "qc",
     "backup_folder": "",
     "backup_every_hours": "0",
+    "decimal_mark": "auto",
 }
 RELEASE_RECORDERS = ("qc", "qc_or_supervisor")  # who records release results
 
@@ -30,6 +31,7 @@ class SitePolicy:
     release_results_by: str = "qc"  # "qc", or "qc_or_supervisor" where supervisors may too
     backup_folder: str | None = None  # where scheduled backups go (core/services/backup.py)
     backup_every_hours: int = 0  # hours between scheduled backups; 0: off
+    decimal_mark: str = "auto"  # how numbers are typed: auto | point | comma (core.values)
 
 
 def read_policy(session: Session) -> SitePolicy:
@@ -43,4 +45,5 @@ def read_policy(session: Session) -> SitePolicy:
         release_results_by=values["release_results_by"],
         backup_folder=values["backup_folder"] or None,
         backup_every_hours=int(values["backup_every_hours"]),
+        decimal_mark=values["decimal_mark"],
     )

@@ -259,8 +259,12 @@ class NumberReader:
                     f"but {self._fixed_by} sets the {DECIMAL_NAMES[self.decimal]}: a file must "
                     "use one decimal mark and no thousands separators.",
                 )
+        # One mark, the file's: read with it (a lone "1,250" is the file's decimal, never a
+        # thousands group); both marks stay refused.
+        single = mark is not None and not ("," in text and "." in text)
+        by = ("comma" if self.decimal == "," else "point") if single else "auto"
         try:
-            return parse_number(text)
+            return parse_number(text, decimal_mark=by)
         except InvalidValue:
             raise InstrumentFileInvalid(
                 self.file, line, f"'{shown(text)}' in {place} is not a number."

@@ -11,6 +11,7 @@ from core.readmodels import DeviationView
 from core.services.batch_record import batch_template, deviation_views, load_batch
 from core.services.users import acting_user
 from core.store import Database, UnitOfWork
+from core.text_rules import CONCLUSION, DESCRIPTION, optional_text
 
 
 def open_deviation(
@@ -27,7 +28,7 @@ def open_deviation(
         raise DomainError(
             f"'{classification}' is not a deviation class. Use minor, major or critical."
         ) from None
-    description = " ".join(description.split())
+    description = optional_text(description, DESCRIPTION) or ""
     if len(description) < 10:
         raise DomainError("Describe the deviation: what happened, where and when (10+ characters).")
     with db.unit_of_work(actor.username) as uow:
@@ -125,7 +126,7 @@ def close_deviation(
     """QA closes a deviation with its conclusion (root cause, impact on the batch, CAPA)."""
     from core.services.users import authenticate
 
-    conclusion = " ".join((conclusion or "").split())
+    conclusion = optional_text(conclusion, CONCLUSION) or ""
     if len(conclusion) < 10:
         raise DomainError(
             "State the conclusion: root cause, impact on the batch and CAPA (10+ characters)."

@@ -16,6 +16,7 @@ from core.models import Batch, BatchStatus
 from core.readmodels import BatchView
 from core.services.review import build_review
 from core.signing_views import DISPOSITION_LABEL, NEEDS_PHYSICIAN, Disposition
+from core.text_rules import PHYSICIAN, optional_text
 
 # A lot locked for good: nothing of it is signed any more.
 LOCKED = (BatchStatus.REJECTED, BatchStatus.EXCEPTIONAL_RELEASE)
@@ -75,7 +76,7 @@ def required_details(
     outcome: Disposition | None, deviation: str | None, physician: str | None
 ) -> dict[str, str] | None:
     deviation = (deviation or "").strip() or None
-    physician = " ".join((physician or "").split()) or None
+    physician = optional_text(physician, PHYSICIAN)
     if outcome not in NEEDS_PHYSICIAN:
         if deviation or physician:
             raise DomainError(

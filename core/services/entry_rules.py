@@ -48,9 +48,10 @@ def related_checks(tdef: TemplateDef, check: CheckDef) -> set[str]:
     return ids
 
 
-def parse(check: CheckDef, text: str) -> ParsedValue:
-    """The typed text as the check reads it; a number must also be physically possible (before
-    any specification judges it: an impossible value is refused, never recorded)."""
+def parse(check: CheckDef, text: str, decimal_mark: str = "auto") -> ParsedValue:
+    """The typed text as the check reads it (numbers with ``decimal_mark``: core.values); a number
+    must also be physically possible (before any specification judges it: an impossible value is
+    refused, never recorded)."""
     parsed = parse_value(
         text,
         kind=check.type,
@@ -58,6 +59,7 @@ def parse(check: CheckDef, text: str) -> ParsedValue:
         choices=check.choices,
         pass_label=check.pass_label,
         fail_label=check.fail_label,
+        decimal_mark=decimal_mark,
     )
     if parsed.number is not None:
         check_plausible(

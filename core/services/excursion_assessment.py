@@ -17,6 +17,7 @@ from core.services.batch_record import load_batch
 from core.services.excursions import ExcursionView, excursion_views
 from core.services.users import acting_user
 from core.store import Database
+from core.text_rules import REASON, optional_text
 
 _LOCKED = (BatchStatus.RELEASED, BatchStatus.REJECTED, BatchStatus.EXCEPTIONAL_RELEASE)
 
@@ -31,7 +32,7 @@ def assess_excursion(
     reason: str | None = None,
 ) -> ExcursionView:
     """Record how the excursion ``excursion_id`` of ``lot`` was dealt with."""
-    reason = " ".join((reason or "").split()) or None
+    reason = optional_text(reason, REASON)
     deviation = (deviation or "").strip() or None
     if deviation is None and (reason is None or len(reason) < 10):
         raise DomainError(

@@ -38,6 +38,7 @@ from core.services.result_writes import Entry, Written
 from core.services.users import check_account
 from core.store import Database, UnitOfWork
 from core.templates.model import CheckDef, StepDef, TemplateDef
+from core.text_rules import REASON, optional_text
 
 _FILES = InstrumentFile.__table__
 
@@ -132,7 +133,7 @@ def import_bytes(
     the batch started, in the future, far from the step's planned day); it is kept with each
     value and shown in the review."""
     timezone = timezone or site_timezone(db)
-    reason = " ".join((reason or "").split()) or None
+    reason = optional_text(reason, REASON)
     parsed = read_file(data, filename, profile, timezone)  # before any write: all or nothing
     sha = hashlib.sha256(data).hexdigest()
     with db.unit_of_work(actor.username) as uow:
@@ -297,7 +298,10 @@ def _record_counts(
                     f"{check.id} ({check.name}) already has a value; correct it by hand, with "
                     "a reason, if the instrument's value replaces it.",
                 )
-            outcome = enter_in(uow, actor, batch, tdef, check, _text(value), how, written)
+            text = _text(value)  # written by this program, with a decimal point
+            outcome = enter_in(
+                uow, actor, batch, tdef, check, text, how, written, decimal_mark="point"
+            )
             if isinstance(outcome, DomainError):
                 raise outcome
             current = outcome.entry.current

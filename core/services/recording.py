@@ -35,9 +35,11 @@ from core.services.result_writes import (
     changed_views,
     insert,
 )
+from core.services.settings import site_decimal_mark
 from core.services.users import check_account
 from core.store import Database, UnitOfWork
 from core.templates.model import CheckDef, TemplateDef
+from core.text_rules import COMMENT, REASON, optional_text
 from core.values import ParsedValue
 
 
@@ -52,11 +54,15 @@ def record_value(
     deviation: str | None = None,
     hold_if_out_of_spec: bool = False,
     source: str = "manual",
+    decimal_mark: str | None = None,
 ) -> RecordOutcome:
     """Record the first value of a check. Out of spec without a comment or deviation is refused,
-    unless ``hold_if_out_of_spec``: then it is kept as not final until justified."""
+    unless ``hold_if_out_of_spec``: then it is kept as not final until justified.
+    ``decimal_mark``: None for a person's typing (the check's mark, else the site's); "point"
+    for text a program wrote."""
     entry = Entry(EntryKind.ENTRY, Permission.RECORD, None, source)
-    return _enter(db, actor, lot, check_id, text, entry, comment, deviation, hold_if_out_of_spec)
+    written = Written(optional_text(comment, COMMENT), deviation, hold_if_out_of_spec, source)
+    return _enter(db, actor, lot, check_id, text, entry, written, decimal_mark)
 
 
 def correct_value(
@@ -70,10 +76,12 @@ def correct_value(
     comment: str | None = None,
     deviation: str | None = None,
     hold_if_out_of_spec: bool = False,
+    decimal_mark: str | None = None,
 ) -> RecordOutcome:
     """Replace a recorded value by a new version; the old version stays, the reason is kept."""
     entry = Entry(EntryKind.CORRECTION, Permission.CORRECT, _required_reason(reason), "manual")
-    return _enter(db, actor, lot, check_id, text, entry, comment, deviation, hold_if_out_of_spec)
+    written = Written(optional_text(comment, COMMENT), deviation, hold_if_out_of_spec, "manual")
+    return _enter(db, actor, lot, check_id, text, entry, written, decimal_mark)
 
 
 def _enter(
@@ -83,14 +91,15 @@ def _enter(
     check_id: str,
     text: str,
     how: Entry,
-    comment: str | None,
-    deviation: str | None,
-    hold: bool,
+    written: Written,
+    decimal_mark: str | None,
 ) -> RecordOutcome:
-    written = Written(_clean(comment), deviation, hold, how.source)
     with db.unit_of_work(actor.username) as uow:
         batch, tdef, check = _open_check(uow, actor, how.permission, lot, check_id)
-        outcome = enter_in(uow, actor, batch, tdef, check, text, how, written)
+        if decimal_mark is None and check.type == "number":  # the site's, read once per entry
+            decimal_mark = check.decimal_mark or site_decimal_mark(uow.connection)
+        mark = decimal_mark or "auto"
+        outcome = enter_in(uow, actor, batch, tdef, check, text, how, written, decimal_mark=mark)
     if isinstance(outcome, ScanMismatch):
         raise outcome  # its audit event is committed: a refused scan is on the record
     return outcome
@@ -105,10 +114,13 @@ def enter_in(
     text: str,
     how: Entry,
     written: Written,
+    *,
+    decimal_mark: str,
 ) -> RecordOutcome | ScanMismatch:
     """An entry (or correction) inside the caller's unit of work: an import records all of a
-    file's values in one. A scan that does not match comes back as the error to raise once the
-    unit of work has committed its audit event."""
+    file's values in one. ``decimal_mark`` reads a number's text (core.values: "point" for text a
+    program wrote). A scan that does not match comes back as the error to raise once the unit of
+    work has committed its audit event."""
     if check.derived:
         raise Conflict(_derived_message(check))
     related = rules.related_checks(tdef, check)
@@ -125,7 +137,7 @@ def enter_in(
         raise NotFound(
             f"{check.id} has no value in lot {batch.lot} yet: record it instead of correcting."
         )
-    parsed = rules.parse(check, text)
+    parsed = rules.parse(check, text, decimal_mark)
     rules.require_applicable(tdef, check, known)
     if history and rules.same_value(parsed, history[-1]):
         shown = display_value(check, history[-1].value)
@@ -148,7 +160,7 @@ def justify_value(
     deviation: str | None = None,
 ) -> RecordOutcome:
     """Give a held out-of-spec value its comment or deviation; it becomes final."""
-    comment = _clean(comment)
+    comment = optional_text(comment, COMMENT)
     if not comment and not deviation:
         raise JustificationRequired("Give a comment or a deviation reference.")
     with db.unit_of_work(actor.username) as uow:
@@ -288,15 +300,8 @@ def _derived_message(check: CheckDef) -> str:
     )
 
 
-def _clean(text: str | None) -> str | None:
-    if text is None:
-        return None
-    text = " ".join(text.split())
-    return text or None
-
-
 def _required_reason(reason: str | None) -> str:
-    text = _clean(reason)
+    text = optional_text(reason, REASON)
     if not text or len(text) < 3:
         raise DomainError("A correction needs a reason: say why the recorded value was wrong.")
     return text

@@ -31,6 +31,7 @@ from core.signing_views import (
     ReviewView,
 )
 from core.store import Database
+from core.text_rules import COMMENT, optional_text
 
 AWAITING_DISPOSITION = (
     BatchStatus.IN_PROGRESS,
@@ -185,6 +186,7 @@ def mark_audit_trail_reviewed(
     from core.errors import PermissionDenied
     from core.services.users import authenticate
 
+    comment = optional_text(comment, COMMENT)
     authenticate(db, actor.username, password)
     with db.unit_of_work(actor.username) as uow:
         acting_user(uow.session, actor, Permission.REVIEW_AUDIT_TRAIL)
@@ -200,7 +202,7 @@ def mark_audit_trail_reviewed(
             reviewed_by=actor.username,
             reviewed_at=uow.now,
             through_seq=through,
-            comment=(comment or "").strip() or None,
+            comment=comment,
         )
         uow.session.add(row)
         uow.flush()

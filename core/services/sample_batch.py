@@ -209,9 +209,16 @@ def _applies(tdef: TemplateDef, check: CheckDef, recorded: dict[str, str]) -> bo
 
 
 def _record(db: Database, who: Actor, lot: str, check_id: str, value: str):
+    point = "point"  # the values are written here, with a decimal point (never grouped)
     try:
-        return recording.record_value(db, who, lot, check_id, value)
+        return recording.record_value(db, who, lot, check_id, value, decimal_mark=point)
     except JustificationRequired:
         return recording.record_value(
-            db, who, lot, check_id, value, comment="sample value outside the derived spec"
+            db,
+            who,
+            lot,
+            check_id,
+            value,
+            comment="sample value outside the derived spec",
+            decimal_mark=point,
         )

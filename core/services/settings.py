@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+import sqlalchemy as sa
 from sqlmodel import select
 
 from core.auth import Actor, Permission
@@ -13,6 +14,7 @@ from core.errors import DomainError
 from core.models import SiteSetting
 from core.services.users import acting_user
 from core.store import Database, UnitOfWork
+from core.text_rules import REASON, optional_text
 
 # key: (lowest, highest, what it means)
 LIMITS = {
@@ -28,6 +30,8 @@ TEXT_SETTINGS = {
     "written without a zone are read in it",
     "release_results_by": "who records release test results: qc (QC analysts) or "
     "qc_or_supervisor (supervisors too, never the batch's own manufacturing staff)",
+    "decimal_mark": "how numbers are typed: auto (a point or a comma; 1,000 or 12.500 refused as "
+    "ambiguous), point (1,234.5) or comma (1.234,5)",
 }
 MEANINGS = {key: meaning for key, (_, _, meaning) in LIMITS.items()} | TEXT_SETTINGS
 
@@ -37,6 +41,12 @@ def _checked(key: str, value: str) -> int | str:
         from core.backup.files import checked_folder
 
         return checked_folder(value)
+    if key == "decimal_mark":
+        from core.values import DECIMAL_MARKS
+
+        if value.strip().lower() not in DECIMAL_MARKS:
+            raise DomainError(f"decimal_mark is one of {', '.join(DECIMAL_MARKS)}, not '{value}'.")
+        return value.strip().lower()
     if key == "release_results_by":
         from core.auth.policy import RELEASE_RECORDERS
 
@@ -67,6 +77,16 @@ def _checked(key: str, value: str) -> int | str:
     return number
 
 
+_MARK = sa.select(SiteSetting.__table__.c.value).where(
+    SiteSetting.__table__.c.key == "decimal_mark"
+)
+
+
+def site_decimal_mark(conn: sa.Connection) -> str:
+    """The site's decimal mark (auto | point | comma), read in the caller's transaction."""
+    return conn.execute(_MARK).scalar() or DEFAULTS["decimal_mark"]
+
+
 def check_time_zone(name: str) -> str:
     """An IANA time zone name, checked against the zone database (else a DomainError)."""
     return str(_checked("time_zone", name))
@@ -95,7 +115,7 @@ def set_setting(db: Database, admin: Actor, key: str, value: str, reason: str) -
     if key not in MEANINGS:
         raise DomainError(f"'{key}' is not a site setting. Settings: {', '.join(MEANINGS)}.")
     number: int | str = _checked(key, value)
-    reason = " ".join(reason.split())
+    reason = optional_text(reason, REASON) or ""
     if len(reason) < 3:
         raise DomainError("Give a reason: it is kept in the audit trail.")
     with db.unit_of_work(admin.username) as uow:

@@ -22,6 +22,7 @@ from core.auth.passwords import verify_password
 from core.errors import AuthenticationFailed, DomainError, NotFound, PermissionDenied
 from core.models import AuthoritySlot, SigningKey, SiteAuthority, User
 from core.store import Database, UnitOfWork
+from core.text_rules import SITE_NAME, clean_text
 from core.version import command_name
 
 
@@ -106,7 +107,7 @@ def create_site_authority(uow: UnitOfWork, admin: User, password: str, site_name
     session = uow.session
     if session.exec(select(SiteAuthority)).first() is not None:
         raise DomainError("This site already has a certificate authority.")
-    ca_key, ca_pem = _keys().new_site_ca(site_name, uow.now)
+    ca_key, ca_pem = _keys().new_site_ca(clean_text(site_name, SITE_NAME), uow.now)
     authority = SiteAuthority(
         cert_pem=ca_pem.decode("ascii"), created_at=uow.now, created_by=admin.username
     )

@@ -10,6 +10,7 @@ from core.errors import DomainError
 from core.services.settings import check_time_zone, record_time_zone
 from core.services.signing_keys import create_site_authority
 from core.services.templates import install_builtin_templates
+from core.services.usernames import typed_username
 from core.services.users import USERNAME, create_first_admin
 from core.store import Database, open_database
 from core.store.engine import sqlite_path
@@ -27,10 +28,10 @@ def init_site(
 ) -> Database:
     """Create a new database at ``url`` with its first admin, the site CA and (when given) the
     site's time zone; nothing is left behind on failure."""
-    username = admin_username.strip().lower()
+    username = typed_username(admin_username)
     if not USERNAME.match(username):
         raise DomainError(
-            f"'{admin_username}' cannot be a username: 2–32 lower-case letters, digits, '.', '_' "
+            f"'{username}' cannot be a username: 2–32 lower-case letters, digits, '.', '_' "
             "or '-', starting with a letter."
         )
     check_new_password(password, username)

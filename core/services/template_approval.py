@@ -27,6 +27,7 @@ from core.services.users import acting_user, authenticate
 from core.signatures import canonical, sha256_text
 from core.store import Database
 from core.templates.model import TemplateDef, example_tags
+from core.text_rules import REASON, optional_text
 
 STATEMENT_KIND = "template_approval"
 
@@ -115,7 +116,7 @@ def approve_template(
     db: Database, actor: Actor, password: str, key: str, version: int, reason: str
 ) -> TemplateApprovalView:
     """QA approves ``key`` version ``version``: from now on it may start batches."""
-    reason = " ".join((reason or "").split())
+    reason = optional_text(reason, REASON) or ""
     if len(reason) < 3:
         raise DomainError(
             "Say what the approval rests on (e.g. the change control and that every example "

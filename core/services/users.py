@@ -26,7 +26,10 @@ from core.errors import (
 from core.models import User
 from core.readmodels import UserView
 from core.services import signing_keys
+from core.services.usernames import login_username
+from core.services.usernames import typed_username as _username
 from core.store import Database, UnitOfWork
+from core.text_rules import FULL_NAME, REASON, optional_text
 from core.version import command_name
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
@@ -94,8 +97,10 @@ def authenticate(
     """Check a username and password. Failures are audited and count towards the lockout.
 
     An account with an initial password raises PasswordChangeRequired unless ``allow_initial``.
+    A username no account can have (too long, control characters ...) is refused before any
+    look-up or password hashing, with a short audit event.
     """
-    username = username.strip().lower()
+    username = login_username(db, username)
     with db.read() as session:
         user = _find(session, username)
         ok = (
@@ -210,8 +215,8 @@ def _successful_login(uow: UnitOfWork, user: User, password: str) -> None:
 def create_user(
     db: Database, admin: Actor, username: str, full_name: str, role: str, initial_password: str
 ) -> UserView:
-    username = username.strip().lower()
-    full_name = " ".join(full_name.split())
+    username = _username(username)
+    full_name = optional_text(full_name, FULL_NAME) or ""
     role_value = parse_role(role)
     if not USERNAME.match(username):
         raise DomainError(
@@ -253,8 +258,8 @@ def create_user(
 
 def create_first_admin(uow: UnitOfWork, username: str, full_name: str, password: str) -> User:
     """The site's first administrator, made by `init` in the unit of work that creates the site."""
-    username = username.strip().lower()
-    full_name = " ".join(full_name.split())
+    username = _username(username)
+    full_name = optional_text(full_name, FULL_NAME) or ""
     if not USERNAME.match(username):
         raise DomainError(f"'{username}' cannot be a username (lower-case letters and digits).")
     if len(full_name) < 3:
@@ -291,7 +296,7 @@ def deactivate_user(
         admin = authenticate(db, admin.username, admin_password)
     with db.unit_of_work(admin.username) as uow:
         acting_user(uow.session, admin, Permission.MANAGE_USERS)
-        user = _get(uow.session, username.strip().lower())
+        user = _get(uow.session, _username(username))
         if user.username == admin.username:
             raise PermissionDenied("You cannot deactivate your own account; ask another admin.")
         if not user.active:
@@ -313,7 +318,7 @@ def unlock_user(db: Database, admin: Actor, username: str, reason: str) -> UserV
     reason = _reason(reason)
     with db.unit_of_work(admin.username) as uow:
         acting_user(uow.session, admin, Permission.MANAGE_USERS)
-        user = _get(uow.session, username.strip().lower())
+        user = _get(uow.session, _username(username))
         if not user.locked:
             raise DomainError(f"'{user.username}' is not locked.")
         uow.audit(
@@ -334,7 +339,7 @@ def reset_password(
 ) -> UserView:
     """An admin gives a new initial password; the user must choose their own at next log-in."""
     reason = _reason(reason)
-    username = username.strip().lower()
+    username = _username(username)
     check_new_password(initial_password, username)
     with db.unit_of_work(admin.username) as uow:
         acting_user(uow.session, admin, Permission.MANAGE_USERS)
@@ -393,7 +398,7 @@ def full_names(session: Session) -> dict[str, str]:
 
 
 def _reason(reason: str | None) -> str:
-    text = " ".join((reason or "").split())
+    text = optional_text(reason, REASON) or ""
     if len(text) < 3:
         raise DomainError("Give a reason: it is kept in the audit trail.")
     return text

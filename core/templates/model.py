@@ -92,6 +92,7 @@ class CheckDef:
     unit: str | None = None
     precision: int | None = None
     notation: str = "fixed"
+    decimal_mark: str | None = None  # "point" | "comma": how a number is typed here (else site's)
     method: str | None = None
     sample_point: str | None = None
     spec: Spec | None = None

@@ -13,7 +13,7 @@ D = Decimal
 
 
 def number(raw: str, unit: str | None = None):
-    return parse_value(raw, kind="number", unit=unit)
+    return parse_value(raw, kind="number", unit=unit, decimal_mark="point")  # "4.999": a decimal
 
 
 VIABILITY = Spec(lower=D(70), alert_lower=D(80))  # ≥ 70 %, alert below 80 %

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -106,8 +107,9 @@ def test_parse_number_accepts_the_fields_unit(raw: str, unit: str, expected: str
         ("abc", ["'abc' is not a number", "one decimal point or comma"]),
         ("7.2.3", ["'7.2.3' is not a number", "7.2 or 7,2"]),
         ("7,2,3", ["'7,2,3' is not a number"]),
-        ("1,234.5", ["point and a comma", "thousands separators", "1234.5"]),
-        ("1.234,5", ["point and a comma", "thousands separators"]),
+        ("1,234.5", ["ambiguous", "both a point and a comma", "1234.5", "decimal mark"]),
+        ("1.234,5", ["ambiguous", "both a point and a comma", "1234,5"]),
+        ("1,000", ["ambiguous", "thousands separator", "1 or 1000", "site's decimal mark"]),
         ("1 234", ["space between digits", "1234"]),
         ("1e400", ["out of range", "exponent"]),
         ("1e-400", ["out of range"]),
@@ -361,15 +363,20 @@ formats = st.one_of(
 def test_format_then_parse_round_trips(x: Decimal, fmt: tuple[int | None, str]) -> None:
     precision, notation = fmt
     text = format_number(x, precision, notation)
-    assert parse_number(text) == round_for_comparison(x, precision, notation)
+    assert parse_number(text, decimal_mark="point") == round_for_comparison(x, precision, notation)
 
 
 @given(finite_decimals, formats)
 def test_display_then_parse_value_round_trips(x: Decimal, fmt: tuple[int | None, str]) -> None:
     precision, notation = fmt
     shown = ParsedValue(str(x), "number", x, None, "cells/mL").display(precision, notation)
-    again = parse_value(shown, kind="number", unit="cells/mL")
+    again = parse_value(shown, kind="number", unit="cells/mL", decimal_mark="point")
     assert again.number == round_for_comparison(x, precision, notation)
+
+
+def _thousands_like(whole: str, frac: str) -> bool:
+    """The shape "auto" refuses: 1–3 digits (no leading zero), one mark, exactly 3 digits."""
+    return 1 <= len(whole) <= 3 and whole[0] != "0" and len(frac) == 3
 
 
 @given(
@@ -379,9 +386,15 @@ def test_display_then_parse_value_round_trips(x: Decimal, fmt: tuple[int | None,
 )
 def test_decimal_point_and_comma_give_the_same_number(neg: bool, whole: str, frac: str) -> None:
     sign = "-" if neg else ""
-    with_point = parse_number(f"{sign}{whole}.{frac}")
-    assert with_point == parse_number(f"{sign}{whole},{frac}")
-    assert with_point == Decimal(f"{sign}{whole}.{frac}")
+    expected = Decimal(f"{sign}{whole}.{frac}")
+    for typed in (f"{sign}{whole}.{frac}", f"{sign}{whole},{frac}"):
+        if _thousands_like(whole, frac):
+            with pytest.raises(InvalidValue, match="ambiguous"):
+                parse_number(typed)
+        else:
+            assert parse_number(typed) == expected
+    assert parse_number(f"{sign}{whole}.{frac}", decimal_mark="point") == expected
+    assert parse_number(f"{sign}{whole},{frac}", decimal_mark="comma") == expected
 
 
 def _parse_or_refuse(raw: str, unit: str | None) -> None:
@@ -412,3 +425,191 @@ def test_other_kinds_only_ever_raise_invalid_value(raw: str, kind: str) -> None:
     except InvalidValue:
         return
     assert value.text
+
+
+# --- the decimal mark: ambiguous values refused, the site's or field's mark -----------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        *("1,000", "12.500", "-1,234", "+1,234", "999.999", "1,000 %", "1,234.5", "1.234,5"),
+        *("1,234,567", "1.234.567", "12,345,678.5"),
+    ],
+)
+def test_a_value_that_may_hold_a_thousands_separator_is_refused_as_ambiguous(raw: str) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_number(raw, "%")
+    message = str(caught.value)
+    assert "ambiguous" in message and "site's decimal mark" in message
+    assert "\n" not in message
+
+
+def test_the_ambiguity_message_says_how_to_type_the_value() -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_number("1,234")
+    assert str(caught.value) == (
+        "'1,234' is ambiguous: is the comma a decimal mark or a thousands separator? "
+        "Type 1234, or ask an administrator to set the site's decimal mark."
+    )
+    with pytest.raises(InvalidValue, match=r"Type 12\.5 or 12500,"):
+        parse_number("12.500")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1,5", "1.5"),
+        ("1.25", "1.25"),
+        ("0,123", "0.123"),  # a leading zero is never a thousands group
+        ("0.500", "0.5"),
+        ("1234,567", "1234.567"),  # four digits before: not a group
+        ("1,2345", "1.2345"),
+        ("12,34", "12.34"),
+        ("1,234e6", "1234000"),  # scientific notation: the mark is decimal
+        ("2.450×10⁶", "2450000"),
+        ("1.234 × 10^3", "1234"),
+    ],
+)
+def test_auto_reads_a_mark_that_cannot_separate_thousands_as_decimal(raw: str, expected) -> None:
+    assert parse_number(raw) == D(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "point", "comma"),
+    [
+        ("1,234", "1234", "1.234"),
+        ("1.234", "1.234", "1234"),
+        ("-1,000", "-1000", "-1"),
+        ("1,234.5", "1234.5", None),
+        ("1.234,5", None, "1234.5"),
+        ("1,234,567.89", "1234567.89", None),
+        ("1.234.567,89", None, "1234567.89"),
+        ("12.500 %", "12.5", "12500"),
+        ("1,5", None, "1.5"),
+        ("1.5", "1.5", None),
+        ("0,123", None, "0.123"),  # a group never starts with 0
+        ("1234,567", None, "1234.567"),  # nor has four digits
+        ("12,34,567", None, None),  # groups of three only
+        ("1,234e6", None, "1.234e6"),  # no grouping with a power of ten
+        ("1.2.3", None, None),
+        ("7.2e6", "7.2e6", None),
+    ],
+)
+def test_a_set_mark_makes_the_other_a_thousands_separator(raw, point, comma) -> None:
+    for mark, expected in (("point", point), ("comma", comma)):
+        if expected is None:
+            with pytest.raises(InvalidValue):
+                parse_number(raw, "%", decimal_mark=mark)
+        else:
+            assert parse_number(raw, "%", decimal_mark=mark) == D(expected), mark
+
+
+def test_a_value_that_does_not_fit_the_set_mark_says_what_to_type() -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_number("7,5", decimal_mark="point")
+    message = str(caught.value)
+    assert "the decimal mark is a point" in message and "Type 7.5." in message
+
+
+def test_a_unit_that_starts_with_a_power_of_ten_keeps_the_rule() -> None:
+    with pytest.raises(InvalidValue, match="ambiguous"):
+        parse_number("2,500 ×10⁶/kg", "×10⁶/kg")
+    assert parse_number("2,500 ×10⁶/kg", "×10⁶/kg", decimal_mark="comma") == D("2.5")
+    assert parse_number("2,5 ×10⁶/kg", "×10⁶/kg") == D("2.5")
+
+
+def test_parse_value_passes_the_mark_on() -> None:
+    assert parse_value("1.234,5", kind="number", decimal_mark="comma").number == D("1234.5")
+    with pytest.raises(InvalidValue, match="ambiguous"):
+        parse_value("1.234", kind="number")
+
+
+def test_an_unknown_mark_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="decimal mark"):
+        parse_number("1", decimal_mark="dot")
+
+
+def _grouped(text: str, group: str) -> str:
+    """``text`` (format_number's fixed output) with its whole digits grouped by threes."""
+    sign = "-" if text.startswith("-") else ""
+    whole, dot, frac = text.lstrip("-").partition(".")
+    head = len(whole) % 3 or 3
+    parts = [whole[:head]] + [whole[i : i + 3] for i in range(head, len(whole), 3)]
+    return sign + group.join(parts) + dot + frac
+
+
+@given(finite_decimals, formats, st.sampled_from(["point", "comma"]), st.booleans())
+def test_a_number_written_by_the_sites_convention_reads_back(
+    x: Decimal, fmt: tuple[int | None, str], mark: str, group: bool
+) -> None:
+    precision, notation = fmt
+    text = format_number(x, precision, notation)  # with a decimal point
+    if group and notation == "fixed":
+        text = _grouped(text, ",")
+    if mark == "comma":
+        text = text.translate(str.maketrans(".,", ",."))
+    assert parse_number(text, decimal_mark=mark) == round_for_comparison(x, precision, notation)
+
+
+@given(finite_decimals, formats, st.sampled_from([".", ","]))
+def test_auto_reads_a_formatted_number_back_or_refuses_it_as_ambiguous(
+    x: Decimal, fmt: tuple[int | None, str], mark: str
+) -> None:
+    precision, notation = fmt
+    text = format_number(x, precision, notation).replace(".", mark)
+    whole, _, frac = text.lstrip("-").partition(mark)
+    try:
+        value = parse_number(text)
+    except InvalidValue as refused:
+        assert "ambiguous" in str(refused)
+        assert "×10" not in text and _thousands_like(whole, frac)  # "1.000" (sci, 10⁰) too
+        return
+    assert value == round_for_comparison(x, precision, notation)
+
+
+_digits = st.text(alphabet="0123456789", min_size=1, max_size=4)
+_mark = st.sampled_from(".,")
+_group = st.builds("{}{}".format, _mark, st.text(alphabet="0123456789", min_size=3, max_size=3))
+_number_like = st.one_of(
+    st.builds(  # digits, then marks each before three digits (a thousands group, or not), a tail
+        "{}{}{}{}".format,
+        st.sampled_from(["", "-", "+"]),
+        _digits,
+        st.builds("".join, st.lists(_group, max_size=3)),
+        st.one_of(st.just(""), st.builds("{}{}".format, _mark, _digits)),
+    ),
+    st.text(alphabet="0123456789.,+-e", max_size=14),
+    st.builds(
+        "".join,
+        st.lists(
+            st.one_of(
+                st.text(alphabet="0123456789", min_size=1, max_size=4), st.sampled_from(".,")
+            ),
+            max_size=8,
+        ),
+    ),
+)
+
+
+@given(_number_like, st.sampled_from(["", " %", "e3", "×10⁶"]))
+def test_nothing_ambiguous_is_silently_accepted(raw: str, suffix: str) -> None:
+    """Whatever "auto" accepts means the same with either mark set: no value it records could
+    have been meant otherwise."""
+    typed = raw + suffix
+    try:
+        value = parse_number(typed, "%")
+    except InvalidValue:
+        return
+    mantissa = re.match(r"[+-]?([0-9.,]*)", typed).group(1)
+    marks = [c for c in mantissa if c in ".,"]
+    assert len(marks) <= 1, typed  # two marks: one of them would separate thousands
+    if marks and suffix in ("", " %"):
+        whole, frac = mantissa.split(marks[0])
+        assert not _thousands_like(whole, frac), typed
+    for mark in ("point", "comma"):
+        try:
+            other = parse_number(typed, "%", decimal_mark=mark)
+        except InvalidValue:
+            continue
+        assert other == value, (typed, mark)
