@@ -44,6 +44,7 @@ from core.signing_views import (
     SignatureView,
 )
 from core.store import Database
+from core.text_rules import REASON, optional_text
 
 PERMISSION = {
     Meaning.PERFORMED: Permission.RECORD,
@@ -173,7 +174,7 @@ def sign(
     An exceptional release, and QA's acknowledgement of a result that failed after release, also
     name the deviation they rest on and record how the treating physician was notified."""
     what = parse_meaning(meaning)
-    reason = " ".join((reason or "").split()) or None
+    reason = optional_text(reason, REASON)
     outcome: Disposition | None = None
     if what == Meaning.APPROVED:
         outcome = parse_disposition(disposition)

@@ -40,6 +40,7 @@ CHECK_KEYS = (
     "unit",
     "precision",
     "notation",
+    "decimal_mark",
     "method",
     "sample_point",
     "spec",
@@ -64,6 +65,7 @@ _ONLY_FOR = {
     "unit": "number",
     "precision": "number",
     "notation": "number",
+    "decimal_mark": "number",
     "calc": "number",
     "choices": "choice",
     "pass_label": "passfail",
@@ -247,6 +249,9 @@ class _Builder:
         notation = read.text(table, w, "notation") or "fixed"
         if notation not in ("fixed", "sci"):
             w.fail('notation must be "fixed" or "sci"', "notation")
+        decimal_mark = read.text(table, w, "decimal_mark")
+        if decimal_mark not in (None, "point", "comma"):
+            w.fail('decimal_mark must be "point" or "comma"', "decimal_mark")
         unit = read.text(table, w, "unit", ctype == "number")
         choices = read.choices(table, w, ctype)
         attribute = read.text(table, w, "attribute", is_release)
@@ -259,6 +264,7 @@ class _Builder:
             "unit": unit,
             "precision": read.integer(table, w, "precision", 1 if notation == "sci" else 0),
             "notation": notation,
+            "decimal_mark": decimal_mark,
             "method": read.text(table, w, "method"),
             "sample_point": read.text(table, w, "sample_point"),
             "gates_release": read.flag(table, w, "gates_release", is_release),
