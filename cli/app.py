@@ -20,8 +20,8 @@ from cli import commands_validation as validation
 from cli.options import as_user, common_options, force_option, json_option
 from cli.parser_backup import add_backup_commands
 from cli.parser_signing import add_signing_commands
-from core.errors import DomainError
 from cli.parser_trail import add_audit_checkpoint, add_clock_commands
+from core.errors import DomainError
 
 # argparse takes "-4,5" (a decimal comma) or "-1.2e3" for an option; values may be negative.
 _NEGATIVE_NUMBER = re.compile(r"^-(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
@@ -219,9 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--action", metavar="PREFIX")
     json_option(p)
     p.set_defaults(func=audit.cmd_audit_list)
-
     add_audit_checkpoint(au, common)
     add_clock_commands(sub, common)
+
     settings = sub.add_parser("settings", help="site settings: show, set (admin)")
     ss = settings.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = ss.add_parser("show", parents=[common], help="lockout threshold, idle-lock minutes")

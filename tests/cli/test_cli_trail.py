@@ -16,6 +16,10 @@ from core.store import open_database
 from tests.cli.conftest import ADMIN_PW, SIGNING_LOT, TECH_PW
 
 
+def _url(cli) -> str:
+    return getattr(cli, "url", None) or f"sqlite:///{cli.db}"
+
+
 def _rewrite_an_early_event(path) -> None:
     """What a validator did: change an early event and recompute the whole chain consistently."""
     conn = sqlite3.connect(path)
@@ -40,7 +44,7 @@ def _rewrite_an_early_event(path) -> None:
 
 def test_a_pdf_head_is_proved_against_the_database(signing_site, tmp_path):
     cli = signing_site
-    if not cli.url.startswith("sqlite"):
+    if not _url(cli).startswith("sqlite"):
         pytest.skip("the chain is rewritten through the SQLite file")
     pdf = tmp_path / "summary.pdf"
     r = cli("export-pdf", SIGNING_LOT, "-o", str(pdf), "--user", "quinn", password=TECH_PW)
@@ -76,7 +80,7 @@ def test_a_checkpoint_on_request(signing_site):
 def test_a_clock_incident_listed_and_cleared(signing_site):
     cli = signing_site
     assert "No open clock incidents." in cli("clock", "incidents").out
-    ahead = open_database(cli.url, clock=FixedClock(datetime.now(UTC) + timedelta(days=30)))
+    ahead = open_database(_url(cli), clock=FixedClock(datetime.now(UTC) + timedelta(days=30)))
     with ahead.unit_of_work("tess") as uow:  # a workstation whose clock ran 30 days ahead
         uow.audit("test.event", "thing", "ahead")
     ahead.dispose()
