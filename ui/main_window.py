@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.backup_watch import BackupWatch
+from ui.clock_watch import ClockWatch
 from ui.context import AppContext
 from ui.screens.base import Screen
 from ui.screens.login import LoginScreen
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         context.database_changed.connect(self._database_changed)
         context.tasks.busy_changed.connect(self._busy)
         self.backups = BackupWatch(context, self.statusBar())  # scheduled backups, when due
+        self.clock_watch = ClockWatch(context, self.statusBar())  # an open clock incident
         QShortcut(QKeySequence("Ctrl+L"), self, activated=context.lock)
         self._show_login()
 

@@ -170,8 +170,10 @@ def test_verify_shows_intact_then_names_the_tampered_event(qtbot, window, site, 
     settle(qtbot, window.context)
     trail = audit_trail.events(site)
     assert screen.verify_message.text() == (
-        f"✔ Audit trail intact: {len(trail)} events, chain head {trail[-1].hash}."
+        f"✔ Audit trail intact: {len(trail)} events, chain head {trail[-1].hash}. "
+        f"{audit_trail.verify(site).state_rows} state rows match their seals; 0 anchors hold."
     )
+    assert screen.problems.isHidden()
     assert screen.progress.maximum() == screen.progress.value() == len(trail)
     assert screen.verify_button.isEnabled()
     shot(window, "audit_trail_intact")

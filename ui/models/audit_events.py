@@ -1,10 +1,12 @@
 """The audit trail as a table: one row per event (newest first), times in local time with the
-zone, and each change put compactly as old → new. Formatting only: the events come from core."""
+zone, and each change put compactly as old → new; an event the chain check named is marked ✖,
+an event dated ahead of a later clock (an open clock incident) ⚠. Formatting only: the events
+and incidents come from core."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
@@ -12,6 +14,9 @@ from core.audit_text import change_text
 from core.clock import local_text
 from core.readmodels import AuditEventView
 from ui.models.base import ReadModelTable
+
+if TYPE_CHECKING:
+    from core.services.clock_incidents import ClockIncidentView
 
 COLUMNS = ("Seq", "Time", "User", "Action", "What", "Lot", "Reason", "Change")
 SHORT = 120  # characters of a change shown in the table; all of it on hover and in the detail
@@ -36,6 +41,7 @@ class AuditEventsModel(ReadModelTable):
         self._times: dict[int, str] = {}
         self._changes: dict[int, str] = {}
         self.broken_seq: int | None = None  # marked "✖" when the chain check named it
+        self._incidents: list[ClockIncidentView] = []  # open ones: their events marked "⚠"
 
     # -- content ---------------------------------------------------------------------------------
 
@@ -51,6 +57,38 @@ class AuditEventsModel(ReadModelTable):
         self.broken_seq = seq
         if self._items:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, 0))
+
+    def set_incidents(self, incidents: list[ClockIncidentView]) -> None:
+        """Open clock incidents: the events each one found dated ahead are marked."""
+        self._incidents = [i for i in incidents if i.open]
+        if self._items:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, 1))
+
+    def incident_of(self, seq: int) -> ClockIncidentView | None:
+        """The open incident whose events dated ahead include ``seq``."""
+        for incident in self._incidents:
+            if incident.ahead_from_seq <= seq <= incident.ahead_to_seq:
+                return incident
+        return None
+
+    def dated_ahead(self) -> list[int]:
+        """The shown events that lie in an open incident's range (newest first)."""
+        if not self._incidents:
+            return []
+        return [e.seq for e in self._items if self.incident_of(e.seq) is not None]
+
+    def ahead_text(self) -> str:
+        """One line on the shown events dated ahead ("" when none); the rows say more on hover."""
+        ahead = self.dated_ahead()
+        if not ahead:
+            return ""
+        numbers = sorted({self.incident_of(seq).id for seq in ahead})
+        which = ", ".join(str(n) for n in numbers)
+        n = len(ahead)
+        return (
+            f"⚠ {n} event{'s' if n != 1 else ''} dated ahead of a later clock: clock "
+            f"incident{'s' if len(numbers) != 1 else ''} {which} open"
+        )
 
     def event_at(self, row: int) -> AuditEventView | None:
         return self._items[row] if 0 <= row < len(self._items) else None
@@ -81,6 +119,9 @@ class AuditEventsModel(ReadModelTable):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0 and event.seq == self.broken_seq:
                 return "The chain check found this event changed, removed or out of order."
+            incident = self.incident_of(event.seq) if column in (0, 1) else None
+            if incident is not None:
+                return ahead_tip(incident, self._text(event, 1, short=False))
             text = self._text(event, column, short=False)
             return text or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
@@ -89,7 +130,11 @@ class AuditEventsModel(ReadModelTable):
 
     def _text(self, event: AuditEventView, column: int, *, short: bool) -> str:
         if column == 0:
-            return f"✖ {event.seq}" if event.seq == self.broken_seq else str(event.seq)
+            if event.seq == self.broken_seq:
+                return f"✖ {event.seq}"
+            if self._incidents and self.incident_of(event.seq) is not None:
+                return f"⚠ {event.seq}"
+            return str(event.seq)
         if column == 1:
             if event.seq not in self._times:
                 self._times[event.seq] = local_time(event.at)
@@ -110,3 +155,12 @@ class AuditEventsModel(ReadModelTable):
             self._changes[event.seq] = change_text(event.old, event.new)
         text = self._changes[event.seq]
         return text[: SHORT - 1] + "…" if short and len(text) > SHORT else text
+
+
+def ahead_tip(incident: ClockIncidentView, at: str) -> str:
+    return (
+        f"Dated ahead of a later clock — clock incident {incident.id} open.\n"
+        f"This event says {at}; a workstation that wrote after it read "
+        f"{local_time(incident.clock_read)}. One of the clocks was wrong: an administrator "
+        "finds which and clears the incident (Admin → Clock incidents)."
+    )

@@ -25,7 +25,7 @@ class AdminScreen(Screen):
         self.refusal = Message(self)
         self.refusal.setAccessibleName("Refusal")
         self.tabs: QTabWidget | None = None
-        self.users = self.templates = self.settings = self.backups = None
+        self.users = self.templates = self.settings = self.backups = self.clock = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(self.heading)
@@ -35,6 +35,7 @@ class AdminScreen(Screen):
             layout.addStretch(1)
             return
         from ui.screens.admin_backups import BackupsTab
+        from ui.screens.admin_clock import ClockTab, tab_title
         from ui.screens.admin_settings import SettingsTab
         from ui.screens.admin_templates import TemplatesTab
         from ui.screens.admin_users import UsersTab
@@ -49,6 +50,11 @@ class AdminScreen(Screen):
         self.tabs.addTab(self.settings, "&Settings")
         self.backups = BackupsTab(context, self.tabs)
         self.tabs.addTab(self.backups, "Bac&kups")
+        self.clock = ClockTab(context, self.tabs)
+        self.tabs.addTab(self.clock, tab_title(0))
+        self.clock.open_count_changed.connect(
+            lambda n: self.tabs.setTabText(self.tabs.indexOf(self.clock), tab_title(n))
+        )
         layout.addWidget(self.tabs, 1)
 
     def _allowed(self) -> bool:
@@ -82,6 +88,7 @@ class AdminScreen(Screen):
         self.templates.reload()
         self.settings.reload()
         self.backups.reload()
+        self.clock.reload()
         tab = arguments.get("tab")
-        if tab in ("users", "templates", "settings", "backups"):
+        if tab in ("users", "templates", "settings", "backups", "clock"):
             self.tabs.setCurrentWidget(getattr(self, tab))

@@ -1,5 +1,7 @@
 """The audit trail: every change in order, filtered by lot, user, kind of action and date; the
-full old/new and hashes of one event; the chain check with progress; export for reviewers.
+full old/new and hashes of one event; events dated ahead of a later clock (an open clock
+incident) marked ⚠; the chain check with progress, and every problem it found; export for
+reviewers.
 
 Everything is read by core on a worker thread: the screen stays usable while a long trail loads
 or the chain is verified."""
@@ -28,11 +30,13 @@ from ui.widgets.busy import hold, release, run_for
 from ui.widgets.common import Message, button, field, label
 from ui.widgets.dates import DateFilter
 from ui.widgets.flow import flow_bar
+from ui.widgets.problem_list import ProblemList
 from ui.widgets.tables import BenchTable
 
 if TYPE_CHECKING:
     from core.audit import ChainReport
     from core.readmodels import AuditEventView
+    from core.services.clock_incidents import ClockIncidentView
     from ui.context import AppContext
 
 ACTIONS = (
@@ -48,6 +52,14 @@ ACTIONS = (
     "site.",
 )
 _EXPORT_FILTERS = ("CSV for spreadsheets (*.csv)", "JSON with the chain check (*.json)")
+
+
+def load_trail(db, **filters: Any) -> tuple[list[AuditEventView], list[ClockIncidentView]]:
+    """The events matching the filters, and the open clock incidents, in one worker call."""
+    from core.services.audit_trail import events
+    from core.services.clock_incidents import incidents
+
+    return events(db, **filters), incidents(db, only_open=True)
 
 
 class _Progress(QObject):
@@ -112,13 +124,22 @@ class AuditTrailScreen(Screen):
         self.progress.hide()
         self.verify_message = Message(self)
         self.verify_message.setAccessibleName("Chain check result")
+        self.problems = ProblemList("Problems the chain check found", self)
         self.message = Message(self)
         self.count = label("", self, role="subtle")
         self.count.setAccessibleName("Events shown")
+        self.ahead = label("", self, role="error")
+        self.ahead.setAccessibleName("Events dated ahead")
+        self.ahead.setToolTip(
+            "The events marked ⚠: their dates cannot be trusted until an administrator finds "
+            "which clock was wrong and clears the incident (Admin → Clock incidents)"
+        )
+        self.ahead.hide()
 
         self.table = BenchTable("Audit events", self)
         self.table.setModel(self.model)
         self.table.set_column_caps({3: 20, 4: 16, 5: 12, 6: 18})
+        self.table.setMinimumHeight(theme.TOUCH * 3)  # two rows in view, also under a long result
         self.detail = EventDetail(self)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.setChildrenCollapsible(False)
@@ -135,8 +156,10 @@ class AuditTrailScreen(Screen):
         layout.addWidget(self.filters)
         layout.addWidget(self.progress)
         layout.addWidget(self.verify_message)
+        layout.addWidget(self.problems)
         layout.addWidget(self.message)
         layout.addWidget(self.count)
+        layout.addWidget(self.ahead)
         layout.addWidget(split, 1)
 
         self.apply_button.clicked.connect(self.reload)
@@ -177,26 +200,31 @@ class AuditTrailScreen(Screen):
         if self.since.is_set() and self.until.is_set() and self.since.date() > self.until.date():
             self.message.error("The 'From' date is after the 'To' date. Change one of them.")
             return
-        from core.services.audit_trail import events
-
         self._load_id += 1
         load_id = self._load_id
         self.message.clear()
         self.count.setText("Loading events…")
         run_for(
             self,
-            events,
+            load_trail,
             self.context.db,
             **filters,
-            on_done=lambda rows: self._loaded(load_id, rows, filters),
+            on_done=lambda both: self._loaded(load_id, *both, filters),
             on_error=lambda error: self._failed(load_id, error),
         )
 
-    def _loaded(self, load_id: int, rows: list[AuditEventView], filters: dict) -> None:
+    def _loaded(
+        self,
+        load_id: int,
+        rows: list[AuditEventView],
+        incidents: list[ClockIncidentView],
+        filters: dict,
+    ) -> None:
         if load_id != self._load_id:
             return  # a newer filter was applied meanwhile
         selected = self._selected_event()
         self.model.set_events(rows)
+        self.model.set_incidents(incidents)
         self.table.fit_columns()
         filtered = any(value is not None for value in filters.values())
         n = len(rows)
@@ -205,6 +233,9 @@ class AuditTrailScreen(Screen):
             f"{what}{' matching the filters' if filtered else ''}, newest first. "
             "Select one to see its full change and hashes."
         )
+        ahead = self.model.ahead_text()
+        self.ahead.setText(ahead)
+        self.ahead.setVisible(bool(ahead))
         row = self.model.row_of(selected.seq) if selected is not None else None
         if row is not None:
             self.table.select_row(row)
@@ -218,6 +249,7 @@ class AuditTrailScreen(Screen):
 
         self.model.set_events([])
         self.count.setText("No events shown.")
+        self.ahead.hide()
         self.message.error(message_of(error))
         self._show_selected()
 
@@ -249,6 +281,7 @@ class AuditTrailScreen(Screen):
         relay.changed.connect(self._progressed)
         self._relay = relay
         hold(self.verify_button)
+        self.problems.hide()
         self.progress.setRange(0, 0)  # busy until the first report gives the total
         self.progress.show()
         self.verify_message.info("Checking every event of the audit trail… you can keep working.")
@@ -275,7 +308,11 @@ class AuditTrailScreen(Screen):
             return
         self.progress.hide()  # the walk stopped at the break: the message says where
         self.model.mark_broken(report.first_broken)
-        text = f"{report.summary()}."
+        text = report.summary().rstrip(".") + "."
+        self.problems.show_problems(report.problems)
+        if report.problems:
+            n = len(report.problems)
+            text += f" {n} problem{'s' if n != 1 else ''} listed below."
         row = self.model.row_of(report.first_broken) if report.first_broken else None
         if row is not None:
             self.table.select_row(row)
