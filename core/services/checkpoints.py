@@ -60,7 +60,9 @@ def write_checkpoint(
     if purpose not in PURPOSES:
         raise DomainError(f"'{purpose}' is not a checkpoint purpose ({', '.join(PURPOSES)}).")
     from core.services import signing_keys
+    from core.services.users import authenticate
 
+    authenticate(db, actor.username, password)  # a wrong password counts towards the lockout
     with db.unit_of_work(actor.username) as uow:
         key_row, private_key = signing_keys.unlock(uow.session, actor.username, password)
         return _write(uow, actor.username, key_row, private_key, purpose)

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from core.auth import Actor, Permission
-from core.clock import utc_iso
+from core.clock import local_text, utc_iso
 from core.errors import Conflict, DomainError, NotFound
 from core.models import AuditEvent, ClockIncident
 from core.signatures import canonical
@@ -42,10 +42,15 @@ class ClockIncidentView:
         return self.cleared_by is None
 
     def summary(self) -> str:
+        events = (
+            f"event {self.ahead_to_seq} is"
+            if self.ahead_from_seq == self.ahead_to_seq
+            else f"events {self.ahead_from_seq}–{self.ahead_to_seq} are"
+        )
         return (
-            f"Clock incident {self.id}: events {self.ahead_from_seq}–{self.ahead_to_seq} are dated "
-            f"up to {self.ahead_at[:19]} UTC, ahead of a clock that read {self.clock_read[:19]} "
-            f"UTC (found by {self.found_by})"
+            f"Clock incident {self.id}: {events} dated up to "
+            f"{local_text(datetime.fromisoformat(self.ahead_at))}, ahead of a clock that read "
+            f"{local_text(datetime.fromisoformat(self.clock_read))} (found by {self.found_by})"
         )
 
 

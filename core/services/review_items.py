@@ -11,7 +11,7 @@ shown as pending), steps waiting for verification, and imported files with their
 
 from __future__ import annotations
 
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from sqlmodel import Session, select
 
@@ -267,6 +267,8 @@ def clock_items(session: Session, lot: str) -> list[ReviewItem]:
             "(Admin, or `clock clear`)",
             True,
             ref=str(incident.id),
+            at=datetime.fromisoformat(incident.clock_read),
+            by=incident.found_by,
         )
         for incident in open_incidents_for_lot(session, lot)
     ]

@@ -16,6 +16,7 @@ from core.errors import DomainError
 from core.validation import oq_backup as b
 from core.validation import oq_checks as c
 from core.validation import oq_release as r
+from core.validation import oq_trail as t
 from core.validation import scratch
 from core.validation.model import Item, Outcome
 
@@ -174,6 +175,7 @@ CHECKS: tuple[OqCheck, ...] = (
         r.release_results_by_qc,
     ),
     OqCheck(*b.RESTORE_DRILL),
+    OqCheck(*t.STATE_RECONCILED),
 )
 
 

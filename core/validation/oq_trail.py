@@ -1,0 +1,50 @@
+"""OQ: the audit trail covers the state it describes. A batch set to released and a user's role
+raised in the tables (the guard triggers dropped, as someone with the database file could) are
+named by `audit verify`, in a copy of the scratch database."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from core.services import audit_trail
+from core.validation.oq_checks import Bench, expect
+from core.validation.scratch import copy_database
+
+
+def state_changes_are_detected(b: Bench) -> str:
+    from core.store import open_database
+
+    copy = copy_database(b.site, b.site.folder / "state-tampered.db")
+    conn = sqlite3.connect(copy)
+    try:
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute("UPDATE batch SET status = 'released' WHERE lot = ?", (b.lot,))
+        conn.execute(
+            "UPDATE app_user SET role = 'qa' WHERE username = ?", (b.who("tech").username,)
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    tampered = open_database(f"sqlite:///{copy}", clock=b.clock)
+    try:
+        report = audit_trail.verify(tampered)
+    finally:
+        tampered.dispose()
+    expect(not report.intact, "a batch set to released in the table was not detected")
+    named = " | ".join(report.problems)
+    expect("row batch:" in named, f"the batch row was not named: {named}")
+    expect("row app_user:" in named, f"the user row was not named: {named}")
+    expect(audit_trail.verify(b.site.db).intact, "the scratch site's own trail is not intact")
+    return f"in a copy, batch status and a role changed in the tables → {report.summary()}"
+
+
+# (id, title, clauses, expected, run): registered in core/validation/oq.py
+STATE_RECONCILED = (
+    "OQ-21",
+    "The audit trail covers the state",
+    ("11.10(a)", "11.10(e)", "A11-7", "A11-9"),
+    "with the guard triggers dropped, a batch set to released and a role raised in the tables "
+    "make `audit verify` fail and name both rows",
+    state_changes_are_detected,
+)
