@@ -45,11 +45,14 @@ def check_sqlite(
     verify_chain: Verifier,
     *,
     digest: tuple[str, int] | None = None,
+    quick: bool = False,
 ) -> CheckReport:
-    """Check the SQLite copy at ``path``; ``digest`` (sha256, size) when already known."""
+    """Check the SQLite copy at ``path``; ``digest`` (sha256, size) when already known. With
+    ``quick`` (a restore of a file whose SHA-256 is the manifest's, so byte for byte the backup
+    that passed the full integrity check when it was made), SQLite's quick_check."""
     problems: list[str] = []
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="backup-check") as pool:
-        integrity = pool.submit(sqlite.integrity, path)
+        integrity = pool.submit(sqlite.integrity, path, quick)
         hashed = pool.submit(sha256_file, path) if digest is None else None
         state, chain_text, chain = _read_copy(path, verify_chain, problems)
         found = sqlite.checkpoint(path, expected.checkpoint[0]) if expected.checkpoint else None
