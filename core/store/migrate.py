@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from core.clock import Clock
 from core.errors import SchemaTooNew, StoreError
 from core.paths import private_dir
+from core.store.access import create_private
 from core.store.database import Database
 from core.store.engine import make_engine, sqlite_path
 from core.version import command_name
@@ -126,6 +127,7 @@ def backup_before_migration(url: str, revision: str) -> Path | None:
         return None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.before-migration-{revision}-{stamp}{path.suffix}")
+    create_private(target)  # a copy of the database is as private as the database
     source = sqlite3.connect(path)
     try:
         dest = sqlite3.connect(target)

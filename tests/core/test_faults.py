@@ -274,3 +274,11 @@ def test_a_copy_on_read_only_media_opens_read_only_and_immutable(tmpfs, site):
     access = read_only_reason(copy)
     assert access is not None and access.immutable
     assert access.why == f"{folder} is on read-only media"
+
+
+def test_the_copy_made_before_a_migration_is_as_private_as_the_database(site):
+    from core.store.migrate import backup_before_migration
+
+    target = backup_before_migration(site.url, "0001")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert sqlite3.connect(target).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
