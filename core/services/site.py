@@ -31,7 +31,7 @@ def init_site(
     username = typed_username(admin_username)
     if not USERNAME.match(username):
         raise DomainError(
-            f"'{username}' cannot be a username: 2–32 lower-case letters, digits, '.', '_' "
+            f"'{admin_username}' cannot be a username: 2–32 lower-case letters, digits, '.', '_' "
             "or '-', starting with a letter."
         )
     check_new_password(password, username)
