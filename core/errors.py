@@ -54,7 +54,12 @@ class PasswordChangeRequired(DomainError):
 
 
 class PermissionDenied(DomainError):
-    """The user's role does not allow this action, or separation of duties forbids it."""
+    """The user's role does not allow this action, or separation of duties forbids it.
+    ``username``: who was refused, when known (the refusal is audited under that name)."""
+
+    def __init__(self, message: str, username: str | None = None) -> None:
+        super().__init__(message)
+        self.username = username
 
 
 class JustificationRequired(DomainError):

@@ -256,16 +256,19 @@ def check_separation(
         if signer not in who:
             raise SeparationOfDuties(
                 "Only someone who recorded values in this step signs it as performed: "
-                f"you ({signer}) recorded none of them."
+                f"you ({signer}) recorded none of them.",
+                username=signer,
             )
     elif meaning == Meaning.VERIFIED:
         if signer in who or signer in set(performers):
             raise SeparationOfDuties(
-                f"You ({signer}) performed or recorded this step: a second person verifies it."
+                f"You ({signer}) performed or recorded this step: a second person verifies it.",
+                username=signer,
             )
     elif meaning in (Meaning.REVIEWED, Meaning.APPROVED) and signer in who:
         raise SeparationOfDuties(
             f"You ({signer}) recorded entries in this batch, so you cannot "
             f"{'review' if meaning == Meaning.REVIEWED else 'approve'} it. Ask someone who "
-            "did not take part in it."
+            "did not take part in it.",
+            username=signer,
         )

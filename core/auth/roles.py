@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from core.errors import PermissionDenied
+from core.errors import InvalidValue, PermissionDenied
 
 
 class Role(StrEnum):
@@ -103,7 +103,7 @@ def parse_role(text: str) -> Role:
         return Role(text.strip().lower())
     except ValueError:
         choices = ", ".join(r.value for r in Role)
-        raise PermissionDenied(f"'{text}' is not a role. Choose one of: {choices}.") from None
+        raise InvalidValue(f"'{text}' is not a role. Choose one of: {choices}.") from None
 
 
 def allows(role: str, permission: Permission) -> bool:
@@ -117,5 +117,6 @@ def require(role: str, permission: Permission, username: str = "") -> None:
     if not allows(role, permission):
         who = f"{username} ({role})" if username else f"The {role} role"
         raise PermissionDenied(
-            f"{who} may not {permission.value}. Ask a user whose role allows it."
+            f"{who} may not {permission.value}. Ask a user whose role allows it.",
+            username=username or None,
         )

@@ -76,9 +76,14 @@ def acting_user(
 def check_account(row: sa.Row | None, actor: Actor, permission: Permission | None) -> str:
     """The rules of ``acting_user`` on an account row (active, locked, role) already read."""
     if row is None or not row.active:
-        raise PermissionDenied(f"The account '{actor.username}' is no longer active.")
+        raise PermissionDenied(
+            f"The account '{actor.username}' is no longer active.", username=actor.username
+        )
     if row.locked:
-        raise PermissionDenied(f"The account '{actor.username}' is locked. Ask an administrator.")
+        raise PermissionDenied(
+            f"The account '{actor.username}' is locked. Ask an administrator.",
+            username=actor.username,
+        )
     if permission is not None:
         require(row.role, permission, actor.username)
     return row.role
