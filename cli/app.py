@@ -18,6 +18,7 @@ from cli import commands_signing as signing
 from cli import commands_templates as templates
 from cli import commands_validation as validation
 from cli.options import as_user, common_options, force_option, json_option
+from cli.output import refusal
 from cli.parser_backup import add_backup_commands
 from cli.parser_signing import add_signing_commands
 from cli.parser_trail import add_audit_checkpoint, add_clock_commands
@@ -236,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
             "import_max_mb",
             "time_zone",
             "release_results_by",
+            "decimal_mark",
             "backup_folder",
             "backup_every_hours",
         ),
@@ -300,7 +302,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)
     except DomainError as error:
-        print(f"lotbook: {error}", file=sys.stderr)
+        print(f"lotbook: {refusal(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("lotbook: interrupted; nothing further was written.", file=sys.stderr)

@@ -1,22 +1,33 @@
-"""Printing for the CLI: aligned text tables for people, JSON for programs."""
+"""Printing for the CLI: aligned text tables for people, JSON for programs.
+
+Text stored by an older Lotbook may hold control characters, terminal escape sequences or
+bidirectional overrides: they are shown (ESC as ␛, U+202E as \\u202e), never sent raw to the
+terminal (core.text_rules.visible).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from core.readmodels import plain
+from core.text_rules import visible
+
+# What JSON leaves raw but a terminal may obey (DEL, C1 controls, bidirectional controls) or
+# cannot print (lone surrogates).
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def emit_json(data: Any) -> None:
-    json.dump(plain(data), sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    text = json.dumps(plain(data), ensure_ascii=False, indent=2)
+    sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: str = "") -> None:
-    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    cells = [[visible("" if c is None else str(c)) for c in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in cells:
         for i, cell in enumerate(row):
@@ -29,4 +40,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: str = "
 
 
 def info(message: str) -> None:
-    print(message)
+    print(visible(message, keep_lines=True))
+
+
+def refusal(message: str) -> str:
+    """A refusal for stderr: one line, nothing a terminal would obey."""
+    return visible(message)
