@@ -315,7 +315,7 @@ def run(args: argparse.Namespace) -> int:
 
         fault = classify(error, url=_database_url(args))
         if fault is not None:  # a full disk, read-only media, a busy database, a server gone
-            print(f"lotbook: {fault}", file=sys.stderr)
+            print(f"lotbook: {refusal(str(fault))}", file=sys.stderr)
             return 1
         print(
             f"lotbook: unexpected error ({summary(error)}). Committed data is safe; "
