@@ -34,9 +34,55 @@ def clock():
     return FixedClock(datetime(2026, 11, 2, 8, 0, tzinfo=UTC), step=timedelta(seconds=1))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only(reason): the test is about SQLite itself (raw sqlite3, the file, WAL); "
+        "it does not run on PostgreSQL",
+    )
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator:
+    """The run's PostgreSQL server (tests/pg_server.py), started on first use. A server that
+    cannot start fails the PostgreSQL tests; LOTBOOK_TEST_PG=0 skips them instead."""
+    if os.environ.get("LOTBOOK_TEST_PG") == "0":
+        pytest.skip("LOTBOOK_TEST_PG=0: the PostgreSQL runs are switched off")
+    import atexit
+
+    from tests.pg_server import ServerUnavailable, start_server
+
+    try:
+        server = start_server()
+    except ServerUnavailable as error:
+        pytest.fail(
+            f"The PostgreSQL test server could not be started: {error}. Install Debian's "
+            "postgresql package (tools/bootstrap.sh test), or set LOTBOOK_TEST_PG=0 to run "
+            "without PostgreSQL.",
+            pytrace=False,
+        )
+    atexit.register(server.stop)  # also when the run is interrupted
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'site.db'}"
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new, empty site database: a SQLite file in tmp_path, or (tests under tests/core and
+    tests/cli run on both) a database of the PostgreSQL test server with the migrated schema,
+    dropped afterwards."""
+    engine = getattr(request, "param", "sqlite")
+    if engine == "sqlite":
+        yield f"sqlite:///{tmp_path / 'site.db'}"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = server.new_database()
+    try:
+        yield server.url(name)
+    finally:
+        server.drop_database(name)
 
 
 @pytest.fixture

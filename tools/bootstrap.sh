@@ -18,6 +18,8 @@ wanted=$qt_offscreen
 # Python headers when this Python is Debian's)
 if [ "$mode" = test ]; then
   wanted="$wanted binutils icu-devtools g++"
+  # the core and CLI tests also run on a throw-away PostgreSQL 15 server (tests/pg_server.py)
+  wanted="$wanted postgresql"
   # the test run checks that every library the bundle leaves to Debian comes from a package the
   # .deb depends on, so those packages must be on this machine before the .deb is installed
   depends=$(sed -n 's/^Depends: *//p' packaging/linux/control.in | tr ',' '\n' | sed 's/^ *//; s/[ (].*//' | grep -v '^$')

@@ -73,8 +73,8 @@ class Result(SQLModel, table=True):
 
     __tablename__ = "result"
     __table_args__ = (
+        # also the index of every history lookup (batch_id, check_id, version > n); see 0005
         sa.UniqueConstraint("batch_id", "check_id", "version", name="uq_result_version"),
-        sa.Index("ix_result_batch_check", "batch_id", "check_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -152,7 +152,9 @@ def check_view(
     approved: bool = True,
 ) -> CheckView:
     spec = check.spec
-    history = tuple(version_view(check, r, names, deviation_refs) for r in versions)
+    history = result_rows.history_views(
+        versions, lambda r: version_view(check, r, names, deviation_refs)
+    )
     return CheckView(
         id=check.id,
         name=check.name,

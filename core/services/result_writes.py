@@ -17,7 +17,14 @@ from core.models import Deviation, EntryKind
 from core.readmodels import RecordOutcome
 from core.services.batch_record import view_in_batch
 from core.services.entry_rules import Pending
-from core.services.result_rows import BatchRow, ResultRow, insert_result, user_names, versions
+from core.services.result_rows import (
+    BatchRow,
+    ResultRow,
+    insert_result,
+    unviewed,
+    user_names,
+    versions,
+)
 from core.services.templates import template_approved
 from core.store import UnitOfWork
 from core.templates.model import CheckDef, TemplateDef
@@ -154,7 +161,7 @@ def changed_views(
     unread = [cid for cid in changed if cid not in known]
     if unread:
         known.update(versions(uow.connection, batch.id, unread))
-    rows = [row for cid in changed for row in known.get(cid, [])]
+    rows = [row for cid in changed for row in unviewed(known.get(cid, []))]
     names = {actor.username: actor.full_name}
     others = {row.recorded_by for row in rows} - names.keys()
     names.update(user_names(uow.connection, others))

@@ -1,22 +1,31 @@
 """Engine factory.
 
-SQLite: WAL, synchronous=FULL, foreign keys, busy timeout, BEGIN IMMEDIATE for writes.
-PostgreSQL (postgresql+psycopg://) works with the same code; nothing here is needed for it.
+SQLite: WAL, synchronous=FULL, foreign keys, busy timeout, BEGIN IMMEDIATE for writes (retried
+with backoff within the busy timeout; then a one-line "database is busy" refusal).
+PostgreSQL (postgresql+psycopg://): the same code; writers serialize on a row lock of the audit
+chain head (core/store/database.py). A driver message never shows the server password.
 
 This module and the migrations are the only places that may speak a dialect's own SQL.
 """
 
 from __future__ import annotations
 
+import random
 import sqlite3
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
+from core.errors import StoreError
+from core.store.faults import DatabaseBusy, busy, is_sqlite_busy, shown_url, without_password
+
 BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "lotbook_write"
+_FIRST_BACKOFF_S = 0.002
+_LONGEST_BACKOFF_S = 0.1
 
 
 def is_sqlite(url: str) -> bool:
@@ -31,10 +40,34 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def display_url(url: str) -> str:
+    """How to name a database to a person: a SQLite file's path, else the URL without its
+    password."""
+    path = sqlite_path(url)
+    return str(path) if path is not None else shown_url(url)
+
+
 def make_engine(url: str) -> sa.Engine:
     if is_sqlite(url):
         return _sqlite_engine(url)
-    return sa.create_engine(url, pool_pre_ping=True)
+    return _server_engine(url)
+
+
+def _server_engine(url: str) -> sa.Engine:
+    engine = sa.create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "handle_error")
+    def _hide_password(context: sa.engine.ExceptionContext) -> None:
+        # A driver may quote its connection string; the password never leaves this process.
+        text = str(context.original_exception)
+        hidden = without_password(text, url)
+        if hidden != text:
+            raise StoreError(
+                f"The database server {shown_url(url)} refused the connection: "
+                f"{hidden.strip().splitlines()[0]}"
+            ) from None
+
+    return engine
 
 
 def _sqlite_engine(url: str) -> sa.Engine:
@@ -75,8 +108,32 @@ def _sqlite_engine(url: str) -> sa.Engine:
         if conn.get_execution_options().get(WRITE_OPTION):
             if read_only is not None:
                 raise access.write_refused(read_only)
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_immediate(conn)
         else:
             conn.exec_driver_sql("BEGIN")
 
+    @event.listens_for(engine, "handle_error")
+    def _busy(context: sa.engine.ExceptionContext) -> None:
+        # "database is locked" after the busy timeout: a refusal a person can act on.
+        if is_sqlite_busy(context.original_exception):
+            raise busy() from context.original_exception
+
     return engine
+
+
+def _begin_immediate(conn: sa.Connection) -> None:
+    """BEGIN IMMEDIATE, tried again with growing pauses while the busy timeout lasts: SQLite
+    waits for the lock itself, but answers "busy" at once in some WAL states (another connection
+    checkpointing or recovering the log)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = _FIRST_BACKOFF_S
+    while True:
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except DatabaseBusy:  # from the handle_error hook below
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise
+            time.sleep(min(left, pause * random.uniform(0.5, 1.5)))
+            pause = min(pause * 2, _LONGEST_BACKOFF_S)

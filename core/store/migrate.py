@@ -15,7 +15,8 @@ from core.errors import SchemaTooNew, StoreError
 from core.paths import private_dir
 from core.store.access import create_private
 from core.store.database import Database
-from core.store.engine import make_engine, sqlite_path
+from core.store.engine import display_url, make_engine, sqlite_path
+from core.store.faults import without_password
 from core.version import command_name
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -80,20 +81,28 @@ def _bring_schema_up_to_date(
     try:
         current = current_revision(engine)
     except sa.exc.DatabaseError as error:
-        raise StoreError(f"Cannot read the database at {url}: {error.orig}") from error
+        shown = without_password(str(error.orig), url)
+        raise StoreError(f"Cannot read the database at {display_url(url)}: {shown}") from None
     script = _script_directory()
     head = script.get_current_head()
     if current is None:
         if sa.inspect(engine).get_table_names():
             raise StoreError(
-                f"{url} holds tables but is not a Lotbook database; Lotbook will not touch it."
+                f"{display_url(url)} holds tables but is not a Lotbook database; Lotbook will "
+                "not touch it."
             )
         if not create:
             raise StoreError(
-                f"The database at {url} is empty. Create it with `{command_name()} init`."
+                f"The database at {display_url(url)} is empty. Create it with "
+                f"`{command_name()} init`."
             )
         _upgrade(engine, "head", clock)
         return
+    if create and _holds_a_site(engine):  # a server database: the file check cannot say so
+        raise StoreError(
+            f"A Lotbook database already exists at {display_url(url)}. Open it instead, or "
+            "choose another database."
+        )
     known = {rev.revision for rev in script.walk_revisions()}
     if current not in known:
         raise SchemaTooNew(
@@ -115,6 +124,12 @@ def _upgrade(engine: sa.Engine, target: str, clock: Clock | None = None) -> None
         # a migration that writes audit events (sealing what exists) dates them by this clock
         config.attributes["clock"] = clock
         command.upgrade(config, target)
+
+
+def _holds_a_site(engine: sa.Engine) -> bool:
+    """Whether a database with Lotbook's schema already holds a site (its trail has begun)."""
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT 1 FROM audit_event LIMIT 1").first() is not None
 
 
 def backup_before_migration(url: str, revision: str) -> Path | None:

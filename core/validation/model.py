@@ -54,6 +54,7 @@ class ValidationRun:
     time_zone: str  # IANA zone the report shows local times in
     iq: tuple[Item, ...]
     oq: tuple[Item, ...]
+    oq_database: str = ""  # the engine (and server version) the OQ ran on
 
     @property
     def items(self) -> tuple[Item, ...]:

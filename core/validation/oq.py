@@ -16,6 +16,7 @@ from core.errors import DomainError
 from core.validation import oq_backup as b
 from core.validation import oq_checks as c
 from core.validation import oq_release as r
+from core.validation import oq_tamper as g
 from core.validation import oq_trail as t
 from core.validation import scratch
 from core.validation.model import Item, Outcome
@@ -46,14 +47,14 @@ CHECKS: tuple[OqCheck, ...] = (
         "The audit trail cannot be changed",
         ("11.10(c)", "11.10(e)", "A11-7", "A11-9"),
         "UPDATE and DELETE of an audit event refused by the database",
-        c.audit_trail_cannot_be_changed,
+        g.audit_trail_cannot_be_changed,
     ),
     OqCheck(
         "OQ-03",
         "Tampering with the audit trail is detected",
         ("11.10(a)", "11.10(c)", "11.10(e)", "A11-7", "A11-9"),
         "with the guard triggers dropped, an edited event makes `audit verify` fail and name it",
-        c.tampering_is_detected,
+        g.tampering_is_detected,
     ),
     OqCheck(
         "OQ-04",
@@ -179,12 +180,12 @@ CHECKS: tuple[OqCheck, ...] = (
 )
 
 
-def _bench(folder: Path, policy: SitePolicy) -> c.Bench:
+def _bench(folder: Path, policy: SitePolicy, site_url: str | None) -> c.Bench:
     from core.services.recording import record_value
     from core.services.settings import set_setting
 
     clock = FixedClock(datetime.now(UTC), step=timedelta(milliseconds=10))
-    site = scratch.create_site(folder, clock=clock)
+    site = scratch.create_site(folder, clock=clock, site_url=site_url)
     try:
         if policy.lockout_attempts != 5:
             set_setting(
@@ -221,17 +222,22 @@ def run_oq(
     *,
     on_item: Callable[[Item], None] | None = None,
     checks: tuple[OqCheck, ...] = CHECKS,
+    site_url: str | None = None,
 ) -> list[Item]:
     """Run every OQ check on a fresh scratch site that uses the site's ``policy`` (lockout and
-    idle-lock settings); the scratch folder is removed afterwards."""
+    idle-lock settings) and the site's engine (``site_url``: a PostgreSQL site's OQ runs on a
+    scratch database of its server; SQLite otherwise); the scratch site is removed afterwards.
+    Raises ScratchRefused when the site's role may not create that database."""
     policy = policy or SitePolicy()
     folder = scratch.scratch_folder("lotbook-oq-")
     items: list[Item] = []
     bench: c.Bench | None = None
     try:
         try:
-            bench = _bench(folder, policy)
+            bench = _bench(folder, policy, site_url)
             setup_error = None
+        except scratch.ScratchRefused:
+            raise
         except Exception as error:
             setup_error = f"the scratch site could not be set up: {_reason(error)}"
         for check in checks:

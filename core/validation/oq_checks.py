@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -20,7 +19,7 @@ from core.errors import (
 )
 from core.services import audit_trail, batches, clock_incidents, recording
 from core.services.signing import sign
-from core.validation.scratch import ScratchSite, copy_database
+from core.validation.scratch import ScratchSite
 
 STEP = "CART-S00"
 IDLE_LOCK_MINUTES = (1, 60)  # the specified range of the idle-lock setting
@@ -96,63 +95,6 @@ def audit_event_with_every_change(b: Bench) -> str:
         f"old {old['value']} → new {new['value']}, reason “{event.reason}”; same time as the "
         "value; an event of a rolled-back transaction was not kept"
     )
-
-
-def _raw(b: Bench, path=None) -> sqlite3.Connection:
-    return sqlite3.connect(path or b.site.path)
-
-
-def audit_trail_cannot_be_changed(b: Bench) -> str:
-    refused = []
-    conn = _raw(b)
-    try:
-        for verb, sql in (
-            (
-                "UPDATE",
-                "UPDATE audit_event SET body = replace(body, 'tess', 'mallory') WHERE seq = 2",
-            ),
-            ("DELETE", "DELETE FROM audit_event WHERE seq = 2"),
-        ):
-            try:
-                conn.execute(sql)
-                conn.commit()
-            except sqlite3.DatabaseError as error:
-                conn.rollback()
-                refused.append(f"{verb} refused ({error})")
-                continue
-            raise Deviates(f"the database accepted an {verb} of an audit event")
-    finally:
-        conn.close()
-    expect(audit_trail.verify(b.site.db).intact, "the audit chain is no longer intact")
-    return "; ".join(refused) + "; chain still intact"
-
-
-def tampering_is_detected(b: Bench) -> str:
-    from core.store import open_database
-
-    copy = copy_database(b.site, b.site.folder / "tampered.db")
-    conn = _raw(b, copy)
-    try:
-        seq = conn.execute(
-            'SELECT seq FROM audit_event WHERE body LIKE \'%"action":"batch.start"%\''
-        ).fetchone()[0]
-        conn.execute("DROP TRIGGER audit_event_no_update")  # what an attacker with the file can do
-        conn.execute(
-            'UPDATE audit_event SET body = replace(body, \'"user":"tess"\', \'"user":"sam"\') '
-            "WHERE seq = ?",
-            (seq,),
-        )
-        conn.commit()
-    finally:
-        conn.close()
-    tampered = open_database(f"sqlite:///{copy}", clock=b.clock)
-    try:
-        report = audit_trail.verify(tampered)
-    finally:
-        tampered.dispose()
-    expect(not report.intact, "the changed event was not detected")
-    expect(report.first_broken == seq, f"verify named event {report.first_broken}, not {seq}")
-    return f"guard triggers dropped, event #{seq} edited in a copy → {report.summary()}"
 
 
 def reauthentication(b: Bench) -> str:

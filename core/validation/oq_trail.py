@@ -1,36 +1,21 @@
 """OQ: the audit trail covers the state it describes. A batch set to released and a user's role
 raised in the tables (the guard triggers dropped, as someone with the database file could) are
-named by `audit verify`, in a copy of the scratch database."""
+named by `audit verify`, in a copy of the scratch database (on the site's engine: oq_tamper)."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from core.services import audit_trail
 from core.validation.oq_checks import Bench, expect
-from core.validation.scratch import copy_database
+from core.validation.oq_tamper import tampered_copy
 
 
 def state_changes_are_detected(b: Bench) -> str:
-    from core.store import open_database
+    def edit(run) -> None:
+        run("UPDATE batch SET status = 'released' WHERE lot = :lot", {"lot": b.lot})
+        run("UPDATE app_user SET role = 'qa' WHERE username = :u", {"u": b.who("tech").username})
 
-    copy = copy_database(b.site, b.site.folder / "state-tampered.db")
-    conn = sqlite3.connect(copy)
-    try:
-        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
-            conn.execute(f"DROP TRIGGER {name}")
-        conn.execute("UPDATE batch SET status = 'released' WHERE lot = ?", (b.lot,))
-        conn.execute(
-            "UPDATE app_user SET role = 'qa' WHERE username = ?", (b.who("tech").username,)
-        )
-        conn.commit()
-    finally:
-        conn.close()
-    tampered = open_database(f"sqlite:///{copy}", clock=b.clock)
-    try:
+    with tampered_copy(b, "state_tampered", edit) as (tampered, _):
         report = audit_trail.verify(tampered)
-    finally:
-        tampered.dispose()
     expect(not report.intact, "a batch set to released in the table was not detected")
     named = " | ".join(report.problems)
     expect("row batch:" in named, f"the batch row was not named: {named}")

@@ -78,6 +78,7 @@ def _facts(run: ValidationRun, local: LocalTime) -> Table:
     rows = [
         ("Machine", f"{run.machine} — {run.operating_system}"),
         ("Site database", f"{run.site_database} (site “{run.site_name}”)"),
+        *([("OQ database", run.oq_database)] if run.oq_database else []),
         ("Run by", f"{run.run_by_name} ({run.run_by}, {run.run_by_role})"),
         ("Run at", when),
         ("Overall result", _overall(run)),

@@ -28,6 +28,7 @@ from core.validation.clauses import coverage
 from core.validation.iq import run_iq
 from core.validation.model import Item, Outcome, ValidationRun
 from core.validation.oq import run_oq
+from core.validation.scratch import engine_label
 from core.version import app_version
 
 EMBEDDED_NAME = VALIDATION_NAME
@@ -56,6 +57,7 @@ def results_json(run: ValidationRun) -> dict:
         "machine": run.machine,
         "operating_system": run.operating_system,
         "site_database": run.site_database,
+        "oq_database": run.oq_database,
         "site_name": run.site_name,
         "run_by": {"username": run.run_by, "name": run.run_by_name, "role": run.run_by_role},
         "started_at": utc_iso(run.started_at),
@@ -107,7 +109,7 @@ def run_validation(
     for item in iq:
         if on_item is not None:
             on_item(item)
-    oq = run_oq(policy, on_item=on_item)
+    oq = run_oq(policy, on_item=on_item, site_url=db.url)
     run = ValidationRun(
         app_version=app_version(),
         machine=platform.node() or "(unnamed)",
@@ -121,6 +123,7 @@ def run_validation(
         time_zone=report_time_zone(db),
         iq=tuple(iq),
         oq=tuple(oq),
+        oq_database=engine_label(db.url),
     )
     rendered = render_report(run)
     data = json.dumps(results_json(run), ensure_ascii=False, indent=1).encode("utf-8")

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from cli.app import main
+from core.store.engine import is_sqlite
+from tests.pg_server import parametrize_db_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,9 +28,15 @@ class Outcome:
         return json.loads(self.out)
 
 
+def pytest_generate_tests(metafunc) -> None:
+    parametrize_db_url(metafunc)  # on SQLite and on PostgreSQL
+
+
 @pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    db = str(tmp_path / "cli.db")
+def cli(tmp_path, monkeypatch, capsys, db_url):
+    """`cli(*argv)` runs the command line on the test's site database: ``cli.db`` is what
+    LOTBOOK_DB holds (a SQLite file's path, or a PostgreSQL URL), ``cli.url`` its URL."""
+    db = str(tmp_path / "cli.db") if is_sqlite(db_url) else db_url
     monkeypatch.setenv("LOTBOOK_DB", db)
 
     def run(
@@ -51,6 +59,7 @@ def cli(tmp_path, monkeypatch, capsys):
         return Outcome(code, captured.out, captured.err)
 
     run.db = db
+    run.url = f"sqlite:///{db}" if is_sqlite(db_url) else db_url
     return run
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 import subprocess
 import sys
 
+import pytest
+
 from tests.cli.conftest import ADMIN_PW, ROOT, TECH_PW
+from tests.raw_db import count, without_guards
 
 COI = "COI-W123426000042"
 
@@ -120,12 +122,12 @@ def test_record_out_of_spec_correct_and_show(site_cli):
     )
     assert r.code == 0 and "85.5 %" in r.out and "PASS" in r.out
     # out of spec without a justification: refused, nothing written, told what to add
-    before = _count(cli.db, "result")
+    before = _count(cli.url, "result")
     r = cli(
         "batch", "record", "CT-0042", "CART-IPC-03-VIAB", "65", "--user", "tess", password=TECH_PW
     )
     assert r.code == 1 and "--comment" in r.err and "--deviation" in r.err
-    assert "Nothing was written" in r.err and _count(cli.db, "result") == before
+    assert "Nothing was written" in r.err and _count(cli.url, "result") == before
     r = cli(
         "deviation",
         "open",
@@ -275,11 +277,11 @@ def test_audit_verify_export_and_tamper(site_cli, tmp_path):
     assert cli("audit", "export", "--format", "json", "-o", str(jout)).code == 0
     doc = json.loads(jout.read_text())
     assert doc["chain"]["intact"] and len(doc["events"]) == doc["chain"]["events"]
-    conn = sqlite3.connect(cli.db)
-    conn.execute("DROP TRIGGER audit_event_no_update")
-    conn.execute("UPDATE audit_event SET body = replace(body, 'ada', 'mallory') WHERE seq = 3")
-    conn.commit()
-    conn.close()
+    without_guards(
+        cli.url,
+        "audit_event",
+        "UPDATE audit_event SET body = replace(body, 'ada', 'mallory') WHERE seq = 3",
+    )
     r = cli("audit", "verify")
     assert r.code == 1 and "BROKEN at event 3" in r.err
 
@@ -308,6 +310,7 @@ def test_user_deactivate_and_list(site_cli):
     assert r.code == 1 and "may not manage users" in r.err
 
 
+@pytest.mark.sqlite_only(reason="the demo is a SQLite file of its own; no site database is used")
 def test_demo_builds_a_fresh_database_only(cli, tmp_path):
     target = tmp_path / "demo.db"
     r = cli("--db", str(target), "demo")
@@ -372,12 +375,8 @@ def test_the_real_command_line_exit_codes(tmp_path):
     assert run("batch").returncode == 2
 
 
-def _count(db: str, table: str) -> int:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        conn.close()
+def _count(url: str, table: str) -> int:
+    return count(url, table)
 
 
 def test_settings_show_and_set(site_cli):
@@ -402,7 +401,7 @@ def test_export_from_the_app_needs_the_role_and_is_audited(site_cli, tmp_path):
     from core.services import audit_trail, users
     from core.store import open_database
 
-    db = open_database(f"sqlite:///{site_cli.db}")
+    db = open_database(site_cli.url)
     tess = users.authenticate(db, "tess", TECH_PW)
     ada = users.authenticate(db, "ada", ADMIN_PW)
     import pytest

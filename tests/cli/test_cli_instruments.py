@@ -172,7 +172,7 @@ def test_entries_far_from_their_planned_day_are_review_exceptions(site_cli):
 
     cli = site_cli
     start_cart(cli)
-    db = open_database(f"sqlite:///{cli.db}")
+    db = open_database(cli.url)
     try:
         tess = authenticate(db, "tess", TECH_PW)
         recording.record_value(db, tess, LOT, "CART-IPC-05-SEED", "1.0e6")  # day 0

@@ -158,6 +158,7 @@ def test_exceptional_release_on_the_command_line(signing_site):
     assert listed[LOT] == "exceptional_release"
 
 
+@pytest.mark.sqlite_only(reason="the demo is a SQLite file of its own; no site database is used")
 def test_review_says_nothing_needs_review_only_when_nothing_does(tmp_path, cli):
     target = tmp_path / "demo.db"
     assert cli("--db", str(target), "demo").code == 0
@@ -176,7 +177,7 @@ def pending(signing_site):
     from core.store import open_database
 
     cli = signing_site
-    db = open_database(f"sqlite:///{cli.db}")
+    db = open_database(cli.url)
     try:
         tess, cleo = (authenticate(db, name, TECH_PW) for name in ("tess", "cleo"))
         fill_batch(db, tess, LOT, qc=cleo, skip=frozenset({"CART-REL-12"}))

@@ -14,7 +14,7 @@ def _fill(cli):
     from core.services.users import authenticate
     from core.store import open_database
 
-    db = open_database(f"sqlite:///{cli.db}")
+    db = open_database(cli.url)
     try:
         tess, cleo = (authenticate(db, name, TECH_PW) for name in ("tess", "cleo"))
         fill_batch(db, tess, LOT, qc=cleo)

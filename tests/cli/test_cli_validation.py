@@ -72,7 +72,7 @@ def test_verify_pdf_accepts_the_validation_report(issued, tmp_path, monkeypatch)
 
     monkeypatch.setattr(
         "core.validation.run.run_oq",
-        lambda policy, on_item=None: [Item("OQ-01", "t", "e", "o", Outcome.PASS)],
+        lambda policy, on_item=None, **_: [Item("OQ-01", "t", "e", "o", Outcome.PASS)],
     )
     assert issued("ca", "issue", "--user", "ada", password=ADMIN_PW).code == 0
     pdf = tmp_path / "iqoq.pdf"
@@ -96,7 +96,7 @@ def test_a_failed_item_gives_exit_1_and_still_a_sealed_audited_report(
     )
     monkeypatch.setattr(
         "core.validation.run.run_oq",
-        lambda policy, on_item=None: [on_item(failing) if on_item else None, failing][1:],
+        lambda policy, on_item=None, **_: [on_item(failing) if on_item else None, failing][1:],
     )
     assert issued("ca", "issue", "--user", "ada", password=ADMIN_PW).code == 0
     pdf = tmp_path / "failed.pdf"

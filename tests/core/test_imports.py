@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +15,7 @@ from core.services.batch_record import load_batch  # noqa: F401  (import check)
 from core.services.growth import growth_view
 from core.services.traces import trace_view
 from tests.data import INSTRUMENT_SAMPLES as SAMPLES
+from tests.raw_db import count, raw_sql
 
 LOT, COI = "CT-0042", "COI-W123426000042"
 
@@ -27,11 +27,7 @@ def cart(site, tech):
 
 
 def _count(db, table: str) -> int:
-    conn = sqlite3.connect(db.path)
-    try:
-        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        conn.close()
+    return count(db, table)
 
 
 # The sample exports were measured in 2022/2023; the tests' batches start on 2026-11-02 08:00
@@ -73,9 +69,7 @@ def test_counter_readings_become_the_values_of_the_checks_they_measure(site, tec
     assert view.check("CART-IPC-07-VCD-D1").current.source == f"file:{sha}"
     event = [e for e in audit_trail.events(site, lot=LOT) if e.action == "instrument.import"][-1]
     assert event.entity_id == sha and '"profile":"vi-cell-blu"' in event.new
-    conn = sqlite3.connect(site.path)
-    stored = conn.execute("SELECT content, sha256 FROM instrument_file").fetchone()
-    conn.close()
+    (stored,) = raw_sql(site, "SELECT content, sha256 FROM instrument_file")
     assert stored == (path.read_bytes(), sha)  # the original bytes, as they were
     with pytest.raises(AlreadyExists, match="imported before"):
         imports.import_file(site, tech, LOT, path, timezone="Europe/Berlin")
@@ -183,10 +177,8 @@ def test_a_batch_no_longer_in_progress_takes_no_instrument_data(site, tech, cart
     from core.errors import Conflict
     from core.services.live import LiveFeed
 
-    conn = sqlite3.connect(site.path)  # disposition is a later service; set the state directly
-    with conn:
-        conn.execute("UPDATE batch SET status = 'released' WHERE lot = ?", (LOT,))
-    conn.close()
+    # disposition is a later service; set the state directly
+    raw_sql(site, "UPDATE batch SET status = 'released' WHERE lot = :lot", {"lot": LOT})
     path = _log(tmp_path, ["2025-11-02T08:00:00Z,7.2,37.0"])
     with pytest.raises(Conflict, match="is released: its record is locked"):
         imports.import_file(site, tech, LOT, path)

@@ -4,7 +4,6 @@ hashes, an excursion is recorded once across polls, a bad line stops the feed wi
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from core.instruments.model import InstrumentFileInvalid
 from core.services import audit_trail, batches
 from core.services.live import LiveFeed
 from core.services.traces import trace_view
+from tests.raw_db import raw_sql
 
 LOT, COI = "CT-0042", "COI-W123426000042"
 START = 1_762_070_400  # 2025-11-02 08:00 UTC
@@ -63,9 +63,7 @@ def test_a_live_log_is_taken_in_line_by_line(site, tech, cart, tmp_path):
     actions = [e.action for e in audit_trail.events(site, lot=LOT)]
     assert actions.count("series.live_start") == 1 and actions.count("series.live_stop") == 1
     assert actions.count("series.excursion") == 1
-    conn = sqlite3.connect(site.path)
-    chunks = conn.execute("SELECT content, sha256 FROM capture_chunk ORDER BY seq").fetchall()
-    conn.close()
+    chunks = raw_sql(site, "SELECT content, sha256 FROM capture_chunk ORDER BY seq")
     assert all(hashlib.sha256(c).hexdigest() == h for c, h in chunks)
     assert b"".join(c for c, _ in chunks) == log.read_bytes().split(b"\n", 2)[2]
 

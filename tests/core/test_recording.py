@@ -3,10 +3,10 @@ scans, permissions, and the audit events written with each change."""
 
 from __future__ import annotations
 
-import sqlite3
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from core.errors import (
     Conflict,
@@ -19,6 +19,7 @@ from core.errors import (
 )
 from core.services import audit_trail, batches, deviations, recording
 from tests.conftest import make_user
+from tests.raw_db import count, raw_sql
 
 LOT, COI = "CT-0001", "COI-W123426000042"
 
@@ -30,11 +31,7 @@ def cart(site, tech):
 
 
 def _rows(db, table: str) -> int:
-    conn = sqlite3.connect(db.path)
-    try:
-        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        conn.close()
+    return count(db, table)
 
 
 def _record(db, actor, check, value, **kw):
@@ -136,10 +133,8 @@ def test_a_correction_keeps_the_old_value_and_asks_why(site, tech, tech2, cart):
     event = audit_trail.events(site, lot=LOT)[-1]
     assert event.action == "result.correct" and event.reason == "digits swapped"
     assert '"value":"58"' in event.old and '"value":"85"' in event.new
-    conn = sqlite3.connect(site.path)
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        conn.execute("UPDATE result SET value = '99'")
-    conn.close()
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        raw_sql(site, "UPDATE result SET value = '99'")
 
 
 def test_derived_values_follow_their_inputs_and_corrections(site, tech, cart):
@@ -223,10 +218,7 @@ def test_roles_that_do_not_record(site, admin, cart):
 
 
 def test_a_closed_batch_cannot_change(site, tech, cart):
-    conn = sqlite3.connect(site.path)
-    conn.execute("UPDATE batch SET status = 'released' WHERE lot = ?", (LOT,))
-    conn.commit()
-    conn.close()
+    raw_sql(site, "UPDATE batch SET status = 'released' WHERE lot = :lot", {"lot": LOT})
     with pytest.raises(Conflict, match="released"):
         _record(site, tech, "CART-IPC-04-VIAB", "80")
 

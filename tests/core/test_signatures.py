@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+import sqlalchemy as sa
 
 from core.errors import AuthenticationFailed, Conflict, PermissionDenied
 from core.services import audit_trail, batches, recording
 from core.services.signing import sign
 from core.signatures import SeparationOfDuties
 from tests.conftest import USER_PASSWORD as PW
+from tests.raw_db import raw_dicts, raw_sql, without_guards
 
 STEP = "CART-S00"
 
@@ -119,16 +119,14 @@ def test_a_signature_copied_to_another_record_is_not_valid_there(site, people, l
     ]
     for check, value in _record_step0_other:
         recording.record_value(site, people["tech"], "CT-0200", check, value)
-    conn = sqlite3.connect(site.path)
-    cols = [r[1] for r in conn.execute("PRAGMA table_info(signature)") if r[1] != "id"]
-    other = conn.execute("SELECT id FROM batch WHERE lot = 'CT-0200'").fetchone()[0]
-    select = ", ".join("?" if c == "batch_id" else c for c in cols)
-    conn.execute(
+    cols = [c for c in raw_dicts(site, "SELECT * FROM signature")[0] if c != "id"]
+    ((other,),) = raw_sql(site, "SELECT id FROM batch WHERE lot = 'CT-0200'")
+    select = ", ".join(":other" if c == "batch_id" else c for c in cols)
+    raw_sql(
+        site,
         f"INSERT INTO signature ({', '.join(cols)}) SELECT {select} FROM signature",
-        (other,),
+        {"other": other},
     )
-    conn.commit()
-    conn.close()
     (copied,) = _step(site, "CT-0200").signatures
     assert copied.state == "broken" and "CT-0100" in copied.state_detail
     assert not _step(site, "CT-0200").verified
@@ -138,23 +136,18 @@ def test_a_signature_copied_to_another_record_is_not_valid_there(site, people, l
 def test_stored_signatures_cannot_be_changed_or_removed(site, people, lot):
     _record_step0(site, people["tech"], lot)
     sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
-    conn = sqlite3.connect(site.path)
     for sql in (
         "UPDATE signature SET signer_name = 'Someone Else'",
         "DELETE FROM signature",
     ):
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            conn.execute(sql)
-    conn.close()
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            raw_sql(site, sql)
 
 
 def test_an_altered_statement_no_longer_verifies(site, people, lot):
     _record_step0(site, people["tech"], lot)
     sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
-    conn = sqlite3.connect(site.path)
-    conn.execute("DROP TRIGGER signature_no_update")  # what an attacker with file access could do
-    conn.execute("UPDATE signature SET signed_at = '2026-01-01 00:00:00.000000'")
-    conn.commit()
-    conn.close()
+    # what an attacker with the file, or a superuser of the server, could do
+    without_guards(site, "signature", "UPDATE signature SET signed_at = '2026-01-01 00:00:00+00'")
     (sig,) = _step(site, lot).signatures
     assert sig.state == "broken"

@@ -66,6 +66,7 @@ def test_a_certified_admin_gets_a_ca_slot_and_can_issue(site, admin):
     assert issued.username == "tess" and issued.issued_by == "adam"
 
 
+@pytest.mark.sqlite_only(reason="reads the database's own files (the SQLite file and its WAL)")
 def test_the_ca_private_key_is_never_stored_in_the_clear(site, admin):
     from core.crypto.envelope import open_with
 

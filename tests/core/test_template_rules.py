@@ -5,8 +5,6 @@ neither required nor recordable."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from core.errors import AuthenticationFailed, Conflict, DomainError, PermissionDenied
@@ -14,6 +12,7 @@ from core.services import audit_trail, batches, recording, signing_keys
 from core.services.template_approval import approvals, approve_template, example_limits
 from core.services.templates import get_template, list_templates
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, make_user
+from tests.raw_db import raw_dicts, raw_sql, without_guards
 
 COI = "COI-W123426000042"
 
@@ -68,24 +67,20 @@ def test_qa_approves_with_an_e_signature(draft_site, draft_admin, draft_tech, qa
 
 def test_a_forged_approval_row_approves_nothing(draft_site, draft_admin, draft_tech, qa):
     approve_template(draft_site, qa, USER_PASSWORD, "msc-expanded", 2, "CC-2 confirmed")
-    conn = sqlite3.connect(draft_site.path)
-    row = conn.execute("SELECT * FROM template_approval").fetchone()
-    cart = conn.execute(
-        "SELECT id, sha256 FROM template_version WHERE key = 'cart-auto-lv'"
-    ).fetchone()
-    columns = [d[0] for d in conn.execute("SELECT * FROM template_approval").description]
-    forged = dict(zip(columns, row, strict=True)) | {
-        "id": None,
-        "template_version_id": cart[0],
-        "template_sha256": cart[1],
-    }
-    conn.execute(
-        f"INSERT INTO template_approval ({', '.join(columns)}) VALUES "
-        f"({', '.join('?' for _ in columns)})",
-        list(forged.values()),
+    (row,) = raw_dicts(draft_site, "SELECT * FROM template_approval")
+    ((cart_id, cart_sha),) = raw_sql(
+        draft_site, "SELECT id, sha256 FROM template_version WHERE key = 'cart-auto-lv'"
     )
-    conn.commit()
-    conn.close()
+    forged = {k: v for k, v in row.items() if k != "id"} | {
+        "template_version_id": cart_id,
+        "template_sha256": cart_sha,
+    }
+    raw_sql(
+        draft_site,
+        f"INSERT INTO template_approval ({', '.join(forged)}) VALUES "
+        f"({', '.join(':' + k for k in forged)})",
+        forged,
+    )
     assert [a.valid for a in approvals(draft_site, "cart-auto-lv", 2)] == [False]
     with pytest.raises(Conflict, match="No version of template cart-auto-lv is approved"):
         batches.start_batch(draft_site, draft_tech, "cart-auto-lv", "CT-1", COI)
@@ -98,11 +93,7 @@ def test_limits_show_their_caveat_until_the_template_is_approved(
     approve_template(draft_site, qa, USER_PASSWORD, "cart-auto-lv", 2, "CC-3 confirmed")
     view = batches.start_batch(draft_site, draft_tech, "cart-auto-lv", "CT-1", COI)
     assert view.check("CART-REL-05").caveat is None
-    conn = sqlite3.connect(draft_site.path)
-    conn.execute("DROP TRIGGER template_approval_no_delete")
-    conn.execute("DELETE FROM template_approval")
-    conn.commit()
-    conn.close()
+    without_guards(draft_site, "template_approval", "DELETE FROM template_approval")
     from core.services import templates
 
     templates._APPROVED.clear()  # a new process would not have it cached

@@ -20,11 +20,9 @@ def _actions(db, entity_id: str) -> list[str]:
 
 
 def test_passwords_are_argon2id_at_owasp_parameters(site):
-    import sqlite3
+    from tests.raw_db import raw_sql
 
-    conn = sqlite3.connect(site.path)
-    stored = conn.execute("SELECT password_hash FROM app_user WHERE username='ada'").fetchone()[0]
-    conn.close()
+    ((stored,),) = raw_sql(site, "SELECT password_hash FROM app_user WHERE username='ada'")
     assert stored.startswith("$argon2id$")
     assert "m=19456,t=2,p=1" in stored
     assert (HASHER.time_cost, HASHER.memory_cost, HASHER.parallelism) == (2, 19456, 1)
