@@ -231,6 +231,7 @@ def _committed(conn: sa.Connection) -> dict[tuple[int, str], Committed]:
     seen = _SEEN.get(engine)
     if seen is None:
         seen = _SEEN[engine] = {}
+        event.listen(engine, "begin", _forget)  # nothing carried over from a lost transaction
         event.listen(engine, "commit", _keep)
         event.listen(engine, "rollback", _forget)
     return seen
