@@ -172,11 +172,12 @@ def test_entries_far_from_their_planned_day_are_review_exceptions(site_cli):
 
     cli = site_cli
     start_cart(cli)
-    db = open_database(cli.url)
+    clock = FixedClock(datetime.now(UTC))  # given at opening: used on either engine
+    db = open_database(cli.url, clock=clock)
     try:
         tess = authenticate(db, "tess", TECH_PW)
         recording.record_value(db, tess, LOT, "CART-IPC-05-SEED", "1.0e6")  # day 0
-        db.clock = FixedClock(datetime.now(UTC) + timedelta(days=13))  # back-filled 13 days on
+        clock.set(datetime.now(UTC) + timedelta(days=13))  # back-filled 13 days on
         recording.record_value(db, tess, LOT, "CART-IPC-04-VIAB", "93")
     finally:
         db.dispose()
