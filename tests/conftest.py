@@ -55,10 +55,13 @@ def pg_server() -> Iterator:
     try:
         server = start_server()
     except ServerUnavailable as error:
+        why = str(error)
+    else:
+        why = None
+    if why is not None:
         pytest.fail(
-            f"The PostgreSQL test server could not be started: {error}. Install Debian's "
-            "postgresql package (tools/bootstrap.sh test), or set LOTBOOK_TEST_PG=0 to run "
-            "without PostgreSQL.",
+            f"The PostgreSQL test server could not be started: {why}. Set LOTBOOK_TEST_PG=0 to "
+            "run without PostgreSQL.",
             pytrace=False,
         )
     atexit.register(server.stop)  # also when the run is interrupted
