@@ -1,6 +1,7 @@
 """Operational qualification: a scripted run of each data-integrity behaviour against a scratch
-database in a temporary folder (never the site database), each check with its id, the
-requirement clauses it gives evidence for, what is expected and what was observed."""
+database on the site's own engine (a SQLite file in a temporary folder, or a database of the
+site's PostgreSQL server; never the site database), each check with its id, the requirement
+clauses it gives evidence for, what is expected and what was observed."""
 
 from __future__ import annotations
 

@@ -128,8 +128,8 @@ def _story(run: ValidationRun) -> list:
     local = LocalTime(run.time_zone)
     legend = (
         "Clause keys: 11.x = 21 CFR Part 11 §11.x; A11-n = EU GMP Annex 11 §n. The OQ ran on a "
-        "scratch database in a temporary folder, never on the site database, with the site's "
-        "lockout and idle-lock settings."
+        "scratch database of the site's own engine (see OQ database above), never on the site "
+        "database, with the site's lockout and idle-lock settings."
     )
     return [
         para(title(run), HEADING),
