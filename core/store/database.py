@@ -177,9 +177,19 @@ class Database:
         # PostgreSQL stamps events with the server's clock, so workstations' clocks do not matter
         # (an injected clock, in tests and the demo, is used as given on either engine).
         self.server_time = clock is None and not is_sqlite(url)
-        self.clock: Clock = clock or (ServerClock(engine) if self.server_time else SystemClock())
+        self._clock: Clock = clock or (ServerClock(engine) if self.server_time else SystemClock())
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
         event.listen(engine, "after_execute", _core_inserts)
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    @clock.setter
+    def clock(self, clock: Clock) -> None:
+        """A clock given later is used as given, as one given at the start is."""
+        self._clock = clock
+        self.server_time = False
 
     @property
     def path(self) -> Path | None:
