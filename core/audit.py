@@ -147,8 +147,7 @@ class ChainReport:
             extra = ""
             if self.state_rows or self.anchors:
                 extra = (
-                    f" {self.state_rows} state rows match their seals; "
-                    f"{self.anchors} anchors hold."
+                    f" {self.state_rows} state rows match their seals; {self.anchors} anchors hold."
                 )
             return f"Audit trail intact: {self.events} events, chain head {self.head_hash}.{extra}"
         if self.first_broken is not None:

@@ -91,9 +91,7 @@ def seal_key(table: str, key: Any) -> str:
     return f"{table}:{key}"
 
 
-def current_seals(
-    connection: sa.Connection, touched: dict[str, set[Any]]
-) -> dict[str, str | None]:
+def current_seals(connection: sa.Connection, touched: dict[str, set[Any]]) -> dict[str, str | None]:
     """The seals of the touched rows as they stand now in this transaction (None: removed)."""
     tables = sealed_tables()
     dialect = connection.dialect

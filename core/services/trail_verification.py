@@ -208,9 +208,11 @@ def _add(problems: list[str], text: str) -> None:
 def event_hash(db: Database, seq: int) -> str | None:
     """The hash the chain holds at ``seq`` (None beyond its end)."""
     with db.read() as session:
-        return session.connection().execute(
-            sa.text("SELECT hash FROM audit_event WHERE seq = :seq"), {"seq": seq}
-        ).scalar_one_or_none()
+        return (
+            session.connection()
+            .execute(sa.text("SELECT hash FROM audit_event WHERE seq = :seq"), {"seq": seq})
+            .scalar_one_or_none()
+        )
 
 
 def pdf_head(pdf: bytes, source: str) -> PdfHead | None:

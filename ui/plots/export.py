@@ -28,6 +28,7 @@ def save_png(item: object, path: str | Path, width: int | None = None) -> Path:
     params["background"] = pg.mkColor("w")
     if width:
         params["width"] = int(width)
+
     def render(temporary: Path) -> None:
         exporter.export(str(temporary))
         if temporary.stat().st_size == 0:  # Qt could not write the image
