@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from core.audit import GENESIS_HASH, canonical_json, event_bytes
 from core.services import audit_trail
-from tests.tampering import guarded, tamper
+from tests.raw_db import guarded, tamper
 
 
 def _write_events(db, n: int) -> None:

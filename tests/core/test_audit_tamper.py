@@ -13,7 +13,7 @@ from core.services import audit_trail, checkpoints, recording
 from core.services.signing import sign
 from core.services.trail_verification import PdfHead, pdf_head_problem, verify_trail
 from tests.conftest import USER_PASSWORD as PW
-from tests.tampering import tamper
+from tests.raw_db import tamper
 
 STEP = "CART-S00"
 
