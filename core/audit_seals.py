@@ -62,6 +62,12 @@ class SealedTable:
         cols = ", ".join(c.name for c in self.columns)
         return f"SELECT {self.key}, json_array({cols}) FROM {self.name}"
 
+    def select_keyed(self, dialect: str) -> str:
+        """SELECT '<table>:<key>', row text FROM the table: the seal key made by the database."""
+        return self.select_texts(dialect).replace(
+            f"SELECT {self.key}, ", f"SELECT '{self.name}:' || {self.key}, ", 1
+        )
+
 
 def _pg_value(column: sa.Column) -> str:
     kind = getattr(column.type, "impl", column.type)

@@ -111,36 +111,30 @@ def _verify(
 
 
 def _state_problems(session: Session, walk: ChainWalk, problems: list[str]) -> int:
-    expected = walk.seals
+    """Every sealed row's seal now against the newest the chain holds for it."""
     connection = session.connection()
     dialect = connection.dialect.name
     cursor = connection.connection.cursor()
     sha256 = hashlib.sha256
-    pop = expected.pop
-    rows = 0
+    found: dict[str, str] = {}
     try:
         for spec in sealed_tables().values():
-            prefix = spec.name + ":"
-            cursor.execute(spec.select_texts(dialect))
+            cursor.execute(spec.select_keyed(dialect))
             while batch := cursor.fetchmany(5000):
-                rows += len(batch)
-                for key, text in batch:
-                    sealed = pop(prefix + str(key), None)
-                    if sealed != sha256(text.encode("utf-8", "surrogatepass")).hexdigest():
-                        _row_problem(problems, prefix + str(key), sealed)
+                found.update(
+                    {k: sha256(t.encode("utf-8", "surrogatepass")).hexdigest() for k, t in batch}
+                )
     finally:
         cursor.close()
-    for key, sealed in expected.items():
-        if sealed is not None:
+    expected = {k: v for k, v in walk.seals.items() if v is not None}
+    if found != expected:  # the usual answer is a single comparison of two dicts
+        for key in sorted(found.keys() - expected.keys()):
+            _add(problems, f"row {key} is not in the audit trail (added outside Lotbook)")
+        for key in sorted(expected.keys() - found.keys()):
             _add(problems, f"row {key} is sealed in the audit trail but missing (removed)")
-    return rows
-
-
-def _row_problem(problems: list[str], key: str, sealed: str | None) -> None:
-    if sealed is None:
-        _add(problems, f"row {key} is not in the audit trail (added outside Lotbook)")
-    else:
-        _add(problems, f"row {key} differs from what the audit trail sealed (changed)")
+        for key in sorted(k for k in found.keys() & expected.keys() if found[k] != expected[k]):
+            _add(problems, f"row {key} differs from what the audit trail sealed (changed)")
+    return len(found)
 
 
 def _anchor_problems(
