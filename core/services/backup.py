@@ -199,10 +199,10 @@ def _backup_to(
 
 def _checkpoint(db: Database, admin: Actor, password: str):
     """The signed checkpoint of the chain head, written just before the copy so the backup holds
-    it (core/services/checkpoints.py)."""
+    it (core/services/checkpoints.py). The password was checked by ``_authorise`` just before."""
     from core.services.checkpoints import write_checkpoint
 
-    return write_checkpoint(db, admin, password, "backup")
+    return write_checkpoint(db, admin, password, "backup", reauthenticate=False)
 
 
 def _engine(db: Database) -> str:

@@ -54,15 +54,22 @@ def checkpoint_statement(row: AuditCheckpoint) -> str:
 
 
 def write_checkpoint(
-    db: Database, actor: Actor, password: str, purpose: str = "request"
+    db: Database,
+    actor: Actor,
+    password: str,
+    purpose: str = "request",
+    *,
+    reauthenticate: bool = True,
 ) -> CheckpointView:
-    """Sign the chain's current head with ``actor``'s key (their password unlocks it)."""
+    """Sign the chain's current head with ``actor``'s key (their password unlocks it).
+    ``reauthenticate=False``: the caller has just checked the password itself (a backup)."""
     if purpose not in PURPOSES:
         raise DomainError(f"'{purpose}' is not a checkpoint purpose ({', '.join(PURPOSES)}).")
     from core.services import signing_keys
     from core.services.users import authenticate
 
-    authenticate(db, actor.username, password)  # a wrong password counts towards the lockout
+    if reauthenticate:
+        authenticate(db, actor.username, password)  # a wrong password counts towards lockout
     with db.unit_of_work(actor.username) as uow:
         key_row, private_key = signing_keys.unlock(uow.session, actor.username, password)
         return _write(uow, actor.username, key_row, private_key, purpose)
