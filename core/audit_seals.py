@@ -47,6 +47,33 @@ SEALED: tuple[str, ...] = (
     "backup_record",
 )
 
+# What each sealed table's row is, in the words a QA reviewer reads.
+ROW_WORD: dict[str, str] = {
+    "app_user": "user",
+    "site_setting": "setting",
+    "site_ca": "site certificate authority",
+    "signing_key": "signing key",
+    "ca_key_slot": "CA key slot",
+    "template_version": "template version",
+    "template_approval": "template approval",
+    "batch": "batch",
+    "result": "result",
+    "deviation": "deviation",
+    "deviation_link": "deviation link",
+    "excursion_assessment": "excursion assessment",
+    "signature": "signature",
+    "audit_trail_review": "audit-trail review",
+    "audit_checkpoint": "checkpoint",
+    "clock_incident": "clock incident",
+    "backup_record": "backup record",
+}
+
+
+def row_words(key: str) -> str:
+    """'the user in row app_user:2' for a seal key."""
+    table = key.split(":", 1)[0]
+    return f"the {ROW_WORD.get(table, table)} in row {key}"
+
 
 @dataclass(frozen=True)
 class SealedTable:

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from core.audit import ChainReport, ChainWalk, verify_chain
-from core.audit_seals import sealed_tables
+from core.audit_seals import row_words, sealed_tables
 from core.models import AuditCheckpoint, Signature, SigningKey
 from core.services.checkpoints import checkpoint_statement
 from core.services.signature_states import stored_fields
@@ -129,11 +129,11 @@ def _state_problems(session: Session, walk: ChainWalk, problems: list[str]) -> i
     expected = {k: v for k, v in walk.seals.items() if v is not None}
     if found != expected:  # the usual answer is a single comparison of two dicts
         for key in sorted(found.keys() - expected.keys()):
-            _add(problems, f"row {key} is not in the audit trail (added outside Lotbook)")
+            _add(problems, f"{row_words(key)} is not in the audit trail (added outside Lotbook)")
         for key in sorted(expected.keys() - found.keys()):
-            _add(problems, f"row {key} is sealed in the audit trail but missing (removed)")
+            _add(problems, f"{row_words(key)} is sealed in the audit trail but missing (removed)")
         for key in sorted(k for k in found.keys() & expected.keys() if found[k] != expected[k]):
-            _add(problems, f"row {key} differs from what the audit trail sealed (changed)")
+            _add(problems, f"{row_words(key)} differs from what the audit trail sealed (changed)")
     return len(found)
 
 
