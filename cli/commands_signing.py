@@ -184,14 +184,16 @@ def cmd_verify_pdf(args) -> int:
     if args.ca:
         ca_pem = read_regular_file(args.ca, max_bytes=MB, done="nothing was verified")
         source = args.ca
+        db = None  # offline: the PDF and the certificate alone
     else:
         from core.services.signing_keys import ca_certificate_pem
 
-        ca_pem = ca_certificate_pem(open_db(args))
+        db = open_db(args)  # one opening for the CA, the chain head and a later certificate
+        ca_pem = ca_certificate_pem(db)
         source = "the site database"
     result = verify_pdf(pdf, ca_pem)
-    if result.kind == "batch record" and not args.ca:  # with --ca: offline, no database
-        result = _against_the_chain(open_db(args), pdf, path.name, result)
+    if result.kind == "batch record" and db is not None:
+        result = _against_the_chain(db, pdf, path.name, result)
     if args.json:
         emit_json(result)
     else:
@@ -215,7 +217,7 @@ def cmd_verify_pdf(args) -> int:
             )
         for problem in result.problems:
             info(f"  problem: {problem}")
-        later = _superseded(args, pdf, result) if not args.ca else None
+        later = _superseded(db, pdf, result) if db is not None else None
         if later is not None:
             info(
                 f"SUPERSEDED: a later certificate of analysis of lot {result.lot} was issued "
@@ -238,7 +240,7 @@ def _against_the_chain(db, pdf: bytes, name: str, result):
     return replace(result, ok=False, problems=(*result.problems, f"Audit chain: {problem}."))
 
 
-def _superseded(args, pdf: bytes, result):
+def _superseded(db, pdf: bytes, result):
     """The certificate that replaced this one, from the site's audit trail (None if none)."""
     import hashlib
 
@@ -246,7 +248,7 @@ def _superseded(args, pdf: bytes, result):
 
     if result.lot is None:
         return None
-    return superseded_by(open_db(args), result.lot, hashlib.sha256(pdf).hexdigest())
+    return superseded_by(db, result.lot, hashlib.sha256(pdf).hexdigest())
 
 
 def _yes(flag: bool) -> str:
