@@ -14,8 +14,8 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from core.audit import ChainReport, ChainWalk, verify_chain
-from core.audit_seals import row_words, sealed_tables
+from core.audit_seals import read_row_seals, row_words
 from core.models import AuditCheckpoint, Signature, SigningKey
 from core.services.checkpoints import checkpoint_statement
 from core.services.signature_states import stored_fields
@@ -77,11 +77,79 @@ def verify_trail(
     pdf_heads: Iterable[PdfHead] = (),
 ) -> ChainReport:
     with db.read() as session:
-        return _verify(session, progress, tuple(pdf_heads))
+        if session.get_bind().dialect.name == "postgresql":  # one snapshot for every statement
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        head = _head(session.connection())
+        rows = RowSealReader.start(db, head)
+        try:
+            return _verify(session, progress, tuple(pdf_heads), rows)
+        finally:
+            rows.join()
+
+
+class RowSealReader:
+    """The row-state half of verify, read on a second connection while the chain is walked.
+
+    Most of its time is the database rendering rows, which runs outside Python's lock, so on two
+    cores the two halves overlap. Its answer counts only when its snapshot ends at the same chain
+    head as the walk's (every change to a sealed row moves the head); otherwise, or on a database
+    a second connection cannot share (in memory), the rows are read again on the walk's session."""
+
+    def __init__(self, head: tuple[int, str] | None) -> None:
+        self.head = head
+        self.found: dict[str, str] | None = None
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def start(cls, db: Database, head: tuple[int, str] | None) -> RowSealReader:
+        reader = cls(head)
+        if db.path is not None or db.engine.dialect.name == "postgresql":
+            reader._thread = threading.Thread(
+                target=reader._read, args=(db,), name="row-seals", daemon=True
+            )
+            reader._thread.start()
+        return reader
+
+    def _read(self, db: Database) -> None:
+        try:
+            options = {}
+            if db.engine.dialect.name == "postgresql":
+                options["isolation_level"] = "REPEATABLE READ"
+            with db.engine.connect().execution_options(**options) as connection:
+                if _head(connection) == self.head:
+                    self.found = _row_seals(connection)
+                connection.rollback()
+        except Exception:  # the walk's session reads them itself, and reports what fails there
+            self.found = None
+
+    def join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def result(self, session: Session) -> dict[str, str]:
+        self.join()
+        return self.found if self.found is not None else _row_seals(session.connection())
+
+
+def _head(connection: sa.Connection) -> tuple[int, str] | None:
+    row = connection.execute(sa.text("SELECT seq, hash FROM audit_head WHERE id = 1")).first()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def _row_seals(connection: sa.Connection) -> dict[str, str]:
+    cursor = connection.connection.cursor()
+    try:
+        return read_row_seals(cursor, connection.dialect.name)
+    finally:
+        cursor.close()
 
 
 def _verify(
-    session: Session, progress: Callable[[int, int], None] | None, pdf_heads: tuple[PdfHead, ...]
+    session: Session,
+    progress: Callable[[int, int], None] | None,
+    pdf_heads: tuple[PdfHead, ...],
+    rows: RowSealReader,
 ) -> ChainReport:
     signatures = session.exec(select(Signature).where(Signature.chain_seq.is_not(None))).all()
     checkpoints = session.exec(select(AuditCheckpoint)).all()
@@ -93,7 +161,8 @@ def _verify(
         return report
     problems: list[str] = []
     anchors = _anchor_problems(session, report, walk, signatures, checkpoints, pdf_heads, problems)
-    rows = _state_problems(session, walk, problems)
+    found = rows.result(session)
+    _state_problems(found, walk, problems)
     for seq in walk.unsealed[:MAX_PROBLEMS]:
         problems.append(f"event {seq} records a change but seals no row: not written by Lotbook")
     if problems:
@@ -103,29 +172,15 @@ def _verify(
             report,
             intact=False,
             reason=reason,
-            state_rows=rows,
+            state_rows=len(found),
             anchors=anchors,
             problems=tuple(problems[:MAX_PROBLEMS]),
         )
-    return replace(report, state_rows=rows, anchors=anchors)
+    return replace(report, state_rows=len(found), anchors=anchors)
 
 
-def _state_problems(session: Session, walk: ChainWalk, problems: list[str]) -> int:
+def _state_problems(found: dict[str, str], walk: ChainWalk, problems: list[str]) -> None:
     """Every sealed row's seal now against the newest the chain holds for it."""
-    connection = session.connection()
-    dialect = connection.dialect.name
-    cursor = connection.connection.cursor()
-    sha256 = hashlib.sha256
-    found: dict[str, str] = {}
-    try:
-        for spec in sealed_tables().values():
-            cursor.execute(spec.select_keyed(dialect))
-            while batch := cursor.fetchmany(5000):
-                found.update(
-                    {k: sha256(t.encode("utf-8", "surrogatepass")).hexdigest() for k, t in batch}
-                )
-    finally:
-        cursor.close()
     expected = {k: v for k, v in walk.seals.items() if v is not None}
     if found != expected:  # the usual answer is a single comparison of two dicts
         for key in sorted(found.keys() - expected.keys()):
@@ -134,7 +189,6 @@ def _state_problems(session: Session, walk: ChainWalk, problems: list[str]) -> i
             _add(problems, f"{row_words(key)} is sealed in the audit trail but missing (removed)")
         for key in sorted(k for k in found.keys() & expected.keys() if found[k] != expected[k]):
             _add(problems, f"{row_words(key)} differs from what the audit trail sealed (changed)")
-    return len(found)
 
 
 def _anchor_problems(
