@@ -57,18 +57,3 @@ def sha256_file(path: Path) -> tuple[str, int]:
             digest.update(view[:n])
             size += n
     return digest.hexdigest(), size
-
-
-def copy_hashing(source: Path, dest: Path) -> tuple[str, int]:
-    """Copy ``source`` into the existing file ``dest``; SHA-256 and size of what was written."""
-    digest = hashlib.sha256()
-    size = 0
-    with open(source, "rb", buffering=0) as src, open(dest, "wb") as out:
-        buffer = bytearray(CHUNK)
-        view = memoryview(buffer)
-        while n := src.readinto(buffer):
-            chunk = view[:n]
-            digest.update(chunk)
-            out.write(chunk)
-            size += n
-    return digest.hexdigest(), size

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from core.auth.passwords import verify_password
 from core.auth.policy import read_policy
 from core.backup import BackupFailed, postgres, records
 from core.backup.check import Expected, check_postgres, check_sqlite, verified_text
-from core.backup.files import copy_hashing, discard, live_files
+from core.backup.files import discard, live_files
 from core.backup.manifest import Manifest, manifest_path, read_manifest
 from core.backup.records import Attempt
 from core.backup.sqlite import snapshot_copy
@@ -136,8 +137,9 @@ def verify_backup(path: Path | str, db: Database | None = None) -> CheckReport:
 
 
 def restore(backup_file: Path | str, target_path: Path | str) -> RestoreResult:
-    """Restore a SQLite backup into a new file: its SHA-256 against the manifest while copying,
-    then the copy checked as a backup is; renamed into place (owner-only) only if it passes."""
+    """Restore a SQLite backup into a new file: the copy checked as a backup is, and its SHA-256
+    (hashed while the trail is walked) against the manifest; renamed into place (owner-only) only
+    if both pass."""
     source = Path(backup_file)
     manifest = read_manifest(source)
     if manifest.engine != "sqlite":
@@ -149,16 +151,15 @@ def restore(backup_file: Path | str, target_path: Path | str) -> RestoreResult:
     try:
         with output_file(dest) as temp:  # never replaces a file, even one made meanwhile
             try:
-                digest = copy_hashing(source, temp)
-                if digest[0] != manifest.sha256:
+                shutil.copyfile(source, temp)  # the kernel copies; the check hashes the copy
+                # quick_check: a copy whose SHA-256 is the manifest's is byte for byte the backup
+                # that passed the full integrity check when it was made (checked just below)
+                report = check_sqlite(temp, _expected(manifest), audit_trail.verify, quick=True)
+                if report.sha256 != manifest.sha256:
                     raise BackupFailed(
                         f"The SHA-256 of {source.name} is not the one its manifest records: the "
                         "file was changed or damaged. Nothing was restored."
                     )
-                # byte for byte the backup that passed the full integrity check when made
-                report = check_sqlite(
-                    temp, _expected(manifest), audit_trail.verify, digest=digest, quick=True
-                )
             finally:
                 discard(temp)
             if not report.ok:
