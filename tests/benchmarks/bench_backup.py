@@ -87,11 +87,11 @@ def _cli(*argv: str) -> float:
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
-    reason="goal not met: a backup verifies its copy in full (integrity_check, the reconciled audit "
-    "trail, counts, checkpoint) and a restore verifies the restored copy in full again, so the "
-    "pair does the floor's `audit verify` twice plus SQLite's checks and two SHA-256 passes; on two "
-    "cores that work alone exceeds 2x the floor. Meeting it needs a restore that trusts a signed "
-    "manifest instead of re-verifying (a product decision); the figures and their parts are printed",
+    reason="goal not met: a backup verifies its copy in full (integrity_check, the reconciled "
+    "audit trail, counts, checkpoint) and a restore verifies the restored copy in full again, so "
+    "the pair does the floor's `audit verify` twice plus SQLite's checks and two SHA-256 passes; "
+    "on two cores that work alone exceeds 2x the floor. Meeting it needs a restore that trusts a "
+    "signed manifest instead of re-verifying (a product decision); the figures are printed",
 )
 def test_backup_and_verified_restore_against_copy_and_verify(tmp_path, report):
     site = tmp_path / "site.db"
