@@ -4,6 +4,7 @@ lock), and a stack of screens made on first use. No business logic lives here.""
 from __future__ import annotations
 
 import importlib
+import os
 
 from PySide6.QtCore import QDateTime, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -22,6 +23,7 @@ from ui import theme
 from ui.backup_watch import BackupWatch
 from ui.clock_watch import ClockWatch
 from ui.context import AppContext
+from ui.scanner import ScanDetector
 from ui.screens.base import Screen
 from ui.screens.login import LoginScreen
 from ui.widgets.common import button, label
@@ -76,6 +78,13 @@ class MainWindow(QMainWindow):
         self.backups = BackupWatch(context, self.statusBar())  # scheduled backups, when due
         self.clock_watch = ClockWatch(context, self.statusBar())  # an open clock incident
         QShortcut(QKeySequence("Ctrl+L"), self, activated=context.lock)
+        self.scanner = ScanDetector(
+            self._takes_scans,
+            self,
+            prefix=os.environ.get("LOTBOOK_SCAN_PREFIX", ""),
+            suffix=os.environ.get("LOTBOOK_SCAN_SUFFIX", ""),
+        )
+        self.scanner.scanned.connect(self._scanned)
         self._show_login()
 
     # -- header ----------------------------------------------------------------------------------
@@ -171,6 +180,22 @@ class MainWindow(QMainWindow):
         screen.activate(**(arguments or {}))
         self._refresh_header()
         return screen
+
+    def _takes_scans(self, widget: QWidget) -> bool:
+        """A scan is the current screen's when it takes scans and the keys were typed in it."""
+        screen = self._screens.get(self.current) if self.current else None
+        return (
+            screen is not None
+            and not self.context.locked
+            and self.stack.currentWidget() is screen
+            and hasattr(screen, "handle_scan")
+            and (widget is self or self.isAncestorOf(widget))
+        )
+
+    def _scanned(self, code: str, widget: QWidget) -> None:
+        screen = self._screens.get(self.current) if self.current else None
+        if screen is not None and hasattr(screen, "handle_scan"):
+            screen.handle_scan(code, widget)
 
     def _allowed(self, name: str) -> bool:
         permission = SCREENS[name][2]

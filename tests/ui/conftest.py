@@ -1,6 +1,7 @@
 """GUI fixtures: real services on a real temporary database, the real shell, offscreen.
 
-`context` is an AppContext on the test site; `window` is the MainWindow; `login(window, name,
+`context` is an AppContext on the test site; `window` is the MainWindow (scan detection off:
+`scanner` turns it on); `login(window, name,
 password)` logs in through the login screen; `settle(qtbot, context)` waits until every
 background task has delivered its result (no sleeps)."""
 
@@ -40,10 +41,21 @@ def window(qtbot, context):
     from ui.main_window import MainWindow
 
     win = MainWindow(context)
+    # qtbot types every key at once and ends with Enter, exactly as a wedge scanner does: tests
+    # that type as a person turn scan detection off; those about scanning use `scanner`
+    win.scanner.enabled = False
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    return win
+    yield win
+    win.scanner.stop()
+
+
+@pytest.fixture
+def scanner(window):
+    """The window's scan detector, on: qtbot's key clicks arrive as a scanner's do."""
+    window.scanner.enabled = True
+    return window.scanner
 
 
 def login(qtbot, window, username: str, password: str = USER_PASSWORD) -> None:

@@ -366,6 +366,12 @@ class BatchListScreen(Screen):
         self.since.setEnabled(on)
         self.until.setEnabled(on)
 
+    def handle_scan(self, code: str, _focus: QWidget | None) -> None:
+        """A scan anywhere on the list is a search: it opens the batch it names exactly."""
+        self.search.setText(code)
+        self._focus_search()
+        self._search_entered()
+
     def _search_entered(self) -> None:
         """Enter in the search (a scanner ends with Enter): open the batch it names exactly."""
         self._open_when_loaded = self.search.text().strip()

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QListView, QSplitter, QVBoxLayout, QWidget
 
 from core.readmodels import BatchView, CheckView, RecordOutcome
@@ -91,7 +90,6 @@ class BatchScreen(SigningMixin, Screen):
         self.signing.signed.connect(lambda _signature: self.reload())
         self.entry_applied.connect(self._recheck_signatures)
         QApplication.instance().focusChanged.connect(self._focus_changed)
-        self.step_list.installEventFilter(self)
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -221,6 +219,12 @@ class BatchScreen(SigningMixin, Screen):
         self.entry_applied.emit(entry.id)
         self.side.after_entry([entry, *outcome.derived])  # the curve, after the verdict
 
+    def _show_message_of(self, row: Any) -> None:
+        import shiboken6
+
+        if shiboken6.isValid(row.message):
+            self.form.ensureWidgetVisible(row.message)
+
     def _show_demand(self, row: Any) -> None:
         import shiboken6
 
@@ -274,6 +278,8 @@ class BatchScreen(SigningMixin, Screen):
         else:
             row.show_refusal(message_of(error))
         row.entry.setFocus()
+        # in view once the message has its place in the layout (unless the step was left)
+        QTimer.singleShot(0, lambda: self._show_message_of(row))
 
     def _draft(self, check_id: str, text: str) -> None:
         if self.view is not None and self.context.actor is not None:
@@ -383,23 +389,68 @@ class BatchScreen(SigningMixin, Screen):
         self.dialog = HistoryDialog(row.check, self)
         self.dialog.open()
 
-    # -- a wedge scanner typing while focus is elsewhere -----------------------------------------
+    # -- a barcode scan, wherever the focus is (ui/scanner.py, core/scan_routing.py) -------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.step_list
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.text().isprintable()
-            and event.text()
-            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
-            row = self.form.first_open_scan()
-            if row is not None:
-                row.entry.setFocus()
-                row.entry.insert(event.text())
-                return True
-        return super().eventFilter(watched, event)
+    def handle_scan(self, code: str, focus: QWidget | None) -> None:
+        from core.scan_routing import ScanTarget, recorded_values, route_scan
+
+        if self.view is None or self.form.step is None:
+            return
+        focused = next(
+            (
+                r.check
+                for r in self.form.rows.values()
+                if focus is not None and r.isAncestorOf(focus)
+            ),
+            None,
+        )
+        route = route_scan(
+            code,
+            lot=self.view.lot,
+            coi=self.view.coi_id,
+            step_checks=self.form.step.checks,
+            values=recorded_values(self.view.steps),
+            focused=focused,
+        )
+        if route.target == ScanTarget.SCAN_CHECK:
+            row = self.form.row(route.check_id)
+            row.entry.setText(route.code)  # the scan replaces whatever the field held
+            row.entry.setFocus()
+            self.form.ensureWidgetVisible(row)
+            self._submit(route.check_id, route.code)
+        elif route.target == ScanTarget.THIS_LOT:
+            self.message.info(
+                f"Scanned {route.code}: the lot number of this batch. Nothing recorded."
+            )
+        else:
+            self._find_scanned_batch(route.code)
+
+    def _find_scanned_batch(self, code: str) -> None:
+        """A scan no check of this step expects: another batch's lot or COI opens that batch;
+        anything else is refused in words, and nothing is recorded."""
+        from core.services.batches import list_batches
+
+        step = self.form.step
+
+        def found(rows: list) -> None:
+            wanted = code.casefold()
+            exact = [r for r in rows if wanted in (r.lot.casefold(), (r.coi_id or "").casefold())]
+            if len(exact) == 1:
+                self.context.go("batch", lot=exact[0].lot)
+                return
+            self.message.error(
+                f"Scanned {code}: no check of step {step.id} takes a scan and no batch has that "
+                "lot or chain-of-identity id. Nothing was recorded."
+            )
+
+        self.context.tasks.run(
+            list_batches,
+            self.context.db,
+            text=code,
+            on_done=found,
+            on_error=self._failed,
+            owner=self,
+        )
 
 
 def _where_work_continues(steps: tuple) -> int:

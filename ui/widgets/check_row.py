@@ -309,8 +309,11 @@ class CheckRow(QFrame):
             self.entry.selectAll()
 
     def show_mismatch(self, text: str) -> None:
+        """A refused scan: the step is blocked; the refused code stays, selected, so the next
+        scan replaces it; the message is the field's description for assistive tools."""
         self._show_verdict(theme.MISMATCH)
         self.message.error(text)
+        self.entry.setAccessibleDescription(text)
         self.entry.selectAll()
 
     def _show_verdict(self, style: theme.Verdict) -> None:
