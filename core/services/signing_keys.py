@@ -203,6 +203,12 @@ def retire_key(uow: UnitOfWork, username: str, reason: str) -> None:
 
 def unlock(session: Session, username: str, password: str) -> tuple[SigningKey, object]:
     """The user's issued key, unlocked by their password (raises if it cannot sign)."""
+    row = usable_key(session, username)
+    return row, _keys().unwrap_private_key(row.wrapped_key.encode("ascii"), password)
+
+
+def usable_key(session: Session, username: str) -> SigningKey:
+    """The user's key with its issued certificate; raises, saying what is missing, if none."""
     row = active_key(session, username)
     if row is None:
         raise NoSigningCertificate(
@@ -211,10 +217,10 @@ def unlock(session: Session, username: str, password: str) -> tuple[SigningKey, 
         )
     if row.cert_pem is None:
         raise NoSigningCertificate(
-            f"The signing certificate of '{username}' is waiting to be issued. Ask an "
-            f"administrator (Admin → Users → Issue certificates, or `{command_name()} ca issue`)."
+            f"The signing certificate of '{username}' is waiting to be issued: ask an "
+            "administrator to issue it (Admin → Users → Issue certificates)."
         )
-    return row, _keys().unwrap_private_key(row.wrapped_key.encode("ascii"), password)
+    return row
 
 
 def _unlock_ca(session: Session, admin: str, password: str):

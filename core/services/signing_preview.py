@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.auth import Actor
 from core.services.batch_record import build_batch_view, load_batch
 from core.services.dispositions import parse_disposition, post_release_blockers
 from core.services.review import build_review
 from core.services.signature_states import batch_extras
-from core.services.signing import parse_meaning, step_of
+from core.services.signing_rules import parse_meaning, step_of, why_not_sign
 from core.signatures import BATCH_SCOPE, content_for, sha256_text, step_scope
 from core.signing_views import MEANING_LABEL, MEANING_STATEMENT, Disposition, Meaning
 from core.store import Database
@@ -29,6 +30,7 @@ class SigningPreview:
     lines: tuple[str, ...]  # one line per value signed: "CART-IPC-03-VOL Volume: 250 mL · pass"
     content_sha256: str
     warnings: tuple[str, ...]  # e.g. approval blockers for a release
+    refusal: str | None = None  # why the signer cannot sign this at all (asked with ``actor``)
 
 
 def preview(
@@ -38,10 +40,15 @@ def preview(
     *,
     step_id: str | None = None,
     disposition: str | None = None,
+    actor: Actor | None = None,
 ) -> SigningPreview:
+    """With ``actor``: also why that person cannot sign it, before any password is typed."""
     from core.services.review import approval_blockers
 
     what = parse_meaning(meaning)
+    refusal = (
+        why_not_sign(db, actor, lot, what, step_id, disposition) if actor is not None else None
+    )
     with db.read() as session:
         batch = load_batch(session, lot)
         view = build_batch_view(session, batch)
@@ -79,4 +86,5 @@ def preview(
             lines=tuple(lines),
             content_sha256=sha256_text(content),
             warnings=warnings,
+            refusal=refusal,
         )

@@ -78,3 +78,15 @@ def shot(widget, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     assert widget.grab().save(str(path))
     return path
+
+
+@pytest.fixture
+def signers(site, admin, tech, tech2):
+    """tess and vic (technicians), sam (supervisor), quinn (QA): all able to sign."""
+    from core.services.signing_keys import issue_certificates
+    from tests.conftest import ADMIN_PASSWORD, make_user
+
+    make_user(site, admin, "sam", "supervisor", "Sam Supervisor")
+    make_user(site, admin, "quinn", "qa", "Quinn Quality")
+    issue_certificates(site, admin, ADMIN_PASSWORD)
+    return site

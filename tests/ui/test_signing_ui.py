@@ -8,26 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 
 from core.services import batches, deviations, recording
 from core.services.sample_batch import fill_batch
-from core.services.signing_keys import issue_certificates
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, make_user
 from tests.ui.conftest import login, settle, shot
 
 LOT, COI = "CT-0042", "COI-W123426000042"
 STEP = "CART-S03"
-
-
-@pytest.fixture
-def signers(site, admin, tech, tech2):
-    """tess and vic (technicians), sam (supervisor), quinn (QA): all able to sign."""
-    make_user(site, admin, "sam", "supervisor", "Sam Supervisor")
-    make_user(site, admin, "quinn", "qa", "Quinn Quality")
-    issue_certificates(site, admin, ADMIN_PASSWORD)
-    return site
 
 
 def _click(qtbot, widget) -> None:

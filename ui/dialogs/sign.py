@@ -81,6 +81,8 @@ class SignDialog(QDialog):
             self.form.changed.connect(self._load_preview)
             self.form.edited.connect(self._edited)
         self.message = Message(self)
+        self.refusal = Message(self)  # at the top: why this person cannot sign this at all
+        self.refusal.setAccessibleName("Why you cannot sign")
         self.password = field("Password", self, password=True)
         self.sign_button = button("Sign", self, default=True, tip="Enter")
         self.sign_button.setMinimumHeight(56)
@@ -129,6 +131,7 @@ class SignDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(10)
+        layout.addWidget(self.refusal)
         layout.addWidget(top)
         layout.addLayout(columns, 1)
         layout.addWidget(self.message)
@@ -197,6 +200,7 @@ class SignDialog(QDialog):
             self.meaning.value,
             step_id=self.step_id,
             disposition=self.disposition(),
+            actor=self.context.actor,
             on_done=lambda p: self._previewed(asked, p),
             on_error=lambda e: asked == self._asked and self._refused(e, keep_password=True),
             owner=self,
@@ -214,9 +218,18 @@ class SignDialog(QDialog):
         """A disposition is chosen and core's preview says what still blocks it."""
         return bool(self.disposition() and self.preview is not None and self.preview.warnings)
 
+    def refused_before(self) -> str | None:
+        """Core's reason why this person cannot sign this at all (before any password)."""
+        return self.preview.refusal if self.preview is not None else None
+
     def _allow(self) -> None:
-        """Refuse before asking: no password for a disposition core already refuses."""
-        refused = self.blocked() or (self.form is not None and self.choices == ())
+        """Refuse before asking: no password for a signature or disposition core refuses."""
+        refusal = self.refused_before()
+        if refusal:
+            self.refusal.error(f"You cannot sign this: {refusal}")
+        else:
+            self.refusal.clear()
+        refused = bool(refusal) or self.blocked() or (self.form is not None and self.choices == ())
         ready = self.preview is not None and not self.busy and not refused
         self.sign_button.setEnabled(ready)
         self.password.setEnabled(not refused)
@@ -237,7 +250,7 @@ class SignDialog(QDialog):
     # -- signing ---------------------------------------------------------------------------------
 
     def _sign(self) -> None:
-        if self.busy or self.preview is None or self.blocked():
+        if self.busy or self.preview is None or self.blocked() or self.refused_before():
             return
         extra: dict[str, Any] = {}
         if self.form is not None:

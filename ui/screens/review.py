@@ -73,6 +73,7 @@ class ReviewScreen(Screen):
         self.audit = label("", self)
         self.audit.setAccessibleName("Audit trail review")
         self.message = Message(self)
+        self.review_refusal: str | None = None  # core's reason "Review batch" cannot be signed
         self.model = ReviewItemsModel(self)
         self.table = BenchTable("Review items", self)
         self.table.setModel(self.model)
@@ -99,6 +100,10 @@ class ReviewScreen(Screen):
         self.coa = button("Certificate of analysis…", self, tip="Sealed certificate of analysis")
         for b in (self.mark_audit, self.review_sign, self.approve):
             b.setProperty("tip", b.toolTip())
+        self.review_why = label("", self)  # why "Review batch" is off, in core's words
+        self.review_why.setWordWrap(True)
+        self.review_why.setAccessibleName("Why the batch cannot be reviewed yet")
+        self.review_why.hide()
 
         top = QHBoxLayout()
         top.addWidget(label("Review by exception", self, role="title"))
@@ -127,6 +132,7 @@ class ReviewScreen(Screen):
         layout.addWidget(self.blockers)
         layout.addWidget(self.audit)
         layout.addLayout(batch_actions)
+        layout.addWidget(self.review_why)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
@@ -239,7 +245,40 @@ class ReviewScreen(Screen):
         self.signatures.setText(signatures_html(batch) if batch else "No batch signatures yet.")
         self._fit_signatures()
         self._selection_changed()
+        self._ask_review_refusal(review.lot)
         self.loaded.emit(review.lot)
+
+    def _ask_review_refusal(self, lot: str) -> None:
+        """Core's rules before any password: "Review batch" is off, with core's reason in its
+        tooltip and on the screen, when the review could not be signed (the lot is blocked, it
+        is your own work, no certificate …)."""
+        from core.services.signing_rules import why_not_sign
+        from core.signing_views import Meaning
+
+        self.review_refusal = None
+        self.review_why.hide()
+        if not self.review_sign.isVisibleTo(self) or not self.review_sign.isEnabled():
+            return
+        self.context.tasks.run(
+            why_not_sign,
+            self.context.db,
+            self.context.actor,
+            lot,
+            Meaning.REVIEWED,
+            on_done=lambda reason: self._review_refusal_read(lot, reason),
+            owner=self,
+        )
+
+    def _review_refusal_read(self, lot: str, reason: str | None) -> None:
+        if lot != self.lot:
+            return
+        self.review_refusal = reason
+        if reason:
+            self.review_sign.setEnabled(False)
+            self.review_sign.setToolTip(reason)
+            self.review_sign.setAccessibleDescription(reason)
+            self.review_why.setText(f"Review batch is not possible yet: {reason}")
+            self.review_why.show()
 
     def _failed(self, error: BaseException) -> None:
         from ui.errors import message_of
@@ -297,7 +336,8 @@ class ReviewScreen(Screen):
         )
         allowed = {
             self.mark_audit: status not in LOCKED,
-            self.review_sign: status in AWAITING_DISPOSITION,
+            self.review_sign: status in AWAITING_DISPOSITION
+            and not self.review_refusal,
             self.approve: decision_open(status) if status else False,
         }
         for b, ok in allowed.items():

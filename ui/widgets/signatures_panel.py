@@ -74,6 +74,13 @@ def with_signatures(view: BatchView, fresh: BatchView) -> BatchView:
     return replace(view, steps=steps, signatures=fresh.signatures)
 
 
+def _refusals(db: Any, actor: Any, lot: str, step_id: str, meanings: list) -> dict:
+    """On a worker: core's reason (or None) for each meaning the panel offers."""
+    from core.services.signing_rules import why_not_sign
+
+    return {m: why_not_sign(db, actor, lot, m, step_id) for m in meanings}
+
+
 def _refusal(context: AppContext, permission: Any) -> str:
     role = context.actor.role if context.actor else "nobody"
     return f"Your role ({role}) may not {permission.value}."
@@ -110,6 +117,11 @@ class StepSignatures(QFrame):
         )
         for b in (self.perform, self.verify):
             b.setProperty("tip", b.toolTip())
+        # why a button is off, in words on the panel (no hover needed with gloves or keys)
+        self.why = label("", self)
+        self.why.setAccessibleName("Why signing is not possible")
+        self.why.setWordWrap(True)
+        self.why.hide()
         self.list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         scroll = self.scroll = QScrollArea(self)  # many signatures (re-signed …) scroll
         scroll.setWidgetResizable(True)
@@ -125,6 +137,7 @@ class StepSignatures(QFrame):
         column.setContentsMargins(10, 6, 10, 6)
         column.setSpacing(4)
         column.addLayout(top)
+        column.addWidget(self.why)
         column.addWidget(scroll)
         self.perform.clicked.connect(lambda: self.open_sign(Meaning.PERFORMED))
         self.verify.clicked.connect(lambda: self.open_sign(Meaning.VERIFIED))
@@ -156,7 +169,49 @@ class StepSignatures(QFrame):
             allowed = self.context.can(permission)
             b.setEnabled(allowed)
             b.setToolTip(b.property("tip") if allowed else _refusal(self.context, permission))
+        self._show_why({})
         self.show()
+        self._ask_core(lot, step)
+
+    def _ask_core(self, lot: str, step: StepView) -> None:
+        """Core's rules, before any password: a button the signer may not use is turned off with
+        its reason (their own step to verify, nothing recorded yet, no certificate …)."""
+        if self.context.db is None or self.context.actor is None:
+            return
+        wanted = [m for m, b in self._buttons().items() if b.isEnabled()]
+        if not wanted:
+            return
+        db, actor = self.context.db, self.context.actor
+        self.context.tasks.run(
+            _refusals,
+            db,
+            actor,
+            lot,
+            step.id,
+            wanted,
+            on_done=lambda answer: self._refusals_read(lot, step.id, answer),
+            owner=self,
+        )
+
+    def _buttons(self) -> dict[Meaning, Any]:
+        return {Meaning.PERFORMED: self.perform, Meaning.VERIFIED: self.verify}
+
+    def _refusals_read(self, lot: str, step_id: str, refusals: dict) -> None:
+        if self.lot != lot or self.step is None or self.step.id != step_id:
+            return  # another step is shown meanwhile
+        for meaning, reason in refusals.items():
+            b = self._buttons()[meaning]
+            b.setEnabled(reason is None)
+            b.setToolTip(b.property("tip") if reason is None else reason)
+            b.setAccessibleDescription(reason or "")
+        self._show_why(refusals)
+
+    def _show_why(self, refusals: dict) -> None:
+        lines = [
+            f"{self._buttons()[m].text()}: {reason}" for m, reason in refusals.items() if reason
+        ]
+        self.why.setText("\n".join(lines))
+        self.why.setVisible(bool(lines))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
