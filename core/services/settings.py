@@ -1,5 +1,5 @@
 """Site settings an administrator may change (lockout threshold, idle-lock minutes, the site's time
-zone), audited."""
+zone, the decimal mark, import size, backups, who records release results), audited."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from core.auth import Actor, Permission
 from core.auth.policy import DEFAULTS, SitePolicy, read_policy
 from core.errors import DomainError
 from core.models import SiteSetting
-from core.services.users import acting_user
+from core.services.users import acting_user, authenticate
 from core.store import Database, UnitOfWork
 from core.text_rules import REASON, optional_text
 
@@ -111,23 +111,58 @@ def show_policy(db: Database) -> SitePolicy:
         return read_policy(session)
 
 
-def set_setting(db: Database, admin: Actor, key: str, value: str, reason: str) -> SitePolicy:
-    if key not in MEANINGS:
-        raise DomainError(f"'{key}' is not a site setting. Settings: {', '.join(MEANINGS)}.")
-    number: int | str = _checked(key, value)
+def set_setting(
+    db: Database,
+    admin: Actor,
+    key: str,
+    value: str,
+    reason: str,
+    *,
+    admin_password: str | None = None,
+) -> SitePolicy:
+    """Change one setting (see ``change_settings``)."""
+    return change_settings(db, admin, {key: value}, reason, admin_password=admin_password)
+
+
+def change_settings(
+    db: Database,
+    admin: Actor,
+    changes: dict[str, str],
+    reason: str,
+    *,
+    admin_password: str | None = None,
+) -> SitePolicy:
+    """Change settings together: every value checked first, then one unit of work with an audit
+    event per setting (all or none). With ``admin_password`` the administrator proves who they
+    are first, as the GUI asks (a wrong one counts towards their lockout, audited)."""
+    if not changes:
+        raise DomainError("No setting to change.")
+    checked: dict[str, int | str] = {}
+    for key, value in changes.items():
+        if key not in MEANINGS:
+            raise DomainError(f"'{key}' is not a site setting. Settings: {', '.join(MEANINGS)}.")
+        checked[key] = _checked(key, str(value))
     reason = optional_text(reason, REASON) or ""
     if len(reason) < 3:
         raise DomainError("Give a reason: it is kept in the audit trail.")
+    if admin_password is not None:
+        admin = authenticate(db, admin.username, admin_password)
     with db.unit_of_work(admin.username) as uow:
         acting_user(uow.session, admin, Permission.MANAGE_USERS)
-        before = asdict(read_policy(uow.session))[key]
-        row = uow.session.exec(select(SiteSetting).where(SiteSetting.key == key)).first()
-        if row is None:
-            row = SiteSetting(key=key, value=DEFAULTS[key])
-        row.value = str(number)
-        uow.session.add(row)
-        uow.audit(
-            "setting.change", "setting", key, old={key: before}, new={key: number}, reason=reason
-        )
+        before = asdict(read_policy(uow.session))
+        for key, number in checked.items():
+            row = uow.session.exec(select(SiteSetting).where(SiteSetting.key == key)).first()
+            if row is None:
+                row = SiteSetting(key=key, value=DEFAULTS[key])
+            row.value = str(number)
+            uow.session.add(row)
+            uow.audit(
+                "setting.change",
+                "setting",
+                key,
+                old={key: before[key]},
+                new={key: number},
+                reason=reason,
+            )
         uow.flush()
         return read_policy(uow.session)

@@ -218,8 +218,17 @@ def _successful_login(uow: UnitOfWork, user: User, password: str) -> None:
 
 
 def create_user(
-    db: Database, admin: Actor, username: str, full_name: str, role: str, initial_password: str
+    db: Database,
+    admin: Actor,
+    username: str,
+    full_name: str,
+    role: str,
+    initial_password: str,
+    *,
+    admin_password: str | None = None,
 ) -> UserView:
+    """A new account with an initial password its user must replace at the first log-in. With
+    ``admin_password`` the administrator proves who they are first, as the GUI asks."""
     username = _username(username)
     full_name = optional_text(full_name, FULL_NAME) or ""
     role_value = parse_role(role)
@@ -231,6 +240,8 @@ def create_user(
     if len(full_name) < 3:
         raise DomainError("Give the person's full name as it should appear on signatures.")
     check_new_password(initial_password, username)
+    if admin_password is not None:
+        admin = authenticate(db, admin.username, admin_password)
     with db.unit_of_work(admin.username) as uow:
         acting_user(uow.session, admin, Permission.MANAGE_USERS)
         if _find(uow.session, username) is not None:

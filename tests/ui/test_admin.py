@@ -59,6 +59,14 @@ def test_add_a_user_and_find_them_in_the_table_and_the_trail(qtbot, window, site
 
     dialog.repeat.setText("initial-pass-42")
     _press(qtbot, window.context, dialog.repeat)
+    assert dialog.isVisible() and dialog.focusWidget() is dialog.admin_password  # whose act?
+    dialog.admin_password.setText("not my password")
+    _press(qtbot, window.context, dialog.admin_password)
+    assert "Wrong password" in dialog.message.text()
+    assert dialog.focusWidget() is dialog.admin_password and dialog.admin_password.text() == ""
+    assert dialog.username.text() == "nina"  # nothing typed is lost
+    dialog.admin_password.setText(ADMIN_PASSWORD)
+    _press(qtbot, window.context, dialog.admin_password)
     assert not dialog.isVisible()
     row = users.model.row_of("nina")
     assert row is not None and users.table.selected_row() == row
@@ -94,6 +102,7 @@ def test_core_refusals_are_shown_in_the_dialog_and_esc_closes_it(qtbot, window, 
     dialog.full_name.setText("Nina Smith")
     dialog.password.setText("initial-pass-42")
     dialog.repeat.setText("initial-pass-42")
+    dialog.admin_password.setText(ADMIN_PASSWORD)
     qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
     settle(qtbot, window.context)
     assert "'nina smith' cannot be a username" in dialog.message.text()
@@ -258,11 +267,17 @@ def test_change_the_idle_lock_minutes(qtbot, window, site):
 
     tab.reason.setText("shorter lock in cleanroom B")
     _press(qtbot, window.context, tab.reason)
+    assert show_policy(site).idle_lock_minutes == 10  # not before the administrator's password
+    _confirm(qtbot, window, tab, "not the password")
+    assert "Wrong password" in tab.dialog.message.text() and tab.dialog.isVisible()
+    assert show_policy(site).idle_lock_minutes == 10
+    _confirm(qtbot, window, tab)
     assert show_policy(site).idle_lock_minutes == 5
     assert window.context.idle_ms == 5 * 60_000
     assert tab.message.text() == (
         "✔ Saved. Accounts lock after 5 failed log-ins; the screen locks after 5 minutes "
-        "without input. Release test results are recorded by QC analysts only."
+        "without input. Release test results are recorded by QC analysts only. Site time zone: "
+        "not set."
     )
     assert tab.reason.text() == ""
     [event] = audit_trail.events(site, action="setting.change")
@@ -277,6 +292,51 @@ def test_change_the_idle_lock_minutes(qtbot, window, site):
 
     qtbot.mouseClick(tab.save, Qt.MouseButton.LeftButton)
     assert "Nothing to save" in tab.message.text()
+
+
+def _confirm(qtbot, window, tab, password: str = ADMIN_PASSWORD) -> None:
+    """The administrator's password in the confirmation the settings ask for."""
+    dialog = tab.dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.password.setText(password)
+    _press(qtbot, window.context, dialog.password)
+
+
+def test_the_site_time_zone_and_decimal_mark_are_set_here(qtbot, window, site):
+    screen = _admin(qtbot, window)
+    screen.tabs.setCurrentWidget(screen.settings)
+    tab = screen.settings
+    settle(qtbot, window.context)
+    assert tab.time_zone.isEnabled() and tab.time_zone.currentText() == ""
+    tab.time_zone.setFocus()
+    qtbot.keyClicks(tab.time_zone, "Europe/Berl")
+    tab.time_zone.setCurrentText("Europe/Berlin")
+    tab.decimal_mark.setCurrentIndex(tab.decimal_mark.findData("comma"))
+    tab.reason.setText("instrument PCs run on local time; the site types 1.234,5")
+    _press(qtbot, window.context, tab.reason)
+    assert "Europe/Berlin" in tab.dialog.explanation.text()
+    shot(tab.dialog, "admin_settings_confirm")
+    _confirm(qtbot, window, tab)
+    policy = show_policy(site)
+    assert (policy.time_zone, policy.decimal_mark) == ("Europe/Berlin", "comma")
+    assert tab.message.text().endswith("Site time zone: Europe/Berlin.")
+    changed = {e.entity_id for e in audit_trail.events(site, action="setting.change")}
+    assert {"time_zone", "decimal_mark"} <= changed
+    shot(window, "admin_settings_zone")
+
+
+def test_a_setting_core_refuses_changes_nothing(qtbot, window, site):
+    screen = _admin(qtbot, window)
+    screen.tabs.setCurrentWidget(screen.settings)
+    tab = screen.settings
+    settle(qtbot, window.context)
+    tab.time_zone.setCurrentText("Mars/Olympus")
+    tab.idle_minutes.setValue(7)
+    tab.reason.setText("two changes at once")
+    _press(qtbot, window.context, tab.reason)
+    _confirm(qtbot, window, tab)
+    assert "not a time zone" in tab.dialog.message.text()
+    assert show_policy(site).idle_lock_minutes == 10  # all or none
 
 
 def test_the_user_dialog_offers_the_qc_role(qtbot, window, site):
@@ -294,6 +354,7 @@ def test_the_user_dialog_offers_the_qc_role(qtbot, window, site):
     assert "start batches" not in dialog.role_rights.text()
     dialog.password.setText("initial-pass-42")
     dialog.repeat.setText("initial-pass-42")
+    dialog.admin_password.setText(ADMIN_PASSWORD)
     shot(dialog, "admin_add_user_qc")
     _press(qtbot, window.context, dialog.repeat)
     assert not dialog.isVisible() and _user(site, "cleo").role == "qc"
@@ -310,10 +371,11 @@ def test_who_records_release_results_is_a_site_setting(qtbot, window, site):
     assert tab.release_by.currentData() == "qc_or_supervisor"
     tab.reason.setText("small site: supervisors test too (SOP-QC-12)")
     _press(qtbot, window.context, tab.reason)
+    _confirm(qtbot, window, tab)
     assert show_policy(site).release_results_by == "qc_or_supervisor"
     assert tab.message.text().endswith(
         "Release test results are recorded by QC analysts or supervisors (never the lot's own "
-        "manufacturing staff)."
+        "manufacturing staff). Site time zone: not set."
     )
     [event] = audit_trail.events(site, action="setting.change")
     assert (event.entity_id, json.loads(event.new)) == (

@@ -32,6 +32,13 @@ def test_first_login_asks_for_a_new_password(qtbot, window, site, admin):
     login(qtbot, window, "nina", "initial-pass-42")
     screen = window.login
     assert screen.new_password.isVisible() and window.context.actor is None
+    screen.new_password.setText("short")  # refused by core: the new password is typed again
+    screen.repeat_password.setText("short")
+    qtbot.keyClick(screen.repeat_password, Qt.Key.Key_Return)
+    settle(qtbot, window.context)
+    assert window.context.actor is None and screen.message.text().startswith("✖")
+    assert screen.focusWidget() is screen.new_password and screen.new_password.text() == ""
+    assert screen.new_password.isVisible()
     screen.new_password.setText("my-own-pass-2026")
     screen.repeat_password.setText("my-own-pass-2026")
     qtbot.keyClick(screen.repeat_password, Qt.Key.Key_Return)

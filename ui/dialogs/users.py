@@ -90,10 +90,10 @@ class _UserDialog(QDialog):
         """What the screen says once the change is saved."""
         raise NotImplementedError
 
-    def _run(self, fn: Callable[..., UserView], *args: Any) -> None:
+    def _run(self, fn: Callable[..., UserView], *args: Any, **kwargs: Any) -> None:
         self._busy(True)
         self.message.info("Saving…")
-        run_for(self, fn, *args, on_done=self._saved, on_error=self._refused)
+        run_for(self, fn, *args, on_done=self._saved, on_error=self._refused, **kwargs)
 
     def _saved(self, view: UserView) -> None:
         self._busy(False)
@@ -107,9 +107,9 @@ class _UserDialog(QDialog):
         self._busy(False)
         self.message.error(message_of(error))
         self._fit_height()
-        self._after_refusal()
+        self._after_refusal(error)
 
-    def _after_refusal(self) -> None:
+    def _after_refusal(self, error: BaseException) -> None:
         """Where the focus goes after core said no (the first field by default)."""
 
     def _busy(self, busy: bool) -> None:
@@ -158,12 +158,14 @@ class AddUserDialog(_UserDialog):
         self._show_rights()
         self.password = _password("Initial password", self)
         self.repeat = _password("Repeat the initial password", self)
+        self.admin_password = _password("Your password (administrator)", self)
         self._row("Username", self.username)
         self._row("Full name", self.full_name)
         self._row("Role", self.role)
         self.form.addRow("", self.role_rights)
         self._row("Initial password", self.password)
         self._row("Repeat", self.repeat)
+        self._row("Your password", self.admin_password)  # adding a person is a binding act
         self.username.setFocus()
 
     def _submit(self) -> None:
@@ -171,6 +173,9 @@ class AddUserDialog(_UserDialog):
             return
         if self.password.text() != self.repeat.text():
             self._refuse("The two passwords differ. Type the initial password again.", self.repeat)
+            return
+        if not self.admin_password.text():
+            self._refuse("Type your own password to add the user.", self.admin_password)
             return
         from core.services.users import create_user
 
@@ -182,10 +187,18 @@ class AddUserDialog(_UserDialog):
             self.full_name.text(),
             self.role.currentData(),
             self.password.text(),
+            admin_password=self.admin_password.text(),
         )
 
-    def _after_refusal(self) -> None:
-        self.username.setFocus()
+    def _after_refusal(self, error: BaseException) -> None:
+        """A wrong administrator password: that field, cleared; otherwise the username."""
+        from core.errors import AuthenticationFailed
+
+        if isinstance(error, AuthenticationFailed):
+            self.admin_password.clear()
+            self.admin_password.setFocus()
+        else:
+            self.username.setFocus()
 
     def _show_rights(self) -> None:
         """What the chosen role may do, in core's words (its permissions)."""
@@ -246,7 +259,7 @@ class DeactivateUserDialog(_UserDialog):
             self.reason.text(),
         )
 
-    def _after_refusal(self) -> None:
+    def _after_refusal(self, error: BaseException) -> None:
         self.password.clear()
         self.password.setFocus()
 

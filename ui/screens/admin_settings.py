@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -19,14 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
-from ui.widgets.busy import hold, release, run_for
+from ui.widgets.busy import run_for
 from ui.widgets.common import Message, button, field, form_label, label
 
 if TYPE_CHECKING:
     from core.auth.policy import SitePolicy
     from ui.context import AppContext
 
-KEYS = ("lockout_attempts", "idle_lock_minutes")
+KEYS = ("lockout_attempts", "idle_lock_minutes", "import_max_mb")
 RELEASE = "release_results_by"
 # The choices core takes for RELEASE (core.auth.policy.RELEASE_RECORDERS), in words.
 RELEASE_WORDS = {
@@ -35,13 +36,30 @@ RELEASE_WORDS = {
 }
 
 
-def save_settings(db, admin, changes: dict[str, int | str], reason: str) -> SitePolicy:
-    """Each changed setting through core (one audited change each); the policy as it is now."""
-    from core.services.settings import set_setting, show_policy
+ZONE, MARK = "time_zone", "decimal_mark"
+# The decimal marks core takes (core.values.DECIMAL_MARKS), in words.
+MARK_WORDS = {
+    "auto": "A point or a comma (1,000 and 12.500 refused as ambiguous)",
+    "point": "Point: 1,234.5",
+    "comma": "Comma: 1.234,5",
+}
 
-    for key, value in changes.items():
-        set_setting(db, admin, key, str(value), reason)
-    return show_policy(db)
+
+def save_settings(
+    db, admin, changes: dict[str, int | str], reason: str, password: str
+) -> SitePolicy:
+    """The changed settings through core, together, after the administrator's password."""
+    from core.services.settings import change_settings
+
+    return change_settings(
+        db, admin, {k: str(v) for k, v in changes.items()}, reason, admin_password=password
+    )
+
+
+def _zone_names() -> list[str]:
+    from zoneinfo import available_timezones
+
+    return sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
 
 
 class NumberField(QLineEdit):
@@ -116,6 +134,7 @@ class SettingsTab(QWidget):
         self.context = context
         self.setAccessibleName("Settings")
         self.policy: SitePolicy | None = None
+        self.dialog = None  # the password confirmation, while open
         self.spins: dict[str, NumberField] = {}
         self._holders: list[QWidget] = []
         self.steppers: dict[str, tuple[QPushButton, QPushButton]] = {}
@@ -148,6 +167,29 @@ class SettingsTab(QWidget):
         release_caption = form_label("Release test results are recorded by", self)
         release_caption.setBuddy(self.release_by)
         form.addRow(release_caption, self.release_by)
+        self.time_zone = QComboBox(self)
+        self.time_zone.setEditable(True)  # type a few letters: the list narrows
+        self.time_zone.addItems(_zone_names())
+        self.time_zone.setAccessibleName("Site time zone")
+        self.time_zone.setMinimumHeight(theme.TOUCH)
+        self.time_zone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.time_zone.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.time_zone.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.time_zone.setToolTip(MEANINGS[ZONE][0].upper() + MEANINGS[ZONE][1:])
+        self.time_zone.setEnabled(False)  # until the current value is read
+        zone_caption = form_label("Site time zone", self)
+        zone_caption.setBuddy(self.time_zone)
+        form.addRow(zone_caption, self.time_zone)
+        self.decimal_mark = QComboBox(self)
+        for value, words in MARK_WORDS.items():
+            self.decimal_mark.addItem(words, value)
+        self.decimal_mark.setAccessibleName("How numbers are typed")
+        self.decimal_mark.setMinimumHeight(theme.TOUCH)
+        self.decimal_mark.setToolTip(MEANINGS[MARK][0].upper() + MEANINGS[MARK][1:])
+        self.decimal_mark.setEnabled(False)
+        mark_caption = form_label("Numbers are typed with", self)
+        mark_caption.setBuddy(self.decimal_mark)
+        form.addRow(mark_caption, self.decimal_mark)
         self.lockout_attempts = self.spins["lockout_attempts"]
         self.idle_minutes = self.spins["idle_lock_minutes"]
         self.reason = field(
@@ -201,14 +243,20 @@ class SettingsTab(QWidget):
 
     def _show(self, policy: SitePolicy) -> None:
         self.policy = policy
-        self.lockout_attempts.setValue(policy.lockout_attempts)
-        self.idle_minutes.setValue(policy.idle_lock_minutes)
+        for key, spin in self.spins.items():
+            spin.setValue(getattr(policy, key))
         index = self.release_by.findData(policy.release_results_by)
         if index < 0:  # a value this workstation does not know: shown as it is stored
             self.release_by.addItem(policy.release_results_by, policy.release_results_by)
             index = self.release_by.count() - 1
         self.release_by.setCurrentIndex(index)
         self.release_by.setEnabled(True)
+        self.time_zone.setCurrentText(policy.time_zone or "")
+        self.time_zone.lineEdit().setPlaceholderText("not set: instrument times need a zone")
+        mark = self.decimal_mark.findData(policy.decimal_mark)
+        self.decimal_mark.setCurrentIndex(max(mark, 0))
+        for combo in (self.time_zone, self.decimal_mark):
+            combo.setEnabled(True)
         for holder in self._holders:
             holder.setEnabled(True)
 
@@ -227,26 +275,42 @@ class SettingsTab(QWidget):
         }
         if self.release_by.currentData() != self.policy.release_results_by:
             changes[RELEASE] = self.release_by.currentData()
+        zone = self.time_zone.currentText().strip()
+        if zone and zone != (self.policy.time_zone or ""):
+            changes[ZONE] = zone
+        if self.decimal_mark.currentData() != self.policy.decimal_mark:
+            changes[MARK] = self.decimal_mark.currentData()
         if not changes:
             self.message.info("Nothing to save: every setting is as stored.")
             return
-        hold(self.save)
-        self.message.info("Saving…")
-        run_for(
-            self,
-            save_settings,
-            self.context.db,
-            self.context.actor,
-            changes,
-            self.reason.text(),
-            on_done=self._saved,
-            on_error=self._refused,
+        if len(self.reason.text().strip()) < 3:
+            self.message.error("Give a reason for the change: it is kept in the audit trail.")
+            self.reason.setFocus()
+            return
+        self._confirm(changes)
+
+    def _confirm(self, changes: dict[str, int | str]) -> None:
+        """The administrator's password before a site-wide change (as for a user's account)."""
+        from core.services.settings import MEANINGS
+        from ui.dialogs.reauth import ReauthDialog
+
+        db, admin, reason = self.context.db, self.context.actor, self.reason.text()
+        listed = "<br>".join(f"• {MEANINGS[k]}: <b>{v}</b>" for k, v in changes.items())
+        self.dialog = ReauthDialog(
+            self.context,
+            "Change site settings",
+            f"For every workstation using this database:<br>{listed}<br>Reason: {reason}",
+            "Save settings",
+            lambda password, _text, _path: save_settings(db, admin, changes, reason, password),
+            working="Saving…",
+            parent=self,
         )
+        self.dialog.finished_with.connect(self._saved)
+        self.dialog.open()
 
     def _saved(self, policy: SitePolicy) -> None:
         from ui.context import MINUTE_MS
 
-        release(self.save)
         self._show(policy)
         self.context.set_idle_ms(policy.idle_lock_minutes * MINUTE_MS)
         self.reason.clear()
@@ -255,19 +319,6 @@ class SettingsTab(QWidget):
             f"locks after {policy.idle_lock_minutes} minute"
             f"{'s' if policy.idle_lock_minutes != 1 else ''} without input. Release test "
             f"results are recorded by "
-            f"{RELEASE_WORDS.get(policy.release_results_by, policy.release_results_by)}."
+            f"{RELEASE_WORDS.get(policy.release_results_by, policy.release_results_by)}. Site "
+            f"time zone: {policy.time_zone or 'not set'}."
         )
-
-    def _refused(self, error: BaseException) -> None:
-        from core.services.settings import show_policy
-        from ui.errors import message_of
-
-        release(self.save)
-        self.message.error(message_of(error))
-        # What is stored now (one of two changes may have been saved); the values typed stay.
-        run_for(self, show_policy, self.context.db, on_done=self._remember)
-
-    def _remember(self, policy: SitePolicy) -> None:
-        self.policy = policy
-        if not self.lockout_attempts.isEnabled():
-            self._show(policy)

@@ -209,6 +209,11 @@ class LoginScreen(QWidget):
             self.new_password.setFocus()
             return
         self.message.error(message_of(error))
+        if self.new_password.isVisible():  # the new password was refused: type it again
+            self.new_password.clear()
+            self.repeat_password.clear()
+            self.new_password.setFocus()
+            return
         self.password.clear()
         self.password.setFocus()
 
