@@ -26,20 +26,29 @@ def cmd_profiles(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from core.errors import DomainError
+    from core.instruments.model import SampleNamesNoStep
     from core.services.imports import import_file
 
     db = open_db(args)
     actor = acting(db, args)
-    outcome = import_file(
-        db,
-        actor,
-        args.batch,
-        Path(args.file),
-        profile=args.profile,
-        timezone=args.timezone,
-        step=args.step,
-        reason=args.reason,
-    )
+    try:
+        outcome = import_file(
+            db,
+            actor,
+            args.batch,
+            Path(args.file),
+            profile=args.profile,
+            timezone=args.timezone,
+            step=args.step,
+            reason=args.reason,
+        )
+    except SampleNamesNoStep as refusal:  # on the command line, the step is an option
+        steps = ", ".join(step_id for step_id, _ in refusal.choices) or "none"
+        raise DomainError(
+            f"{refusal} To import it for one step: --step STEP_ID (steps with such a check: "
+            f"{steps})."
+        ) from None
     info(
         f"Imported {outcome.filename} into lot {outcome.lot} ({outcome.profile}, "
         f"{outcome.rows} rows, SHA-256 {outcome.sha256})."

@@ -38,6 +38,17 @@ class InstrumentFileInvalid(DomainError):
         self.reason = reason
 
 
+class SampleNamesNoStep(InstrumentFileInvalid):
+    """A count whose sample id names no step of the batch: importable once a person says which
+    step it belongs to (``choices``: the steps with a check for what it measured, as (id, name))."""
+
+    def __init__(
+        self, file: str, line: int | None, reason: str, choices: tuple[tuple[str, str], ...]
+    ) -> None:
+        super().__init__(file, line, reason)
+        self.choices = choices
+
+
 @dataclass(frozen=True)
 class CountReading:
     """One sample measured by a cell counter."""

@@ -18,7 +18,13 @@ import sqlalchemy as sa
 from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import AlreadyExists, Conflict, DomainError
-from core.instruments.model import CountReading, InstrumentFileInvalid, ParsedFile, Profile
+from core.instruments.model import (
+    CountReading,
+    InstrumentFileInvalid,
+    ParsedFile,
+    Profile,
+    SampleNamesNoStep,
+)
 from core.models import EntryKind, InstrumentFile
 from core.models.batches import TAKES_RESULTS
 from core.paths import data_dir
@@ -264,8 +270,8 @@ def _record_counts(
         raise InstrumentFileInvalid(
             filename,
             None,
-            f"--step names one step, but the file holds {len(parsed.counts)} "
-            "samples: give each sample the step's id (e.g. CART-S07-D3) as its sample id instead.",
+            f"one step was named for it, but the file holds {len(parsed.counts)} samples: give "
+            "each sample the step's id (e.g. CART-S07-D3) as its sample id instead.",
         )
     how = Entry(EntryKind.ENTRY, Permission.RECORD, None, how_.source)
     timing = MeasurementTimes(uow, batch)
@@ -322,12 +328,14 @@ def _step_for(tdef: TemplateDef, batch: BatchRow, reading: CountReading, file: s
     if len(matches) == 1:
         return matches[0]
     examples = ", ".join(s.instance or s.id for s in tdef.steps if s.instance)[:60]
-    raise InstrumentFileInvalid(
+    choices = tuple((s.id, s.name) for s in tdef.steps if _targets(s, reading))
+    raise SampleNamesNoStep(
         file,
         reading.line,
-        f"the sample id {reading.sample_id!r} names no step of lot {batch.lot}. Give the step id "
-        f"(e.g. {tdef.steps[0].id}) or a day or passage ({examples}) as the sample id, or import "
-        "it for one step (--step).",
+        f"the sample id {reading.sample_id!r} names no step of lot {batch.lot}. Choose the step "
+        f"it belongs to, or give the step id (e.g. {tdef.steps[0].id}) or a day or passage "
+        f"({examples}) as the sample id on the instrument.",
+        choices,
     )
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core.errors import AlreadyExists
-from core.instruments.model import InstrumentFileInvalid
+from core.instruments.model import InstrumentFileInvalid, SampleNamesNoStep
 from core.services import audit_trail, batches, imports
 from core.services.batch_record import load_batch  # noqa: F401  (import check)
 from core.services.growth import growth_view
@@ -77,12 +77,17 @@ def test_counter_readings_become_the_values_of_the_checks_they_measure(site, tec
 
 def test_a_sample_that_names_no_step_refuses_the_whole_file(site, tech, cart):
     before = (_count(site, "instrument_file"), _count(site, "result"), _count(site, "audit_event"))
-    with pytest.raises(InstrumentFileInvalid, match="line 2: the sample id 'CLB001' names no step"):
+    with pytest.raises(
+        SampleNamesNoStep, match="line 2: the sample id 'CLB001' names no step"
+    ) as refused:
         imports.import_file(
             site, tech, LOT, SAMPLES / "vi-cell-blu-export.csv", timezone="Europe/Berlin"
         )
     after = (_count(site, "instrument_file"), _count(site, "result"), _count(site, "audit_event"))
     assert after == before
+    assert "--step" not in str(refused.value)  # a GUI user has no command line
+    choices = dict(refused.value.choices)  # the steps a person may choose for it
+    assert "CART-S09" in choices and "CART-S00" not in choices
 
 
 def test_zone_less_times_need_the_site_time_zone(site, tech, cart, tmp_path):

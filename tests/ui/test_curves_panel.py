@@ -342,3 +342,53 @@ def test_the_same_measurement_from_another_file_is_refused(
     assert "Nothing was imported" in text and not panel.asking.isVisible()
     assert panel.import_.isEnabled()
     shot(window, "import_same_measurement_refused")
+
+
+def test_a_count_that_names_no_step_is_imported_for_the_chosen_step(
+    qtbot, window, site, admin, tech, tmp_path
+):
+    """The sample id "CLB001" names no step: the app asks which one, the step selected in the
+    batch record first; Enter imports it there."""
+    from core.services.settings import set_setting
+
+    set_setting(site, admin, "time_zone", "Europe/Berlin", "the site's zone")
+    screen = open_batch(qtbot, window, site, tech, days=[])
+    screen.step_list.setCurrentIndex(screen.steps.index(screen.steps.row_of("CART-S07-D1")))
+    panel = open_curves(qtbot, screen)
+    path = _vicell_d0(tmp_path, "clb.csv", "11/3/2026 9:05")
+    path.write_text(path.read_text("utf-8").replace("\nD0,", "\nCLB001,"), "utf-8")
+    panel.import_file(str(path))
+    settle(qtbot, screen.context)
+    choice = panel.choosing
+    assert choice.isVisible() and not panel.tabs.isVisible()
+    assert "names no step" in choice.why.text() and "--step" not in choice.why.text()
+    assert choice.steps.currentData() == "CART-S07-D1"  # the step on screen
+    assert choice.steps.hasFocus()
+    shot(window, "import_asks_for_the_step")
+    qtbot.keyClick(choice.steps, Qt.Key.Key_Return)
+    settle(qtbot, screen.context)
+    # measured a month before the lot started: core asks for a reason, and the step is kept
+    assert panel.asking.isVisible() and not choice.isVisible(), panel.message.text()
+    assert panel.pending_step == "CART-S07-D1"
+    reason = "Count of the reference bead lot, filed with this batch for comparison"
+    qtbot.keyClicks(panel.reason, reason)
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        qtbot.keyClick(panel.reason, Qt.Key.Key_Return)
+    settle(qtbot, screen.context)
+    assert not choice.isVisible() and panel.tabs.isVisible()
+    assert panel.message.text().startswith("✔ clb.csv imported")
+    assert batches.show_batch(site, LOT).check("CART-IPC-07-VCD-D1").current is not None
+
+
+def test_a_step_asked_for_can_be_declined(qtbot, window, site, admin, tech, tmp_path):
+    from core.services.settings import set_setting
+
+    set_setting(site, admin, "time_zone", "Europe/Berlin", "the site's zone")
+    screen = open_batch(qtbot, window, site, tech, days=[])
+    panel = open_curves(qtbot, screen)
+    path = _vicell_d0(tmp_path, "clb.csv", "11/3/2026 9:05")
+    path.write_text(path.read_text("utf-8").replace("\nD0,", "\nCLB001,"), "utf-8")
+    panel.import_file(str(path))
+    settle(qtbot, screen.context)
+    qtbot.keyClick(panel.choosing.steps, Qt.Key.Key_Escape)
+    assert not panel.choosing.isVisible() and panel.message.text() == "clb.csv was not imported."

@@ -247,6 +247,7 @@ class BatchScreen(SigningMixin, Screen):
 
     def _curves_made(self, panel: Any) -> None:
         panel.imported.connect(lambda _outcome: self.reload())  # it may have recorded values
+        panel.current_step = self._current_step_id  # offered first when a file names no step
         panel.polled.connect(self._live_update)
         self._widen_side(max(400, int(self.split.width() * 0.4)))  # a wide screen: wide curves
 

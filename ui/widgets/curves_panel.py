@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ui.errors import message_of
 from ui.widgets.common import Message, button, field, label
 from ui.widgets.detach import Detacher
+from ui.widgets.import_step import StepChoice
 from ui.widgets.live_follow import POLL_MS, LiveFollower
 from ui.widgets.wrap_bar import WrapBar
 
@@ -73,6 +74,11 @@ class CurvesPanel(QWidget):
         layout.addWidget(self.message)
         self.asking = self._build_reason()
         layout.addWidget(self.asking, 1)
+        self.choosing = StepChoice(self)  # a count whose sample id names no step
+        self.choosing.chosen.connect(self._import_for_step)
+        self.choosing.dropped.connect(self._drop_import)
+        layout.addWidget(self.choosing, 1)
+        self.current_step: Any = None  # () -> the step selected in the batch record, if any
         layout.addWidget(self.tabs, 1)
 
         self.live = LiveFollower(context, self)
@@ -202,23 +208,30 @@ class CurvesPanel(QWidget):
         QShortcut(QKeySequence("Esc"), frame, self._drop_import).setContext(
             Qt.ShortcutContext.WidgetWithChildrenShortcut
         )
-        self.pending: Path | None = None  # the file waiting for a reason
+        self.pending: Path | None = None  # the file waiting for a reason or a step
+        self.pending_step: str | None = None  # the step chosen for it
         frame.hide()
         return frame
 
-    def _ask(self, on: bool) -> None:
-        """While a reason is asked for, it has the column: the plots wait below it."""
-        self.asking.setVisible(on)
+    def _ask(self, on: bool, what: QWidget | None = None) -> None:
+        """While a reason (or a step) is asked for, it has the column: the plots wait."""
+        what = what or self.asking
+        for frame in (self.asking, self.choosing):
+            frame.setVisible(on and frame is what)
         self.tabs.setVisible(not on)
+
+    def _import_for_step(self, step: str) -> None:
+        if self.pending is not None and self.import_.isEnabled():
+            self.import_file(str(self.pending), step=step)
 
     def _import_with_reason(self) -> None:
         if self.pending is not None and self.import_.isEnabled():
-            self.import_file(str(self.pending), self.reason.text())
+            self.import_file(str(self.pending), self.reason.text(), step=self.pending_step)
 
     def _drop_import(self) -> None:
         if self.pending is None:
             return
-        name, self.pending = self.pending.name, None
+        name, self.pending, self.pending_step = self.pending.name, None, None
         self._ask(False)
         self.reason.clear()
         self.message.info(f"{name} was not imported.")
@@ -232,9 +245,10 @@ class CurvesPanel(QWidget):
         self.dialog.fileSelected.connect(self.import_file)
         self.dialog.open()
 
-    def import_file(self, path: str, reason: str | None = None) -> None:
+    def import_file(self, path: str, reason: str | None = None, step: str | None = None) -> None:
         from core.services.imports import import_file
 
+        self.pending_step = step
         self.message.info(f"Importing {Path(path).name}…")
         self.import_.setEnabled(False)
         self.reason_import.setEnabled(False)
@@ -245,6 +259,7 @@ class CurvesPanel(QWidget):
             self.lot,
             Path(path),
             reason=reason,
+            step=step,
             on_done=lambda outcome: self._imported(outcome, reason),
             on_error=lambda error: self._import_refused(error, Path(path)),
             owner=self,
@@ -253,7 +268,7 @@ class CurvesPanel(QWidget):
     def _imported(self, outcome: Any, reason: str | None = None) -> None:
         self.import_.setEnabled(True)
         self.reason_import.setEnabled(True)
-        self.pending = None
+        self.pending, self.pending_step = None, None
         self._ask(False)
         self.reason.clear()
         kept = f" Reason for the measurement time kept: “{reason.strip()}”." if reason else ""
@@ -266,9 +281,18 @@ class CurvesPanel(QWidget):
 
     def _import_refused(self, error: BaseException, path: Path | None = None) -> None:
         from core.errors import NeedsReason
+        from core.instruments.model import SampleNamesNoStep
 
         self.import_.setEnabled(True)
         self.reason_import.setEnabled(True)
+        if isinstance(error, SampleNamesNoStep) and path is not None and error.choices:
+            self.pending = path  # the same file again, for the step a person chooses
+            self.message.clear()
+            selected = self.current_step() if self.current_step else None
+            self.choosing.ask(message_of(error), error.choices, selected)
+            self._ask(True, self.choosing)
+            self.choosing.steps.setFocus()
+            return
         if isinstance(error, NeedsReason) and path is not None:
             self.pending = path  # the same file again, with the reason core asks for
             self.message.clear()
@@ -277,7 +301,7 @@ class CurvesPanel(QWidget):
             self.reason.setFocus()
             self.reason.selectAll()  # a reason core did not take is replaced by typing
             return
-        self.pending = None
+        self.pending, self.pending_step = None, None
         self._ask(False)
         self.message.error(message_of(error))  # names the file and its line
 
