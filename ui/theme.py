@@ -65,7 +65,7 @@ def load_fonts(only: tuple[str, ...] = ()) -> None:
 
 
 def stylesheet(points: int) -> str:
-    small = max(points - 2, 10)
+    small = max(points - 1, 11)  # who/when, limits, spec: read at arm's length too
     big = points + 6
     return f"""
     QWidget {{ font-family: "{SANS}"; font-size: {points}pt; color: {INK}; }}
@@ -77,6 +77,10 @@ def stylesheet(points: int) -> str:
     QPushButton:focus, QToolButton:focus, QLineEdit:focus, QComboBox:focus, QDateEdit:focus {{
         border: 2px solid {BLUE}; background-color: #eaf3fc;
     }}
+    QListView:focus, QTableView:focus, QTreeView:focus, QPlainTextEdit:focus, QTextEdit:focus {{
+        border: 2px solid {BLUE};
+    }}
+    QCheckBox:focus, QRadioButton:focus {{ background-color: #eaf3fc; }}
     QPushButton:default {{ background: {BLUE}; color: white; border-color: {BLUE}; }}
     QPushButton:disabled {{ color: #8a8f96; }}
     QLineEdit, QComboBox, QDateEdit, QSpinBox {{

@@ -37,6 +37,10 @@ def test_schedule_and_back_up_now_with_the_admins_password(qtbot, window, site, 
     tab.reason.setText("daily backups to the second disk (SOP-IT-07)")
     qtbot.keyClick(tab.reason, Qt.Key.Key_Return)
     settle(qtbot, window.context)
+    assert show_policy(site).backup_every_hours == 0  # not before the administrator's password
+    tab.dialog.password.setText(ADMIN_PASSWORD)
+    qtbot.keyClick(tab.dialog.password, Qt.Key.Key_Return)
+    settle(qtbot, window.context)
     assert tab.message.text() == "✔ Schedule saved."
     policy = show_policy(site)
     assert (policy.backup_folder, policy.backup_every_hours) == (str(folder), 24)

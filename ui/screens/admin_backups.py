@@ -11,8 +11,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from ui.models.base import ReadModelTable
-from ui.screens.admin_settings import NumberField, save_settings
-from ui.widgets.busy import hold, release, run_for
+from ui.screens.admin_settings import NumberField, confirm_settings
+from ui.widgets.busy import release, run_for
 from ui.widgets.common import Message, button, field, form_label, label, panel
 from ui.widgets.tables import BenchTable
 
@@ -217,21 +217,13 @@ class BackupsTab(QWidget):
         if not changes:
             self.message.info("Nothing to save: the schedule is as stored.")
             return
-        hold(self.save)
-        self.message.info("Saving…")
-        run_for(
-            self,
-            save_settings,
-            self.context.db,
-            self.context.actor,
-            changes,
-            self.reason.text(),
-            on_done=self._saved,
-            on_error=self._refused,
-        )
+        if len(self.reason.text().strip()) < 3:
+            self.message.error("Give a reason for the change: it is kept in the audit trail.")
+            self.reason.setFocus()
+            return
+        self.dialog = confirm_settings(self, changes, self.reason.text(), self._saved)
 
     def _saved(self, _policy: Any) -> None:
-        release(self.save)
         self.reason.clear()
         self.message.ok("Schedule saved.")
         self.reload()

@@ -4,7 +4,7 @@ this session at once."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIntValidator, QKeyEvent
@@ -54,6 +54,29 @@ def save_settings(
     return change_settings(
         db, admin, {k: str(v) for k, v in changes.items()}, reason, admin_password=password
     )
+
+
+def confirm_settings(owner: QWidget, changes: dict[str, int | str], reason: str, saved) -> Any:
+    """The administrator's password before a site-wide change (as for a user's account): a
+    dialog listing the changes; ``saved(policy)`` once core has stored them all."""
+    from core.services.settings import MEANINGS
+    from ui.dialogs.reauth import ReauthDialog
+
+    context = owner.context
+    db, admin = context.db, context.actor
+    listed = "<br>".join(f"• {MEANINGS[k]}: <b>{v}</b>" for k, v in changes.items())
+    dialog = ReauthDialog(
+        context,
+        "Change site settings",
+        f"For every workstation using this database:<br>{listed}<br>Reason: {reason}",
+        "Save settings",
+        lambda password, _text, _path: save_settings(db, admin, changes, reason, password),
+        working="Saving…",
+        parent=owner,
+    )
+    dialog.finished_with.connect(saved)
+    dialog.open()
+    return dialog
 
 
 def _zone_names() -> list[str]:
@@ -290,23 +313,7 @@ class SettingsTab(QWidget):
         self._confirm(changes)
 
     def _confirm(self, changes: dict[str, int | str]) -> None:
-        """The administrator's password before a site-wide change (as for a user's account)."""
-        from core.services.settings import MEANINGS
-        from ui.dialogs.reauth import ReauthDialog
-
-        db, admin, reason = self.context.db, self.context.actor, self.reason.text()
-        listed = "<br>".join(f"• {MEANINGS[k]}: <b>{v}</b>" for k, v in changes.items())
-        self.dialog = ReauthDialog(
-            self.context,
-            "Change site settings",
-            f"For every workstation using this database:<br>{listed}<br>Reason: {reason}",
-            "Save settings",
-            lambda password, _text, _path: save_settings(db, admin, changes, reason, password),
-            working="Saving…",
-            parent=self,
-        )
-        self.dialog.finished_with.connect(self._saved)
-        self.dialog.open()
+        self.dialog = confirm_settings(self, changes, self.reason.text(), self._saved)
 
     def _saved(self, policy: SitePolicy) -> None:
         from ui.context import MINUTE_MS

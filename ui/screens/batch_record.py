@@ -21,6 +21,7 @@ from ui.dialogs.deviation import DeviationDialog
 from ui.dialogs.history import HistoryDialog
 from ui.models.steps import StepsModel
 from ui.screens.base import Screen
+from ui.screens.batch_keys import BenchKeysMixin
 from ui.screens.batch_signing import SigningMixin
 from ui.widgets.batch_header import BatchHeader
 from ui.widgets.check_details import CheckDetails
@@ -32,7 +33,7 @@ from ui.widgets.signatures_panel import StepSignatures
 FORM_ROOM = 830  # px the check form needs on its widest step (CAR-T: 795 + scroll bar)
 
 
-class BatchScreen(SigningMixin, Screen):
+class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
     title = "Batch record"
     verdict_shown = Signal(str)  # check id: core's verdict for the entry is on screen
     entry_applied = Signal(str)  # check id: the entry and all it changed are on screen
@@ -76,6 +77,7 @@ class BatchScreen(SigningMixin, Screen):
         layout.addWidget(self.message)
         layout.addWidget(split, 1)
 
+        self._keys()
         self.step_list.selectionModel().currentChanged.connect(self._step_chosen)
         self.header.back.clicked.connect(lambda: self.context.go("batches"))
         self.header.qc.clicked.connect(lambda: self.context.go("qc", lot=self.lot))
@@ -166,9 +168,10 @@ class BatchScreen(SigningMixin, Screen):
         step = self.steps.step(row)
         actor = self.context.actor.username
         drafts = {c.id: self.context.drafts.get(actor, self.view.lot, c.id) for c in step.checks}
+        browsing = self.step_list.hasFocus()  # arrows in the list: the focus stays there
         self.form.show_step(step, drafts, self._open_deviations())
         self.signing.show_step(self.view.lot, step)
-        if not self.form.focus_next_open():
+        if not browsing and not self.form.focus_next_open():
             self.step_list.setFocus()
 
     def _open_deviations(self) -> list[str]:
@@ -213,7 +216,8 @@ class BatchScreen(SigningMixin, Screen):
             # once the demand has its place in the layout (unless the step was left meanwhile)
             QTimer.singleShot(0, lambda: self._show_demand(row))
         elif move_on:
-            self.form.focus_next_open(entry.id)
+            if not self.form.focus_next_open(entry.id):
+                self._after_last_check()
         elif row is not None:  # a correction: stay on the corrected value
             row.entry.setFocus()
         self.entry_applied.emit(entry.id)
@@ -389,69 +393,6 @@ class BatchScreen(SigningMixin, Screen):
             return
         self.dialog = HistoryDialog(row.check, self)
         self.dialog.open()
-
-    # -- a barcode scan, wherever the focus is (ui/scanner.py, core/scan_routing.py) -------------
-
-    def handle_scan(self, code: str, focus: QWidget | None) -> None:
-        from core.scan_routing import ScanTarget, recorded_values, route_scan
-
-        if self.view is None or self.form.step is None:
-            return
-        focused = next(
-            (
-                r.check
-                for r in self.form.rows.values()
-                if focus is not None and r.isAncestorOf(focus)
-            ),
-            None,
-        )
-        route = route_scan(
-            code,
-            lot=self.view.lot,
-            coi=self.view.coi_id,
-            step_checks=self.form.step.checks,
-            values=recorded_values(self.view.steps),
-            focused=focused,
-        )
-        if route.target == ScanTarget.SCAN_CHECK:
-            row = self.form.row(route.check_id)
-            row.entry.setText(route.code)  # the scan replaces whatever the field held
-            row.entry.setFocus()
-            self.form.ensureWidgetVisible(row)
-            self._submit(route.check_id, route.code)
-        elif route.target == ScanTarget.THIS_LOT:
-            self.message.info(
-                f"Scanned {route.code}: the lot number of this batch. Nothing recorded."
-            )
-        else:
-            self._find_scanned_batch(route.code)
-
-    def _find_scanned_batch(self, code: str) -> None:
-        """A scan no check of this step expects: another batch's lot or COI opens that batch;
-        anything else is refused in words, and nothing is recorded."""
-        from core.services.batches import list_batches
-
-        step = self.form.step
-
-        def found(rows: list) -> None:
-            wanted = code.casefold()
-            exact = [r for r in rows if wanted in (r.lot.casefold(), (r.coi_id or "").casefold())]
-            if len(exact) == 1:
-                self.context.go("batch", lot=exact[0].lot)
-                return
-            self.message.error(
-                f"Scanned {code}: no check of step {step.id} takes a scan and no batch has that "
-                "lot or chain-of-identity id. Nothing was recorded."
-            )
-
-        self.context.tasks.run(
-            list_batches,
-            self.context.db,
-            text=code,
-            on_done=found,
-            on_error=self._failed,
-            owner=self,
-        )
 
 
 def _where_work_continues(steps: tuple) -> int:

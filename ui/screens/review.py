@@ -336,8 +336,7 @@ class ReviewScreen(Screen):
         )
         allowed = {
             self.mark_audit: status not in LOCKED,
-            self.review_sign: status in AWAITING_DISPOSITION
-            and not self.review_refusal,
+            self.review_sign: status in AWAITING_DISPOSITION and not self.review_refusal,
             self.approve: decision_open(status) if status else False,
         }
         for b, ok in allowed.items():

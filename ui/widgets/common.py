@@ -7,10 +7,25 @@ from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPushButton, QWidget
 from ui import theme
 
 
+class BenchButton(QPushButton):
+    """A push button that Enter presses when it has the focus, in a screen as in a dialog (Qt
+    does it only for Space outside dialogs): a keyboard-only flow never needs the space bar."""
+
+    def keyPressEvent(self, event) -> None:
+        from PySide6.QtCore import Qt  # the Qt namespace is costly to load: not at start-up
+
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            if self.isEnabled():
+                self.click()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 def button(
     text: str, parent: QWidget | None = None, *, tip: str = "", default: bool = False
 ) -> QPushButton:
-    b = QPushButton(text, parent)
+    b = BenchButton(text, parent)
     b.setMinimumHeight(theme.TOUCH)
     b.setAccessibleName(text.replace("&", ""))
     if tip:

@@ -98,6 +98,7 @@ class StepSignatures(QFrame):
         self.setAccessibleName("Signatures of the step")
         self.lot: str | None = None
         self.step: StepView | None = None
+        self._known: dict[tuple[str, str], dict] = {}  # core's last refusals, by (lot, step)
         self.dialog: Any = None
         self.heading = label("", self)
         self.heading.setAccessibleName("Step signatures")
@@ -169,7 +170,11 @@ class StepSignatures(QFrame):
             allowed = self.context.can(permission)
             b.setEnabled(allowed)
             b.setToolTip(b.property("tip") if allowed else _refusal(self.context, permission))
-        self._show_why({})
+        known = self._known.get((lot, step.id))
+        if known is not None:  # core's last answer for this step stands until the next one
+            self._apply_refusals(known)
+        else:
+            self._show_why({})
         self.show()
         self._ask_core(lot, step)
 
@@ -178,7 +183,10 @@ class StepSignatures(QFrame):
         its reason (their own step to verify, nothing recorded yet, no certificate …)."""
         if self.context.db is None or self.context.actor is None:
             return
-        wanted = [m for m, b in self._buttons().items() if b.isEnabled()]
+        from core.auth.roles import Permission
+
+        roles = {Meaning.PERFORMED: Permission.RECORD, Meaning.VERIFIED: Permission.VERIFY_STEP}
+        wanted = [m for m in self._buttons() if self.context.can(roles[m])]
         if not wanted:
             return
         db, actor = self.context.db, self.context.actor
@@ -197,8 +205,12 @@ class StepSignatures(QFrame):
         return {Meaning.PERFORMED: self.perform, Meaning.VERIFIED: self.verify}
 
     def _refusals_read(self, lot: str, step_id: str, refusals: dict) -> None:
+        self._known[(lot, step_id)] = refusals
         if self.lot != lot or self.step is None or self.step.id != step_id:
             return  # another step is shown meanwhile
+        self._apply_refusals(refusals)
+
+    def _apply_refusals(self, refusals: dict) -> None:
         for meaning, reason in refusals.items():
             b = self._buttons()[meaning]
             b.setEnabled(reason is None)
