@@ -24,6 +24,18 @@ from PySide6.QtWidgets import QApplication, QWidget
 GAP_MS = 30  # scanners: ~1-10 ms per key; people: rarely under 50 ms
 MIN_LENGTH = 4
 _ENDS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
+# A scanner presses Shift for each capital, as a keyboard does: a modifier alone is not a key
+_MODIFIER_KEYS = frozenset(
+    (
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_AltGr,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_CapsLock,
+        Qt.Key.Key_NumLock,
+    )
+)
 _MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier
     | Qt.KeyboardModifier.AltModifier
@@ -77,7 +89,7 @@ class ScanDetector(QObject):
             return False
         if kind != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
             return False
-        if not isinstance(event, QKeyEvent):
+        if not isinstance(event, QKeyEvent) or event.key() in _MODIFIER_KEYS:
             return False
         if not self._held and not self._may_hold(watched):
             return False

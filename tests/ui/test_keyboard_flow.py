@@ -103,3 +103,13 @@ def test_enter_on_sign_as_performed_opens_the_sign_dialog(qtbot, window, signers
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
     assert dialog.focusWidget() is dialog.password
     dialog.reject()
+
+
+def test_keys_typed_into_a_recorded_value_are_not_lost_silently(qtbot, window, site, tech):
+    screen = open_batch(qtbot, window, site, tech)
+    go_to_step(qtbot, screen, "CART-S00")
+    row = type_and_enter(qtbot, screen, "CART-IPC-00-COI", COI)
+    row.entry.setFocus()
+    qtbot.keyClicks(row.entry, "pass")
+    assert row.entry.text() == row.check.current.display  # the recorded value stays
+    assert "is recorded: F2 corrects it" in row.message.text()

@@ -154,3 +154,22 @@ def test_prefix_and_suffix_are_stripped(qtbot, window, scanner, site, tech):
     screen.form.row("CART-IPC-03-VOL").entry.setFocus()
     scan(qtbot, screen, f"]C1{COI}#")
     assert screen.form.row("CART-IPC-03-COI").check.current.value == COI
+
+
+def test_a_scanner_pressing_shift_for_capitals_is_still_a_scan(qtbot, window, scanner, site, tech):
+    """A wedge scanner, like a keyboard, presses Shift before each capital letter."""
+    screen = open_batch(qtbot, window, site, tech)
+    go_to_step(qtbot, screen, "CART-S03")
+    target = screen.form.row("CART-IPC-03-VOL").entry
+    target.setFocus()
+    with qtbot.waitSignal(screen.entry_applied, timeout=3_000, raising=False):
+        for char in COI:
+            if char.isupper():
+                qtbot.keyPress(target, Qt.Key.Key_Shift)
+            qtbot.keyClicks(target, char)
+            if char.isupper():
+                qtbot.keyRelease(target, Qt.Key.Key_Shift)
+        qtbot.keyClick(target, Qt.Key.Key_Return)
+    settle(qtbot, screen.context)
+    assert screen.form.row("CART-IPC-03-COI").check.current.value == COI
+    assert target.text() == ""

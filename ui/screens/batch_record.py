@@ -89,7 +89,7 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         self.form.open_deviation_requested.connect(self._open_deviation)
         self.form.draft_changed.connect(self._draft)
         self.side.curves_made.connect(self._curves_made)
-        self.signing.signed.connect(lambda _signature: self.reload())
+        self.signing.signed.connect(lambda _signature: (self.message.clear(), self.reload()))
         self.entry_applied.connect(self._recheck_signatures)
         QApplication.instance().focusChanged.connect(self._focus_changed)
 

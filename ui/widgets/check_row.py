@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QSizePolicy,
     QWidget,
 )
@@ -106,6 +107,19 @@ def entry_hint(check: CheckView) -> str:
     return "text"
 
 
+class CheckEntry(QLineEdit):
+    """The entry field of a check. Keys typed into it once it is recorded (read-only) are not
+    silently lost: the row says how to change a recorded value instead."""
+
+    typed_into_read_only = None  # set by the row
+
+    def keyPressEvent(self, event) -> None:
+        text = event.text()
+        if self.isReadOnly() and text and text.isprintable() and self.typed_into_read_only:
+            self.typed_into_read_only()
+        super().keyPressEvent(event)
+
+
 class CheckRow(QFrame):
     submitted = Signal(str, str)  # check id, typed text
     advance = Signal(str)  # Enter on a recorded field: move on
@@ -128,7 +142,11 @@ class CheckRow(QFrame):
         self.name = QLabel(f"<b>{check.name}</b>", self)
         self.name.setWordWrap(True)
         self.meta = label(self._meta_text(check), self, role="subtle")
-        self.entry = field(f"{check.name} ({check.id})", self, placeholder=entry_hint(check))
+        self.entry = CheckEntry(self)
+        self.entry.setMinimumHeight(theme.TOUCH)
+        self.entry.setAccessibleName(f"{check.name} ({check.id})")
+        self.entry.setPlaceholderText(entry_hint(check))
+        self.entry.typed_into_read_only = self._typed_into_recorded
         self.entry.setMinimumWidth(180)
         self.unit = QLabel(check.unit or "", self)
         # never narrower than its text (a fixed minimum let "cells/mL" be cut in large text)
@@ -363,6 +381,16 @@ class CheckRow(QFrame):
             self.entry.clear()
             self.draft_changed.emit(self.check.id, "")
             self.message.clear()
+
+    def _typed_into_recorded(self) -> None:
+        if self.check.current is not None:
+            self.message.info(
+                f"{self.check.id} is recorded: F2 corrects it (with a reason). Nothing was typed."
+            )
+        elif self.check.derived:
+            self.message.info(f"{self.check.id} is calculated from other checks: nothing to type.")
+        else:
+            self.message.info(f"{self.check.id} takes no entry: {applicability_text(self.check)}.")
 
     def _shortcuts(self) -> None:
         # Handled by Qt itself while the field has the focus: no Python call per key press.
