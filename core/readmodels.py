@@ -68,6 +68,11 @@ class ResultVersionView:
     measured_at: datetime | None = None  # the instrument's own measurement time (UTC)
     measured_zone: str | None = None  # the zone that time was read in
     timing_reason: str | None = None  # why a measurement time outside its window was accepted
+    amount: str = ""  # the value for people without its unit ("7.2"), beside a unit column
+
+    @property
+    def shown_amount(self) -> str:
+        return self.amount or self.display
 
 
 @dataclass(frozen=True)

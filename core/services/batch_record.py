@@ -42,10 +42,10 @@ def batch_template(session: Session, batch: Batch) -> tuple[TemplateVersion, Tem
     return row, template_def(row)
 
 
-def display_value(check: CheckDef, value: str) -> str:
+def display_value(check: CheckDef, value: str, with_unit: bool = True) -> str:
     if check.type == "number":
         text = format_number(Decimal(value), check.precision, check.notation)
-        return f"{text} {check.unit}".strip() if check.unit else text
+        return f"{text} {check.unit}".strip() if check.unit and with_unit else text
     if check.type == "passfail":
         return check.pass_label if value == "pass" else check.fail_label
     return value
@@ -71,6 +71,7 @@ def version_view(
         kind=row.kind,
         value=row.value,
         display=display_value(check, row.value),
+        amount=display_value(check, row.value, with_unit=False),
         raw_text=row.raw_text,
         unit=row.unit,
         verdict=row.verdict,

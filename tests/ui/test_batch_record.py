@@ -44,7 +44,8 @@ def test_record_in_spec_and_out_of_spec_with_the_keyboard(qtbot, window, site, t
     screen = open_batch(qtbot, window, site, tech)
     go_to_step(qtbot, screen, "CART-S04")
     row = type_and_enter(qtbot, screen, "CART-IPC-04-VIAB", "85,5")
-    assert row.entry.text() == "85.5 %" and row.entry.isReadOnly()
+    assert row.entry.text() == "85.5" and row.unit.text() == "%"  # the unit once, beside it
+    assert row.entry.isReadOnly()
     assert row.verdict_text == "✔ Pass"
     focused = QApplication.focusWidget()
     assert focused is screen.form.row("CART-IPC-04-CD3").entry  # Enter moved on
@@ -84,7 +85,7 @@ def test_correction_keeps_history_and_is_in_the_audit_trail(qtbot, window, site,
     with qtbot.waitSignal(screen.entry_applied, timeout=10_000):
         qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
     assert not dialog.isVisible()
-    assert row.entry.text() == "85.5 %" and row.verdict_text == "✔ Pass"
+    assert row.entry.text() == "85.5" and row.verdict_text == "✔ Pass"
     window.activateWindow()  # as the window manager does when a dialog closes
     qtbot.waitUntil(lambda: row.entry.hasFocus())  # the focus stays on the corrected value
     qtbot.keyClick(row.entry, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
@@ -112,7 +113,7 @@ def test_derived_values_appear_with_their_formula(qtbot, window, site, tech):
     type_and_enter(qtbot, screen, "CART-IPC-07-VCD-D0", "1,0e6")
     type_and_enter(qtbot, screen, "CART-IPC-07-VOL-D0", "100")
     tvc = screen.form.row("CART-IPC-07-TVC-D0")
-    assert tvc.entry.text() == "1.00×10⁸ cells"
+    assert tvc.entry.text() == "1.00×10⁸" and tvc.unit.text() == "cells"
     assert tvc.toolTip().startswith("Calculated: vcd × volume_ml")
     assert tvc.entry.focusPolicy() == Qt.FocusPolicy.NoFocus
 

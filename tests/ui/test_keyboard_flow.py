@@ -111,5 +111,5 @@ def test_keys_typed_into_a_recorded_value_are_not_lost_silently(qtbot, window, s
     row = type_and_enter(qtbot, screen, "CART-IPC-00-COI", COI)
     row.entry.setFocus()
     qtbot.keyClicks(row.entry, "pass")
-    assert row.entry.text() == row.check.current.display  # the recorded value stays
+    assert row.entry.text() == row.check.current.shown_amount  # the recorded value stays
     assert "is recorded: F2 corrects it" in row.message.text()

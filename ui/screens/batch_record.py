@@ -171,6 +171,7 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         browsing = self.step_list.hasFocus()  # arrows in the list: the focus stays there
         self.form.show_step(step, drafts, self._open_deviations())
         self.signing.show_step(self.view.lot, step)
+        QTimer.singleShot(0, self._room_for_form)
         if not browsing and not self.form.focus_next_open():
             self.step_list.setFocus()
 
@@ -259,6 +260,34 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         """A new excursion in a followed log is an exception: the header counts it at once."""
         if any(event.kind == "detected" for _channel, event in update.excursions):
             self.reload()
+
+    def _room_for_form(self) -> None:
+        """The checks never cut: when the step's form needs more than its column (large text, a
+        narrow screen), the side panel and then the step list give way, down to their minimum."""
+        body = self.form.widget()
+        if body is None:
+            return
+        bar = self.form.verticalScrollBar().sizeHint().width()
+        need = body.minimumSizeHint().width() + bar + 2 * self.form.frameWidth()
+        steps, form, side = self.split.sizes()
+        short = need - form
+        if short <= 0:
+            return
+        give = min(short, max(0, side - self.side.minimumSizeHint().width()))
+        side, form, short = side - give, form + give, short - give
+        give = min(short, max(0, steps - self.step_list.minimumWidth()))
+        self.split.setSizes([steps - give, form + give, side])
+
+    def changeEvent(self, event: Any) -> None:
+        super().changeEvent(event)
+        from PySide6.QtCore import QEvent
+
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            QTimer.singleShot(0, self._room_for_form)  # once the new font has its layout
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._room_for_form)
 
     def _widen_side(self, want: int = 400) -> None:
         """Room for the curves: from the steps list down to its minimum, and from the form only

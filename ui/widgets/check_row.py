@@ -107,11 +107,46 @@ def entry_hint(check: CheckView) -> str:
     return "text"
 
 
+class UnitLabel(QLabel):
+    """A unit beside its value: never narrower than its longest word ("cells/mL" whole in large
+    text too), never wider than a common unit ("copies/µL"): a long one wraps onto two lines."""
+
+    WIDEST = "copies/µL "
+
+    def _capped(self, hint):
+        metrics = self.fontMetrics()
+        longest = max((metrics.horizontalAdvance(w) for w in self.text().split()), default=0)
+        hint.setWidth(min(hint.width(), max(longest, metrics.horizontalAdvance(self.WIDEST))))
+        return hint
+
+    def sizeHint(self):
+        return self._capped(super().sizeHint())
+
+    def minimumSizeHint(self):
+        return self._capped(super().minimumSizeHint())
+
+
 class CheckEntry(QLineEdit):
     """The entry field of a check. Keys typed into it once it is recorded (read-only) are not
     silently lost: the row says how to change a recorded value instead."""
 
     typed_into_read_only = None  # set by the row
+    ROOM = "COI-W123426000042 "  # a chain-of-identity id, the longest code typed or scanned
+
+    WHOLE = 32  # characters of a recorded value the field makes room for
+
+    def minimumSizeHint(self):
+        """Room for a chain-of-identity id in the font of the moment (large text too), and for
+        a recorded value of up to WHOLE characters, so that it shows whole."""
+        hint = super().minimumSizeHint()
+        text = self.ROOM
+        if self.isReadOnly() and len(self.text()) >= len(text):
+            text = self.text()[: self.WHOLE] + " "
+        hint.setWidth(max(hint.width(), self._width(text)))
+        return hint
+
+    def _width(self, text: str) -> int:
+        return self.fontMetrics().horizontalAdvance(text) + 28
 
     def keyPressEvent(self, event) -> None:
         text = event.text()
@@ -147,13 +182,13 @@ class CheckRow(QFrame):
         self.entry.setAccessibleName(f"{check.name} ({check.id})")
         self.entry.setPlaceholderText(entry_hint(check))
         self.entry.typed_into_read_only = self._typed_into_recorded
-        self.entry.setMinimumWidth(180)
-        self.unit = QLabel(check.unit or "", self)
+        self.unit = UnitLabel(check.unit or "", self)
         # never narrower than its text (a fixed minimum let "cells/mL" be cut in large text)
         self.unit.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+        self.unit.setWordWrap(True)  # a long unit ("beads per 3×10⁶ cells") takes two lines
         self.verdict = QLabel("", self)
         self.verdict.setAccessibleName(f"Verdict of {check.id}")
-        self.verdict.setMinimumWidth(150)
+        self.verdict.setMinimumWidth(120)  # "– Does not apply" wraps rather than crowd the value
         self.verdict.setWordWrap(True)
         self.who = label("", self, role="subtle")
         self.message = Message(self)
@@ -175,8 +210,9 @@ class CheckRow(QFrame):
         grid.addWidget(self.message, 2, 1, 1, 4)
         for wide in (self.who, self.message):  # they wrap in the room the row has, not widen it
             wide.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(3, 2)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 4)  # a recorded value shows whole where the row has room
+        grid.setColumnStretch(3, 1)
         self.demand = self._build_demand()
         grid.addWidget(self.demand, 3, 0, 1, 5)
 
@@ -273,8 +309,8 @@ class CheckRow(QFrame):
         if self.entry.placeholderText() != (hint := entry_hint(check)):
             self.entry.setPlaceholderText(hint)
         if recorded:
-            if self.entry.text() != current.display:
-                self.entry.setText(current.display)
+            if self.entry.text() != current.shown_amount:
+                self.entry.setText(current.shown_amount)
                 self.entry.setCursorPosition(0)  # a long code shows from its start
         elif keep_text is not None:
             self.entry.setText(keep_text)
@@ -314,7 +350,7 @@ class CheckRow(QFrame):
         """The value as core stored it and its verdict — first, before the rest of the row."""
         current = check.current
         if current is not None:
-            self.entry.setText(current.display)
+            self.entry.setText(current.shown_amount)  # the unit stands beside it, once
             self.entry.setCursorPosition(0)
             self._show_verdict(theme.verdict_style(current.verdict, current.final))
 

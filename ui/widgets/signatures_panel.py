@@ -74,6 +74,10 @@ def with_signatures(view: BatchView, fresh: BatchView) -> BatchView:
     return replace(view, steps=steps, signatures=fresh.signatures)
 
 
+def _short(line: str, most: int = 110) -> str:
+    return line if len(line) <= most else line[: most - 1].rstrip(" ,;") + "…"
+
+
 def _refusals(db: Any, actor: Any, lot: str, step_id: str, meanings: list) -> dict:
     """On a worker: core's reason (or None) for each meaning the panel offers."""
     from core.services.signing_rules import why_not_sign
@@ -219,10 +223,14 @@ class StepSignatures(QFrame):
         self._show_why(refusals)
 
     def _show_why(self, refusals: dict) -> None:
+        """One short line per button that is off (the checks keep their room at 1366×768); the
+        reason whole on hover and for assistive tools."""
         lines = [
             f"{self._buttons()[m].text()}: {reason}" for m, reason in refusals.items() if reason
         ]
-        self.why.setText("\n".join(lines))
+        self.why.setText("\n".join(_short(line) for line in lines))
+        self.why.setToolTip("\n".join(lines))
+        self.why.setAccessibleDescription("\n".join(lines))
         self.why.setVisible(bool(lines))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
