@@ -138,6 +138,27 @@ class StepView:
         """A second person's verification is on it and still valid."""
         return any(s.meaning == "VERIFIED" and s.valid for s in self.signatures)
 
+    @property
+    def invalidated(self) -> bool:
+        """A signature on it no longer holds and none of the same meaning was given since."""
+        newest: dict[str, bool] = {}
+        for sig in self.signatures:  # oldest first: the last of each meaning stands
+            newest[sig.meaning] = sig.valid
+        return not all(newest.values())
+
+    @property
+    def awaits_verification(self) -> bool:
+        """Every value is in and final, the step needs a second person, none verified it (or
+        the verification no longer holds)."""
+        recorded = [c for c in self.checks if c.current is not None]
+        return (
+            self.verify
+            and bool(recorded)
+            and all(c.current.final and c.current.verdict != "oos" for c in recorded)
+            and not any(c.required and c.current is None for c in self.checks)
+            and not self.verified
+        )
+
     @cached_property
     def state(self) -> str:
         recorded = [c for c in self.checks if c.current is not None]
@@ -150,6 +171,8 @@ class StepView:
         missing = [c for c in self.checks if c.required and c.current is None]
         if missing:
             return "in progress"
+        if self.invalidated:
+            return "signature invalidated"  # changed after signing: sign it again
         if self.verify:
             return "verified" if self.verified else "awaiting verification"
         return "complete"

@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
                 continue
             b = button(text, header)
             b.setCheckable(True)
-            b.clicked.connect(lambda _=False, n=name: self.open_screen(n, {}))
+            b.clicked.connect(lambda _=False, n=name: self.open_screen(n, self._carried(n)))
             self.nav[name] = b
             row.addWidget(b)
         row.addStretch(1)
@@ -180,6 +180,12 @@ class MainWindow(QMainWindow):
         screen.activate(**(arguments or {}))
         self._refresh_header()
         return screen
+
+    def _carried(self, name: str) -> dict:
+        """What a screen opened from the bar takes along: the review opens on the lot on screen."""
+        screen = self._screens.get(self.current) if self.current else None
+        lot = getattr(screen, "lot", None)
+        return {"lot": lot} if name == "review" and lot else {}
 
     def _takes_scans(self, widget: QWidget) -> bool:
         """A scan is the current screen's when it takes scans and the keys were typed in it."""

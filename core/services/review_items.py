@@ -198,7 +198,7 @@ def check_items(view: BatchView) -> list[ReviewItem]:
         for check in step.checks:
             items += _result_items(view, step, check, released)
             items += _history_items(step, check, step_start, step_signed)
-        if step.state == "awaiting verification":
+        if step.awaits_verification:
             items.append(
                 _item(
                     ItemKind.AWAITING_VERIFICATION,

@@ -93,7 +93,7 @@ def test_a_change_after_signing_invalidates_the_signature(site, people, lot):
     (sig,) = step.signatures
     assert sig.state == "invalidated" and not sig.valid
     assert "CART-IPC-00-SLOT" in sig.state_detail
-    assert step.state == "awaiting verification"
+    assert step.state == "signature invalidated" and step.awaits_verification
     view = batches.show_batch(site, lot)
     assert view.exceptions["invalidated_signatures"] == 1
     # other steps' signatures are untouched, and a fresh verification is valid again

@@ -113,3 +113,27 @@ def test_keys_typed_into_a_recorded_value_are_not_lost_silently(qtbot, window, s
     qtbot.keyClicks(row.entry, "pass")
     assert row.entry.text() == row.check.current.shown_amount  # the recorded value stays
     assert "is recorded: F2 corrects it" in row.message.text()
+
+
+def test_the_review_opens_on_the_lot_on_screen_and_qc_leads_back(qtbot, window, site, tech, admin):
+    from core.services import batches
+    from tests.conftest import make_user
+    from tests.ui.conftest import login
+
+    batches.start_batch(site, tech, "cart-auto-lv", "CT-0041", "COI-W123426000041")
+    batches.start_batch(site, tech, "cart-auto-lv", "CT-0042", COI)
+    make_user(site, admin, "sam", "supervisor", "Sam Supervisor")
+    login(qtbot, window, "sam")
+    window.context.go("batch", lot="CT-0042")
+    settle(qtbot, window.context)
+    qtbot.mouseClick(window.nav["review"], Qt.MouseButton.LeftButton)
+    settle(qtbot, window.context)
+    review = window.screen("review")
+    qtbot.waitUntil(lambda: review.lot == "CT-0042", timeout=10_000)
+    window.context.go("qc", lot="CT-0042")
+    settle(qtbot, window.context)
+    qc = window.screen("qc")
+    assert qc.header.record.isVisible()
+    qtbot.mouseClick(qc.header.record, Qt.MouseButton.LeftButton)
+    settle(qtbot, window.context)
+    assert window.current == "batch" and window.screen("batch").lot == "CT-0042"

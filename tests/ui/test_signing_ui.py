@@ -92,7 +92,7 @@ def test_verify_a_step_then_a_correction_invalidates_it(qtbot, window, signers, 
     qtbot.waitUntil(lambda: "INVALIDATED" in " ".join(screen.signing.lines), timeout=10_000)
     (line,) = screen.signing.lines
     assert "✖ INVALIDATED — Changed after signing: CART-IPC-03-VIAB" in line
-    assert "awaiting verification" in _step_text(screen, STEP)
+    assert "signature invalidated" in _step_text(screen, STEP)  # not "complete" or "verified"
     assert "1 signature not valid" in screen.header.exceptions.text()
 
     # tess signs as performed: one valid signature under the invalidated one

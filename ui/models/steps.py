@@ -14,6 +14,7 @@ STATE_ICONS = {
     "complete": "✔",
     "does not apply": "–",
     "has exceptions": "✖",
+    "signature invalidated": "⚠",
 }
 Index = QModelIndex | QPersistentModelIndex
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import pyqtgraph as pg
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from ui.file_dialogs import place
+
 
 def save_png(item: object, path: str | Path, width: int | None = None) -> Path:
     """Render ``item`` (a scene or a graphics item) into ``path``; the suffix .png is added.
@@ -46,6 +48,7 @@ def ask_png(parent: QWidget, suggested: str, on_chosen: Callable[[str], None]) -
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     dialog.setNameFilter("PNG images (*.png)")
     dialog.setDefaultSuffix("png")
+    place(dialog)
     dialog.selectFile(suggested)
     dialog.setAccessibleName("Export the curves as a PNG image")
     dialog.fileSelected.connect(on_chosen)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
+from ui.file_dialogs import place
 from ui.models.template_versions import TemplateVersionsModel, details_text, status_sentence
 from ui.widgets.busy import hold, release, run_for
 from ui.widgets.common import Message, button, label
@@ -180,7 +181,7 @@ class TemplatesTab(QWidget):
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
         dialog.setNameFilters(["Process templates (*.toml)", "All files (*)"])
-        dialog.setDirectory(str(Path.home()))
+        place(dialog)
         dialog.fileSelected.connect(self.load_file)
         self.file_dialog = dialog
         dialog.open()

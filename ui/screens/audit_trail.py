@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.file_dialogs import place
 from ui.models.audit_events import AuditEventsModel
 from ui.screens.base import Screen
 from ui.widgets.audit_detail import EventDetail
@@ -344,7 +345,7 @@ class AuditTrailScreen(Screen):
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilters(_EXPORT_FILTERS)
         dialog.setDefaultSuffix("csv")
-        dialog.setDirectory(str(Path.home()))
+        place(dialog)
         dialog.selectFile(f"audit-trail-{lot or 'all'}-{date.today():%Y%m%d}.csv")
         dialog.filterSelected.connect(
             lambda chosen: dialog.setDefaultSuffix("json" if "json" in chosen.lower() else "csv")

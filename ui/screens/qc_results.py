@@ -15,6 +15,8 @@ class QCResultsScreen(BatchScreen):
         super().__init__(context, parent)
         self.release_only = True
         self.header.qc.hide()  # this screen is the release view; the batch screen has the steps
+        self.header.record.show()
+        self.header.record.clicked.connect(lambda: self.context.go("batch", lot=self.lot))
 
     def activate(self, lot: str | None = None, **arguments: Any) -> None:
         super().activate(lot=lot, release=True)

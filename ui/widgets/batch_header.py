@@ -29,6 +29,8 @@ class BatchHeader(QFrame):
         self.signatures.hide()
         self.qc = button("QC results", self, tip="Release QC results, grouped by attribute")
         self.back = button("Batches", self, tip="Back to the batch list (Alt+B)")
+        self.record = button("Batch record", self, tip="The steps of this batch")
+        self.record.hide()  # shown on the QC results screen, the way back to the steps
         grid = QGridLayout(self)
         grid.setContentsMargins(12, 6, 12, 6)
         grid.addWidget(self.product, 0, 0, 1, 2)
@@ -39,6 +41,7 @@ class BatchHeader(QFrame):
         grid.addWidget(self.signatures, 3, 0, 1, 3)
         buttons = QHBoxLayout()
         buttons.addWidget(self.qc)
+        buttons.addWidget(self.record)
         buttons.addWidget(self.back)
         grid.addLayout(buttons, 1, 2)
         grid.setColumnStretch(1, 1)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.errors import message_of
+from ui.file_dialogs import place
 from ui.widgets.common import Message, button, field, label
 from ui.widgets.detach import Detacher
 from ui.widgets.import_step import StepChoice
@@ -400,6 +401,7 @@ def _file_dialog(parent: QWidget, title: str, must_exist: bool) -> QFileDialog:
         QFileDialog.FileMode.ExistingFile if must_exist else QFileDialog.FileMode.AnyFile
     )
     dialog.setAccessibleName(title)
+    place(dialog)
     return dialog
 
 
