@@ -60,3 +60,64 @@ def pretty(text: str | None) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
     return _scalar(value)
+
+
+# Each action an event records, in a reviewer's words (the code stays in the trail, the export
+# and on hover: it is what filters and verify read).
+ACTION_WORDS = {
+    "auth.login": "logged in",
+    "auth.login_failed": "log-in refused",
+    "auth.denied": "action refused (role or separation of duties)",
+    "result.record": "value recorded",
+    "result.correct": "value corrected",
+    "result.justify": "out-of-spec value justified",
+    "result.calculate": "value calculated",
+    "result.scan_mismatch": "scan refused: mismatch",
+    "signature.sign": "signed",
+    "batch.start": "batch started",
+    "batch.status": "batch status changed",
+    "batch.disposition": "QA disposition",
+    "template.load": "template loaded",
+    "template.approve": "template approved",
+    "user.create": "user added",
+    "user.deactivate": "user deactivated",
+    "user.lock": "account locked",
+    "user.unlock": "account unlocked",
+    "user.password_change": "password changed",
+    "user.password_reset": "password reset",
+    "setting.change": "site setting changed",
+    "deviation.open": "deviation opened",
+    "deviation.close": "deviation closed",
+    "deviation.link": "deviation linked",
+    "excursion.assess": "process excursion assessed",
+    "instrument.import": "instrument file imported",
+    "audit_trail.review": "audit trail reviewed",
+    "audit.checkpoint": "chain checkpoint signed",
+    "audit.export": "audit trail exported",
+    "audit.seal_baseline": "state sealed (upgrade)",
+    "state.seal": "state sealed",
+    "report.export": "PDF exported",
+    "backup.create": "backup made",
+    "backup.failed": "backup failed",
+    "backup.scheduled": "scheduled backup",
+    "clock.incident": "clock incident opened",
+    "clock.clear": "clock incident cleared",
+    "ca.create": "certificate authority created",
+    "ca.slot_grant": "CA access granted",
+    "signing_key.request": "signing key made",
+    "signing_key.issue": "certificate issued",
+    "signing_key.retire": "signing key retired",
+    "signing_key.rewrap": "signing key re-protected",
+    "demo.version": "demo database made",
+    "oq.probe": "qualification probe",
+    "series.excursion": "process excursion found",
+    "series.live_start": "live log followed",
+    "series.live_stop": "live log no longer followed",
+    "site.create": "site created",
+    "validation.run": "qualification run",
+}
+
+
+def action_words(action: str) -> str:
+    """'value recorded' for 'result.record'; an action without words shows as its code."""
+    return ACTION_WORDS.get(action, action)

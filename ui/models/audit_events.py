@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
-from core.audit_text import change_text
+from core.audit_text import action_words, change_text
 from core.clock import local_text
 from core.readmodels import AuditEventView
 from ui.models.base import ReadModelTable
@@ -143,8 +143,8 @@ class AuditEventsModel(ReadModelTable):
             return text.split(" (UTC", 1)[0] if short else text
         if column == 2:
             return event.user
-        if column == 3:
-            return event.action
+        if column == 3:  # in words; the code on hover (and in the detail, the filter, the export)
+            return action_words(event.action) if short else event.action
         if column == 4:
             return event.entity_id
         if column == 5:

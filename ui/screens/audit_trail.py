@@ -146,8 +146,8 @@ class AuditTrailScreen(Screen):
         split.setChildrenCollapsible(False)
         split.addWidget(self.table)
         split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 5)  # the events first: the detail of one below (drag for more)
+        split.setStretchFactor(1, 1)
         self.splitter = split
 
         layout = QVBoxLayout(self)

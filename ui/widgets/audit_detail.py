@@ -80,6 +80,8 @@ def _text_box(name: str, parent: QWidget) -> QPlainTextEdit:
     box.setReadOnly(True)
     box.setAccessibleName(name)
     box.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+    box.setMinimumHeight(theme.TOUCH * 2)  # small until dragged larger: the events come first
+    box.setSizePolicy(box.sizePolicy().horizontalPolicy(), box.sizePolicy().Policy.Ignored)
     _mono(box)
     return box
 
