@@ -56,6 +56,16 @@ def _cut_by_viewport(widget: QWidget, area: QAbstractScrollArea) -> bool:
     return left + widget.width() > viewport.width() + SLACK
 
 
+def _folded(widget: QWidget, window: QWidget) -> bool:
+    """Inside a splitter pane folded to nothing: not on screen at all."""
+    parent = widget
+    while parent is not None and parent is not window:
+        if parent.width() <= 0 or parent.height() <= 0:
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
 def _name(widget: QWidget) -> str:
     text = ""
     if isinstance(widget, QLabel | QAbstractButton | QLineEdit):
@@ -74,7 +84,7 @@ def layout_problems(window: QWidget, width: int, height: int) -> list[str]:
     for widget in window.findChildren(QWidget):
         if not widget.isVisibleTo(window) or widget.width() <= 0:
             continue
-        if isinstance(widget.parentWidget(), QComboBox):
+        if isinstance(widget.parentWidget(), QComboBox) or _folded(widget, window):
             continue
         where = QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
         inside = frame.adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(where)

@@ -276,7 +276,10 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         give = min(short, max(0, side - self.side.minimumSizeHint().width()))
         side, form, short = side - give, form + give, short - give
         give = min(short, max(0, steps - self.step_list.minimumWidth()))
-        self.split.setSizes([steps - give, form + give, side])
+        steps, form, short = steps - give, form + give, short - give
+        if short > 0 and side > 0:  # large text on the bench screen: the details fold away
+            side, form = 0, form + side  # (drag the splitter's right edge to bring them back)
+        self.split.setSizes([steps, form, side])
 
     def changeEvent(self, event: Any) -> None:
         super().changeEvent(event)

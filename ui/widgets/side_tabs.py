@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 
@@ -23,6 +23,10 @@ class DetailsAndCurves(QTabWidget):
         QVBoxLayout(self.page).setContentsMargins(0, 0, 0, 0)
         self.addTab(details, "Details")
         self.addTab(self.page, "Curves")
+        # both tabs whole ("Cur" no more): the panel is at least as wide as they need, and folds
+        # away when the checks need the room (BatchScreen._room_for_form)
+        self.tabBar().setUsesScrollButtons(False)
+        self.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
         self.currentChanged.connect(self._tab)
 
     def set_lot(self, lot: str | None) -> None:
