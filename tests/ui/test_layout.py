@@ -1,5 +1,5 @@
 """The bench screen first: every step of a filled CAR-T batch record, and the batch list, QC
-results, review, audit trail and templates screens, at 1366×768 and 1920×1080, in normal and
+results, review, audit trail, templates and admin screens, at 1366×768 and 1920×1080, in normal and
 large text, with nothing cut off and nothing outside the window (Qt's own size hints against the
 geometry: tests/ui/layout_check.py). The PNGs are saved for a person to look at."""
 
@@ -48,21 +48,24 @@ def test_every_step_of_the_batch_record_fits(qtbot, window, site, tech, size, la
     assert _batch_record_problems(qtbot, window, site, tech, size, large) == []
 
 
-SCREENS = ["batches", "qc", "review", "audit", "templates"]
+SCREENS = ["batches", "qc", "review", "audit", "templates", "admin"]
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal_text", "large_text"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("name", SCREENS)
 def test_the_other_screens_fit(qtbot, window, site, admin, tech, name, size, large):
-    from tests.conftest import make_user
+    from tests.conftest import ADMIN_PASSWORD, make_user
     from tests.ui.conftest import login
 
     open_batch(qtbot, window, site, tech)
     fill_batch(site, tech, LOT)
     make_user(site, admin, "quinn", "qa", "Quinn Quality")
     window.context.log_out()
-    login(qtbot, window, "quinn")
+    if name == "admin":
+        login(qtbot, window, "ada", ADMIN_PASSWORD)
+    else:
+        login(qtbot, window, "quinn")
     window.context.go(name, lot=LOT)
     settle(qtbot, window.context)
     theme.apply(QApplication.instance(), large=large)

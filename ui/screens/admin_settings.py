@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -244,10 +245,18 @@ class SettingsTab(QWidget):
         inner.addLayout(form)
         inner.addWidget(self.message)
         inner.addLayout(row)
+        holder = QWidget(self)  # in large text on the bench screen the settings scroll
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(12, 16, 12, 8)
+        column.addWidget(box)
+        column.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(holder)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 16, 12, 8)
-        layout.addWidget(box)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
         self.save.clicked.connect(self.apply)
         self.reason.returnPressed.connect(self.apply)
