@@ -23,7 +23,6 @@ from ui import theme
 from ui.backup_watch import BackupWatch
 from ui.clock_watch import ClockWatch
 from ui.context import AppContext
-from ui.scanner import ScanDetector
 from ui.screens.base import Screen
 from ui.screens.login import LoginScreen
 from ui.widgets.common import button, label
@@ -78,13 +77,7 @@ class MainWindow(QMainWindow):
         self.backups = BackupWatch(context, self.statusBar())  # scheduled backups, when due
         self.clock_watch = ClockWatch(context, self.statusBar())  # an open clock incident
         QShortcut(QKeySequence("Ctrl+L"), self, activated=context.lock)
-        self.scanner = ScanDetector(
-            self._takes_scans,
-            self,
-            prefix=os.environ.get("LOTBOOK_SCAN_PREFIX", ""),
-            suffix=os.environ.get("LOTBOOK_SCAN_SUFFIX", ""),
-        )
-        self.scanner.scanned.connect(self._scanned)
+        self._scanner: Any = None  # made at the first log-in: not a cost of start-up
         self._show_login()
 
     # -- header ----------------------------------------------------------------------------------
@@ -181,6 +174,21 @@ class MainWindow(QMainWindow):
         self._refresh_header()
         return screen
 
+    @property
+    def scanner(self) -> Any:
+        """The wedge-scanner detector (ui/scanner.py), made on first use."""
+        if self._scanner is None:
+            from ui.scanner import ScanDetector
+
+            self._scanner = ScanDetector(
+                self._takes_scans,
+                self,
+                prefix=os.environ.get("LOTBOOK_SCAN_PREFIX", ""),
+                suffix=os.environ.get("LOTBOOK_SCAN_SUFFIX", ""),
+            )
+            self._scanner.scanned.connect(self._scanned)
+        return self._scanner
+
     def _carried(self, name: str) -> dict:
         """What a screen opened from the bar takes along: the review opens on the lot on screen."""
         screen = self._screens.get(self.current) if self.current else None
@@ -227,6 +235,7 @@ class MainWindow(QMainWindow):
         self._refresh_header()
 
     def _logged_in(self, actor: Actor) -> None:
+        self.scanner  # noqa: B018 — listening for scans from the first log-in on
         if self.context.locked and self.context.actor is not None:
             self.context.resume(actor)
         else:

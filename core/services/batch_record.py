@@ -42,10 +42,10 @@ def batch_template(session: Session, batch: Batch) -> tuple[TemplateVersion, Tem
     return row, template_def(row)
 
 
-def display_value(check: CheckDef, value: str, with_unit: bool = True) -> str:
+def display_value(check: CheckDef, value: str) -> str:
     if check.type == "number":
         text = format_number(Decimal(value), check.precision, check.notation)
-        return f"{text} {check.unit}".strip() if check.unit and with_unit else text
+        return f"{text} {check.unit}".strip() if check.unit else text
     if check.type == "passfail":
         return check.pass_label if value == "pass" else check.fail_label
     return value
@@ -66,12 +66,16 @@ def formula_text(check: CheckDef) -> str | None:
 def version_view(
     check: CheckDef, row: ResultRow, names: dict[str, str], deviation_refs: dict[int, str]
 ) -> ResultVersionView:
+    display = display_value(check, row.value)
+    # the same text without its unit (display_value ends a number's text with " <unit>")
+    unit = check.unit.strip() if check.type == "number" and check.unit else ""
+    amount = display[: len(display) - len(unit)].rstrip() if unit else display
     return ResultVersionView(
         version=row.version,
         kind=row.kind,
         value=row.value,
-        display=display_value(check, row.value),
-        amount=display_value(check, row.value, with_unit=False),
+        display=display,
+        amount=amount,
         raw_text=row.raw_text,
         unit=row.unit,
         verdict=row.verdict,
