@@ -62,7 +62,9 @@ def test_tab_and_shift_tab_mirror_each_other_and_every_stop_shows_focus(qtbot, w
         assert isinstance(widget, FOCUSABLE), f"a focus stop that shows no focus: {widget!r}"
 
 
-def test_after_the_last_check_the_focus_goes_to_what_comes_next(qtbot, window, signers, site, tech):
+def _finish_step_s00(qtbot, window, site, tech):
+    """tess (who can sign) records the three checks of CART-S00 with the keyboard; the focus
+    ends on "Sign as performed"."""
     screen = open_batch(qtbot, window, site, tech)
     go_to_step(qtbot, screen, "CART-S00")
     type_and_enter(qtbot, screen, "CART-IPC-00-COI", COI)
@@ -71,6 +73,11 @@ def test_after_the_last_check_the_focus_goes_to_what_comes_next(qtbot, window, s
     qtbot.waitUntil(lambda: screen.signing.perform.isEnabled(), timeout=10_000)
     type_and_enter(qtbot, screen, "CART-IPC-00-SLOT", "SLOT-7")
     qtbot.waitUntil(lambda: screen.signing.perform.hasFocus(), timeout=10_000)
+    return screen
+
+
+def test_after_the_last_check_the_focus_goes_to_what_comes_next(qtbot, window, signers, site, tech):
+    screen = _finish_step_s00(qtbot, window, site, tech)
     assert "Every check of CART-S00 is in. Next: sign it as performed" in screen.message.text()
     shot(window, "batch_step_done_next_action")
 
@@ -89,14 +96,7 @@ def test_after_the_last_check_without_a_signature_to_give_the_next_step_follows(
 
 
 def test_enter_on_sign_as_performed_opens_the_sign_dialog(qtbot, window, signers, site, tech):
-    screen = open_batch(qtbot, window, site, tech)
-    go_to_step(qtbot, screen, "CART-S00")
-    type_and_enter(qtbot, screen, "CART-IPC-00-COI", COI)
-    type_and_enter(qtbot, screen, "CART-IPC-00-PATIENT", "pass")
-    settle(qtbot, screen.context)
-    qtbot.waitUntil(lambda: screen.signing.perform.isEnabled(), timeout=10_000)
-    type_and_enter(qtbot, screen, "CART-IPC-00-SLOT", "SLOT-7")
-    qtbot.waitUntil(lambda: screen.signing.perform.hasFocus(), timeout=10_000)
+    screen = _finish_step_s00(qtbot, window, site, tech)
     qtbot.keyClick(screen.signing.perform, Qt.Key.Key_Return)
     dialog = screen.signing.dialog
     assert dialog is not None and dialog.isVisible()
