@@ -79,6 +79,14 @@ def show_batch(db: Database, lot: str) -> BatchView:
         return build_batch_view(session, load_batch(session, lot))
 
 
+def named_exactly(rows: list[BatchSummary], text: str) -> BatchSummary | None:
+    """The one batch whose lot or chain-of-identity id is ``text`` (any case), if exactly one:
+    what a typed or scanned lot or COI opens."""
+    wanted = text.strip().casefold()
+    matches = [r for r in rows if wanted in (r.lot.casefold(), (r.coi_id or "").casefold())]
+    return matches[0] if len(matches) == 1 else None
+
+
 def list_batches(
     db: Database,
     *,

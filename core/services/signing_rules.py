@@ -188,16 +188,36 @@ def why_not_sign(
 ) -> str | None:
     """Why ``actor`` cannot sign now (the rule, in words), or None when they may: asked before
     the password, so nothing is audited here (``sign`` checks again, and audits a refusal)."""
+    return refusals(db, actor, lot, (meaning,), step_id, disposition)[meaning]
+
+
+def refusals(
+    db: Database,
+    actor: Actor,
+    lot: str,
+    meanings: tuple[Meaning, ...],
+    step_id: str | None = None,
+    disposition: str | None = None,
+) -> dict[Meaning, str | None]:
+    """``why_not_sign`` for several meanings at once: one read, one batch view."""
+    answers: dict[Meaning, str | None] = {}
     with db.read() as session:
         try:
-            acting_user(session, actor, PERMISSION[meaning])
             batch = load_batch(session, lot)
             view = build_batch_view(session, batch)
             outcome = parse_disposition(disposition) if disposition else None
-            check_may_sign(
-                session, actor, meaning, batch, view, step_id, outcome, None, before_password=True
-            )
-            signing_keys.usable_key(session, actor.username)
         except DomainError as refusal:
-            return str(refusal)
-    return None
+            return dict.fromkeys(meanings, str(refusal))
+        for meaning in meanings:
+            try:
+                acting_user(session, actor, PERMISSION[meaning])
+                check_may_sign(
+                    session, actor, meaning, batch, view, step_id, outcome, None,
+                    before_password=True,
+                )  # fmt: skip
+                signing_keys.usable_key(session, actor.username)
+            except DomainError as refusal:
+                answers[meaning] = str(refusal)
+            else:
+                answers[meaning] = None
+    return answers

@@ -151,3 +151,31 @@ def test_an_altered_statement_no_longer_verifies(site, people, lot):
     without_guards(site, "signature", "UPDATE signature SET signed_at = '2026-01-01 00:00:00+00'")
     (sig,) = _step(site, lot).signatures
     assert sig.state == "broken"
+
+
+def test_refusals_before_the_password_for_both_step_signatures_at_once(site, people, lot):
+    from core.services.signing_rules import refusals
+    from core.signing_views import Meaning
+
+    both = (Meaning.PERFORMED, Meaning.VERIFIED)
+    before = refusals(site, people["tech"], lot, both, STEP)
+    assert "recorded none of them" in before[Meaning.PERFORMED]
+    assert "no recorded values" in before[Meaning.VERIFIED]
+    _record_step0(site, people["tech"], lot)
+    tess = refusals(site, people["tech"], lot, both, STEP)
+    assert tess[Meaning.PERFORMED] is None
+    assert "second person" in tess[Meaning.VERIFIED]
+    vic = refusals(site, people["tech2"], lot, (Meaning.VERIFIED,), STEP)
+    assert vic == {Meaning.VERIFIED: None}
+    denied = audit_trail.events(site, action="auth.denied")
+    assert denied == []  # asking before the password writes nothing to the trail
+
+
+def test_a_typed_or_scanned_lot_or_coi_names_one_batch(site, people, lot):
+    from core.services.batches import list_batches, named_exactly
+
+    rows = list_batches(site)
+    assert named_exactly(rows, lot.lower()).lot == lot
+    coi = batches.show_batch(site, lot).coi_id
+    assert named_exactly(rows, f" {coi} ").lot == lot
+    assert named_exactly(rows, "CT-9999") is None

@@ -101,15 +101,14 @@ class BenchKeysMixin:
     def _find_scanned_batch(self, code: str) -> None:
         """A scan no check of this step expects: another batch's lot or COI opens that batch;
         anything else is refused in words, and nothing is recorded."""
-        from core.services.batches import list_batches
+        from core.services.batches import list_batches, named_exactly
 
         step = self.form.step
 
         def found(rows: list) -> None:
-            wanted = code.casefold()
-            exact = [r for r in rows if wanted in (r.lot.casefold(), (r.coi_id or "").casefold())]
-            if len(exact) == 1:
-                self.context.go("batch", lot=exact[0].lot)
+            batch = named_exactly(rows, code)
+            if batch is not None:
+                self.context.go("batch", lot=batch.lot)
                 return
             self.message.error(
                 f"Scanned {code}: no check of step {step.id} takes a scan and no batch has that "

@@ -369,12 +369,12 @@ class BatchListScreen(Screen):
         self.reload()
 
     def _open_exact(self, text: str) -> bool:
-        wanted = text.casefold()
-        rows = [self.model.batch(i) for i in range(self.model.rowCount())]
-        matches = [r for r in rows if wanted in (r.lot.casefold(), (r.coi_id or "").casefold())]
-        if len(matches) != 1:
+        from core.services.batches import named_exactly
+
+        batch = named_exactly([self.model.batch(i) for i in range(self.model.rowCount())], text)
+        if batch is None:
             return False
-        self.context.go("batch", lot=matches[0].lot)
+        self.context.go("batch", lot=batch.lot)
         return True
 
     def selected_lot(self) -> str | None:

@@ -78,13 +78,6 @@ def _short(line: str, most: int = 110) -> str:
     return line if len(line) <= most else line[: most - 1].rstrip(" ,;") + "…"
 
 
-def _refusals(db: Any, actor: Any, lot: str, step_id: str, meanings: list) -> dict:
-    """On a worker: core's reason (or None) for each meaning the panel offers."""
-    from core.services.signing_rules import why_not_sign
-
-    return {m: why_not_sign(db, actor, lot, m, step_id) for m in meanings}
-
-
 def _refusal(context: AppContext, permission: Any) -> str:
     role = context.actor.role if context.actor else "nobody"
     return f"Your role ({role}) may not {permission.value}."
@@ -194,13 +187,15 @@ class StepSignatures(QFrame):
         if not wanted:
             return
         db, actor = self.context.db, self.context.actor
+        from core.services.signing_rules import refusals
+
         self.context.tasks.run(
-            _refusals,
+            refusals,
             db,
             actor,
             lot,
+            tuple(wanted),
             step.id,
-            wanted,
             on_done=lambda answer: self._refusals_read(lot, step.id, answer),
             owner=self,
         )
