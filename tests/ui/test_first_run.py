@@ -79,7 +79,8 @@ def test_the_wizard_creates_the_site_database_and_its_admin_logs_in(qtbot, fresh
     context = window.context
     wizard = wizard_of(window)
     assert context.db is None and not path.exists()
-    assert wizard.location.text() == str(path) and wizard.location.isReadOnly()
+    assert wizard.location.toolTip() == str(path) == wizard.location.accessibleDescription()
+    assert wizard.location.text().replace("\u200b", "") == str(path)  # breaks after a "/"
     shot(window, "first_run")
     large_text_shot(window, "first_run_large_text")
 
@@ -174,10 +175,10 @@ def test_the_wizard_sets_the_site_time_zone_and_offers_a_site_server(qtbot, fres
     context = window.context
     wizard = wizard_of(window)
     assert wizard.time_zone.text() == local_zone_name()
-    assert wizard.on_file.isChecked() and not wizard.server_url.isEnabled()
+    assert wizard.on_file.isChecked() and not wizard.server_url.isVisibleTo(wizard)
 
     wizard.on_server.click()  # a shared site server: the URL is asked for
-    assert wizard.server_url.isEnabled() and not wizard.location.isEnabled()
+    assert wizard.server_url.isVisibleTo(wizard) and not wizard.location.isVisibleTo(wizard)
     fill(wizard, "olga", "Olga Owner", PASSWORD)
     wizard.create_button.click()
     assert "site server's URL" in wizard.message.text() and not wizard.working()
@@ -197,3 +198,40 @@ def test_the_wizard_sets_the_site_time_zone_and_offers_a_site_server(qtbot, fres
         wizard.create_button.click()
     settle(qtbot, context)
     assert show_policy(context.db).time_zone == "Europe/Berlin"
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal_text", "large_text"])
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_wizard_and_its_refusal_fit_the_bench_screen(qtbot, fresh, size, large):
+    """The wizard's fields, its buttons and the refusal under them stay on the screen."""
+    from tests.ui.layout_check import fit, layout_problems
+    from ui import theme
+
+    window, _path = fresh
+    wizard = wizard_of(window)
+    theme.apply(QApplication.instance(), large=large)
+    try:
+        fit(window, *size)
+        shot(window, f"layout_first_run_{size[0]}_{int(large)}")
+        assert (found := layout_problems(window, *size)) == [], "\n".join(found)
+        fill(wizard, "olga", "Olga Owner", PASSWORD, "site-admin-2025!")
+        wizard.create_button.click()
+        QApplication.processEvents()
+        assert wizard.message.text().startswith("✖ The two passwords differ")
+        shot(window, f"layout_first_run_refused_{size[0]}_{int(large)}")
+        assert (found := layout_problems(window, *size)) == [], "\n".join(found)
+    finally:
+        theme.apply(QApplication.instance(), large=False)
+
+
+def test_tab_follows_the_form_as_it_reads(qtbot, fresh):
+    window, _path = fresh
+    wizard = wizard_of(window)
+    wizard.username.setFocus()
+    seen = []
+    for _ in range(5):
+        seen.append(QApplication.focusWidget())
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert seen == [wizard.username, wizard.full_name, wizard.password, wizard.repeat,
+                    wizard.time_zone]  # fmt: skip
+    assert QApplication.focusWidget() is wizard.create_button

@@ -92,3 +92,57 @@ def test_the_check_finds_a_cut_label_and_a_widget_outside_the_window(qtbot):
     found = layout_problems(root, 300, 200)
     assert any("is cut" in p and "far longer" in p for p in found)
     assert any("leaves the window" in p and "«out»" in p for p in found)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal_text", "large_text"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_login_screen_and_its_refusal_fit(qtbot, window, site, tech, size, large):
+    from tests.ui.conftest import login
+
+    theme.apply(QApplication.instance(), large=large)
+    try:
+        fit(window, *size)
+        login(qtbot, window, "tess", "not her password")
+        assert window.login.message.text()
+        shot(window, f"layout_login_{size[0]}_{int(large)}")
+        assert (found := layout_problems(window, *size)) == [], "\n".join(found)
+    finally:
+        theme.apply(QApplication.instance(), large=False)
+
+
+def test_a_message_moves_no_row_and_no_column(qtbot, window, site, tech):
+    """A refusal in one check row keeps every row's columns where they were (it opens a line
+    under its own row only); a message of the screen moves neither the header nor the rows."""
+    from PySide6.QtCore import Qt
+
+    screen = open_batch(qtbot, window, site, tech)
+    fit(window, 1366, 768)
+    _settle_layout()
+
+    def places():
+        rows = screen.form.rows.values()
+        columns = {
+            r.check.id: tuple(_x(w, screen) for w in (r.entry, r.unit, r.verdict)) for r in rows
+        }
+        tops = {r.check.id: r.mapTo(screen, r.rect().topLeft()).y() for r in rows}
+        return columns, tops, screen.header.mapTo(screen, screen.header.rect().topLeft())
+
+    columns, tops, header = places()
+    first, second, *_ = screen.form.order
+    row = screen.form.row(first)
+    row.entry.setFocus()
+    qtbot.keyClick(row.entry, Qt.Key.Key_Return)  # nothing typed: refused in the row
+    _settle_layout()
+    assert row.message.isVisible() and row.message.text()
+    after, moved, _ = places()
+    assert after == columns
+    assert moved[second] > tops[second]  # the row under the message makes room for it
+
+    screen.message.error("The batch could not be read again: the database is busy.")
+    _settle_layout()
+    assert screen.message.isVisible()
+    assert places()[1:] == (moved, header)
+
+
+def _x(widget, screen) -> int:
+    return widget.mapTo(screen, widget.rect().topLeft()).x()

@@ -36,7 +36,7 @@ class FittedReauthDialog(ReauthDialog):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            QTimer.singleShot(0, self.fit)  # large text switched on: the text needs more room
+            QTimer.singleShot(0, self, self.fit)  # large text switched on: the text needs more room
 
     def fit(self) -> None:
         """Tall enough for every line of text; the reason box may shrink to its minimum (it
@@ -59,7 +59,7 @@ class FittedReauthDialog(ReauthDialog):
 
     def _submit(self) -> None:
         super()._submit()
-        QTimer.singleShot(0, self.fit)  # "Write at least …" or "Type your password …"
+        QTimer.singleShot(0, self, self.fit)  # "Write at least …" or "Type your password …"
 
 
 class ClockClearDialog(FittedReauthDialog):

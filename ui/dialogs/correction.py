@@ -6,12 +6,12 @@ by core (`recording.correct_value`); refusals stay in the dialog so nothing type
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from core.readmodels import CheckView
 from ui import theme
 from ui.widgets.check_row import entry_hint
-from ui.widgets.common import Message, button, field, form_label, label
+from ui.widgets.common import Message, TouchCombo, button, field, form_label, label
 
 
 class CorrectionDialog(QDialog):
@@ -34,7 +34,7 @@ class CorrectionDialog(QDialog):
             "Reason for the correction", self, placeholder="why the recorded value was wrong"
         )
         self.comment = field("Comment (needed if the new value is out of spec)", self)
-        self.deviation = QComboBox(self)
+        self.deviation = TouchCombo(self)
         self.deviation.setMinimumHeight(theme.TOUCH)
         self.deviation.setAccessibleName("Deviation reference")
         self.deviation.addItem("no deviation", "")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from ui import theme
-from ui.widgets.common import Message, button, field, form_label, label
+from ui.widgets.common import Message, TouchCombo, button, field, form_label, label
 
 
 class DeviationDialog(QDialog):
@@ -17,7 +17,7 @@ class DeviationDialog(QDialog):
         self.check_id = check_id
         self.setWindowTitle("Open a deviation")
         self.setMinimumWidth(620)
-        self.classification = QComboBox(self)
+        self.classification = TouchCombo(self)
         self.classification.setMinimumHeight(theme.TOUCH)
         self.classification.setAccessibleName("Deviation class")
         for cls in ("minor", "major", "critical"):

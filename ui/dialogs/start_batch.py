@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.context import AppContext
-from ui.widgets.common import Message, button, field, form_label, label
+from ui.widgets.common import Message, TouchCombo, button, field, form_label, label
 
 MONO_STYLE = f'font-family: "{theme.MONO}";'
 
@@ -38,7 +38,7 @@ class StartBatchDialog(QDialog):
         self.setMinimumWidth(680)
 
         self.heading = label("Start a batch", self, role="title")
-        self.template = QComboBox(self)
+        self.template = TouchCombo(self)
         self.template.setAccessibleName("Process template")
         self.template.setMinimumHeight(theme.TOUCH)
         self.template.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)

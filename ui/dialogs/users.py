@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.widgets.busy import run_for
-from ui.widgets.common import Message, button, field, form_label, label
+from ui.widgets.common import Message, TouchCombo, button, field, form_label, label
 
 if TYPE_CHECKING:
     from core.auth.identity import Actor
@@ -147,7 +146,7 @@ class AddUserDialog(_UserDialog):
         )
         self.username = field("Username", self, placeholder="e.g. jsmith")
         self.full_name = field("Full name", self, placeholder="as it should appear on signatures")
-        self.role = QComboBox(self)
+        self.role = TouchCombo(self)
         self.role.setAccessibleName("Role")
         self.role.setMinimumHeight(theme.TOUCH)
         for role in Role:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QVBoxLayout, QWidget
 
 from ui import theme
 from ui.plots import style
-from ui.widgets.common import Message, label
+from ui.widgets.common import Message, TouchCombo, label
 from ui.widgets.wrap_bar import WrapBar
 
 style.configure()
@@ -49,7 +49,7 @@ class GrowthPanel(QWidget):
         self.setAccessibleName("Growth curves")
         self.view_: Any = None  # the GrowthView shown
         self.series: Any = None  # the GrowthSeries shown
-        self.quantity = QComboBox(self)
+        self.quantity = TouchCombo(self)
         self.quantity.setAccessibleName("Quantity")
         self.quantity.setMinimumHeight(theme.TOUCH)
         self.quantity.setSizeAdjustPolicy(

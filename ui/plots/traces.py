@@ -134,7 +134,7 @@ class TracePanel(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.list and event.type() == QEvent.Type.Resize:
-            QTimer.singleShot(0, self._fit_list)  # once the items are laid out at that width
+            QTimer.singleShot(0, self, self._fit_list)  # once the items are laid out at that width
         return super().eventFilter(watched, event)
 
     # -- building --------------------------------------------------------------------------------

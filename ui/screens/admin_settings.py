@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.widgets.busy import run_for
-from ui.widgets.common import Message, button, field, form_label, label
+from ui.widgets.common import Message, TouchCombo, button, field, form_label, label
 
 if TYPE_CHECKING:
     from core.auth.policy import SitePolicy
@@ -178,7 +178,7 @@ class SettingsTab(QWidget):
             holder.setEnabled(False)  # until the current values are read
             self._holders.append(holder)
             form.addRow(caption, holder)
-        self.release_by = QComboBox(self)
+        self.release_by = TouchCombo(self)
         self.release_by.setAccessibleName("Who records release test results")
         self.release_by.setMinimumHeight(theme.TOUCH)
         from core.auth.policy import RELEASE_RECORDERS
@@ -191,7 +191,7 @@ class SettingsTab(QWidget):
         release_caption = form_label("Release test results are recorded by", self)
         release_caption.setBuddy(self.release_by)
         form.addRow(release_caption, self.release_by)
-        self.time_zone = QComboBox(self)
+        self.time_zone = TouchCombo(self)
         self.time_zone.setEditable(True)  # type a few letters: the list narrows
         self.time_zone.addItems(_zone_names())
         self.time_zone.setAccessibleName("Site time zone")
@@ -204,7 +204,7 @@ class SettingsTab(QWidget):
         zone_caption = form_label("Site time zone", self)
         zone_caption.setBuddy(self.time_zone)
         form.addRow(zone_caption, self.time_zone)
-        self.decimal_mark = QComboBox(self)
+        self.decimal_mark = TouchCombo(self)
         for value, words in MARK_WORDS.items():
             self.decimal_mark.addItem(words, value)
         self.decimal_mark.setAccessibleName("How numbers are typed")

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QProgressBar,
@@ -28,7 +27,7 @@ from ui.models.audit_events import AuditEventsModel
 from ui.screens.base import Screen
 from ui.widgets.audit_detail import EventDetail
 from ui.widgets.busy import hold, release, run_for
-from ui.widgets.common import Message, button, field, label
+from ui.widgets.common import Message, TouchCombo, button, field, label
 from ui.widgets.dates import DateFilter
 from ui.widgets.flow import flow_bar
 from ui.widgets.problem_list import ProblemList
@@ -99,7 +98,7 @@ class AuditTrailScreen(Screen):
         self.filters, flow = flow_bar(self)
         self.lot = field("Lot", self.filters, placeholder="any lot")
         self.user = field("User", self.filters, placeholder="any user")
-        self.action = QComboBox(self.filters)
+        self.action = TouchCombo(self.filters)
         self.action.setAccessibleName("Action")
         self.action.setMinimumHeight(theme.TOUCH)
         self.action.addItems(ACTIONS)

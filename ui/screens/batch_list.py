@@ -33,7 +33,7 @@ from ui.models.batches import (
     status_words,
 )
 from ui.screens.base import Screen
-from ui.widgets.common import Message, button, field, form_label, label
+from ui.widgets.common import Message, TouchCombo, button, field, form_label, label
 from ui.widgets.fitted import ElidingCombo
 
 SEARCH_DELAY_MS = 250  # typing pauses this long before the list is asked for again
@@ -123,7 +123,7 @@ class BatchListScreen(Screen):
     # -- building --------------------------------------------------------------------------------
 
     def _combo(self, name: str, items: list[tuple[str, str | None]]) -> QComboBox:
-        combo = QComboBox(self)
+        combo = TouchCombo(self)
         combo.setMinimumHeight(theme.TOUCH)
         combo.setAccessibleName(name)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)

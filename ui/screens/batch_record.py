@@ -74,8 +74,8 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 8)
         layout.addWidget(self.header)
-        layout.addWidget(self.message)
         layout.addWidget(split, 1)
+        layout.addWidget(self.message)  # under the work: a message never moves the rows down
 
         self._keys()
         self.step_list.selectionModel().currentChanged.connect(self._step_chosen)
@@ -171,7 +171,7 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         browsing = self.step_list.hasFocus()  # arrows in the list: the focus stays there
         self.form.show_step(step, drafts, self._open_deviations())
         self.signing.show_step(self.view.lot, step)
-        QTimer.singleShot(0, self._room_for_form)
+        QTimer.singleShot(0, self, self._room_for_form)
         if not browsing and not self.form.focus_next_open():
             self.step_list.setFocus()
 
@@ -286,11 +286,11 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         from PySide6.QtCore import QEvent
 
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            QTimer.singleShot(0, self._room_for_form)  # once the new font has its layout
+            QTimer.singleShot(0, self, self._room_for_form)  # once the new font has its layout
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        QTimer.singleShot(0, self._room_for_form)
+        QTimer.singleShot(0, self, self._room_for_form)
 
     def _widen_side(self, want: int = 400) -> None:
         """Room for the curves: from the steps list down to its minimum, and from the form only

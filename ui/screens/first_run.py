@@ -6,6 +6,7 @@ refusals (weak password, bad username, a file already there) are shown under the
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -13,6 +14,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -57,15 +59,13 @@ def where(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def path_field(name: str, text: str, parent: QWidget) -> QLineEdit:
-    """A read-only field for a place on disk: the file name stays in view when it is long."""
-    edit = field(name, parent)
-    edit.setText(text)
-    edit.setReadOnly(True)
-    edit.setToolTip(text)
-    edit.setCursorPosition(len(text))
-    edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # shown, not filled: Tab passes it by
-    return edit
+def path_label(name: str, text: str, parent: QWidget) -> QLabel:
+    """A place on disk, shown whole: the path wraps after any separator when it is long."""
+    shown = label(text.replace("/", "/\u200b").replace("\\", "\\\u200b"), parent)
+    shown.setAccessibleName(name)
+    shown.setAccessibleDescription(text)
+    shown.setToolTip(text)
+    return shown
 
 
 class FirstRunScreen(QWidget):
@@ -81,13 +81,7 @@ class FirstRunScreen(QWidget):
 
         self.demo_url = demo_db_url()
 
-        self.title = label("Welcome to Lotbook", self, role="title")
-        self.subtitle = label(
-            "There is no site database yet. Create it and its first administrator, or open the "
-            "demo database to look around first.",
-            self,
-            role="subtle",
-        )
+        self.title = label("Welcome to Lotbook: there is no site database yet", self, role="title")
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)  # busy: no way to know how far along
         self.progress.setTextVisible(False)
@@ -97,39 +91,35 @@ class FirstRunScreen(QWidget):
 
         choices = QHBoxLayout()
         choices.setSpacing(16)
-        choices.addWidget(self._create_panel(), 3)
-        choices.addWidget(self._demo_panel(), 2)
+        choices.addWidget(self._create_panel(), 2)
+        choices.addWidget(self._demo_panel(), 1)
         self._where = self.message  # the panel whose work is under way (its message)
         body = QVBoxLayout()
         body.setSpacing(12)
         body.addWidget(self.title)
-        body.addWidget(self.subtitle)
         body.addLayout(choices)
         body.addWidget(self.progress)
         holder = QWidget(self)
         holder.setLayout(body)
         holder.setMaximumWidth(1200)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(holder, 12)
-        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
-        outer.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
+        outer.addWidget(holder, 1, Qt.AlignmentFlag.AlignHCenter)  # the height its lines need
 
         self.create_button.clicked.connect(self.create)
         self.demo_button.clicked.connect(self.open_demo)
         for edit in self._fields():
             edit.returnPressed.connect(lambda edit=edit: self._entered(edit))
         QShortcut(QKeySequence("Ctrl+D"), self, self.open_demo)
+        chain = [self.on_file, self.on_server, self.server_url, *self._fields(), self.create_button]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)  # the order the form reads in, not made in
         self.username.setFocus()
 
     def _create_panel(self) -> QWidget:
         create = panel(self)
         create.setAccessibleName("Create the site database")
-        self.location = path_field("Site database location", where(self.url), create)
+        self.location = path_label("Site database location", where(self.url), create)
         self.on_file = QRadioButton("On this computer", create)
         self.on_server = QRadioButton("On the site server (PostgreSQL)", create)
         self.on_file.setChecked(True)
@@ -168,7 +158,7 @@ class FirstRunScreen(QWidget):
         )
         self.create_button.setAutoDefault(False)  # stays the primary action when focus moves
         form = QFormLayout()
-        form.setVerticalSpacing(10)
+        form.setVerticalSpacing(8)
         places = QHBoxLayout()
         places.setSpacing(16)
         places.addWidget(self.on_file)
@@ -177,15 +167,25 @@ class FirstRunScreen(QWidget):
         form.addRow(form_label("Database", create), places)
         form.addRow(form_label("File", create), self.location)
         form.addRow(form_label("Server", create), self.server_url)
-        form.addRow(form_label("Username", create), self.username)
-        form.addRow(form_label("Full name", create), self.full_name)
-        form.addRow(form_label("Password", create), self.password)
-        form.addRow(form_label("Repeat", create), self.repeat)
+        self.form = form
+        form.setRowVisible(self.server_url, False)  # the file or the server: one row at a time
+        who = QHBoxLayout()  # side by side, as the passwords: the form fits a 1366×768 screen
+        who.setSpacing(12)
+        who.addWidget(self.username, 2)
+        who.addWidget(form_label("Full name", create))
+        who.addWidget(self.full_name, 3)
+        form.addRow(form_label("Username", create), who)
+        passwords = QHBoxLayout()  # side by side: the form fits a 1366×768 screen
+        passwords.setSpacing(12)
+        passwords.addWidget(self.password, 1)
+        passwords.addWidget(form_label("Repeat", create))
+        passwords.addWidget(self.repeat, 1)
+        form.addRow(form_label("Password", create), passwords)
         form.addRow("", self.rules)
         form.addRow(form_label("Time zone", create), self.time_zone)
         inner = QVBoxLayout(create)
-        inner.setContentsMargins(24, 20, 24, 20)
-        inner.setSpacing(12)
+        inner.setContentsMargins(24, 16, 24, 16)
+        inner.setSpacing(10)
         inner.addWidget(label("Create the site database", create, role="title"))
         inner.addWidget(
             label(
@@ -195,9 +195,14 @@ class FirstRunScreen(QWidget):
             )
         )
         inner.addLayout(form)
-        inner.addWidget(self.message)
         inner.addStretch(1)
-        inner.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignRight)
+        last = QHBoxLayout()  # the refusal beside the button it answers: no row pushed off screen
+        last.setSpacing(12)
+        last.addWidget(self.message, 1)
+        last.addWidget(
+            self.create_button, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+        )
+        inner.addLayout(last)
         return create
 
     def _demo_panel(self) -> QWidget:
@@ -210,7 +215,7 @@ class FirstRunScreen(QWidget):
             "trail, in a file of its own: nothing in it ever goes into the site database.",
             demo,
         )
-        self.demo_location = path_field("Demo database location", where(self.demo_url), demo)
+        self.demo_location = path_label("Demo database location", where(self.demo_url), demo)
         users = label(
             "Users: tess and vic (technicians), sam (supervisor), quinn (QA), ada (administrator).",
             demo,
@@ -248,7 +253,8 @@ class FirstRunScreen(QWidget):
 
     def _place_chosen(self, server: bool) -> None:
         self.server_url.setEnabled(server)
-        self.location.setEnabled(not server)
+        self.form.setRowVisible(self.server_url, server)
+        self.form.setRowVisible(self.location, not server)
         if server:
             self.server_url.setFocus()
 

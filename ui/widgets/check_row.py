@@ -14,7 +14,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QCompleter,
     QFrame,
     QGridLayout,
@@ -29,7 +28,7 @@ from core.clock import local_text
 from core.readmodels import CheckView
 from ui import theme
 from ui.models.history import measured_text, timing_text
-from ui.widgets.common import Message, button, field, label
+from ui.widgets.common import Message, TouchCombo, button, field, label
 
 NOT_APPLICABLE = theme.Verdict("–", "Does not apply", theme.GREY, "none")
 NOT_KNOWN = theme.Verdict("?", "Not known yet", theme.GREY, "none")
@@ -244,7 +243,7 @@ class CheckRow(QFrame):
             frame,
             placeholder="why it is out of spec, what was done",
         )
-        self.deviation = QComboBox(frame)
+        self.deviation = TouchCombo(frame)
         self.deviation.setMinimumHeight(theme.TOUCH)
         self.deviation.setAccessibleName("Deviation reference")
         self.new_deviation = button("Open deviation…", frame, tip="Open a deviation for this check")

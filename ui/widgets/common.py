@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QWidget,
+)
 
 from ui import theme
 
@@ -20,6 +28,16 @@ class BenchButton(QPushButton):
             event.accept()
             return
         super().keyPressEvent(event)
+
+
+class TouchCombo(QComboBox):
+    """A combo box whose popup rows are fingertip-high: Qt's default popup delegate ignores the
+    style sheet's row height, a styled delegate honours it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setItemDelegate(QStyledItemDelegate(self))
+        self.setMinimumHeight(theme.TOUCH)
 
 
 def button(

@@ -15,15 +15,15 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.widgets.common import TouchCombo
 
 
-class ElidingCombo(QComboBox):
+class ElidingCombo(TouchCombo):
     """A combo box whose closed text ends in "…" when it does not fit (the list shows it all)."""
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(name)
-        self.setMinimumHeight(theme.TOUCH)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(16)
 

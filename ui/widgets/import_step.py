@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QFrame, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from ui import theme
-from ui.widgets.common import button, label
+from ui.widgets.common import TouchCombo, button, label
 from ui.widgets.wrap_bar import WrapBar
 
 
@@ -27,7 +27,7 @@ class StepChoice(QFrame):
         self.why = label("", self)
         self.why.setWordWrap(True)
         self.why.setAccessibleName("Why a step is asked for")
-        self.steps = QComboBox(self)
+        self.steps = TouchCombo(self)
         self.steps.setAccessibleName("Step the file belongs to")
         self.steps.setMinimumHeight(theme.TOUCH)
         caption = label("<b>The step this count belongs to</b>", self)
