@@ -11,6 +11,7 @@ from core.clock import local_text
 from core.readmodels import plain
 from core.services import templates
 from core.services.batch_record import caveat_text, condition_text, formula_text, spec_text
+from core.services.template_contents import template_contents
 from core.services.users import authenticate
 from core.templates.model import CheckDef, TemplateDef
 
@@ -149,50 +150,30 @@ def _status(db, tdef: TemplateDef):
 
 def cmd_template_show(args) -> int:
     db = open_db(args)
-    tdef = templates.get_template(db, args.key, args.version)
-    status = _status(db, tdef)
-    approved = bool(status and status.approved)
     if args.json:
-        emit_json(template_data(tdef, status))
+        tdef = templates.get_template(db, args.key, args.version)
+        emit_json(template_data(tdef, _status(db, tdef)))
         return 0
+    shown = template_contents(db, args.key, args.version)
     info(
-        f"{tdef.title}  [{tdef.key} v{tdef.version}, {tdef.product_family}"
-        f"{', autologous' if tdef.autologous else ''}]  SHA-256 {tdef.sha256}"
+        f"{shown.title}  [{shown.key} v{shown.version}, {shown.product_family}"
+        f"{', autologous' if shown.autologous else ''}]  SHA-256 {shown.sha256}"
     )
-    if approved:
-        info(f"Approved by {status.approved_by_name} {local_text(status.approved_at)}.")
+    if shown.approved:
+        info(f"Approved by {shown.approved_by_name} {local_text(shown.approved_at)}.")
     else:
         info(
             f"DRAFT: not approved by QA; it starts no batch. Its example limits "
-            f"({status.example_limits if status else '?'}) are marked 'not confirmed' below."
+            f"({shown.example_limits}) are marked 'not confirmed' below."
         )
-    product = tdef.product
-    if product.storage or product.shelf_life_months:
-        info(
-            f"Product: storage {product.storage or '—'}; shelf life "
-            f"{product.shelf_life_months or '—'} months; manufacture date from "
-            f"{product.manufacture_step or '—'} {product.source}"
-        )
-    for step in tdef.all_steps():
+    if shown.product:
+        info(f"Product: {shown.product}")
+    for step in shown.steps:
         flags = " (second-person verification)" if step.verify else ""
         info(f"\n{step.id}  {step.name}{flags}")
-        rows = []
-        for c in step.checks:
-            marks = [
-                m
-                for m, on in (
-                    ("gates release", c.gates_release),
-                    ("pending allowed", c.pending_allowed),
-                    ("verify", c.verify),
-                    ("calculated", c.derived),
-                    ("optional", not c.required),
-                    (f"if {condition_text(tdef, c)}", c.applies_when is not None),
-                    ("NOT CONFIRMED", c.example_limit and not approved),
-                )
-                if on
-            ]
-            rows.append(
-                (c.id, c.name, c.type, c.unit or "", spec_text(c), ", ".join(marks), c.source)
-            )
+        rows = [
+            (c.check_id, c.name, c.type, c.unit, c.spec, ", ".join(c.rules), c.source)
+            for c in step.checks
+        ]
         table(("CHECK", "NAME", "TYPE", "UNIT", "SPEC", "", "SOURCE"), rows, indent="  ")
     return 0

@@ -94,6 +94,11 @@ def _admin_dialogs(window):
     owner = window.screen("admin").settings
     changes = {"time_zone": "Europe/Berlin", "idle_lock_minutes": 10}
     yield "reauth_settings", confirm_settings(owner, changes, "moved site", lambda _: None)
+    from core.services.templates import list_templates
+    from ui.dialogs.template_contents import TemplateContentsDialog
+
+    template = list_templates(context.db)[0]
+    yield "template_contents", TemplateContentsDialog(context, template, window)
 
 
 def _all_problems(qtbot, dialogs, size, large) -> list[str]:
@@ -104,6 +109,7 @@ def _all_problems(qtbot, dialogs, size, large) -> list[str]:
             qtbot.addWidget(dialog)
             dialog.show()
             qtbot.waitExposed(dialog)
+            settle(qtbot, dialog.context) if hasattr(dialog, "context") else None
             for _ in range(3):
                 QApplication.processEvents()
             found += _problems(dialog, name, size, large)

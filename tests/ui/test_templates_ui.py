@@ -203,6 +203,39 @@ def test_the_admin_sees_the_status_but_cannot_approve(qtbot, window, site, admin
     tab = screen.templates
     tab.select("cart-auto-lv", 2)
     tab.table.setFocus()
-    qtbot.keyClick(tab.table, Qt.Key.Key_Return)  # Enter on a row opens nothing for an admin
+    qtbot.keyClick(tab.table, Qt.Key.Key_Return)  # Enter on a row shows it, approves nothing
     tab.open_approval()  # even asked directly, nothing opens for a role that may not approve
     assert tab.dialog is None and not tab.approve.isEnabled()
+    assert tab.contents_dialog is not None
+    tab.contents_dialog.close()
+
+
+def test_a_template_version_shows_its_steps_checks_and_rules(qtbot, draft_window, draft_site):
+    """Admin → Templates (and QA's Templates): Enter on a version lists every check of every
+    step with its spec, rules and source; a draft's example limits read NOT CONFIRMED; the
+    selected check is written out in full."""
+    window = draft_window
+    login(qtbot, window, "quinn")
+    window.context.go("templates")
+    settle(qtbot, window.context)
+    tab = window.screen("templates").templates
+    tab.select("cart-auto-lv", 2)
+    assert tab.show_contents.isEnabled()
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_Return)
+    dialog = tab.contents_dialog
+    qtbot.waitUntil(lambda: dialog.contents is not None, timeout=10_000)
+    tdef = get_template(draft_site, "cart-auto-lv", 2)
+    ids = [c.id for step in tdef.all_steps() for c in step.checks]
+    model = dialog.model
+    assert [model.item_at(r).check_id for r in range(model.rowCount())] == ids
+    assert "DRAFT" in dialog.heading.text() and tdef.sha256 in dialog.heading.text()
+    cells = {model.index(r, 6).data() for r in range(model.rowCount())}
+    assert any("NOT CONFIRMED" in c for c in cells) and any("gates release" in c for c in cells)
+    dialog.table.select_row(ids.index("CART-IPC-00-COI"))
+    assert "CART-S00" in dialog.detail.text()
+    assert "must match the batch's chain-of-identity id" in dialog.detail.text()
+    shot(dialog, "template_contents")
+    assert dialog.table.hasFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()

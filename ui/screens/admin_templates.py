@@ -46,6 +46,7 @@ class TemplatesTab(QWidget):
         self.setAccessibleName("Templates")
         self.file_dialog: QFileDialog | None = None
         self.dialog: Any = None  # the approval dialog opened last (tests type into it)
+        self.contents_dialog: Any = None  # the contents shown last
         self.may_load = context.can(Permission.MANAGE_TEMPLATES)
         self.may_approve = context.can(Permission.APPROVE_TEMPLATE)
         self.model = TemplateVersionsModel(self)
@@ -61,6 +62,10 @@ class TemplatesTab(QWidget):
             tip="Approve the selected draft with your e-signature, confirming its example limits",
         )
         self.approve.setAccessibleName("Approve the selected version")
+        self.show_contents = button(
+            "Show contents…", self, tip="Every step and check of the selected version (Enter)"
+        )
+        self.show_contents.setAccessibleName("Show the contents of the selected version")
         self.message = Message(self)
         self.message.setAccessibleName("Template message")
         self.selection = label("", self)
@@ -76,6 +81,7 @@ class TemplatesTab(QWidget):
         )
         top = QHBoxLayout()
         top.addWidget(self.load)
+        top.addWidget(self.show_contents)
         top.addWidget(self.approve)
         top.addStretch(1)
         self.load.setVisible(self.may_load)
@@ -91,7 +97,8 @@ class TemplatesTab(QWidget):
         self.load.clicked.connect(self.choose_file)
         self.approve.clicked.connect(self.open_approval)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.table.activated.connect(lambda _index: self.open_approval())  # Enter, double-click
+        self.show_contents.clicked.connect(self.open_contents)
+        self.table.activated.connect(lambda _index: self.open_contents())  # Enter, double-click
         self._selection_changed()
 
     def _rights_text(self) -> str:
@@ -144,10 +151,20 @@ class TemplatesTab(QWidget):
     def _selection_changed(self, *_: Any) -> None:
         chosen = self.selected()
         self.approve.setEnabled(self.may_approve and chosen is not None and not chosen.approved)
+        self.show_contents.setEnabled(chosen is not None)
         if chosen is None:
             self.selection.setText("Select a version to see its status.")
         else:
             self.selection.setText(f"{status_sentence(chosen)}\n{details_text(chosen)}")
+
+    def open_contents(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        from ui.dialogs.template_contents import TemplateContentsDialog
+
+        self.contents_dialog = TemplateContentsDialog(self.context, chosen, self)
+        self.contents_dialog.open()
 
     # -- approving (QA) --------------------------------------------------------------------------
 

@@ -1,0 +1,134 @@
+"""What a process template version holds, as a reader checks it before approving or starting a
+batch on it: each step and its checks, with the spec in words, the rules that apply (gates
+release, second-person verification, calculated, optional, when it applies) and the source of
+each limit. The GUI's template view and ``template show`` read the same lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.services.batch_record import condition_text, spec_text
+from core.services.templates import get_template, list_templates
+from core.store import Database
+from core.templates.model import CheckDef, TemplateDef
+
+
+@dataclass(frozen=True)
+class TemplateCheckLine:
+    """One check of a step, described."""
+
+    step_id: str
+    check_id: str
+    name: str
+    type: str
+    unit: str
+    spec: str
+    rules: tuple[str, ...]  # "gates release", "verify", "if …", "NOT CONFIRMED", …
+    source: str
+
+
+@dataclass(frozen=True)
+class TemplateStepLine:
+    id: str
+    name: str
+    day: str | None
+    verify: bool  # the step is verified by a second person
+    checks: tuple[TemplateCheckLine, ...]
+
+
+@dataclass(frozen=True)
+class TemplateContents:
+    key: str
+    version: int
+    title: str
+    product_family: str
+    autologous: bool
+    sha256: str
+    approved: bool
+    approved_by_name: str | None
+    approved_at: datetime | None
+    example_limits: int  # limits the approval confirms ([P], [T] or [?] in their source)
+    product: str | None  # storage, shelf life and manufacture date rule, in words
+    steps: tuple[TemplateStepLine, ...]
+
+    @property
+    def checks(self) -> tuple[TemplateCheckLine, ...]:
+        return tuple(check for step in self.steps for check in step.checks)
+
+
+def rules_of(tdef: TemplateDef, check: CheckDef, approved: bool) -> tuple[str, ...]:
+    """The rules that apply to a check, in words."""
+    return tuple(
+        word
+        for word, on in (
+            ("gates release", check.gates_release),
+            ("pending allowed", check.pending_allowed),
+            ("verify", check.verify),
+            ("calculated", check.derived),
+            ("optional", not check.required),
+            (f"if {condition_text(tdef, check)}", check.applies_when is not None),
+            ("NOT CONFIRMED", check.example_limit and not approved),
+        )
+        if on
+    )
+
+
+def _product_text(tdef: TemplateDef) -> str | None:
+    product = tdef.product
+    if not (product.storage or product.shelf_life_months):
+        return None
+    return (
+        f"storage {product.storage or '—'}; shelf life {product.shelf_life_months or '—'} "
+        f"months; manufacture date from {product.manufacture_step or '—'} {product.source}"
+    )
+
+
+def template_contents(db: Database, key: str, version: int | None = None) -> TemplateContents:
+    """Version ``version`` of template ``key`` (the newest when None), described."""
+    tdef = get_template(db, key, version)
+    status = next(
+        (
+            v
+            for v in list_templates(db, all_versions=True)
+            if (v.key, v.version) == (tdef.key, tdef.version)
+        ),
+        None,
+    )
+    approved = bool(status and status.approved)
+    steps = tuple(
+        TemplateStepLine(
+            id=step.id,
+            name=step.name,
+            day=step.day,
+            verify=step.verify,
+            checks=tuple(
+                TemplateCheckLine(
+                    step_id=step.id,
+                    check_id=c.id,
+                    name=c.name,
+                    type=c.type,
+                    unit=c.unit or "",
+                    spec=spec_text(c),
+                    rules=rules_of(tdef, c, approved),
+                    source=c.source or "",
+                )
+                for c in step.checks
+            ),
+        )
+        for step in tdef.all_steps()
+    )
+    return TemplateContents(
+        key=tdef.key,
+        version=tdef.version,
+        title=tdef.title,
+        product_family=tdef.product_family,
+        autologous=tdef.autologous,
+        sha256=tdef.sha256,
+        approved=approved,
+        approved_by_name=status.approved_by_name if approved and status else None,
+        approved_at=status.approved_at if approved and status else None,
+        example_limits=status.example_limits if status else 0,
+        product=_product_text(tdef),
+        steps=steps,
+    )
