@@ -52,6 +52,28 @@ def change_text(old: str | None, new: str | None) -> str:
     return f"{_flat(before)} → {_flat(after)}"
 
 
+def change_rows(old: str | None, new: str | None) -> list[tuple[str, str, str, bool]]:
+    """``old`` and ``new`` field by field: (field, before, after, changed), changed fields first
+    in their stored order; a value that is not an object is one row named "value"."""
+    before, after = _parse(old), _parse(new)
+    if before is None and after is None:
+        return []
+    if isinstance(before, dict | None) and isinstance(after, dict | None):
+        was, now = before or {}, after or {}
+        rows = [
+            (
+                str(key),
+                _scalar(was[key]) if key in was else NOTHING,
+                _scalar(now[key]) if key in now else NOTHING,
+                was.get(key) != now.get(key) or (key in was) != (key in now),
+            )
+            for key in dict.fromkeys([*was, *now])
+        ]
+        return [r for r in rows if r[3]] + [r for r in rows if not r[3]]
+    shown = [_flat(v) if v is not None else NOTHING for v in (before, after)]
+    return [("value", shown[0], shown[1], before != after)]
+
+
 def pretty(text: str | None) -> str:
     """A stored old/new text indented for reading (kept as is when it is not JSON)."""
     if text is None:

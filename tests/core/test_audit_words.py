@@ -32,3 +32,20 @@ def test_every_action_written_has_words():
 def test_an_unknown_action_shows_as_its_code():
     assert action_words("result.record") == "value recorded"
     assert action_words("future.thing") == "future.thing"
+
+
+def test_a_change_reads_field_by_field_changed_fields_first():
+    from core.audit_text import change_rows
+
+    old = '{"role":"technician","active":true,"full_name":"Tess T"}'
+    new = '{"role":"supervisor","active":true,"full_name":"Tess T","note":"promoted"}'
+    assert change_rows(old, new) == [
+        ("role", "technician", "supervisor", True),
+        ("note", "—", "promoted", True),
+        ("active", "true", "true", False),
+        ("full_name", "Tess T", "Tess T", False),
+    ]
+    assert change_rows(None, '{"lot":"CT-1"}') == [("lot", "—", "CT-1", True)]
+    assert change_rows('"7.1"', '"7.2"') == [("value", "7.1", "7.2", True)]
+    assert change_rows("not json", None) == [("value", "not json", "—", True)]
+    assert change_rows(None, None) == []

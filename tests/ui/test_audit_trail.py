@@ -153,7 +153,12 @@ def test_the_detail_pane_shows_the_whole_change_and_the_hashes(qtbot, window, si
     assert event.action == "user.create"
     screen.table.setFocus()
     screen.table.select_row(screen.model.row_of(event.seq))
-    assert screen.detail.title.text().startswith(f"Event {event.seq} · user.create · by ada")
+    assert screen.detail.title.text().startswith(
+        f"Event {event.seq} · user added (user.create) · by ada"
+    )
+    change = screen.detail.change.toPlainText()  # field by field, in words
+    assert "full_name\n—\nTess Technician" in change and "{" not in change
+    assert screen.detail.tabs.currentWidget() is screen.detail.change
     assert '"full_name": "Tess Technician"' in screen.detail.new_text.toPlainText()
     assert screen.detail.old_text.toPlainText() == "(nothing)"
     assert (
@@ -194,7 +199,8 @@ def test_verify_shows_intact_then_names_the_tampered_event(qtbot, window, site, 
     row = screen.model.row_of(target.seq)
     assert screen.table.selected_row() == row
     assert _cell(screen, row, 0) == f"✖ {target.seq}"
-    assert screen.detail.title.text().startswith(f"Event {target.seq} · batch.start")
+    title = screen.detail.title.text()
+    assert title.startswith(f"Event {target.seq} · batch started (batch.start)")
     shot(window, "audit_trail_broken")
 
 

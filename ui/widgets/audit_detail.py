@@ -1,12 +1,22 @@
-"""One audit event in full: who, what, when (local time with the zone), the old and new values
-pretty-printed, and the two hashes that chain it (selectable, to compare with a report)."""
+"""One audit event in full: who, what (in words, with its code), when (local time with the
+zone), the change field by field (changed fields first, in bold), the stored old and new texts on
+a second tab, and the two hashes that chain it (selectable, to compare with a report)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.audit_text import pretty
+from core.audit_text import action_words, change_rows, pretty
 from core.readmodels import AuditEventView
 from ui import theme
 from ui.models.audit_events import local_time
@@ -21,17 +31,29 @@ class EventDetail(QFrame):
         self.title = label("", self)
         self.title.setAccessibleName("Selected event")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.old_text = _text_box("Old value", self)
-        self.new_text = _text_box("New value", self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Change and stored text")
+        self.change = QTextBrowser(self.tabs)
+        self.change.setAccessibleName("Change, field by field")
+        self.change.setTabChangesFocus(True)
+        self.change.setMinimumHeight(theme.TOUCH * 2)
+        stored = QWidget(self.tabs)
+        self.old_text = _text_box("Old value (stored text)", stored)
+        self.new_text = _text_box("New value (stored text)", stored)
         self.prev_hash = _hash_line("Previous hash", self)
         self.hash = _hash_line("Hash", self)
-        row = QHBoxLayout()
+        texts = QHBoxLayout(stored)
+        texts.setContentsMargins(4, 4, 4, 4)
         for caption, widget in (("Old", self.old_text), ("New", self.new_text)):
             column = QVBoxLayout()
             column.setSpacing(2)
-            column.addWidget(label(caption, self, role="subtle"))
+            column.addWidget(label(caption, stored, role="subtle"))
             column.addWidget(widget, 1)
-            row.addLayout(column, 1)
+            texts.addLayout(column, 1)
+        self.tabs.addTab(self.change, "Change")
+        self.tabs.addTab(stored, "Stored text")
+        row = QHBoxLayout()
+        row.addWidget(self.tabs, 2)
         hashes = QVBoxLayout()
         hashes.setSpacing(2)
         for caption, widget in (("Previous hash", self.prev_hash), ("Hash", self.hash)):
@@ -49,19 +71,23 @@ class EventDetail(QFrame):
     def show_event(self, event: AuditEventView | None) -> None:
         if event is None:
             self.title.setText("No event selected.")
+            self.change.clear()
             for box in (self.old_text, self.new_text):
                 box.setPlainText("")
             for line in (self.prev_hash, self.hash):
                 line.clear()
                 line.setToolTip("")
             return
-        parts = [f"Event {event.seq}", event.action, f"by {event.user}", local_time(event.at)]
+        what = action_words(event.action)
+        what = what if what == event.action else f"{what} ({event.action})"
+        parts = [f"Event {event.seq}", what, f"by {event.user}", local_time(event.at)]
         if event.lot:
             parts.append(f"lot {event.lot}")
         text = " · ".join(parts) + f"\n{event.entity} {event.entity_id}"
         if event.reason:
             text += f" — reason: {event.reason}"
         self.title.setText(text)
+        self.change.setHtml(change_html(event.old, event.new))
         self.old_text.setPlainText(pretty(event.old))
         self.new_text.setPlainText(pretty(event.new))
         self.prev_hash.setText(event.prev_hash)
@@ -69,6 +95,30 @@ class EventDetail(QFrame):
         for line in (self.prev_hash, self.hash):
             line.setCursorPosition(0)
             line.setToolTip(line.text())
+
+
+def change_html(old: str | None, new: str | None) -> str:
+    """The change as a table: field, before, after; what changed in bold, the rest in grey."""
+    from html import escape
+
+    rows = change_rows(old, new)
+    if not rows:
+        return "<p>No values recorded with this event.</p>"
+    cells = "".join(
+        f"<tr style='color:{'#111' if changed else '#5a6068'}'>"
+        + "".join(
+            f"<td style='padding:2px 12px 2px 0'>{'<b>' if changed else ''}{escape(text)}"
+            f"{'</b>' if changed else ''}</td>"
+            for text in (field, before, after)
+        )
+        + "</tr>"
+        for field, before, after, changed in rows
+    )
+    head = "".join(f"<th align='left' style='padding-right:12px'>{h}</th>" for h in HEADS)
+    return f"<table cellspacing='0'><tr>{head}</tr>{cells}</table>"
+
+
+HEADS = ("Field", "Before", "After")
 
 
 def _mono(widget: QWidget) -> None:
