@@ -104,6 +104,7 @@ def check_data(tdef: TemplateDef, check: CheckDef, approved: bool = True) -> dic
         "expect": check.expect,
         "attribute": check.attribute,
         "pending_allowed": check.pending_allowed,
+        "accepts_scan": check.accepts_scan,
         "source": check.source,
         "note": check.note,
         "range": [plain(x) for x in check.range] if check.range else None,

@@ -112,6 +112,7 @@ class CheckView:
     condition: str | None = None  # when it applies, in words ("CART-IPC-10-WEIGHT ≤ 50 kg")
     caveat: str | None = None  # the limit is an example the site has not confirmed yet
     pending_allowed: bool = False  # a release result that may follow release
+    accepts_scan: bool = False  # a text check a barcode scan may fill
 
     @property
     def verdict(self) -> str | None:

@@ -7,9 +7,11 @@ A wedge scanner types into whatever has the focus. The screen recognises a scan 
 1. the open scan check of the step whose expected value it is (the batch's chain-of-identity id,
    or the value recorded for the check it is compared with), wherever the focus is;
 2. this batch's lot number: nothing to record, say so;
-3. the focused field if it is an open scan check, else the step's first open scan check: core
+3. the focused field if it is an open text check whose template says ``accepts_scan`` (a DIN, a
+   bag or shipper id read from its label): recorded there as typed;
+4. the focused field if it is an open scan check, else the step's first open scan check: core
    compares and refuses a wrong label there, and the mismatch is audited and blocks the step;
-4. otherwise (no scan check open on the step) perhaps another lot: the batch list searches;
+5. otherwise (no scan check open on the step) perhaps another lot: the batch list searches;
 
 and never into a number, choice or free-text field that did not ask for a scan. The rule reads the
 template's data (check type and ``expect``), never a word shown on screen.
@@ -26,6 +28,7 @@ from core.readmodels import CheckView
 
 class ScanTarget(Enum):
     SCAN_CHECK = "scan_check"  # record it in ``check_id`` (core compares it)
+    TEXT_CHECK = "text_check"  # record it in ``check_id``, a text check that accepts scans
     THIS_LOT = "this_lot"  # the batch's own lot number: nothing to record
     BATCH_SEARCH = "batch_search"  # not for this step: look it up in the batch list
 
@@ -55,6 +58,17 @@ def is_open_scan(check: CheckView) -> bool:
     )
 
 
+def takes_scan_as_text(check: CheckView) -> bool:
+    """An open free-text check whose template lets a barcode fill it."""
+    return (
+        check.type == "text"
+        and check.accepts_scan
+        and check.current is None
+        and not check.derived
+        and check.applies is True
+    )
+
+
 def route_scan(
     code: str,
     *,
@@ -74,6 +88,8 @@ def route_scan(
             return ScanRoute(ScanTarget.SCAN_CHECK, code, check.id)
     if code.casefold() == lot.casefold():
         return ScanRoute(ScanTarget.THIS_LOT, code)
+    if focused is not None and takes_scan_as_text(focused):
+        return ScanRoute(ScanTarget.TEXT_CHECK, code, focused.id)
     if focused is not None and is_open_scan(focused):
         return ScanRoute(ScanTarget.SCAN_CHECK, code, focused.id)
     if open_scans:

@@ -196,6 +196,7 @@ def check_view(
         condition=condition,
         caveat=None if approved or not check.example_limit else caveat_text(check),
         pending_allowed=check.pending_allowed,
+        accepts_scan=check.accepts_scan,
     )
 
 

@@ -64,6 +64,7 @@ def rules_of(tdef: TemplateDef, check: CheckDef, approved: bool) -> tuple[str, .
         for word, on in (
             ("gates release", check.gates_release),
             ("pending allowed", check.pending_allowed),
+            ("accepts scans", check.accepts_scan),
             ("verify", check.verify),
             ("calculated", check.derived),
             ("optional", not check.required),

@@ -57,6 +57,7 @@ CHECK_KEYS = (
     "inputs",
     "attribute",
     "pending_allowed",
+    "accepts_scan",
     "measures",
     "range",
     "applies_when",
@@ -71,6 +72,7 @@ _ONLY_FOR = {
     "pass_label": "passfail",
     "fail_label": "passfail",
     "expect": "scan",
+    "accepts_scan": "text",  # a free-text check a barcode may fill (a DIN, a bag id)
 }
 
 
@@ -278,6 +280,7 @@ class _Builder:
             "calc": read.calc_name(table, w, unit),
             "attribute": attribute,
             "pending_allowed": read.flag(table, w, "pending_allowed", False),
+            "accepts_scan": read.flag(table, w, "accepts_scan", False),
             "measures": measures(table, w, ctype),
             "line": w.line("id"),
         }

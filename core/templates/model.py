@@ -109,6 +109,7 @@ class CheckDef:
     inputs: tuple[InputRef, ...] = ()
     attribute: str | None = None
     pending_allowed: bool = False
+    accepts_scan: bool = False  # a text check a barcode scan may fill (else scans never land in it)
     measures: str | None = None  # what it measures (core.templates.channels.MEASURES)
     range: tuple[Decimal, Decimal] | None = None  # plausible values ([lo, hi]), narrowed
     applies_when: Condition | None = None  # the check applies only when this holds

@@ -59,3 +59,23 @@ def test_never_into_a_number_or_text_field_and_never_into_a_recorded_check():
 
 def test_the_own_lot_number_records_nothing():
     assert route(" ct-0042 ", [COI_SCAN, VOLUME]).target == ScanTarget.THIS_LOT
+
+
+def test_a_text_check_that_accepts_scans_takes_one_when_focused():
+    din = check("DIN", "text", accepts_scan=True)
+    found = route("W1234 26 000042 J", [COI_SCAN, din, SLOT], focused=din)
+    assert (found.target, found.check_id) == (ScanTarget.TEXT_CHECK, "DIN")
+    assert route(COI, [COI_SCAN, din], focused=din).check_id == "COI"  # the COI still wins
+    assert route("W1234", [COI_SCAN, din, SLOT], focused=SLOT).check_id == "COI"  # not SLOT
+    recorded = check("DIN", "text", accepts_scan=True, current=object())
+    assert route("W1234", [recorded], focused=recorded).target == ScanTarget.BATCH_SEARCH
+    assert route("W1234", [din]).target == ScanTarget.BATCH_SEARCH  # only where focused
+
+
+def test_only_a_text_check_may_accept_scans():
+    from tests.core.test_templates import _mutate, _refused
+
+    error = _refused(
+        _mutate('unit = "cells"\nsource', 'unit = "cells"\naccepts_scan = true\nsource')
+    )
+    assert "'accepts_scan' is only for text checks, not number" in error.reason

@@ -173,3 +173,43 @@ def test_a_scanner_pressing_shift_for_capitals_is_still_a_scan(qtbot, window, sc
     settle(qtbot, screen.context)
     assert screen.form.row("CART-IPC-03-COI").check.current.value == COI
     assert target.text() == ""
+
+
+def test_a_text_check_that_accepts_scans_records_the_scan(
+    qtbot, window, scanner, site, admin, tech, tmp_path
+):
+    """A template may let a barcode fill a free-text check (here the collection DIN read off the
+    apheresis bag's ISBT 128 label): focused, it takes the scan; the COI still goes to its own
+    check, and a text check that did not ask for scans still never takes one."""
+    from core.services import signing_keys
+    from core.services.template_approval import approve_template
+    from core.services.templates import load_template
+    from core.services.users import authenticate
+    from core.templates import builtin_template_dir
+    from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, make_user
+    from tests.ui.conftest import login
+
+    text = (builtin_template_dir() / "cart-auto-lv.toml").read_text("utf-8")
+    text = text.replace("version = 2", "version = 3", 1).replace(
+        'id = "CART-IPC-01-DIN"\n', 'id = "CART-IPC-01-DIN"\naccepts_scan = true\n', 1
+    )
+    (tmp_path / "cart-v3.toml").write_text(text, "utf-8")
+    load_template(site, admin, tmp_path / "cart-v3.toml")
+    qa = make_user(site, admin, "quinn", "qa", "Quinn Quality")
+    signing_keys.issue_certificates(site, authenticate(site, "ada", ADMIN_PASSWORD), ADMIN_PASSWORD)
+    approve_template(site, qa, USER_PASSWORD, "cart-auto-lv", 3, "CC-7 DIN scanned at receipt")
+    batches.start_batch(site, tech, "cart-auto-lv", LOT, COI)
+    login(qtbot, window, "tess")
+    window.context.go("batch", lot=LOT)
+    screen = window.screen("batch")
+    qtbot.waitUntil(lambda: screen.view is not None, timeout=10_000)
+    settle(qtbot, window.context)
+    assert screen.view.template_version == 3
+    go_to_step(qtbot, screen, "CART-S01")
+    din = screen.form.row("CART-IPC-01-DIN")
+    assert din.check.accepts_scan
+    din.entry.setFocus()
+    scan(qtbot, screen, "W123426000042J")
+    assert din.check.current is not None and din.check.current.value == "W123426000042J"
+    events = audit_trail.events(site, lot=LOT)
+    assert [e for e in events if e.entity_id and "CART-IPC-01-DIN" in e.entity_id]

@@ -85,7 +85,7 @@ class BenchKeysMixin:
             values=recorded_values(self.view.steps),
             focused=focused,
         )
-        if route.target == ScanTarget.SCAN_CHECK:
+        if route.target in (ScanTarget.SCAN_CHECK, ScanTarget.TEXT_CHECK):
             row = self.form.row(route.check_id)
             row.entry.setText(route.code)  # the scan replaces whatever the field held
             row.entry.setFocus()
