@@ -302,7 +302,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)
     except DomainError as error:
-        print(f"lotbook: {refusal(str(error))}", file=sys.stderr)
+        hint = f" {error.cli_hint}" if error.cli_hint else ""
+        print(f"lotbook: {refusal(str(error) + hint)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("lotbook: interrupted; nothing further was written.", file=sys.stderr)

@@ -1,7 +1,9 @@
 """Domain errors. Each carries a message a technician can act on: what was wrong and what to do.
 
 Services raise these instead of returning None; the CLI prints ``str(error)`` on one line and
-exits 1, the GUI shows it next to the field or in a dialog.
+exits 1, the GUI shows it next to the field or in a dialog. The message speaks to both fronts;
+what only a command line can do (a flag, a command) goes in ``cli_hint``, which the CLI adds and
+the GUI never shows.
 """
 
 from __future__ import annotations
@@ -10,9 +12,13 @@ from __future__ import annotations
 class DomainError(Exception):
     """Base of every refusal that a user can understand and act on."""
 
-    def __init__(self, message: str) -> None:
+    cli_hint: str | None = None  # what the command line adds: "Name one with --profile."
+
+    def __init__(self, message: str, *, cli_hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if cli_hint is not None:
+            self.cli_hint = cli_hint
 
     def __str__(self) -> str:
         return self.message

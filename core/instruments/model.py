@@ -30,9 +30,11 @@ COUNT_QUANTITIES = (
 class InstrumentFileInvalid(DomainError):
     """The file cannot be imported as a whole; names the line (1-based) and the reason."""
 
-    def __init__(self, file: str, line: int | None, reason: str) -> None:
+    def __init__(
+        self, file: str, line: int | None, reason: str, *, cli_hint: str | None = None
+    ) -> None:
         where = f"{file}, line {line}" if line else file
-        super().__init__(f"{where}: {reason} Nothing was imported.")
+        super().__init__(f"{where}: {reason} Nothing was imported.", cli_hint=cli_hint)
         self.file = file
         self.line = line
         self.reason = reason

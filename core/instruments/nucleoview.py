@@ -159,8 +159,9 @@ def _no_counts(lines: list[str], file: str) -> InstrumentFileInvalid:
                     number,
                     f"no line holds {_COUNTED} as key and value: line {number} is the header "
                     f"of a table with one sample per row (columns {', '.join(columns)}), not a "
-                    "NucleoView export of key;value lines. Import it with the profile made for "
-                    "that table (name it with --profile), or ask an administrator to add one.",
+                    "NucleoView export of key;value lines. It needs the profile made for that "
+                    "table: ask an administrator to add one if there is none.",
+                    cli_hint="If the profile exists, name it with --profile.",
                 )
     keys = [key for key in dict.fromkeys(_written_key(line) for _, line in written) if key]
     found = (

@@ -69,15 +69,18 @@ def recognise(profiles: Sequence[Profile], text: str, file: str = "This file") -
     names = ", ".join(p.name for p in profiles)
     if not matches:
         reason = (
-            f"no import profile recognises this file. Name the profile with --profile (one of: "
-            f"{names}), or ask an administrator to add one."
+            f"no import profile recognises this file (profiles: {names}): ask an administrator "
+            "to add one for this instrument's export."
         )
+        hint = "If one of them fits, name it with --profile."
     else:
         reason = (
             f"several import profiles recognise this file "
-            f"({', '.join(p.name for p in matches)}): name one with --profile."
+            f"({', '.join(p.name for p in matches)}), so it cannot be told which one reads it: "
+            "ask an administrator to make them tell it apart."
         )
-    raise InstrumentFileInvalid(file, None, reason)
+        hint = "Name the right one with --profile."
+    raise InstrumentFileInvalid(file, None, reason, cli_hint=hint)
 
 
 def _recognises(profile: Profile, text: str) -> bool:

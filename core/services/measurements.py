@@ -117,9 +117,9 @@ class MeasurementTimes:
             f"{file}: sample {reading.sample_id} was measured {local_text(moment)}"
             f"{f' (instrument time read in {reading.zone})' if reading.zone else ''}, {problem}. "
             "Nothing was imported. "
-            "If the count does belong here, import it again with the reason (in the app, when "
-            f'asked; `{command_name()} import … --reason "…"`): it stays on the record and QA '
-            "sees it in the review."
+            "If the count does belong here, import it again with the reason why: it stays on "
+            "the record and QA sees it in the review.",
+            cli_hint=f'Give it with `{command_name()} import … --reason "…"`.',
         )
 
     def _problem(self, step_id: str, moment: datetime) -> str | None:

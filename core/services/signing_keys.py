@@ -88,8 +88,8 @@ def site_authority(session: Session) -> SiteAuthority:
     row = session.exec(select(SiteAuthority).order_by(SiteAuthority.id)).first()
     if row is None:
         raise NotFound(
-            "This site has no certificate authority yet. An administrator creates it with "
-            f"`{command_name()} ca create --user ADMIN`."
+            "This site has no certificate authority yet: ask an administrator to create it.",
+            cli_hint=f"An administrator runs `{command_name()} ca create --user ADMIN`.",
         )
     return row
 

@@ -215,8 +215,11 @@ def approved_version(session: Session, key: str) -> TemplateVersion:
             return row
     raise Conflict(
         f"No version of template {newest.key} is approved yet: a batch starts only on a version "
-        f"QA approved. Ask QA to approve it (`{command_name()} template approve {newest.key} "
-        f"--version {newest.version} --user QA`, or Templates in the app)."
+        f"QA approved. Ask QA to approve version {newest.version} (Templates).",
+        cli_hint=(
+            f"QA runs `{command_name()} template approve {newest.key} --version "
+            f"{newest.version} --user QA`."
+        ),
     )
 
 

@@ -153,8 +153,9 @@ def authenticate(
 
 def _change_required(username: str) -> PasswordChangeRequired:
     return PasswordChangeRequired(
-        f"The password of '{username}' is an initial one. Choose your own first "
-        f"(`{command_name()} user passwd --user {username}`, or log in to the app)."
+        f"The password of '{username}' is an initial one. Choose your own first: log in to the "
+        "app, which asks for it.",
+        cli_hint=f"Or: `{command_name()} user passwd --user {username}`.",
     )
 
 

@@ -242,7 +242,7 @@ class TemplateDef:
         try:
             return self._checks[check_id]
         except KeyError:
-            raise NotFound(self._missing("Check", check_id)) from None
+            raise self._missing("Check", check_id) from None
 
     def has_check(self, check_id: str) -> bool:
         return check_id in self._checks
@@ -251,13 +251,13 @@ class TemplateDef:
         try:
             return self._steps[step_id]
         except KeyError:
-            raise NotFound(self._missing("Step", step_id)) from None
+            raise self._missing("Step", step_id) from None
 
     def step_of(self, check_id: str) -> StepDef:
         try:
             return self._step_of[check_id]
         except KeyError:
-            raise NotFound(self._missing("Check", check_id)) from None
+            raise self._missing("Check", check_id) from None
 
     def instances(self, base_id: str) -> tuple[CheckDef, ...]:
         """All checks written as ``base_id`` in the file: one per instance of a repeated step
@@ -281,7 +281,7 @@ class TemplateDef:
         """Derived checks that use ``check_id`` directly or through other derived checks, ordered
         so that every check comes after its own inputs (recompute them in this order)."""
         if check_id not in self._checks:
-            raise NotFound(self._missing("Check", check_id))
+            raise self._missing("Check", check_id)
         cached = self._dependents.get(check_id)
         if cached is not None:
             return cached
@@ -296,7 +296,7 @@ class TemplateDef:
         self._dependents[check_id] = result
         return result
 
-    def _missing(self, kind: str, ident: str) -> str:
+    def _missing(self, kind: str, ident: str) -> NotFound:
         hint = ""
         instances = self._by_base.get(ident) or ()
         if kind == "Step":
@@ -305,9 +305,10 @@ class TemplateDef:
                 hint = f" It is a repeated step: name one instance, {repeated[0]} … {repeated[-1]}."
         elif instances and instances[0].id != ident:
             hint = f" It is repeated: name one instance, {instances[0].id} … {instances[-1].id}."
-        return (
-            f"{kind} {ident} is not in template {self.key} v{self.version}.{hint} "
-            f"See `{command_name()} template show {self.key}`."
+        return NotFound(
+            f"{kind} {ident} is not in template {self.key} v{self.version}.{hint} Its steps and "
+            "checks are listed under Templates.",
+            cli_hint=f"See `{command_name()} template show {self.key}`.",
         )
 
 

@@ -179,8 +179,11 @@ def test_profiles_are_found_by_name_and_by_their_files(tmp_path):
 
 
 def test_a_file_no_profile_or_several_recognise_asks_for_the_profile():
-    with pytest.raises(InstrumentFileInvalid, match=r"no import profile recognises .* --profile"):
+    """In words for the app; the command line adds its flag (``cli_hint``)."""
+    with pytest.raises(InstrumentFileInvalid, match=r"no import profile recognises") as refused:
         recognise(builtin_profiles(), "hello,world\n1,2\n", "x.csv")
+    assert "--" not in str(refused.value) and "ask an administrator" in str(refused.value)
+    assert refused.value.cli_hint == "If one of them fits, name it with --profile."
     twin = profile_from_toml(
         '[profile]\nname = "ph-log"\ntitle = "pH"\nkind = "trace"\ntime_column = "timestamp"\n'
         '[[columns]]\ncolumn = "pH"\nchannel = "ph"\n',

@@ -236,9 +236,10 @@ def test_unknown_ids_raise_not_found(cart):
     with pytest.raises(NotFound) as err:
         cart.check("CART-IPC-99")
     assert str(err.value) == (
-        "Check CART-IPC-99 is not in template cart-auto-lv v2. "
-        "See `python main.py template show cart-auto-lv`."
+        "Check CART-IPC-99 is not in template cart-auto-lv v2. Its steps and checks are listed "
+        "under Templates."
     )
+    assert err.value.cli_hint == "See `python main.py template show cart-auto-lv`."
     with pytest.raises(NotFound, match="CART-IPC-07-TVC-D0 … CART-IPC-07-TVC-D10"):
         cart.check("CART-IPC-07-TVC")
     with pytest.raises(NotFound, match="CART-S07-D0 … CART-S07-D10"):
