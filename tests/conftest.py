@@ -16,6 +16,38 @@ ADMIN_PASSWORD = "admin-pass-2026"
 USER_PASSWORD = "bench-pass-2026"
 
 
+def _cheap_key_derivation() -> None:
+    """argon2id at its cheapest for the suite (thousands of log-ins and signatures, 20 ms each at
+    the production cost); tests/core/test_kdf_parameters.py checks the production parameters in
+    a fresh process, where nothing was swapped."""
+    from argon2 import PasswordHasher, Type
+
+    from core.auth import passwords
+    from core.crypto import keys
+
+    cheap = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+    passwords.HASHER = PasswordHasher(**cheap, type=Type.ID)
+    keys.KDF_PARAMS = cheap
+
+
+_cheap_key_derivation()
+
+
+@pytest.fixture
+def production_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at the product's parameters, for the tests about them (ask for it before
+    ``site`` so that the site's first hashes are made at that cost too)."""
+    from argon2 import PasswordHasher, Type
+
+    from core.auth import passwords
+    from core.crypto import keys
+
+    monkeypatch.setattr(passwords, "HASHER", PasswordHasher(**passwords.PARAMETERS, type=Type.ID))
+    monkeypatch.setattr(
+        keys, "KDF_PARAMS", {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+    )
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path / "home"

@@ -7,8 +7,10 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from core.errors import DomainError
 
-# OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1.
-HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, type=Type.ID)
+# OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1. (The test suite swaps
+# HASHER for a cheap one; tests/core/test_kdf_parameters.py asserts these in a fresh process.)
+PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+HASHER = PasswordHasher(**PARAMETERS, type=Type.ID)
 
 MIN_LENGTH = 10
 

@@ -32,7 +32,8 @@ BACKDATE = timedelta(minutes=5)  # tolerate small clock differences between work
 
 WRAP_FORMAT = "lotbook-wrapped-key"
 WRAP_VERSION = 1
-# OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1 (as for log-in).
+# OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1 (as for log-in). (The
+# test suite swaps in cheap ones; tests/core/test_kdf_parameters.py asserts these.)
 KDF_PARAMS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 # Upper bounds on what a blob may ask for, so that a crafted blob cannot exhaust the machine.
 KDF_LIMITS = {"time_cost": 16, "memory_cost": 1024 * 1024, "parallelism": 8}

@@ -93,7 +93,7 @@ def test_rewrap_with_wrong_old_password_is_refused():
         rewrap_private_key(blob, "wrong-pass-2026", "a-new-pass-2027")
 
 
-def test_blob_is_self_describing_and_holds_no_plaintext_key():
+def test_blob_is_self_describing_and_holds_no_plaintext_key(production_kdf):
     key = new_signing_key()
     blob = wrap_private_key(key, PASSWORD)
     document = json.loads(blob)

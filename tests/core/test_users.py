@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from core.auth.passwords import HASHER
 from core.errors import (
     AlreadyExists,
     AuthenticationFailed,
@@ -19,7 +18,8 @@ def _actions(db, entity_id: str) -> list[str]:
     return [e.action for e in audit_trail.events(db) if e.entity_id == entity_id]
 
 
-def test_passwords_are_argon2id_at_owasp_parameters(site):
+def test_passwords_are_argon2id_at_owasp_parameters(production_kdf, site):
+    from core.auth.passwords import HASHER
     from tests.raw_db import raw_sql
 
     ((stored,),) = raw_sql(site, "SELECT password_hash FROM app_user WHERE username='ada'")
