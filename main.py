@@ -6,27 +6,8 @@ from __future__ import annotations
 
 import sys
 
-COMMANDS = {
-    "init",
-    "user",
-    "template",
-    "batch",
-    "deviation",
-    "excursion",
-    "audit",
-    "settings",
-    "demo",
-    "profiles",
-    "import",
-    "simulate",
-    "sign",
-    "review",
-    "export-pdf",
-    "verify-pdf",
-    "ca",
-    "self-test",
-    "validate",
-}
+from cli.command_table import COMMANDS  # the one list of commands (cheap: no argparse)
+
 HELP = {"-h", "--help"}
 
 

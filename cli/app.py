@@ -17,6 +17,7 @@ from cli import commands_people as people
 from cli import commands_signing as signing
 from cli import commands_templates as templates
 from cli import commands_validation as validation
+from cli.command_table import COMMANDS
 from cli.options import as_user, common_options, force_option, json_option
 from cli.output import refusal
 from cli.parser_backup import add_backup_commands
@@ -47,14 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the app on the demo database")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("init", parents=[common], help="create a new site database and its admin")
+    p = sub.add_parser("init", parents=[common], help=COMMANDS["init"])
     p.add_argument("--admin", required=True, metavar="NAME")
     p.add_argument("--full-name", required=True)
     p.add_argument("--timezone", metavar="ZONE", help="the site's time zone (IANA name)")
     p.add_argument("--password-stdin", action="store_true")
     p.set_defaults(func=people.cmd_init)
 
-    user = sub.add_parser("user", help="users: add, deactivate, passwd, list, unlock, reset")
+    user = sub.add_parser("user", help=COMMANDS["user"])
     us = user.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = us.add_parser(
         "add",
@@ -90,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     json_option(p)
     p.set_defaults(func=people.cmd_user_list)
 
-    tpl = sub.add_parser("template", help="process templates: list, show, load, approve")
+    tpl = sub.add_parser("template", help=COMMANDS["template"])
     ts = tpl.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = ts.add_parser("list", parents=[common], help="list loaded templates")
     p.add_argument("--all", action="store_true", help="every version, not just the newest")
@@ -116,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     as_user(p)
     p.set_defaults(func=templates.cmd_template_approve)
 
-    bat = sub.add_parser("batch", help="batches: start, record, correct, justify, show, list")
+    bat = sub.add_parser("batch", help=COMMANDS["batch"])
     bs = bat.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = bs.add_parser("start", parents=[common], help="start a batch on a template")
     p.add_argument("--template", required=True, metavar="KEY")
@@ -157,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     json_option(p)
     p.set_defaults(func=batches.cmd_batch_list)
 
-    dev = sub.add_parser("deviation", help="deviations: open, list, close")
+    dev = sub.add_parser("deviation", help=COMMANDS["deviation"])
     ds = dev.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = ds.add_parser("open", parents=[common], help="open a deviation on a batch")
     p.add_argument("lot")
@@ -177,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     as_user(p)
     p.set_defaults(func=signing.cmd_deviation_close)
 
-    exc = sub.add_parser("excursion", help="process excursions: assess")
+    exc = sub.add_parser("excursion", help=COMMANDS["excursion"])
     es = exc.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = es.add_parser(
         "assess",
@@ -191,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     as_user(p)
     p.set_defaults(func=batches.cmd_excursion_assess)
 
-    aud = sub.add_parser("audit", help="audit trail: verify, export, list, review, checkpoint")
+    aud = sub.add_parser("audit", help=COMMANDS["audit"])
     au = aud.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = au.add_parser(
         "verify", parents=[common], help="the chain, the state it seals, its anchors (exit 1: not)"
@@ -223,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_audit_checkpoint(au, common)
     add_clock_commands(sub, common)
 
-    settings = sub.add_parser("settings", help="site settings: show, set (admin)")
+    settings = sub.add_parser("settings", help=COMMANDS["settings"])
     ss = settings.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = ss.add_parser("show", parents=[common], help="lockout threshold, idle-lock minutes")
     json_option(p)
@@ -247,10 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     as_user(p)
     p.set_defaults(func=people.cmd_settings_set)
 
-    p = sub.add_parser("profiles", parents=[common], help="instrument import profiles")
+    p = sub.add_parser("profiles", parents=[common], help=COMMANDS["profiles"])
     json_option(p)
     p.set_defaults(func=instruments.cmd_profiles)
-    p = sub.add_parser("import", parents=[common], help="import an instrument file into a batch")
+    p = sub.add_parser("import", parents=[common], help=COMMANDS["import"])
     p.add_argument("file")
     p.add_argument("--batch", required=True, metavar="LOT")
     p.add_argument("--profile", metavar="NAME", help="else recognised from the file")
@@ -261,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     as_user(p)
     p.set_defaults(func=instruments.cmd_import)
-    p = sub.add_parser("simulate", parents=[common], help="write a simulated instrument log")
+    p = sub.add_parser("simulate", parents=[common], help=COMMANDS["simulate"])
     ss = p.add_subparsers(dest="what", required=True, metavar="WHAT")
     p = ss.add_parser("bioreactor", parents=[common], help="a bioreactor log (CSV)")
     p.add_argument("--out", required=True, metavar="FILE")
@@ -276,19 +277,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_signing_commands(sub, common)
     add_backup_commands(sub, common)
 
-    p = sub.add_parser("demo", parents=[common], help="realistic demo data in a fresh database")
+    p = sub.add_parser("demo", parents=[common], help=COMMANDS["demo"])
     p.set_defaults(func=audit.cmd_demo)
 
-    p = sub.add_parser(
-        "self-test", help="an end-to-end scenario in a scratch database (exit 1: a step failed)"
-    )
+    p = sub.add_parser("self-test", help=COMMANDS["self-test"])
     p.add_argument("--keep", metavar="DIR", help="keep the scratch database and PDF in DIR")
     json_option(p)
     p.set_defaults(func=validation.cmd_self_test)
     p = sub.add_parser(
         "validate",
         parents=[common],
-        help="installation and operational qualification: a sealed PDF report (exit 1: a failure)",
+        help=COMMANDS["validate"],
     )
     p.add_argument("--report", required=True, metavar="FILE.pdf")
     force_option(p)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from cli import commands_backup as backup
+from cli.command_table import COMMANDS
 from cli.options import json_option
 
 
@@ -13,8 +14,7 @@ def add_backup_commands(sub, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "backup",
         parents=[common],
-        help="back the site database up to a verified file with its manifest (admin); "
-        "--if-due for a timer; list; verify FILE",
+        help=COMMANDS["backup"],
     )
     p.add_argument("-o", "--output", metavar="FILE", help="the backup file to write")
     p.add_argument("--force", action="store_true", help="replace an existing backup file")
@@ -44,7 +44,7 @@ def add_backup_commands(sub, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser(
         "restore",
-        help="restore a backup into a new database file, verified first (never over a file)",
+        help=COMMANDS["restore"],
     )
     p.add_argument("file", help="the backup file (its manifest beside it)")
     p.add_argument("--to", required=True, metavar="PATH", help="the new database file")

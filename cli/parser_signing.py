@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from cli import commands_signing as signing
+from cli.command_table import COMMANDS
 from cli.options import as_user, force_option, json_option
 
 DISPOSITIONS = (
@@ -36,8 +37,7 @@ def add_signing_commands(sub, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "sign",
         parents=[common],
-        help="e-sign a step or the batch (re-authenticates); QA dispositions: "
-        + ", ".join(DISPOSITIONS),
+        help=COMMANDS["sign"] + ": " + ", ".join(DISPOSITIONS),
     )
     p.add_argument("lot")
     p.add_argument(
@@ -53,14 +53,14 @@ def add_signing_commands(sub, common: argparse.ArgumentParser) -> None:
     as_user(p)
     json_option(p)
     p.set_defaults(func=signing.cmd_sign)
-    p = sub.add_parser("review", parents=[common], help="review by exception: what needs a human")
+    p = sub.add_parser("review", parents=[common], help=COMMANDS["review"])
     p.add_argument("lot")
     json_option(p)
     p.set_defaults(func=signing.cmd_review)
     p = sub.add_parser(
         "export-pdf",
         parents=[common],
-        help="export a sealed PDF batch summary, or the certificate of analysis (--coa)",
+        help=COMMANDS["export-pdf"],
     )
     p.add_argument("lot")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
@@ -84,13 +84,13 @@ def add_signing_commands(sub, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "verify-pdf",
         parents=[common],
-        help="verify an exported PDF, and its audit chain head against the database (exit 1: not)",
+        help=COMMANDS["verify-pdf"],
     )
     p.add_argument("file")
     p.add_argument("--ca", metavar="CERT", help="the site CA certificate (else from the database)")
     json_option(p)
     p.set_defaults(func=signing.cmd_verify_pdf)
-    ca = sub.add_parser("ca", help="site certificate authority: export, issue, status, create")
+    ca = sub.add_parser("ca", help=COMMANDS["ca"])
     cs = ca.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = cs.add_parser("export", parents=[common], help="write the site CA certificate (PEM)")
     p.add_argument("-o", "--output", required=True, metavar="FILE")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cli import commands_trail as trail
+from cli.command_table import COMMANDS
 from cli.options import as_user, json_option
 
 
@@ -18,7 +19,7 @@ def add_audit_checkpoint(audit_actions, common: argparse.ArgumentParser) -> None
 
 
 def add_clock_commands(sub, common: argparse.ArgumentParser) -> None:
-    clock = sub.add_parser("clock", help="clock incidents: list, clear (admin)")
+    clock = sub.add_parser("clock", help=COMMANDS["clock"])
     cs = clock.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = cs.add_parser(
         "incidents", parents=[common], help="audit events dated ahead of a later clock"
