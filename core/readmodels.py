@@ -272,12 +272,16 @@ class BatchView:
 
 @dataclass(frozen=True)
 class RecordOutcome:
-    """What one recording action wrote: the entry and the derived values it updated."""
+    """What one recording action changed, for a screen to show without reading the batch again:
+    the entry, the derived values it updated and, when a signature's state may have changed with
+    them (a value of a signed step, or a signed batch), every signature of the batch as it stands
+    after the write."""
 
     lot: str
     entry: CheckView
     derived: tuple[CheckView, ...]
     notes: tuple[str, ...] = ()
+    signatures: tuple[SignatureView, ...] | None = None  # None: no signature could have changed
 
 
 @dataclass(frozen=True)

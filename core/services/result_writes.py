@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -13,7 +14,7 @@ from sqlmodel import select
 from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import Conflict
-from core.models import Deviation, EntryKind
+from core.models import Deviation, EntryKind, Signature
 from core.readmodels import RecordOutcome
 from core.services.batch_record import view_in_batch
 from core.services.entry_rules import Pending
@@ -28,6 +29,9 @@ from core.services.result_rows import (
 from core.services.templates import template_approved
 from core.store import UnitOfWork
 from core.templates.model import CheckDef, TemplateDef
+
+if TYPE_CHECKING:
+    from core.signing_views import SignatureView
 
 Known = dict[str, list[ResultRow]]
 
@@ -175,8 +179,33 @@ def changed_views(
     approved = template_approved(uow.connection, batch.template_version_id)
     views = [view_in_batch(tdef, c, known, names, refs, approved) for c in map(tdef.check, changed)]
     return RecordOutcome(
-        lot=batch.lot, entry=views[0], derived=tuple(views[1:]), notes=tuple(notes)
+        lot=batch.lot,
+        entry=views[0],
+        derived=tuple(views[1:]),
+        notes=tuple(notes),
+        signatures=signatures_after(uow, batch, {view.step_id for view in views}),
     )
+
+
+def signatures_after(
+    uow: UnitOfWork, batch: BatchRow, steps: set[str]
+) -> tuple[SignatureView, ...] | None:
+    """Every signature of the batch evaluated after this write, when one may have changed state:
+    one that signs a step written in, or the whole batch. None otherwise (the usual case: values
+    are recorded before their step is signed), and nothing more is read."""
+    from core.signatures import BATCH_SCOPE, step_scope
+
+    scopes = {BATCH_SCOPE, *map(step_scope, steps)}
+    touched = uow.session.exec(
+        select(Signature.id)
+        .where(Signature.batch_id == batch.id, Signature.scope.in_(scopes))
+        .limit(1)
+    ).first()
+    if touched is None:
+        return None
+    from core.services.batch_record import build_batch_view, load_batch
+
+    return build_batch_view(uow.session, load_batch(uow.session, batch.lot)).signatures
 
 
 def already_recorded(check: CheckDef, batch: BatchRow) -> Conflict:

@@ -4,7 +4,9 @@
     that shows one empty window: median of interleaved runs, ratio (goal ≤ 1.5).
 (b) Enter-to-verdict in the batch screen on a batch that already holds 200 recorded values,
     against the bare core service call `recording.record_value` on the same batch: medians,
-    interleaved, ratio (goal ≤ 1.5).
+    interleaved, ratio (goal ≤ 1.5); and on a batch with 2,000 recorded values and 20 step
+    signatures (goal ≤ 1.3× and ≤ 16 ms: an entry's answer says which signatures it changed,
+    so the screen never reads the batch again after an entry).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QEvent, Qt
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,7 +116,30 @@ def _fill_to(db, actor, lot: str, values: int) -> list[tuple[str, str]]:
     return [(cid, v) for cid, v in spare if cid in keep_open]
 
 
-def test_enter_to_verdict_against_the_service_call(qtbot, tmp_path, report):
+def _sign_steps(db, lot: str, performer, verifier, password: str, pairs: int) -> int:
+    """Sign ``pairs`` whole steps as performed and verified; return the signatures made."""
+    from core.errors import DomainError
+    from core.services import batches
+    from core.services.signing import sign
+
+    made = 0
+    for step in batches.show_batch(db, lot).steps:
+        if made >= 2 * pairs:
+            break
+        try:
+            sign(db, performer, password, lot, "PERFORMED", step_id=step.id)
+        except DomainError:
+            continue  # not complete yet (a value kept open for the benchmark)
+        sign(db, verifier, password, lot, "VERIFIED", step_id=step.id)
+        made += 2
+    return made
+
+
+SIZES = {"200_values": (200, 0, 1.5, None), "2000_values_20_signatures": (2000, 10, 1.3, 16.0)}
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_enter_to_verdict_against_the_service_call(qtbot, tmp_path, report, size):
     from PySide6.QtWidgets import QApplication
 
     from core.services import batches, recording, users
@@ -128,14 +154,20 @@ def test_enter_to_verdict_against_the_service_call(qtbot, tmp_path, report):
     users.create_user(db, admin, "tess", "Tess Technician", "technician", "initial-" + password)
     users.change_password(db, "tess", "initial-" + password, password)
     tech = users.authenticate(db, "tess", password)
+    users.create_user(db, admin, "vic", "Vic Verifier", "technician", "initial-" + password)
+    users.change_password(db, "vic", "initial-" + password, password)
+    verifier = users.authenticate(db, "vic", password)
     from tests.benchmarks.sites import approve_templates
 
     approve_templates(db, admin, password, password)
+    values, pairs, goal, most_ms = SIZES[size]
     lot = "CT-BENCH"
     batches.start_batch(db, tech, "cart-auto-lv", lot, "COI-BENCH-1")
-    open_checks = _fill_to(db, tech, lot, 200)
+    open_checks = _fill_to(db, tech, lot, values)
+    signatures = _sign_steps(db, lot, tech, verifier, password, pairs) if pairs else 0
     held = batches.show_batch(db, lot)
     values_before = sum(len(c.history) for c in held.checks())
+    assert len(held.signatures) == signatures == 2 * pairs
 
     theme.apply(QApplication.instance())
     context = AppContext()
@@ -177,16 +209,19 @@ def test_enter_to_verdict_against_the_service_call(qtbot, tmp_path, report):
     # each GUI entry against the service call made right after it (drift of the disk cancels)
     paired = statistics.median(g / s for g, s in zip(gui_times, service_times, strict=False))
     report(
-        "enter_to_verdict",
+        f"enter_to_verdict_{size}",
         {
             "values_in_batch_before": values_before,
+            "signatures_in_batch": signatures,
             "entries_measured_each": len(gui_times),
             "gui_enter_to_verdict_median_ms": round(gui_s * 1000, 3),
             "service_call_median_ms": round(service_s * 1000, 3),
             "median_ratio": round(ratio, 2),
             "median_of_paired_ratios": round(paired, 2),
-            "goal": "<= 1.5",
+            "goal": f"<= {goal}" + (f" and <= {most_ms} ms" if most_ms else ""),
         },
     )
-    assert values_before >= 200
-    assert ratio <= 1.5, f"Enter-to-verdict is {ratio:.2f}x the service call (goal <= 1.5)"
+    assert values_before >= values
+    assert ratio <= goal, f"Enter-to-verdict is {ratio:.2f}x the service call (goal <= {goal})"
+    if most_ms is not None:
+        assert gui_s * 1000 <= most_ms, f"Enter-to-verdict takes {gui_s * 1000:.1f} ms"

@@ -179,3 +179,24 @@ def test_a_typed_or_scanned_lot_or_coi_names_one_batch(site, people, lot):
     coi = batches.show_batch(site, lot).coi_id
     assert named_exactly(rows, f" {coi} ").lot == lot
     assert named_exactly(rows, "CT-9999") is None
+
+
+def test_an_entry_says_which_signatures_it_changed(site, people, lot):
+    """The change notice: an entry in an unsigned step reads no signature (None); a correction
+    in a signed step returns every signature of the batch as it stands after the write, the
+    same as a fresh read of the batch."""
+    first = recording.record_value(
+        site, people["tech"], lot, "CART-IPC-00-COI", "COI-W123426000042"
+    )
+    assert first.signatures is None
+    recording.record_value(site, people["tech"], lot, "CART-IPC-00-PATIENT", "pass")
+    recording.record_value(site, people["tech"], lot, "CART-IPC-00-SLOT", "SLOT-7")
+    sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
+    elsewhere = recording.record_value(site, people["tech"], lot, "CART-IPC-01-DIN", "W1234")
+    assert elsewhere.signatures is None  # step CART-S01 is not signed: nothing to re-evaluate
+    fixed = recording.correct_value(
+        site, people["tech"], lot, "CART-IPC-00-SLOT", "SLOT-9", "wrong slot"
+    )
+    (sig,) = fixed.signatures
+    assert sig.state == "invalidated" and "CART-IPC-00-SLOT" in sig.state_detail
+    assert fixed.signatures == batches.show_batch(site, lot).signatures

@@ -90,7 +90,6 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         self.form.draft_changed.connect(self._draft)
         self.side.curves_made.connect(self._curves_made)
         self.signing.signed.connect(lambda _signature: (self.message.clear(), self.reload()))
-        self.entry_applied.connect(self._recheck_signatures)
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
     # -- loading ---------------------------------------------------------------------------------
@@ -206,7 +205,7 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         if row is not None:  # the verdict first: it is what the technician waits for
             row.show_verdict(entry)
             self.verdict_shown.emit(entry.id)
-        self._apply([entry, *outcome.derived])
+        self._apply([entry, *outcome.derived], outcome.signatures)
         if row is not None:
             row.set_busy(False)
             if outcome.notes:
@@ -236,11 +235,20 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         if shiboken6.isValid(row.demand):
             self.form.ensureWidgetVisible(row.demand)
 
-    def _apply(self, checks: list[CheckView]) -> None:
+    def _apply(self, checks: list[CheckView], signatures: tuple | None = None) -> None:
+        """What core said an entry changed (no second read): the values, and the signatures
+        when one may have changed state."""
         self.view = self.view.with_checks(checks)
+        if signatures is not None:
+            from core.services.signature_states import with_signatures
+
+            self.view = with_signatures(self.view, signatures)
         self.form.update_checks(checks)
         self.steps.set_steps(self._visible_steps())
-        self.header.show_counts(self.view)
+        if signatures is not None:
+            self.header.show_batch(self.view, self.release_only)
+        else:
+            self.header.show_counts(self.view)
         self._show_signatures()
 
     # -- curves ----------------------------------------------------------------------------------
