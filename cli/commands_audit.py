@@ -72,7 +72,8 @@ def cmd_audit_list(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from core.services.demo import DEMO_PASSWORDS, build_demo
+    from core.demo.build import build_demo
+    from core.demo.people import DEMO_PASSWORDS
 
     db = build_demo(db_url(args, demo=True))
     info(f"Demo database ready: {db.display_name}")

@@ -116,6 +116,6 @@ def _plain(report) -> dict:
 def _names_server(args) -> bool:
     """A PostgreSQL archive can be checked by a scratch restore on the site's server."""
     from cli.context import db_url
-    from core.store.engine import is_sqlite
+    from core.paths import is_sqlite
 
     return not is_sqlite(db_url(args))

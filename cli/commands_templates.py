@@ -10,9 +10,9 @@ from cli.output import emit_json, info, table
 from core.clock import local_text
 from core.readmodels import plain
 from core.services import templates
-from core.services.batch_record import caveat_text, condition_text, formula_text, spec_text
 from core.services.template_contents import template_contents
 from core.services.users import authenticate
+from core.templates.describe import caveat_text, condition_text, formula_text, spec_text
 from core.templates.model import CheckDef, TemplateDef
 
 

@@ -12,7 +12,7 @@ OBSERVED_WIDTH = 150
 
 
 def cmd_self_test(args) -> int:
-    from core.services.self_test import STEPS, run_self_test
+    from core.validation.self_test import STEPS, run_self_test
 
     width = max(len(name) for _, name, _, _ in STEPS)
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cli import credentials
 from core.auth import Actor
 from core.paths import resolve_db_url
 from core.services.log_in import log_in
-from core.store import Database, open_database
+from core.services.site import open_site
+
+if TYPE_CHECKING:
+    from core.store import Database
 
 
 def db_url(args, *, demo: bool = False) -> str:
@@ -15,7 +20,7 @@ def db_url(args, *, demo: bool = False) -> str:
 
 
 def open_db(args) -> Database:
-    return open_database(db_url(args))
+    return open_site(db_url(args))
 
 
 def acting(db: Database, args, *, allow_initial: bool = False) -> Actor:

@@ -14,10 +14,12 @@ busy timeout is the store's own refusal (core/store/faults.py), used here too.
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import DomainError
+from core.errors import DomainError, StoreError
 
 _LINE = 160  # longest driver text quoted in a message
 
@@ -48,6 +50,17 @@ class ServerGone(Fault):
 
 class DamagedDatabase(Fault):
     """The database file cannot be read as a database."""
+
+
+BUSY_TEXT = "The database is busy: another workstation holds it; nothing was saved, try again."
+
+
+class DatabaseBusy(StoreError):
+    """Another workstation holds the database's write lock for longer than the busy timeout."""
+
+
+def busy() -> DatabaseBusy:
+    return DatabaseBusy(BUSY_TEXT)
 
 
 def read_only_text(why: str) -> str:
@@ -102,6 +115,61 @@ def os_reason(error: OSError) -> str:
     if code in (errno.EACCES, errno.EPERM):
         return "no permission to write in the data folder"
     return (error.strerror or type(error).__name__).lower()
+
+
+# -- can SQLite write a database file here? -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadOnlyAccess:
+    why: str  # "… is on read-only media", for "this database is read-only here: <why>"
+    immutable: bool  # SQLite cannot make or write the -shm file: open with immutable=1
+
+
+def read_only_reason(path: Path) -> ReadOnlyAccess | None:
+    """None when SQLite can write the database at ``path`` (or there is no file yet)."""
+    if not path.exists():
+        return None
+    folder = path.parent
+    if _on_read_only_media(path):
+        why = f"{folder} is on read-only media"
+    elif not os.access(path, os.W_OK):
+        why = f"the file {path} is not writable for you (permissions)"
+    elif not _may_create_in(folder) and not _companions_writable(path):
+        why = f"its folder {folder} is not writable, so SQLite cannot make its -wal and -shm files"
+    else:
+        return None
+    wal, shm = companion(path, "-wal"), companion(path, "-shm")
+    if _may_create_in(folder) or (shm.exists() and wal.exists()):
+        return ReadOnlyAccess(why, immutable=False)
+    if wal.exists() and wal.stat().st_size > 0:
+        raise ReadOnlyDatabase(
+            f"{wal} holds changes not yet in {path.name}, and SQLite cannot make its -shm file in "
+            f"{folder} ({why}); copy the database with its -wal file to a writable folder to read "
+            "it. Nothing was written."
+        )
+    return ReadOnlyAccess(why, immutable=True)
+
+
+def companion(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _on_read_only_media(path: Path) -> bool:
+    if not hasattr(os, "statvfs"):
+        return False
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _may_create_in(folder: Path) -> bool:
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def _companions_writable(path: Path) -> bool:
+    return all(os.access(companion(path, s), os.W_OK) for s in ("-wal", "-shm"))
 
 
 # -- database errors -----------------------------------------------------------------------------
@@ -173,16 +241,12 @@ def _nearly_full(folder: Path) -> bool:
 
 def _busy() -> DomainError:
     """The store's own refusal for a database held by another workstation."""
-    from core.store.faults import busy
-
     return busy()
 
 
 def _read_only_why(path: Path | None) -> str:
     if path is None:
         return "SQLite refused to write it"
-    from core.store.access import read_only_reason
-
     access = read_only_reason(path)
     return access.why if access is not None else f"SQLite refused to write {path}"
 
@@ -224,7 +288,7 @@ def _server_fault(
 def _sqlite_file(url: str | None) -> Path | None:
     if not url:
         return None
-    from core.store.engine import sqlite_path
+    from core.paths import sqlite_path
 
     try:
         return sqlite_path(url)

@@ -46,8 +46,7 @@ def protected_databases() -> set[Path]:
     found |= {Path(os.path.abspath(folder / DB_FILE)), Path(os.path.abspath(folder / DEMO_DB_FILE))}
     given = os.environ.get("LOTBOOK_DB")
     if given:
-        from core.paths import resolve_db_url
-        from core.store.engine import sqlite_path
+        from core.paths import resolve_db_url, sqlite_path
 
         try:
             path = sqlite_path(resolve_db_url(given))

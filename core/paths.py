@@ -19,6 +19,23 @@ def data_dir() -> Path:
     return path
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for memory databases and other backends."""
+    from sqlalchemy.engine import make_url  # not at start-up: the app's first window needs none
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def is_sqlite(url: str) -> bool:
+    """A SQLite URL (a file or memory), not a database server."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).get_backend_name() == "sqlite"
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 

@@ -213,3 +213,38 @@ def after_release_status(view: BatchView) -> str | None:
     if not gate.pending and not gate.missing:
         return BatchStatus.RELEASED
     return None
+
+
+def cited_deviation(view: BatchView, ref: str, *, closed: bool) -> tuple[str, ...]:
+    """The deviation cited must be this lot's, (closed,) and linked to a failing result."""
+    found = next((d for d in view.deviations if d.ref == ref), None)
+    if found is None:
+        return (f"Deviation {ref} is not a deviation of lot {view.lot}.",)
+    if closed and found.status != "closed":
+        return (f"Deviation {ref} is still {found.status.replace('_', ' ')}: QA closes it first.",)
+    failing = {r.check_id for r in release_gate(view).failing}
+    linked = set(found.checks) | {
+        c.id for c in view.checks() if c.current and c.current.deviation == ref
+    }
+    if not failing & linked:
+        return (f"Deviation {ref} is not linked to an out-of-specification result.",)
+    return ()
+
+
+def post_release_blockers(view: BatchView, details: dict[str, str] | None) -> tuple[str, ...]:
+    """What QA's acknowledgement of a post-release failure waits for."""
+    gate = release_gate(view)
+    out: list[str] = []
+    not_final = gate.where(GateState.NOT_FINAL)
+    if not_final:
+        out.append("Justify with a deviation first: " + ", ".join(r.check_id for r in not_final))
+    without = [
+        r.check_id
+        for r in gate.where(GateState.FAILS)
+        if not r.deviation and not any(r.check_id in d.checks for d in view.deviations)
+    ]
+    if without:
+        out.append("Link a deviation to " + ", ".join(without))
+    if details:
+        out += cited_deviation(view, details["deviation"], closed=False)
+    return tuple(out)

@@ -38,19 +38,19 @@ def _log():
 
 def prepare_database(url: str, demo: bool) -> tuple[str, Any, int]:
     """On a worker thread: ("open", Database, idle minutes) or ("first_run", url, 0)."""
+    from core.paths import sqlite_path
     from core.services.settings import show_policy
-    from core.store import open_database
-    from core.store.engine import sqlite_path
+    from core.services.site import open_site
 
     path = sqlite_path(url)
     if demo:
-        from core.services.demo import open_demo
+        from core.demo.build import open_demo
 
         db = open_demo(url)
         return "open", db, show_policy(db).idle_lock_minutes
     if path is not None and not path.exists():
         return "first_run", url, 0
-    db = open_database(url)
+    db = open_site(url)
     return "open", db, show_policy(db).idle_lock_minutes
 
 

@@ -11,10 +11,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from core.curve_views import ChannelTrace, GrowthSeries
 from core.reports.fonts import SANS, SANS_BOLD, register_fonts
 from core.reports.styles import ALERT_AMBER, BLACK, GREY_TEXT, OOS_RED, PASS_GREEN, RULE_GREY
-from core.services.growth import GrowthSeries
-from core.services.traces import ChannelTrace
 
 register_fonts()
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from core.curve_views import GrowthView, TraceView
 from core.readmodels import AuditEventView, BatchView
-from core.services.growth import GrowthView
-from core.services.traces import TraceView
 from core.signing_views import ReviewView
 
 

@@ -7,22 +7,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from decimal import Decimal
 
 from sqlmodel import Session, func, select
 
-from core.calculations import CALCULATIONS
 from core.errors import NotFound
 from core.models import Batch, Deviation, DeviationLink, Excursion, TemplateVersion
 from core.readmodels import BatchView, CheckView, DeviationView, ResultVersionView, StepView
+from core.records.template_versions import template_approved, template_def
 from core.services import result_rows
 from core.services.result_rows import ResultRow
 from core.services.signature_states import signature_views, with_signatures
-from core.services.templates import template_approved, template_def
 from core.services.users import full_names
-from core.specs import describe
-from core.templates.model import CheckDef, TemplateDef, example_tags
-from core.values import format_number
+from core.templates.describe import (
+    caveat_text,
+    condition_text,
+    display_value,
+    formula_text,
+    spec_text,
+)
+from core.templates.model import CheckDef, TemplateDef
 
 
 def load_batch(session: Session, lot: str, *, for_update: bool = False) -> Batch:
@@ -40,27 +43,6 @@ def batch_template(session: Session, batch: Batch) -> tuple[TemplateVersion, Tem
     if row is None:  # the foreign key makes this impossible short of tampering
         raise NotFound(f"The template of batch {batch.lot} is missing from the database.")
     return row, template_def(row)
-
-
-def display_value(check: CheckDef, value: str) -> str:
-    if check.type == "number":
-        text = format_number(Decimal(value), check.precision, check.notation)
-        return f"{text} {check.unit}".strip() if check.unit else text
-    if check.type == "passfail":
-        return check.pass_label if value == "pass" else check.fail_label
-    return value
-
-
-def formula_text(check: CheckDef) -> str | None:
-    if not check.derived or check.calc is None:
-        return None
-    calc = CALCULATIONS[check.calc]
-    parts = []
-    for ref in check.inputs:
-        parts.append(
-            f"{ref.param} = {ref.check_id}" if ref.check_id else f"{ref.param} = {ref.constant}"
-        )
-    return f"{calc.formula}; " + ", ".join(parts)
 
 
 def version_view(
@@ -94,42 +76,6 @@ def version_view(
     )
 
 
-def spec_text(check: CheckDef) -> str:
-    """The spec in words, including what a scan must match."""
-    if check.type == "scan":
-        if check.expect == "coi":
-            return "must match the batch's chain-of-identity id"
-        if check.expect and check.expect.startswith("check:"):
-            return f"must match the value recorded for {check.expect.split(':', 1)[1]}"
-    return describe(
-        check.spec,
-        check.unit,
-        precision=check.precision,
-        notation=check.notation,
-        pass_label=check.pass_label,
-        fail_label=check.fail_label,
-    )
-
-
-def condition_text(tdef: TemplateDef, check: CheckDef) -> str | None:
-    """When a check applies, in words: "CART-IPC-10-WEIGHT (Patient body weight) ≤ 50 kg"."""
-    cond = check.applies_when
-    if cond is None:
-        return None
-    other = tdef.check(cond.check_id)
-    head = f"{other.id} ({other.name})"
-    if cond.values:
-        shown = [display_value(other, v) for v in cond.values]
-        return f"{head} is {' or '.join(shown)}"
-    unit = f" {other.unit}" if other.unit else ""
-    parts = []
-    if cond.above is not None:
-        parts.append(f"> {format_number(cond.above)}{unit}")
-    if cond.at_most is not None:
-        parts.append(f"≤ {format_number(cond.at_most)}{unit}")
-    return f"{head} {' and '.join(parts)}"
-
-
 def applicability(check: CheckDef, versions: Mapping[str, list[ResultRow]]) -> bool | None:
     """Whether ``check`` applies given the current values in ``versions``."""
     cond = check.applies_when
@@ -139,11 +85,6 @@ def applicability(check: CheckDef, versions: Mapping[str, list[ResultRow]]) -> b
     if not rows:
         return None
     return check.applies_given((rows[-1].value, rows[-1].number))
-
-
-def caveat_text(check: CheckDef) -> str:
-    tags = "".join(example_tags(check.source))
-    return f"{tags} example limit: not yet confirmed by the site's QA (template not approved)"
 
 
 def check_view(

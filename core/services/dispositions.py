@@ -14,6 +14,7 @@ from core.auth import Actor
 from core.errors import Conflict, DomainError
 from core.models import Batch, BatchStatus
 from core.readmodels import BatchView
+from core.release_rules import cited_deviation, post_release_blockers
 from core.services.review import build_review
 from core.signing_views import DISPOSITION_LABEL, NEEDS_PHYSICIAN, Disposition
 from core.text_rules import PHYSICIAN, optional_text
@@ -118,51 +119,12 @@ def check_approvable(
             view, review.items, review.audit_review, outcome, autologous=view.autologous
         )
         if outcome == Disposition.EXCEPTIONAL_RELEASE and details:
-            blockers += _cited_deviation(view, details["deviation"], closed=True)
+            blockers += cited_deviation(view, details["deviation"], closed=True)
     if blockers:
         raise Conflict(
             f"Lot {batch.lot} cannot be {DISPOSITION_LABEL[outcome].lower()} yet: "
             + " ".join(b if b.endswith(".") else b + "." for b in blockers)
         )
-
-
-def _cited_deviation(view: BatchView, ref: str, *, closed: bool) -> tuple[str, ...]:
-    """The deviation cited must be this lot's, (closed,) and linked to a failing result."""
-    from core.release_rules import release_gate
-
-    found = next((d for d in view.deviations if d.ref == ref), None)
-    if found is None:
-        return (f"Deviation {ref} is not a deviation of lot {view.lot}.",)
-    if closed and found.status != "closed":
-        return (f"Deviation {ref} is still {found.status.replace('_', ' ')}: QA closes it first.",)
-    failing = {r.check_id for r in release_gate(view).failing}
-    linked = set(found.checks) | {
-        c.id for c in view.checks() if c.current and c.current.deviation == ref
-    }
-    if not failing & linked:
-        return (f"Deviation {ref} is not linked to an out-of-specification result.",)
-    return ()
-
-
-def post_release_blockers(view: BatchView, details: dict[str, str] | None) -> tuple[str, ...]:
-    """What QA's acknowledgement of a post-release failure waits for."""
-    from core.release_rules import GateState, release_gate
-
-    gate = release_gate(view)
-    out: list[str] = []
-    not_final = gate.where(GateState.NOT_FINAL)
-    if not_final:
-        out.append("Justify with a deviation first: " + ", ".join(r.check_id for r in not_final))
-    without = [
-        r.check_id
-        for r in gate.where(GateState.FAILS)
-        if not r.deviation and not any(r.check_id in d.checks for d in view.deviations)
-    ]
-    if without:
-        out.append("Link a deviation to " + ", ".join(without))
-    if details:
-        out += _cited_deviation(view, details["deviation"], closed=False)
-    return tuple(out)
 
 
 def dispose(uow, batch: Batch, outcome: Disposition, reason: str | None) -> None:

@@ -90,7 +90,7 @@ def require_applicable(
     applies = check.applies_given(recorded)
     if applies:
         return
-    from core.services.batch_record import condition_text, display_value
+    from core.templates.describe import condition_text, display_value
 
     other = tdef.check(cond.check_id)
     when = condition_text(tdef, check)

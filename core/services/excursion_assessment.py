@@ -10,11 +10,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from core.auth import Actor, Permission
+from core.curve_views import ExcursionView
 from core.errors import Conflict, DomainError, NotFound
 from core.models import Deviation, ExcursionAssessment
 from core.models.batches import BatchStatus
 from core.services.batch_record import load_batch
-from core.services.excursions import ExcursionView, excursion_views
+from core.services.excursions import excursion_views
 from core.services.users import acting_user
 from core.store import Database
 from core.text_rules import REASON, optional_text

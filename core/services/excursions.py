@@ -3,12 +3,13 @@ value is back in band, listed for review."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.curve_views import ExcursionView
 from core.models import Batch, Deviation, Excursion, ExcursionAssessment
 from core.series.excursions import ExcursionEvent
 from core.services.batch_record import load_batch
@@ -16,32 +17,6 @@ from core.store import Database, UnitOfWork
 from core.templates.channels import ChannelDef
 
 _EXCURSIONS = Excursion.__table__
-
-
-@dataclass(frozen=True)
-class ExcursionView:
-    id: int
-    channel: str
-    side: str
-    limit: float
-    extreme: float
-    started_at: datetime
-    ended_at: datetime | None
-    detected_at: datetime
-    source: str
-    assessment: str | None = None  # the deviation or QA's assessment that closes it for review
-    assessed_by: str | None = None
-    assessed_at: datetime | None = None
-    deviation: str | None = None
-
-    @property
-    def assessed(self) -> bool:
-        return self.assessment is not None
-
-    def describe(self, unit: str | None = None) -> str:
-        u = f" {unit}" if unit else ""
-        where = "below" if self.side == "low" else "above"
-        return f"{self.channel} {where} {self.limit:g}{u} (extreme {self.extreme:g}{u})"
 
 
 def when(seconds: float) -> datetime:

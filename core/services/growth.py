@@ -5,73 +5,25 @@ and the same template's released batches as a median and min–max band for comp
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
 import numpy as np
 import sqlalchemy as sa
 
+from core.curve_views import (
+    LOG_SCALE,
+    QUANTITIES,
+    Comparison,
+    GrowthPoint,
+    GrowthSeries,
+    GrowthView,
+)
 from core.models import Batch, BatchStatus, Result, TemplateVersion
 from core.services.batch_record import batch_template, load_batch
 from core.services.result_rows import versions
 from core.store import Database
 from core.templates.model import CheckDef, TemplateDef
 
-QUANTITIES = {
-    "total_viable_cells": "Total viable cells",
-    "viability": "Viability",
-    "fold_expansion": "Fold expansion",
-    "population_doublings": "Population doublings",
-    "cumulative_pd": "Cumulative population doublings",
-    "doubling_time": "Population doubling time",
-    "viable_cell_density": "Viable cell density",
-}
-LOG_SCALE = {"total_viable_cells", "viable_cell_density", "fold_expansion"}
 RELEASED = (BatchStatus.RELEASED.value, BatchStatus.RELEASED_PENDING.value)
-
-
-@dataclass(frozen=True)
-class GrowthPoint:
-    x: float  # day or passage
-    value: float
-    verdict: str
-    final: bool
-    check_id: str
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Released batches of the same template, per day or passage."""
-
-    xs: tuple[float, ...]
-    median: tuple[float, ...]
-    low: tuple[float, ...]
-    high: tuple[float, ...]
-    batches: int
-
-
-@dataclass(frozen=True)
-class GrowthSeries:
-    quantity: str
-    label: str
-    unit: str | None
-    axis: str  # "day" | "passage"
-    points: tuple[GrowthPoint, ...]
-    lower: float | None  # action limits of the check's spec
-    upper: float | None
-    alert_lower: float | None
-    alert_upper: float | None
-    log_scale: bool  # a log axis suits it (cell numbers)
-    comparison: Comparison | None
-
-
-@dataclass(frozen=True)
-class GrowthView:
-    lot: str
-    template_key: str
-    series: tuple[GrowthSeries, ...]
-
-    def get(self, quantity: str) -> GrowthSeries | None:
-        return next((s for s in self.series if s.quantity == quantity), None)
 
 
 def _curve_checks(tdef: TemplateDef) -> dict[str, list[CheckDef]]:

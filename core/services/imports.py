@@ -28,6 +28,7 @@ from core.instruments.model import (
 from core.models import EntryKind, InstrumentFile
 from core.models.batches import TAKES_RESULTS
 from core.paths import data_dir
+from core.records.accounts import check_account
 from core.series.blocks import channel_ids, write_points
 from core.series.excursions import Band, find_excursions
 from core.services.excursions import record_excursion
@@ -41,7 +42,6 @@ from core.services.result_rows import (
     versions,
 )
 from core.services.result_writes import Entry, Written
-from core.services.users import check_account
 from core.store import Database, UnitOfWork
 from core.templates.model import CheckDef, StepDef, TemplateDef
 from core.text_rules import REASON, optional_text

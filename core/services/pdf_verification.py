@@ -17,8 +17,8 @@ from datetime import datetime
 
 from core.crypto.keys import certificate_info
 from core.crypto.statements import check_certificate, verify_statement
+from core.reports.embedded import EMBEDDED_FORMAT, EMBEDDED_NAME
 from core.reports.verify_pdf import SealCheck, embedded_files, verify_sealed_pdf
-from core.services.report_data import EMBEDDED_FORMAT, EMBEDDED_NAME
 
 # The installation and operational qualification report carries its results instead.
 VALIDATION_NAME = "lotbook-validation.json"

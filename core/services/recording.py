@@ -13,10 +13,8 @@ from core.errors import Conflict, DomainError, JustificationRequired, NotFound, 
 from core.models import Deviation, EntryKind
 from core.models.batches import AFTER_RELEASE
 from core.readmodels import RecordOutcome
+from core.records.accounts import check_account
 from core.services import entry_rules as rules
-from core.services.batch_record import (
-    display_value,
-)
 from core.services.deviations import deviation_for_result, link_check
 from core.services.entry_rules import Pending
 from core.services.release_entries import after_release_move, open_for, release_recorder
@@ -36,8 +34,8 @@ from core.services.result_writes import (
     insert,
 )
 from core.services.settings import site_decimal_mark
-from core.services.users import check_account
 from core.store import Database, UnitOfWork
+from core.templates.describe import display_value
 from core.templates.model import CheckDef, TemplateDef
 from core.text_rules import COMMENT, REASON, optional_text
 from core.values import ParsedValue

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from core.auth import Actor
 from core.models import AuditHead, InstrumentFile, Signature, SigningKey, SiteAuthority
 from core.readmodels import plain
+from core.reports.embedded import EMBEDDED_FORMAT
 from core.reports.model import BatchReport, ImportedFileView
 from core.services import audit_trail
 from core.services.batch_record import build_batch_view, load_batch
@@ -19,9 +20,6 @@ from core.services.site import site_label
 from core.services.traces import trace_view
 from core.store import Database
 from core.version import app_version
-
-EMBEDDED_NAME = "lotbook-batch.json"
-EMBEDDED_FORMAT = "lotbook-batch-record"
 
 
 def report_time_zone(db: Database) -> str:

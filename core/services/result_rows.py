@@ -23,7 +23,7 @@ from sqlalchemy import event
 
 from core.errors import NotFound
 from core.models import Batch, Result, TemplateVersion, User
-from core.services.templates import cached_template, parsed_template
+from core.records.template_versions import cached_template, parsed_template
 from core.templates.model import TemplateDef
 
 _RESULTS = Result.__table__

@@ -16,6 +16,7 @@ from core.clock import utc_iso
 from core.errors import Conflict
 from core.models import Deviation, EntryKind, Signature
 from core.readmodels import RecordOutcome
+from core.records.template_versions import template_approved
 from core.services.batch_record import view_in_batch
 from core.services.entry_rules import Pending
 from core.services.result_rows import (
@@ -26,7 +27,6 @@ from core.services.result_rows import (
     user_names,
     versions,
 )
-from core.services.templates import template_approved
 from core.store import UnitOfWork
 from core.templates.model import CheckDef, TemplateDef
 

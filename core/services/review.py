@@ -18,7 +18,7 @@ from core.auth.policy import read_policy
 from core.models import AuditEvent, AuditTrailReview, Batch
 from core.models.batches import BatchStatus
 from core.readmodels import BatchView
-from core.release_rules import gate_refusals
+from core.release_rules import gate_refusals, post_release_blockers
 from core.services.batch_record import build_batch_view, load_batch
 from core.services.excursions import excursion_views
 from core.services.review_items import review_items
@@ -163,8 +163,6 @@ def _open_blockers(
     """What the decision QA still has to take waits for: the release while the lot awaits its
     disposition, the acknowledgement of a result that failed after release; () otherwise."""
     if status == BatchStatus.POST_RELEASE_OOS:
-        from core.services.dispositions import post_release_blockers
-
         return (
             "QA has not acknowledged the result that failed after release.",
             *post_release_blockers(view, None),

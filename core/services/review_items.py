@@ -16,11 +16,11 @@ from datetime import datetime, timedelta, tzinfo
 from sqlmodel import Session, select
 
 from core.clock import local_text
+from core.curve_views import ExcursionView
 from core.models import Batch, InstrumentFile
 from core.models.batches import AFTER_RELEASE, BatchStatus
 from core.readmodels import BatchView, CheckView, ResultVersionView, StepView
 from core.schedule import timing_findings
-from core.services.excursions import ExcursionView
 from core.signatures import BATCH_SCOPE
 from core.signing_views import ItemKind, ReviewItem, SignatureState
 

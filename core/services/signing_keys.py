@@ -294,7 +294,7 @@ def issue_certificates(
     db: Database, admin: Actor, password: str, usernames: list[str] | None = None
 ) -> list[SigningKeyView]:
     """An administrator, re-authenticating, issues waiting certificates (all, or those named)."""
-    from core.services.users import acting_user
+    from core.records.accounts import acting_user
 
     with db.unit_of_work(admin.username) as uow:
         acting_user(uow.session, admin, Permission.ISSUE_CERTIFICATES)
@@ -358,7 +358,7 @@ def create_authority_for_existing_site(
     db: Database, admin: Actor, password: str, site_name: str
 ) -> None:
     """For a database made before signatures existed: the admin creates the CA."""
-    from core.services.users import acting_user
+    from core.records.accounts import acting_user
 
     with db.unit_of_work(admin.username) as uow:
         acting_user(uow.session, admin, Permission.ISSUE_CERTIFICATES)

@@ -1,4 +1,5 @@
-"""Creating a site database: schema, first administrator, the built-in process templates."""
+"""Creating a site database (schema, first administrator, the built-in process templates) and
+opening one: the fronts reach the database through here, never through core/store."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from pathlib import Path
 from core.auth.passwords import check_new_password
 from core.clock import Clock
 from core.errors import DomainError
+from core.paths import sqlite_path
 from core.services.settings import check_time_zone, record_time_zone
 from core.services.signing_keys import create_site_authority
 from core.services.templates import install_builtin_templates
 from core.services.usernames import typed_username
 from core.services.users import USERNAME, create_first_admin
 from core.store import Database, open_database
-from core.store.engine import sqlite_path
 from core.store.migrate import head_revision
 from core.version import app_version
 
@@ -71,3 +72,9 @@ def _remove_new_database(url: str) -> None:
         return
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         candidate.unlink(missing_ok=True)
+
+
+def open_site(url: str) -> Database:
+    """The site (or demo) database at ``url``, its schema brought up to date; refused with a
+    reason when it is not there, not a Lotbook database, or read-only where a write is due."""
+    return open_database(url)

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.services.batch_record import condition_text, spec_text
 from core.services.templates import get_template, list_templates
 from core.store import Database
+from core.templates.describe import condition_text, spec_text
 from core.templates.model import CheckDef, TemplateDef
 
 

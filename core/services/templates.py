@@ -6,85 +6,25 @@ database, so what a batch was run against never changes when a file on disk does
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from core.auth import Actor, Permission
-from core.errors import AlreadyExists, Conflict, NotFound, StoreError
+from core.errors import AlreadyExists
 from core.models import TemplateVersion
 from core.readmodels import TemplateSummary
+from core.records.template_versions import (
+    latest_version,
+    template_def,
+    template_summary,
+    version_row,
+)
 from core.services.users import acting_user
 from core.store import Database, UnitOfWork
-from core.templates.loader import load_builtin_templates, load_template_file, parse_template
+from core.templates.loader import load_builtin_templates, load_template_file
 from core.templates.model import TemplateDef
-from core.version import command_name
-
-_PARSED: dict[str, TemplateDef] = {}  # by SHA-256 of the text: the same text parses the same
-# Versions known to hold a verified approval, per database engine: approvals are append-only, so
-# a version once approved stays approved (drafts are checked each time they are asked about).
-_APPROVED: weakref.WeakKeyDictionary[sa.Engine, set[int]] = weakref.WeakKeyDictionary()
-
-
-def template_approved(connection: sa.Connection, version_id: int) -> bool:
-    """True when QA approved this template version (its approval verifies)."""
-    known = _APPROVED.setdefault(connection.engine, set())
-    if version_id in known:
-        return True
-    from core.services.template_approval import verified_approval
-
-    if verified_approval(connection, version_id):
-        known.add(version_id)
-        return True
-    return False
-
-
-def cached_template(sha256: str) -> TemplateDef | None:
-    return _PARSED.get(sha256)
-
-
-def parsed_template(sha256: str, content: str, source_file: str) -> TemplateDef:
-    tdef = _PARSED.get(sha256)
-    if tdef is None:
-        tdef = parse_template(content.encode("utf-8"), source_file)
-        if tdef.sha256 != sha256:
-            raise StoreError(
-                f"Stored template text does not match its SHA-256 ({sha256[:12]}…): the template "
-                "version was altered in the database. Report this to QA."
-            )
-        _PARSED[sha256] = tdef
-    return tdef
-
-
-def template_def(row: TemplateVersion) -> TemplateDef:
-    """The parsed definition of a stored version (cached by content hash)."""
-    return parsed_template(row.sha256, row.content, row.source_file)
-
-
-def _summary(session: Session, row: TemplateVersion) -> TemplateSummary:
-    from core.services.template_approval import example_limits, valid_approvals
-
-    tdef = template_def(row)
-    approval = next(iter(valid_approvals(session, row)), None)
-    return TemplateSummary(
-        key=row.key,
-        version=row.version,
-        title=row.title,
-        product_family=row.product_family,
-        autologous=row.autologous,
-        sha256=row.sha256,
-        steps=len(tdef.all_steps()),
-        checks=sum(1 for _ in tdef.checks()),
-        loaded_at=row.loaded_at,
-        loaded_by=row.loaded_by,
-        approved=approval is not None,
-        approved_by_name=approval.signer_name if approval else None,
-        approved_at=approval.signed_at if approval else None,
-        example_limits=len(example_limits(tdef)),
-    )
 
 
 def store_template(uow: UnitOfWork, tdef: TemplateDef, content: bytes) -> TemplateVersion | None:
@@ -147,7 +87,7 @@ def load_template(db: Database, admin: Actor, path: Path) -> TemplateSummary | N
         acting_user(uow.session, admin, Permission.MANAGE_TEMPLATES)
         row = store_template(uow, tdef, content)
         uow.flush()
-        return _summary(uow.session, row) if row is not None else None
+        return template_summary(uow.session, row) if row is not None else None
 
 
 def list_templates(db: Database, all_versions: bool = False) -> list[TemplateSummary]:
@@ -160,7 +100,7 @@ def list_templates(db: Database, all_versions: bool = False) -> list[TemplateSum
             for row in rows:
                 newest[row.key] = row
             rows = list(newest.values())
-        return [_summary(session, r) for r in rows]
+        return [template_summary(session, r) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -186,52 +126,6 @@ def start_choices(db: Database) -> list[StartChoice]:
         newer = rows[-1].version if approved and rows[-1].version > chosen.version else None
         out.append(StartChoice(chosen, bool(approved), newer))
     return sorted(out, key=lambda c: (not c.startable, c.template.product_family, c.template.title))
-
-
-def latest_version(session: Session, key: str) -> TemplateVersion:
-    key = key.strip().lower()
-    row = session.exec(
-        select(TemplateVersion)
-        .where(TemplateVersion.key == key)
-        .order_by(sa.desc(TemplateVersion.version))
-        .limit(1)
-    ).first()
-    if row is None:
-        known = ", ".join(sorted(set(session.exec(select(TemplateVersion.key)).all()))) or "none"
-        raise NotFound(f"There is no process template '{key}'. Loaded templates: {known}.")
-    return row
-
-
-def approved_version(session: Session, key: str) -> TemplateVersion:
-    """The newest version of ``key`` that QA approved: the one new batches start on."""
-    newest = latest_version(session, key)
-    rows = session.exec(
-        select(TemplateVersion)
-        .where(TemplateVersion.key == newest.key)
-        .order_by(sa.desc(TemplateVersion.version))
-    ).all()
-    for row in rows:
-        if template_approved(session.connection(), row.id):
-            return row
-    raise Conflict(
-        f"No version of template {newest.key} is approved yet: a batch starts only on a version "
-        f"QA approved. Ask QA to approve version {newest.version} (Templates).",
-        cli_hint=(
-            f"QA runs `{command_name()} template approve {newest.key} --version "
-            f"{newest.version} --user QA`."
-        ),
-    )
-
-
-def version_row(session: Session, key: str, version: int) -> TemplateVersion:
-    row = session.exec(
-        select(TemplateVersion).where(
-            TemplateVersion.key == key.strip().lower(), TemplateVersion.version == version
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"Template {key} has no version {version}. See the template list.")
-    return row
 
 
 def get_template(db: Database, key: str, version: int | None = None) -> TemplateDef:

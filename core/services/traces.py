@@ -3,47 +3,16 @@ setpoint and alarm band from the template, and its excursions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
 import sqlalchemy as sa
 
+from core.curve_views import ChannelTrace, TraceView
 from core.models import SeriesChannel
 from core.series.blocks import read_points
 from core.services.batch_record import batch_template, load_batch
-from core.services.excursions import ExcursionView, list_excursions
+from core.services.excursions import list_excursions
 from core.store import Database
 
 _CHANNELS = SeriesChannel.__table__
-
-
-@dataclass(frozen=True)
-class ChannelTrace:
-    key: str
-    name: str
-    unit: str | None
-    precision: int | None
-    setpoint: float | None
-    alarm_low: float | None
-    alarm_high: float | None
-    hold_minutes: int
-    note: str | None
-    times: np.ndarray  # float64 seconds since epoch UTC
-    values: np.ndarray  # float64
-    excursions: tuple[ExcursionView, ...]
-
-
-@dataclass(frozen=True)
-class TraceView:
-    lot: str
-    channels: tuple[ChannelTrace, ...]
-
-    @property
-    def points(self) -> int:
-        return sum(len(c.times) for c in self.channels)
-
-    def channel(self, key: str) -> ChannelTrace | None:
-        return next((c for c in self.channels if c.key == key), None)
 
 
 def _f(value: object) -> float | None:

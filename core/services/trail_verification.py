@@ -265,7 +265,8 @@ def event_hash(db: Database, seq: int) -> str | None:
 
 def pdf_head(pdf: bytes, source: str) -> PdfHead | None:
     """The chain head a Lotbook batch PDF printed (None when it carries none)."""
-    from core.services.pdf_verification import EMBEDDED_NAME, embedded_files
+    from core.reports.embedded import EMBEDDED_NAME
+    from core.reports.verify_pdf import embedded_files
 
     try:
         data = json.loads(embedded_files(pdf)[EMBEDDED_NAME])

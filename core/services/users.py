@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from core.auth import Actor, Permission, require
+from core.auth import Actor, Permission
 from core.auth.passwords import check_new_password, hash_password, needs_rehash, verify_password
 from core.auth.policy import read_policy
 from core.auth.roles import parse_role
@@ -25,6 +24,7 @@ from core.errors import (
 )
 from core.models import User
 from core.readmodels import UserView
+from core.records.accounts import acting_user
 from core.services import signing_keys
 from core.services.usernames import login_username
 from core.services.usernames import typed_username as _username
@@ -33,8 +33,6 @@ from core.text_rules import FULL_NAME, REASON, optional_text
 from core.version import command_name
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
-_u = User.__table__.c
-_ACCOUNT = sa.select(_u.active, _u.locked, _u.role).where(_u.username == sa.bindparam("username"))
 
 
 def _view(user: User) -> UserView:
@@ -61,32 +59,6 @@ def _get(session: Session, username: str) -> User:
             f"There is no user '{username}'. Check the spelling (usernames are lower case)."
         )
     return user
-
-
-def acting_user(
-    where: Session | sa.Connection, actor: Actor, permission: Permission | None = None
-) -> str:
-    """Check the actor's account as it is now (still active, not locked, role as stored, the
-    permission granted) inside the caller's transaction; returns the stored role."""
-    conn = where.connection() if isinstance(where, Session) else where
-    row = conn.execute(_ACCOUNT, {"username": actor.username}).first()
-    return check_account(row, actor, permission)
-
-
-def check_account(row: sa.Row | None, actor: Actor, permission: Permission | None) -> str:
-    """The rules of ``acting_user`` on an account row (active, locked, role) already read."""
-    if row is None or not row.active:
-        raise PermissionDenied(
-            f"The account '{actor.username}' is no longer active.", username=actor.username
-        )
-    if row.locked:
-        raise PermissionDenied(
-            f"The account '{actor.username}' is locked. Ask an administrator.",
-            username=actor.username,
-        )
-    if permission is not None:
-        require(row.role, permission, actor.username)
-    return row.role
 
 
 def _actor(user: User) -> Actor:

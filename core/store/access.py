@@ -11,43 +11,16 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from core.faults import ReadOnlyDatabase, read_only_text
+from core.faults import (
+    ReadOnlyAccess,
+    ReadOnlyDatabase,
+    read_only_text,
+)
+from core.faults import companion as _companion
 from core.paths import private_file_mode
-
-
-@dataclass(frozen=True)
-class ReadOnlyAccess:
-    why: str  # "… is on read-only media", for "this database is read-only here: <why>"
-    immutable: bool  # SQLite cannot make or write the -shm file: open with immutable=1
-
-
-def read_only_reason(path: Path) -> ReadOnlyAccess | None:
-    """None when SQLite can write the database at ``path`` (or there is no file yet)."""
-    if not path.exists():
-        return None
-    folder = path.parent
-    if _on_read_only_media(path):
-        why = f"{folder} is on read-only media"
-    elif not os.access(path, os.W_OK):
-        why = f"the file {path} is not writable for you (permissions)"
-    elif not _may_create_in(folder) and not _companions_writable(path):
-        why = f"its folder {folder} is not writable, so SQLite cannot make its -wal and -shm files"
-    else:
-        return None
-    wal, shm = _companion(path, "-wal"), _companion(path, "-shm")
-    if _may_create_in(folder) or (shm.exists() and wal.exists()):
-        return ReadOnlyAccess(why, immutable=False)
-    if wal.exists() and wal.stat().st_size > 0:
-        raise ReadOnlyDatabase(
-            f"{wal} holds changes not yet in {path.name}, and SQLite cannot make its -shm file in "
-            f"{folder} ({why}); copy the database with its -wal file to a writable folder to read "
-            "it. Nothing was written."
-        )
-    return ReadOnlyAccess(why, immutable=True)
 
 
 def write_refused(access: ReadOnlyAccess) -> ReadOnlyDatabase:
@@ -95,24 +68,3 @@ def close_to_others(path: Path) -> None:
 
 def _uid() -> int:
     return os.getuid() if hasattr(os, "getuid") else -1
-
-
-def _companion(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
-
-
-def _on_read_only_media(path: Path) -> bool:
-    if not hasattr(os, "statvfs"):
-        return False
-    try:
-        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
-
-
-def _may_create_in(folder: Path) -> bool:
-    return os.access(folder, os.W_OK | os.X_OK)
-
-
-def _companions_writable(path: Path) -> bool:
-    return all(os.access(_companion(path, s), os.W_OK) for s in ("-wal", "-shm"))

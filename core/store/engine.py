@@ -13,31 +13,19 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
 
 from core.errors import StoreError
+from core.faults import read_only_reason
+from core.paths import is_sqlite, sqlite_path
 from core.store.faults import DatabaseBusy, busy, is_sqlite_busy, shown_url, without_password
 
 BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "lotbook_write"
 _FIRST_BACKOFF_S = 0.002
 _LONGEST_BACKOFF_S = 0.1
-
-
-def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL, or None for memory databases and other backends."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database)
 
 
 def display_url(url: str) -> str:
@@ -75,7 +63,7 @@ def _sqlite_engine(url: str) -> sa.Engine:
     from core.store import access
 
     path = sqlite_path(url)
-    read_only = access.read_only_reason(path) if path is not None else None
+    read_only = read_only_reason(path) if path is not None else None
     if path is not None:
         outputs.protect_database(path)  # no export may ever replace it
         if read_only is None:  # a new file owner-only; no database readable by everyone

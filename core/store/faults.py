@@ -12,18 +12,11 @@ from urllib.parse import quote_plus
 
 from sqlalchemy.engine import make_url
 
-from core.errors import StoreError
+from core.faults import BUSY_TEXT, DatabaseBusy, busy
 
-BUSY_TEXT = "The database is busy: another workstation holds it; nothing was saved, try again."
+__all__ = ["BUSY_TEXT", "DatabaseBusy", "busy", "is_sqlite_busy", "shown_url", "without_password"]
+
 HIDDEN = "***"
-
-
-class DatabaseBusy(StoreError):
-    """Another workstation holds the database's write lock for longer than the busy timeout."""
-
-
-def busy() -> DatabaseBusy:
-    return DatabaseBusy(BUSY_TEXT)
 
 
 def is_sqlite_busy(error: BaseException | None) -> bool:

@@ -18,8 +18,9 @@ from core.calculations import CALCULATIONS
 from core.plausibility import refuse_template_range
 from core.specs import Spec
 from core.templates.locate import Where
-from core.templates.model import INSTANCE_UNITS
 from core.values import same_unit
+
+INSTANCE_UNITS = ("day", "passage")  # what a repeated step counts in
 
 ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")

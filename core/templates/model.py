@@ -29,7 +29,6 @@ ATTRIBUTES = (
     "safety",
     "characterisation",
 )
-INSTANCE_UNITS = ("day", "passage")
 # Source tags of figures a site must confirm before GMP use: product-specific examples, typical
 # practice, unverified (cgt-processes §0.1).
 EXAMPLE_TAGS = ("[P]", "[T]", "[?]")

@@ -5,11 +5,11 @@ other checks' lot is untouched) and returns what it observed, or raises Deviates
 
 from __future__ import annotations
 
+from core.demo.sample_batch import fill_batch
 from core.errors import Conflict, PermissionDenied
 from core.plausibility import ImplausibleValue
 from core.services import batches, recording
 from core.services.review import mark_audit_trail_reviewed
-from core.services.sample_batch import fill_batch
 from core.services.signing import sign
 from core.validation.oq_checks import Bench, Deviates, expect
 from core.validation.scratch import COI, TEMPLATE

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from core.clock import FixedClock
+from core.demo.sample_batch import fill_batch
 from core.services import audit_trail, batches, recording, signing_keys, users
 from core.services.review import mark_audit_trail_reviewed
-from core.services.sample_batch import fill_batch
 from core.services.signing import sign
 from core.services.site import init_site
 from core.services.template_approval import approve_drafts

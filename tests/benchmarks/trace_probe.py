@@ -104,7 +104,7 @@ def gui(url: str, lot: str) -> dict:
     long_costs = appends(panel, t1)
     empty = TracePanel()
     empty.resize(1366, 900)
-    from core.services.traces import ChannelTrace, TraceView
+    from core.curve_views import ChannelTrace, TraceView
 
     empty.show_trace(
         TraceView(

@@ -172,7 +172,7 @@ def test_review_says_nothing_needs_review_only_when_nothing_does(tmp_path, cli):
 @pytest.fixture
 def pending(signing_site):
     """Released with the 14-day sterility pending, and its certificate of analysis issued."""
-    from core.services.sample_batch import fill_batch
+    from core.demo.sample_batch import fill_batch
     from core.services.users import authenticate
     from core.store import open_database
 

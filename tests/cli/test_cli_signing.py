@@ -10,7 +10,7 @@ LOT = SIGNING_LOT
 
 
 def _fill(cli):
-    from core.services.sample_batch import fill_batch
+    from core.demo.sample_batch import fill_batch
     from core.services.users import authenticate
     from core.store import open_database
 

@@ -12,11 +12,12 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from core.demo.build import CART_LOT, MSC_LOT, build_demo
+from core.demo.people import DEMO_PASSWORD
 from core.readmodels import BatchView, CheckView
 from core.reports.model import BatchReport, ImportedFileView
 from core.services import audit_trail, recording, users
 from core.services.batches import show_batch
-from core.services.demo import CART_LOT, DEMO_PASSWORD, MSC_LOT, build_demo
 from core.services.growth import growth_view
 from core.services.report_data import build_report
 from core.services.traces import trace_view

@@ -14,10 +14,10 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
+from core.demo.build import CART_LOT, MSC_LOT
 from core.reports.batch_summary import render_batch_summary
 from core.reports.coa import render_certificate_of_analysis
 from core.reports.curves import decimate
-from core.services.demo import CART_LOT, MSC_LOT
 from core.signing_views import SignatureState
 from tests.core.report_samples import (
     INVALIDATED_DETAIL,

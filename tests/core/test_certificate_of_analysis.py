@@ -13,10 +13,10 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from core.demo.history import PHYSICIAN
 from core.reports.batch_summary import render_batch_summary
 from core.reports.coa import render_certificate_of_analysis
 from core.reports.text import LocalTime
-from core.services.demo_history import PHYSICIAN
 from core.services.product_facts import add_months
 from tests.core.report_samples import (
     EXCEPTIONAL_LOT,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.demo.build import CART_LOT, build_demo, open_demo
+from core.demo.people import DEMO_VERSION
 from core.services import batches
-from core.services.demo import CART_LOT, DEMO_VERSION, build_demo, open_demo
 from core.services.review import review_batch
 
 

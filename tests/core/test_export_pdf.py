@@ -10,14 +10,15 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from core.demo.sample_batch import fill_batch
 from core.errors import AuthenticationFailed
+from core.reports.embedded import EMBEDDED_NAME
 from core.reports.text import LocalTime
 from core.services import audit_trail, batches, recording
 from core.services.pdf_verification import verify_pdf
-from core.services.report_data import EMBEDDED_NAME, report_time_zone
+from core.services.report_data import report_time_zone
 from core.services.reports import export_pdf
 from core.services.review import mark_audit_trail_reviewed
-from core.services.sample_batch import fill_batch
 from core.services.signing import sign
 from core.services.signing_keys import ca_certificate_pem
 from tests.conftest import USER_PASSWORD as PW

@@ -25,10 +25,10 @@ from core.faults import (
     ServerGone,
     classify,
     os_fault,
+    read_only_reason,
     summary,
 )
 from core.paths import private_dir, private_file_mode
-from core.store.access import read_only_reason
 from tests.mounts import fill, mounts_in
 
 pytestmark = pytest.mark.sqlite_only(reason="faults of SQLite files and of the file system")

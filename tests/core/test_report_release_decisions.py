@@ -13,12 +13,13 @@ from dataclasses import replace
 import pytest
 from pypdf import PdfReader
 
+from core.demo.build import CART_LOT, MSC_LOT
+from core.demo.people import DEMO_PASSWORD
 from core.reports.batch_summary import render_batch_summary
 from core.reports.coa import render_certificate_of_analysis
 from core.reports.text import LocalTime
 from core.reports.watermark import DRAFT_MARK
 from core.services import audit_trail, deviations, imports, recording, users
-from core.services.demo import CART_LOT, DEMO_PASSWORD, MSC_LOT
 from core.services.pdf_verification import verify_pdf
 from core.services.reports import export_pdf
 from core.services.signing import sign

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from core.demo.sample_batch import fill_batch
 from core.errors import Conflict, PermissionDenied
 from core.services import batches, deviations, recording
 from core.services.review import mark_audit_trail_reviewed, review_batch
-from core.services.sample_batch import fill_batch
 from core.services.signing import sign
 from tests.conftest import USER_PASSWORD as PW
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from core.audit import ChainReport
-from core.services.self_test import STEPS, run_self_test
+from core.validation.self_test import STEPS, run_self_test
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_QT = (

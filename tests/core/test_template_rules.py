@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from core.errors import AuthenticationFailed, Conflict, DomainError, PermissionDenied
+from core.records.template_versions import example_limits
 from core.services import audit_trail, batches, recording, signing_keys
-from core.services.template_approval import approvals, approve_template, example_limits
+from core.services.template_approval import approvals, approve_template
 from core.services.templates import get_template, list_templates
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, make_user
 from tests.raw_db import raw_dicts, raw_sql, without_guards
@@ -94,7 +95,7 @@ def test_limits_show_their_caveat_until_the_template_is_approved(
     view = batches.start_batch(draft_site, draft_tech, "cart-auto-lv", "CT-1", COI)
     assert view.check("CART-REL-05").caveat is None
     without_guards(draft_site, "template_approval", "DELETE FROM template_approval")
-    from core.services import templates
+    from core.records import template_versions as templates
 
     templates._APPROVED.clear()  # a new process would not have it cached
     view = batches.show_batch(draft_site, "CT-1")

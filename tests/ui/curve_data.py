@@ -8,11 +8,17 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from core.curve_views import (
+    ChannelTrace,
+    Comparison,
+    ExcursionView,
+    GrowthPoint,
+    GrowthSeries,
+    GrowthView,
+    TraceView,
+)
 from core.series.excursions import ExcursionEvent
-from core.services.excursions import ExcursionView
-from core.services.growth import Comparison, GrowthPoint, GrowthSeries, GrowthView
 from core.services.live import LiveUpdate
-from core.services.traces import ChannelTrace, TraceView
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC).timestamp()
 

@@ -169,7 +169,7 @@ def test_an_unconfirmed_example_limit_carries_its_caveat(qtbot, window, site, te
     before approvals existed): every example limit says it is not confirmed, wherever it shows."""
     import sqlite3
 
-    from core.services import templates
+    from core.records import template_versions as templates
 
     batches.start_batch(site, tech, "cart-auto-lv", LOT, "COI-W123426000042")
     conn = sqlite3.connect(site.path)

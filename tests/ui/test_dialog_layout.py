@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
-from core.services.sample_batch import fill_batch
+from core.demo.sample_batch import fill_batch
 from tests.conftest import ADMIN_PASSWORD, make_user
 from tests.ui.conftest import login, settle, shot
 from tests.ui.layout_check import TOUCH, fit, layout_problems

@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from core.services.demo import CART_LOT, DEMO_PASSWORD
+from core.demo.build import CART_LOT
+from core.demo.people import DEMO_PASSWORD
 from tests.ui.conftest import login, settle, shot
 from tests.ui.looks import large_text_shot
 from ui.screens import first_run

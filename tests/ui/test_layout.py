@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from core.services.sample_batch import fill_batch
+from core.demo.sample_batch import fill_batch
 from tests.ui.conftest import settle, shot
 from tests.ui.layout_check import fit, layout_problems
 from tests.ui.test_batch_record import LOT, open_batch

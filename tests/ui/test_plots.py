@@ -231,7 +231,7 @@ def test_the_trace_is_exported_as_a_png(qtbot, context, tmp_path):
 
 
 def test_an_empty_trace_says_so(qtbot, context):
-    from core.services.traces import TraceView
+    from core.curve_views import TraceView
 
     panel = _trace_panel(qtbot, TraceView("CT-0042", ()))
     assert panel.empty.isVisible() and not panel.scroll.isVisible()

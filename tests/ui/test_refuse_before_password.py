@@ -4,8 +4,8 @@ at its top why it cannot succeed and asks for no password."""
 
 from __future__ import annotations
 
+from core.demo.sample_batch import fill_batch
 from core.services import batches
-from core.services.sample_batch import fill_batch
 from core.signing_views import Meaning
 from tests.conftest import make_user
 from tests.ui.conftest import login, settle, shot

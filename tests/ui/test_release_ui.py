@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
 
+from core.demo.sample_batch import fill_batch
 from core.services import batches, deviations, imports, recording
 from core.services.review import mark_audit_trail_reviewed, review_batch
-from core.services.sample_batch import fill_batch
 from core.services.signing import sign
 from tests.conftest import USER_PASSWORD as PW
 from tests.ui.conftest import login, settle, shot

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from core.demo.sample_batch import fill_batch
 from core.services import batches, deviations, recording
-from core.services.sample_batch import fill_batch
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, make_user
 from tests.ui.conftest import login, settle, shot
 

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from core.records.template_versions import example_limits
 from core.services import audit_trail, batches, signing_keys
-from core.services.template_approval import example_limits
 from core.services.templates import get_template, load_template
 from core.services.users import authenticate
 from core.templates import builtin_template_dir

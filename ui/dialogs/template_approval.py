@@ -21,7 +21,7 @@ from ui.widgets.common import Message, button, field, form_label, label
 
 if TYPE_CHECKING:
     from core.readmodels import TemplateSummary
-    from core.services.template_approval import ExampleLimit
+    from core.records.template_versions import ExampleLimit
     from ui.context import AppContext
 
 # What the tags on an example limit mean (the template's source column).
@@ -33,7 +33,7 @@ TAGS = (
 
 def read_limits(db: Any, key: str, version: int) -> tuple[ExampleLimit, ...]:
     """The example limits an approval of ``key`` v``version`` confirms (on a worker)."""
-    from core.services.template_approval import example_limits
+    from core.records.template_versions import example_limits
     from core.services.templates import get_template
 
     return example_limits(get_template(db, key, version))

@@ -40,7 +40,7 @@ def create_site(
 
 def prepare_demo(url: str) -> tuple[Any, int]:
     """On a worker: the demo database (built when missing) and its idle-lock minutes."""
-    from core.services.demo import open_demo
+    from core.demo.build import open_demo
     from core.services.settings import show_policy
 
     db = open_demo(url)
@@ -49,7 +49,7 @@ def prepare_demo(url: str) -> tuple[Any, int]:
 
 def where(url: str) -> str:
     """The database's place in words: a file path, or the server URL without its password."""
-    from core.store.engine import sqlite_path
+    from core.paths import sqlite_path
 
     path = sqlite_path(url)
     if path is not None:
@@ -206,7 +206,7 @@ class FirstRunScreen(QWidget):
         return create
 
     def _demo_panel(self) -> QWidget:
-        from core.services.demo import DEMO_PASSWORD
+        from core.demo.people import DEMO_PASSWORD
 
         demo = panel(self)
         demo.setAccessibleName("Open the demo database")
@@ -326,7 +326,7 @@ class FirstRunScreen(QWidget):
     def open_demo(self) -> None:
         if self.working():
             return
-        from core.store.engine import sqlite_path
+        from core.paths import sqlite_path
 
         path = sqlite_path(self.demo_url)
         building = path is not None and not path.exists()

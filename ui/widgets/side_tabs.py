@@ -44,7 +44,7 @@ class DetailsAndCurves(QTabWidget):
         worker; nothing at all while the curves were never opened)."""
         if self.curves is None:
             return
-        from core.services.growth import QUANTITIES
+        from core.curve_views import QUANTITIES
 
         if any(c.measures in QUANTITIES for c in checks):
             self.curves.refresh_growth()

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.auth import Actor
+from core.demo.sample_batch import CART_DAYS, CART_VALUES
 from core.services import batches, deviations, recording
 from core.services.review import mark_audit_trail_reviewed
-from core.services.sample_batch import CART_DAYS, CART_VALUES
 from core.services.signing import sign
 from core.store import Database
 
@@ -211,7 +211,7 @@ def _rec(lot: str, check: str, value: str, **kw: str) -> Act:
 
 
 def _sign(lot: str, meaning: str, **kw: str) -> Act:
-    from core.services.demo import DEMO_PASSWORD
+    from core.demo.people import DEMO_PASSWORD
 
     return lambda db, a: sign(db, a, DEMO_PASSWORD, lot, meaning, **kw)
 
@@ -303,7 +303,7 @@ def _rec_with_deviation(lot: str, check: str, value: str) -> Act:
 
 def _close_deviation(lot: str) -> Act:
     def act(db: Database, actor: Actor) -> None:
-        from core.services.demo import DEMO_PASSWORD
+        from core.demo.people import DEMO_PASSWORD
 
         deviations.close_deviation(
             db,
@@ -320,7 +320,7 @@ def _close_deviation(lot: str) -> Act:
 
 def _audit_review(lot: str) -> Act:
     def act(db: Database, actor: Actor) -> None:
-        from core.services.demo import DEMO_PASSWORD
+        from core.demo.people import DEMO_PASSWORD
 
         mark_audit_trail_reviewed(db, actor, DEMO_PASSWORD, lot, "no unexplained changes")
 
@@ -346,7 +346,7 @@ def _disposition(past: PastLot) -> Act:
         )
 
     def act(db: Database, actor: Actor) -> object:
-        from core.services.demo import DEMO_PASSWORD
+        from core.demo.people import DEMO_PASSWORD
 
         return sign(
             db,

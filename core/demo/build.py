@@ -14,26 +14,12 @@ from datetime import datetime, timedelta
 
 from core.auth import Actor
 from core.clock import Clock, FixedClock, SystemClock
+from core.demo.history import HISTORY, history_steps
+from core.demo.people import DEMO_PASSWORD, DEMO_USERS, DEMO_VERSION, INITIAL_PASSWORD
 from core.services import batches, deviations, recording, signing_keys, users
-from core.services.demo_history import HISTORY, history_steps
 from core.services.signing import sign
 from core.services.site import init_site
 from core.store import Database
-
-DEMO_PASSWORD = "lotbook-demo"
-# Raised when the demo's content changes; an older demo file is set aside and built again.
-DEMO_VERSION = "4"
-_INITIAL = "lotbook-demo-initial"
-DEMO_USERS = {
-    "tess": ("Tess Technician", "technician"),
-    "vic": ("Victor Verifier", "technician"),
-    "sam": ("Sam Supervisor", "supervisor"),
-    "cleo": ("Cleo Control", "qc"),
-    "quinn": ("Quinn Quality", "qa"),
-}
-DEMO_PASSWORDS = {"ada": ("admin", DEMO_PASSWORD)} | {
-    name: (role, DEMO_PASSWORD) for name, (_, role) in DEMO_USERS.items()
-}
 
 CART_LOT, CART_COI = "CT-2026-0042", "COI-W123426000042"
 MSC_LOT, AAV_LOT = "MSC-2026-0007", "AAV-2026-0003"
@@ -67,8 +53,8 @@ def _cart(d0: datetime) -> list[_Step]:
     """The running CAR-T batch, day 9 of expansion: each step entered on its day, performed and
     verified; one alert (viability after enrichment), one count mistyped, signed, then corrected
     (its signature shows as invalidated)."""
-    from core.services.demo_history import PLAN, VERIFIED_STEPS
-    from core.services.sample_batch import CART_DAYS, CART_VALUES
+    from core.demo.history import PLAN, VERIFIED_STEPS
+    from core.demo.sample_batch import CART_DAYS, CART_VALUES
 
     def at(day: float, hour: float) -> datetime:
         return d0 + timedelta(days=day, hours=hour - 9)
@@ -272,8 +258,8 @@ def build_demo(url: str, now: datetime | None = None) -> Database:
 def open_demo(url: str) -> Database:
     """The demo database: built when missing, rebuilt when an older Lotbook made it (the old file
     is kept beside it, renamed), else opened (and migrated) as it is."""
+    from core.paths import sqlite_path
     from core.store import open_database
-    from core.store.engine import sqlite_path
 
     path = sqlite_path(url)
     if path is not None and not path.exists():
@@ -301,8 +287,8 @@ def _demo_version(db: Database) -> str | None:
 def _populate(db: Database, clock: FixedClock, today: datetime) -> None:
     admin = users.authenticate(db, "ada", DEMO_PASSWORD)
     for name, (full_name, role) in DEMO_USERS.items():
-        users.create_user(db, admin, name, full_name, role, _INITIAL)
-        users.change_password(db, name, _INITIAL, DEMO_PASSWORD)
+        users.create_user(db, admin, name, full_name, role, INITIAL_PASSWORD)
+        users.change_password(db, name, INITIAL_PASSWORD, DEMO_PASSWORD)
     actors = {name: users.authenticate(db, name, DEMO_PASSWORD) for name in DEMO_USERS}
     signing_keys.issue_certificates(db, admin, DEMO_PASSWORD)
     from core.services.template_approval import approve_drafts

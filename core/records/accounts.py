@@ -1,0 +1,40 @@
+"""An account as it is now, checked inside the caller's transaction: still active, not locked,
+its role as stored and the permission granted."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from core.auth import Actor, Permission, require
+from core.errors import PermissionDenied
+from core.models import User
+
+_u = User.__table__.c
+_ACCOUNT = sa.select(_u.active, _u.locked, _u.role).where(_u.username == sa.bindparam("username"))
+
+
+def acting_user(
+    where: Session | sa.Connection, actor: Actor, permission: Permission | None = None
+) -> str:
+    """Check the actor's account as it is now (still active, not locked, role as stored, the
+    permission granted) inside the caller's transaction; returns the stored role."""
+    conn = where.connection() if isinstance(where, Session) else where
+    row = conn.execute(_ACCOUNT, {"username": actor.username}).first()
+    return check_account(row, actor, permission)
+
+
+def check_account(row: sa.Row | None, actor: Actor, permission: Permission | None) -> str:
+    """The rules of ``acting_user`` on an account row (active, locked, role) already read."""
+    if row is None or not row.active:
+        raise PermissionDenied(
+            f"The account '{actor.username}' is no longer active.", username=actor.username
+        )
+    if row.locked:
+        raise PermissionDenied(
+            f"The account '{actor.username}' is locked. Ask an administrator.",
+            username=actor.username,
+        )
+    if permission is not None:
+        require(row.role, permission, actor.username)
+    return row.role

@@ -1,0 +1,73 @@
+"""A template check described in words: its spec (and what a scan must match), when it applies,
+how a calculated value is computed, a value as shown, and the caveat on an example limit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.calculations import CALCULATIONS
+from core.specs import describe
+from core.templates.model import CheckDef, TemplateDef, example_tags
+from core.values import format_number
+
+
+def display_value(check: CheckDef, value: str) -> str:
+    if check.type == "number":
+        text = format_number(Decimal(value), check.precision, check.notation)
+        return f"{text} {check.unit}".strip() if check.unit else text
+    if check.type == "passfail":
+        return check.pass_label if value == "pass" else check.fail_label
+    return value
+
+
+def formula_text(check: CheckDef) -> str | None:
+    if not check.derived or check.calc is None:
+        return None
+    calc = CALCULATIONS[check.calc]
+    parts = []
+    for ref in check.inputs:
+        parts.append(
+            f"{ref.param} = {ref.check_id}" if ref.check_id else f"{ref.param} = {ref.constant}"
+        )
+    return f"{calc.formula}; " + ", ".join(parts)
+
+
+def spec_text(check: CheckDef) -> str:
+    """The spec in words, including what a scan must match."""
+    if check.type == "scan":
+        if check.expect == "coi":
+            return "must match the batch's chain-of-identity id"
+        if check.expect and check.expect.startswith("check:"):
+            return f"must match the value recorded for {check.expect.split(':', 1)[1]}"
+    return describe(
+        check.spec,
+        check.unit,
+        precision=check.precision,
+        notation=check.notation,
+        pass_label=check.pass_label,
+        fail_label=check.fail_label,
+    )
+
+
+def condition_text(tdef: TemplateDef, check: CheckDef) -> str | None:
+    """When a check applies, in words: "CART-IPC-10-WEIGHT (Patient body weight) ≤ 50 kg"."""
+    cond = check.applies_when
+    if cond is None:
+        return None
+    other = tdef.check(cond.check_id)
+    head = f"{other.id} ({other.name})"
+    if cond.values:
+        shown = [display_value(other, v) for v in cond.values]
+        return f"{head} is {' or '.join(shown)}"
+    unit = f" {other.unit}" if other.unit else ""
+    parts = []
+    if cond.above is not None:
+        parts.append(f"> {format_number(cond.above)}{unit}")
+    if cond.at_most is not None:
+        parts.append(f"≤ {format_number(cond.at_most)}{unit}")
+    return f"{head} {' and '.join(parts)}"
+
+
+def caveat_text(check: CheckDef) -> str:
+    tags = "".join(example_tags(check.source))
+    return f"{tags} example limit: not yet confirmed by the site's QA (template not approved)"
