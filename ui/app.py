@@ -104,7 +104,12 @@ def open_in_background(context: Any, window: Any, url: str, demo: bool) -> None:
         from ui.screens.first_run import FirstRunScreen
 
         wizard = FirstRunScreen(context, value, window.stack)
-        wizard.finished.connect(lambda: window.stack.setCurrentWidget(window.login))
+
+        def created() -> None:  # the new administrator logs in next: their name is typed
+            window.stack.setCurrentWidget(window.login)
+            window.login.show_login(wizard.admin_username)
+
+        wizard.finished.connect(created)
         window.show_page(wizard)
 
     def failed(error: BaseException) -> None:

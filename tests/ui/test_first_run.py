@@ -130,6 +130,9 @@ def test_the_wizard_creates_the_site_database_and_its_admin_logs_in(qtbot, fresh
     assert path.exists() and context.db is not None
     assert Path(context.db.display_name) == path
     assert window.stack.currentWidget() is window.login and window.login.submit.isEnabled()
+    # the new administrator's name is typed; the focus waits on the password
+    assert window.login.username.text() == "olga"
+    assert QApplication.focusWidget() is window.login.password
 
     login(qtbot, window, "olga", PASSWORD)
     assert context.actor.username == "olga" and context.actor.role == "admin"
@@ -157,6 +160,9 @@ def test_the_demo_choice_opens_the_demo_database(qtbot, fresh, monkeypatch):
     assert context.db.display_name.endswith("lotbook-demo.db")
     assert not path.exists()  # the site database is never the demo
     assert window.stack.currentWidget() is window.login
+    assert (
+        window.login.username.text() == "" and QApplication.focusWidget() is window.login.username
+    )
 
     login(qtbot, window, "tess", DEMO_PASSWORD)
     screen = window.screen("batches")

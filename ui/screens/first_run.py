@@ -76,6 +76,7 @@ class FirstRunScreen(QWidget):
         self.context = context
         self.url = url
         self._working = False
+        self.admin_username = ""  # the administrator made, once the site database is created
         self.setAccessibleName("First run")
         from core.paths import demo_db_url
 
@@ -312,6 +313,7 @@ class FirstRunScreen(QWidget):
             self.password.setFocus()
             return
         self._busy(self.message, "Creating the site database and its administrator…")
+        self.admin_username = username  # the log-in screen that follows has it typed
         self.context.tasks.run(
             create_site,
             url,
@@ -326,6 +328,7 @@ class FirstRunScreen(QWidget):
     def open_demo(self) -> None:
         if self.working():
             return
+        self.admin_username = ""
         from core.paths import sqlite_path
 
         path = sqlite_path(self.demo_url)

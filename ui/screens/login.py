@@ -82,14 +82,16 @@ class LoginScreen(QWidget):
 
     # -- modes -----------------------------------------------------------------------------------
 
-    def show_login(self) -> None:
+    def show_login(self, username: str = "") -> None:
+        """The log-in form, the focus where typing starts: on the password when the username is
+        known (the administrator the first-run wizard just made), else on the username."""
         self.mode = "login"
         self.title.setText("Log in to Lotbook")
         self.username.setReadOnly(False)
-        self.username.clear()
+        self.username.setText(username)
         self.switch.hide()
         self._reset()
-        self.username.setFocus()
+        (self.password if username else self.username).setFocus()
 
     def show_lock(self, actor: Actor) -> None:
         self.mode = "lock"
