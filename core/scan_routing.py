@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from core.check_kinds import kind_of
 from core.readmodels import CheckView
 
 
@@ -51,7 +52,7 @@ def expected_value(check: CheckView, coi: str | None, values: Mapping[str, str])
 
 def is_open_scan(check: CheckView) -> bool:
     return (
-        check.type == "scan"
+        kind_of(check).takes_scans
         and check.current is None
         and not check.derived
         and check.applies is True
@@ -61,8 +62,7 @@ def is_open_scan(check: CheckView) -> bool:
 def takes_scan_as_text(check: CheckView) -> bool:
     """An open free-text check whose template lets a barcode fill it."""
     return (
-        check.type == "text"
-        and check.accepts_scan
+        check.accepts_scan  # the loader lets only text checks declare it
         and check.current is None
         and not check.derived
         and check.applies is True

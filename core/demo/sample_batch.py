@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from core.auth import Actor
+from core.check_kinds import kind_of
 from core.errors import JustificationRequired
 from core.services import recording
 from core.services.batches import show_batch
@@ -120,40 +121,7 @@ SAMPLE_VALUES: dict[str, dict[str, str]] = {"cart-auto-lv": CART_VALUES}
 
 def sample_value(check: CheckDef, coi: str | None, recorded: dict[str, str]) -> str | None:
     """A value that passes ``check``'s spec, or None when it cannot be made up here."""
-    spec = check.spec
-    if check.type == "scan":
-        if check.expect == "coi":
-            return coi
-        if check.expect and check.expect.startswith("check:"):
-            return recorded.get(check.expect.split(":", 1)[1])
-        return "SAMPLE-0001"
-    if check.type == "passfail":
-        return spec.expected if spec and spec.expected else "pass"
-    if check.type == "choice":
-        options = (spec.accepted if spec and spec.accepted else ()) or check.choices
-        return options[0] if options else None
-    if check.type == "text":
-        return "sample"
-    if check.type != "number":
-        return None
-    lo = spec.alert_lower if spec and spec.alert_lower is not None else spec and spec.lower
-    hi = spec.alert_upper if spec and spec.alert_upper is not None else spec and spec.upper
-    if spec and spec.target is not None:
-        value = spec.target
-    elif lo is not None and hi is not None:
-        value = (Decimal(lo) + Decimal(hi)) / 2
-    elif lo is not None:
-        value = Decimal(lo) * Decimal("1.2") if lo > 0 else Decimal(lo) + 1
-    elif hi is not None:
-        value = Decimal(hi) / 2 if hi > 0 else Decimal(hi) - 1
-    else:
-        value = Decimal(10)
-    if check.range is not None:
-        value = min(max(value, check.range[0]), check.range[1])
-    places = check.precision if check.precision is not None else 3
-    if check.notation == "sci" or abs(value) >= Decimal("1e6"):
-        return f"{value:.{max(places, 2)}e}"
-    return f"{value:.{places}f}"
+    return kind_of(check).sample(check, coi, recorded)
 
 
 def fill_batch(
@@ -204,7 +172,7 @@ def _applies(tdef: TemplateDef, check: CheckDef, recorded: dict[str, str]) -> bo
     value = recorded.get(cond.check_id)
     if value is None:
         return False
-    number = Decimal(value) if tdef.check(cond.check_id).type == "number" else None
+    number = Decimal(value) if kind_of(tdef.check(cond.check_id)).numeric else None
     return bool(check.applies_given((value, number)))
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from sqlmodel import Session, func, select
 
+from core.check_kinds import kind_of
 from core.errors import NotFound
 from core.models import Batch, Deviation, DeviationLink, Excursion, TemplateVersion
 from core.readmodels import BatchView, CheckView, DeviationView, ResultVersionView, StepView
@@ -50,7 +51,7 @@ def version_view(
 ) -> ResultVersionView:
     display = display_value(check, row.value)
     # the same text without its unit (display_value ends a number's text with " <unit>")
-    unit = check.unit.strip() if check.type == "number" and check.unit else ""
+    unit = check.unit.strip() if kind_of(check).numeric and check.unit else ""
     amount = display[: len(display) - len(unit)].rstrip() if unit else display
     return ResultVersionView(
         version=row.version,

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from decimal import Context, Decimal
 
 from core.calculations import compute
+from core.check_kinds import kind_of
 from core.errors import CalculationError, Conflict
 from core.models import EntryKind
 from core.plausibility import check_plausible
 from core.services.result_rows import BatchRow, ResultRow
 from core.specs import Evaluation, Verdict, evaluate
 from core.templates.model import CheckDef, TemplateDef
-from core.values import ParsedValue, parse_value
+from core.values import ParsedValue
 
 _DERIVED_DIGITS = Context(prec=12)
 
@@ -52,15 +53,7 @@ def parse(check: CheckDef, text: str, decimal_mark: str = "auto") -> ParsedValue
     """The typed text as the check reads it (numbers with ``decimal_mark``: core.values); a number
     must also be physically possible (before any specification judges it: an impossible value is
     refused, never recorded)."""
-    parsed = parse_value(
-        text,
-        kind=check.type,
-        unit=check.unit,
-        choices=check.choices,
-        pass_label=check.pass_label,
-        fail_label=check.fail_label,
-        decimal_mark=decimal_mark,
-    )
+    parsed = kind_of(check).parse(check, text, decimal_mark)
     if parsed.number is not None:
         check_plausible(
             parsed.number,
@@ -136,15 +129,9 @@ def judge(
     batch: BatchRow, check: CheckDef, parsed: ParsedValue, known: dict[str, list[ResultRow]]
 ) -> Evaluation | None:
     """The verdict of a typed value; None for a scan that does not match what is expected."""
-    if check.type != "scan":
-        return evaluate(
-            parsed,
-            check.spec,
-            precision=check.precision,
-            notation=check.notation,
-            pass_label=check.pass_label,
-            fail_label=check.fail_label,
-        )
+    kind = kind_of(check)
+    if not kind.takes_scans:
+        return kind.judge(check, parsed)
     expected, what = expected_scan(batch, check, known)
     if expected is None:
         return Evaluation(Verdict.REPORT, f"scanned; {what}", None, None, None)

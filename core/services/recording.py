@@ -9,6 +9,7 @@ match what the step expects. Correct: a new version with a reason; the old one s
 from __future__ import annotations
 
 from core.auth import Actor, Permission
+from core.check_kinds import kind_of
 from core.errors import Conflict, DomainError, JustificationRequired, NotFound, ScanMismatch
 from core.models import Deviation, EntryKind
 from core.models.batches import AFTER_RELEASE
@@ -94,7 +95,7 @@ def _enter(
 ) -> RecordOutcome:
     with db.unit_of_work(actor.username) as uow:
         batch, tdef, check = _open_check(uow, actor, how.permission, lot, check_id)
-        if decimal_mark is None and check.type == "number":  # the site's, read once per entry
+        if decimal_mark is None and kind_of(check).numeric:  # the site's, read once per entry
             decimal_mark = check.decimal_mark or site_decimal_mark(uow.connection)
         mark = decimal_mark or "auto"
         outcome = enter_in(uow, actor, batch, tdef, check, text, how, written, decimal_mark=mark)

@@ -122,6 +122,4 @@ def measures(table: dict, where: Where, ctype: str) -> str | None:
         return None
     if value not in MEASURES:
         where.fail(f"measures must be one of {', '.join(MEASURES)}", "measures")
-    if ctype != "number":
-        where.fail("'measures' is only for number checks", "measures")
     return value

@@ -3,21 +3,15 @@ how a calculated value is computed, a value as shown, and the caveat on an examp
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from core.calculations import CALCULATIONS
-from core.specs import describe
+from core.check_kinds import kind_of
 from core.templates.model import CheckDef, TemplateDef, example_tags
 from core.values import format_number
 
 
 def display_value(check: CheckDef, value: str) -> str:
-    if check.type == "number":
-        text = format_number(Decimal(value), check.precision, check.notation)
-        return f"{text} {check.unit}".strip() if check.unit else text
-    if check.type == "passfail":
-        return check.pass_label if value == "pass" else check.fail_label
-    return value
+    """A stored value as a person reads it ("2.60×10⁹ cells", "No growth")."""
+    return kind_of(check).shown(check, value)
 
 
 def formula_text(check: CheckDef) -> str | None:
@@ -34,19 +28,7 @@ def formula_text(check: CheckDef) -> str | None:
 
 def spec_text(check: CheckDef) -> str:
     """The spec in words, including what a scan must match."""
-    if check.type == "scan":
-        if check.expect == "coi":
-            return "must match the batch's chain-of-identity id"
-        if check.expect and check.expect.startswith("check:"):
-            return f"must match the value recorded for {check.expect.split(':', 1)[1]}"
-    return describe(
-        check.spec,
-        check.unit,
-        precision=check.precision,
-        notation=check.notation,
-        pass_label=check.pass_label,
-        fail_label=check.fail_label,
-    )
+    return kind_of(check).spec_words(check)
 
 
 def condition_text(tdef: TemplateDef, check: CheckDef) -> str | None:

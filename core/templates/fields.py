@@ -15,6 +15,7 @@ from itertools import pairwise
 from typing import Any
 
 from core.calculations import CALCULATIONS
+from core.check_kinds import KINDS
 from core.plausibility import refuse_template_range
 from core.specs import Spec
 from core.templates.locate import Where
@@ -33,7 +34,6 @@ CONDITION_KEYS = ("check", "is", "above", "at_most")
 PRODUCT_KEYS = ("storage", "shelf_life_months", "manufacture_step", "source", "note")
 LIMIT_KEYS = ("lower", "upper", "lower_inclusive", "upper_inclusive", "alert_lower", "alert_upper")
 SPEC_KEYS = (*LIMIT_KEYS, "target", "expected", "accepted", "text")
-_SPEC_FOR = (("expected", "passfail"), ("accepted", "choice"))
 
 
 def check_keys(
@@ -160,7 +160,7 @@ def calc_name(table: dict, where: Where, unit: str | None) -> str | None:
 
 
 def choices(check: dict, where: Where, ctype: str) -> tuple[str, ...]:
-    if ctype != "choice":
+    if "choices" not in KINDS[ctype].own_keys:
         return ()
     values = check.get("choices")
     good = isinstance(values, list) and values and all(isinstance(v, str) for v in values)
@@ -201,9 +201,10 @@ def spec(table: dict, where: Where, fields: dict[str, Any]) -> Spec:
     if not table:
         where.fail("spec is empty; remove it or give limits or text")
     for key in table:
-        if key in (*LIMIT_KEYS, "target") and ctype != "number":
-            where.fail(f'spec.{key} is only for number checks; use text = "…"', key)
-        if key in ("expected", "accepted") and (key, ctype) not in _SPEC_FOR:
+        if key in (*LIMIT_KEYS, "target") and key not in KINDS[ctype].spec_keys:
+            judged = " or ".join(k.name for k in KINDS.values() if key in k.spec_keys)
+            where.fail(f'spec.{key} is only for {judged} checks; use text = "…"', key)
+        if key in ("expected", "accepted") and key not in KINDS[ctype].spec_keys:
             where.fail(f"spec.{key} does not apply to a {ctype} check", key)
     values: dict[str, Any] = {}
     for key in ("lower", "alert_lower", "alert_upper", "upper", "target"):

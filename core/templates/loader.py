@@ -11,13 +11,13 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from core.check_kinds import KINDS, OWN_KEYS
 from core.errors import DomainError, TemplateInvalid
 from core.templates import fields as read
 from core.templates.channels import measures, parse_channels
 from core.templates.locate import Locator, Where, syntax_error_line
 from core.templates.model import (
     ATTRIBUTES,
-    CHECK_TYPES,
     PRODUCT_FAMILIES,
     CheckDef,
     ProductDef,
@@ -62,18 +62,6 @@ CHECK_KEYS = (
     "range",
     "applies_when",
 )
-_ONLY_FOR = {
-    "unit": "number",
-    "precision": "number",
-    "notation": "number",
-    "decimal_mark": "number",
-    "calc": "number",
-    "choices": "choice",
-    "pass_label": "passfail",
-    "fail_label": "passfail",
-    "expect": "scan",
-    "accepts_scan": "text",  # a free-text check a barcode may fill (a DIN, a bag id)
-}
 
 
 def builtin_template_dir() -> Path:
@@ -240,11 +228,12 @@ class _Builder:
         base_id = read.ident(table["id"], where, "check")
         w = where.named(f"check {base_id}")
         ctype = table["type"]
-        if ctype not in CHECK_TYPES:
-            w.fail(f"type {ctype!r} is not one of {', '.join(CHECK_TYPES)}", "type")
-        for key, only in _ONLY_FOR.items():
-            if key in table and ctype != only:
-                w.fail(f"'{key}' is only for {only} checks, not {ctype}", key)
+        if ctype not in KINDS:
+            w.fail(f"type {ctype!r} is not one of {', '.join(KINDS)}", "type")
+        kind = KINDS[ctype]
+        for key, kinds in OWN_KEYS.items():
+            if key in table and ctype not in kinds:
+                w.fail(f"'{key}' is only for {' or '.join(kinds)} checks, not {ctype}", key)
         for key in ("attribute", "pending_allowed"):
             if key in table and not is_release:
                 w.fail(f"'{key}' is only for release checks ([[release.checks]])", key)
@@ -254,7 +243,9 @@ class _Builder:
         decimal_mark = read.text(table, w, "decimal_mark")
         if decimal_mark not in (None, "point", "comma"):
             w.fail('decimal_mark must be "point" or "comma"', "decimal_mark")
-        unit = read.text(table, w, "unit", ctype == "number")
+        unit = read.text(table, w, "unit", kind.unit_required)
+        if kind.units and unit not in kind.units:
+            w.fail(f"a {ctype} check's unit is one of {', '.join(kind.units)}", "unit")
         choices = read.choices(table, w, ctype)
         attribute = read.text(table, w, "attribute", is_release)
         if attribute is not None and attribute not in ATTRIBUTES:

@@ -17,7 +17,6 @@ from core.specs import Spec
 from core.templates.channels import ChannelDef
 from core.version import command_name
 
-CHECK_TYPES = ("number", "passfail", "text", "choice", "scan")
 PRODUCT_FAMILIES = ("CAR-T", "MSC", "AAV", "LV")
 ATTRIBUTES = (
     "appearance",

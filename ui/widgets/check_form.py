@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from core.check_kinds import kind_of
 from core.readmodels import CheckView, StepView
 from ui.widgets.check_row import CheckRow
 from ui.widgets.common import label
@@ -139,6 +140,6 @@ class CheckForm(QScrollArea):
     def first_open_scan(self) -> CheckRow | None:
         for cid in self.order:
             row = self.rows[cid]
-            if row.open and row.check.type == "scan":
+            if row.open and kind_of(row.check).takes_scans:
                 return row
         return None

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.check_kinds import kind_of
 from core.clock import local_text
 from core.readmodels import CheckView
 from ui import theme
@@ -94,16 +95,7 @@ def entry_hint(check: CheckView) -> str:
         return "not known yet"
     if check.derived:
         return "calculated"
-    if check.type == "number":
-        return f"number in {check.unit}" if check.unit else "number"
-    if check.type == "passfail":
-        return f"{check.pass_label} / {check.fail_label}"
-    if check.type == "choice":
-        return " / ".join(check.choices)
-    if check.type == "scan":
-        what = "the chain-of-identity label" if check.expect == "coi" else "the label"
-        return f"scan {what}"
-    return "text"
+    return kind_of(check).entry_hint(check)
 
 
 class UnitLabel(QLabel):
@@ -215,8 +207,8 @@ class CheckRow(QFrame):
         self.demand = self._build_demand()
         grid.addWidget(self.demand, 3, 0, 1, 5)
 
-        if check.type == "choice" and check.choices:
-            completer = QCompleter(list(check.choices), self.entry)
+        if completions := kind_of(check).completions(check):
+            completer = QCompleter(list(completions), self.entry)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             self.entry.setCompleter(completer)
         self.entry.returnPressed.connect(self._enter)

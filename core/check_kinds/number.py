@@ -1,0 +1,34 @@
+"""A number with its unit, judged against limits (action and alert), a target, a plausible range."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from core.check_kinds.base import CheckKind, number_sample, number_shown
+
+if TYPE_CHECKING:
+    from core.templates.model import CheckDef
+
+
+class Number(CheckKind):
+    name = "number"
+    words = "number"
+    own_keys = frozenset({"unit", "precision", "notation", "decimal_mark", "calc", "measures"})
+    spec_keys = frozenset(
+        {"lower", "upper", "lower_inclusive", "upper_inclusive", "alert_lower", "alert_upper"}
+        | {"target"}
+    )
+    numeric = True
+    unit_required = True
+
+    def shown(self, check: Any, value: str) -> str:
+        return number_shown(check, value)
+
+    def entry_hint(self, check: Any) -> str:
+        return f"number in {check.unit}" if check.unit else "number"
+
+    def sample(self, check: CheckDef, coi: str | None, recorded: dict[str, str]) -> str | None:
+        return number_sample(check)
+
+
+KIND = Number()
