@@ -159,7 +159,7 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
         checks = [c for c in step.checks if show_all or c.current is not None]
         if not checks:
             continue
-        info(f"\n{step.id}  {step.name}  [{step.state}]")
+        info(f"\n{step.id}  {step.name}  [{step.state_words}]")
         rows = []
         for c in checks:
             cur = c.current

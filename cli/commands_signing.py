@@ -10,7 +10,7 @@ from cli.context import open_db
 from cli.output import emit_json, info, table
 from core.clock import local_text
 from core.errors import DomainError
-from core.signing_views import DISPOSITION_LABEL, SignatureView
+from core.signing_views import DISPOSITION_LABEL, SignatureState, SignatureView
 
 PDF_MAX_MB = 512  # the largest PDF verify-pdf reads (a sealed batch summary is a few MB)
 
@@ -29,9 +29,9 @@ def manifestation(sig: SignatureView) -> str:
             line += f"; physician notified: {sig.physician_notification}"
     elif sig.reason:
         line += f" — {sig.reason}"
-    if sig.state == "invalidated":
+    if sig.state == SignatureState.INVALIDATED:
         line += f"  INVALIDATED: {sig.state_detail}"
-    elif sig.state != "valid":
+    elif sig.state != SignatureState.VALID:
         line += f"  NOT VALID: {sig.state_detail}"
     return line
 
@@ -285,6 +285,7 @@ def cmd_ca_issue(args) -> int:
 
 def cmd_ca_status(args) -> int:
     from core.services.signing_keys import key_states
+    from core.words import key_state_words
 
     views = key_states(open_db(args))
     if args.json:
@@ -295,7 +296,7 @@ def cmd_ca_status(args) -> int:
             v.username,
             v.full_name,
             v.role,
-            v.state,
+            key_state_words(v.state),
             v.serial_hex or "",
             local_text(v.issued_at) if v.issued_at else "",
             "yes" if v.holds_ca_slot else "",

@@ -10,7 +10,9 @@ from functools import cached_property
 from typing import Any
 
 from core.clock import utc_iso
-from core.signing_views import SignatureView
+from core.signing_views import Meaning, SignatureView
+from core.specs import Verdict
+from core.states import DeviationStatus, EntryKind, StepState
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ class CheckView:
 
     @property
     def corrected(self) -> bool:
-        return any(v.kind == "correction" for v in self.history)
+        return any(v.kind == EntryKind.CORRECTION for v in self.history)
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ class StepView:
     @property
     def verified(self) -> bool:
         """A second person's verification is on it and still valid."""
-        return any(s.meaning == "VERIFIED" and s.valid for s in self.signatures)
+        return any(s.meaning == Meaning.VERIFIED and s.valid for s in self.signatures)
 
     @property
     def invalidated(self) -> bool:
@@ -155,28 +157,35 @@ class StepView:
         return (
             self.verify
             and bool(recorded)
-            and all(c.current.final and c.current.verdict != "oos" for c in recorded)
+            and all(c.current.final and c.current.verdict != Verdict.OOS for c in recorded)
             and not any(c.required and c.current is None for c in self.checks)
             and not self.verified
         )
 
     @cached_property
-    def state(self) -> str:
+    def state(self) -> StepState:
         recorded = [c for c in self.checks if c.current is not None]
         if not recorded and self.checks and all(c.applies is False for c in self.checks):
-            return "does not apply"  # e.g. bead removal after bead-free activation
+            return StepState.NOT_APPLICABLE  # e.g. bead removal after bead-free activation
         if not recorded:
-            return "not started"
-        if any(c.current.verdict == "oos" or not c.current.final for c in recorded):
-            return "has exceptions"
+            return StepState.NOT_STARTED
+        if any(c.current.verdict == Verdict.OOS or not c.current.final for c in recorded):
+            return StepState.HAS_EXCEPTIONS
         missing = [c for c in self.checks if c.required and c.current is None]
         if missing:
-            return "in progress"
+            return StepState.IN_PROGRESS
         if self.invalidated:
-            return "signature invalidated"  # changed after signing: sign it again
+            return StepState.SIGNATURE_INVALIDATED  # changed after signing: sign it again
         if self.verify:
-            return "verified" if self.verified else "awaiting verification"
-        return "complete"
+            return StepState.VERIFIED if self.verified else StepState.AWAITING_VERIFICATION
+        return StepState.COMPLETE
+
+    @property
+    def state_words(self) -> str:
+        """The state as people read it ("awaiting verification")."""
+        from core.words import step_state_words
+
+        return step_state_words(self.state)
 
 
 @dataclass(frozen=True)
@@ -232,7 +241,7 @@ class BatchView:
     @property
     def disposition(self) -> SignatureView | None:
         """The latest valid QA disposition (APPROVED signature), if any."""
-        approved = [s for s in self.batch_signatures if s.meaning == "APPROVED" and s.valid]
+        approved = [s for s in self.batch_signatures if s.meaning == Meaning.APPROVED and s.valid]
         return approved[-1] if approved else None
 
     def checks(self) -> list[CheckView]:
@@ -261,10 +270,12 @@ class BatchView:
     def exceptions(self) -> dict[str, int]:
         checks = [c for c in self.checks() if c.current is not None]
         return {
-            "out_of_spec": sum(1 for c in checks if c.current.verdict == "oos"),
+            "out_of_spec": sum(1 for c in checks if c.current.verdict == Verdict.OOS),
             "awaiting_justification": sum(1 for c in checks if not c.current.final),
             "corrected": sum(1 for c in checks if c.corrected),
-            "open_deviations": sum(1 for d in self.deviations if d.status != "closed"),
+            "open_deviations": sum(
+                1 for d in self.deviations if d.status != DeviationStatus.CLOSED
+            ),
             "process_excursions": self.process_excursions,
             "invalidated_signatures": sum(1 for s in self.signatures if not s.valid),
         }

@@ -22,6 +22,8 @@ from enum import StrEnum
 from core.models.batches import BatchStatus
 from core.readmodels import BatchView, CheckView, StepView
 from core.signing_views import Disposition
+from core.specs import Verdict
+from core.states import DeviationStatus
 
 
 class GateState(StrEnum):
@@ -86,7 +88,7 @@ def _state(step: StepView, check: CheckView) -> GateState | None:
         if step.is_release and check.pending_allowed:
             return GateState.PENDING
         return GateState.MISSING
-    if current.verdict == "oos":
+    if current.verdict == Verdict.OOS:
         return GateState.FAILS if current.final else GateState.NOT_FINAL
     return GateState.CONFORMS
 
@@ -123,7 +125,7 @@ def _listed(results: tuple[GateResult, ...], limit: int = 4) -> str:
 
 def covering_deviations(view: BatchView, check_id: str) -> tuple[str, ...]:
     """The closed deviations linked to a check (by its result or by a link)."""
-    closed = {d.ref: d for d in view.deviations if d.status == "closed"}
+    closed = {d.ref: d for d in view.deviations if d.status == DeviationStatus.CLOSED}
     refs = [ref for ref, d in closed.items() if check_id in d.checks]
     current = view.check(check_id).current
     if current is not None and current.deviation in closed and current.deviation not in refs:
@@ -220,7 +222,7 @@ def cited_deviation(view: BatchView, ref: str, *, closed: bool) -> tuple[str, ..
     found = next((d for d in view.deviations if d.ref == ref), None)
     if found is None:
         return (f"Deviation {ref} is not a deviation of lot {view.lot}.",)
-    if closed and found.status != "closed":
+    if closed and found.status != DeviationStatus.CLOSED:
         return (f"Deviation {ref} is still {found.status.replace('_', ' ')}: QA closes it first.",)
     failing = {r.check_id for r in release_gate(view).failing}
     linked = set(found.checks) | {

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from core.readmodels import BatchView, ResultVersionView, StepView
+from core.states import EntryKind
 
 TOLERANCE_DAYS = 1  # a step's window reaches one day either side of its planned days
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of an instrument PC and a bench PC differ a bit
@@ -47,7 +48,7 @@ def when(version: ResultVersionView) -> datetime:
 
 
 def _entries(step: StepView) -> list[ResultVersionView]:
-    return [v for c in step.checks for v in c.history if v.kind == "entry"]
+    return [v for c in step.checks for v in c.history if v.kind == EntryKind.ENTRY]
 
 
 def day_zero(view: BatchView, zone: tzinfo) -> date | None:
@@ -119,7 +120,7 @@ def timing_findings(view: BatchView, zone: tzinfo) -> list[TimingFinding]:
         for check in step.checks:
             for version in check.history:
                 moment = when(version)
-                if version.kind != "entry" or span.holds(moment):
+                if version.kind != EntryKind.ENTRY or span.holds(moment):
                     continue
                 found.append(
                     TimingFinding(

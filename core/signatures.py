@@ -24,6 +24,7 @@ from core.clock import utc_iso
 from core.errors import PermissionDenied
 from core.readmodels import BatchView, CheckView, StepView
 from core.signing_views import Meaning, SignatureState
+from core.states import EntryKind
 
 BATCH_SCOPE = "batch"
 STATEMENT_VERSION = 1
@@ -241,7 +242,7 @@ def evaluate(
 
 def recorders(checks: Iterable[CheckView]) -> set[str]:
     """Everyone who recorded any version of these checks (calculations excepted)."""
-    return {v.recorded_by for c in checks for v in c.history if v.kind != "calculation"}
+    return {v.recorded_by for c in checks for v in c.history if v.kind != EntryKind.CALCULATION}
 
 
 def check_separation(

@@ -4,9 +4,9 @@ from sqlmodel import SQLModel
 
 from core.models.audit import AuditCheckpoint, AuditEvent, AuditHead, ClockAnomaly, ClockIncident
 from core.models.backups import BackupRecord
-from core.models.batches import Batch, BatchStatus, EntryKind, Result
+from core.models.batches import Batch, BatchStatus, Result
 from core.models.people import SiteSetting, User
-from core.models.quality import Deviation, DeviationClass, DeviationLink, DeviationStatus
+from core.models.quality import Deviation, DeviationClass, DeviationLink
 from core.models.series import (
     CaptureChunk,
     Excursion,
@@ -25,6 +25,7 @@ from core.models.signing import (
     SiteAuthority,
 )
 from core.models.templates import TemplateApproval, TemplateVersion
+from core.states import DeviationStatus, EntryKind
 
 __all__ = [
     "SQL_TABLES",

@@ -48,13 +48,6 @@ RELEASED_STATES = frozenset(
 )
 
 
-class EntryKind(StrEnum):
-    ENTRY = "entry"  # first value typed, scanned or imported
-    CORRECTION = "correction"  # a new value replacing the previous version, with a reason
-    JUSTIFICATION = "justification"  # same value, now carrying the comment/deviation an OOS needs
-    CALCULATION = "calculation"  # a derived value computed from other checks
-
-
 class Batch(SQLModel, table=True):
     __tablename__ = "batch"
 

@@ -8,18 +8,13 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel
 
 from core.models.types import utc_column
+from core.states import DeviationStatus
 
 
 class DeviationClass(StrEnum):
     MINOR = "minor"
     MAJOR = "major"
     CRITICAL = "critical"
-
-
-class DeviationStatus(StrEnum):
-    OPEN = "open"
-    UNDER_INVESTIGATION = "under_investigation"
-    CLOSED = "closed"
 
 
 class Deviation(SQLModel, table=True):

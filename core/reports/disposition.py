@@ -29,14 +29,15 @@ from core.reports.styles import (
     para,
 )
 from core.reports.text import EMPTY, ReportContext, disposition_label, signature_state
-from core.signing_views import NEEDS_PHYSICIAN, Disposition, SignatureView
+from core.signing_views import NEEDS_PHYSICIAN, Disposition, Meaning, SignatureView
+from core.specs import Verdict
 
 NOT_DISPOSITIONED = "Not yet dispositioned (no APPROVED signature)"
 
 
 def approvals(ctx: ReportContext) -> list[SignatureView]:
     """Every QA disposition of the batch (APPROVED signatures), oldest first."""
-    found = [s for s in ctx.report.review.signatures if s.meaning == "APPROVED"]
+    found = [s for s in ctx.report.review.signatures if s.meaning == Meaning.APPROVED]
     return sorted(found, key=lambda s: s.signed_at)
 
 
@@ -74,7 +75,7 @@ def _failed(ctx: ReportContext) -> list[CheckView]:
     return [
         c
         for c in release_checks(ctx.report.batch)
-        if c.current is not None and c.current.verdict == "oos"
+        if c.current is not None and c.current.verdict == Verdict.OOS
     ]
 
 

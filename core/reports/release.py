@@ -30,6 +30,7 @@ from core.reports.text import (
     applies_text,
     verdict_word,
 )
+from core.specs import Verdict
 
 COLUMNS = (140, 100, 108, 122, 45)
 # After these statuses a release result still missing is pending, not merely not tested yet
@@ -120,7 +121,7 @@ def conclusion(batch: BatchView) -> str:
     skipped = [c for c in every if c.applies is False]
     checks = [c for c in every if c.applies is not False]
     recorded = [c for c in checks if c.current is not None]
-    oos = [c for c in recorded if c.current.verdict == "oos"]
+    oos = [c for c in recorded if c.current.verdict == Verdict.OOS]
     held = [c for c in recorded if not c.current.final]
     pending = [c for c in checks if c.current is None and c.pending_allowed]
     missing = [c for c in checks if c.current is None and not c.pending_allowed]

@@ -20,7 +20,7 @@ from core.reports.styles import (
     para,
 )
 from core.reports.text import ReportContext, disposition_label, signature_state
-from core.signing_views import NEEDS_PHYSICIAN, SignatureView
+from core.signing_views import NEEDS_PHYSICIAN, Meaning, SignatureView
 
 COLUMNS = (100, 64, 140, 56, 75, 80)
 
@@ -71,7 +71,7 @@ def signatures_table(signatures: tuple[SignatureView, ...], ctx: ReportContext) 
     extra: list[tuple] = []
     for signature in sorted(signatures, key=lambda s: s.signed_at):
         disposition = ""
-        if signature.meaning == "APPROVED":
+        if signature.meaning == Meaning.APPROVED:
             label = disposition_label(signature.disposition)
             special = signature.disposition in NEEDS_PHYSICIAN
             disposition = (

@@ -32,6 +32,7 @@ from core.reports.text import (
     applies_text,
     verdict_word,
 )
+from core.states import EntryKind
 
 COLUMNS = (128, 74, 42, 106, 40, 125)
 HEAD = ("Check", "Value", "Unit", "Specification", "Verdict", "Recorded by · when")
@@ -48,7 +49,7 @@ def _version_change(
     reason = (
         after.reason
         or after.comment
-        or ("follows its inputs" if after.kind == "calculation" else EMPTY)
+        or ("follows its inputs" if after.kind == EntryKind.CALCULATION else EMPTY)
     )
     when = ctx.time(after.recorded_at).replace(" ", NBSP)
     return [
@@ -159,7 +160,7 @@ def step_heading(step: StepView) -> Paragraph:
     when = f" · {step.day}" if step.day and step.day not in step.name else ""
     return Paragraph(
         f"{esc(step.id)} · {esc(step.name)}{esc(when)} "
-        f"<font size=7 color='#555555'>({esc(step.state)})</font>",
+        f"<font size=7 color='#555555'>({esc(step.state_words)})</font>",
         H2,
     )
 

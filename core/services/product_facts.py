@@ -15,6 +15,7 @@ from core.readmodels import BatchView, CheckView
 from core.reports.model import IssuedCertificate, ProductFacts
 from core.services import audit_trail
 from core.services.batch_record import batch_template
+from core.states import EntryKind
 from core.store import Database
 from core.templates.model import TemplateDef, example_tags
 
@@ -92,7 +93,7 @@ def _manufactured_on(tdef: TemplateDef, view: BatchView, zone: tzinfo) -> date |
     step = next((s for s in view.steps if s.id == step_id), None) if step_id else None
     if step is None:
         return None
-    times = [v.recorded_at for c in step.checks for v in c.history if v.kind == "entry"]
+    times = [v.recorded_at for c in step.checks for v in c.history if v.kind == EntryKind.ENTRY]
     return min(times).astimezone(zone).date() if times else None
 
 

@@ -21,6 +21,8 @@ from core.models import Batch, Result, Signature
 from core.models.batches import AFTER_RELEASE, TAKES_RESULTS, BatchStatus
 from core.release_rules import after_release_status
 from core.services.result_rows import BatchRow
+from core.signing_views import Meaning
+from core.states import EntryKind
 from core.store import UnitOfWork
 from core.templates.model import CheckDef, TemplateDef
 
@@ -62,7 +64,7 @@ def release_recorder(
         .where(
             r.batch_id == batch.id,
             r.recorded_by == username,
-            r.kind != "calculation",
+            r.kind != EntryKind.CALCULATION,
             r.check_id.not_in(release_ids),
         )
         .limit(1)
@@ -73,7 +75,7 @@ def release_recorder(
         .where(
             s.batch_id == batch.id,
             s.signer == username,
-            s.meaning == "PERFORMED",
+            s.meaning == Meaning.PERFORMED,
             s.scope != f"step:{tdef.release.id}",
         )
         .limit(1)

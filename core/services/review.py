@@ -27,6 +27,7 @@ from core.signing_views import (
     AuditReviewMark,
     Disposition,
     ItemKind,
+    Meaning,
     ReviewItem,
     ReviewView,
 )
@@ -122,7 +123,7 @@ def approval_blockers(
         if not pending_ok:
             counts[item.kind_label] = counts.get(item.kind_label, 0) + 1
     blockers += [f"{n} × {label}" for label, n in counts.items()]
-    if not any(s.meaning == "REVIEWED" and s.valid for s in view.batch_signatures):
+    if not any(s.meaning == Meaning.REVIEWED and s.valid for s in view.batch_signatures):
         blockers.append("No valid batch review (REVIEWED signature).")
     if mark is None:
         blockers.append("The audit trail has not been marked reviewed.")

@@ -23,6 +23,8 @@ from core.readmodels import BatchView, CheckView, ResultVersionView, StepView
 from core.schedule import timing_findings
 from core.signatures import BATCH_SCOPE
 from core.signing_views import ItemKind, ReviewItem, SignatureState
+from core.specs import Verdict
+from core.states import DeviationStatus, EntryKind
 
 LATE_ENTRY = timedelta(hours=24)  # an entry this long after its step's first entry is "late"
 
@@ -43,7 +45,7 @@ def _result_items(
         return []
     label = f"{check.id} {check.name}"
     where = {"step_id": step.id, "check_id": check.id}
-    if cur.verdict == "oos":
+    if cur.verdict == Verdict.OOS:
         if released and check.gates_release:
             return [
                 _item(
@@ -89,7 +91,7 @@ def _result_items(
                 **_at(cur),
             )
         ]
-    if cur.verdict == "alert":
+    if cur.verdict == Verdict.ALERT:
         return [
             _item(
                 ItemKind.ALERT,
@@ -109,7 +111,7 @@ def _history_items(step: StepView, check: CheckView, step_start, signed: list) -
     where = {"step_id": step.id, "check_id": check.id}
     previous = None
     for version in check.history:
-        if version.kind == "correction" and previous is not None:
+        if version.kind == EntryKind.CORRECTION and previous is not None:
             items.append(
                 _item(
                     ItemKind.CORRECTION,
@@ -121,7 +123,7 @@ def _history_items(step: StepView, check: CheckView, step_start, signed: list) -
                 )
             )
         if (
-            version.kind == "entry"
+            version.kind == EntryKind.ENTRY
             and not step.is_release
             and step_start is not None
             and version.recorded_at - step_start > LATE_ENTRY
@@ -151,8 +153,8 @@ def _history_items(step: StepView, check: CheckView, step_start, signed: list) -
                     **_at(version),
                 )
             )
-        if version.kind != "calculation" and any(version.recorded_at > t for t in signed):
-            followed = step.is_release and check.pending_allowed and version.kind == "entry"
+        if version.kind != EntryKind.CALCULATION and any(version.recorded_at > t for t in signed):
+            followed = step.is_release and check.pending_allowed and version.kind == EntryKind.ENTRY
             items.append(
                 _item(
                     ItemKind.EDIT_AFTER_SIGNING,
@@ -285,7 +287,7 @@ def review_items(
     items += timing_items(view, zone)
     items += clock_items(session, batch.lot)
     for dev in view.deviations:
-        if dev.status != "closed":
+        if dev.status != DeviationStatus.CLOSED:
             items.append(
                 _item(
                     ItemKind.OPEN_DEVIATION,

@@ -19,8 +19,10 @@ from sqlmodel import Session, select
 
 from core.auth import Actor, Permission
 from core.auth.passwords import verify_password
+from core.auth.roles import Role
 from core.errors import AuthenticationFailed, DomainError, NotFound, PermissionDenied
 from core.models import AuthoritySlot, SigningKey, SiteAuthority, User
+from core.states import KeyState
 from core.store import Database, UnitOfWork
 from core.text_rules import SITE_NAME, clean_text
 from core.version import command_name
@@ -54,7 +56,7 @@ class SigningKeyView:
     username: str
     full_name: str
     role: str
-    state: str  # issued | awaiting issue | none
+    state: KeyState
     serial_hex: str | None
     requested_at: datetime | None
     issued_at: datetime | None
@@ -314,7 +316,7 @@ def issue_certificates(
             if not user.active:
                 continue
             _issue(uow, row, user, ca_key, ca_pem, issuer=admin.username)
-            if user.role == "admin":
+            if user.role == Role.ADMIN:
                 _grant_slot(uow, user.username, row, ca_key)
             issued.append(user.username)
         if wanted and not issued:
@@ -337,7 +339,13 @@ def key_states(db: Database) -> list[SigningKeyView]:
         out = []
         for user in users:
             row = active_key(session, user.username)
-            state = "none" if row is None else "issued" if row.cert_pem else "awaiting issue"
+            state = (
+                KeyState.NONE
+                if row is None
+                else KeyState.ISSUED
+                if row.cert_pem
+                else KeyState.AWAITING_ISSUE
+            )
             out.append(
                 SigningKeyView(
                     username=user.username,

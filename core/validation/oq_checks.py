@@ -19,6 +19,7 @@ from core.errors import (
 )
 from core.services import audit_trail, batches, clock_incidents, recording
 from core.services.signing import sign
+from core.specs import Verdict
 from core.validation.scratch import ScratchSite
 
 STEP = "CART-S00"
@@ -141,7 +142,7 @@ def out_of_spec_needs_justification(b: Bench) -> str:
     expect(b.check(check_id).current is None, "the refused value was stored")
     out = recording.record_value(db, tech, b.lot, check_id, "96", comment="courier delay (OQ)")
     cur = out.entry.current
-    expect(cur.verdict == "oos" and cur.final, f"judged {cur.verdict}, final {cur.final}")
+    expect(cur.verdict == Verdict.OOS and cur.final, f"judged {cur.verdict}, final {cur.final}")
     return f"96 h without comment refused, nothing stored; with a comment: {cur.verdict}, final"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from core.demo.sample_batch import fill_batch
 from core.errors import Conflict, PermissionDenied
+from core.models.batches import BatchStatus
 from core.plausibility import ImplausibleValue
 from core.services import batches, recording
 from core.services.review import mark_audit_trail_reviewed
@@ -88,7 +89,9 @@ def pending_enforcement(b: Bench) -> str:
         disposition="released_pending",
         reason="OQ: sterility follows release",
     )
-    expect(batches.show_batch(db, lot).status == "released_pending", "not released pending")
+    expect(
+        batches.show_batch(db, lot).status == BatchStatus.RELEASED_PENDING, "not released pending"
+    )
     recording.record_value(db, qc, lot, STERILITY, "pass")
     status = batches.show_batch(db, lot).status
     expect(status == "released", f"after the pending result arrived the lot is {status}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import AuthenticationFailed, DomainError, JustificationRequired
+from core.specs import Verdict
 from core.validation import scratch
 from core.version import app_version
 
@@ -139,7 +140,7 @@ def _oos_with_comment(sc: _Scenario) -> str:
     comment = "transport delayed by the courier; QA informed (self-test)"
     out = record_value(sc.s.db, sc.s.people["tech"], LOT, OOS_CHECK, OOS_VALUE, comment=comment)
     cur = out.entry.current
-    _expect(cur.verdict == "oos", f"judged {cur.verdict}, not out of specification")
+    _expect(cur.verdict == Verdict.OOS, f"judged {cur.verdict}, not out of specification")
     _expect(cur.final and cur.comment == comment, "the comment was not kept with the value")
     return f"{OOS_CHECK} {cur.display}: out of specification, final with its comment"
 
@@ -176,7 +177,7 @@ def _sign(sc: _Scenario) -> str:
     _expect(len(step.signatures) == 1, "the wrong password left a signature behind")
     sign(db, tech2, sc.s.password("tech2"), LOT, "VERIFIED", step_id=STEP)
     step = next(s for s in show_batch(db, LOT).steps if s.id == STEP)
-    _expect(step.verified, f"step {STEP} is {step.state}, not verified")
+    _expect(step.verified, f"step {STEP} is {step.state_words}, not verified")
     who = f"performed by {tech.full_name}, verified by {tech2.full_name}"
     return f"{STEP} {who}; a wrong password refused"
 

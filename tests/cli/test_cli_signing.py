@@ -25,7 +25,7 @@ def _fill(cli):
 def _verify_steps(cli):
     r = cli("batch", "show", LOT, "--json")
     for step in r.json()["steps"]:
-        if step["state"] == "awaiting verification":
+        if step["state"] == "awaiting_verification":
             r2 = cli(
                 "sign",
                 LOT,

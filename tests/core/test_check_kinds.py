@@ -155,3 +155,24 @@ def test_a_duration_is_recorded_judged_and_shown(site, admin, people, tmp_path):
         comment="held longer: the centrifuge was busy",
     )  # fmt: skip
     assert fixed.entry.current.verdict == "oos" and fixed.entry.current.value == "4.5"
+
+
+def test_no_logic_compares_a_state_with_a_literal_or_a_display_word():
+    """States, verdicts, meanings, statuses, dispositions and roles are compared as enums, never
+    with a string written in the code, and no code compares with the words people read."""
+    from core.words import KEY_STATE_WORDS, STEP_STATE_WORDS
+
+    literal = re.compile(
+        r"""\.(?:verdict|meaning|state|status|disposition|role)\s*(?:==|!=)\s*["']"""
+        r"""|\.(?:verdict|meaning|state|status|disposition|role)\s+(?:not\s+)?in\s+[(\[{]\s*["']"""
+    )
+    words = {w for w in (*STEP_STATE_WORDS.values(), *KEY_STATE_WORDS.values()) if " " in w}
+    shown = re.compile(r"""(?:==|!=|\bin\s*[(\[{])\s*["'](?:""" + "|".join(words) + r""")["']""")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for folder in ("core", "cli", "ui")
+        for path in (ROOT / folder).rglob("*.py")
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if literal.search(line) or shown.search(line)
+    ]
+    assert found == []

@@ -11,6 +11,7 @@ from core.errors import Conflict, DomainError, JustificationRequired
 from core.services import batches, deviations, recording
 from core.services.review import mark_audit_trail_reviewed, review_batch
 from core.services.signing import sign
+from core.states import StepState
 from tests.conftest import USER_PASSWORD as PW
 
 VIABILITY, STERILITY, RCL = "CART-REL-05", "CART-REL-12", "CART-REL-09"
@@ -216,7 +217,7 @@ def test_the_release_step_is_verified_once_its_pending_results_are_in(site, peop
     recording.record_value(site, people["qc"], lot, STERILITY, "pass")
     assert batches.show_batch(site, lot).status == "released"
     release = next(s for s in batches.show_batch(site, lot).steps if s.is_release)
-    assert release.state == "awaiting verification"
+    assert release.state == StepState.AWAITING_VERIFICATION
     sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=release.id)
     assert next(s for s in batches.show_batch(site, lot).steps if s.is_release).verified
     with pytest.raises(Conflict, match="released: its record is locked"):

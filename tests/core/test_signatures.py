@@ -9,6 +9,7 @@ from core.errors import AuthenticationFailed, Conflict, PermissionDenied
 from core.services import audit_trail, batches, recording
 from core.services.signing import sign
 from core.signatures import SeparationOfDuties
+from core.states import StepState
 from tests.conftest import USER_PASSWORD as PW
 from tests.raw_db import raw_dicts, raw_sql, without_guards
 
@@ -27,7 +28,7 @@ def _step(site, lot, step_id=STEP):
 
 def test_verification_by_a_second_person_completes_the_step(site, people, lot):
     _record_step0(site, people["tech"], lot)
-    assert _step(site, lot).state == "awaiting verification"
+    assert _step(site, lot).state == StepState.AWAITING_VERIFICATION
     sign(site, people["tech"], PW, lot, "PERFORMED", step_id=STEP)
     sig = sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
     step = _step(site, lot)
@@ -93,7 +94,7 @@ def test_a_change_after_signing_invalidates_the_signature(site, people, lot):
     (sig,) = step.signatures
     assert sig.state == "invalidated" and not sig.valid
     assert "CART-IPC-00-SLOT" in sig.state_detail
-    assert step.state == "signature invalidated" and step.awaits_verification
+    assert step.state == StepState.SIGNATURE_INVALIDATED and step.awaits_verification
     view = batches.show_batch(site, lot)
     assert view.exceptions["invalidated_signatures"] == 1
     # other steps' signatures are untouched, and a fresh verification is valid again

@@ -12,6 +12,7 @@ from core.models import AuthoritySlot, SigningKey
 from core.services import batches, recording, signing_keys, users
 from core.services.signing import sign
 from core.services.signing_keys import NoSigningCertificate
+from core.states import KeyState
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, make_user
 
 LOT = "CT-0300"
@@ -32,7 +33,7 @@ def test_a_key_is_made_only_with_the_users_own_password_and_waits_for_issue(site
     users.create_user(site, admin, "tess", "Tess Technician", "technician", "initial-pass-2026")
     assert _state(site, "tess").state == "none"  # the admin knows the initial password
     users.change_password(site, "tess", "initial-pass-2026", USER_PASSWORD)
-    assert _state(site, "tess").state == "awaiting issue"
+    assert _state(site, "tess").state == KeyState.AWAITING_ISSUE
     tess = users.authenticate(site, "tess", USER_PASSWORD)
     batches.start_batch(site, tess, "cart-auto-lv", LOT, "COI-W123426000042")
     recording.record_value(site, tess, LOT, "CART-IPC-00-SLOT", "SLOT-1")
@@ -43,7 +44,7 @@ def test_a_key_is_made_only_with_the_users_own_password_and_waits_for_issue(site
 def test_issuing_needs_the_admins_password(site, admin, tech):
     with pytest.raises(AuthenticationFailed):
         signing_keys.issue_certificates(site, admin, "wrong-password-1")
-    assert _state(site, "tess").state == "awaiting issue"
+    assert _state(site, "tess").state == KeyState.AWAITING_ISSUE
     (issued,) = signing_keys.issue_certificates(site, admin, ADMIN_PASSWORD)
     assert issued.username == "tess" and issued.state == "issued" and issued.issued_by == "ada"
     with site.read() as session:
@@ -95,7 +96,7 @@ def test_password_change_keeps_the_key_and_reset_retires_it(site, admin, tech, t
         assert [k.retired_at is not None for k in keys] == [True]
         assert "reset" in keys[0].retire_reason
     users.change_password(site, "tess", "initial-again-2026", "third-bench-pass-9")
-    assert _state(site, "tess").state == "awaiting issue"
+    assert _state(site, "tess").state == KeyState.AWAITING_ISSUE
     signing_keys.issue_certificates(site, admin, ADMIN_PASSWORD)
     assert _state(site, "tess").serial_hex != old.certificate_serial
     # the signature made with the retired key still verifies against its own certificate

@@ -5,16 +5,17 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from core.readmodels import StepView
+from core.states import StepState
 
 STATE_ICONS = {
-    "not started": "○",
-    "in progress": "◐",
-    "awaiting verification": "◷",
-    "verified": "☑",
-    "complete": "✔",
-    "does not apply": "–",
-    "has exceptions": "✖",
-    "signature invalidated": "⚠",
+    StepState.NOT_STARTED: "○",
+    StepState.IN_PROGRESS: "◐",
+    StepState.AWAITING_VERIFICATION: "◷",
+    StepState.VERIFIED: "☑",
+    StepState.COMPLETE: "✔",
+    StepState.NOT_APPLICABLE: "–",
+    StepState.HAS_EXCEPTIONS: "✖",
+    StepState.SIGNATURE_INVALIDATED: "⚠",
 }
 Index = QModelIndex | QPersistentModelIndex
 
@@ -57,12 +58,12 @@ class StepsModel(QAbstractListModel):
         if not index.isValid():
             return None
         step = self._steps[index.row()]
-        state = step.state
+        words = step.state_words
         if role == Qt.ItemDataRole.DisplayRole:
             name = step.name if not step.is_release else "Release QC"
-            return f"{STATE_ICONS.get(state, '•')} {name}\n    {state}"
+            return f"{STATE_ICONS.get(step.state, '•')} {name}\n    {words}"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{step.id} {step.name}: {state}"
+            return f"{step.id} {step.name}: {words}"
         if role == self.StepIdRole:
             return step.id
         return None

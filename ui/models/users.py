@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from core.readmodels import UserView
+from core.states import KeyState
 from ui import theme
 from ui.models.base import ReadModelTable
 
@@ -34,19 +35,19 @@ def initial_text(user: UserView) -> str:
 
 def key_text(key: Any) -> str:
     """A user's signing key (core.services.signing_keys.SigningKeyView) in words."""
-    if key is None or key.state == "none":
+    if key is None or key.state == KeyState.NONE:
         return "None yet — made at their next log-in"
-    if key.state == "issued":
+    if key.state == KeyState.ISSUED:
         return f"Issued · serial {key.serial_hex[:8]}…" if key.serial_hex else "Issued"
     return "Awaiting issue"
 
 
 def key_tip(key: Any) -> str | None:
-    if key is None or key.state != "issued":
+    if key is None or key.state != KeyState.ISSUED:
         return (
             "An administrator issues the certificate (Issue certificates…); until then the "
             "user cannot sign."
-            if key is not None and key.state == "awaiting issue"
+            if key is not None and key.state == KeyState.AWAITING_ISSUE
             else None
         )
     from core.clock import local_text

@@ -17,6 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QVBoxLayout, QWidget
 
+from core.specs import Verdict
 from ui import theme
 from ui.plots import style
 from ui.widgets.common import Message, TouchCombo, label
@@ -198,7 +199,7 @@ class GrowthPanel(QWidget):
                 (
                     p.x,
                     p.value,
-                    m[3] + (" · not final" if p.verdict == "oos" and not p.final else ""),
+                    m[3] + (" · not final" if p.verdict == Verdict.OOS and not p.final else ""),
                     m[2],
                 )
                 for p, m in zip(s.points, marks, strict=True)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from core.states import KeyState
 from ui.dialogs.users import (
     AddUserDialog,
     DeactivateUserDialog,
@@ -145,7 +146,7 @@ class UsersTab(QWidget):
         waiting = [
             f"{k.full_name} ({k.username}, {k.role})"
             for k in self.model.signing_keys()
-            if k.state == "awaiting issue"
+            if k.state == KeyState.AWAITING_ISSUE
         ]
         listed = "<br>".join(f"• {w}" for w in waiting) or "• none at the moment"
         db, admin = self.context.db, self.context.actor

@@ -16,6 +16,8 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QListView, QSplitter, QVBoxLayout, QWidget
 
 from core.readmodels import BatchView, CheckView, RecordOutcome
+from core.specs import Verdict
+from core.states import DeviationStatus, StepState
 from ui.dialogs.correction import CorrectionDialog
 from ui.dialogs.deviation import DeviationDialog
 from ui.dialogs.history import HistoryDialog
@@ -175,7 +177,11 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
             self.step_list.setFocus()
 
     def _open_deviations(self) -> list[str]:
-        return [d.ref for d in self.view.deviations if d.status != "closed"] if self.view else []
+        return (
+            [d.ref for d in self.view.deviations if d.status != DeviationStatus.CLOSED]
+            if self.view
+            else []
+        )
 
     # -- entry -----------------------------------------------------------------------------------
 
@@ -211,7 +217,7 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
             if outcome.notes:
                 row.message.info(" ".join(outcome.notes))
         self.context.drafts.drop(self.context.actor.username, self.view.lot, entry.id)
-        if entry.current.verdict == "oos" and not entry.current.final and row is not None:
+        if entry.current.verdict == Verdict.OOS and not entry.current.final and row is not None:
             row.comment.setFocus()
             # once the demand has its place in the layout (unless the step was left meanwhile)
             QTimer.singleShot(0, lambda: self._show_demand(row))
@@ -438,10 +444,18 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
 def _where_work_continues(steps: tuple) -> int:
     """The step to open: the last one with entries if it still has open checks, else the next
     one after it that has (the first step for a new batch)."""
-    started = [i for i, s in enumerate(steps) if s.state not in ("not started", "does not apply")]
+    started = [
+        i
+        for i, s in enumerate(steps)
+        if s.state not in (StepState.NOT_STARTED, StepState.NOT_APPLICABLE)
+    ]
     start = started[-1] if started else 0
     for i in range(start, len(steps)):
-        if steps[i].state in ("not started", "in progress", "has exceptions"):
+        if steps[i].state in (
+            StepState.NOT_STARTED,
+            StepState.IN_PROGRESS,
+            StepState.HAS_EXCEPTIONS,
+        ):
             return i
     return start
 

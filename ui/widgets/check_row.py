@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from core.check_kinds import kind_of
 from core.clock import local_text
 from core.readmodels import CheckView
+from core.specs import Verdict
 from ui import theme
 from ui.models.history import measured_text, timing_text
 from ui.widgets.common import Message, TouchCombo, button, field, label
@@ -327,7 +328,7 @@ class CheckRow(QFrame):
         # (disabled until then): the form does not jump, and showing them would cost a layout.
         self.history.setEnabled(recorded)
         self.correct.setEnabled(recorded and not check.derived)
-        needs_demand = recorded and current.verdict == "oos" and not current.final
+        needs_demand = recorded and current.verdict == Verdict.OOS and not current.final
         _show(self.demand, needs_demand)
         if needs_demand:
             self.demand_text.setText(

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.signing_views import Meaning
 from ui.widgets.common import label
 
 
@@ -98,7 +99,7 @@ class SignPreview(QWidget):
             self.warnings.show()
             self.clear.hide()
             self._fit_warnings()
-        elif preview.meaning == "APPROVED":
+        elif preview.meaning == Meaning.APPROVED:
             self.warnings.hide()
             what = f"the disposition “{disposition_label}”" if disposition_label else "a release"
             self.clear.setText(f"✔ Nothing blocks {what}.")

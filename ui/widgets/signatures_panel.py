@@ -153,7 +153,7 @@ class StepSignatures(QFrame):
         if step is None:
             self.hide()
             return
-        self.heading.setText(f"<b>Signatures of {step.id}</b> · step state: <b>{step.state}</b>")
+        self.heading.setText(f"<b>Signatures of {step.id}</b> · step state: <b>{step.state_words}</b>")
         if step.signatures:
             self.list.setText(signatures_html(step.signatures))
         else:
