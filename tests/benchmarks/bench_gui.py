@@ -3,10 +3,10 @@
 (a) Cold start of `python main.py --demo` to the login window, against a bare PySide6 script
     that shows one empty window: median of interleaved runs, ratio (goal ≤ 1.5).
 (b) Enter-to-verdict in the batch screen on a batch that already holds 200 recorded values,
-    against the bare core service call `recording.record_value` on the same batch: medians,
-    interleaved, ratio (goal ≤ 1.5); and on a batch with 2,000 recorded values and 20 step
-    signatures (goal ≤ 1.3× and ≤ 16 ms: an entry's answer says which signatures it changed,
-    so the screen never reads the batch again after an entry).
+    against the core service call `recording.record_value` the entry makes (timed inside each
+    entry: the same check at the same moment): medians, ratio (goal ≤ 1.5); and on a batch with
+    2,000 recorded values and 20 step signatures (goal ≤ 1.3× and ≤ 16 ms: an entry's answer
+    says which signatures it changed, so the screen never reads the batch again after one).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def test_cold_start_against_a_bare_window(tmp_path, report):
     assert ratio <= 1.5, f"start-up is {ratio:.2f}x a bare PySide6 window (goal <= 1.5)"
 
 
-def _fill_to(db, actor, lot: str, values: int) -> list[tuple[str, str]]:
+def _fill_to(db, actor, lot: str, values: int, keep: int = 60) -> list[tuple[str, str]]:
     """Record (and correct) values until the batch holds ``values`` results; return what is
     left open: (check id, a typical value) pairs of number checks nothing depends on."""
     import sqlite3
@@ -82,8 +82,12 @@ def _fill_to(db, actor, lot: str, values: int) -> list[tuple[str, str]]:
 
     tdef = get_template(db, "cart-auto-lv")
     plan = entry_plan(tdef, _value_for)
-    spare = [(c.id, v) for c, v in plan if c.type == "number" and not tdef.dependents(c.id)]
-    keep_open = {cid for cid, _ in spare[-60:]}
+    spare = [
+        (c.id, v)
+        for c, v in plan
+        if c.type == "number" and not tdef.dependents(c.id) and _in_spec(c, v)
+    ]
+    keep_open = {cid for cid, _ in spare[-keep:]}  # the last ones: earlier steps can complete
     recorded = []
     for check, value in plan:
         if check.id in keep_open:
@@ -101,6 +105,7 @@ def _fill_to(db, actor, lot: str, values: int) -> list[tuple[str, str]]:
     i = 0
     while count() < values:
         check, value = recorded[i % len(recorded)]
+        rounds = i // len(recorded)  # each round a new value (a correction must change it)
         i += 1
         if check.type != "number" or check.derived:
             continue
@@ -109,33 +114,63 @@ def _fill_to(db, actor, lot: str, values: int) -> list[tuple[str, str]]:
             actor,
             lot,
             check.id,
-            value.replace(",", ".") + "1",
+            _nudged(value, rounds),
             "benchmark correction",
             comment="bench",
+            decimal_mark="point",
         )
     return [(cid, v) for cid, v in spare if cid in keep_open]
 
 
-def _sign_steps(db, lot: str, performer, verifier, password: str, pairs: int) -> int:
-    """Sign ``pairs`` whole steps as performed and verified; return the signatures made."""
-    from core.errors import DomainError
+def _in_spec(check, value: str) -> bool:
+    """The typical value passes the check's spec (an entry measured is an ordinary one)."""
+    from core.check_kinds import kind_of
+    from core.specs import Verdict
+
+    kind = kind_of(check)
+    return kind.judge(check, kind.parse(check, value)).verdict != Verdict.OOS
+
+
+def _nudged(value: str, rounds: int) -> str:
+    """A typical value moved by 0.1 % or 0.2 % (in turn): a correction that stays plausible."""
+    from decimal import Decimal
+
+    number = Decimal(value.replace(",", ".")) * (1 + Decimal(rounds % 2 + 1) / 1000)
+    return format(number.normalize(), "f")
+
+
+def _sign_steps(
+    db, lot: str, performer, verifier, password: str, pairs: int, keep: set[str]
+) -> int:
+    """Sign whole steps (performed, and verified where the step asks for it) until at least
+    ``2 * pairs`` signatures are on the batch, never a step holding a check in ``keep`` (the
+    entries measured go into unsigned steps, as values are recorded before their step is signed);
+    return how many were made."""
     from core.services import batches
     from core.services.signing import sign
+    from core.states import StepState
 
     made = 0
     for step in batches.show_batch(db, lot).steps:
         if made >= 2 * pairs:
             break
-        try:
-            sign(db, performer, password, lot, "PERFORMED", step_id=step.id)
-        except DomainError:
-            continue  # not complete yet (a value kept open for the benchmark)
-        sign(db, verifier, password, lot, "VERIFIED", step_id=step.id)
-        made += 2
+        if step.state not in (StepState.AWAITING_VERIFICATION, StepState.COMPLETE):
+            continue  # not complete (a value kept open for the benchmark)
+        if any(check.id in keep for check in step.checks):
+            continue  # an optional check left open: measured later
+        sign(db, performer, password, lot, "PERFORMED", step_id=step.id)
+        made += 1
+        if step.verify:
+            sign(db, verifier, password, lot, "VERIFIED", step_id=step.id)
+            made += 1
     return made
 
 
-SIZES = {"200_values": (200, 0, 1.5, None), "2000_values_20_signatures": (2000, 10, 1.3, 16.0)}
+# values in the batch, signature pairs, goal (× the service call), most ms, checks left open
+SIZES = {
+    "200_values": (200, 0, 1.5, None, 60),
+    "2000_values_20_signatures": (2000, 10, 1.3, 16.0, 16),
+}
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -160,14 +195,20 @@ def test_enter_to_verdict_against_the_service_call(qtbot, tmp_path, report, size
     from tests.benchmarks.sites import approve_templates
 
     approve_templates(db, admin, password, password)
-    values, pairs, goal, most_ms = SIZES[size]
+    values, pairs, goal, most_ms, keep = SIZES[size]
     lot = "CT-BENCH"
     batches.start_batch(db, tech, "cart-auto-lv", lot, "COI-BENCH-1")
-    open_checks = _fill_to(db, tech, lot, values)
-    signatures = _sign_steps(db, lot, tech, verifier, password, pairs) if pairs else 0
+    open_checks = _fill_to(db, tech, lot, values, keep)
+    signatures = 0
+    if pairs:  # every other check filled (scans, texts…), so that whole steps can be signed
+        from core.demo.sample_batch import fill_batch
+
+        fill_batch(db, tech, lot, skip=frozenset(cid for cid, _ in open_checks))
+        kept = {cid for cid, _ in open_checks}
+        signatures = _sign_steps(db, lot, tech, verifier, password, pairs, kept)
     held = batches.show_batch(db, lot)
     values_before = sum(len(c.history) for c in held.checks())
-    assert len(held.signatures) == signatures == 2 * pairs
+    assert len(held.signatures) == signatures >= 2 * pairs
 
     theme.apply(QApplication.instance())
     context = AppContext()
@@ -180,9 +221,23 @@ def test_enter_to_verdict_against_the_service_call(qtbot, tmp_path, report, size
     screen = window.screen("batch")
     qtbot.waitUntil(lambda: screen.view is not None and context.tasks.idle(), timeout=20_000)
 
-    gui_times, service_times = [], []
-    for n, (check_id, value) in enumerate(open_checks):
-        if n % 2 == 0:
+    # Each entry is made through the screen, and the service call inside it is timed too: the
+    # screen's cost is measured against the very call it makes (the same check, the same moment),
+    # never against another check's entry (checks differ more than the screen adds).
+    service_times: list[float] = []
+    real_record = recording.record_value
+
+    def timed_record(*args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return real_record(*args, **kwargs)
+        finally:
+            service_times.append(time.perf_counter() - began)
+
+    recording.record_value = timed_record
+    gui_times: list[float] = []
+    try:
+        for check_id, value in open_checks:
             step = screen.view.check(check_id).step_id
             screen.step_list.setCurrentIndex(screen.steps.index(screen.steps.row_of(step)))
             row = screen.form.row(check_id)
@@ -198,22 +253,19 @@ def test_enter_to_verdict_against_the_service_call(qtbot, tmp_path, report, size
                 qtbot.keyClick(row.entry, Qt.Key.Key_Return)
             screen.verdict_shown.disconnect()
             gui_times.append(shown[0] - start)
-            assert row.check.current is not None
-        else:
-            start = time.perf_counter()
-            recording.record_value(db, tech, lot, check_id, value)
-            service_times.append(time.perf_counter() - start)
+            assert row.check.current is not None and len(service_times) == len(gui_times)
+    finally:
+        recording.record_value = real_record
     context.idle.stop()
     gui_s, service_s = statistics.median(gui_times), statistics.median(service_times)
     ratio = gui_s / service_s
-    # each GUI entry against the service call made right after it (drift of the disk cancels)
-    paired = statistics.median(g / s for g, s in zip(gui_times, service_times, strict=False))
+    paired = statistics.median(g / s for g, s in zip(gui_times, service_times, strict=True))
     report(
         f"enter_to_verdict_{size}",
         {
             "values_in_batch_before": values_before,
             "signatures_in_batch": signatures,
-            "entries_measured_each": len(gui_times),
+            "entries_measured": len(gui_times),
             "gui_enter_to_verdict_median_ms": round(gui_s * 1000, 3),
             "service_call_median_ms": round(service_s * 1000, 3),
             "median_ratio": round(ratio, 2),
