@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both set up .venv from the lock.
-.PHONY: run test bench lint lock clean-venv
+.PHONY: run test check bench lint lock clean-venv
 
 run:
 	@tools/bootstrap.sh run
@@ -10,6 +10,15 @@ test:
 	.venv/bin/python -m ruff check .
 	.venv/bin/python -m ruff format --check -q .
 	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest
+
+# The inner loop while working (not CI): lint, the layer contracts, and the tests on SQLite
+# without the frozen bundle; `make test` stays the whole suite (PostgreSQL and the bundle too).
+check:
+	@tools/bootstrap.sh test
+	.venv/bin/python -m ruff check .
+	.venv/bin/python -m ruff format --check -q .
+	.venv/bin/lint-imports
+	LOTBOOK_TEST_PG=0 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -n 2 -m "not slow" --ignore=tests/packaging
 
 bench:
 	@tools/bootstrap.sh test

@@ -19,11 +19,11 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from core.errors import NotFound
 from core.models import Batch, Result, TemplateVersion, User
 from core.records.template_versions import cached_template, parsed_template
+from core.store.engine import observe_transactions
 from core.templates.model import TemplateDef
 
 _RESULTS = Result.__table__
@@ -230,10 +230,7 @@ def _committed(conn: sa.Connection) -> dict[tuple[int, str], Committed]:
     engine = _engine_of(conn)
     seen = _SEEN.get(engine)
     if seen is None:
-        seen = _SEEN[engine] = {}
-        event.listen(engine, "begin", _forget)  # nothing carried over from a lost transaction
-        event.listen(engine, "commit", _keep)
-        event.listen(engine, "rollback", _forget)
+        seen = _SEEN.setdefault(engine, {})
     return seen
 
 
@@ -299,3 +296,9 @@ def user_names(conn: sa.Connection, usernames: Iterable[str]) -> dict[str, str]:
         return {}
     u = _USERS.c
     return dict(conn.execute(sa.select(u.username, u.full_name).where(u.username.in_(names))).all())
+
+
+# Told by every engine core/store makes (registered once, at import: never on an engine in use).
+observe_transactions("begin", _forget)  # nothing carried over from a lost transaction
+observe_transactions("commit", _keep)
+observe_transactions("rollback", _forget)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -35,10 +36,38 @@ def display_url(url: str) -> str:
     return str(path) if path is not None else shown_url(url)
 
 
+# Functions called at every begin, commit and rollback of every engine made here. A module
+# adds its own with observe_transactions() when it is imported; it never listens on an engine
+# itself once threads may be using it (SQLAlchemy's listener lists must not change while
+# another thread begins a transaction: "deque mutated during iteration").
+_OBSERVERS: dict[str, list[Callable[[sa.Connection], None]]] = {
+    "begin": [],
+    "commit": [],
+    "rollback": [],
+}
+
+
+def observe_transactions(kind: str, observer: Callable[[sa.Connection], None]) -> None:
+    """Call ``observer(connection)`` at every ``kind`` ("begin", "commit", "rollback")."""
+    if observer not in _OBSERVERS[kind]:
+        _OBSERVERS[kind].append(observer)
+
+
+def _tell_observers(engine: sa.Engine) -> sa.Engine:
+    for kind, observers in _OBSERVERS.items():
+
+        def tell(conn: sa.Connection, observers=observers) -> None:
+            for observer in tuple(observers):
+                observer(conn)
+
+        event.listen(engine, kind, tell)
+    return engine
+
+
 def make_engine(url: str) -> sa.Engine:
     if is_sqlite(url):
-        return _sqlite_engine(url)
-    return _server_engine(url)
+        return _tell_observers(_sqlite_engine(url))
+    return _tell_observers(_server_engine(url))
 
 
 def _server_engine(url: str) -> sa.Engine:

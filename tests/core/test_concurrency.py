@@ -198,3 +198,42 @@ def test_a_lock_released_within_the_busy_timeout_is_waited_for(site, tech, db_ur
     waited = time.perf_counter() - began
     other.close()
     assert Decimal(out.entry.current.value) == 2600000000 and waited >= 0.4
+
+
+@pytest.mark.sqlite_only(reason="a fresh engine on a copy of the file")
+def test_no_listener_is_added_to_an_engine_once_it_is_in_use(site, tech, tmp_path):
+    """Two screens read a batch at once on a database just opened (the growth and the trace
+    tabs): nothing may add a SQLAlchemy listener to the engine then, or another thread's
+    transaction fails with "deque mutated during iteration"."""
+    import threading
+
+    batches.start_batch(site, tech, "cart-auto-lv", "CT-LISTEN", "COI-W123426000042")
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(site.path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    from core.store.database import Database
+
+    url = f"sqlite:///{copy}"
+    engine = engine_module.make_engine(url)  # a database just opened: its engine never used
+    db = Database(url, engine)
+    counts = {kind: len(getattr(engine.dispatch, kind)) for kind in ("begin", "commit")}
+    failures: list[BaseException] = []
+
+    from core.services.growth import growth_view
+
+    def read() -> None:
+        try:
+            for _ in range(20):
+                growth_view(db, "CT-LISTEN")  # reads named checks' versions (cached per engine)
+                batches.show_batch(db, "CT-LISTEN")
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert {kind: len(getattr(engine.dispatch, kind)) for kind in counts} == counts
+    db.dispose()

@@ -197,10 +197,10 @@ def test_a_batch_opens_where_work_continues(qtbot, window, tmp_path):
     """The demo CAR-T batch: the day-5 in-process control is the last step in the template with
     entries and it is complete, so the batch opens at the next open step, the day-10 safety IPC,
     on its first check."""
-    from core.demo.build import build_demo
     from core.demo.people import DEMO_PASSWORD
+    from tests.core.report_samples import demo_copy
 
-    demo = build_demo(f"sqlite:///{tmp_path / 'demo.db'}")
+    demo = demo_copy(tmp_path)  # built once per run
     window.context.set_database(demo, 10)
     login(qtbot, window, "tess", DEMO_PASSWORD)
     window.context.go("batch", lot="CT-2026-0042")

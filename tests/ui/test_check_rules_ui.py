@@ -108,7 +108,12 @@ def test_a_check_that_does_not_apply_shows_why_and_takes_no_entry(qtbot, window,
 def test_an_impossible_value_is_refused_and_the_text_kept_selected(qtbot, window, site, tech):
     screen = open_batch(qtbot, window, site, tech)
     go_to_step(qtbot, screen, "CART-S10")
-    row = type_and_enter(qtbot, screen, WEIGHT, "-70")
+    row = screen.form.row(WEIGHT)
+    row.entry.setFocus()
+    qtbot.keyClicks(row.entry, "-70")
+    qtbot.keyClick(row.entry, Qt.Key.Key_Return)  # refused: no entry_applied to wait for
+    settle(qtbot, screen.context)
+    qtbot.waitUntil(lambda: "700 kg" in row.message.text())
     assert "body weight lies between 0.2 and 700 kg" in row.message.text()
     assert "nothing was recorded" in row.message.text()
     assert row.entry.text() == "-70" and row.entry.selectedText() == "-70"

@@ -221,10 +221,11 @@ def test_detach_and_attach_move_the_same_panel(qtbot, context):
 def test_the_demo_batch_shows_its_curves_against_released_batches(qtbot, window, tmp_path):
     """The demo as a user meets it: the CAR-T batch's growth over the band of the three released
     batches, and its bioreactor trace with the one temperature excursion, counted in the header."""
-    from core.demo.build import CART_LOT, build_demo
+    from core.demo.build import CART_LOT
     from core.demo.people import DEMO_PASSWORD
+    from tests.core.report_samples import demo_copy
 
-    demo = build_demo(f"sqlite:///{tmp_path / 'demo.db'}")
+    demo = demo_copy(tmp_path)  # built once per run
     window.context.set_database(demo, 10)
     window.resize(1920, 1080)
     login(qtbot, window, "tess", DEMO_PASSWORD)

@@ -153,7 +153,8 @@ class StepSignatures(QFrame):
         if step is None:
             self.hide()
             return
-        self.heading.setText(f"<b>Signatures of {step.id}</b> · step state: <b>{step.state_words}</b>")
+        state = step.state_words
+        self.heading.setText(f"<b>Signatures of {step.id}</b> · step state: <b>{state}</b>")
         if step.signatures:
             self.list.setText(signatures_html(step.signatures))
         else:
