@@ -97,6 +97,13 @@ def _check_step_ready(step: StepView, meaning: Meaning) -> None:
             raise Conflict(
                 f"Step {step.id} is not complete; record first: " + ", ".join(missing) + "."
             )
+        if step.verified:  # a valid verification holds: nothing changed since it was given
+            by = next(
+                s for s in reversed(step.signatures) if s.meaning == Meaning.VERIFIED and s.valid
+            )
+            raise Conflict(
+                f"Step {step.id} is already verified by {by.signer_name}; nothing changed since."
+            )
 
 
 def _check_reviewable(session, batch: Batch, view: BatchView) -> None:

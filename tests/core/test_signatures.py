@@ -201,3 +201,20 @@ def test_an_entry_says_which_signatures_it_changed(site, people, lot):
     (sig,) = fixed.signatures
     assert sig.state == "invalidated" and "CART-IPC-00-SLOT" in sig.state_detail
     assert fixed.signatures == batches.show_batch(site, lot).signatures
+
+
+def test_a_verified_step_is_not_verified_again_until_it_changes(site, people, lot):
+    """A second verification adds nothing: refused (before the password too) while the first
+    holds; once a correction invalidates it, another person may verify again."""
+    from core.services.signing_rules import why_not_sign
+    from core.signing_views import Meaning
+
+    _record_step0(site, people["tech"], lot)
+    sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
+    why = why_not_sign(site, people["sup"], lot, Meaning.VERIFIED, STEP)
+    assert why == f"Step {STEP} is already verified by Vic Verifier; nothing changed since."
+    with pytest.raises(Conflict, match="already verified by Vic Verifier"):
+        sign(site, people["sup"], PW, lot, "VERIFIED", step_id=STEP)
+    recording.correct_value(site, people["tech"], lot, "CART-IPC-00-SLOT", "SLOT-9", "wrong slot")
+    assert why_not_sign(site, people["sup"], lot, Meaning.VERIFIED, STEP) is None
+    assert sign(site, people["sup"], PW, lot, "VERIFIED", step_id=STEP).valid

@@ -77,6 +77,8 @@ def test_verify_a_step_then_a_correction_invalidates_it(qtbot, window, signers, 
     (line,) = screen.signing.lines
     assert line.startswith("Verified by Vic Verifier (technician) · ") and line.endswith("✔ valid")
     assert "verified" in _step_text(screen, STEP)
+    qtbot.waitUntil(lambda: not screen.signing.verify.isEnabled(), timeout=10_000)
+    assert "already" in screen.signing.verify.toolTip()  # verified: nothing to verify again
     (stored,) = batches.show_batch(signers, LOT).signatures
     assert stored.signer == "vic" and stored.valid
 
