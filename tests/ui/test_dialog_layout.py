@@ -12,6 +12,7 @@ from tests.conftest import ADMIN_PASSWORD, make_user
 from tests.ui.conftest import login, settle, shot
 from tests.ui.layout_check import TOUCH, fit, layout_problems
 from tests.ui.test_batch_record import LOT, open_batch
+from tests.ui.test_clock_incidents_ui import ahead  # noqa: F401  (a fixture: one clock incident)
 from ui import theme
 
 SIZES = [(1366, 768), (1920, 1080)]
@@ -160,3 +161,38 @@ def test_the_check_finds_short_popup_rows(qtbot):
     dialog.show()
     qtbot.waitExposed(dialog)
     assert _popup_rows(dialog) != []
+
+
+@pytest.mark.usefixtures("ahead")
+@pytest.mark.parametrize("large", [False, True], ids=["normal_text", "large_text"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_clock_clear_and_template_approval_dialogs_fit(
+    qtbot, window, site, admin, tmp_path, size, large
+):
+    from core.services.templates import list_templates, load_template
+    from core.templates import builtin_template_dir
+    from ui.dialogs.template_approval import TemplateApprovalDialog
+
+    text = (builtin_template_dir() / "msc-expanded.toml").read_text("utf-8")
+    (tmp_path / "msc-v3.toml").write_text(text.replace("version = 2", "version = 3", 1), "utf-8")
+    load_template(site, admin, tmp_path / "msc-v3.toml")
+    make_user(site, admin, "quinn", "qa", "Quinn Quality")
+    login(qtbot, window, "ada", ADMIN_PASSWORD)
+    tab = window.open_screen("admin", {"tab": "clock"}).clock
+    settle(qtbot, window.context)
+    tab.table.select_row(0)
+    theme.apply(QApplication.instance(), large=large)
+    try:
+        tab.clear.click()
+        settle(qtbot, window.context)
+        found = _problems(tab.dialog, "clock_clear", size, large)
+        tab.dialog.close()
+    finally:
+        theme.apply(QApplication.instance(), large=False)
+    window.context.log_out()
+    login(qtbot, window, "quinn")
+    draft = next(t for t in list_templates(site, all_versions=True) if not t.approved)
+    approval = TemplateApprovalDialog(window.context, draft, window)
+    found += _all_problems(qtbot, [("template_approval", approval)], size, large)
+    settle(qtbot, window.context)
+    assert found == [], "\n".join(found)
