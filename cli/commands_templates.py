@@ -156,16 +156,17 @@ def cmd_template_show(args) -> int:
         emit_json(template_data(tdef, _status(db, tdef)))
         return 0
     shown = template_contents(db, args.key, args.version)
+    t = shown.summary
     info(
-        f"{shown.title}  [{shown.key} v{shown.version}, {shown.product_family}"
-        f"{', autologous' if shown.autologous else ''}]  SHA-256 {shown.sha256}"
+        f"{t.title}  [{t.key} v{t.version}, {t.product_family}"
+        f"{', autologous' if t.autologous else ''}]  SHA-256 {t.sha256}"
     )
-    if shown.approved:
-        info(f"Approved by {shown.approved_by_name} {local_text(shown.approved_at)}.")
+    if t.approved:
+        info(f"Approved by {t.approved_by_name} {local_text(t.approved_at)}.")
     else:
         info(
             f"DRAFT: not approved by QA; it starts no batch. Its example limits "
-            f"({shown.example_limits}) are marked 'not confirmed' below."
+            f"({t.example_limits}) are marked 'not confirmed' below."
         )
     if shown.product:
         info(f"Product: {shown.product}")

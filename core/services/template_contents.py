@@ -6,8 +6,8 @@ each limit. The GUI's template view and ``template show`` read the same lines.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
+from core.readmodels import TemplateSummary
 from core.services.templates import get_template, list_templates
 from core.store import Database
 from core.templates.describe import condition_text, spec_text
@@ -39,16 +39,7 @@ class TemplateStepLine:
 
 @dataclass(frozen=True)
 class TemplateContents:
-    key: str
-    version: int
-    title: str
-    product_family: str
-    autologous: bool
-    sha256: str
-    approved: bool
-    approved_by_name: str | None
-    approved_at: datetime | None
-    example_limits: int  # limits the approval confirms ([P], [T] or [?] in their source)
+    summary: TemplateSummary  # key, version, title, SHA-256, approval (as the list shows them)
     product: str | None  # storage, shelf life and manufacture date rule, in words
     steps: tuple[TemplateStepLine, ...]
 
@@ -88,15 +79,11 @@ def _product_text(tdef: TemplateDef) -> str | None:
 def template_contents(db: Database, key: str, version: int | None = None) -> TemplateContents:
     """Version ``version`` of template ``key`` (the newest when None), described."""
     tdef = get_template(db, key, version)
-    status = next(
-        (
-            v
-            for v in list_templates(db, all_versions=True)
-            if (v.key, v.version) == (tdef.key, tdef.version)
-        ),
-        None,
+    summary = next(
+        v
+        for v in list_templates(db, all_versions=True)
+        if (v.key, v.version) == (tdef.key, tdef.version)
     )
-    approved = bool(status and status.approved)
     steps = tuple(
         TemplateStepLine(
             id=step.id,
@@ -111,7 +98,7 @@ def template_contents(db: Database, key: str, version: int | None = None) -> Tem
                     type=c.type,
                     unit=c.unit or "",
                     spec=spec_text(c),
-                    rules=rules_of(tdef, c, approved),
+                    rules=rules_of(tdef, c, summary.approved),
                     source=c.source or "",
                 )
                 for c in step.checks
@@ -119,17 +106,4 @@ def template_contents(db: Database, key: str, version: int | None = None) -> Tem
         )
         for step in tdef.all_steps()
     )
-    return TemplateContents(
-        key=tdef.key,
-        version=tdef.version,
-        title=tdef.title,
-        product_family=tdef.product_family,
-        autologous=tdef.autologous,
-        sha256=tdef.sha256,
-        approved=approved,
-        approved_by_name=status.approved_by_name if approved and status else None,
-        approved_at=status.approved_at if approved and status else None,
-        example_limits=status.example_limits if status else 0,
-        product=_product_text(tdef),
-        steps=steps,
-    )
+    return TemplateContents(summary=summary, product=_product_text(tdef), steps=steps)

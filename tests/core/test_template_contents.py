@@ -14,13 +14,13 @@ def test_every_check_in_order_with_its_spec_and_rules(site):
     coi = next(c for c in shown.checks if c.check_id == "CART-IPC-00-COI")
     assert coi.spec == "must match the batch's chain-of-identity id"
     assert "gates release" in coi.rules and coi.step_id == "CART-S00"
-    assert shown.approved and shown.approved_by_name
+    assert shown.summary.approved and shown.summary.approved_by_name
     assert not any("NOT CONFIRMED" in c.rules for c in shown.checks)
 
 
 def test_a_drafts_example_limits_read_not_confirmed(draft_site):
     shown = template_contents(draft_site, "cart-auto-lv")
-    assert not shown.approved and shown.example_limits > 0
+    assert not shown.summary.approved and shown.summary.example_limits > 0
     marked = {c.check_id for c in shown.checks if "NOT CONFIRMED" in c.rules}
     tdef = get_template(draft_site, "cart-auto-lv")
     assert marked == {check.id for check in tdef.example_limits()}  # each repeat of a step too

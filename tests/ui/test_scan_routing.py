@@ -187,7 +187,6 @@ def test_a_text_check_that_accepts_scans_records_the_scan(
     from core.services.users import authenticate
     from core.templates import builtin_template_dir
     from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, make_user
-    from tests.ui.conftest import login
 
     text = (builtin_template_dir() / "cart-auto-lv.toml").read_text("utf-8")
     text = text.replace("version = 2", "version = 3", 1).replace(
@@ -198,12 +197,7 @@ def test_a_text_check_that_accepts_scans_records_the_scan(
     qa = make_user(site, admin, "quinn", "qa", "Quinn Quality")
     signing_keys.issue_certificates(site, authenticate(site, "ada", ADMIN_PASSWORD), ADMIN_PASSWORD)
     approve_template(site, qa, USER_PASSWORD, "cart-auto-lv", 3, "CC-7 DIN scanned at receipt")
-    batches.start_batch(site, tech, "cart-auto-lv", LOT, COI)
-    login(qtbot, window, "tess")
-    window.context.go("batch", lot=LOT)
-    screen = window.screen("batch")
-    qtbot.waitUntil(lambda: screen.view is not None, timeout=10_000)
-    settle(qtbot, window.context)
+    screen = open_batch(qtbot, window, site, tech)  # new batches start on the approved v3
     assert screen.view.template_version == 3
     go_to_step(qtbot, screen, "CART-S01")
     din = screen.form.row("CART-IPC-01-DIN")

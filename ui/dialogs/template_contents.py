@@ -19,13 +19,13 @@ if TYPE_CHECKING:
     from ui.context import AppContext
 
 
-def status_text(contents: Any) -> str:
+def status_text(summary: Any) -> str:
     from core.clock import local_text
 
-    if contents.approved:
-        return f"approved by {contents.approved_by_name} {local_text(contents.approved_at)}"
+    if summary.approved:
+        return f"approved by {summary.approved_by_name} {local_text(summary.approved_at)}"
     return (
-        f"DRAFT: not approved by QA, it starts no batch; its {contents.example_limits} example "
+        f"DRAFT: not approved by QA, it starts no batch; its {summary.example_limits} example "
         "limits are marked NOT CONFIRMED"
     )
 
@@ -77,13 +77,13 @@ class TemplateContentsDialog(QDialog):
 
     def _shown(self, contents: Any) -> None:
         self.contents = contents
-        steps = len(contents.steps)
-        family = contents.product_family + (", autologous" if contents.autologous else "")
+        t = contents.summary
+        family = t.product_family + (", autologous" if t.autologous else "")
         lines = [
-            f"<b>{escape(contents.title)}</b> · {escape(contents.key)} version "
-            f"{contents.version} · {escape(family)} · {steps} steps, {len(contents.checks)} checks",
-            escape(status_text(contents)),
-            f"SHA-256 {contents.sha256}",
+            f"<b>{escape(t.title)}</b> · {escape(t.key)} version {t.version} · {escape(family)} · "
+            f"{len(contents.steps)} steps, {len(contents.checks)} checks",
+            escape(status_text(t)),
+            f"SHA-256 {t.sha256}",
         ]
         if contents.product:
             lines.append(f"Product: {escape(contents.product)}")

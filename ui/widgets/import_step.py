@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from ui import theme
 from ui.widgets.common import TouchCombo, button, label
 from ui.widgets.wrap_bar import WrapBar
 
@@ -29,7 +28,6 @@ class StepChoice(QFrame):
         self.why.setAccessibleName("Why a step is asked for")
         self.steps = TouchCombo(self)
         self.steps.setAccessibleName("Step the file belongs to")
-        self.steps.setMinimumHeight(theme.TOUCH)
         caption = label("<b>The step this count belongs to</b>", self)
         caption.setBuddy(self.steps)
         self.import_ = button("Import for this step", self, tip="Enter", default=True)
