@@ -137,7 +137,7 @@ def fill_batch(
     none yet and applies: in-process checks as ``actor``, release tests as the QC analyst ``qc``
     (without one, the release tests are left alone)."""
     view = show_batch(db, lot)
-    from core.services.batch_record import batch_template, load_batch
+    from core.records.batch_record import batch_template, load_batch
 
     with db.read() as session:
         _, tdef = batch_template(session, load_batch(session, lot))

@@ -4,7 +4,7 @@ its role as stored and the permission granted."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from core.auth import Actor, Permission, require
 from core.errors import PermissionDenied
@@ -38,3 +38,8 @@ def check_account(row: sa.Row | None, actor: Actor, permission: Permission | Non
     if permission is not None:
         require(row.role, permission, actor.username)
     return row.role
+
+
+def full_names(session: Session) -> dict[str, str]:
+    """Every user's full name by username (as signatures and records print them)."""
+    return {u.username: u.full_name for u in session.exec(select(User)).all()}

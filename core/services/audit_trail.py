@@ -14,7 +14,7 @@ from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import DomainError
 from core.readmodels import AuditEventView
-from core.services.batch_record import load_batch
+from core.records.batch_record import load_batch
 from core.services.users import acting_user
 from core.store import Database
 from core.version import app_version

@@ -13,8 +13,8 @@ from core.errors import AlreadyExists, DomainError
 from core.models import Batch, BatchStatus, TemplateVersion
 from core.models.batches import ATTENTION
 from core.readmodels import BatchSummary, BatchView
+from core.records.batch_record import build_batch_view, load_batch
 from core.records.template_versions import approved_version
-from core.services.batch_record import build_batch_view, load_batch
 from core.services.users import acting_user
 from core.store import Database
 

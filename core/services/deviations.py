@@ -8,7 +8,7 @@ from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError, NotFound
 from core.models import Batch, Deviation, DeviationClass, DeviationLink, DeviationStatus
 from core.readmodels import DeviationView
-from core.services.batch_record import batch_template, deviation_views, load_batch
+from core.records.batch_record import batch_template, deviation_views, load_batch
 from core.services.users import acting_user
 from core.store import Database, UnitOfWork
 from core.text_rules import CONCLUSION, DESCRIPTION, optional_text

@@ -11,7 +11,7 @@ from core.check_kinds import kind_of
 from core.errors import CalculationError, Conflict
 from core.models import EntryKind
 from core.plausibility import check_plausible
-from core.services.result_rows import BatchRow, ResultRow
+from core.records.result_rows import BatchRow, ResultRow
 from core.specs import Evaluation, Verdict, evaluate
 from core.templates.model import CheckDef, TemplateDef
 from core.values import ParsedValue

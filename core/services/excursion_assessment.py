@@ -14,7 +14,7 @@ from core.curve_views import ExcursionView
 from core.errors import Conflict, DomainError, NotFound
 from core.models import Deviation, ExcursionAssessment
 from core.models.batches import BatchStatus
-from core.services.batch_record import load_batch
+from core.records.batch_record import load_batch
 from core.services.excursions import excursion_views
 from core.services.users import acting_user
 from core.store import Database

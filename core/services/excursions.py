@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from core.curve_views import ExcursionView
 from core.models import Batch, Deviation, Excursion, ExcursionAssessment
+from core.records.batch_record import load_batch
 from core.series.excursions import ExcursionEvent
-from core.services.batch_record import load_batch
 from core.store import Database, UnitOfWork
 from core.templates.channels import ChannelDef
 

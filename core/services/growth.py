@@ -18,8 +18,8 @@ from core.curve_views import (
     GrowthView,
 )
 from core.models import Batch, BatchStatus, Result, TemplateVersion
-from core.services.batch_record import batch_template, load_batch
-from core.services.result_rows import versions
+from core.records.batch_record import batch_template, load_batch
+from core.records.result_rows import versions
 from core.store import Database
 from core.templates.model import CheckDef, TemplateDef
 

@@ -29,18 +29,18 @@ from core.models import EntryKind, InstrumentFile
 from core.models.batches import TAKES_RESULTS
 from core.paths import data_dir
 from core.records.accounts import check_account
-from core.series.blocks import channel_ids, write_points
-from core.series.excursions import Band, find_excursions
-from core.services.excursions import record_excursion
-from core.services.measurements import MeasurementTimes, remember_measurement
-from core.services.recording import enter_in
-from core.services.result_rows import (
+from core.records.result_rows import (
     BatchRow,
     account_and_batch,
     no_batch,
     template_of,
     versions,
 )
+from core.series.blocks import channel_ids, write_points
+from core.series.excursions import Band, find_excursions
+from core.services.excursions import record_excursion
+from core.services.measurements import MeasurementTimes, remember_measurement
+from core.services.recording import enter_in
 from core.services.result_writes import Entry, Written
 from core.store import Database, UnitOfWork
 from core.templates.model import CheckDef, StepDef, TemplateDef

@@ -20,10 +20,10 @@ from core.auth import Actor
 from core.errors import Conflict
 from core.instruments.model import InstrumentFileInvalid, Trace
 from core.models import CaptureChunk, LiveCapture
+from core.records.result_rows import template_of
 from core.series.blocks import channel_ids, write_points
 from core.series.excursions import Band, ExcursionEvent, ExcursionTracker
 from core.services.excursions import close_excursion, record_excursion
-from core.services.result_rows import template_of
 from core.store import Database
 from core.templates.channels import ChannelDef
 

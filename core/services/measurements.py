@@ -19,8 +19,8 @@ from core.clock import local_text, utc_iso
 from core.errors import AlreadyExists, NeedsReason
 from core.instruments.model import CountReading
 from core.models import InstrumentFile, InstrumentMeasurement
+from core.records.result_rows import BatchRow
 from core.schedule import FUTURE_TOLERANCE, day_number, day_zero, window
-from core.services.result_rows import BatchRow
 from core.store import UnitOfWork
 from core.version import command_name
 
@@ -86,7 +86,7 @@ class MeasurementTimes:
 
     def _load(self):
         if self._view is None:
-            from core.services.batch_record import build_batch_view, load_batch
+            from core.records.batch_record import build_batch_view, load_batch
             from core.services.review import site_zone
 
             session = self.uow.session

@@ -12,9 +12,9 @@ from datetime import date, datetime, tzinfo
 from sqlmodel import Session
 
 from core.readmodels import BatchView, CheckView
+from core.records.batch_record import batch_template
 from core.reports.model import IssuedCertificate, ProductFacts
 from core.services import audit_trail
-from core.services.batch_record import batch_template
 from core.states import EntryKind
 from core.store import Database
 from core.templates.model import TemplateDef, example_tags

@@ -15,17 +15,17 @@ from core.models import Deviation, EntryKind
 from core.models.batches import AFTER_RELEASE
 from core.readmodels import RecordOutcome
 from core.records.accounts import check_account
-from core.services import entry_rules as rules
-from core.services.deviations import deviation_for_result, link_check
-from core.services.entry_rules import Pending
-from core.services.release_entries import after_release_move, open_for, release_recorder
-from core.services.result_rows import (
+from core.records.result_rows import (
     BatchRow,
     account_and_batch,
     no_batch,
     template_of,
     versions,
 )
+from core.services import entry_rules as rules
+from core.services.deviations import deviation_for_result, link_check
+from core.services.entry_rules import Pending
+from core.services.release_entries import after_release_move, open_for, release_recorder
 from core.services.result_writes import (
     Entry,
     Known,

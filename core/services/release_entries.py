@@ -19,8 +19,8 @@ from core.auth.roles import Permission, Role, allows
 from core.errors import Conflict, PermissionDenied
 from core.models import Batch, Result, Signature
 from core.models.batches import AFTER_RELEASE, TAKES_RESULTS, BatchStatus
+from core.records.result_rows import BatchRow
 from core.release_rules import after_release_status
-from core.services.result_rows import BatchRow
 from core.signing_views import Meaning
 from core.states import EntryKind
 from core.store import UnitOfWork
@@ -91,7 +91,7 @@ def release_recorder(
 def after_release_move(uow: UnitOfWork, lot: str, check_id: str) -> str | None:
     """Move a released-with-results-pending lot as its pending results arrive; the note says
     where it went (None: it stays)."""
-    from core.services.batch_record import build_batch_view, load_batch
+    from core.records.batch_record import build_batch_view, load_batch
 
     batch: Batch = load_batch(uow.session, lot, for_update=True)
     if batch.status not in AFTER_RELEASE:

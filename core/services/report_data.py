@@ -9,10 +9,10 @@ from sqlmodel import Session, select
 from core.auth import Actor
 from core.models import AuditHead, InstrumentFile, Signature, SigningKey, SiteAuthority
 from core.readmodels import plain
+from core.records.batch_record import build_batch_view, load_batch
 from core.reports.embedded import EMBEDDED_FORMAT
 from core.reports.model import BatchReport, ImportedFileView
 from core.services import audit_trail
-from core.services.batch_record import build_batch_view, load_batch
 from core.services.growth import growth_view
 from core.services.review import build_review
 from core.services.settings import show_policy

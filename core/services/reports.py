@@ -17,10 +17,10 @@ from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError
 from core.faults import ReadOnlyDatabase
 from core.models.batches import RELEASED_STATES, BatchStatus
+from core.records.batch_record import load_batch
 from core.reports.embedded import EMBEDDED_NAME
 from core.reports.seal import Attachment, seal_pdf
 from core.services import signing_keys
-from core.services.batch_record import load_batch
 from core.services.report_data import build_report, embedded_batch_data
 from core.services.signing import sign
 from core.services.users import acting_user, authenticate

@@ -16,10 +16,8 @@ from core.clock import utc_iso
 from core.errors import Conflict
 from core.models import Deviation, EntryKind, Signature
 from core.readmodels import RecordOutcome
-from core.records.template_versions import template_approved
-from core.services.batch_record import view_in_batch
-from core.services.entry_rules import Pending
-from core.services.result_rows import (
+from core.records.batch_record import view_in_batch
+from core.records.result_rows import (
     BatchRow,
     ResultRow,
     insert_result,
@@ -27,6 +25,8 @@ from core.services.result_rows import (
     user_names,
     versions,
 )
+from core.records.template_versions import template_approved
+from core.services.entry_rules import Pending
 from core.store import UnitOfWork
 from core.templates.model import CheckDef, TemplateDef
 
@@ -203,7 +203,7 @@ def signatures_after(
     ).first()
     if touched is None:
         return None
-    from core.services.batch_record import build_batch_view, load_batch
+    from core.records.batch_record import build_batch_view, load_batch
 
     return build_batch_view(uow.session, load_batch(uow.session, batch.lot)).signatures
 

@@ -18,11 +18,11 @@ from core.auth.policy import read_policy
 from core.models import AuditEvent, AuditTrailReview, Batch
 from core.models.batches import BatchStatus
 from core.readmodels import BatchView
+from core.records.accounts import acting_user, full_names
+from core.records.batch_record import build_batch_view, load_batch
 from core.release_rules import gate_refusals, post_release_blockers
-from core.services.batch_record import build_batch_view, load_batch
 from core.services.excursions import excursion_views
 from core.services.review_items import review_items
-from core.services.users import acting_user, full_names
 from core.signing_views import (
     AuditReviewMark,
     Disposition,

@@ -14,10 +14,10 @@ from core.auth import Actor
 from core.crypto.statements import sign_statement
 from core.errors import DomainError
 from core.models import Signature, User
+from core.records.batch_record import build_batch_view, load_batch
+from core.records.signature_states import batch_extras, disposition_details
 from core.services import signing_keys
-from core.services.batch_record import build_batch_view, load_batch
 from core.services.dispositions import dispose, parse_disposition, required_details
-from core.services.signature_states import batch_extras, disposition_details
 from core.services.signing_rules import PERMISSION, check_may_sign, parse_meaning
 from core.services.users import acting_user, authenticate
 from core.signatures import (

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.auth import Actor
+from core.records.batch_record import build_batch_view, load_batch
+from core.records.signature_states import batch_extras
 from core.release_rules import post_release_blockers
-from core.services.batch_record import build_batch_view, load_batch
 from core.services.dispositions import parse_disposition
 from core.services.review import build_review
-from core.services.signature_states import batch_extras
 from core.services.signing_rules import parse_meaning, step_of, why_not_sign
 from core.signatures import BATCH_SCOPE, content_for, sha256_text, step_scope
 from core.signing_views import MEANING_LABEL, MEANING_STATEMENT, Disposition, Meaning

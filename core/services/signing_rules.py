@@ -10,8 +10,8 @@ from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError, NotFound
 from core.models import Batch, BatchStatus
 from core.readmodels import BatchView, StepView
+from core.records.batch_record import build_batch_view, load_batch
 from core.services import signing_keys
-from core.services.batch_record import build_batch_view, load_batch
 from core.services.dispositions import (
     DISPOSITIONS_FROM,
     LOCKED,
@@ -97,13 +97,6 @@ def _check_step_ready(step: StepView, meaning: Meaning) -> None:
             raise Conflict(
                 f"Step {step.id} is not complete; record first: " + ", ".join(missing) + "."
             )
-        if step.verified:  # a valid verification holds: nothing changed since it was given
-            by = next(
-                s for s in reversed(step.signatures) if s.meaning == Meaning.VERIFIED and s.valid
-            )
-            raise Conflict(
-                f"Step {step.id} is already verified by {by.signer_name}; nothing changed since."
-            )
 
 
 def _check_reviewable(session, batch: Batch, view: BatchView) -> None:
@@ -182,6 +175,11 @@ def check_may_sign(
         for s in view.signatures
     ):
         raise Conflict(f"You already signed this as {what.value}; nothing changed since.")
+    if step is not None and what == Meaning.VERIFIED and step.verified:
+        by = next(s for s in reversed(step.signatures) if s.meaning == what and s.valid)
+        raise Conflict(
+            f"Step {step.id} is already verified by {by.signer_name}; nothing changed since."
+        )
     return scope
 
 

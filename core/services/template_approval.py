@@ -60,8 +60,8 @@ def approve_template(
             "limit was confirmed for this product)."
         )
     authenticate(db, actor.username, password)
+    from core.records.accounts import full_names
     from core.services import signing_keys
-    from core.services.users import full_names
 
     with db.unit_of_work(actor.username) as uow:
         role = acting_user(uow.session, actor, Permission.APPROVE_TEMPLATE)

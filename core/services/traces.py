@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from core.curve_views import ChannelTrace, TraceView
 from core.models import SeriesChannel
+from core.records.batch_record import batch_template, load_batch
 from core.series.blocks import read_points
-from core.services.batch_record import batch_template, load_batch
 from core.services.excursions import list_excursions
 from core.store import Database
 

@@ -25,8 +25,8 @@ from sqlmodel import Session, select
 from core.audit import ChainReport, ChainWalk, verify_chain
 from core.audit_seals import read_row_seals, row_words
 from core.models import AuditCheckpoint, Signature, SigningKey
+from core.records.signature_states import stored_fields
 from core.services.checkpoints import checkpoint_statement
-from core.services.signature_states import stored_fields
 from core.signatures import statement_text
 from core.store import Database
 

@@ -382,10 +382,6 @@ def list_users(db: Database) -> list[UserView]:
         return [_view(u) for u in session.exec(select(User).order_by(User.username)).all()]
 
 
-def full_names(session: Session) -> dict[str, str]:
-    return {u.username: u.full_name for u in session.exec(select(User)).all()}
-
-
 def _reason(reason: str | None) -> str:
     text = optional_text(reason, REASON) or ""
     if len(text) < 3:

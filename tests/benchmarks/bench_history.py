@@ -13,8 +13,8 @@ import time
 
 import pytest
 
+from core.records.result_rows import ResultRow, account_and_batch, insert_result
 from core.services import recording
-from core.services.result_rows import ResultRow, account_and_batch, insert_result
 from core.store import open_database
 from core.validation import scratch
 

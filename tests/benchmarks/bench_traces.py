@@ -19,9 +19,9 @@ CHANNELS = (("temperature", 37.0, 0.1), ("ph", 7.2, 0.02), ("do", 45.0, 2.0), ("
 
 
 def _site_with_trace(tmp_path: Path) -> tuple[str, str]:
+    from core.records.result_rows import account_and_batch
     from core.series.blocks import channel_ids, write_points
     from core.services import batches, users
-    from core.services.result_rows import account_and_batch
     from core.services.site import init_site
 
     password = "bench-pass-2026"

@@ -1,5 +1,5 @@
 """An entry reads only the versions of its check that are newer than those its engine remembers
-(core/services/result_rows.py): the history it shows must still be the whole, true history —
+(core/records/result_rows.py): the history it shows must still be the whole, true history —
 with other workstations writing too, and after a transaction that rolled back."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from core.services import batches, recording, result_rows
+from core.records import result_rows
+from core.services import batches, recording
 from core.store import open_database
 
 LOT, COI, CHECK = "CT-0300", "COI-W123426000042", "CART-IPC-01-CD3"

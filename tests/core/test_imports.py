@@ -10,8 +10,8 @@ import pytest
 
 from core.errors import AlreadyExists
 from core.instruments.model import InstrumentFileInvalid, SampleNamesNoStep
+from core.records.batch_record import load_batch  # noqa: F401  (import check)
 from core.services import audit_trail, batches, imports
-from core.services.batch_record import load_batch  # noqa: F401  (import check)
 from core.services.growth import growth_view
 from core.services.traces import trace_view
 from tests.data import INSTRUMENT_SAMPLES as SAMPLES

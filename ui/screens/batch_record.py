@@ -246,7 +246,7 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         when one may have changed state."""
         self.view = self.view.with_checks(checks)
         if signatures is not None:
-            from core.services.signature_states import with_signatures
+            from core.records.signature_states import with_signatures
 
             self.view = with_signatures(self.view, signatures)
         self.form.update_checks(checks)

@@ -7,7 +7,7 @@ ix_result_batch_check (batch_id, check_id) is a prefix of it: it serves no query
 does not, costs a second index write on every entry, and would let a planner answer the lookup by
 walking every version of the check through it. It is dropped, so each history lookup has the one
 index that bounds it. (The slowness itself was the query: every entry read, and made views of,
-the check's whole history; see core/services/result_rows.py.)
+the check's whole history; see core/records/result_rows.py.)
 
 Revision ID: 0005
 Revises: 0004

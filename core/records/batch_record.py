@@ -14,11 +14,11 @@ from core.check_kinds import kind_of
 from core.errors import NotFound
 from core.models import Batch, Deviation, DeviationLink, Excursion, TemplateVersion
 from core.readmodels import BatchView, CheckView, DeviationView, ResultVersionView, StepView
+from core.records import result_rows
+from core.records.accounts import full_names
+from core.records.result_rows import ResultRow
+from core.records.signature_states import signature_views, with_signatures
 from core.records.template_versions import template_approved, template_def
-from core.services import result_rows
-from core.services.result_rows import ResultRow
-from core.services.signature_states import signature_views, with_signatures
-from core.services.users import full_names
 from core.templates.describe import (
     caveat_text,
     condition_text,
