@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.errors import NotFound
-from core.models import Batch, Result, TemplateVersion, User
+from core.models import Batch, Result, Signature, TemplateVersion, User
 from core.records.template_versions import cached_template, parsed_template
 from core.store.engine import observe_transactions
 from core.templates.model import TemplateDef
@@ -73,6 +73,7 @@ class BatchRow:
     template_version_id: int
     product_family: str
     template_sha256: str
+    signatures: int = 0  # how many signatures the batch holds (0: no state an entry can change)
 
 
 _b = _BATCHES.c
@@ -119,6 +120,7 @@ _ACCOUNT_AND_BATCH = (
         _b.template_version_id,
         _b.product_family,
         _t.sha256,
+        sa.select(sa.func.count()).where(Signature.__table__.c.batch_id == _b.id).scalar_subquery(),
     )
     .select_from(_USERS)
     .outerjoin(_BATCHES, _b.lot == sa.bindparam("lot"))

@@ -187,21 +187,23 @@ def changed_views(
     )
 
 
+_SIGNED_SCOPES = sa.select(Signature.__table__.c.scope).where(
+    Signature.__table__.c.batch_id == sa.bindparam("batch_id")
+)
+
+
 def signatures_after(
     uow: UnitOfWork, batch: BatchRow, steps: set[str]
 ) -> tuple[SignatureView, ...] | None:
     """Every signature of the batch evaluated after this write, when one may have changed state:
     one that signs a step written in, or the whole batch. None otherwise (the usual case: values
-    are recorded before their step is signed), and nothing more is read."""
+    are recorded before their step is signed), after one small read of the batch's scopes."""
     from core.signatures import BATCH_SCOPE, step_scope
 
-    scopes = {BATCH_SCOPE, *map(step_scope, steps)}
-    touched = uow.session.exec(
-        select(Signature.id)
-        .where(Signature.batch_id == batch.id, Signature.scope.in_(scopes))
-        .limit(1)
-    ).first()
-    if touched is None:
+    if not batch.signatures:  # read with the batch: no signature, no state to re-evaluate
+        return None
+    signed = set(uow.connection.execute(_SIGNED_SCOPES, {"batch_id": batch.id}).scalars())
+    if not signed & {BATCH_SCOPE, *map(step_scope, steps)}:
         return None
     from core.records.batch_record import build_batch_view, load_batch
 
