@@ -266,7 +266,7 @@ def clock_items(session: Session, lot: str) -> list[ReviewItem]:
             ItemKind.CLOCK_INCIDENT,
             incident.summary(),
             "an administrator must find which clock was wrong and clear the incident "
-            "(Admin, or `clock clear`)",
+            "(Admin → Clock incidents)",
             True,
             ref=str(incident.id),
             at=datetime.fromisoformat(incident.clock_read),
