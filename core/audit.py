@@ -23,11 +23,11 @@ import orjson
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from core.models import AuditEvent
+from core.models import AuditEvent, table_of
 
 GENESIS_HASH = "0" * 64
 _SORTED = orjson.OPT_SORT_KEYS
-_EVENTS = AuditEvent.__table__
+_EVENTS = table_of(AuditEvent)
 _INSERT_EVENT = _EVENTS.insert()
 
 

@@ -24,6 +24,7 @@ from core.models.signing import (
     SigningKey,
     SiteAuthority,
 )
+from core.models.table import id_of, table_of
 from core.models.templates import TemplateApproval, TemplateVersion
 from core.states import DeviationStatus, EntryKind
 
@@ -60,6 +61,8 @@ __all__ = [
     "TemplateApproval",
     "TemplateVersion",
     "User",
+    "id_of",
+    "table_of",
 ]
 
 # every table by name (the audit seals read the sealed ones generically)

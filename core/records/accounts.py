@@ -8,9 +8,9 @@ from sqlmodel import Session, select
 
 from core.auth import Actor, Permission, require
 from core.errors import PermissionDenied
-from core.models import User
+from core.models import User, table_of
 
-_u = User.__table__.c
+_u = table_of(User).c
 _ACCOUNT = sa.select(_u.active, _u.locked, _u.role).where(_u.username == sa.bindparam("username"))
 
 

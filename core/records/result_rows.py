@@ -21,15 +21,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.errors import NotFound
-from core.models import Batch, Result, Signature, TemplateVersion, User
+from core.models import Batch, Result, Signature, TemplateVersion, User, table_of
 from core.records.template_versions import cached_template, parsed_template
 from core.store.engine import observe_transactions
 from core.templates.model import TemplateDef
 
-_RESULTS = Result.__table__
-_BATCHES = Batch.__table__
-_TEMPLATES = TemplateVersion.__table__
-_USERS = User.__table__
+_RESULTS = table_of(Result)
+_BATCHES = table_of(Batch)
+_TEMPLATES = table_of(TemplateVersion)
+_USERS = table_of(User)
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ _ACCOUNT_AND_BATCH = (
         _b.template_version_id,
         _b.product_family,
         _t.sha256,
-        sa.select(sa.func.count()).where(Signature.__table__.c.batch_id == _b.id).scalar_subquery(),
+        sa.select(sa.func.count()).where(table_of(Signature).c.batch_id == _b.id).scalar_subquery(),
     )
     .select_from(_USERS)
     .outerjoin(_BATCHES, _b.lot == sa.bindparam("lot"))

@@ -8,11 +8,11 @@ from collections.abc import Iterable
 import numpy as np
 import sqlalchemy as sa
 
-from core.models import SeriesBlock, SeriesChannel
+from core.models import SeriesBlock, SeriesChannel, table_of
 
 BLOCK_POINTS = 3600
-_BLOCKS = SeriesBlock.__table__
-_CHANNELS = SeriesChannel.__table__
+_BLOCKS = table_of(SeriesBlock)
+_CHANNELS = table_of(SeriesChannel)
 _F64 = np.dtype("<f8")
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from core.auth import Actor, Permission
 from core.curve_views import ExcursionView
 from core.errors import Conflict, DomainError, NotFound
-from core.models import Deviation, ExcursionAssessment
+from core.models import Deviation, ExcursionAssessment, table_of
 from core.models.batches import BatchStatus
 from core.records.batch_record import load_batch
 from core.services.excursions import excursion_views
@@ -61,9 +61,9 @@ def assess_excursion(
         dev_id = None
         if deviation is not None:
             row = uow.connection.execute(
-                sa.select(Deviation.__table__.c.id).where(
-                    Deviation.__table__.c.ref == deviation,
-                    Deviation.__table__.c.batch_id == batch.id,
+                sa.select(table_of(Deviation).c.id).where(
+                    table_of(Deviation).c.ref == deviation,
+                    table_of(Deviation).c.batch_id == batch.id,
                 )
             ).first()
             if row is None:

@@ -10,13 +10,13 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from core.curve_views import ExcursionView
-from core.models import Batch, Deviation, Excursion, ExcursionAssessment
+from core.models import Batch, Deviation, Excursion, ExcursionAssessment, table_of
 from core.records.batch_record import load_batch
 from core.series.excursions import ExcursionEvent
 from core.store import Database, UnitOfWork
 from core.templates.channels import ChannelDef
 
-_EXCURSIONS = Excursion.__table__
+_EXCURSIONS = table_of(Excursion)
 
 
 def when(seconds: float) -> datetime:
@@ -112,11 +112,11 @@ def excursion_views(session: Session, batch: Batch) -> list[ExcursionView]:
 
 
 def _assessments(session: Session, batch: Batch) -> dict[int, dict]:
-    a, d = ExcursionAssessment.__table__.c, Deviation.__table__.c
+    a, d = table_of(ExcursionAssessment).c, table_of(Deviation).c
     rows = session.connection().execute(
         sa.select(a.excursion_id, a.assessment, a.assessed_by, a.assessed_at, d.ref)
-        .select_from(ExcursionAssessment.__table__)
-        .outerjoin(Deviation.__table__, a.deviation_id == d.id)
+        .select_from(table_of(ExcursionAssessment))
+        .outerjoin(table_of(Deviation), a.deviation_id == d.id)
         .where(a.batch_id == batch.id)
         .order_by(a.id)
     )

@@ -17,7 +17,7 @@ from core.curve_views import (
     GrowthSeries,
     GrowthView,
 )
-from core.models import Batch, BatchStatus, Result, TemplateVersion
+from core.models import Batch, BatchStatus, Result, TemplateVersion, table_of
 from core.records.batch_record import batch_template, load_batch
 from core.records.result_rows import versions
 from core.store import Database
@@ -94,11 +94,11 @@ def _released_values(
     """check id → {batch id: current value} over the released batches of the same template."""
     if not check_ids:
         return {}
-    b, t, r = Batch.__table__.c, TemplateVersion.__table__.c, Result.__table__.c
+    b, t, r = table_of(Batch).c, table_of(TemplateVersion).c, table_of(Result).c
     batch_ids = (
         conn.execute(
             sa.select(b.id)
-            .join_from(Batch.__table__, TemplateVersion.__table__, b.template_version_id == t.id)
+            .join_from(table_of(Batch), table_of(TemplateVersion), b.template_version_id == t.id)
             .where(t.key == key, b.status.in_(RELEASED), b.id != this_batch)
         )
         .scalars()

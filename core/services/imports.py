@@ -25,7 +25,7 @@ from core.instruments.model import (
     Profile,
     SampleNamesNoStep,
 )
-from core.models import EntryKind, InstrumentFile
+from core.models import EntryKind, InstrumentFile, table_of
 from core.models.batches import TAKES_RESULTS
 from core.paths import data_dir
 from core.records.accounts import check_account
@@ -46,7 +46,7 @@ from core.store import Database, UnitOfWork
 from core.templates.model import CheckDef, StepDef, TemplateDef
 from core.text_rules import REASON, optional_text
 
-_FILES = InstrumentFile.__table__
+_FILES = table_of(InstrumentFile)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from core.auth import Actor
 from core.errors import Conflict
 from core.instruments.model import InstrumentFileInvalid, Trace
-from core.models import CaptureChunk, LiveCapture
+from core.models import CaptureChunk, LiveCapture, table_of
 from core.records.result_rows import template_of
 from core.series.blocks import channel_ids, write_points
 from core.series.excursions import Band, ExcursionEvent, ExcursionTracker
@@ -27,8 +27,8 @@ from core.services.excursions import close_excursion, record_excursion
 from core.store import Database
 from core.templates.channels import ChannelDef
 
-_CAPTURES = LiveCapture.__table__
-_CHUNKS = CaptureChunk.__table__
+_CAPTURES = table_of(LiveCapture)
+_CHUNKS = table_of(CaptureChunk)
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,14 @@ import sqlalchemy as sa
 from core.clock import local_text, utc_iso
 from core.errors import AlreadyExists, NeedsReason
 from core.instruments.model import CountReading
-from core.models import InstrumentFile, InstrumentMeasurement
+from core.models import InstrumentFile, InstrumentMeasurement, table_of
 from core.records.result_rows import BatchRow
 from core.schedule import FUTURE_TOLERANCE, day_number, day_zero, window
 from core.store import UnitOfWork
 from core.version import command_name
 
-_MEASUREMENTS = InstrumentMeasurement.__table__
-_FILES = InstrumentFile.__table__
+_MEASUREMENTS = table_of(InstrumentMeasurement)
+_FILES = table_of(InstrumentFile)
 BEFORE_START_TOLERANCE = timedelta(hours=1)  # an instrument clock a little behind the bench PC's
 MIN_REASON = 10  # characters: a reason that says something
 

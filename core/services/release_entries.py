@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from core.auth.policy import read_policy
 from core.auth.roles import Permission, Role, allows
 from core.errors import Conflict, PermissionDenied
-from core.models import Batch, Result, Signature
+from core.models import Batch, Result, Signature, table_of
 from core.models.batches import AFTER_RELEASE, TAKES_RESULTS, BatchStatus
 from core.records.result_rows import BatchRow
 from core.release_rules import after_release_status
@@ -58,7 +58,7 @@ def release_recorder(
             "this result."
         )
     release_ids = [c.id for c in tdef.release.checks]
-    r = Result.__table__.c
+    r = table_of(Result).c
     recorded = uow.connection.execute(
         sa.select(r.check_id)
         .where(
@@ -69,7 +69,7 @@ def release_recorder(
         )
         .limit(1)
     ).first()
-    s = Signature.__table__.c
+    s = table_of(Signature).c
     performed = uow.connection.execute(
         sa.select(s.scope)
         .where(

@@ -14,7 +14,7 @@ from sqlmodel import select
 from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import Conflict
-from core.models import Deviation, EntryKind, Signature
+from core.models import Deviation, EntryKind, Signature, table_of
 from core.readmodels import RecordOutcome
 from core.records.batch_record import view_in_batch
 from core.records.result_rows import (
@@ -187,8 +187,8 @@ def changed_views(
     )
 
 
-_SIGNED_SCOPES = sa.select(Signature.__table__.c.scope).where(
-    Signature.__table__.c.batch_id == sa.bindparam("batch_id")
+_SIGNED_SCOPES = sa.select(table_of(Signature).c.scope).where(
+    table_of(Signature).c.batch_id == sa.bindparam("batch_id")
 )
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from core.auth import Actor, Permission
 from core.auth.policy import read_policy
-from core.models import AuditEvent, AuditTrailReview, Batch
+from core.models import AuditEvent, AuditTrailReview, Batch, table_of
 from core.models.batches import BatchStatus
 from core.readmodels import BatchView
 from core.records.accounts import acting_user, full_names
@@ -50,7 +50,7 @@ REVIEW_ACTIONS = ("signature.", "audit_trail.", "report.", "batch.disposition", 
 
 
 def _data_events(lot: str):
-    t = AuditEvent.__table__.c
+    t = table_of(AuditEvent).c
     clause = t.lot == lot
     for prefix in REVIEW_ACTIONS:
         clause = clause & ~t.action.startswith(prefix)
@@ -58,7 +58,7 @@ def _data_events(lot: str):
 
 
 def last_data_event(session: Session, lot: str) -> int:
-    t = AuditEvent.__table__.c
+    t = table_of(AuditEvent).c
     return (
         session.connection()
         .execute(sa.select(sa.func.max(t.seq)).where(_data_events(lot)))
@@ -69,7 +69,7 @@ def last_data_event(session: Session, lot: str) -> int:
 
 def originators(session: Session, lot: str) -> set[str]:
     """Everyone who wrote data into the batch (recorded, corrected, imported, opened deviations)."""
-    t = AuditEvent.__table__.c
+    t = table_of(AuditEvent).c
     rows = session.connection().execute(sa.select(t.username).distinct().where(_data_events(lot)))
     return {r[0] for r in rows if r[0] and r[0] != "system"}
 

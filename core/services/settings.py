@@ -11,7 +11,7 @@ from sqlmodel import select
 from core.auth import Actor, Permission
 from core.auth.policy import DEFAULTS, SitePolicy, read_policy
 from core.errors import DomainError
-from core.models import SiteSetting
+from core.models import SiteSetting, table_of
 from core.services.users import acting_user, authenticate
 from core.store import Database, UnitOfWork
 from core.text_rules import REASON, optional_text
@@ -77,8 +77,8 @@ def _checked(key: str, value: str) -> int | str:
     return number
 
 
-_MARK = sa.select(SiteSetting.__table__.c.value).where(
-    SiteSetting.__table__.c.key == "decimal_mark"
+_MARK = sa.select(table_of(SiteSetting).c.value).where(
+    table_of(SiteSetting).c.key == "decimal_mark"
 )
 
 

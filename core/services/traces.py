@@ -6,13 +6,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from core.curve_views import ChannelTrace, TraceView
-from core.models import SeriesChannel
+from core.models import SeriesChannel, table_of
 from core.records.batch_record import batch_template, load_batch
 from core.series.blocks import read_points
 from core.services.excursions import list_excursions
 from core.store import Database
 
-_CHANNELS = SeriesChannel.__table__
+_CHANNELS = table_of(SeriesChannel)
 
 
 def _f(value: object) -> float | None:

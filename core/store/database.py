@@ -30,14 +30,14 @@ from core.audit import ChainHead
 from core.audit_seals import SEALED, current_seals
 from core.clock import Clock, SystemClock, utc_iso
 from core.errors import PermissionDenied
-from core.models import AuditEvent, AuditHead, ClockIncident
+from core.models import AuditEvent, AuditHead, ClockIncident, table_of
 from core.store.engine import WRITE_OPTION, is_sqlite, sqlite_path
 from core.version import app_version
 
 SYSTEM_USER = "system"
 CLOCK_TOLERANCE = timedelta(minutes=5)
-_HEAD = AuditHead.__table__
-_EVENTS = AuditEvent.__table__
+_HEAD = table_of(AuditHead)
+_EVENTS = table_of(AuditEvent)
 _SEALED = frozenset(SEALED)
 _UOW_KEY = "lotbook_uow"
 # Writers lock the chain head (a no-op on SQLite, where BEGIN IMMEDIATE already holds the lock).

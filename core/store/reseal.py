@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from core import audit
 from core.audit_seals import SealedTable, iter_row_seals, sealed_tables
 from core.clock import Clock, utc_iso
-from core.models import AuditHead
+from core.models import AuditHead, table_of
 from core.version import app_version
 
 CHUNK = 2000
-_HEAD = AuditHead.__table__
+_HEAD = table_of(AuditHead)
 
 
 def reseal_existing(
