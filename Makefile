@@ -9,14 +9,16 @@ test:
 	@tools/bootstrap.sh test
 	.venv/bin/python -m ruff check .
 	.venv/bin/python -m ruff format --check -q .
+	.venv/bin/python -m mypy
 	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest
 
-# The inner loop while working (not CI): lint, the layer contracts, and the tests on SQLite
+# The inner loop while working (not CI): lint, types, the layer contracts, and the tests on SQLite
 # without the frozen bundle; `make test` stays the whole suite (PostgreSQL and the bundle too).
 check:
 	@tools/bootstrap.sh test
 	.venv/bin/python -m ruff check .
 	.venv/bin/python -m ruff format --check -q .
+	.venv/bin/python -m mypy
 	.venv/bin/lint-imports
 	LOTBOOK_TEST_PG=0 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -n 2 -m "not slow" --ignore=tests/packaging
 
@@ -27,6 +29,7 @@ bench:
 lint:
 	.venv/bin/python -m ruff check .
 	.venv/bin/python -m ruff format --check -q .
+	.venv/bin/python -m mypy
 
 # Re-resolve the pinned dependency set after editing pyproject.toml (needs network access to PyPI).
 lock:

@@ -7,10 +7,15 @@ from cli.context import acting, open_db
 from cli.output import emit_json, info, table
 from core.clock import local_text
 from core.errors import JustificationRequired
-from core.readmodels import BatchView, CheckView, RecordOutcome
+from core.readmodels import BatchView, CheckView, RecordOutcome, ResultVersionView
 from core.services import batches, deviations, recording
+from core.words import VERDICT_WORDS
 
-VERDICT_WORDS = {"pass": "PASS", "alert": "ALERT", "oos": "OUT OF SPEC", "report": "report"}
+
+def _verdict_word(verdict: str) -> str:
+    """A verdict in capitals, as a terminal line shows it ("OUT OF SPEC")."""
+    word = VERDICT_WORDS.get(verdict)
+    return word.upper() if word else verdict
 
 
 def cmd_batch_start(args) -> int:
@@ -26,21 +31,23 @@ def cmd_batch_start(args) -> int:
 
 def _report_outcome(outcome: RecordOutcome, verb: str) -> None:
     entry = outcome.entry
-    info(f"{verb} {entry.id} = {entry.current.display}: {_verdict(entry)}")
+    if entry.current is None:  # recording, correcting and justifying all leave a current value
+        raise RuntimeError(f"{entry.id} has no current value after it was {verb.lower()}")
+    info(f"{verb} {entry.id} = {entry.current.display}: {_verdict(entry.current)}")
     for check in outcome.derived:
         if check.current is None or check.applies is False:  # applicability changed
             state = "applies now" if check.applies else "does not apply"
             kept = "; its earlier value stays on record" if check.current else ""
             info(f"  {check.id} ({check.name}) {state} (only when {check.condition}){kept}")
             continue
-        info(f"  calculated {check.id} ({check.name}) = {check.current.display}: {_verdict(check)}")
+        current = check.current
+        info(f"  calculated {check.id} ({check.name}) = {current.display}: {_verdict(current)}")
     for note in outcome.notes:
         info(f"  note: {note}")
 
 
-def _verdict(check: CheckView) -> str:
-    current = check.current
-    text = f"{VERDICT_WORDS.get(current.verdict, current.verdict)} ({current.rule})"
+def _verdict(current: ResultVersionView) -> str:
+    text = f"{_verdict_word(current.verdict)} ({current.rule})"
     if not current.final:
         text += " — NOT FINAL: needs a comment or a deviation"
     return text
@@ -193,7 +200,7 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
                     c.id,
                     c.name,
                     cur.display,
-                    VERDICT_WORDS.get(cur.verdict, cur.verdict),
+                    _verdict_word(cur.verdict),
                     spec,
                     cur.recorded_by,
                     local_text(cur.recorded_at),
@@ -210,16 +217,16 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
             for v in c.history:
                 why = f" — {v.kind}: {v.reason}" if v.reason else f" — {v.kind}"
                 info(
-                    f"    v{v.version}  {v.display}  {VERDICT_WORDS.get(v.verdict, v.verdict)}  "
+                    f"    v{v.version}  {v.display}  {_verdict_word(v.verdict)}  "
                     f"{v.recorded_by}  {local_text(v.recorded_at)}{why}"
                 )
     if view.deviations:
         info("\nDeviations")
-        rows = [
+        deviation_rows = [
             (d.ref, d.classification, d.status, ", ".join(d.checks), d.description)
             for d in view.deviations
         ]
-        table(("REF", "CLASS", "STATUS", "CHECKS", "DESCRIPTION"), rows, indent="  ")
+        table(("REF", "CLASS", "STATUS", "CHECKS", "DESCRIPTION"), deviation_rows, indent="  ")
     if view.batch_signatures:
         info("\nBatch signatures")
         for sig in view.batch_signatures:

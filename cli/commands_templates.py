@@ -161,7 +161,7 @@ def cmd_template_show(args) -> int:
         f"{t.title}  [{t.key} v{t.version}, {t.product_family}"
         f"{', autologous' if t.autologous else ''}]  SHA-256 {t.sha256}"
     )
-    if t.approved:
+    if t.approved_at is not None:  # set exactly when the version is approved (template_summary)
         info(f"Approved by {t.approved_by_name} {local_text(t.approved_at)}.")
     else:
         info(

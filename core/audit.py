@@ -220,7 +220,6 @@ def _walk(
     prev = GENESIS_HASH
     expected = 1
     sha256 = hashlib.sha256
-    seals = walk.seals if walk else None
     watch = walk.watch if walk else ()
     must_seal = walk.must_seal if walk else ()
     pending: list[int] = []  # events that must be sealed by a later event of their unit of work
@@ -240,7 +239,7 @@ def _walk(
             if digest != stored:
                 reason = "its content does not match its hash (changed)"
                 return ChainReport(False, seq - 1, prev, seq, reason)
-            if seals is not None:
+            if walk is not None:
                 found = body.find(_SEALS_KEY)
                 if found >= 0:
                     start = found + len(_SEALS_KEY)

@@ -77,9 +77,7 @@ def os_fault(
     where = str(path or error.filename or "the file")
     folder = str(Path(where).parent) if path or error.filename else "the folder"
     code = error.errno
-    done = {True: "nothing was written", False: "nothing was read"}.get(
-        writing, "nothing further was done"
-    )
+    done = _by_mode(writing, "nothing was written", "nothing was read", "nothing further was done")
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return DiskFull(
             f"The disk holding {folder} is full; {done}. Free some space, or choose another disk."
@@ -89,7 +87,7 @@ def os_fault(
             f"{folder} is on read-only media; {done}. Choose a folder on a writable disk."
         )
     if code in (errno.EACCES, errno.EPERM):
-        verb = {True: "write", False: "read"}.get(writing, "use")
+        verb = _by_mode(writing, "write", "read", "use")
         return NoPermission(
             f"No permission to {verb} {where}; {done}. Choose a file and folder you may {verb}."
         )
@@ -101,8 +99,13 @@ def os_fault(
     if code == errno.ENOENT:
         return Fault(f"{where} does not exist (or its folder does not); {done}.")
     reason = error.strerror or type(error).__name__
-    verb = {True: "write", False: "read"}.get(writing, "use")
+    verb = _by_mode(writing, "write", "read", "use")
     return Fault(f"Could not {verb} {where}: {reason}; {done}.")
+
+
+def _by_mode(writing: bool | None, written: str, read: str, either: str) -> str:
+    """The word for writing (True), reading (False) or either (None)."""
+    return either if writing is None else written if writing else read
 
 
 def os_reason(error: OSError) -> str:

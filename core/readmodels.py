@@ -153,23 +153,23 @@ class StepView:
     def awaits_verification(self) -> bool:
         """Every value is in and final, the step needs a second person, none verified it (or
         the verification no longer holds)."""
-        recorded = [c for c in self.checks if c.current is not None]
+        recorded = [c.current for c in self.checks if c.current is not None]
         return (
             self.verify
             and bool(recorded)
-            and all(c.current.final and c.current.verdict != Verdict.OOS for c in recorded)
+            and all(v.final and v.verdict != Verdict.OOS for v in recorded)
             and not any(c.required and c.current is None for c in self.checks)
             and not self.verified
         )
 
     @cached_property
     def state(self) -> StepState:
-        recorded = [c for c in self.checks if c.current is not None]
+        recorded = [c.current for c in self.checks if c.current is not None]
         if not recorded and self.checks and all(c.applies is False for c in self.checks):
             return StepState.NOT_APPLICABLE  # e.g. bead removal after bead-free activation
         if not recorded:
             return StepState.NOT_STARTED
-        if any(c.current.verdict == Verdict.OOS or not c.current.final for c in recorded):
+        if any(v.verdict == Verdict.OOS or not v.final for v in recorded):
             return StepState.HAS_EXCEPTIONS
         missing = [c for c in self.checks if c.required and c.current is None]
         if missing:
@@ -269,9 +269,10 @@ class BatchView:
     @cached_property
     def exceptions(self) -> dict[str, int]:
         checks = [c for c in self.checks() if c.current is not None]
+        versions = [c.current for c in checks if c.current is not None]
         return {
-            "out_of_spec": sum(1 for c in checks if c.current.verdict == Verdict.OOS),
-            "awaiting_justification": sum(1 for c in checks if not c.current.final),
+            "out_of_spec": sum(1 for v in versions if v.verdict == Verdict.OOS),
+            "awaiting_justification": sum(1 for v in versions if not v.final),
             "corrected": sum(1 for c in checks if c.corrected),
             "open_deviations": sum(
                 1 for d in self.deviations if d.status != DeviationStatus.CLOSED

@@ -205,7 +205,7 @@ def review_missing(view: BatchView) -> list[str]:
     return missing
 
 
-def after_release_status(view: BatchView) -> str | None:
+def after_release_status(view: BatchView) -> BatchStatus | None:
     """The status a lot released with results pending moves to once a result arrives: released
     when nothing is pending and all conforms, post-release out of specification when a gating
     result fails; None when it stays as it is."""

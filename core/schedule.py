@@ -176,7 +176,7 @@ def _previous_passage(earlier: StepView, later: StepView) -> bool:
         return False
     number = re.compile(r"\d+$")
     ma, mb = number.search(earlier.instance), number.search(later.instance)
-    return bool(ma and mb) and int(ma.group()) < int(mb.group())
+    return ma is not None and mb is not None and int(ma.group()) < int(mb.group())
 
 
 def _first(step: StepView) -> tuple[str, ResultVersionView]:

@@ -4,66 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
+from core.states import (
+    NEEDS_PHYSICIAN,
+    Disposition,
+    ItemKind,
+    Meaning,
+    SignatureState,
+)
+from core.words import DISPOSITION_LABEL, ITEM_KIND_LABEL, MEANING_LABEL, MEANING_STATEMENT
 
-class Meaning(StrEnum):
-    PERFORMED = "PERFORMED"
-    VERIFIED = "VERIFIED"
-    REVIEWED = "REVIEWED"
-    APPROVED = "APPROVED"
-
-
-# What each meaning attests, in the words shown beside every signature (21 CFR 11.50).
-MEANING_LABEL: dict[str, str] = {
-    Meaning.PERFORMED: "Performed by",
-    Meaning.VERIFIED: "Verified by",
-    Meaning.REVIEWED: "Reviewed by",
-    Meaning.APPROVED: "Approved by (QA disposition)",
-}
-MEANING_STATEMENT: dict[str, str] = {
-    Meaning.PERFORMED: "I performed this step and entered its results as recorded.",
-    Meaning.VERIFIED: (
-        "I independently checked this step as recorded: values, calculations, labels and "
-        "identity. I did not perform it."
-    ),
-    Meaning.REVIEWED: (
-        "I reviewed this batch record: it is complete and correct, its exceptions are "
-        "explained and its deviations linked. I did not perform the entries reviewed."
-    ),
-    Meaning.APPROVED: "I approve the disposition of this batch stated here, for the reason given.",
-}
-
-
-class Disposition(StrEnum):
-    RELEASED = "released"
-    RELEASED_PENDING = "released_pending"  # released with results pending (e.g. 14-day sterility)
-    # autologous product released out of specification at the treating physician's request,
-    # with a closed deviation and the physician's notification on record
-    EXCEPTIONAL_RELEASE = "exceptional_release"
-    QUARANTINED = "quarantined"
-    REJECTED = "rejected"
-    # QA acknowledges a result that failed after release (deviation and physician notified)
-    POST_RELEASE_OOS = "post_release_oos"
-
-
-DISPOSITION_LABEL: dict[str, str] = {
-    Disposition.RELEASED: "Released",
-    Disposition.RELEASED_PENDING: "Released with results pending",
-    Disposition.EXCEPTIONAL_RELEASE: "Exceptional release (out of specification)",
-    Disposition.QUARANTINED: "Quarantined",
-    Disposition.REJECTED: "Rejected",
-    Disposition.POST_RELEASE_OOS: "Post-release out of specification, acknowledged",
-}
-# What each disposition needs beyond a reason: a deviation reference and the physician's
-# notification (exceptional release, acknowledging a post-release failure).
-NEEDS_PHYSICIAN = frozenset({Disposition.EXCEPTIONAL_RELEASE, Disposition.POST_RELEASE_OOS})
-
-
-class SignatureState(StrEnum):
-    VALID = "valid"
-    INVALIDATED = "invalidated"  # the signed content changed after signing
-    BROKEN = "broken"  # not bound to this record, or the cryptographic check failed
+# the enums live in core.states and the words in core.words; these names are kept importable here
+__all__ = [
+    "DISPOSITION_LABEL",
+    "ITEM_KIND_LABEL",
+    "MEANING_LABEL",
+    "MEANING_STATEMENT",
+    "NEEDS_PHYSICIAN",
+    "AuditReviewMark",
+    "Disposition",
+    "ItemKind",
+    "Meaning",
+    "ReviewItem",
+    "ReviewView",
+    "SignatureState",
+    "SignatureView",
+]
 
 
 @dataclass(frozen=True)
@@ -97,47 +63,6 @@ class SignatureView:
     @property
     def valid(self) -> bool:
         return self.state == SignatureState.VALID
-
-
-class ItemKind(StrEnum):
-    OUT_OF_SPEC = "out_of_spec"
-    AWAITING_JUSTIFICATION = "awaiting_justification"
-    OPEN_DEVIATION = "open_deviation"
-    CORRECTION = "correction"
-    LATE_ENTRY = "late_entry"
-    EDIT_AFTER_SIGNING = "edit_after_signing"
-    INVALIDATED_SIGNATURE = "invalidated_signature"
-    EXCURSION = "excursion"
-    MISSING_VALUE = "missing_value"
-    AWAITING_VERIFICATION = "awaiting_verification"
-    IMPORTED_FILE = "imported_file"
-    POST_RELEASE_OOS = "post_release_oos"  # a result failed after release
-    ALERT = "alert"  # beyond an alert limit, inside the action limits
-    OUT_OF_WINDOW = "out_of_window"  # entered far from its step's planned day
-    OUT_OF_ORDER = "out_of_order"  # dated before the step it follows
-    MEASUREMENT_TIME = "measurement_time"  # an instrument time outside its window, with a reason
-    CLOCK_INCIDENT = "clock_incident"  # the lot's events are dated ahead of a later clock
-
-
-ITEM_KIND_LABEL: dict[str, str] = {
-    ItemKind.OUT_OF_SPEC: "Out of specification",
-    ItemKind.AWAITING_JUSTIFICATION: "Out of specification, not justified",
-    ItemKind.OPEN_DEVIATION: "Open deviation",
-    ItemKind.CORRECTION: "Correction",
-    ItemKind.LATE_ENTRY: "Late entry",
-    ItemKind.EDIT_AFTER_SIGNING: "Edited after signing",
-    ItemKind.INVALIDATED_SIGNATURE: "Signature invalidated",
-    ItemKind.EXCURSION: "Process excursion",
-    ItemKind.MISSING_VALUE: "Missing required value",
-    ItemKind.AWAITING_VERIFICATION: "Step awaiting verification",
-    ItemKind.IMPORTED_FILE: "Imported instrument file",
-    ItemKind.POST_RELEASE_OOS: "Out of specification after release",
-    ItemKind.ALERT: "Alert limit exceeded",
-    ItemKind.OUT_OF_WINDOW: "Entered outside the step's window",
-    ItemKind.OUT_OF_ORDER: "Entered out of order",
-    ItemKind.MEASUREMENT_TIME: "Instrument time outside its window",
-    ItemKind.CLOCK_INCIDENT: "Clock incident not cleared",
-}
 
 
 @dataclass(frozen=True)

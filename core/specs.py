@@ -10,18 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
+from core.states import Verdict
 from core.values import ParsedValue, format_number, round_for_comparison
 
 _NO_SPEC = "no specification (report only)"
-
-
-class Verdict(StrEnum):
-    PASS = "pass"
-    ALERT = "alert"
-    OOS = "oos"
-    REPORT = "report"  # no spec: information only
 
 
 @dataclass(frozen=True)

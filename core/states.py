@@ -1,4 +1,5 @@
-"""States that logic decides on, as enums: a step's state, a signing key's state. Their values
+"""States that logic decides on, as enums: a step's state, a signing key's state, a
+signature's meaning and state, a disposition, the kind of a review item. Their values
 are codes (stable in JSON and in tests); the words people read come from core/words.py."""
 
 from __future__ import annotations
@@ -36,3 +37,72 @@ class KeyState(StrEnum):
     NONE = "none"  # no signing key yet (the user has not chosen their own password)
     AWAITING_ISSUE = "awaiting_issue"  # a key, its certificate not yet issued by an admin
     ISSUED = "issued"
+
+
+class Meaning(StrEnum):
+    PERFORMED = "PERFORMED"
+    VERIFIED = "VERIFIED"
+    REVIEWED = "REVIEWED"
+    APPROVED = "APPROVED"
+
+
+class Disposition(StrEnum):
+    RELEASED = "released"
+    RELEASED_PENDING = "released_pending"  # released with results pending (e.g. 14-day sterility)
+    # autologous product released out of specification at the treating physician's request,
+    # with a closed deviation and the physician's notification on record
+    EXCEPTIONAL_RELEASE = "exceptional_release"
+    QUARANTINED = "quarantined"
+    REJECTED = "rejected"
+    # QA acknowledges a result that failed after release (deviation and physician notified)
+    POST_RELEASE_OOS = "post_release_oos"
+
+
+# What each disposition needs beyond a reason: a deviation reference and the physician's
+# notification (exceptional release, acknowledging a post-release failure).
+NEEDS_PHYSICIAN = frozenset({Disposition.EXCEPTIONAL_RELEASE, Disposition.POST_RELEASE_OOS})
+
+
+class SignatureState(StrEnum):
+    VALID = "valid"
+    INVALIDATED = "invalidated"  # the signed content changed after signing
+    BROKEN = "broken"  # not bound to this record, or the cryptographic check failed
+
+
+class ItemKind(StrEnum):
+    OUT_OF_SPEC = "out_of_spec"
+    AWAITING_JUSTIFICATION = "awaiting_justification"
+    OPEN_DEVIATION = "open_deviation"
+    CORRECTION = "correction"
+    LATE_ENTRY = "late_entry"
+    EDIT_AFTER_SIGNING = "edit_after_signing"
+    INVALIDATED_SIGNATURE = "invalidated_signature"
+    EXCURSION = "excursion"
+    MISSING_VALUE = "missing_value"
+    AWAITING_VERIFICATION = "awaiting_verification"
+    IMPORTED_FILE = "imported_file"
+    POST_RELEASE_OOS = "post_release_oos"  # a result failed after release
+    ALERT = "alert"  # beyond an alert limit, inside the action limits
+    OUT_OF_WINDOW = "out_of_window"  # entered far from its step's planned day
+    OUT_OF_ORDER = "out_of_order"  # dated before the step it follows
+    MEASUREMENT_TIME = "measurement_time"  # an instrument time outside its window, with a reason
+    CLOCK_INCIDENT = "clock_incident"  # the lot's events are dated ahead of a later clock
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    ALERT = "alert"
+    OOS = "oos"
+    REPORT = "report"  # no spec: information only
+
+
+class BatchStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    AWAITING_REVIEW = "awaiting_review"
+    QUARANTINED = "quarantined"
+    RELEASED = "released"
+    RELEASED_PENDING = "released_pending"  # released; pending-allowed results still to come
+    EXCEPTIONAL_RELEASE = "exceptional_release"  # autologous, out of spec, physician informed
+    POST_RELEASE_OOS = "post_release_oos"  # a result after release failed: awaiting QA
+    POST_RELEASE_OOS_ACK = "post_release_oos_ack"  # ... acknowledged by QA
+    REJECTED = "rejected"

@@ -114,7 +114,8 @@ def parse_number(raw: str, unit: str | None = None, *, decimal_mark: str = "auto
         if plain and plain["rest"] and same_unit(plain["rest"], unit):
             mantissa = _plain_mantissa(shown, plain["mant"], decimal_mark, powered=False)
             return _to_decimal(raw, mantissa, "0")
-    head = _HEAD.match(text).group()
+    head_match = _HEAD.match(text)  # every part of _HEAD is optional: it always matches
+    head = head_match.group() if head_match else ""
     if re.search(r"[0-9.,]\s+[0-9.,]", head):
         raise InvalidValue(
             f"'{shown}' has a space between digits. Do not group digits: type 1234, not 1 234."
@@ -239,6 +240,8 @@ def format_number(value: Decimal, precision: int | None = None, notation: str = 
     else:
         exponent = 0 if rounded.is_zero() else rounded.adjusted()
         sign, digits, exp = rounded.as_tuple()
+        if not isinstance(exp, int):  # "n", "N" or "F": round_for_comparison refuses those
+            raise InvalidValue(f"'{value}' is not a finite number and cannot be shown.")
         mantissa = format(Decimal((sign, digits, exp - exponent)), "f")
         power = "" if exponent == 0 else "×10" + str(exponent).translate(_ASCII_TO_SUPERSCRIPT)
         text = mantissa + power

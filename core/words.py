@@ -1,10 +1,11 @@
 """The words people read for the states logic works with, gathered in one place (one place to
-translate): step states, signing-key states. Logic compares the enums (core/states.py); screens,
-the CLI and the PDF show these words. (Meanings and dispositions have theirs in signing_views.)"""
+translate): step states, signing-key states, signature meanings and statements, dispositions,
+review items, verdicts and batch statuses. Logic compares the enums (core/states.py); screens,
+the CLI and the PDF show these words."""
 
 from __future__ import annotations
 
-from core.states import KeyState, StepState
+from core.states import BatchStatus, Disposition, ItemKind, KeyState, Meaning, StepState, Verdict
 
 STEP_STATE_WORDS: dict[StepState, str] = {
     StepState.NOT_APPLICABLE: "does not apply",
@@ -29,3 +30,93 @@ def step_state_words(state: StepState) -> str:
 
 def key_state_words(state: str) -> str:
     return KEY_STATE_WORDS[KeyState(state)]
+
+
+# What each meaning attests, in the words shown beside every signature (21 CFR 11.50).
+MEANING_LABEL: dict[str, str] = {
+    Meaning.PERFORMED: "Performed by",
+    Meaning.VERIFIED: "Verified by",
+    Meaning.REVIEWED: "Reviewed by",
+    Meaning.APPROVED: "Approved by (QA disposition)",
+}
+MEANING_STATEMENT: dict[str, str] = {
+    Meaning.PERFORMED: "I performed this step and entered its results as recorded.",
+    Meaning.VERIFIED: (
+        "I independently checked this step as recorded: values, calculations, labels and "
+        "identity. I did not perform it."
+    ),
+    Meaning.REVIEWED: (
+        "I reviewed this batch record: it is complete and correct, its exceptions are "
+        "explained and its deviations linked. I did not perform the entries reviewed."
+    ),
+    Meaning.APPROVED: "I approve the disposition of this batch stated here, for the reason given.",
+}
+
+DISPOSITION_LABEL: dict[str, str] = {
+    Disposition.RELEASED: "Released",
+    Disposition.RELEASED_PENDING: "Released with results pending",
+    Disposition.EXCEPTIONAL_RELEASE: "Exceptional release (out of specification)",
+    Disposition.QUARANTINED: "Quarantined",
+    Disposition.REJECTED: "Rejected",
+    Disposition.POST_RELEASE_OOS: "Post-release out of specification, acknowledged",
+}
+
+ITEM_KIND_LABEL: dict[str, str] = {
+    ItemKind.OUT_OF_SPEC: "Out of specification",
+    ItemKind.AWAITING_JUSTIFICATION: "Out of specification, not justified",
+    ItemKind.OPEN_DEVIATION: "Open deviation",
+    ItemKind.CORRECTION: "Correction",
+    ItemKind.LATE_ENTRY: "Late entry",
+    ItemKind.EDIT_AFTER_SIGNING: "Edited after signing",
+    ItemKind.INVALIDATED_SIGNATURE: "Signature invalidated",
+    ItemKind.EXCURSION: "Process excursion",
+    ItemKind.MISSING_VALUE: "Missing required value",
+    ItemKind.AWAITING_VERIFICATION: "Step awaiting verification",
+    ItemKind.IMPORTED_FILE: "Imported instrument file",
+    ItemKind.POST_RELEASE_OOS: "Out of specification after release",
+    ItemKind.ALERT: "Alert limit exceeded",
+    ItemKind.OUT_OF_WINDOW: "Entered outside the step's window",
+    ItemKind.OUT_OF_ORDER: "Entered out of order",
+    ItemKind.MEASUREMENT_TIME: "Instrument time outside its window",
+    ItemKind.CLOCK_INCIDENT: "Clock incident not cleared",
+}
+
+# A value's verdict in words: on screens and in the CLI (the icon and colour live with the GUI's
+# theme), shortened in the PDF's dense tables, and in a curve's legend.
+VERDICT_WORDS: dict[str, str] = {
+    Verdict.PASS: "Pass",
+    Verdict.ALERT: "Alert",
+    Verdict.OOS: "Out of spec",
+    Verdict.REPORT: "Recorded",
+}
+VERDICT_NOT_FINAL = "Out of spec · not final"  # out of spec, its comment or deviation still due
+VERDICT_MISMATCH = "Mismatch"  # a scan that does not match what the check expects
+VERDICT_PENDING = "Not recorded"
+VERDICT_MARKS: dict[str, str] = {
+    Verdict.PASS: "pass",
+    Verdict.ALERT: "ALERT",
+    Verdict.OOS: "OOS",
+    Verdict.REPORT: "report",
+}
+VERDICT_LEGEND: dict[str, str] = {**VERDICT_MARKS, Verdict.REPORT: "report only"}
+
+# A batch's status as a QA reviewer says it (the PDF), and shortened for a list's column.
+STATUS_WORDS: dict[str, str] = {
+    BatchStatus.IN_PROGRESS: "In progress",
+    BatchStatus.AWAITING_REVIEW: "Awaiting review",
+    BatchStatus.QUARANTINED: "Quarantined",
+    BatchStatus.RELEASED: "Released",
+    BatchStatus.RELEASED_PENDING: "Released with results pending",
+    BatchStatus.EXCEPTIONAL_RELEASE: "Exceptional release (out of specification)",
+    BatchStatus.POST_RELEASE_OOS: (
+        "Out of specification after release: awaiting QA acknowledgement"
+    ),
+    BatchStatus.POST_RELEASE_OOS_ACK: "Out of specification after release: acknowledged by QA",
+    BatchStatus.REJECTED: "Rejected",
+}
+STATUS_SHORT: dict[str, str] = {
+    **STATUS_WORDS,
+    BatchStatus.RELEASED_PENDING: "Released – results pending",
+    BatchStatus.POST_RELEASE_OOS: "Out of spec after release – awaiting QA",
+    BatchStatus.POST_RELEASE_OOS_ACK: "Out of spec after release – acknowledged by QA",
+}

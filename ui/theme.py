@@ -9,7 +9,9 @@ from collections import namedtuple
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from core.states import Verdict as CoreVerdict
 from core.version import app_root
+from core.words import VERDICT_MISMATCH, VERDICT_NOT_FINAL, VERDICT_PENDING, VERDICT_WORDS
 
 TOUCH = 44  # minimum height of anything a gloved finger must hit (px)
 BASE_POINTS = 12
@@ -29,28 +31,29 @@ PANEL = "#f1f3f5"
 LINE = "#b8bec6"
 
 
-# How a verdict is shown: icon and word carry the meaning, the colour is a reminder only; key names
-# the stylesheet rule. (A namedtuple, not a dataclass: this module loads before the login window.)
+# How a verdict is shown: icon and word (core/words.py) carry the meaning, the colour is a
+# reminder only; key names the stylesheet rule. (A namedtuple, not a dataclass: this module
+# loads before the login window.)
 Verdict = namedtuple("Verdict", "icon word colour key")
 
 
 VERDICTS = {
-    "pass": Verdict("✔", "Pass", GREEN, "pass"),
-    "alert": Verdict("▲", "Alert", ORANGE, "alert"),
-    "oos": Verdict("✖", "Out of spec", VERMILLION, "oos"),
-    "report": Verdict("●", "Recorded", GREY, "report"),
+    "pass": Verdict("✔", VERDICT_WORDS[CoreVerdict.PASS], GREEN, "pass"),
+    "alert": Verdict("▲", VERDICT_WORDS[CoreVerdict.ALERT], ORANGE, "alert"),
+    "oos": Verdict("✖", VERDICT_WORDS[CoreVerdict.OOS], VERMILLION, "oos"),
+    "report": Verdict("●", VERDICT_WORDS[CoreVerdict.REPORT], GREY, "report"),
 }
-NOT_FINAL = Verdict("✖", "Out of spec · not final", VERMILLION, "oos")
-MISMATCH = Verdict("✖", "Mismatch", VERMILLION, "mismatch")
-PENDING = Verdict("○", "Not recorded", GREY, "none")
+NOT_FINAL = Verdict("✖", VERDICT_NOT_FINAL, VERMILLION, "oos")
+MISMATCH = Verdict("✖", VERDICT_MISMATCH, VERMILLION, "mismatch")
+PENDING = Verdict("○", VERDICT_PENDING, GREY, "none")
 
 
 def verdict_style(verdict: str | None, final: bool = True) -> Verdict:
     if verdict is None:
         return PENDING
-    if verdict == "oos" and not final:
+    if verdict == CoreVerdict.OOS and not final:
         return NOT_FINAL
-    return VERDICTS.get(verdict, VERDICTS["report"])
+    return VERDICTS.get(verdict, VERDICTS[CoreVerdict.REPORT])
 
 
 def load_fonts(only: tuple[str, ...] = ()) -> None:

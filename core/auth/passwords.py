@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from core.errors import DomainError
 
+
+class Argon2Parameters(TypedDict):
+    time_cost: int
+    memory_cost: int  # KiB
+    parallelism: int
+
+
 # OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1. (The test suite swaps
 # HASHER for a cheap one; tests/core/test_kdf_parameters.py asserts these in a fresh process.)
-PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+PARAMETERS: Argon2Parameters = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 HASHER = PasswordHasher(**PARAMETERS, type=Type.ID)
 
 MIN_LENGTH = 10

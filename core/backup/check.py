@@ -53,10 +53,10 @@ def check_sqlite(
     problems: list[str] = []
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="backup-check") as pool:
         integrity = pool.submit(sqlite.integrity, path, quick)
-        hashed = pool.submit(sha256_file, path) if digest is None else None
+        hashing = digest if digest is not None else pool.submit(sha256_file, path)
         state, chain_text, chain = _read_copy(path, verify_chain, problems)
         found = sqlite.checkpoint(path, expected.checkpoint[0]) if expected.checkpoint else None
-        sha, size = hashed.result() if hashed is not None else digest
+        sha, size = hashing if isinstance(hashing, tuple) else hashing.result()
         integrity_text = integrity.result()
     if integrity_text != "ok":
         problems.insert(0, f"SQLite's integrity check failed: {integrity_text}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.backup.views import BackupView
 from core.models import BackupRecord
@@ -93,7 +93,7 @@ def view(row: BackupRecord) -> BackupView:
 
 def history(session: Session, limit: int | None = None) -> list[BackupView]:
     """Backup attempts, newest first."""
-    query = select(BackupRecord).order_by(BackupRecord.id.desc())
+    query = select(BackupRecord).order_by(col(BackupRecord.id).desc())
     if limit is not None:
         query = query.limit(limit)
     return [view(row) for row in session.exec(query).all()]
@@ -101,7 +101,9 @@ def history(session: Session, limit: int | None = None) -> list[BackupView]:
 
 def last_good(session: Session) -> BackupView | None:
     row = session.exec(
-        select(BackupRecord).where(BackupRecord.ok == True).order_by(BackupRecord.id.desc())  # noqa: E712
+        select(BackupRecord)
+        .where(BackupRecord.ok == True)  # noqa: E712
+        .order_by(col(BackupRecord.id).desc())
     ).first()
     return view(row) if row else None
 

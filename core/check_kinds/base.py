@@ -87,8 +87,11 @@ def number_sample(check: CheckDef) -> str:
     """A number inside the check's limits (its target, the middle, or a little past a bound),
     within its plausible range, written at its precision."""
     spec = check.spec
-    lo = spec.alert_lower if spec and spec.alert_lower is not None else spec and spec.lower
-    hi = spec.alert_upper if spec and spec.alert_upper is not None else spec and spec.upper
+    lo: Decimal | None = None
+    hi: Decimal | None = None
+    if spec is not None:
+        lo = spec.alert_lower if spec.alert_lower is not None else spec.lower
+        hi = spec.alert_upper if spec.alert_upper is not None else spec.upper
     if spec and spec.target is not None:
         value = spec.target
     elif lo is not None and hi is not None:

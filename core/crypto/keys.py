@@ -156,19 +156,20 @@ def certificate_info(cert_pem: bytes) -> CertificateInfo:
 
 def wrap_private_key(key: ec.EllipticCurvePrivateKey, password: str) -> bytes:
     """The private key (PKCS#8 DER) encrypted under the password, as a self-describing blob."""
+    kdf = {"name": "argon2id", **KDF_PARAMS, "salt": _b64(os.urandom(SALT_BYTES))}
+    nonce = os.urandom(NONCE_BYTES)
     header = {
         "format": WRAP_FORMAT,
         "version": WRAP_VERSION,
-        "kdf": {"name": "argon2id", **KDF_PARAMS, "salt": _b64(os.urandom(SALT_BYTES))},
-        "cipher": {"name": "aes-256-gcm", "nonce": _b64(os.urandom(NONCE_BYTES))},
+        "kdf": kdf,
+        "cipher": {"name": "aes-256-gcm", "nonce": _b64(nonce)},
     }
     plaintext = key.private_bytes(
         serialization.Encoding.DER,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    wrapping_key = _derive(password, header["kdf"])
-    nonce = _unb64(header["cipher"]["nonce"])
+    wrapping_key = _derive(password, kdf)
     ciphertext = AESGCM(wrapping_key).encrypt(nonce, plaintext, _associated_data(header))
     blob = {**header, "ciphertext": _b64(ciphertext)}
     return json.dumps(blob, sort_keys=True).encode("ascii")

@@ -41,8 +41,17 @@ class _Step:
     act: Callable[[Database, Actor], object]
 
 
-def _rec(lot: str, check: str, value: str, **kw: str) -> Callable[[Database, Actor], object]:
-    return lambda db, actor: recording.record_value(db, actor, lot, check, value, **kw)
+def _rec(lot: str, check: str, value: str) -> Callable[[Database, Actor], object]:
+    return lambda db, actor: recording.record_value(db, actor, lot, check, value)
+
+
+def _rec_under_deviation(
+    lot: str, check: str, value: str, opened: dict[str, str]
+) -> Callable[[Database, Actor], object]:
+    """Record under the deviation opened for ``check`` by an earlier step (looked up when run)."""
+    return lambda db, actor: recording.record_value(
+        db, actor, lot, check, value, deviation=opened[check]
+    )
 
 
 def _sign(lot: str, meaning: str, step: str | None = None) -> Callable[[Database, Actor], object]:
@@ -164,9 +173,7 @@ def _msc(start: datetime, opened: dict[str, str]) -> list[_Step]:
                 _Step(
                     harvest_at,
                     "tess",
-                    lambda db, a, check=ids["CONF"], value=confluence: recording.record_value(
-                        db, a, MSC_LOT, check, value, deviation=opened[check]
-                    ),
+                    _rec_under_deviation(MSC_LOT, ids["CONF"], confluence, opened),
                 )
             )
         else:

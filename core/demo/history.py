@@ -206,8 +206,8 @@ def history_steps(today: datetime) -> list[tuple[datetime, str, Act]]:
     return steps
 
 
-def _rec(lot: str, check: str, value: str, **kw: str) -> Act:
-    return lambda db, a: recording.record_value(db, a, lot, check, value, **kw)
+def _rec(lot: str, check: str, value: str) -> Act:
+    return lambda db, a: recording.record_value(db, a, lot, check, value)
 
 
 def _sign(lot: str, meaning: str, **kw: str) -> Act:

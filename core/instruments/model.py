@@ -101,12 +101,26 @@ class ParsedFile:
 
 
 class Profile(Protocol):
-    """An import profile: recognises and reads one kind of instrument file."""
+    """An import profile: recognises and reads one kind of instrument file. Its attributes are
+    read-only (properties here), so that frozen dataclasses are profiles too."""
 
-    name: str  # e.g. "vi-cell-blu", typed on the CLI (`--profile`)
-    title: str  # for people: "Beckman Coulter Vi-CELL BLU export (CSV)"
-    kind: str  # "counts" | "trace"
-    description: str
+    @property
+    def name(self) -> str:
+        """E.g. "vi-cell-blu", typed on the CLI (`--profile`)."""
+        ...
+
+    @property
+    def title(self) -> str:
+        """For people: "Beckman Coulter Vi-CELL BLU export (CSV)"."""
+        ...
+
+    @property
+    def kind(self) -> str:
+        """Either "counts" or "trace"."""
+        ...
+
+    @property
+    def description(self) -> str: ...
 
     def recognises(self, text: str) -> bool:
         """True if the decoded text looks like this profile's files (used when no profile is

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 
@@ -87,7 +88,7 @@ def _excursion_window(duration: float) -> tuple[float, float]:
     """Seconds from the start: day 2 at 10:00 run time when the run is long enough, else at 40 %
     of the run; 20 minutes long, or a fifth of a short run."""
     length = min(EXCURSION_SECONDS, duration / 5)
-    begin = 2 * DAY + 10 * 3600
+    begin: float = 2 * DAY + 10 * 3600
     if begin + length > duration:
         begin = 0.4 * duration
     return begin, begin + length
@@ -162,6 +163,10 @@ class _Model:
         return [s + "Z" for s in stamps]
 
 
+@overload
+def _consumed(day_start: float, day: float) -> float: ...
+@overload
+def _consumed(day_start: np.ndarray, day: np.ndarray) -> np.ndarray: ...
 def _consumed(day_start: np.ndarray | float, day: np.ndarray | float) -> np.ndarray | float:
     """Glucose used (mmol/L) since the day's feed: 2.5 + 0.9·day mmol/L per day, integrated."""
     return 2.5 * (day - day_start) + 0.45 * (day * day - day_start * day_start)

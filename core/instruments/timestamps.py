@@ -146,7 +146,8 @@ def _parse_wall(text: str, fmt: str) -> datetime:
         match = _COMPACT.fullmatch(text)
         if match is None:
             raise ValueError(text)
-        return datetime(*(int(part) for part in match.groups()))  # type: ignore[misc]
+        year, month, day, hour, minute, second = (int(part) for part in match.groups())
+        return datetime(year, month, day, hour, minute, second)
     return datetime.strptime(text, fmt)
 
 

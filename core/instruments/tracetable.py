@@ -216,10 +216,10 @@ def _fast(block: str, layout: Layout, zone: tzinfo | None) -> Columns | None:
     table = _load(_fill_empty(body, d), layout)
     if table is None or len(table) != rows:
         return None
-    times = _iso_seconds(table["t"], zone, layout)
-    if times is None:
+    parsed = _iso_seconds(table["t"], zone, layout)
+    if parsed is None:
         return None
-    times, notes, local_times = times
+    times, notes, local_times = parsed
     values = []
     for k in range(len(layout.value_indexes)):
         column = np.ascontiguousarray(table[f"v{k}"])
@@ -359,7 +359,9 @@ def _wall_to_utc(
         seen = {
             edge.replace(tzinfo=zone, fold=fold).utcoffset() for edge in edges for fold in (0, 1)
         }
-        offsets[k] = seen.pop().total_seconds() if len(seen) == 1 else np.nan
+        # None: a tzinfo that states no offset; like a change of offset, left to the exact rule
+        offset = seen.pop() if len(seen) == 1 else None
+        offsets[k] = np.nan if offset is None else offset.total_seconds()
     times = wall - offsets[inverse]
     notes: list[str] = []
     for row in np.flatnonzero(np.isnan(times)).tolist():

@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from core.models.types import utc_column
-
-
-class BatchStatus(StrEnum):
-    IN_PROGRESS = "in_progress"
-    AWAITING_REVIEW = "awaiting_review"
-    QUARANTINED = "quarantined"
-    RELEASED = "released"
-    RELEASED_PENDING = "released_pending"  # released; pending-allowed results still to come
-    EXCEPTIONAL_RELEASE = "exceptional_release"  # autologous, out of spec, physician informed
-    POST_RELEASE_OOS = "post_release_oos"  # a result after release failed: awaiting QA
-    POST_RELEASE_OOS_ACK = "post_release_oos_ack"  # ... acknowledged by QA
-    REJECTED = "rejected"
-
+from core.states import BatchStatus
 
 # A batch still takes results while in progress or on hold (quarantined). After a release with
 # results pending, only the pending release results are taken (the 14-day sterility arrives after

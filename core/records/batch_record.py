@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import cast
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from core.check_kinds import kind_of
 from core.errors import NotFound
-from core.models import Batch, Deviation, DeviationLink, Excursion, TemplateVersion
+from core.models import Batch, Deviation, DeviationLink, Excursion, TemplateVersion, id_of
 from core.readmodels import BatchView, CheckView, DeviationView, ResultVersionView, StepView
 from core.records import result_rows
 from core.records.accounts import full_names
@@ -144,12 +145,13 @@ def check_view(
 
 def deviation_refs(session: Session, batch_id: int) -> dict[int, str]:
     rows = session.exec(select(Deviation.id, Deviation.ref).where(Deviation.batch_id == batch_id))
-    return {row[0]: row[1] for row in rows.all()}
+    # cast: the id of a stored row (its primary key) is never NULL
+    return {cast(int, row[0]): row[1] for row in rows.all()}
 
 
 def deviation_views(session: Session, batch: Batch) -> tuple[DeviationView, ...]:
     deviations = session.exec(
-        select(Deviation).where(Deviation.batch_id == batch.id).order_by(Deviation.id)
+        select(Deviation).where(Deviation.batch_id == batch.id).order_by(col(Deviation.id))
     ).all()
     links: dict[int, list[str]] = defaultdict(list)
     for link in session.exec(select(DeviationLink).where(DeviationLink.batch_id == batch.id)).all():
@@ -163,7 +165,7 @@ def deviation_views(session: Session, batch: Batch) -> tuple[DeviationView, ...]
             status=d.status,
             opened_by=d.opened_by,
             opened_at=d.opened_at,
-            checks=tuple(links.get(d.id, ())),
+            checks=tuple(links.get(id_of(d), ())),
             closed_by=d.closed_by,
             closed_at=d.closed_at,
             conclusion=d.conclusion,
@@ -195,10 +197,10 @@ def view_in_batch(
 
 def build_batch_view(session: Session, batch: Batch) -> BatchView:
     row, tdef = batch_template(session, batch)
-    versions = result_rows.versions(session.connection(), batch.id)
+    versions = result_rows.versions(session.connection(), id_of(batch))
     names = full_names(session)
-    refs = deviation_refs(session, batch.id)
-    approved = template_approved(session.connection(), row.id)
+    refs = deviation_refs(session, id_of(batch))
+    approved = template_approved(session.connection(), id_of(row))
 
     steps = tuple(
         StepView(

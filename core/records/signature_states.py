@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import base64
 from dataclasses import replace
+from typing import cast
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.clock import utc_iso
 from core.models import (
@@ -21,6 +22,7 @@ from core.models import (
     Signature,
     SigningKey,
     SiteAuthority,
+    id_of,
 )
 from core.readmodels import BatchView
 from core.signatures import BatchExtras, StatementFields, content_for, evaluate, scope_step
@@ -31,7 +33,7 @@ def batch_extras(session: Session, batch_id: int) -> BatchExtras:
     deviations = session.exec(
         select(Deviation.ref, Deviation.classification, Deviation.description)
         .where(Deviation.batch_id == batch_id)
-        .order_by(Deviation.id)
+        .order_by(col(Deviation.id))
     ).all()
     files = session.exec(
         select(InstrumentFile.sha256).where(InstrumentFile.batch_id == batch_id)
@@ -39,12 +41,13 @@ def batch_extras(session: Session, batch_id: int) -> BatchExtras:
     excursions = session.exec(
         select(Excursion.id, Excursion.channel, Excursion.side, Excursion.started_at)
         .where(Excursion.batch_id == batch_id)
-        .order_by(Excursion.id)
+        .order_by(col(Excursion.id))
     ).all()
     return BatchExtras(
         deviations=tuple((r[0], r[1], r[2]) for r in deviations),
         files=tuple(files),
-        excursions=tuple((r[0], r[1], r[2], utc_iso(r[3])) for r in excursions),
+        # cast: the id of a stored row (its primary key) is never NULL
+        excursions=tuple((cast(int, r[0]), r[1], r[2], utc_iso(r[3])) for r in excursions),
     )
 
 
@@ -85,20 +88,20 @@ def stored_fields(row: Signature) -> StatementFields:
 
 def signature_views(session: Session, batch: Batch, view: BatchView) -> tuple[SignatureView, ...]:
     rows = session.exec(
-        select(Signature).where(Signature.batch_id == batch.id).order_by(Signature.id)
+        select(Signature).where(Signature.batch_id == batch.id).order_by(col(Signature.id))
     ).all()
     if not rows:
         return ()
     # imported here: a batch without signatures (and start-up) never loads the crypto library
     from core.crypto.statements import check_certificate, verify_statement
 
-    authority = session.exec(select(SiteAuthority).order_by(SiteAuthority.id)).first()
+    authority = session.exec(select(SiteAuthority).order_by(col(SiteAuthority.id))).first()
     ca_pem = authority.cert_pem.encode("ascii") if authority else None
-    extras = batch_extras(session, batch.id)
+    extras = batch_extras(session, id_of(batch))
     certs = {
         k.id: k.cert_pem
         for k in session.exec(
-            select(SigningKey).where(SigningKey.id.in_({r.signing_key_id for r in rows}))
+            select(SigningKey).where(col(SigningKey.id).in_({r.signing_key_id for r in rows}))
         ).all()
     }
     current: dict[str, str] = {}
@@ -109,6 +112,7 @@ def signature_views(session: Session, batch: Batch, view: BatchView) -> tuple[Si
         if row.scope not in current:
             current[row.scope] = content_for(view, row.scope, extras)
         cert = certs.get(row.signing_key_id)
+        problem: str | None
         if cert is None or ca_pem is None:
             problem = "The signer's certificate or the site CA is missing."
             crypto_ok = False
@@ -131,7 +135,7 @@ def signature_views(session: Session, batch: Batch, view: BatchView) -> tuple[Si
         )
         out.append(
             SignatureView(
-                id=row.id,
+                id=id_of(row),
                 lot=batch.lot,
                 scope=row.scope,
                 step_id=scope_step(row.scope),

@@ -9,11 +9,11 @@ import weakref
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.clock import utc_iso
 from core.errors import Conflict, NotFound, StoreError
-from core.models import SigningKey, SiteAuthority, TemplateApproval, TemplateVersion
+from core.models import SigningKey, SiteAuthority, TemplateApproval, TemplateVersion, id_of
 from core.readmodels import TemplateSummary
 from core.signatures import canonical, sha256_text
 from core.templates.describe import spec_text
@@ -88,7 +88,7 @@ def latest_version(session: Session, key: str) -> TemplateVersion:
     row = session.exec(
         select(TemplateVersion)
         .where(TemplateVersion.key == key)
-        .order_by(sa.desc(TemplateVersion.version))
+        .order_by(col(TemplateVersion.version).desc())
         .limit(1)
     ).first()
     if row is None:
@@ -103,10 +103,10 @@ def approved_version(session: Session, key: str) -> TemplateVersion:
     rows = session.exec(
         select(TemplateVersion)
         .where(TemplateVersion.key == newest.key)
-        .order_by(sa.desc(TemplateVersion.version))
+        .order_by(col(TemplateVersion.version).desc())
     ).all()
     for row in rows:
-        if template_approved(session.connection(), row.id):
+        if template_approved(session.connection(), id_of(row)):
             return row
     raise Conflict(
         f"No version of template {newest.key} is approved yet: a batch starts only on a version "
@@ -222,7 +222,7 @@ def check_approval(
     from core.crypto.statements import check_certificate, verify_statement
 
     cert = session.get(SigningKey, approval.signing_key_id)
-    authority = session.exec(select(SiteAuthority).order_by(SiteAuthority.id)).first()
+    authority = session.exec(select(SiteAuthority).order_by(col(SiteAuthority.id))).first()
     if cert is None or cert.cert_pem is None or authority is None:
         return False, "The approver's certificate or the site CA is missing."
     problem = check_certificate(

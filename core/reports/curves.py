@@ -6,7 +6,9 @@ about 1,500 drawn points (min and max per time bucket) and the line breaks where
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -14,6 +16,7 @@ import numpy as np
 from core.curve_views import ChannelTrace, GrowthSeries
 from core.reports.fonts import SANS, SANS_BOLD, register_fonts
 from core.reports.styles import ALERT_AMBER, BLACK, GREY_TEXT, OOS_RED, PASS_GREEN, RULE_GREY
+from core.words import VERDICT_LEGEND
 
 register_fonts()
 
@@ -31,6 +34,7 @@ SETPOINT = colors.Color(0.10, 0.45, 0.25)
 POINT_COLOUR = {"pass": PASS_GREEN, "alert": ALERT_AMBER, "oos": OOS_RED}
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 LEFT, RIGHT, BOTTOM, TOP = 44.0, 8.0, 24.0, 16.0
+_Coord = TypeVar("_Coord", float, np.ndarray)  # one value, or a whole segment at once
 
 
 def decimate(
@@ -111,11 +115,11 @@ class _Plot:
         self.w, self.h = width - LEFT - RIGHT, height - bottom - TOP
         self.xr, self.yr = x, y
 
-    def px(self, x: float) -> float:
+    def px(self, x: _Coord) -> _Coord:
         lo, hi = self.xr
         return self.x0 + (x - lo) / ((hi - lo) or 1.0) * self.w
 
-    def py(self, y: float) -> float:
+    def py(self, y: _Coord) -> _Coord:
         lo, hi = self.yr
         return self.y0 + (y - lo) / ((hi - lo) or 1.0) * self.h
 
@@ -174,7 +178,7 @@ class _Plot:
         )
 
 
-def _range(values: list[float], pad: float = 0.06) -> tuple[float, float]:
+def _range(values: Sequence[float | None], pad: float = 0.06) -> tuple[float, float]:
     finite = [v for v in values if v is not None and math.isfinite(v)]
     if not finite:
         return 0.0, 1.0
@@ -219,8 +223,8 @@ def growth_chart(series: GrowthSeries, width: float = 255.0, height: float = 170
     if comparison and comparison.xs:
 
         def path(values: tuple[float, ...]) -> list[tuple[float, float]]:
-            pairs = zip(comparison.xs, values, strict=True)
-            return [(plot.px(x), plot.py(f(v))) for x, v in pairs if f(v) is not None]
+            pairs = ((x, f(v)) for x, v in zip(comparison.xs, values, strict=True))
+            return [(plot.px(x), plot.py(y)) for x, y in pairs if y is not None]
 
         outline = path(comparison.high) + path(comparison.low)[::-1]
         if len(outline) >= 3:
@@ -233,13 +237,13 @@ def growth_chart(series: GrowthSeries, width: float = 255.0, height: float = 170
                 PolyLine(flat, strokeColor=MEDIAN_GREY, strokeWidth=0.6, strokeDashArray=[2, 2])
             )
     for value in (series.lower, series.upper):
-        if f(value) is not None:
-            plot.hline(f(value), OOS_RED, dash=[4, 2])
+        if (limit := f(value)) is not None:
+            plot.hline(limit, OOS_RED, dash=[4, 2])
     for value in (series.alert_lower, series.alert_upper):
-        if f(value) is not None:
-            plot.hline(f(value), ALERT_AMBER, dash=[1, 2])
+        if (limit := f(value)) is not None:
+            plot.hline(limit, ALERT_AMBER, dash=[1, 2])
 
-    points = [(p, f(p.value)) for p in series.points if f(p.value) is not None]
+    points = [(p, y) for p in series.points if (y := f(p.value)) is not None]
     if len(points) >= 2:
         line = [c for p, y in points for c in (plot.px(p.x), plot.py(y))]
         plot.add(PolyLine(line, strokeColor=BLACK, strokeWidth=0.5))
@@ -280,9 +284,6 @@ def growth_chart(series: GrowthSeries, width: float = 255.0, height: float = 170
         items.append(("dash", MEDIAN_GREY, "median"))
     _legend(plot, items)
     return plot.drawing
-
-
-VERDICT_LEGEND = {"pass": "pass", "alert": "ALERT", "oos": "OOS", "report": "report only"}
 
 
 def _log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
@@ -344,7 +345,8 @@ def trace_chart(
     times = channel.times[np.isfinite(channel.times)] if channel.times.size else channel.times
     t0 = float(times.min()) if times.size else 0.0
     t1 = float(times.max()) if times.size else 1.0
-    ys = [float(np.min(v)) for _, v in segments] + [float(np.max(v)) for _, v in segments]
+    ys: list[float | None] = [float(np.min(v)) for _, v in segments]
+    ys += [float(np.max(v)) for _, v in segments]
     ys += [channel.setpoint, channel.alarm_low, channel.alarm_high]
     plot = _Plot(width, height, (t0, t1 if t1 > t0 else t0 + 1.0), _range(ys, 0.08))
     yticks = nice_ticks(*plot.yr, count=3)

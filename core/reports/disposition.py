@@ -90,9 +90,10 @@ def _pending(ctx: ReportContext) -> list[CheckView]:
 def _results(checks: list[CheckView]) -> str:
     """The failed results with their specifications (and caveats on example limits)."""
     return "; ".join(
-        f"{c.id} {c.name} {c.current.display} (specification {c.spec}"
+        f"{c.id} {c.name} {current.display} (specification {c.spec}"
         + (f"; {c.caveat})" if c.caveat else ")")
         for c in checks
+        if (current := c.current) is not None  # all of them: _failed gives recorded results
     )
 
 

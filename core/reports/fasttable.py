@@ -103,7 +103,7 @@ class FastTable(Flowable):
     def __init__(
         self,
         widths: Sequence[float],
-        header: Sequence[Cell] | None,
+        header: Row | Sequence[Cell] | None,
         rows: Sequence[Row | Sequence[Cell]],
         *,
         look: TableLook | None = None,
@@ -165,7 +165,7 @@ class FastTable(Flowable):
             y -= row.height
         ops = ["q"]
         # backgrounds, one path per colour
-        by_colour: dict[tuple, list[str]] = {}
+        by_colour: dict[str, list[str]] = {}
         for row, top in zip(rows, tops, strict=True):
             colour = look.header_background if row is self.header else row.background
             if colour is not None:

@@ -59,7 +59,8 @@ class _Encoder:
         if table is None:
             table = self.chars[font] = {}
         out: list[tuple[int, str]] = []
-        subset, parts = -1, []
+        subset = -1
+        parts: list[str] = []
         for ch in text:
             found = table.get(ch)
             if found is None:

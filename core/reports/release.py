@@ -121,8 +121,8 @@ def conclusion(batch: BatchView) -> str:
     skipped = [c for c in every if c.applies is False]
     checks = [c for c in every if c.applies is not False]
     recorded = [c for c in checks if c.current is not None]
-    oos = [c for c in recorded if c.current.verdict == Verdict.OOS]
-    held = [c for c in recorded if not c.current.final]
+    oos = [c for c in recorded if c.current is not None and c.current.verdict == Verdict.OOS]
+    held = [c for c in recorded if c.current is not None and not c.current.final]
     pending = [c for c in checks if c.current is None and c.pending_allowed]
     missing = [c for c in checks if c.current is None and not c.pending_allowed]
     tail = f" {len(skipped)} do not apply to this batch ({_ids(skipped)})." if skipped else ""

@@ -124,7 +124,8 @@ def seal_pdf(
         ),
         signer=_simple_signer(key, cert_pem, ca_cert_pem),
         stamp_style=style,
-        new_field_spec=SigFieldSpec(sig_field_name=FIELD_NAME, on_page=page, box=box),
+        # pyHanko annotates the box as ints but writes real numbers (FloatObject): a stub gap
+        new_field_spec=SigFieldSpec(sig_field_name=FIELD_NAME, on_page=page, box=box),  # type: ignore[arg-type]
         system_time=moment,
     )
     output = BytesIO()

@@ -33,6 +33,7 @@ from core.reports.styles import (
     para,
 )
 from core.reports.text import EMPTY, ReportContext, status_words
+from core.reports.text_wrap import Cell
 from core.signing_views import ItemKind
 
 # Review items whose kind is printed in colour: a failure after release, an alert limit.
@@ -93,17 +94,19 @@ EXCEPTION_HEAD = ("Kind", "Exception", "Step · check", "When · who")
 
 def _exceptions_table(items, ctx: ReportContext) -> FastTable:
     """One row per review item: a batch with hundreds of corrections has hundreds of them."""
-    rows = []
-    limits = {c.id: c for c in ctx.report.batch.checks() if c.caveat}
+    rows: list[list[Cell]] = []
+    limits = {c.id: (c.spec, c.caveat) for c in ctx.report.batch.checks() if c.caveat}
     for item in items:
         title = item.title or ""
         # the check id is printed once: the titles of check items begin with it
         check = item.check_id if item.check_id and not title.startswith(item.check_id) else None
         where = " · ".join(x for x in (item.step_id, check) if x) or EMPTY
-        exception = (bold(title), Run("\n" + item.detail)) if item.detail else (bold(title),)
+        exception: tuple[Run, ...] = (
+            (bold(title), Run("\n" + item.detail)) if item.detail else (bold(title),)
+        )
         example = limits.get(item.check_id or "")
-        if example is not None and example.spec in f"{title} {item.detail}":
-            exception += (Run("\n" + example.caveat, colour=CAVEAT_AMBER),)
+        if example is not None and example[0] in f"{title} {item.detail}":
+            exception += (Run("\n" + example[1], colour=CAVEAT_AMBER),)
         colour = KIND_COLOUR.get(item.kind)
         kind = bold(item.kind_label, colour) if colour else Run(item.kind_label)
         rows.append(

@@ -10,23 +10,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.readmodels import CheckView, ResultVersionView
 from core.reports.model import BatchReport
-from core.signing_views import DISPOSITION_LABEL, SignatureState, SignatureView
+from core.signing_views import SignatureState, SignatureView
+from core.words import DISPOSITION_LABEL, STATUS_WORDS, VERDICT_MARKS
 
-VERDICT_WORD = {"pass": "pass", "alert": "ALERT", "oos": "OOS", "report": "report"}
 EMPTY = "—"
 DOES_NOT_APPLY = "does not apply"
-# The batch's status as a QA reviewer says it (core.models.batches.BatchStatus values).
-STATUS_WORDS = {
-    "in_progress": "In progress",
-    "awaiting_review": "Awaiting review",
-    "quarantined": "Quarantined",
-    "released": "Released",
-    "released_pending": "Released with results pending",
-    "exceptional_release": "Exceptional release (out of specification)",
-    "post_release_oos": "Out of specification after release: awaiting QA acknowledgement",
-    "post_release_oos_ack": "Out of specification after release: acknowledged by QA",
-    "rejected": "Rejected",
-}
 _OFFSET = re.compile(r"^(?:UTC)?([+-])(\d{1,2}):?(\d{2})$")
 
 
@@ -51,7 +39,7 @@ class LocalTime:
 
 
 def verdict_word(verdict: str | None) -> str:
-    return VERDICT_WORD.get(verdict or "", verdict or "")
+    return VERDICT_MARKS.get(verdict, verdict) if verdict else ""
 
 
 def status_words(status: str) -> str:

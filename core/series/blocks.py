@@ -27,7 +27,10 @@ def channel_ids(
             result = conn.execute(
                 _CHANNELS.insert().values(batch_id=batch_id, key=key, name=name, unit=unit)
             )
-            known[key] = int(result.inserted_primary_key[0])
+            inserted = result.inserted_primary_key
+            if inserted is None:  # a single-row insert() always reports its primary key
+                raise RuntimeError(f"the database reported no id for the new channel {key}")
+            known[key] = int(inserted[0])
     return known
 
 

@@ -83,6 +83,8 @@ class ExcursionTracker:
                 self._close(float(times[start]), events)
             if self._open is None:
                 limit = band.low if state < 0 else band.high
+                if limit is None:  # side is only set to -1/+1 where that limit exists (above)
+                    raise RuntimeError(f"a {name} excursion against a band with no {name} limit")
                 self._open = _Open(name, float(limit), float(times[start]), extreme)
             else:
                 o = self._open

@@ -6,11 +6,11 @@ import re
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 
 from core.auth import Actor, Permission
 from core.errors import AlreadyExists, DomainError
-from core.models import Batch, BatchStatus, TemplateVersion
+from core.models import Batch, BatchStatus, TemplateVersion, id_of
 from core.models.batches import ATTENTION
 from core.readmodels import BatchSummary, BatchView
 from core.records.batch_record import build_batch_view, load_batch
@@ -47,7 +47,7 @@ def start_batch(
             raise AlreadyExists(f"Lot {lot} already exists: open it from the batch list.")
         batch = Batch(
             lot=lot,
-            template_version_id=template.id,
+            template_version_id=id_of(template),
             product_family=template.product_family,
             coi_id=coi_id,
             status=BatchStatus.IN_PROGRESS,
@@ -97,15 +97,15 @@ def list_batches(
     until: datetime | None = None,
 ) -> list[BatchSummary]:
     with db.read() as session:
-        attention = sa.case((Batch.status.in_(ATTENTION), 0), else_=1)
+        attention = sa.case((col(Batch.status).in_(ATTENTION), 0), else_=1)
         stmt = (
             select(Batch, TemplateVersion)
-            .join(TemplateVersion, Batch.template_version_id == TemplateVersion.id)
-            .order_by(attention, Batch.started_at.desc())  # a failure after release first
+            .join(TemplateVersion, col(Batch.template_version_id) == TemplateVersion.id)
+            .order_by(attention, col(Batch.started_at).desc())  # a failure after release first
         )
         if text:
             stmt = stmt.where(
-                Batch.lot.contains(text.strip()) | Batch.coi_id.contains(text.strip())
+                col(Batch.lot).contains(text.strip()) | col(Batch.coi_id).contains(text.strip())
             )
         if product_family:
             stmt = stmt.where(Batch.product_family == product_family)

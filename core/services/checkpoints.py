@@ -13,12 +13,12 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.auth import Actor
 from core.clock import utc_iso
 from core.errors import DomainError
-from core.models import AuditCheckpoint
+from core.models import AuditCheckpoint, id_of
 from core.signatures import canonical
 from core.store import Database
 from core.store.database import UnitOfWork
@@ -96,7 +96,7 @@ def daily_checkpoint(db: Database, username: str, password: str) -> CheckpointVi
 
 def checkpoints(db: Database) -> list[CheckpointView]:
     with db.read() as session:
-        rows = session.exec(select(AuditCheckpoint).order_by(AuditCheckpoint.id)).all()
+        rows = session.exec(select(AuditCheckpoint).order_by(col(AuditCheckpoint.id))).all()
         return [_view(r) for r in rows]
 
 
@@ -139,5 +139,5 @@ def _write(uow: UnitOfWork, username: str, key_row, private_key, purpose: str) -
 
 def _view(row: AuditCheckpoint) -> CheckpointView:
     return CheckpointView(
-        row.id, row.seq, row.hash, row.at, row.purpose, row.signer, row.certificate_serial
+        id_of(row), row.seq, row.hash, row.at, row.purpose, row.signer, row.certificate_serial
     )

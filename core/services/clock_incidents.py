@@ -9,77 +9,21 @@ e-signature over the incident as found.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlmodel import Session, select
 
 from core.auth import Actor, Permission
-from core.clock import local_text, utc_iso
+from core.clock import utc_iso
 from core.errors import Conflict, DomainError, NotFound
-from core.models import AuditEvent, ClockIncident
+from core.models import ClockIncident
+from core.records.clock_incidents import ClockIncidentView, incident_view, incident_views
 from core.signatures import canonical
 from core.store import Database
 
 MIN_REASON = 10
 
 
-@dataclass(frozen=True)
-class ClockIncidentView:
-    id: int
-    opened_seq: int
-    ahead_from_seq: int
-    ahead_to_seq: int
-    ahead_at: str  # the newest event's time as stored (UTC)
-    clock_read: str  # what the clock that found it read (UTC)
-    found_by: str
-    cleared_by: str | None
-    cleared_at: datetime | None
-    clear_reason: str | None
-
-    @property
-    def open(self) -> bool:
-        return self.cleared_by is None
-
-    def summary(self) -> str:
-        events = (
-            f"event {self.ahead_to_seq} is"
-            if self.ahead_from_seq == self.ahead_to_seq
-            else f"events {self.ahead_from_seq}–{self.ahead_to_seq} are"
-        )
-        return (
-            f"Clock incident {self.id}: {events} dated up to "
-            f"{local_text(datetime.fromisoformat(self.ahead_at))}, ahead of a clock that read "
-            f"{local_text(datetime.fromisoformat(self.clock_read))} (found by {self.found_by})"
-        )
-
-
 def incidents(db: Database, *, only_open: bool = False) -> list[ClockIncidentView]:
     with db.read() as session:
         return incident_views(session, only_open=only_open)
-
-
-def incident_views(session: Session, *, only_open: bool = False) -> list[ClockIncidentView]:
-    stmt = select(ClockIncident).order_by(ClockIncident.id)
-    if only_open:
-        stmt = stmt.where(ClockIncident.cleared_by.is_(None))
-    return [_view(r) for r in session.exec(stmt).all()]
-
-
-def open_incidents_for_lot(session: Session, lot: str) -> list[ClockIncidentView]:
-    """Open incidents whose events dated ahead include one of this lot's."""
-    found = []
-    for incident in incident_views(session, only_open=True):
-        hit = session.exec(
-            select(AuditEvent.seq)
-            .where(AuditEvent.lot == lot)
-            .where(AuditEvent.seq >= incident.ahead_from_seq)
-            .where(AuditEvent.seq <= incident.ahead_to_seq)
-            .limit(1)
-        ).first()
-        if hit is not None:
-            found.append(incident)
-    return found
 
 
 def clear_statement(row: ClockIncident) -> str:
@@ -140,19 +84,4 @@ def clear_incident(
             new={"state": "cleared", "certificate": row.certificate_serial},
             reason=reason,
         )
-        return _view(row)
-
-
-def _view(row: ClockIncident) -> ClockIncidentView:
-    return ClockIncidentView(
-        id=row.id,
-        opened_seq=row.opened_seq,
-        ahead_from_seq=row.ahead_from_seq,
-        ahead_to_seq=row.ahead_to_seq,
-        ahead_at=row.ahead_at,
-        clock_read=row.clock_read,
-        found_by=row.found_by,
-        cleared_by=row.cleared_by,
-        cleared_at=row.cleared_at,
-        clear_reason=row.clear_reason,
-    )
+        return incident_view(row)

@@ -6,7 +6,7 @@ from sqlmodel import Session, func, select
 
 from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError, NotFound
-from core.models import Batch, Deviation, DeviationClass, DeviationLink, DeviationStatus
+from core.models import Batch, Deviation, DeviationClass, DeviationLink, DeviationStatus, id_of
 from core.readmodels import DeviationView
 from core.records.batch_record import batch_template, deviation_views, load_batch
 from core.services.users import acting_user
@@ -46,7 +46,7 @@ def open_deviation(
         ref = f"DEV-{year}-{int(count) + 1:04d}"
         dev = Deviation(
             ref=ref,
-            batch_id=batch.id,
+            batch_id=id_of(batch),
             classification=cls.value,
             description=description,
             status=DeviationStatus.OPEN,
@@ -71,8 +71,8 @@ def open_deviation(
         if check_id:
             uow.session.add(
                 DeviationLink(
-                    deviation_id=dev.id,
-                    batch_id=batch.id,
+                    deviation_id=id_of(dev),
+                    batch_id=id_of(batch),
                     check_id=check_id,
                     linked_by=actor.username,
                     linked_at=uow.now,
@@ -105,7 +105,7 @@ def link_check(uow: UnitOfWork, batch_id: int, lot: str, dev: Deviation, check_i
         return
     uow.session.add(
         DeviationLink(
-            deviation_id=dev.id,
+            deviation_id=id_of(dev),
             batch_id=batch_id,
             check_id=check_id,
             linked_by=uow.username,
@@ -142,6 +142,8 @@ def close_deviation(
         if dev.status == DeviationStatus.CLOSED:
             raise Conflict(f"Deviation {dev.ref} is already closed.")
         batch = uow.session.get(Batch, dev.batch_id)
+        if batch is None:  # deviation.batch_id is a non-null foreign key to batch
+            raise RuntimeError(f"Deviation {dev.ref} names batch {dev.batch_id}, which is missing.")
         old = dev.status
         dev.status = DeviationStatus.CLOSED
         dev.closed_by, dev.closed_at, dev.conclusion = actor.username, uow.now, conclusion

@@ -24,7 +24,7 @@ LOCKED = (BatchStatus.REJECTED, BatchStatus.EXCEPTIONAL_RELEASE)
 # After a release only the release step is still signed (its results that followed release are
 # verified), and QA acknowledges a failure after release; nothing else. A lot whose status is
 # not listed here awaits its disposition.
-DISPOSITIONS_FROM = {
+DISPOSITIONS_FROM: dict[str, frozenset[Disposition]] = {
     BatchStatus.POST_RELEASE_OOS: frozenset({Disposition.POST_RELEASE_OOS}),
     BatchStatus.RELEASED_PENDING: frozenset(),
     BatchStatus.RELEASED: frozenset(),
@@ -106,6 +106,8 @@ def check_approvable(
 ) -> None:
     from core.services.review import approval_blockers, originators
 
+    if outcome is None:  # sign() parses an approval's disposition before it is checked
+        raise DomainError("A QA approval states the disposition it approves.")
     if actor.username in originators(session, batch.lot):
         raise Conflict(
             f"You ({actor.username}) wrote data into lot {batch.lot}: its disposition is "

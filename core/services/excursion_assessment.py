@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from core.auth import Actor, Permission
 from core.curve_views import ExcursionView
 from core.errors import Conflict, DomainError, NotFound
-from core.models import Deviation, ExcursionAssessment, table_of
+from core.models import Deviation, ExcursionAssessment, id_of, table_of
 from core.models.batches import BatchStatus
 from core.records.batch_record import load_batch
 from core.services.excursions import excursion_views
@@ -35,7 +35,11 @@ def assess_excursion(
     """Record how the excursion ``excursion_id`` of ``lot`` was dealt with."""
     reason = optional_text(reason, REASON)
     deviation = (deviation or "").strip() or None
-    if deviation is None and (reason is None or len(reason) < 10):
+    if deviation is not None:
+        text = f"deviation {deviation}" + (f": {reason}" if reason else "")
+    elif reason is not None and len(reason) >= 10:
+        text = reason
+    else:
         raise DomainError(
             "Assess the excursion with a deviation reference, or (QA) with the reason it does "
             "not affect the product: what happened, how long, why the product is not affected."
@@ -69,11 +73,10 @@ def assess_excursion(
             if row is None:
                 raise NotFound(f"Lot {batch.lot} has no deviation {deviation}.")
             dev_id = row[0]
-        text = f"deviation {deviation}" + (f": {reason}" if reason else "") if deviation else reason
         uow.session.add(
             ExcursionAssessment(
                 excursion_id=excursion_id,
-                batch_id=batch.id,
+                batch_id=id_of(batch),
                 deviation_id=dev_id,
                 assessment=text,
                 assessed_by=actor.username,

@@ -46,7 +46,10 @@ def record_excursion(
             source=source,
         )
     )
-    excursion_id = int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError(f"The excursion of lot {lot} was stored without an id.")
+    excursion_id = int(key[0])
     where = "below" if event.side == "low" else "above"
     unit = f" {channel.unit}" if channel.unit else ""
     uow.audit(

@@ -5,6 +5,7 @@ and the same template's released batches as a median and min–max band for comp
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 import numpy as np
 import sqlalchemy as sa
@@ -17,7 +18,7 @@ from core.curve_views import (
     GrowthSeries,
     GrowthView,
 )
-from core.models import Batch, BatchStatus, Result, TemplateVersion, table_of
+from core.models import Batch, BatchStatus, Result, TemplateVersion, id_of, table_of
 from core.records.batch_record import batch_template, load_batch
 from core.records.result_rows import versions
 from core.store import Database
@@ -26,19 +27,19 @@ from core.templates.model import CheckDef, TemplateDef
 RELEASED = (BatchStatus.RELEASED.value, BatchStatus.RELEASED_PENDING.value)
 
 
-def _curve_checks(tdef: TemplateDef) -> dict[str, list[CheckDef]]:
-    """quantity → its checks in repeated steps, in day / passage order."""
-    found: dict[str, list[CheckDef]] = defaultdict(list)
+def _curve_checks(tdef: TemplateDef) -> dict[str, list[tuple[float, CheckDef]]]:
+    """quantity → (day / passage number, check) of its checks in repeated steps, in that order."""
+    found: dict[str, list[tuple[float, CheckDef]]] = defaultdict(list)
     for step in tdef.steps:
         if step.instance_number is None:
             continue
         for check in step.checks:
             if check.measures in QUANTITIES:
-                found[check.measures].append(check)
+                found[check.measures].append((float(step.instance_number), check))
     return found
 
 
-def _f(value: object) -> float | None:
+def _f(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
@@ -48,41 +49,41 @@ def growth_view(db: Database, lot: str, compare: bool = True) -> GrowthView:
         row, tdef = batch_template(session, batch)
         conn = session.connection()
         curves = _curve_checks(tdef)
-        ids = [c.id for checks in curves.values() for c in checks]
-        known = versions(conn, batch.id, ids)
+        ids = [c.id for checks in curves.values() for _, c in checks]
+        known = versions(conn, id_of(batch), ids)
         steps = {s.id: s for s in tdef.steps}
-        history = _released_values(conn, row.key, batch.id, ids) if compare else {}
+        history = _released_values(conn, row.key, id_of(batch), ids) if compare else {}
         series = []
         for quantity, checks in curves.items():
             points = []
-            for check in checks:
-                step = steps[check.step_id]
+            for x, check in checks:
                 rows = known.get(check.id)
-                if rows and rows[-1].value_number is not None:
-                    last = rows[-1]
+                last = rows[-1] if rows else None
+                if last is not None and last.value_number is not None:
                     points.append(
                         GrowthPoint(
-                            float(step.instance_number),
+                            x,
                             float(last.value_number),
                             last.verdict,
                             last.final,
                             check.id,
                         )
                     )
-            spec = checks[0].spec
+            first = checks[0][1]
+            spec = first.spec
             series.append(
                 GrowthSeries(
                     quantity=quantity,
                     label=QUANTITIES[quantity],
-                    unit=checks[0].unit,
-                    axis=steps[checks[0].step_id].instance_unit or "day",
+                    unit=first.unit,
+                    axis=steps[first.step_id].instance_unit or "day",
                     points=tuple(points),
                     lower=_f(spec.lower) if spec else None,
                     upper=_f(spec.upper) if spec else None,
                     alert_lower=_f(spec.alert_lower) if spec else None,
                     alert_upper=_f(spec.alert_upper) if spec else None,
                     log_scale=quantity in LOG_SCALE,
-                    comparison=_comparison(checks, steps, history),
+                    comparison=_comparison(checks, history),
                 )
             )
         return GrowthView(lot=batch.lot, template_key=row.key, series=tuple(series))
@@ -119,15 +120,19 @@ def _released_values(
 
 
 def _comparison(
-    checks: list[CheckDef], steps: dict, history: dict[str, dict[int, float]]
+    checks: list[tuple[float, CheckDef]], history: dict[str, dict[int, float]]
 ) -> Comparison | None:
-    xs, med, low, high, batches = [], [], [], [], set()
-    for check in checks:
+    xs: list[float] = []
+    med: list[float] = []
+    low: list[float] = []
+    high: list[float] = []
+    batches: set[int] = set()
+    for x, check in checks:
         by_batch = history.get(check.id)
         if not by_batch:
             continue
         values = np.fromiter(by_batch.values(), dtype=float)
-        xs.append(float(steps[check.step_id].instance_number))
+        xs.append(x)
         med.append(float(np.median(values)))
         low.append(float(values.min()))
         high.append(float(values.max()))

@@ -24,6 +24,7 @@ from core.instruments.model import (
     ParsedFile,
     Profile,
     SampleNamesNoStep,
+    Trace,
 )
 from core.models import EntryKind, InstrumentFile, table_of
 from core.models.batches import TAKES_RESULTS
@@ -155,7 +156,7 @@ def import_bytes(
             how = CountImport(filename, source, file_id, step, reason)
             recorded = _record_counts(uow, actor, batch, tdef, parsed, how)
         elif parsed.trace is not None:
-            points, found = _store_trace(uow, batch, tdef, parsed, source)
+            points, found = _store_trace(uow, batch, tdef, parsed.trace, source)
         uow.audit(
             "instrument.import",
             "instrument_file",
@@ -240,7 +241,10 @@ def _keep_original(
             imported_by=uow.username,
         )
     )
-    return int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError(f"{filename} was stored without an id.")
+    return int(key[0])
 
 
 # -- counts -------------------------------------------------------------------------------------
@@ -311,6 +315,8 @@ def _record_counts(
             if isinstance(outcome, DomainError):
                 raise outcome
             current = outcome.entry.current
+            if current is None:  # just recorded: the check's view holds that value
+                raise RuntimeError(f"{check.id} shows no value after it was recorded.")
             done.append((check.id, current.display, current.verdict))
     return done
 
@@ -342,8 +348,9 @@ def _step_for(tdef: TemplateDef, batch: BatchRow, reading: CountReading, file: s
 def _targets(step: StepDef, reading: CountReading) -> list[tuple[CheckDef, Decimal]]:
     pairs = []
     for check in step.checks:
-        if check.measures in reading.values and not check.derived:
-            pairs.append((check, reading.values[check.measures]))
+        quantity = check.measures
+        if quantity is not None and quantity in reading.values and not check.derived:
+            pairs.append((check, reading.values[quantity]))
     return pairs
 
 
@@ -355,9 +362,8 @@ def _text(value: Decimal) -> str:
 
 
 def _store_trace(
-    uow: UnitOfWork, batch: BatchRow, tdef: TemplateDef, parsed: ParsedFile, source: str
+    uow: UnitOfWork, batch: BatchRow, tdef: TemplateDef, trace: Trace, source: str
 ) -> tuple[dict[str, int], int]:
-    trace = parsed.trace
     defined = {c.key: c for c in tdef.channels}
     ids = channel_ids(
         uow.connection,

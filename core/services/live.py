@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -98,7 +99,10 @@ class LiveFeed:
                     points=0,
                 )
             )
-            capture_id = int(result.inserted_primary_key[0])
+            inserted = result.inserted_primary_key
+            if inserted is None:
+                raise RuntimeError("The database returned no id for the new live capture.")
+            capture_id = int(inserted[0])
             uow.audit(
                 "series.live_start",
                 "live_capture",
@@ -233,5 +237,5 @@ class LiveFeed:
         return self.defined[key].unit if key in self.defined else unit
 
 
-def _f(value: object) -> float | None:
+def _f(value: Decimal | None) -> float | None:
     return None if value is None else float(value)

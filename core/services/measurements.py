@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -23,6 +24,9 @@ from core.records.result_rows import BatchRow
 from core.schedule import FUTURE_TOLERANCE, day_number, day_zero, window
 from core.store import UnitOfWork
 from core.version import command_name
+
+if TYPE_CHECKING:
+    from core.readmodels import BatchView
 
 _MEASUREMENTS = table_of(InstrumentMeasurement)
 _FILES = table_of(InstrumentFile)
@@ -81,18 +85,17 @@ class MeasurementTimes:
     def __init__(self, uow: UnitOfWork, batch: BatchRow) -> None:
         self.uow = uow
         self.batch = batch
-        self._view = None
-        self._zone = None
+        self._loaded: tuple[BatchView, tzinfo] | None = None
 
-    def _load(self):
-        if self._view is None:
+    def _load(self) -> tuple[BatchView, tzinfo]:
+        if self._loaded is None:
             from core.records.batch_record import build_batch_view, load_batch
             from core.services.review import site_zone
 
             session = self.uow.session
-            self._view = build_batch_view(session, load_batch(session, self.batch.lot))
-            self._zone = site_zone(session)
-        return self._view, self._zone
+            view = build_batch_view(session, load_batch(session, self.batch.lot))
+            self._loaded = (view, site_zone(session))
+        return self._loaded
 
     def check(
         self, step_id: str, reading: CountReading, reason: str | None, file: str

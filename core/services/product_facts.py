@@ -40,16 +40,27 @@ def _dose_band(tdef: TemplateDef, view: BatchView, weight: CheckView | None) -> 
         return None
     banded = {c.id for c in tdef.conditioned_by(weight.id)}
     release = {c.id for c in tdef.release.checks}
-    chosen = [c for c in view.checks() if c.id in banded and c.applies and c.current is not None]
-    if any(c.id in release for c in chosen):  # the release test's dose is the one certified
-        chosen = [c for c in chosen if c.id in release]
+    chosen = [
+        (c, c.current)
+        for c in view.checks()
+        if c.id in banded and c.applies and c.current is not None
+    ]
+    if any(c.id in release for c, _ in chosen):  # the release test's dose is the one certified
+        chosen = [(c, current) for c, current in chosen if c.id in release]
     if not chosen:
         return None
-    return "; ".join(f"{c.name}: {c.current.display} ({c.spec})" for c in chosen)
+    return "; ".join(f"{c.name}: {current.display} ({c.spec})" for c, current in chosen)
 
 
-def _count(check: CheckView) -> str:
+def _shown(check: CheckView | None) -> str | None:
+    """The current value of a check found by ``_measuring`` (which keeps only checks with one)."""
+    return check.current.display if check is not None and check.current is not None else None
+
+
+def _count(check: CheckView | None) -> str | None:
     """A container count as said: "1 bag", "3 bags"."""
+    if check is None or check.current is None:  # none found by ``_measuring``
+        return None
     shown = check.current.display
     unit = check.unit or ""
     if check.current.value == "1" and unit.endswith("s"):
@@ -78,9 +89,9 @@ def product_facts(session: Session, batch, view: BatchView, zone: tzinfo) -> Pro
         shelf_life_months=product.shelf_life_months,
         manufactured_on=made,
         expires_on=expires,
-        fill_volume=fill.current.display if fill else None,
-        containers=_count(units) if units else None,
-        body_weight=weight.current.display if weight else None,
+        fill_volume=_shown(fill),
+        containers=_count(units),
+        body_weight=_shown(weight),
         dose_band=_dose_band(tdef, view, weight),
         autologous=tdef.autologous,
         source=product.source,

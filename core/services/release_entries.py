@@ -80,12 +80,16 @@ def release_recorder(
         )
         .limit(1)
     ).first()
-    if recorded or performed:
-        where = recorded[0] if recorded else performed[0].split(":", 1)[-1]
-        raise PermissionDenied(
-            f"You ({username}) took part in manufacturing lot {batch.lot} ({where}): its "
-            "release results are recorded by someone independent of its manufacture."
-        )
+    if recorded is not None:
+        where = recorded[0]
+    elif performed is not None:
+        where = performed[0].split(":", 1)[-1]
+    else:
+        return
+    raise PermissionDenied(
+        f"You ({username}) took part in manufacturing lot {batch.lot} ({where}): its "
+        "release results are recorded by someone independent of its manufacture."
+    )
 
 
 def after_release_move(uow: UnitOfWork, lot: str, check_id: str) -> str | None:
@@ -112,7 +116,7 @@ def after_release_move(uow: UnitOfWork, lot: str, check_id: str) -> str | None:
         batch.lot,
         lot=batch.lot,
         old={"status": old},
-        new={"status": target.value},
+        new={"status": str(target)},  # a BatchStatus (StrEnum): str() is its value
         reason=(
             f"pending release result {check_id} arrived: "
             + (

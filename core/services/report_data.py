@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.auth import Actor
-from core.models import AuditHead, InstrumentFile, Signature, SigningKey, SiteAuthority
+from core.models import AuditHead, InstrumentFile, Signature, SigningKey, SiteAuthority, id_of
 from core.readmodels import plain
 from core.records.batch_record import build_batch_view, load_batch
 from core.reports.embedded import EMBEDDED_FORMAT
@@ -33,7 +33,7 @@ def _files(session: Session, batch_id: int) -> tuple[ImportedFileView, ...]:
     rows = session.exec(
         select(InstrumentFile)
         .where(InstrumentFile.batch_id == batch_id)
-        .order_by(InstrumentFile.id)
+        .order_by(col(InstrumentFile.id))
     ).all()
     return tuple(
         ImportedFileView(
@@ -60,7 +60,7 @@ def build_report(
         batch = load_batch(session, lot)
         view = build_batch_view(session, batch)
         review = build_review(session, batch, view)
-        files = _files(session, batch.id)
+        files = _files(session, id_of(batch))
         head = session.get(AuditHead, 1)
         head_seq, head_hash = (head.seq, head.hash) if head else (0, "")
         lot = batch.lot
@@ -95,15 +95,15 @@ def embedded_batch_data(db: Database, report: BatchReport) -> dict:
     with db.read() as session:
         batch = load_batch(session, report.batch.lot)
         rows = session.exec(
-            select(Signature).where(Signature.batch_id == batch.id).order_by(Signature.id)
+            select(Signature).where(Signature.batch_id == batch.id).order_by(col(Signature.id))
         ).all()
         certs = {
-            k.id: k.cert_pem
+            id_of(k): k.cert_pem
             for k in session.exec(
-                select(SigningKey).where(SigningKey.id.in_({r.signing_key_id for r in rows}))
+                select(SigningKey).where(col(SigningKey.id).in_({r.signing_key_id for r in rows}))
             ).all()
         }
-        ca = session.exec(select(SiteAuthority).order_by(SiteAuthority.id)).first()
+        ca = session.exec(select(SiteAuthority).order_by(col(SiteAuthority.id))).first()
         ca_pem = ca.cert_pem if ca else None
         entries = [_entry(r, certs, report) for r in rows]
     return {
@@ -123,7 +123,7 @@ def embedded_batch_data(db: Database, report: BatchReport) -> dict:
     }
 
 
-def _entry(r: Signature, certs: dict[int, str], report: BatchReport) -> dict:
+def _entry(r: Signature, certs: dict[int, str | None], report: BatchReport) -> dict:
     state = next((s for s in report.batch.signatures if s.id == r.id), None)
     return {
         "id": r.id,

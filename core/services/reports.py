@@ -65,6 +65,8 @@ def render_sealed(
     with db.read() as session:
         key_row, key = signing_keys.unlock(session, actor.username, password)
         ca_pem = signing_keys.site_authority(session).cert_pem.encode("ascii")
+        if key_row.cert_pem is None:  # unlock() refuses a key whose certificate is not issued
+            raise RuntimeError(f"The signing key of '{actor.username}' has no certificate.")
         cert_pem = key_row.cert_pem.encode("ascii")
     report = build_report(db, lot, actor, purpose, draft=draft)
     rendered = (render_certificate_of_analysis if coa else render_batch_summary)(report)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 
 from core.auth import Actor, Permission
 from core.clock import utc_iso
@@ -170,12 +170,13 @@ def changed_views(
     others = {row.recorded_by for row in rows} - names.keys()
     names.update(user_names(uow.connection, others))
     wanted = {row.deviation_id for row in rows if row.deviation_id}
-    refs = {}
+    refs: dict[int, str] = {}
     if wanted:
         found = uow.session.exec(
-            select(Deviation.id, Deviation.ref).where(Deviation.id.in_(wanted))
+            select(Deviation.id, Deviation.ref).where(col(Deviation.id).in_(wanted))
         )
-        refs = dict(found.all())
+        # a stored row's primary key is never NULL; the filter only narrows the type
+        refs = {dev_id: ref for dev_id, ref in found.all() if dev_id is not None}
     approved = template_approved(uow.connection, batch.template_version_id)
     views = [view_in_batch(tdef, c, known, names, refs, approved) for c in map(tdef.check, changed)]
     return RecordOutcome(

@@ -1,6 +1,6 @@
 """Review by exception: only what needs a human, and what still blocks the batch's release.
 
-The items (core.services.review_items) come from the batch record as it is now. Approval of a
+The items (core.records.review_items) come from the batch record as it is now. Approval of a
 release waits for the release gate (core.release_rules), the other blocking items, a valid batch
 review, and an audit-trail review by someone who took no part in the batch.
 """
@@ -11,18 +11,18 @@ from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.auth import Actor, Permission
 from core.auth.policy import read_policy
-from core.models import AuditEvent, AuditTrailReview, Batch, table_of
+from core.models import AuditEvent, AuditTrailReview, Batch, id_of, table_of
 from core.models.batches import BatchStatus
 from core.readmodels import BatchView
 from core.records.accounts import acting_user, full_names
 from core.records.batch_record import build_batch_view, load_batch
+from core.records.review_items import review_items
 from core.release_rules import gate_refusals, post_release_blockers
 from core.services.excursions import excursion_views
-from core.services.review_items import review_items
 from core.signing_views import (
     AuditReviewMark,
     Disposition,
@@ -78,7 +78,7 @@ def audit_review_mark(session: Session, batch: Batch) -> AuditReviewMark | None:
     row = session.exec(
         select(AuditTrailReview)
         .where(AuditTrailReview.batch_id == batch.id)
-        .order_by(AuditTrailReview.id.desc())
+        .order_by(col(AuditTrailReview.id).desc())
     ).first()
     if row is None:
         return None
@@ -197,7 +197,7 @@ def mark_audit_trail_reviewed(
             )
         through = last_data_event(uow.session, batch.lot)
         row = AuditTrailReview(
-            batch_id=batch.id,
+            batch_id=id_of(batch),
             reviewed_by=actor.username,
             reviewed_at=uow.now,
             through_seq=through,

@@ -13,7 +13,7 @@ from sqlmodel import select
 from core.auth import Actor
 from core.crypto.statements import sign_statement
 from core.errors import DomainError
-from core.models import Signature, User
+from core.models import Signature, User, id_of
 from core.records.batch_record import build_batch_view, load_batch
 from core.records.signature_states import batch_extras, disposition_details
 from core.services import signing_keys
@@ -74,7 +74,7 @@ def sign(
         scope = check_may_sign(session, actor, what, batch, view, step_id, outcome, details)
         key_row, key = signing_keys.unlock(session, actor.username, password)
         user = session.exec(select(User).where(User.username == actor.username)).one()
-        content = content_for(view, scope, batch_extras(session, batch.id))
+        content = content_for(view, scope, batch_extras(session, id_of(batch)))
         fields = StatementFields(
             lot=batch.lot,
             scope=scope,
@@ -93,7 +93,7 @@ def sign(
         )
         statement = statement_text(fields)
         row = Signature(
-            batch_id=batch.id,
+            batch_id=id_of(batch),
             lot=batch.lot,
             scope=scope,
             meaning=what.value,
@@ -109,7 +109,7 @@ def sign(
             crypto_signature=base64.b64encode(
                 sign_statement(key, statement.encode("utf-8"))
             ).decode("ascii"),
-            signing_key_id=key_row.id,
+            signing_key_id=id_of(key_row),
             certificate_serial=fields.certificate_serial,
             details=fields.details,
             chain_seq=fields.chain_seq,
@@ -136,7 +136,7 @@ def sign(
         if outcome is not None:
             dispose(uow, batch, outcome, reason)
         return SignatureView(
-            id=row.id,
+            id=id_of(row),
             lot=batch.lot,
             scope=scope,
             step_id=step_id.strip() if step_id else None,

@@ -14,18 +14,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.auth import Actor, Permission
 from core.auth.passwords import verify_password
 from core.auth.roles import Role
 from core.errors import AuthenticationFailed, DomainError, NotFound, PermissionDenied
-from core.models import AuthoritySlot, SigningKey, SiteAuthority, User
+from core.models import AuthoritySlot, SigningKey, SiteAuthority, User, id_of
 from core.states import KeyState
 from core.store import Database, UnitOfWork
 from core.text_rules import SITE_NAME, clean_text
 from core.version import command_name
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import ec
 
 
 # The crypto library is imported when a key is used, not when users log in or batches are read.
@@ -81,13 +85,13 @@ def _ca_key_bytes(ca_key) -> bytes:
 def active_key(session: Session, username: str) -> SigningKey | None:
     return session.exec(
         select(SigningKey)
-        .where(SigningKey.username == username, SigningKey.retired_at.is_(None))
-        .order_by(SigningKey.id.desc())
+        .where(SigningKey.username == username, col(SigningKey.retired_at).is_(None))
+        .order_by(col(SigningKey.id).desc())
     ).first()
 
 
 def site_authority(session: Session) -> SiteAuthority:
-    row = session.exec(select(SiteAuthority).order_by(SiteAuthority.id)).first()
+    row = session.exec(select(SiteAuthority).order_by(col(SiteAuthority.id))).first()
     if row is None:
         raise NotFound(
             "This site has no certificate authority yet: ask an administrator to create it.",
@@ -185,7 +189,7 @@ def retire_key(uow: UnitOfWork, username: str, reason: str) -> None:
     uow.session.add(row)
     for slot in uow.session.exec(
         select(AuthoritySlot).where(
-            AuthoritySlot.signing_key_id == row.id, AuthoritySlot.retired_at.is_(None)
+            AuthoritySlot.signing_key_id == row.id, col(AuthoritySlot.retired_at).is_(None)
         )
     ).all():
         slot.retired_at = uow.now
@@ -203,7 +207,9 @@ def retire_key(uow: UnitOfWork, username: str, reason: str) -> None:
 # -- unlocking --------------------------------------------------------------------------------
 
 
-def unlock(session: Session, username: str, password: str) -> tuple[SigningKey, object]:
+def unlock(
+    session: Session, username: str, password: str
+) -> tuple[SigningKey, ec.EllipticCurvePrivateKey]:
     """The user's issued key, unlocked by their password (raises if it cannot sign)."""
     row = usable_key(session, username)
     return row, _keys().unwrap_private_key(row.wrapped_key.encode("ascii"), password)
@@ -232,7 +238,7 @@ def _unlock_ca(session: Session, admin: str, password: str):
         select(AuthoritySlot).where(
             AuthoritySlot.username == admin,
             AuthoritySlot.signing_key_id == key_row.id,
-            AuthoritySlot.retired_at.is_(None),
+            col(AuthoritySlot.retired_at).is_(None),
         )
     ).first()
     if slot is None:
@@ -283,7 +289,7 @@ def _grant_slot(uow: UnitOfWork, username: str, row: SigningKey, ca_key) -> None
     uow.session.add(
         AuthoritySlot(
             username=username,
-            signing_key_id=row.id,
+            signing_key_id=id_of(row),
             sealed_key=_envelope().seal_to(public, _ca_key_bytes(ca_key)),
             created_at=uow.now,
             created_by=uow.username,
@@ -305,7 +311,9 @@ def issue_certificates(
             raise AuthenticationFailed("Wrong password: the certificates were not issued.")
         ca_key, ca_pem = _unlock_ca(uow.session, admin.username, password)
         waiting = uow.session.exec(
-            select(SigningKey).where(SigningKey.retired_at.is_(None), SigningKey.cert_pem.is_(None))
+            select(SigningKey).where(
+                col(SigningKey.retired_at).is_(None), col(SigningKey.cert_pem).is_(None)
+            )
         ).all()
         wanted = {u.strip().lower() for u in usernames} if usernames else None
         issued = []
@@ -333,7 +341,7 @@ def key_states(db: Database) -> list[SigningKeyView]:
         slots = {
             s.username
             for s in session.exec(
-                select(AuthoritySlot).where(AuthoritySlot.retired_at.is_(None))
+                select(AuthoritySlot).where(col(AuthoritySlot.retired_at).is_(None))
             ).all()
         }
         out = []

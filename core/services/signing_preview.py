@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.auth import Actor
+from core.models import id_of
 from core.records.batch_record import build_batch_view, load_batch
 from core.records.signature_states import batch_extras
 from core.release_rules import post_release_blockers
@@ -66,7 +67,7 @@ def preview(
                 value = c.current.display if c.current else "— not recorded"
                 verdict = f" · {c.current.verdict}" if c.current else ""
                 lines.append(f"{c.id} {c.name}: {value}{verdict}")
-        content = content_for(view, scope, batch_extras(session, batch.id))
+        content = content_for(view, scope, batch_extras(session, id_of(batch)))
         warnings: tuple[str, ...] = ()
         if what == Meaning.APPROVED:
             review = build_review(session, batch, view)

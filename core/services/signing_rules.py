@@ -84,7 +84,7 @@ def _check_step_ready(step: StepView, meaning: Meaning) -> None:
     recorded = [c for c in step.checks if c.current is not None]
     if not recorded:
         raise Conflict(f"Step {step.id} has no recorded values to sign.")
-    pending = [c.id for c in recorded if not c.current.final]
+    pending = [c.id for c in step.checks if c.current is not None and not c.current.final]
     if pending:
         raise Conflict(
             f"Out-of-spec values in step {step.id} still need a comment or deviation: "
@@ -103,8 +103,8 @@ def _check_reviewable(session, batch: Batch, view: BatchView) -> None:
     """REVIEWED says the record is complete: every required value is in (a release result that
     may follow release excepted), every out-of-spec value justified, every step that needs it
     verified, every process excursion assessed."""
+    from core.records.clock_incidents import open_incidents_for_lot
     from core.release_rules import review_missing
-    from core.services.clock_incidents import open_incidents_for_lot
     from core.services.excursions import excursion_views
 
     problems = [

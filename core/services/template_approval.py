@@ -14,11 +14,11 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError
-from core.models import TemplateApproval, TemplateVersion
+from core.models import TemplateApproval, TemplateVersion, id_of
 from core.records.template_versions import (
     approval_statement,
     check_approval,
@@ -72,7 +72,7 @@ def approve_template(
         key_row, private_key = signing_keys.unlock(uow.session, actor.username, password)
         confirmed = [limit.line() for limit in example_limits(tdef)]
         approval = TemplateApproval(
-            template_version_id=row.id,
+            template_version_id=id_of(row),
             template_sha256=row.sha256,
             confirmed=canonical(confirmed),
             reason=reason,
@@ -82,7 +82,7 @@ def approve_template(
             signed_at=uow.now,
             statement="",
             crypto_signature="",
-            signing_key_id=key_row.id,
+            signing_key_id=id_of(key_row),
             certificate_serial=key_row.serial_hex or "",
         )
         approval.statement = approval_statement(approval, row.key, row.version)
@@ -115,7 +115,7 @@ def approve_drafts(db: Database, actor: Actor, password: str, reason: str) -> li
     site's built-in templates, once QA has confirmed them; the demo and the scratch sites)."""
     with db.read() as session:
         rows = session.exec(
-            select(TemplateVersion).order_by(TemplateVersion.key, TemplateVersion.version)
+            select(TemplateVersion).order_by(col(TemplateVersion.key), col(TemplateVersion.version))
         ).all()
         newest: dict[str, TemplateVersion] = {}
         approved: set[str] = set()
@@ -138,7 +138,7 @@ def approvals(db: Database, key: str, version: int) -> list[TemplateApprovalView
             for a in session.exec(
                 select(TemplateApproval)
                 .where(TemplateApproval.template_version_id == row.id)
-                .order_by(TemplateApproval.id)
+                .order_by(col(TemplateApproval.id))
             ).all()
         ]
 

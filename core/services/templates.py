@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from core.auth import Actor, Permission
 from core.errors import AlreadyExists
@@ -93,7 +93,7 @@ def load_template(db: Database, admin: Actor, path: Path) -> TemplateSummary | N
 def list_templates(db: Database, all_versions: bool = False) -> list[TemplateSummary]:
     with db.read() as session:
         rows = session.exec(
-            select(TemplateVersion).order_by(TemplateVersion.key, TemplateVersion.version)
+            select(TemplateVersion).order_by(col(TemplateVersion.key), col(TemplateVersion.version))
         ).all()
         if not all_versions:
             newest: dict[str, TemplateVersion] = {}

@@ -3,6 +3,8 @@ setpoint and alarm band from the template, and its excursions."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 
 from core.curve_views import ChannelTrace, TraceView
@@ -15,7 +17,7 @@ from core.store import Database
 _CHANNELS = table_of(SeriesChannel)
 
 
-def _f(value: object) -> float | None:
+def _f(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 

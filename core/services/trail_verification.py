@@ -16,11 +16,11 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.audit import ChainReport, ChainWalk, verify_chain
 from core.audit_seals import read_row_seals, row_words
@@ -151,9 +151,11 @@ def _verify(
     pdf_heads: tuple[PdfHead, ...],
     rows: RowSealReader,
 ) -> ChainReport:
-    signatures = session.exec(select(Signature).where(Signature.chain_seq.is_not(None))).all()
+    signatures = session.exec(select(Signature).where(col(Signature.chain_seq).is_not(None))).all()
     checkpoints = session.exec(select(AuditCheckpoint)).all()
-    watch = {s.chain_seq for s in signatures} | {c.seq for c in checkpoints}
+    # the query already keeps only anchored signatures; the test narrows the type
+    watch = {s.chain_seq for s in signatures if s.chain_seq is not None}
+    watch |= {c.seq for c in checkpoints}
     watch |= {p.seq for p in pdf_heads}
     walk = ChainWalk(seals={}, watch=watch, found={}, unsealed=[], must_seal=MUST_SEAL)
     report = verify_chain(session, progress, walk=walk)
@@ -195,8 +197,8 @@ def _anchor_problems(
     session: Session,
     report: ChainReport,
     walk: ChainWalk,
-    signatures: list[Signature],
-    checkpoints: list[AuditCheckpoint],
+    signatures: Sequence[Signature],
+    checkpoints: Sequence[AuditCheckpoint],
     pdf_heads: tuple[PdfHead, ...],
     problems: list[str],
 ) -> int:

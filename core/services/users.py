@@ -80,20 +80,20 @@ def authenticate(
     username = login_username(db, username)
     with db.read() as session:
         user = _find(session, username)
-        ok = (
+        if (
             user is not None
             and user.active
             and not user.locked
             and verify_password(user.password_hash, password)
-        )
-        clean = ok and user.failed_attempts == 0 and not needs_rehash(user.password_hash)
-        if clean:
+            and user.failed_attempts == 0
+            and not needs_rehash(user.password_hash)
+        ):
             actor = _actor(user)
             if user.must_change_password and not allow_initial:
                 raise _change_required(username)
             if user.must_change_password or signing_keys.active_key(session, username):
                 return actor
-        if clean:  # the first log-in with a password of one's own: make the signing key
+            # the first log-in with a password of one's own: make the signing key
             with db.unit_of_work(username) as uow:
                 signing_keys.ensure_key(uow, username, password)
             return actor
@@ -116,9 +116,10 @@ def authenticate(
         else:
             _successful_login(uow, user, password)
             actor = _actor(user)
+            must_change = user.must_change_password
     if failure is not None:
         raise failure
-    if user.must_change_password and not allow_initial:
+    if must_change and not allow_initial:
         raise _change_required(username)
     return actor
 

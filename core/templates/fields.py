@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any
+from typing import Any, Literal, overload
 
 from core.calculations import CALCULATIONS
 from core.check_kinds import KINDS
@@ -53,7 +53,7 @@ def check_keys(
         inner = difflib.get_close_matches(key, tuple(nested[1]), n=1) if nested else []
         if close:
             hint = f"did you mean '{close[0]}'?"
-        elif inner:
+        elif inner and nested:
             hint = f"did you mean '{inner[0]}' inside {nested[0]} = {{ … }}?"
         else:
             hint = f"allowed: {', '.join(allowed)}"
@@ -69,6 +69,10 @@ def table(value: Any, where: Where, *keys: str) -> dict:
     return value
 
 
+@overload
+def text(table: dict, where: Where, key: str, required: Literal[True]) -> str: ...
+@overload
+def text(table: dict, where: Where, key: str, required: bool = False) -> str | None: ...
 def text(table: dict, where: Where, key: str, required: bool = False) -> str | None:
     if key not in table:
         if required:
@@ -107,6 +111,10 @@ def number(value: Any, where: Where, *keys: str) -> Decimal:
     return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
 
 
+@overload
+def source(table: dict, where: Where, required: Literal[True]) -> str: ...
+@overload
+def source(table: dict, where: Where, required: bool) -> str | None: ...
 def source(table: dict, where: Where, required: bool) -> str | None:
     value = text(table, where, "source", required)
     if value is not None and not SOURCE_PATTERN.match(value):
@@ -163,8 +171,13 @@ def choices(check: dict, where: Where, ctype: str) -> tuple[str, ...]:
     if "choices" not in KINDS[ctype].own_keys:
         return ()
     values = check.get("choices")
-    good = isinstance(values, list) and values and all(isinstance(v, str) for v in values)
-    if not good or any(not v.strip() for v in values) or len(set(values)) != len(values):
+    if not (
+        isinstance(values, list)
+        and values
+        and all(isinstance(v, str) for v in values)
+        and all(v.strip() for v in values)
+        and len(set(values)) == len(values)
+    ):
         where.fail('a choice check needs choices = ["…", "…"] (distinct texts)', "choices")
     return tuple(v.strip() for v in values)
 
@@ -321,12 +334,12 @@ def product(doc: dict, root: Where) -> dict[str, Any]:
         "storage": text(raw, where, "storage"),
         "shelf_life_months": integer(raw, where, "shelf_life_months", 1),
         "manufacture_step": text(raw, where, "manufacture_step"),
-        "source": source(raw, where, True) or "",
+        "source": (src := source(raw, where, True) or ""),
         "note": text(raw, where, "note"),
         "line": where.line("storage"),
     }
     if out["manufacture_step"] is not None:
         ident(out["manufacture_step"], where, "step")
-    if "[P]" in out["source"] and not out["note"]:
+    if "[P]" in src and not out["note"]:
         where.fail("a product-specific [P] shelf life or storage needs a note (site must confirm)")
     return out

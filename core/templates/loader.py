@@ -110,10 +110,10 @@ def parse_template(data: bytes, file: str) -> TemplateDef:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line, reason = syntax_error_line(str(exc))
+        at, reason = syntax_error_line(str(exc))
         raise TemplateInvalid(
             file,
-            line,
+            at,
             f"TOML syntax error: {reason}. Correct that line (a missing quote, '=' or "
             "bracket, or a key written twice)",
         ) from None
@@ -144,6 +144,8 @@ class _Builder:
         if not read.KEY_PATTERN.match(key):
             head.fail(f"key {key!r} must be a lowercase slug like cart-auto-lv", "key")
         version = read.integer(info, head, "version", 1)
+        if version is None:  # check_keys above refuses a template without one
+            head.fail("'version' is missing; add version = … to this table", "version")
         family = read.text(info, head, "product_family", True)
         if family not in PRODUCT_FAMILIES:
             head.fail(

@@ -86,6 +86,8 @@ class References:
                 )
             if index > 0:
                 previous = step.instances[index - 1]
+                if previous is None:  # cannot be: a repeated step labels every instance
+                    raise RuntimeError(f"step {step.base_id} has an instance without a label")
                 return InputRef(param, check_id=f"{value['prev']}-{previous[0]}")
             value = value["first"]
         if not isinstance(value, str):

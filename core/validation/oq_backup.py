@@ -66,7 +66,7 @@ def restore_drill(b: Bench) -> str:
     return (
         f"backup of event {made.chain_seq} ({made.size_bytes} bytes) verified; restored into a new "
         f"file: {chain.summary()} Row counts of every table and chain head "
-        f"{made.chain_hash[:12]}… equal the backup's. A copy with one byte changed was refused: "
+        f"{report.chain_hash[:12]}… equal the backup's. A copy with one byte changed was refused: "
         f"“{refused[:90]}…”"
     )
 

@@ -17,6 +17,7 @@ from core.errors import (
     JustificationRequired,
     PermissionDenied,
 )
+from core.readmodels import CheckView, ResultVersionView
 from core.services import audit_trail, batches, clock_incidents, recording
 from core.services.signing import sign
 from core.specs import Verdict
@@ -33,6 +34,13 @@ class Deviates(Exception):
 def expect(condition: object, message: str) -> None:
     if not condition:
         raise Deviates(message)
+
+
+def current(check: CheckView) -> ResultVersionView:
+    """The check's current value; Deviates when it holds none."""
+    if check.current is None:
+        raise Deviates(f"{check.id} holds no value")
+    return check.current
 
 
 @dataclass
@@ -52,7 +60,7 @@ class Bench:
     def pw(self, key: str) -> str:
         return self.site.password(key)
 
-    def check(self, check_id: str):
+    def check(self, check_id: str) -> CheckView:
         return next(
             c for c in batches.show_batch(self.site.db, self.lot).checks() if c.id == check_id
         )
@@ -141,14 +149,14 @@ def out_of_spec_needs_justification(b: Bench) -> str:
         pass
     expect(b.check(check_id).current is None, "the refused value was stored")
     out = recording.record_value(db, tech, b.lot, check_id, "96", comment="courier delay (OQ)")
-    cur = out.entry.current
+    cur = current(out.entry)
     expect(cur.verdict == Verdict.OOS and cur.final, f"judged {cur.verdict}, final {cur.final}")
     return f"96 h without comment refused, nothing stored; with a comment: {cur.verdict}, final"
 
 
 def correction_keeps_old_value(b: Bench) -> str:
     db, tech, check_id = b.site.db, b.who("tech"), "CART-IPC-01-CD3"
-    first = recording.record_value(db, tech, b.lot, check_id, "2.6e9").entry.current
+    first = current(recording.record_value(db, tech, b.lot, check_id, "2.6e9").entry)
     try:
         recording.correct_value(db, tech, b.lot, check_id, "2.7e9", "  ")
         raise Deviates("a correction without a reason was accepted")

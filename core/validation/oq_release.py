@@ -12,7 +12,7 @@ from core.plausibility import ImplausibleValue
 from core.services import batches, recording
 from core.services.review import mark_audit_trail_reviewed
 from core.services.signing import sign
-from core.validation.oq_checks import Bench, Deviates, expect
+from core.validation.oq_checks import Bench, Deviates, current, expect
 from core.validation.scratch import COI, TEMPLATE
 
 VIABILITY, MYCOPLASMA, STERILITY = "CART-REL-05", "CART-REL-13", "CART-REL-12"
@@ -177,7 +177,7 @@ def release_results_by_qc(b: Bench) -> str:
     except PermissionDenied as error:
         why = error.message
     out = recording.record_value(db, b.who("qc"), lot, MYCOPLASMA, "pass")
-    expect(out.entry.current.recorded_by == b.who("qc").username, "not recorded by QC")
+    expect(current(out.entry).recorded_by == b.who("qc").username, "not recorded by QC")
     recording.record_value(
         db, b.who("qc"), lot, "CART-IPC-03-CD14", "18.0"
     )  # a manufacturing value

@@ -102,6 +102,8 @@ def run_validation(
         role = acting_user(session, actor)
         key_row, key = signing_keys.unlock(session, actor.username, password)
         ca_pem = signing_keys.site_authority(session).cert_pem.encode("ascii")
+        if key_row.cert_pem is None:  # unlock() refuses a key whose certificate is not issued
+            raise RuntimeError(f"The signing key of '{actor.username}' has no certificate.")
         cert_pem = key_row.cert_pem.encode("ascii")
         policy = read_policy(session)
     started = db.clock.now()

@@ -15,11 +15,15 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import AuthenticationFailed, DomainError, JustificationRequired
 from core.specs import Verdict
 from core.validation import scratch
 from core.version import app_version
+
+if TYPE_CHECKING:
+    from core.readmodels import CheckView, ResultVersionView
 
 LOT = "ST-0001"
 IN_SPEC = (
@@ -104,10 +108,16 @@ def _start_batch(sc: _Scenario) -> str:
     return f"lot {LOT} on {view.template_key} v{view.template_version}, COI {view.coi_id}"
 
 
-def _check(sc: _Scenario, check_id: str):
+def _check(sc: _Scenario, check_id: str) -> CheckView:
     from core.services.batches import show_batch
 
     return next(c for c in show_batch(sc.s.db, LOT).checks() if c.id == check_id)
+
+
+def _current(check: CheckView) -> ResultVersionView:
+    if check.current is None:
+        raise StepFailed(f"{check.id} holds no value")
+    return check.current
 
 
 def _record_in_spec(sc: _Scenario) -> str:
@@ -115,11 +125,13 @@ def _record_in_spec(sc: _Scenario) -> str:
 
     tech = sc.s.people["tech"]
     for check_id, value in IN_SPEC:
-        out = record_value(sc.s.db, tech, LOT, check_id, value)
-        verdict = out.entry.current.verdict
-        _expect(out.entry.current.final, f"{check_id} was not final")
-        _expect(verdict in ("pass", "report"), f"{check_id} was judged {verdict}")
-    shown = _check(sc, "CART-IPC-00-PATIENT").current
+        current = _current(record_value(sc.s.db, tech, LOT, check_id, value).entry)
+        _expect(current.final, f"{check_id} was not final")
+        _expect(
+            current.verdict in (Verdict.PASS, Verdict.REPORT),
+            f"{check_id} was judged {current.verdict}",
+        )
+    shown = _current(_check(sc, "CART-IPC-00-PATIENT"))
     return f"{len(IN_SPEC)} values of {STEP}; CART-IPC-00-PATIENT {shown.display} ({shown.verdict})"
 
 
@@ -139,7 +151,7 @@ def _oos_with_comment(sc: _Scenario) -> str:
 
     comment = "transport delayed by the courier; QA informed (self-test)"
     out = record_value(sc.s.db, sc.s.people["tech"], LOT, OOS_CHECK, OOS_VALUE, comment=comment)
-    cur = out.entry.current
+    cur = _current(out.entry)
     _expect(cur.verdict == Verdict.OOS, f"judged {cur.verdict}, not out of specification")
     _expect(cur.final and cur.comment == comment, "the comment was not kept with the value")
     return f"{OOS_CHECK} {cur.display}: out of specification, final with its comment"

@@ -20,7 +20,7 @@ from ui.dialogs.reauth import Action, ReauthDialog
 from ui.models.clock_incidents import incident_text
 
 if TYPE_CHECKING:
-    from core.services.clock_incidents import ClockIncidentView
+    from core.records.clock_incidents import ClockIncidentView
     from ui.context import AppContext
 
 EXAMPLE = "e.g. PC-07 ran 30 days ahead (checked against the site time server); corrected"

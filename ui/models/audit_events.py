@@ -16,7 +16,7 @@ from core.readmodels import AuditEventView
 from ui.models.base import ReadModelTable
 
 if TYPE_CHECKING:
-    from core.services.clock_incidents import ClockIncidentView
+    from core.records.clock_incidents import ClockIncidentView
 
 COLUMNS = ("Seq", "Time", "User", "Action", "What", "Lot", "Reason", "Change")
 SHORT = 120  # characters of a change shown in the table; all of it on hover and in the detail

@@ -9,24 +9,13 @@ from PySide6.QtGui import QColor, QFont
 
 from core.clock import local_text, utc_iso
 from core.readmodels import BatchSummary
+from core.words import STATUS_SHORT
 from ui import theme
 
 Index = QModelIndex | QPersistentModelIndex
 TOP = QModelIndex()  # the invisible root: a table has no children
 
 FAMILIES = ("CAR-T", "MSC", "AAV", "LV")
-# BatchStatus values (core.models.batches) in the words people use; an unknown one shows as is.
-STATUS_WORDS = {
-    "in_progress": "In progress",
-    "awaiting_review": "Awaiting review",
-    "quarantined": "Quarantined",
-    "released": "Released",
-    "released_pending": "Released – results pending",
-    "exceptional_release": "Exceptional release (out of specification)",
-    "post_release_oos": "Out of spec after release – awaiting QA",
-    "post_release_oos_ack": "Out of spec after release – acknowledged by QA",
-    "rejected": "Rejected",
-}
 # Statuses that need someone now (BatchStatus.POST_RELEASE_OOS: a result failed after release,
 # QA has to acknowledge it): listed first whatever the sort, as core lists them, and marked by an
 # icon and a word as well as colour.
@@ -60,7 +49,7 @@ def started_between(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 def status_words(status: str) -> str:
-    return STATUS_WORDS.get(status, status.replace("_", " ").capitalize())
+    return STATUS_SHORT.get(status, status.replace("_", " ").capitalize())
 
 
 def status_cell(status: str) -> str:

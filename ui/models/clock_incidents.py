@@ -15,8 +15,8 @@ from ui import theme
 from ui.models.base import ReadModelTable
 
 if TYPE_CHECKING:
+    from core.records.clock_incidents import ClockIncidentView
     from core.services.checkpoints import CheckpointView
-    from core.services.clock_incidents import ClockIncidentView
 
 _Index = QModelIndex | QPersistentModelIndex
 

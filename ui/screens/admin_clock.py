@@ -21,8 +21,8 @@ from ui.widgets.common import Message, button, label
 from ui.widgets.tables import BenchTable
 
 if TYPE_CHECKING:
+    from core.records.clock_incidents import ClockIncidentView
     from core.services.checkpoints import CheckpointView
-    from core.services.clock_incidents import ClockIncidentView
     from ui.context import AppContext
 
 

@@ -36,7 +36,7 @@ from ui.widgets.tables import BenchTable
 if TYPE_CHECKING:
     from core.audit import ChainReport
     from core.readmodels import AuditEventView
-    from core.services.clock_incidents import ClockIncidentView
+    from core.records.clock_incidents import ClockIncidentView
     from ui.context import AppContext
 
 ACTIONS = (

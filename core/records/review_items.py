@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.clock import local_text
 from core.curve_views import ExcursionView
@@ -259,7 +259,7 @@ def excursion_items(excursions: list[ExcursionView]) -> list[ReviewItem]:
 def clock_items(session: Session, lot: str) -> list[ReviewItem]:
     """Open clock incidents over this lot's events: their dates cannot be trusted until an
     administrator has found which clock was wrong and cleared the incident."""
-    from core.services.clock_incidents import open_incidents_for_lot
+    from core.records.clock_incidents import open_incidents_for_lot
 
     return [
         _item(
@@ -304,7 +304,7 @@ def review_items(
     for f in session.exec(
         select(InstrumentFile)
         .where(InstrumentFile.batch_id == batch.id)
-        .order_by(InstrumentFile.id)
+        .order_by(col(InstrumentFile.id))
     ).all():
         items.append(
             _item(
