@@ -45,6 +45,9 @@ SEALED: tuple[str, ...] = (
     "audit_checkpoint",
     "clock_incident",
     "backup_record",
+    "material",
+    "material_lot",
+    "equipment",
 )
 
 # What each sealed table's row is, in the words a QA reviewer reads.
@@ -66,6 +69,9 @@ ROW_WORD: dict[str, str] = {
     "audit_checkpoint": "checkpoint",
     "clock_incident": "clock incident",
     "backup_record": "backup record",
+    "material": "material",
+    "material_lot": "material lot",
+    "equipment": "equipment item",
 }
 
 

@@ -91,3 +91,9 @@ class Conflict(DomainError):
 class NeedsReason(DomainError):
     """Refused as it stands, but a person may accept it by giving a reason (an instrument's
     measurement time outside its window, for example): the reason becomes a review exception."""
+
+
+class UseRefused(DomainError):
+    """A material lot or an item of equipment may not be used now (not released, expired, of
+    another material, out of service, past a due date); QA may override it with a reason, which
+    opens a deviation."""

@@ -106,3 +106,50 @@ class BatchStatus(StrEnum):
     POST_RELEASE_OOS = "post_release_oos"  # a result after release failed: awaiting QA
     POST_RELEASE_OOS_ACK = "post_release_oos_ack"  # ... acknowledged by QA
     REJECTED = "rejected"
+
+
+class MaterialKind(StrEnum):
+    """What a material is (a lot of it is received, released by QA and used in batches)."""
+
+    REAGENT = "reagent"
+    MEDIUM = "medium"
+    CYTOKINE = "cytokine"
+    VECTOR = "vector"  # a viral vector lot used to transduce (CART-S06)
+    BAG = "bag"
+    CRYOPROTECTANT = "cryoprotectant"
+
+
+class LotStatus(StrEnum):
+    """A material lot's status, set by QA with a reason and an e-signature. Only a released lot
+    in date may be used; a lot past its expiry is refused whatever its status says."""
+
+    QUARANTINE = "quarantine"  # received, not yet released
+    RELEASED = "released"
+    REJECTED = "rejected"
+    EXPIRED = "expired"  # set by QA (e.g. a shortened shelf life); expiry dates refuse on their own
+
+
+class EquipmentType(StrEnum):
+    BIOSAFETY_CABINET = "biosafety_cabinet"
+    INCUBATOR = "incubator"
+    BIOREACTOR = "bioreactor"
+    CELL_COUNTER = "cell_counter"
+    CONTROLLED_RATE_FREEZER = "controlled_rate_freezer"
+    LN2_FREEZER = "ln2_freezer"
+    CENTRIFUGE = "centrifuge"
+    PIPETTE = "pipette"
+
+
+class EquipmentStatus(StrEnum):
+    IN_USE = "in_use"
+    OUT_OF_SERVICE = "out_of_service"
+
+
+class EquipmentEventKind(StrEnum):
+    """What was done to an item of equipment; the first three set the next due date of the same
+    name, a status change takes it in or out of service."""
+
+    CALIBRATION = "calibration"
+    QUALIFICATION = "qualification"
+    MAINTENANCE = "maintenance"
+    STATUS = "status"

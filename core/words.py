@@ -5,7 +5,20 @@ the CLI and the PDF show these words."""
 
 from __future__ import annotations
 
-from core.states import BatchStatus, Disposition, ItemKind, KeyState, Meaning, StepState, Verdict
+from core.states import (
+    BatchStatus,
+    Disposition,
+    EquipmentEventKind,
+    EquipmentStatus,
+    EquipmentType,
+    ItemKind,
+    KeyState,
+    LotStatus,
+    MaterialKind,
+    Meaning,
+    StepState,
+    Verdict,
+)
 
 STEP_STATE_WORDS: dict[StepState, str] = {
     StepState.NOT_APPLICABLE: "does not apply",
@@ -119,4 +132,39 @@ STATUS_SHORT: dict[str, str] = {
     BatchStatus.RELEASED_PENDING: "Released – results pending",
     BatchStatus.POST_RELEASE_OOS: "Out of spec after release – awaiting QA",
     BatchStatus.POST_RELEASE_OOS_ACK: "Out of spec after release – acknowledged by QA",
+}
+
+MATERIAL_KIND_WORDS: dict[str, str] = {
+    MaterialKind.REAGENT: "reagent",
+    MaterialKind.MEDIUM: "medium",
+    MaterialKind.CYTOKINE: "cytokine",
+    MaterialKind.VECTOR: "vector lot",
+    MaterialKind.BAG: "bag",
+    MaterialKind.CRYOPROTECTANT: "cryoprotectant",
+}
+LOT_STATUS_WORDS: dict[str, str] = {
+    LotStatus.QUARANTINE: "quarantine",
+    LotStatus.RELEASED: "released",
+    LotStatus.REJECTED: "rejected",
+    LotStatus.EXPIRED: "expired",
+}
+EQUIPMENT_TYPE_WORDS: dict[str, str] = {
+    EquipmentType.BIOSAFETY_CABINET: "biosafety cabinet",
+    EquipmentType.INCUBATOR: "incubator",
+    EquipmentType.BIOREACTOR: "bioreactor",
+    EquipmentType.CELL_COUNTER: "cell counter",
+    EquipmentType.CONTROLLED_RATE_FREEZER: "controlled-rate freezer",
+    EquipmentType.LN2_FREEZER: "LN₂ freezer",
+    EquipmentType.CENTRIFUGE: "centrifuge",
+    EquipmentType.PIPETTE: "pipette",
+}
+EQUIPMENT_STATUS_WORDS: dict[str, str] = {
+    EquipmentStatus.IN_USE: "in use",
+    EquipmentStatus.OUT_OF_SERVICE: "out of service",
+}
+EQUIPMENT_EVENT_WORDS: dict[str, str] = {
+    EquipmentEventKind.CALIBRATION: "calibration",
+    EquipmentEventKind.QUALIFICATION: "qualification",
+    EquipmentEventKind.MAINTENANCE: "maintenance",
+    EquipmentEventKind.STATUS: "status change",
 }

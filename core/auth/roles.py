@@ -34,6 +34,11 @@ class Permission(StrEnum):
     APPROVE_TEMPLATE = "approve process template versions"
     ASSESS_EXCURSION = "assess process excursions"
     KEEP_SYSTEM = "keep the system (clock incidents, backups, checkpoints)"
+    MANAGE_MATERIALS = "define materials"
+    RECEIVE_MATERIALS = "receive material lots"
+    DECIDE_MATERIAL_LOT = "release, reject or expire material lots"
+    MANAGE_EQUIPMENT = "register equipment and record its calibration and maintenance"
+    OVERRIDE_POINT_OF_USE = "override a refused material or equipment at the point of use"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -45,6 +50,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.OPEN_DEVIATION,
             Permission.VERIFY_STEP,
             Permission.EXPORT_REPORT,
+            Permission.RECEIVE_MATERIALS,
         }
     ),
     # QC analysts test samples: they record release results (and in-process QC results), never
@@ -70,6 +76,8 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.REVIEW_BATCH,
             Permission.REVIEW_AUDIT_TRAIL,
             Permission.EXPORT_REPORT,
+            Permission.RECEIVE_MATERIALS,
+            Permission.MANAGE_EQUIPMENT,
         }
     ),
     Role.QA: frozenset(
@@ -83,6 +91,11 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.EXPORT_REPORT,
             Permission.APPROVE_TEMPLATE,
             Permission.ASSESS_EXCURSION,
+            Permission.MANAGE_MATERIALS,
+            Permission.RECEIVE_MATERIALS,
+            Permission.DECIDE_MATERIAL_LOT,
+            Permission.MANAGE_EQUIPMENT,
+            Permission.OVERRIDE_POINT_OF_USE,
         }
     ),
     # Administrators keep the system, not the batch record: they never record GxP values.
@@ -93,6 +106,8 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.EXPORT_AUDIT,
             Permission.ISSUE_CERTIFICATES,
             Permission.KEEP_SYSTEM,
+            Permission.MANAGE_MATERIALS,
+            Permission.MANAGE_EQUIPMENT,
         }
     ),
 }

@@ -5,6 +5,14 @@ from sqlmodel import SQLModel
 from core.models.audit import AuditCheckpoint, AuditEvent, AuditHead, ClockAnomaly, ClockIncident
 from core.models.backups import BackupRecord
 from core.models.batches import Batch, BatchStatus, Result
+from core.models.equipment import Equipment, EquipmentEvent
+from core.models.materials import (
+    Attachment,
+    Material,
+    MaterialLot,
+    MaterialLotDecision,
+    MaterialUse,
+)
 from core.models.people import SiteSetting, User
 from core.models.quality import Deviation, DeviationClass, DeviationLink
 from core.models.series import (
@@ -30,6 +38,7 @@ from core.states import DeviationStatus, EntryKind
 
 __all__ = [
     "SQL_TABLES",
+    "Attachment",
     "AuditCheckpoint",
     "AuditEvent",
     "AuditHead",
@@ -46,11 +55,17 @@ __all__ = [
     "DeviationLink",
     "DeviationStatus",
     "EntryKind",
+    "Equipment",
+    "EquipmentEvent",
     "Excursion",
     "ExcursionAssessment",
     "InstrumentFile",
     "InstrumentMeasurement",
     "LiveCapture",
+    "Material",
+    "MaterialLot",
+    "MaterialLotDecision",
+    "MaterialUse",
     "Result",
     "SeriesBlock",
     "SeriesChannel",

@@ -37,6 +37,10 @@ def test_append_only_triggers_exist(site):
         "capture_chunk",
         "signature",
         "audit_trail_review",
+        "material_lot_decision",
+        "attachment",
+        "equipment_event",
+        "material_use",
     ):
         assert {f"{table}_no_update", f"{table}_no_delete"} <= names
 
