@@ -21,6 +21,8 @@ from cli.command_table import COMMANDS
 from cli.options import as_user, common_options, force_option, json_option
 from cli.output import refusal
 from cli.parser_backup import add_backup_commands
+from cli.parser_equipment import add_equipment_commands
+from cli.parser_materials import add_material_commands
 from cli.parser_signing import add_signing_commands
 from cli.parser_trail import add_audit_checkpoint, add_clock_commands
 from core.errors import DomainError
@@ -135,6 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("value")
         if name == "correct":
             p.add_argument("--reason", required=True)
+        else:
+            p.add_argument(
+                "--qa-override",
+                metavar="QA_USER",
+                help="record a lot or an item of equipment refused at its point of use, on this "
+                "QA user's authority (their password is asked; a deviation is opened)",
+            )
+            p.add_argument("--reason", help="with --qa-override: why it is used though refused")
         p.add_argument("--comment")
         p.add_argument("--deviation", metavar="ID")
         as_user(p)
@@ -276,6 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_signing_commands(sub, common)
     add_backup_commands(sub, common)
+    add_equipment_commands(sub, common)
+    add_material_commands(sub, common)
 
     p = sub.add_parser("demo", parents=[common], help=COMMANDS["demo"])
     p.set_defaults(func=audit.cmd_demo)

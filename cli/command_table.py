@@ -13,6 +13,14 @@ COMMANDS: dict[str, str] = {
     "batch": "batches: start, record, correct, justify, show, list",
     "deviation": "deviations: open, list, close",
     "excursion": "process excursions: assess",
+    "material": (
+        "materials and their lots: define, receive, release/reject/expire (QA, e-signed), "
+        "attach a CoA, show, list, recall"
+    ),
+    "equipment": (
+        "equipment: register, calibrate, qualify, maintain, take out of / back into service, "
+        "show, list"
+    ),
     "audit": "audit trail: verify, export, list, review, checkpoint",
     "clock": "clock incidents: list, clear (admin)",
     "settings": "site settings: show, set (admin)",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from cli import credentials
 from cli.commands_signing import manifestation
 from cli.context import acting, open_db
 from cli.output import emit_json, info, table
 from core.clock import local_text
-from core.errors import JustificationRequired
+from core.errors import DomainError, JustificationRequired
 from core.readmodels import BatchView, CheckView, RecordOutcome, ResultVersionView
 from core.services import batches, deviations, recording
 from core.words import VERDICT_WORDS
@@ -63,6 +64,21 @@ def _justification_hint(error: JustificationRequired) -> JustificationRequired:
 def cmd_batch_record(args) -> int:
     db = open_db(args)
     actor = acting(db, args)
+    if args.qa_override:
+        if not args.reason:
+            raise DomainError("A QA override needs --reason: why the refused lot or item is used.")
+        outcome = recording.record_with_override(
+            db,
+            actor,
+            args.lot,
+            args.check,
+            args.value,
+            qa_username=args.qa_override,
+            qa_password=credentials.second_password(args, args.qa_override),
+            reason=args.reason,
+        )
+        _report_outcome(outcome, "Recorded on QA's override")
+        return 0
     try:
         outcome = recording.record_value(
             db,

@@ -25,6 +25,24 @@ def password(args, prompt: str = "Password: ") -> str:
     return _prompt(prompt)
 
 
+def second_password(args, who: str) -> str:
+    """Another person's password for the same command (QA overriding a refused lot at the
+    bench): LOTBOOK_QA_PASSWORD, else the next line of standard input after --password-stdin's,
+    else a prompt that names them."""
+    env = os.environ.get("LOTBOOK_QA_PASSWORD")
+    if env is not None:
+        return env
+    if getattr(args, "_stdin_read", False):
+        line = sys.stdin.readline()
+        if not line:
+            raise DomainError(
+                f"No password for {who}: give it on the next line of standard input or in "
+                "LOTBOOK_QA_PASSWORD."
+            )
+        return line.rstrip("\r\n")
+    return _prompt(f"Password of {who} (QA): ")
+
+
 def new_password(prompt: str = "New password: ") -> str:
     env = os.environ.get("LOTBOOK_NEW_PASSWORD")
     if env is not None:

@@ -87,6 +87,7 @@ class ItemKind(StrEnum):
     OUT_OF_ORDER = "out_of_order"  # dated before the step it follows
     MEASUREMENT_TIME = "measurement_time"  # an instrument time outside its window, with a reason
     CLOCK_INCIDENT = "clock_incident"  # the lot's events are dated ahead of a later clock
+    USE_OVERRIDE = "use_override"  # a lot or item refused at its point of use, used on QA's word
 
 
 class Verdict(StrEnum):

@@ -92,6 +92,7 @@ ITEM_KIND_LABEL: dict[str, str] = {
     ItemKind.OUT_OF_ORDER: "Entered out of order",
     ItemKind.MEASUREMENT_TIME: "Instrument time outside its window",
     ItemKind.CLOCK_INCIDENT: "Clock incident not cleared",
+    ItemKind.USE_OVERRIDE: "Used though refused (QA override)",
 }
 
 # A value's verdict in words: on screens and in the CLI (the icon and colour live with the GUI's

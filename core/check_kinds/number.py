@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 class Number(CheckKind):
     name = "number"
     words = "number"
-    own_keys = frozenset({"unit", "precision", "notation", "decimal_mark", "calc", "measures"})
+    own_keys = frozenset(
+        {"unit", "precision", "notation", "decimal_mark", "calc", "measures", "consumes"}
+    )
     spec_keys = frozenset(
         {"lower", "upper", "lower_inclusive", "upper_inclusive", "alert_lower", "alert_upper"}
         | {"target"}

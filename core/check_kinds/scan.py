@@ -1,14 +1,21 @@
 """A scanned label, compared with what the check expects: the batch's chain-of-identity id, or
-the value recorded for another check (``expect``); a mismatch is refused and audited."""
+the value recorded for another check (``expect``); a mismatch is refused and audited. A material
+lot or an item of equipment scanned at its point of use (``expect = "material:CODE"`` or
+``"equipment:TYPE"``) is checked against the site's records (core/records/point_of_use.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from core.check_kinds.base import CheckKind
+from core.words import EQUIPMENT_TYPE_WORDS
 
 if TYPE_CHECKING:
     from core.templates.model import CheckDef
+
+
+MATERIAL_PREFIX = "material:"  # expect = "material:<CODE>": a lot of that material
+EQUIPMENT_PREFIX = "equipment:"  # expect = "equipment:<type>": an item of that type
 
 
 class Scan(CheckKind):
@@ -18,6 +25,11 @@ class Scan(CheckKind):
     takes_scans = True
 
     def spec_words(self, check: CheckDef) -> str:
+        if check.material_code:
+            return f"a released, in-date lot of material {check.material_code}"
+        if check.equipment_type:
+            kind = EQUIPMENT_TYPE_WORDS.get(check.equipment_type, check.equipment_type)
+            return f"a {kind} in service, its calibration, qualification and maintenance not due"
         if check.expect == "coi":
             return "must match the batch's chain-of-identity id"
         if check.expect and check.expect.startswith("check:"):
@@ -25,7 +37,12 @@ class Scan(CheckKind):
         return super().spec_words(check)
 
     def entry_hint(self, check: Any) -> str:
-        what = "the chain-of-identity label" if check.expect == "coi" else "the label"
+        expect = check.expect or ""
+        if expect.startswith(MATERIAL_PREFIX):
+            return f"scan the lot label ({expect[len(MATERIAL_PREFIX) :]})"
+        if expect.startswith(EQUIPMENT_PREFIX):
+            return "scan the equipment's asset label"
+        what = "the chain-of-identity label" if expect == "coi" else "the label"
         return f"scan {what}"
 
     def sample(self, check: CheckDef, coi: str | None, recorded: dict[str, str]) -> str | None:
@@ -33,6 +50,8 @@ class Scan(CheckKind):
             return coi
         if check.expect and check.expect.startswith("check:"):
             return recorded.get(check.expect.split(":", 1)[1])
+        if check.point_of_use:
+            return None  # a real lot or asset from the site's records, not an invented one
         return "SAMPLE-0001"
 
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from core.clock import local_text
 from core.curve_views import ExcursionView
-from core.models import Batch, InstrumentFile
+from core.models import Batch, Deviation, InstrumentFile, MaterialUse, id_of
 from core.models.batches import AFTER_RELEASE, BatchStatus
 from core.readmodels import BatchView, CheckView, ResultVersionView, StepView
 from core.schedule import timing_findings
@@ -276,6 +276,36 @@ def clock_items(session: Session, lot: str) -> list[ReviewItem]:
     ]
 
 
+def override_items(session: Session, batch_id: int, view: BatchView) -> list[ReviewItem]:
+    """Lots and items of equipment used though refused at their point of use, on QA's override
+    (each cites its deviation, which blocks the release while open)."""
+    rows = session.exec(
+        select(MaterialUse, Deviation)
+        .join(Deviation, col(Deviation.id) == col(MaterialUse.deviation_id))
+        .where(col(MaterialUse.batch_id) == batch_id)
+        .order_by(col(MaterialUse.id))
+    ).all()
+    checks = {c.id: c for c in view.checks()}
+    items = []
+    for use, dev in rows:
+        check = checks.get(use.check_id)
+        shown = check.current.display if check and check.current else "—"
+        items.append(
+            _item(
+                ItemKind.USE_OVERRIDE,
+                f"{use.check_id} {check.name if check else ''}: {shown}".strip(),
+                f"deviation {dev.ref}: {dev.description}",
+                False,
+                step_id=check.step_id if check else None,
+                check_id=use.check_id,
+                ref=dev.ref,
+                at=use.used_at,
+                by=use.used_by,
+            )
+        )
+    return items
+
+
 def review_items(
     session: Session,
     batch: Batch,
@@ -301,6 +331,7 @@ def review_items(
                 )
             )
     items += excursion_items(excursions)
+    items += override_items(session, id_of(batch), view)
     for f in session.exec(
         select(InstrumentFile)
         .where(InstrumentFile.batch_id == batch.id)

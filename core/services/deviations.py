@@ -37,49 +37,61 @@ def open_deviation(
         if check_id:
             _, tdef = batch_template(uow.session, batch)
             check_id = tdef.check(check_id.strip()).id
-        year = uow.now.year
-        count = uow.session.exec(
-            select(func.count())
-            .select_from(Deviation)
-            .where(Deviation.ref.startswith(f"DEV-{year}-"))
-        ).one()
-        ref = f"DEV-{year}-{int(count) + 1:04d}"
-        dev = Deviation(
-            ref=ref,
-            batch_id=id_of(batch),
-            classification=cls.value,
-            description=description,
-            status=DeviationStatus.OPEN,
-            opened_by=actor.username,
-            opened_at=uow.now,
-        )
-        uow.session.add(dev)
-        uow.flush()
-        uow.audit(
-            "deviation.open",
-            "deviation",
-            ref,
-            lot=batch.lot,
-            new={
-                "ref": ref,
-                "classification": cls.value,
-                "description": description,
-                "status": DeviationStatus.OPEN.value,
-                "check": check_id,
-            },
-        )
-        if check_id:
-            uow.session.add(
-                DeviationLink(
-                    deviation_id=id_of(dev),
-                    batch_id=id_of(batch),
-                    check_id=check_id,
-                    linked_by=actor.username,
-                    linked_at=uow.now,
-                )
-            )
-        uow.flush()
+        ref = open_in(uow, id_of(batch), batch.lot, cls, description, check_id).ref
         return next(v for v in deviation_views(uow.session, batch) if v.ref == ref)
+
+
+def open_in(
+    uow: UnitOfWork,
+    batch_id: int,
+    lot: str,
+    cls: DeviationClass,
+    description: str,
+    check_id: str | None = None,
+) -> Deviation:
+    """Open a deviation inside the caller's unit of work (its user opens it), linked to
+    ``check_id`` when given; the next reference of the year (DEV-2026-0007)."""
+    year = uow.now.year
+    count = uow.session.exec(
+        select(func.count()).select_from(Deviation).where(Deviation.ref.startswith(f"DEV-{year}-"))
+    ).one()
+    ref = f"DEV-{year}-{int(count) + 1:04d}"
+    dev = Deviation(
+        ref=ref,
+        batch_id=batch_id,
+        classification=cls.value,
+        description=description,
+        status=DeviationStatus.OPEN,
+        opened_by=uow.username,
+        opened_at=uow.now,
+    )
+    uow.session.add(dev)
+    uow.flush()
+    uow.audit(
+        "deviation.open",
+        "deviation",
+        ref,
+        lot=lot,
+        new={
+            "ref": ref,
+            "classification": cls.value,
+            "description": description,
+            "status": DeviationStatus.OPEN.value,
+            "check": check_id,
+        },
+    )
+    if check_id:
+        uow.session.add(
+            DeviationLink(
+                deviation_id=id_of(dev),
+                batch_id=batch_id,
+                check_id=check_id,
+                linked_by=uow.username,
+                linked_at=uow.now,
+            )
+        )
+    uow.flush()
+    return dev
 
 
 def deviation_for_result(session: Session, batch_id: int, lot: str, ref: str) -> Deviation:

@@ -8,13 +8,23 @@ match what the step expects. Correct: a new version with a reason; the old one s
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.auth import Actor, Permission
 from core.check_kinds import kind_of
-from core.errors import Conflict, DomainError, JustificationRequired, NotFound, ScanMismatch
-from core.models import Deviation, EntryKind
+from core.errors import (
+    Conflict,
+    DomainError,
+    JustificationRequired,
+    NotFound,
+    PermissionDenied,
+    ScanMismatch,
+    UseRefused,
+)
+from core.models import Deviation, EntryKind, id_of
 from core.models.batches import AFTER_RELEASE
 from core.readmodels import RecordOutcome
-from core.records.accounts import check_account
+from core.records.accounts import acting_user, check_account
 from core.records.result_rows import (
     BatchRow,
     account_and_batch,
@@ -23,6 +33,7 @@ from core.records.result_rows import (
     versions,
 )
 from core.services import entry_rules as rules
+from core.services import point_of_use
 from core.services.deviations import deviation_for_result, link_check
 from core.services.entry_rules import Pending
 from core.services.release_entries import after_release_move, open_for, release_recorder
@@ -35,6 +46,7 @@ from core.services.result_writes import (
     insert,
 )
 from core.services.settings import site_decimal_mark
+from core.specs import Verdict
 from core.store import Database, UnitOfWork
 from core.templates.describe import display_value
 from core.templates.model import CheckDef, TemplateDef
@@ -62,6 +74,29 @@ def record_value(
     entry = Entry(EntryKind.ENTRY, Permission.RECORD, None, source)
     written = Written(optional_text(comment, COMMENT), deviation, hold_if_out_of_spec, source)
     return _enter(db, actor, lot, check_id, text, entry, written, decimal_mark)
+
+
+def record_with_override(
+    db: Database,
+    actor: Actor,
+    lot: str,
+    check_id: str,
+    text: str,
+    *,
+    qa_username: str,
+    qa_password: str,
+    reason: str,
+) -> RecordOutcome:
+    """Record a lot or an item of equipment that was refused at its point of use, on QA's
+    authority: QA re-authenticates here, gives the reason, and a deviation is opened for it."""
+    from core.services.users import authenticate
+
+    why = point_of_use.override_reason(reason)
+    qa = authenticate(db, qa_username, qa_password)
+    entry = Entry(EntryKind.ENTRY, Permission.RECORD, None, "manual")
+    override = point_of_use.UseOverride(qa, why)
+    written = Written(None, None, False, "manual", override=override)
+    return _enter(db, actor, lot, check_id, text, entry, written, None)
 
 
 def correct_value(
@@ -95,12 +130,14 @@ def _enter(
 ) -> RecordOutcome:
     with db.unit_of_work(actor.username) as uow:
         batch, tdef, check = _open_check(uow, actor, how.permission, lot, check_id)
+        if written.override is not None:
+            acting_user(uow.session, written.override.qa, Permission.OVERRIDE_POINT_OF_USE)
         if decimal_mark is None and kind_of(check).numeric:  # the site's, read once per entry
             decimal_mark = check.decimal_mark or site_decimal_mark(uow.connection)
         mark = decimal_mark or "auto"
         outcome = enter_in(uow, actor, batch, tdef, check, text, how, written, decimal_mark=mark)
-    if isinstance(outcome, ScanMismatch):
-        raise outcome  # its audit event is committed: a refused scan is on the record
+    if isinstance(outcome, DomainError):
+        raise outcome  # its audit event is committed: a refused scan or use is on the record
     return outcome
 
 
@@ -115,11 +152,11 @@ def enter_in(
     written: Written,
     *,
     decimal_mark: str,
-) -> RecordOutcome | ScanMismatch:
+) -> RecordOutcome | ScanMismatch | UseRefused:
     """An entry (or correction) inside the caller's unit of work: an import records all of a
     file's values in one. ``decimal_mark`` reads a number's text (core.values: "point" for text a
-    program wrote). A scan that does not match comes back as the error to raise once the unit of
-    work has committed its audit event."""
+    program wrote). A scan that does not match, or a lot or item that may not be used, comes back
+    as the error to raise once the unit of work has committed its audit event."""
     if check.derived:
         raise Conflict(_derived_message(check))
     related = rules.related_checks(tdef, check)
@@ -141,12 +178,67 @@ def enter_in(
     if history and rules.same_value(parsed, history[-1]):
         shown = display_value(check, history[-1].value)
         raise Conflict(f"The new value equals the recorded one ({shown}).")
+    if check.point_of_use:
+        return _use(uow, actor, batch, tdef, check, parsed, how, written, known)
+    if written.override is not None:
+        raise Conflict(f"{check.id} takes no lot or equipment: there is nothing to override.")
     evaluation = rules.judge(batch, check, parsed, known)
     if evaluation is None:
         return _scan_mismatch(uow, batch, check, parsed, known)
     value = rules.stored_text(parsed)
     pending = Pending(check, value, parsed.number, parsed.raw, evaluation, how.kind, how.reason)
-    return _write(uow, actor, batch, tdef, pending, known, written)
+    before = history[-1].number if history else None  # _write adds the new version to known
+    outcome = _write(uow, actor, batch, tdef, pending, known, written)
+    if check.consumes:
+        point_of_use.take_quantity(uow, batch, check, parsed.number, before)
+    return outcome
+
+
+def _use(
+    uow: UnitOfWork,
+    actor: Actor,
+    batch: BatchRow,
+    tdef: TemplateDef,
+    check: CheckDef,
+    parsed: ParsedValue,
+    how: Entry,
+    written: Written,
+    known: Known,
+) -> RecordOutcome | UseRefused:
+    """A lot or an item of equipment scanned where it is used: refused (and audited) when it may
+    not be used, unless QA overrides; kept with the batch as it was then."""
+    found = point_of_use.assess(uow, check, parsed.text or "")
+    override = written.override
+    if found.refusal is not None and override is None:
+        return point_of_use.refused(uow, batch, check, found)
+    if found.refusal is None and override is not None:
+        raise Conflict(
+            f"{found.rule[0].upper()}{found.rule[1:]}: it may be used, there is nothing to "
+            "override. Record it without an override."
+        )
+    if found.lot_id is None and found.equipment_id is None:
+        raise Conflict(f"{found.refusal} Nothing on record to override.")
+    evaluation = rules.Evaluation(Verdict.PASS, found.rule, None, None, None)
+    if override is not None:
+        if override.qa.username == actor.username:
+            raise PermissionDenied(
+                "QA overrides a refused lot or equipment for someone else's entry, never for "
+                "their own.",
+                username=actor.username,
+            )
+        ref = point_of_use.open_override(uow, batch, check, found, override)
+        written = replace(written, deviation=ref, override=None)
+        evaluation = rules.Evaluation(
+            Verdict.PASS, f"QA override ({ref}): {found.refusal}", None, None, None
+        )
+    value = " ".join((parsed.text or "").split())
+    if found.equipment_id is not None:
+        value = value.upper()
+    pending = Pending(check, value, None, parsed.raw, evaluation, how.kind, how.reason)
+    outcome = _write(uow, actor, batch, tdef, pending, known, written)
+    deviation = _cited(uow, batch, written.deviation) if override is not None else None
+    point_of_use.keep_use(uow, batch, check, found, id_of(deviation) if deviation else None)
+    return outcome
 
 
 def justify_value(

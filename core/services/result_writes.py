@@ -31,6 +31,7 @@ from core.store import UnitOfWork
 from core.templates.model import CheckDef, TemplateDef
 
 if TYPE_CHECKING:
+    from core.services.point_of_use import UseOverride
     from core.signing_views import SignatureView
 
 Known = dict[str, list[ResultRow]]
@@ -58,6 +59,7 @@ class Written:
     measured_at: datetime | None = None
     measured_zone: str | None = None
     timing_reason: str | None = None
+    override: UseOverride | None = None  # QA's override of a refused lot or equipment
 
 
 _ACTIONS = {

@@ -57,6 +57,14 @@ MUST_SEAL = frozenset(
         "audit.checkpoint",
         "clock.incident",
         "clock.clear",
+        "equipment.register",
+        "equipment.calibration",
+        "equipment.qualification",
+        "equipment.maintenance",
+        "equipment.status",
+        "material.define",
+        "material_lot.receive",
+        "material_lot.decide",
     }
 )
 MAX_PROBLEMS = 20

@@ -58,6 +58,7 @@ CHECK_KEYS = (
     "attribute",
     "pending_allowed",
     "accepts_scan",
+    "consumes",
     "measures",
     "range",
     "applies_when",
@@ -283,7 +284,11 @@ class _Builder:
             fields["spec"] = read.spec(read.table(table["spec"], w, "spec"), w.sub("spec"), fields)
         fields["range"] = read.plausible_range(table, w, fields)
         proto = Proto(
-            w, fields, expect=read.text(table, w, "expect"), condition=read.condition(table, w)
+            w,
+            fields,
+            expect=read.text(table, w, "expect"),
+            condition=read.condition(table, w),
+            consumes=read.text(table, w, "consumes"),
         )
         if fields["calc"]:
             proto.inputs = read.raw_inputs(table, w, fields["calc"])
@@ -314,6 +319,7 @@ class _Builder:
                     self.refs.types[ident] = proto.fields["type"]
                     self.refs.choices[ident] = proto.fields["choices"]
                     self.refs.base_of[ident] = base
+                    self.refs.expects[ident] = proto.expect
                 if proto.condition is not None:
                     self.refs.conditional.add(base)
                 if step.instances[0] is not None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.check_kinds.scan import EQUIPMENT_PREFIX, MATERIAL_PREFIX
 from core.errors import NotFound
 from core.specs import Spec
 from core.templates.channels import ChannelDef
@@ -103,6 +104,7 @@ class CheckDef:
     pass_label: str = "Pass"
     fail_label: str = "Fail"
     expect: str | None = None
+    consumes: str | None = None  # a quantity taken from the lot recorded at this material scan
     calc: str | None = None
     inputs: tuple[InputRef, ...] = ()
     attribute: str | None = None
@@ -118,6 +120,25 @@ class CheckDef:
     def derived(self) -> bool:
         """True when Lotbook computes the value from other checks (``calc``) instead of a person."""
         return self.calc is not None
+
+    @property
+    def material_code(self) -> str | None:
+        """The material a lot scanned here must be of (``expect = "material:IL2"``), else None."""
+        if self.expect and self.expect.startswith(MATERIAL_PREFIX):
+            return self.expect[len(MATERIAL_PREFIX) :]
+        return None
+
+    @property
+    def equipment_type(self) -> str | None:
+        """The type of equipment scanned here (``expect = "equipment:incubator"``), else None."""
+        if self.expect and self.expect.startswith(EQUIPMENT_PREFIX):
+            return self.expect[len(EQUIPMENT_PREFIX) :]
+        return None
+
+    @property
+    def point_of_use(self) -> bool:
+        """A material lot or an item of equipment is scanned here: checked when it is used."""
+        return self.material_code is not None or self.equipment_type is not None
 
     @property
     def input_check_ids(self) -> tuple[str, ...]:

@@ -7,15 +7,19 @@ is refused at its line with ``TemplateInvalid``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.calculations import CALCULATIONS
+from core.check_kinds.scan import EQUIPMENT_PREFIX, MATERIAL_PREFIX
+from core.states import EquipmentType
 from core.templates import fields as read
 from core.templates.locate import Where
 from core.templates.model import CheckDef, Condition, InputRef
 
 _SCAN_TYPES = ("text", "scan", "choice")  # what a scan may be compared with
+_MATERIAL_CODE = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,31}")
 
 
 @dataclass
@@ -27,6 +31,7 @@ class Proto:
     inputs: dict[str, Any] = field(default_factory=dict)
     expect: str | None = None
     condition: dict[str, Any] | None = None
+    consumes: str | None = None  # a material scan whose lot this quantity is taken from
 
 
 @dataclass
@@ -52,6 +57,7 @@ class References:
         self.base_of: dict[str, str] = {}  # expanded check id -> its id as written
         self.conditional: set[str] = set()  # ids as written of checks that have applies_when
         self.repeated: dict[str, str] = {}  # base id of a repeated check -> its first instance id
+        self.expects: dict[str, str | None] = {}  # expanded check id -> its expect as written
         self.autologous = False
 
     def instance(self, proto: Proto, step: RawStep, index: int, step_id: str) -> CheckDef:
@@ -64,11 +70,15 @@ class References:
         expect = proto.expect
         if expect is not None:
             expect = self.expect(proto, step, index, expect)
+        consumes = None
+        if proto.consumes is not None:
+            consumes = self.consumes(proto, step, index, proto.consumes)
         own = f"{base}-{inst[0]}" if inst else base
         return CheckDef(
             id=own,
             step_id=step_id,
             expect=expect,
+            consumes=consumes,
             inputs=inputs,
             applies_when=self.condition(proto, step, index, own),
             instance=inst[0] if inst else None,
@@ -106,8 +116,30 @@ class References:
             if not self.autologous:
                 proto.where.fail('expect = "coi" needs autologous = true in [template]', "expect")
             return expect
+        if expect.startswith(MATERIAL_PREFIX):
+            code = expect[len(MATERIAL_PREFIX) :].strip().upper()
+            if not _MATERIAL_CODE.fullmatch(code):
+                proto.where.fail(
+                    'expect = "material:CODE" needs a material code (letters, digits, - . _; '
+                    "at most 32)",
+                    "expect",
+                )
+            return MATERIAL_PREFIX + code
+        if expect.startswith(EQUIPMENT_PREFIX):
+            kind = expect[len(EQUIPMENT_PREFIX) :].strip().lower()
+            if kind not in {t.value for t in EquipmentType}:
+                choices = ", ".join(t.value for t in EquipmentType)
+                proto.where.fail(
+                    f"expect = \"equipment:TYPE\": '{kind}' is not a type of equipment; "
+                    f"use one of {choices}",
+                    "expect",
+                )
+            return EQUIPMENT_PREFIX + kind
         if not expect.startswith("check:"):
-            proto.where.fail('expect must be "coi" or "check:CHECK-ID"', "expect")
+            proto.where.fail(
+                'expect must be "coi", "check:CHECK-ID", "material:CODE" or "equipment:TYPE"',
+                "expect",
+            )
         ident = self.resolve(expect[6:], proto, step, index, ("expect",))
         inst = step.instances[index]
         own = f"{proto.fields['base_id']}-{inst[0]}" if inst else proto.fields["base_id"]
@@ -116,6 +148,17 @@ class References:
                 f"expect names {ident}; it must be another text, scan or choice check", "expect"
             )
         return f"check:{ident}"
+
+    def consumes(self, proto: Proto, step: RawStep, index: int, ref: str) -> str:
+        ident = self.resolve(ref, proto, step, index, ("consumes",))
+        written = (self.expects.get(ident) or "").strip().lower()
+        if self.types[ident] != "scan" or not written.startswith(MATERIAL_PREFIX):
+            proto.where.fail(
+                f"consumes names {ident}; it must be the scan of a material lot "
+                '(expect = "material:CODE") that this quantity is taken from',
+                "consumes",
+            )
+        return ident
 
     def condition(self, proto: Proto, step: RawStep, index: int, own: str) -> Condition | None:
         raw = proto.condition

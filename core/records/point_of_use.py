@@ -1,0 +1,127 @@
+"""What a lot or an item of equipment scanned at its point of use is, and whether it may be used
+now: the reads and the rules, without writing (core/services/point_of_use.py writes).
+
+A lot may be used when it is of the material the check expects, released by QA and not past its
+expiry on the batch's current date (its last day of use is the expiry date). An item of equipment
+may be used when it is of the type the check expects, in service and no calibration,
+qualification or maintenance is past due (core/records/equipment.py says why not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from core.models import Equipment, Material, MaterialLot, MaterialUse, id_of
+from core.records.equipment import equipment_refusal
+from core.states import LotStatus
+from core.templates.model import CheckDef
+from core.words import EQUIPMENT_TYPE_WORDS, LOT_STATUS_WORDS
+
+
+@dataclass(frozen=True)
+class UseAssessment:
+    """A scanned lot or asset as found: what it is, its status and due date then, the rule in
+    words when it may be used, else the refusal (one line a technician can act on)."""
+
+    scanned: str
+    lot_id: int | None
+    equipment_id: int | None
+    status_at_use: str  # LotStatus or EquipmentStatus value; "unknown" when nothing was found
+    due_at_use: date | None  # the lot's expiry, or the item's nearest due date
+    rule: str  # why it may be used ("lot 24A117 of IL2, released, expires 2027-03-01")
+    refusal: str | None  # why it may not; None: it may
+
+
+def assess_use(session: Session, check: CheckDef, scanned: str, today: date) -> UseAssessment:
+    """The lot or item ``scanned`` for ``check``, judged on ``today`` (the site's date)."""
+    text = " ".join(scanned.split())
+    if check.material_code is not None:
+        return _lot(session, check.material_code, text, today)
+    if check.equipment_type is not None:
+        return _item(session, check.equipment_type, text.upper(), today)
+    raise ValueError(f"{check.id} is not a point-of-use check")
+
+
+def _lot(session: Session, code: str, lot_number: str, today: date) -> UseAssessment:
+    found = session.exec(
+        select(MaterialLot, Material)
+        .join(Material, col(Material.id) == col(MaterialLot.material_id))
+        .where(col(MaterialLot.lot_number) == lot_number)
+    ).all()
+    mine = [(lot, material) for lot, material in found if material.code == code]
+    refusal: str | None = None
+    if not mine:
+        if found:
+            others = ", ".join(sorted(m.code for _, m in found))
+            refusal = (
+                f"Lot {lot_number} is of material {others}, not {code}: check the label and "
+                f"scan a lot of {code}."
+            )
+        else:
+            refusal = (
+                f"No lot {lot_number} of {code} has been received: check the label, or have the "
+                "lot received first."
+            )
+        return UseAssessment(lot_number, None, None, "unknown", None, "", refusal)
+    lot, material = mine[0]
+    status = LotStatus(lot.status)
+    said = f"lot {lot.lot_number} of {material.code} ({material.name})"
+    if status != LotStatus.RELEASED:
+        refusal = (
+            f"{said[0].upper()}{said[1:]} is {LOT_STATUS_WORDS[status]}, not released by QA: "
+            "use a released lot, or ask QA."
+        )
+    elif lot.expiry < today:
+        refusal = (
+            f"{said[0].upper()}{said[1:]} expired on {lot.expiry.isoformat()}: use a lot in date."
+        )
+    rule = f"{said}, released, expires {lot.expiry.isoformat()}"
+    return UseAssessment(lot_number, id_of(lot), None, status, lot.expiry, rule, refusal)
+
+
+def _item(session: Session, wanted: str, code: str, today: date) -> UseAssessment:
+    item = session.exec(select(Equipment).where(col(Equipment.code) == code)).first()
+    kind = EQUIPMENT_TYPE_WORDS.get(wanted, wanted)
+    if item is None:
+        unknown = f"No equipment {code} is registered: check the asset label ({kind} expected)."
+        return UseAssessment(code, None, None, "unknown", None, "", unknown)
+    refusal: str | None
+    dues = [d for d in (item.calibration_due, item.qualification_due, item.maintenance_due) if d]
+    due = min(dues) if dues else None
+    if item.type != wanted:
+        theirs = EQUIPMENT_TYPE_WORDS.get(item.type, item.type)
+        refusal = f"{code} is a {theirs}, not a {kind}: scan the {kind} you use."
+    else:
+        refusal = equipment_refusal(item, today)
+    rule = f"{code} ({item.name}), {kind} in service" + (
+        f", next due {due.isoformat()}" if due else ""
+    )
+    return UseAssessment(code, None, id_of(item), item.status, due, rule, refusal)
+
+
+def lot_in_use(
+    session: Session, batch_id: int, check_id: str
+) -> tuple[MaterialLot, Material] | None:
+    """The lot the batch recorded at a material scan (its latest use there), with its material."""
+    row = session.exec(
+        select(MaterialLot, Material)
+        .join(MaterialUse, col(MaterialUse.lot_id) == col(MaterialLot.id))
+        .join(Material, col(Material.id) == col(MaterialLot.material_id))
+        .where(col(MaterialUse.batch_id) == batch_id, col(MaterialUse.check_id) == check_id)
+        .order_by(col(MaterialUse.id).desc())
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def on_hand(session: Session, lot: MaterialLot) -> Decimal:
+    """What is left of a lot: received, less every quantity taken from it."""
+    taken = session.exec(
+        select(MaterialUse.quantity).where(
+            col(MaterialUse.lot_id) == lot.id, col(MaterialUse.quantity).is_not(None)
+        )
+    ).all()
+    return Decimal(lot.quantity_received) - sum((Decimal(q) for q in taken if q), Decimal(0))
