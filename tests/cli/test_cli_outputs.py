@@ -144,6 +144,7 @@ def test_the_ca_certificate_the_simulator_and_the_validation_report_are_refused_
 # -- imports -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # FIFOs and devices with time limits: the whole suite runs it
 def test_imports_and_other_inputs_take_regular_files_only_and_return_at_once(site, tmp_path):
     cli = site
     fifo = tmp_path / "pipe.csv"

@@ -14,7 +14,9 @@ from tests.ui.layout_check import fit, layout_problems
 from tests.ui.test_batch_record import LOT, open_batch
 from ui import theme
 
-SIZES = [(1366, 768), (1920, 1080)]
+# 1366×768 is the bench PC's screen and the tight case: it runs in make check; 1920×1080 runs in
+# the whole suite (make test, CI).
+SIZES = [(1366, 768), pytest.param((1920, 1080), marks=pytest.mark.slow)]
 
 
 def _settle_layout() -> None:
@@ -43,7 +45,7 @@ def _batch_record_problems(qtbot, window, site, tech, size, large) -> list[str]:
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal_text", "large_text"])
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SIZES, ids=["1366x768", "1920x1080"])
 def test_every_step_of_the_batch_record_fits(qtbot, window, site, tech, size, large):
     assert _batch_record_problems(qtbot, window, site, tech, size, large) == []
 
@@ -52,7 +54,7 @@ SCREENS = ["batches", "qc", "review", "audit", "templates", "admin"]
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal_text", "large_text"])
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SIZES, ids=["1366x768", "1920x1080"])
 @pytest.mark.parametrize("name", SCREENS)
 def test_the_other_screens_fit(qtbot, window, site, admin, tech, name, size, large):
     from tests.conftest import ADMIN_PASSWORD, make_user
@@ -95,7 +97,7 @@ def test_the_check_finds_a_cut_label_and_a_widget_outside_the_window(qtbot):
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal_text", "large_text"])
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SIZES, ids=["1366x768", "1920x1080"])
 def test_the_login_screen_and_its_refusal_fit(qtbot, window, site, tech, size, large):
     from tests.ui.conftest import login
 

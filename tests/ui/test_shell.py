@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from core.services.users import create_user
@@ -82,6 +83,7 @@ def test_a_technician_has_no_admin(qtbot, window, tech):
     assert window.screen("admin") is None
 
 
+@pytest.mark.slow  # a real main.py process building the demo: the whole suite runs it
 def test_main_py_demo_opens_the_login_window_on_a_demo_database(tmp_path):
     data = tmp_path / "data"
     env = dict(
