@@ -154,3 +154,24 @@ class EquipmentEventKind(StrEnum):
     QUALIFICATION = "qualification"
     MAINTENANCE = "maintenance"
     STATUS = "status"
+
+
+class CustodyKind(StrEnum):
+    """A hand-off of autologous material, from collection to infusion (cgt-processes §7.3)."""
+
+    COLLECTED = "collected"
+    SHIPPED = "shipped"
+    RECEIVED = "received"
+    HANDOFF = "handoff"  # a manufacturing hand-off between rooms or operators
+    QC_SAMPLE = "qc_sample"
+    STORED = "stored"
+    PRODUCT_SHIPPED = "product_shipped"
+    PRODUCT_RECEIVED = "product_received"
+    THAWED = "thawed"
+    INFUSED = "infused"
+
+
+class LabelKind(StrEnum):
+    BAG = "bag"
+    SAMPLE = "sample"
+    VIAL = "vial"

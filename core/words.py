@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from core.states import (
     BatchStatus,
+    CustodyKind,
     Disposition,
     EquipmentEventKind,
     EquipmentStatus,
     EquipmentType,
     ItemKind,
     KeyState,
+    LabelKind,
     LotStatus,
     MaterialKind,
     Meaning,
@@ -168,4 +170,21 @@ EQUIPMENT_EVENT_WORDS: dict[str, str] = {
     EquipmentEventKind.QUALIFICATION: "qualification",
     EquipmentEventKind.MAINTENANCE: "maintenance",
     EquipmentEventKind.STATUS: "status change",
+}
+CUSTODY_KIND_WORDS: dict[str, str] = {
+    CustodyKind.COLLECTED: "collected",
+    CustodyKind.SHIPPED: "shipped to manufacturing",
+    CustodyKind.RECEIVED: "received at manufacturing",
+    CustodyKind.HANDOFF: "manufacturing hand-off",
+    CustodyKind.QC_SAMPLE: "QC sample taken",
+    CustodyKind.STORED: "stored",
+    CustodyKind.PRODUCT_SHIPPED: "product shipped",
+    CustodyKind.PRODUCT_RECEIVED: "product received at the treatment site",
+    CustodyKind.THAWED: "thawed",
+    CustodyKind.INFUSED: "infused",
+}
+LABEL_KIND_WORDS: dict[str, str] = {
+    LabelKind.BAG: "bag",
+    LabelKind.SAMPLE: "sample",
+    LabelKind.VIAL: "vial",
 }

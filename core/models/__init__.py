@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from core.models.audit import AuditCheckpoint, AuditEvent, AuditHead, ClockAnomaly, ClockIncident
 from core.models.backups import BackupRecord
 from core.models.batches import Batch, BatchStatus, Result
+from core.models.custody import CustodyEvent, LabelPrint
 from core.models.equipment import Equipment, EquipmentEvent
 from core.models.materials import (
     Attachment,
@@ -50,6 +51,7 @@ __all__ = [
     "CaptureChunk",
     "ClockAnomaly",
     "ClockIncident",
+    "CustodyEvent",
     "Deviation",
     "DeviationClass",
     "DeviationLink",
@@ -61,6 +63,7 @@ __all__ = [
     "ExcursionAssessment",
     "InstrumentFile",
     "InstrumentMeasurement",
+    "LabelPrint",
     "LiveCapture",
     "Material",
     "MaterialLot",

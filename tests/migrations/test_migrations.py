@@ -41,6 +41,8 @@ def test_append_only_triggers_exist(site):
         "attachment",
         "equipment_event",
         "material_use",
+        "custody_event",
+        "label_print",
     ):
         assert {f"{table}_no_update", f"{table}_no_delete"} <= names
 
