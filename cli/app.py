@@ -21,6 +21,7 @@ from cli.command_table import COMMANDS
 from cli.options import as_user, common_options, force_option, json_option
 from cli.output import refusal
 from cli.parser_backup import add_backup_commands
+from cli.parser_custody import add_custody_commands
 from cli.parser_equipment import add_equipment_commands
 from cli.parser_materials import add_material_commands
 from cli.parser_signing import add_signing_commands
@@ -288,6 +289,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_backup_commands(sub, common)
     add_equipment_commands(sub, common)
     add_material_commands(sub, common)
+    add_custody_commands(sub, common)
+    from cli.parser_labels import add_label_commands  # labels: print, list
+
+    add_label_commands(sub, common)
 
     p = sub.add_parser("demo", parents=[common], help=COMMANDS["demo"])
     p.set_defaults(func=audit.cmd_demo)

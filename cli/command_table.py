@@ -21,6 +21,8 @@ COMMANDS: dict[str, str] = {
         "equipment: register, calibrate, qualify, maintain, take out of / back into service, "
         "show, list"
     ),
+    "custody": "custody of autologous material: record a hand-off (COI scanned), show the trail",
+    "label": "labels: print bag, sample and vial labels (PDF or ZPL), list what was printed",
     "audit": "audit trail: verify, export, list, review, checkpoint",
     "clock": "clock incidents: list, clear (admin)",
     "settings": "site settings: show, set (admin)",

@@ -231,6 +231,15 @@ def residual_dna_per_dose(ng_per_ml: Decimal, dose_volume_ml: Decimal) -> Decima
     return ng_per_ml * dose_volume_ml
 
 
+# --- labels ----------------------------------------------------------------------------------
+
+
+def label_balance(printed: Decimal, used: Decimal, destroyed: Decimal) -> Decimal:
+    """Labels printed for the batch that are neither used nor destroyed: 0 when they reconcile
+    (a negative balance: more used or destroyed than printed)."""
+    return printed - used - destroyed
+
+
 # --- registry --------------------------------------------------------------------------------
 
 _TABLE: tuple[tuple[Callable[..., Decimal], str, str, str | None], ...] = (
@@ -276,6 +285,7 @@ _TABLE: tuple[tuple[Callable[..., Decimal], str, str, str | None], ...] = (
     (endotoxin_per_kg, "Endotoxin per kg", "eu_per_ml × dose_volume_ml ÷ weight_kg", "EU/kg"),
     (log_reduction, "Log reduction value", "log₁₀(load_in ÷ load_out)", None),
     (residual_dna_per_dose, "Residual DNA per dose", "ng_per_ml × dose_volume_ml", "ng/dose"),
+    (label_balance, "Label balance", "printed − used − destroyed", None),
 )
 
 CALCULATIONS: Mapping[str, Calculation] = MappingProxyType(

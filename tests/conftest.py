@@ -200,9 +200,24 @@ def people(site, admin, tech, tech2):
 
 
 @pytest.fixture
-def lot(site, people):
-    """A CAR-T batch started by tess, for signing tests."""
+def stocked(site, admin, people):
+    """The people, and the IL-2 and vector lots (released by QA) and the equipment that the
+    CAR-T template's point-of-use checks scan (core/demo/stock.py), as on the demo site."""
+    from core.demo.stock import stock_site
+
+    stock_site(
+        site, admin, people["tech"], people["qa"], USER_PASSWORD, today=site.clock.now().date()
+    )
+    return people
+
+
+@pytest.fixture
+def lot(site, stocked):
+    """A CAR-T batch started by tess, for signing tests (the site stocked for its point-of-use
+    checks)."""
     from core.services import batches
+
+    people = stocked
 
     batches.start_batch(site, people["tech"], "cart-auto-lv", "CT-0100", "COI-W123426000042")
     return "CT-0100"

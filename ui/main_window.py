@@ -39,9 +39,11 @@ SCREENS: dict[str, tuple[str, str, str, str]] = {
     "batches": ("ui.screens.batch_list", "BatchListScreen", "", "&Batches"),
     "batch": ("ui.screens.batch_record", "BatchScreen", "", ""),
     "qc": ("ui.screens.qc_results", "QCResultsScreen", "", ""),
+    "custody": ("ui.screens.custody", "CustodyScreen", "", ""),
     "review": ("ui.screens.review", "ReviewScreen", "REVIEW_BATCH", "&Review"),
     "audit": ("ui.screens.audit_trail", "AuditTrailScreen", "", "&Audit trail"),
     "templates": ("ui.screens.templates", "TemplatesScreen", "APPROVE_TEMPLATE", "&Templates"),
+    "materials": ("ui.screens.materials_equipment", "MaterialsEquipmentScreen", "", "Mat&erials"),
     "admin": ("ui.screens.admin", "AdminScreen", "MANAGE_USERS", "Ad&min"),
 }
 HOME = "batches"

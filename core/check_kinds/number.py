@@ -14,7 +14,7 @@ class Number(CheckKind):
     name = "number"
     words = "number"
     own_keys = frozenset(
-        {"unit", "precision", "notation", "decimal_mark", "calc", "measures", "consumes"}
+        {"unit", "precision", "notation", "decimal_mark", "calc", "measures", "consumes", "counts"}
     )
     spec_keys = frozenset(
         {"lower", "upper", "lower_inclusive", "upper_inclusive", "alert_lower", "alert_upper"}

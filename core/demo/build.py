@@ -87,6 +87,8 @@ def _cart(d0: datetime) -> list[_Step]:
     for day, hour, who, step, checks in PLAN:
         if day > 5:
             continue
+        if step == "CART-S05":  # the expired IL-2 lot is scanned first: refused, on the record
+            steps.append(_Step(at(day, hour - 0.05), who, _scan_expired_lot))
         for n, check in enumerate(checks):
             steps.append(_Step(at(day, hour + n / 60), who, _rec(CART_LOT, check, value[check])))
         done = at(day, hour + len(checks) / 60 + 0.05)
@@ -123,6 +125,17 @@ def _cart(d0: datetime) -> list[_Step]:
         )
     )
     return steps
+
+
+def _scan_expired_lot(db: Database, actor: Actor) -> None:
+    from core.demo.stock import IL2_EXPIRED_LOT
+    from core.errors import UseRefused
+
+    try:
+        recording.record_value(db, actor, CART_LOT, "CART-IPC-05-IL2", IL2_EXPIRED_LOT)
+    except UseRefused:
+        return
+    raise RuntimeError(f"the demo's expired lot {IL2_EXPIRED_LOT} was not refused")
 
 
 def _msc(start: datetime, opened: dict[str, str]) -> list[_Step]:
@@ -305,6 +318,18 @@ def _populate(db: Database, clock: FixedClock, today: datetime) -> None:
         actors["quinn"],
         DEMO_PASSWORD,
         "Demo site: the example limits are taken as this site's own (not for GMP use)",
+    )
+    from core.demo.stock import stock_site
+
+    stock_site(
+        db,
+        admin,
+        actors["tess"],
+        actors["quinn"],
+        DEMO_PASSWORD,
+        today=clock.now().date(),
+        expired_after=(today - timedelta(days=CART_RUNNING_DAY + 1)).date(),
+        dues_from=today.date(),
     )
     opened: dict[str, str] = {}  # deviation references, known once the deviation is opened
     plan = _msc(today - timedelta(days=31), opened)

@@ -89,7 +89,15 @@ PLAN: tuple[tuple[int, float, str, str, tuple[str, ...]], ...] = (
         12.0,
         "tess",
         "CART-S05",
-        ("CART-IPC-05-REAGENT", "CART-IPC-05-LOT", "CART-IPC-05-SEED", "CART-IPC-05-CYTO"),
+        (
+            "CART-IPC-05-REAGENT",
+            "CART-IPC-05-LOT",
+            "CART-IPC-05-IL2",
+            "CART-IPC-05-IL2-VIALS",
+            "CART-IPC-05-BSC",
+            "CART-IPC-05-SEED",
+            "CART-IPC-05-CYTO",
+        ),
     ),
     (
         1,
@@ -143,7 +151,13 @@ PLAN: tuple[tuple[int, float, str, str, tuple[str, ...]], ...] = (
             "CART-IPC-10-RECON",
         ),
     ),
-    (10, 18.0, "tess", "CART-S11", ("CART-IPC-11-RUN", "CART-IPC-11-RATE", "CART-IPC-11-RECORD")),
+    (
+        10,
+        18.0,
+        "tess",
+        "CART-S11",
+        ("CART-IPC-11-RUN", "CART-IPC-11-CRF", "CART-IPC-11-RATE", "CART-IPC-11-RECORD"),
+    ),
     (11, 9.0, "tess", "CART-S12", ("CART-IPC-12-LOCATION", "CART-IPC-12-TEMP")),
 )
 VERIFIED_STEPS = frozenset(

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from core.auth import Actor
 from core.check_kinds import kind_of
+from core.demo.stock import SCAN_VALUES
 from core.errors import JustificationRequired
 from core.services import recording
 from core.services.batches import show_batch
@@ -49,7 +50,10 @@ CART_VALUES: dict[str, str] = {
     "CART-IPC-05-LOT": "TA-24-1187",
     "CART-IPC-05-SEED": "1.0e6",
     "CART-IPC-05-CYTO": "100",
-    "CART-IPC-06-LOT": "LV-CD19-0311",
+    "CART-IPC-05-IL2": SCAN_VALUES["material:IL2"],
+    "CART-IPC-05-IL2-VIALS": "1",
+    "CART-IPC-05-BSC": SCAN_VALUES["equipment:biosafety_cabinet"],
+    "CART-IPC-06-LOT": SCAN_VALUES["material:LV-CD19"],
     "CART-IPC-06-TITER": "1.0e8",
     "CART-IPC-06-CELLS": "9.5e7",
     "CART-IPC-06-VOL": "5.0",
@@ -74,6 +78,7 @@ CART_VALUES: dict[str, str] = {
     "CART-IPC-10-AUTO": "pass",
     "CART-IPC-10-RECON": "pass",
     "CART-IPC-11-RUN": "CRF-2026-118",
+    "CART-IPC-11-CRF": SCAN_VALUES["equipment:controlled_rate_freezer"],
     "CART-IPC-11-RATE": "1.0",
     "CART-IPC-11-RECORD": "pass",
     "CART-IPC-12-LOCATION": "LN2-03 / rack B / position 14",
@@ -121,6 +126,8 @@ SAMPLE_VALUES: dict[str, dict[str, str]] = {"cart-auto-lv": CART_VALUES}
 
 def sample_value(check: CheckDef, coi: str | None, recorded: dict[str, str]) -> str | None:
     """A value that passes ``check``'s spec, or None when it cannot be made up here."""
+    if check.point_of_use:  # what the demo and scratch sites have in stock (core/demo/stock.py)
+        return SCAN_VALUES.get(check.expect or "")
     return kind_of(check).sample(check, coi, recorded)
 
 

@@ -15,10 +15,11 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from core.models import Equipment, Material, MaterialLot, MaterialUse, id_of
+from core.models import Deviation, Equipment, Material, MaterialLot, MaterialUse, id_of
 from core.records.equipment import equipment_refusal
 from core.states import LotStatus
 from core.templates.model import CheckDef
+from core.use_views import BatchUseView
 from core.words import EQUIPMENT_TYPE_WORDS, LOT_STATUS_WORDS
 
 
@@ -125,3 +126,44 @@ def on_hand(session: Session, lot: MaterialLot) -> Decimal:
         )
     ).all()
     return Decimal(lot.quantity_received) - sum((Decimal(q) for q in taken if q), Decimal(0))
+
+
+def batch_uses(session: Session, batch_id: int) -> tuple[BatchUseView, ...]:
+    """Everything the batch used, in the order it was used."""
+    rows = session.exec(
+        select(MaterialUse, MaterialLot, Material, Equipment)
+        .outerjoin(MaterialLot, col(MaterialLot.id) == col(MaterialUse.lot_id))
+        .outerjoin(Material, col(Material.id) == col(MaterialLot.material_id))
+        .outerjoin(Equipment, col(Equipment.id) == col(MaterialUse.equipment_id))
+        .where(col(MaterialUse.batch_id) == batch_id)
+        .order_by(col(MaterialUse.id))
+    ).all()
+    refs = dict(
+        session.exec(
+            select(Deviation.id, Deviation.ref).where(col(Deviation.batch_id) == batch_id)
+        ).all()
+    )
+    out = []
+    for use, lot, material, item in rows:
+        if lot is not None and material is not None:
+            what, kind, ident = f"{material.code} {material.name}", "material", lot.lot_number
+            unit = material.unit
+        elif item is not None:
+            what, kind, ident, unit = f"{item.code} {item.name}", "equipment", item.code, ""
+        else:
+            continue
+        out.append(
+            BatchUseView(
+                check_id=use.check_id,
+                what=what,
+                kind=kind,
+                identifier=ident,
+                status_at_use=use.status_at_use,
+                due_at_use=use.due_at_use,
+                quantity=f"{use.quantity} {unit}".strip() if use.quantity else None,
+                deviation=refs.get(use.deviation_id) if use.deviation_id else None,
+                used_at=use.used_at,
+                used_by=use.used_by,
+            )
+        )
+    return tuple(out)

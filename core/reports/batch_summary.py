@@ -9,6 +9,7 @@ from core.reports import sections
 from core.reports.audit_extract import audit_extract
 from core.reports.disposition import disposition_section
 from core.reports.document import render, without_gc
+from core.reports.materials import materials_used
 from core.reports.model import BatchReport, RenderedPdf
 from core.reports.release import conclusion_paragraph, release_table
 from core.reports.signatures import signatures_table
@@ -45,6 +46,7 @@ def batch_summary_story(report: BatchReport) -> list[Flowable]:
     story += _release(ctx)
     story += disposition_section(ctx)
     story += sections.deviations(ctx)
+    story += materials_used(ctx)
     story += [CondPageBreak(320), *sections.curves(ctx)]
     story += sections.imported_files(ctx)
     story += _signatures(ctx)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from core.curve_views import GrowthView, TraceView
 from core.readmodels import AuditEventView, BatchView
 from core.signing_views import ReviewView
+from core.use_views import BatchUseView
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class BatchReport:
     product: ProductFacts | None = None
     draft: bool = False  # a certificate printed as DRAFT (no disposition yet): not a certificate
     earlier_certificates: tuple[IssuedCertificate, ...] = field(default=())  # it supersedes them
+    uses: tuple[BatchUseView, ...] = field(default=())  # lots and equipment at their points of use
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from core.records.result_rows import (
     versions,
 )
 from core.services import entry_rules as rules
-from core.services import point_of_use
+from core.services import label_counts, point_of_use
 from core.services.deviations import deviation_for_result, link_check
 from core.services.entry_rules import Pending
 from core.services.release_entries import after_release_move, open_for, release_recorder
@@ -159,6 +159,7 @@ def enter_in(
     as the error to raise once the unit of work has committed its audit event."""
     if check.derived:
         raise Conflict(_derived_message(check))
+    label_counts.refuse_typed(check, how.source)  # labels printed: Lotbook counts them
     related = rules.related_checks(tdef, check)
     if how.kind == EntryKind.ENTRY and len(related) == 1 and not tdef.conditioned_by(check.id):
         # A first entry of a check nothing depends on needs no reading: the unique version

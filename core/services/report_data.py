@@ -10,6 +10,7 @@ from core.auth import Actor
 from core.models import AuditHead, InstrumentFile, Signature, SigningKey, SiteAuthority, id_of
 from core.readmodels import plain
 from core.records.batch_record import build_batch_view, load_batch
+from core.records.point_of_use import batch_uses
 from core.reports.embedded import EMBEDDED_FORMAT
 from core.reports.model import BatchReport, ImportedFileView
 from core.services import audit_trail
@@ -65,6 +66,7 @@ def build_report(
         head_seq, head_hash = (head.seq, head.hash) if head else (0, "")
         lot = batch.lot
         product = product_facts(session, batch, view, site_zone(session))
+        uses = batch_uses(session, id_of(batch))
     growth = growth_view(db, lot)
     trace = trace_view(db, lot)
     return BatchReport(
@@ -86,6 +88,7 @@ def build_report(
         product=product,
         draft=draft,
         earlier_certificates=issued_certificates(db, lot),
+        uses=uses,
     )
 
 

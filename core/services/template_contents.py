@@ -58,6 +58,7 @@ def rules_of(tdef: TemplateDef, check: CheckDef, approved: bool) -> tuple[str, .
             ("accepts scans", check.accepts_scan),
             ("verify", check.verify),
             ("calculated", check.derived),
+            ("counted when labels are printed", check.counts is not None),
             ("optional", not check.required),
             (f"if {condition_text(tdef, check)}", check.applies_when is not None),
             ("NOT CONFIRMED", check.example_limit and not approved),

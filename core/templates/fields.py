@@ -167,6 +167,28 @@ def calc_name(table: dict, where: Where, unit: str | None) -> str | None:
     return name
 
 
+COUNTED = ("labels",)  # what a number check may declare it counts: Lotbook writes its value
+
+
+def counts(check: dict, where: Where, is_release: bool) -> str | None:
+    """``counts = "labels"``: the batch's labels printed, written by Lotbook when they are printed
+    (core/services/labels.py), never typed; not a calculation, not a release result."""
+    value = check.get("counts")
+    if value is None:
+        return None
+    if value not in COUNTED:
+        where.fail(
+            f'counts = {value!r} is not something Lotbook counts; write counts = "labels" '
+            "(the labels printed for the batch)",
+            "counts",
+        )
+    clash = next((key for key in ("calc", "consumes") if key in check), None)
+    if clash is not None or is_release:
+        why = f"it cannot also have '{clash}'" if clash else "release checks are results"
+        where.fail(f"a check that counts {value} is written by Lotbook: {why}", "counts")
+    return value
+
+
 def choices(check: dict, where: Where, ctype: str) -> tuple[str, ...]:
     if "choices" not in KINDS[ctype].own_keys:
         return ()

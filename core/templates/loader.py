@@ -15,6 +15,7 @@ from core.check_kinds import KINDS, OWN_KEYS
 from core.errors import DomainError, TemplateInvalid
 from core.templates import fields as read
 from core.templates.channels import measures, parse_channels
+from core.templates.custody import parse_custody
 from core.templates.locate import Locator, Where, syntax_error_line
 from core.templates.model import (
     ATTRIBUTES,
@@ -29,7 +30,7 @@ from core.version import app_root
 
 SCHEMA = 1
 
-TOP_KEYS = ("schema", "template", "steps", "release", "channels", "product")
+TOP_KEYS = ("schema", "template", "steps", "release", "channels", "product", "custody")
 TEMPLATE_KEYS = ("key", "version", "title", "product_family", "autologous", "description")
 STEP_KEYS = ("id", "name", "day", "verify", "source", "description", "repeat", "checks")
 RELEASE_KEYS = ("id", "name", "day", "verify", "source", "description", "checks")
@@ -59,6 +60,7 @@ CHECK_KEYS = (
     "pending_allowed",
     "accepts_scan",
     "consumes",
+    "counts",
     "measures",
     "range",
     "applies_when",
@@ -175,6 +177,7 @@ class _Builder:
             sha256=sha256,
             channels=parse_channels(doc, root),
             product=product,
+            custody=parse_custody(doc, root, self.refs.autologous),
         )
 
     def _product(self, doc: dict, root: Where, steps: list[StepDef]) -> ProductDef:
@@ -275,6 +278,7 @@ class _Builder:
             "attribute": attribute,
             "pending_allowed": read.flag(table, w, "pending_allowed", False),
             "accepts_scan": read.flag(table, w, "accepts_scan", False),
+            "counts": read.counts(table, w, is_release),
             "measures": measures(table, w, ctype),
             "line": w.line("id"),
         }

@@ -16,6 +16,7 @@ from core.check_kinds.scan import EQUIPMENT_PREFIX, MATERIAL_PREFIX
 from core.errors import NotFound
 from core.specs import Spec
 from core.templates.channels import ChannelDef
+from core.templates.custody import CustodyPlan
 from core.version import command_name
 
 PRODUCT_FAMILIES = ("CAR-T", "MSC", "AAV", "LV")
@@ -105,6 +106,7 @@ class CheckDef:
     fail_label: str = "Fail"
     expect: str | None = None
     consumes: str | None = None  # a quantity taken from the lot recorded at this material scan
+    counts: str | None = None  # "labels": Lotbook writes the batch's labels printed, never a person
     calc: str | None = None
     inputs: tuple[InputRef, ...] = ()
     attribute: str | None = None
@@ -205,6 +207,7 @@ class TemplateDef:
     sha256: str
     channels: tuple[ChannelDef, ...] = ()  # process-trace channels with their alarm bands
     product: ProductDef = field(default_factory=ProductDef)
+    custody: CustodyPlan = field(default_factory=CustodyPlan)  # autologous hand-offs expected
     _checks: Mapping[str, CheckDef] = field(init=False, repr=False, compare=False)
     _steps: Mapping[str, StepDef] = field(init=False, repr=False, compare=False)
     _step_of: Mapping[str, StepDef] = field(init=False, repr=False, compare=False)

@@ -16,6 +16,7 @@ from core.clock import FixedClock
 from core.errors import DomainError
 from core.validation import oq_backup as b
 from core.validation import oq_checks as c
+from core.validation import oq_materials as m
 from core.validation import oq_release as r
 from core.validation import oq_tamper as g
 from core.validation import oq_trail as t
@@ -178,6 +179,22 @@ CHECKS: tuple[OqCheck, ...] = (
     ),
     OqCheck(*b.RESTORE_DRILL),
     OqCheck(*t.STATE_RECONCILED),
+    OqCheck(
+        "OQ-22",
+        "What may not be used is refused at its point of use",
+        ("11.10(f)", "A11-6"),
+        "a lot in quarantine, of another material, unknown, or past its expiry date is refused "
+        "when scanned into the batch record; a released lot in date is recorded",
+        m.refused_lots,
+    ),
+    OqCheck(
+        "OQ-23",
+        "Equipment past a due date is refused; only QA overrides, with a deviation",
+        ("11.10(f)", "11.10(g)", "A11-6"),
+        "a cabinet past its calibration date is refused; a technician cannot override; QA's "
+        "override records it citing a new open deviation, which the review lists",
+        m.refused_equipment_and_override,
+    ),
 )
 
 

@@ -196,6 +196,11 @@ def add_people(site: ScratchSite) -> None:
     approve_drafts(
         site.db, site.people["qa"], site.password("qa"), "Scratch site: example limits confirmed"
     )
+    from core.demo.stock import stock_site
+
+    people = site.people
+    today = site.db.clock.now().date()
+    stock_site(site.db, site.admin, people["tech"], people["qa"], site.password("qa"), today=today)
 
 
 def start_batch(site: ScratchSite, lot: str) -> None:

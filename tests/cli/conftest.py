@@ -123,6 +123,29 @@ def site_cli(draft_cli):
 SIGNING_LOT = "CT-0777"
 
 
+def _stock(cli) -> None:
+    """The lots and equipment the CAR-T template's point-of-use checks scan (core/demo/stock.py)."""
+    from core.demo.stock import stock_site
+    from core.services.users import authenticate
+    from core.store import open_database
+
+    db = open_database(cli.url)
+    try:
+        admin = authenticate(db, "ada", ADMIN_PW)
+        tech, qa = authenticate(db, "tess", TECH_PW), authenticate(db, "quinn", TECH_PW)
+        stock_site(db, admin, tech, qa, TECH_PW, today=db.clock.now().date())
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def stocked_cli(signing_site):
+    """The signing site stocked with the lots and equipment of the CAR-T template's points of
+    use, for tests that fill a whole batch."""
+    _stock(signing_site)
+    return signing_site
+
+
 @pytest.fixture
 def signing_site(site_cli):
     cli = site_cli

@@ -15,16 +15,16 @@ from tests.cli.conftest import SIGNING_LOT, TECH_PW
 from tests.raw_db import raw_sql
 
 EXPIRY = "2099-12-31"
-REASON = "CoA reviewed against IL2-SPEC-03: conforms"
+REASON = "CoA reviewed against IL7-SPEC-03: conforms"
 
 
 def _define(cli, user="quinn"):
     return cli(
         "material",
         "define",
-        "il2",
+        "il7",
         "--name",
-        "Interleukin-2",
+        "Interleukin-7",
         "--kind",
         "cytokine",
         "--supplier",
@@ -41,7 +41,7 @@ def _receive(cli, lot="L-2291", *extra):
     return cli(
         "material",
         "receive",
-        "IL2",
+        "IL7",
         lot,
         "--expiry",
         EXPIRY,
@@ -56,30 +56,30 @@ def _receive(cli, lot="L-2291", *extra):
 
 def _release(cli, lot="L-2291", user="quinn", password=TECH_PW):
     return cli(
-        "material", "release", "IL2", lot, "--reason", REASON, "--user", user, password=password
+        "material", "release", "IL7", lot, "--reason", REASON, "--user", user, password=password
     )
 
 
 @pytest.fixture
 def coa(tmp_path):
-    path = tmp_path / "IL2-L2291-CoA.pdf"
+    path = tmp_path / "IL7-L2291-CoA.pdf"
     path.write_bytes(b"%PDF-1.7 certificate of analysis, lot L-2291, conforms\n")
     return path
 
 
 @pytest.fixture
-def il2_site(signing_site):
+def il7_site(signing_site):
     cli = signing_site
     r = _define(cli)
-    assert r.code == 0 and "Material IL2 defined" in r.out, r.err
+    assert r.code == 0 and "Material IL7 defined" in r.out, r.err
     return cli
 
 
-def test_define_receive_release_show_and_list(il2_site, coa):
-    cli = il2_site
+def test_define_receive_release_show_and_list(il7_site, coa):
+    cli = il7_site
     r = _receive(cli, "L-2291", "--coa", str(coa))
     assert r.code == 0 and "in quarantine" in r.out and "with its certificate" in r.out, r.err
-    r = cli("material", "show", "IL2", "L-2291", "--json")
+    r = cli("material", "show", "IL7", "L-2291", "--json")
     shown = r.json()
     assert (shown["status"], shown["quantity_received"], shown["expiry"]) == (
         "quarantine",
@@ -90,7 +90,7 @@ def test_define_receive_release_show_and_list(il2_site, coa):
     r = cli(
         "material",
         "release",
-        "IL2",
+        "IL7",
         "L-2291",
         "--reason",
         REASON,
@@ -101,17 +101,17 @@ def test_define_receive_release_show_and_list(il2_site, coa):
     )
     assert r.code == 0 and "is now released" in r.out and "Quinn QA (quinn)" in r.out, r.err
     assert "signature verifies" in r.out
-    r = cli("material", "show", "IL2", "L-2291")
+    r = cli("material", "show", "IL7", "L-2291")
     assert r.code == 0 and "status: released" in r.out and "on hand 500 µg" in r.out
     assert "QA decision: quarantine → released: Quinn QA" in r.out
-    (decision,) = cli("material", "show", "IL2", "L-2291", "--json").json()["decisions"]
+    (decision,) = cli("material", "show", "IL7", "L-2291", "--json").json()["decisions"]
     assert decision["signature_valid"] and decision["decided_by_name"] == "Quinn QA"
     assert _receive(cli, "L-2300").code == 0
     listed = cli("material", "list", "--status", "released", "--json").json()
     assert [v["lot_number"] for v in listed] == ["L-2291"]
-    r = cli("material", "list", "--material", "il2")
+    r = cli("material", "list", "--material", "il7")
     assert r.code == 0 and "L-2291" in r.out and "L-2300" in r.out and "quarantine" in r.out
-    assert [m["code"] for m in cli("material", "catalogue", "--json").json()] == ["IL2"]
+    assert [m["code"] for m in cli("material", "catalogue", "--json").json()] == ["IL7"]
     r = cli("audit", "list", "--action", "material", "--json")
     actions = [e["action"] for e in r.json()]
     assert actions == [
@@ -124,8 +124,8 @@ def test_define_receive_release_show_and_list(il2_site, coa):
     assert cli("audit", "verify").code == 0
 
 
-def test_refusals_and_their_exit_codes(il2_site, coa):
-    cli = il2_site
+def test_refusals_and_their_exit_codes(il7_site, coa):
+    cli = il7_site
     r = _define(cli, user="tess")
     assert r.code == 1 and "may not define materials" in r.err and r.err.count("\n") == 1
     r = _define(cli)
@@ -133,7 +133,7 @@ def test_refusals_and_their_exit_codes(il2_site, coa):
     r = cli(
         "material",
         "receive",
-        "IL2",
+        "IL7",
         "L-1",
         "--expiry",
         "2000-01-01",
@@ -147,7 +147,7 @@ def test_refusals_and_their_exit_codes(il2_site, coa):
     r = cli(
         "material",
         "receive",
-        "IL2",
+        "IL7",
         "L-1",
         "--expiry",
         "31.12.2099",
@@ -161,21 +161,21 @@ def test_refusals_and_their_exit_codes(il2_site, coa):
     assert _receive(cli).code == 0
     r = _release(cli)
     assert r.code == 1 and "attach its certificate of analysis first" in r.err
-    assert "material attach-coa IL2 L-2291 FILE" in r.err and r.err.count("\n") == 1
-    r = cli("material", "attach-coa", "IL2", "L-2291", str(coa), "--user", "tess", password=TECH_PW)
+    assert "material attach-coa IL7 L-2291 FILE" in r.err and r.err.count("\n") == 1
+    r = cli("material", "attach-coa", "IL7", "L-2291", str(coa), "--user", "tess", password=TECH_PW)
     assert r.code == 0 and "kept with lot L-2291" in r.out
     r = _release(cli, user="tess")
     assert r.code == 1 and "may not release" in r.err
     r = _release(cli, password="not-the-password")
     assert r.code == 1 and "Wrong password" in r.err
-    r = cli("material", "release", "IL2", "L-2291", "--user", "quinn", password=TECH_PW)
+    r = cli("material", "release", "IL7", "L-2291", "--user", "quinn", password=TECH_PW)
     assert r.code == 2  # --reason is required
-    assert cli("material", "show", "IL2", "L-2291", "--json").json()["status"] == "quarantine"
+    assert cli("material", "show", "IL7", "L-2291", "--json").json()["status"] == "quarantine"
     assert (
         cli(
             "material",
             "reject",
-            "IL2",
+            "IL7",
             "L-2291",
             "--reason",
             "Failed identity test",
@@ -187,8 +187,8 @@ def test_refusals_and_their_exit_codes(il2_site, coa):
     )
     r = _release(cli)
     assert r.code == 1 and "final" in r.err
-    r = cli("material", "show", "IL2", "L-9999")
-    assert r.code == 1 and "no lot L-9999 of IL2" in r.err
+    r = cli("material", "show", "IL7", "L-9999")
+    assert r.code == 1 and "no lot L-9999 of IL7" in r.err
 
 
 def _use(url: str, batch_lot: str, quantity: str) -> None:
@@ -203,7 +203,7 @@ def _use(url: str, batch_lot: str, quantity: str) -> None:
             uow.session.add(
                 MaterialUse(
                     batch_id=id_of(batch),
-                    check_id="CART-S01-IL2",
+                    check_id="CART-S01-IL7",
                     lot_id=id_of(lot),
                     quantity=quantity,
                     status_at_use=lot.status,
@@ -216,8 +216,8 @@ def _use(url: str, batch_lot: str, quantity: str) -> None:
         db.dispose()
 
 
-def test_recall_answers_which_batches_used_the_lot(il2_site, coa):
-    cli = il2_site
+def test_recall_answers_which_batches_used_the_lot(il7_site, coa):
+    cli = il7_site
     assert _receive(cli, "L-2291", "--coa", str(coa)).code == 0
     assert _release(cli).code == 0
     r = cli(
@@ -234,12 +234,12 @@ def test_recall_answers_which_batches_used_the_lot(il2_site, coa):
         password=TECH_PW,
     )
     assert r.code == 0, r.err
-    r = cli("material", "recall", "IL2", "L-2291", "--json")
+    r = cli("material", "recall", "IL7", "L-2291", "--json")
     assert r.code == 0 and r.json()["batches"] == [] and r.json()["uses"] == []
     _use(cli.url, SIGNING_LOT, "120.5")
     _use(cli.url, "CT-0778", "80")
-    recall = cli("material", "recall", "IL2", "L-2291", "--json").json()
-    assert (recall["material"], recall["lot"]) == ("IL2", "L-2291")
+    recall = cli("material", "recall", "IL7", "L-2291", "--json").json()
+    assert (recall["material"], recall["lot"]) == ("IL7", "L-2291")
     assert recall["batches"] == [SIGNING_LOT, "CT-0778"]
     first = recall["uses"][0]
     assert (first["batch_lot"], first["quantity"], first["status_at_use"]) == (
@@ -248,14 +248,14 @@ def test_recall_answers_which_batches_used_the_lot(il2_site, coa):
         "released",
     )
     assert first["product"] and first["used_by"] == "tess" and first["deviation"] is None
-    r = cli("material", "recall", "IL2", "L-2291")
+    r = cli("material", "recall", "IL7", "L-2291")
     assert r.code == 0 and f"used by 2 batches: {SIGNING_LOT}, CT-0778" in r.out
-    shown = cli("material", "show", "IL2", "L-2291", "--json").json()
+    shown = cli("material", "show", "IL7", "L-2291", "--json").json()
     assert (shown["quantity_used"], shown["on_hand"]) == ("200.5", "299.5")
 
 
-def test_a_lot_released_in_the_table_alone_fails_audit_verify(il2_site):
-    cli = il2_site
+def test_a_lot_released_in_the_table_alone_fails_audit_verify(il7_site):
+    cli = il7_site
     assert _receive(cli).code == 0
     assert cli("audit", "verify").code == 0
     raw_sql(cli.url, "UPDATE material_lot SET status = 'released'")

@@ -67,9 +67,9 @@ def test_impossible_values_and_release_results_by_qc(signing_site):
 
 
 @pytest.fixture
-def reviewed(signing_site):
+def reviewed(stocked_cli):
     """The lot filled (release results by QC), verified and reviewed, its audit trail too."""
-    cli = signing_site
+    cli = stocked_cli
     _fill(cli)
     _verify_steps(cli)
     assert cli("sign", LOT, "--meaning", "REVIEWED", "--user", "sam", password=TECH_PW).code == 0
@@ -111,8 +111,8 @@ def test_nothing_pending_refuses_released_pending_and_coa_needs_a_disposition(re
     assert "status released" in r.out
 
 
-def test_exceptional_release_on_the_command_line(signing_site):
-    cli = signing_site
+def test_exceptional_release_on_the_command_line(stocked_cli):
+    cli = stocked_cli
     r = cli(
         "deviation",
         "open",
@@ -170,13 +170,13 @@ def test_review_says_nothing_needs_review_only_when_nothing_does(tmp_path, cli):
 
 
 @pytest.fixture
-def pending(signing_site):
+def pending(stocked_cli):
     """Released with the 14-day sterility pending, and its certificate of analysis issued."""
     from core.demo.sample_batch import fill_batch
     from core.services.users import authenticate
     from core.store import open_database
 
-    cli = signing_site
+    cli = stocked_cli
     db = open_database(cli.url)
     try:
         tess, cleo = (authenticate(db, name, TECH_PW) for name in ("tess", "cleo"))

@@ -40,8 +40,8 @@ def _verify_steps(cli):
             assert r2.code == 0, r2.err
 
 
-def test_sign_rules_and_review_on_the_command_line(signing_site):
-    cli = signing_site
+def test_sign_rules_and_review_on_the_command_line(stocked_cli):
+    cli = stocked_cli
     r = cli(
         "batch", "record", LOT, "CART-IPC-00-SLOT", "SLOT-4", "--user", "tess", password=TECH_PW
     )
@@ -103,8 +103,8 @@ def test_sign_rules_and_review_on_the_command_line(signing_site):
     assert "INVALIDATED: Changed after signing: CART-IPC-00-SLOT" in r.out
 
 
-def test_release_export_and_verify_pdf(signing_site, tmp_path):
-    cli = signing_site
+def test_release_export_and_verify_pdf(stocked_cli, tmp_path):
+    cli = stocked_cli
     _fill(cli)
     _verify_steps(cli)
     r = cli("sign", LOT, "--meaning", "REVIEWED", "--user", "sam", password=TECH_PW)

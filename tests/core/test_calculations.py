@@ -51,6 +51,7 @@ EXPECTED_PARAMS = {
     "endotoxin_per_kg": ("eu_per_ml", "dose_volume_ml", "weight_kg"),
     "log_reduction": ("load_in", "load_out"),
     "residual_dna_per_dose": ("ng_per_ml", "dose_volume_ml"),
+    "label_balance": ("printed", "used", "destroyed"),
 }
 
 

@@ -33,34 +33,34 @@ from tests.conftest import USER_PASSWORD as PW
 from tests.raw_db import raw_sql, without_guards
 
 EXPIRY = "2027-03-31"  # the site clock reads 2026-11-02
-REASON = "CoA reviewed against specification IL2-SPEC-03: conforms"
+REASON = "CoA reviewed against specification IL7-SPEC-03: conforms"
 
 
 @pytest.fixture
 def il2(site, people, admin):
-    """QA quinn defined IL2 (counted in µg)."""
+    """QA quinn defined IL7 (counted in µg)."""
     return materials.define_material(
-        site, people["qa"], "il2", "Interleukin-2", "cytokine", "Acme Bio", "µg"
+        site, people["qa"], "il7", "Interleukin-2", "cytokine", "Acme Bio", "µg"
     )
 
 
 @pytest.fixture
 def coa(tmp_path):
-    path = tmp_path / "IL2-L2291-CoA.pdf"
+    path = tmp_path / "IL7-L2291-CoA.pdf"
     path.write_bytes(b"%PDF-1.7 certificate of analysis, lot L-2291, conforms\n")
     return path
 
 
 def _receive(site, people, lot="L-2291", *, coa=None, quantity="500"):
-    return receive_lot(site, people["tech"], "IL2", lot, EXPIRY, quantity, coa=coa)
+    return receive_lot(site, people["tech"], "IL7", lot, EXPIRY, quantity, coa=coa)
 
 
 def _release(site, people, lot="L-2291", reason=REASON):
-    return decide_lot(site, people["qa"], PW, "IL2", lot, "released", reason)
+    return decide_lot(site, people["qa"], PW, "IL7", lot, "released", reason)
 
 
 def test_define_receive_and_list(site, people, il2, coa):
-    assert (il2.code, il2.kind, il2.unit, il2.created_by) == ("IL2", "cytokine", "µg", "quinn")
+    assert (il2.code, il2.kind, il2.unit, il2.created_by) == ("IL7", "cytokine", "µg", "quinn")
     view = _receive(site, people, coa=coa, quantity="500,5 µg")
     assert view.status == view.effective_status == LotStatus.QUARANTINE
     assert view.quantity_received == Decimal("500.5") and view.on_hand == Decimal("500.5")
@@ -69,12 +69,12 @@ def test_define_receive_and_list(site, people, il2, coa):
     assert kept.sha256 == hashlib.sha256(coa.read_bytes()).hexdigest() and view.has_coa
     assert raw_sql(site, "SELECT quantity_received FROM material_lot") == [("500.5",)]
     _receive(site, people, "L-2300")
-    listed = materials.lots(site, "il2")
+    listed = materials.lots(site, "il7")
     assert [v.lot_number for v in listed] == ["L-2291", "L-2300"]
     assert materials.lots(site, status="released") == []
-    assert [m.code for m in materials.materials(site)] == ["IL2"]
+    assert [m.code for m in materials.materials(site)] == ["IL7"]
     receive = audit_trail.events(site, action="material_lot.receive")
-    assert [e.entity_id for e in receive] == ["IL2/L-2291", "IL2/L-2300"]
+    assert [e.entity_id for e in receive] == ["IL7/L-2291", "IL7/L-2300"]
     assert json.loads(receive[0].new)["quantity"] == "500.5"
     (attached,) = audit_trail.events(site, action="material_lot.attach_coa")
     assert kept.sha256 in attached.new
@@ -82,8 +82,8 @@ def test_define_receive_and_list(site, people, il2, coa):
 
 
 def test_define_is_refused_when_it_cannot_be_kept(site, people, il2):
-    with pytest.raises(AlreadyExists, match="IL2 already exists"):
-        materials.define_material(site, people["qa"], "IL2", "Other", "cytokine", "X", "µg")
+    with pytest.raises(AlreadyExists, match="IL7 already exists"):
+        materials.define_material(site, people["qa"], "IL7", "Other", "cytokine", "X", "µg")
     with pytest.raises(DomainError, match="reagent, medium, cytokine"):
         materials.define_material(site, people["qa"], "FBS", "Serum", "juice", "X", "mL")
     with pytest.raises(DomainError, match="unit"):
@@ -109,7 +109,7 @@ def test_define_is_refused_when_it_cannot_be_kept(site, people, il2):
 )
 def test_receive_refuses_what_cannot_be_stock(site, people, il2, expiry, quantity, error, words):
     with pytest.raises(error, match=words):
-        receive_lot(site, people["tech"], "IL2", "L-1", expiry, quantity)
+        receive_lot(site, people["tech"], "IL7", "L-1", expiry, quantity)
     assert raw_sql(site, "SELECT count(*) FROM material_lot") == [(0,)]
 
 
@@ -123,34 +123,34 @@ def test_receive_refuses_a_second_receipt_and_an_unknown_material(site, people, 
 
 def test_a_coa_is_kept_once_and_must_be_a_real_file(site, people, il2, coa, tmp_path):
     _receive(site, people)
-    view = attach_coa(site, people["tech"], "IL2", "L-2291", coa)
+    view = attach_coa(site, people["tech"], "IL7", "L-2291", coa)
     assert view.attachments[0].size == coa.stat().st_size
     with pytest.raises(AlreadyExists, match="already attached"):
-        attach_coa(site, people["tech"], "IL2", "L-2291", coa)
+        attach_coa(site, people["tech"], "IL7", "L-2291", coa)
     missing = tmp_path / "nowhere.pdf"
     with pytest.raises(InputRefused, match=r"nowhere\.pdf does not exist"):
-        attach_coa(site, people["tech"], "IL2", "L-2291", missing)
+        attach_coa(site, people["tech"], "IL7", "L-2291", missing)
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     with pytest.raises(InputRefused, match=r"empty\.pdf is empty"):
-        attach_coa(site, people["tech"], "IL2", "L-2291", empty)
+        attach_coa(site, people["tech"], "IL7", "L-2291", empty)
     with pytest.raises(InputRefused, match="folder"):
-        attach_coa(site, people["tech"], "IL2", "L-2291", tmp_path)
-    assert len(materials.lot(site, "IL2", "L-2291").attachments) == 1
+        attach_coa(site, people["tech"], "IL7", "L-2291", tmp_path)
+    assert len(materials.lot(site, "IL7", "L-2291").attachments) == 1
 
 
 def test_release_needs_the_coa_qa_and_the_password(site, people, il2, coa):
     _receive(site, people)
     with pytest.raises(Conflict, match="attach its certificate of analysis first"):
         _release(site, people)
-    attach_coa(site, people["tech"], "IL2", "L-2291", coa)
+    attach_coa(site, people["tech"], "IL7", "L-2291", coa)
     with pytest.raises(PermissionDenied):
-        decide_lot(site, people["tech"], PW, "IL2", "L-2291", "released", REASON)
+        decide_lot(site, people["tech"], PW, "IL7", "L-2291", "released", REASON)
     with pytest.raises(AuthenticationFailed):
-        decide_lot(site, people["qa"], "not-the-password", "IL2", "L-2291", "released", REASON)
+        decide_lot(site, people["qa"], "not-the-password", "IL7", "L-2291", "released", REASON)
     with pytest.raises(DomainError, match="at least 10"):
         _release(site, people, reason="ok")
-    assert materials.lot(site, "IL2", "L-2291").status == LotStatus.QUARANTINE
+    assert materials.lot(site, "IL7", "L-2291").status == LotStatus.QUARANTINE
     view = _release(site, people)
     assert view.status == view.effective_status == LotStatus.RELEASED
     assert (view.status_by, view.status_reason) == ("quinn", REASON)
@@ -178,7 +178,7 @@ def test_the_decision_statement_verifies_against_the_signers_certificate(site, p
     raw = base64.b64decode(signature)
     assert verify_statement(cert, statement.encode("utf-8"), raw)
     said = json.loads(statement)
-    assert said["lot"] == "L-2291" and said["material"] == "IL2" and said["lot_id"] == lot_id
+    assert said["lot"] == "L-2291" and said["material"] == "IL7" and said["lot_id"] == lot_id
     assert (said["old_status"], said["status"], said["reason"]) == (
         "quarantine",
         "released",
@@ -197,7 +197,7 @@ def test_the_decision_statement_verifies_against_the_signers_certificate(site, p
     without_guards(
         site, "material_lot_decision", "UPDATE material_lot_decision SET reason = 'not reviewed'"
     )
-    assert not materials.lot(site, "IL2", "L-2291").decisions[0].signature_valid
+    assert not materials.lot(site, "IL7", "L-2291").decisions[0].signature_valid
 
 
 def test_the_moves_qa_may_make(site, people, il2, coa):
@@ -206,18 +206,18 @@ def test_the_moves_qa_may_make(site, people, il2, coa):
     with pytest.raises(Conflict, match="already released"):
         _release(site, people)
     back = decide_lot(
-        site, people["qa"], PW, "IL2", "L-2291", "quarantine", "Supplier recall notice"
+        site, people["qa"], PW, "IL7", "L-2291", "quarantine", "Supplier recall notice"
     )
     assert back.status == LotStatus.QUARANTINE
     rejected = decide_lot(
-        site, people["qa"], PW, "IL2", "L-2291", "rejected", "Supplier recall notice SR-77"
+        site, people["qa"], PW, "IL7", "L-2291", "rejected", "Supplier recall notice SR-77"
     )
     assert rejected.status == LotStatus.REJECTED
     for status in ("released", "quarantine", "expired"):
         with pytest.raises(Conflict, match="final"):
-            decide_lot(site, people["qa"], PW, "IL2", "L-2291", status, "trying to undo it")
+            decide_lot(site, people["qa"], PW, "IL7", "L-2291", status, "trying to undo it")
     with pytest.raises(DomainError, match="not a lot status"):
-        decide_lot(site, people["qa"], PW, "IL2", "L-2291", "approved", "not a status at all")
+        decide_lot(site, people["qa"], PW, "IL7", "L-2291", "approved", "not a status at all")
     decided = audit_trail.events(site, action="material_lot.decide")
     moves = [(json.loads(e.old)["status"], json.loads(e.new)["status"]) for e in decided]
     assert moves == [
@@ -226,7 +226,7 @@ def test_the_moves_qa_may_make(site, people, il2, coa):
         ("quarantine", "rejected"),
     ]
     assert decided[-1].reason == "Supplier recall notice SR-77" and decided[-1].user == "quinn"
-    assert len(materials.lot(site, "IL2", "L-2291").decisions) == 3
+    assert len(materials.lot(site, "IL7", "L-2291").decisions) == 3
     assert audit_trail.verify(site).intact
 
 
@@ -235,16 +235,16 @@ def test_expiry_decides_whatever_the_stored_status_says(site, people, il2, coa, 
     _receive(site, people, "L-2300", coa=coa)
     _release(site, people)
     clock.set(datetime(2027, 4, 2, 9, 0, tzinfo=UTC))  # past the expiry of 2027-03-31
-    view = materials.lot(site, "IL2", "L-2291")
+    view = materials.lot(site, "IL7", "L-2291")
     assert (view.status, view.effective_status) == (LotStatus.RELEASED, LotStatus.EXPIRED)
     assert [v.lot_number for v in materials.lots(site, status="expired")] == ["L-2291", "L-2300"]
     with pytest.raises(Conflict, match="an expired lot cannot be released"):
         _release(site, people, "L-2300")
-    expired = decide_lot(site, people["qa"], PW, "IL2", "L-2300", "expired", "Past its expiry date")
+    expired = decide_lot(site, people["qa"], PW, "IL7", "L-2300", "expired", "Past its expiry date")
     assert expired.status == LotStatus.EXPIRED
 
 
-def _use(site, batch_lot, lot_number, quantity, *, deviation_id=None, check="CART-S01-IL2"):
+def _use(site, batch_lot, lot_number, quantity, *, deviation_id=None, check="CART-S01-IL7"):
     """A use of a lot by a batch, as the point of use would write it."""
     with site.unit_of_work("tess") as uow:
         batch = uow.session.exec(select(Batch).where(Batch.lot == batch_lot)).one()
@@ -278,23 +278,23 @@ def test_on_hand_is_received_less_used_and_recall_names_the_batches(site, people
     _use(site, lot, "L-2291", "120.5")
     _use(site, "CT-0101", "L-2291", "80")
     ((dev_id,),) = raw_sql(site, "SELECT id FROM deviation WHERE ref = :r", {"r": dev.ref})
-    _use(site, "CT-0101", "L-2291", "0.25", deviation_id=dev_id, check="CART-S02-IL2")
-    view = materials.lot(site, "IL2", "L-2291")
+    _use(site, "CT-0101", "L-2291", "0.25", deviation_id=dev_id, check="CART-S02-IL7")
+    view = materials.lot(site, "IL7", "L-2291")
     assert view.quantity_used == Decimal("200.75")
     assert view.on_hand == Decimal("299.25") == view.quantity_received - view.quantity_used
-    uses = materials.recall(site, "IL2", "L-2291")
+    uses = materials.recall(site, "IL7", "L-2291")
     assert [u.batch_lot for u in uses] == [lot, "CT-0101", "CT-0101"]
     assert uses[0].used_at < uses[1].used_at < uses[2].used_at
     assert uses[0].product and uses[0].status_at_use == LotStatus.RELEASED
     assert [u.deviation for u in uses] == [None, None, dev.ref]
-    assert uses[2].quantity == Decimal("0.25") and uses[2].check_id == "CART-S02-IL2"
+    assert uses[2].quantity == Decimal("0.25") and uses[2].check_id == "CART-S02-IL7"
 
 
 def test_a_lot_status_changed_in_the_table_alone_fails_audit_verify(site, people, il2):
     _receive(site, people)
     assert audit_trail.verify(site).intact
     raw_sql(site, "UPDATE material_lot SET status = 'released' WHERE lot_number = 'L-2291'")
-    assert materials.lot(site, "IL2", "L-2291").status == LotStatus.RELEASED  # as tampered
+    assert materials.lot(site, "IL7", "L-2291").status == LotStatus.RELEASED  # as tampered
     report = audit_trail.verify(site)
     assert not report.intact
     text = " | ".join((report.reason, *report.problems))

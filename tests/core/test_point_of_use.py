@@ -17,10 +17,10 @@ from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD
 
 USE_CHECKS = """
 [[steps.checks]]
-id = "X-IPC-01-IL2"
-name = "IL-2 lot"
+id = "X-IPC-01-IL7"
+name = "IL-7 lot"
 type = "scan"
-expect = "material:il2"
+expect = "material:il7"
 source = "[T]"
 
 [[steps.checks]]
@@ -42,7 +42,7 @@ def _template(extra: str = USE_CHECKS) -> str:
 
 @pytest.fixture
 def bench(site, admin, people, tmp_path):
-    """A batch of the mini template with an IL-2 material, its lots and two cabinets."""
+    """A batch of the mini template with an IL-7 material, its lots and two cabinets."""
     from core.models import Equipment, Material, MaterialLot
     from core.services import batches
     from core.services.template_approval import approve_template
@@ -55,15 +55,15 @@ def bench(site, admin, people, tmp_path):
     batches.start_batch(site, people["tech"], "mini", "MINI-1")
     today = date(2026, 11, 2)  # the test site's clock (tests/conftest.py)
     with site.unit_of_work("ada") as uow:
-        il2 = Material(
-            code="IL2", name="Interleukin-2", kind="cytokine", supplier="Acme", unit="vial",
+        il7 = Material(
+            code="IL7", name="Interleukin-7", kind="cytokine", supplier="Acme", unit="vial",
             created_at=uow.now, created_by="ada",
         )  # fmt: skip
         beads = Material(
-            code="BEADS", name="CD3/CD28 beads", kind="reagent", supplier="Acme", unit="mL",
+            code="BEADX", name="CD3/CD28 beads", kind="reagent", supplier="Acme", unit="mL",
             created_at=uow.now, created_by="ada",
         )  # fmt: skip
-        uow.session.add_all([il2, beads])
+        uow.session.add_all([il7, beads])
         uow.flush()
 
         def lot(material, number, status, expiry):
@@ -79,14 +79,14 @@ def bench(site, admin, people, tmp_path):
                 )
             )
 
-        lot(il2, "IL2-OK", "released", today + timedelta(days=90))
-        lot(il2, "IL2-Q", "quarantine", today + timedelta(days=90))
-        lot(il2, "IL2-OLD", "released", today - timedelta(days=1))
+        lot(il7, "IL7-OK", "released", today + timedelta(days=90))
+        lot(il7, "IL7-Q", "quarantine", today + timedelta(days=90))
+        lot(il7, "IL7-OLD", "released", today - timedelta(days=1))
         lot(beads, "B-77", "released", today + timedelta(days=90))
         for code, status, due in (
-            ("BSC-01", "in_use", today + timedelta(days=100)),
-            ("BSC-02", "out_of_service", today + timedelta(days=100)),
-            ("BSC-03", "in_use", today - timedelta(days=2)),
+            ("HOOD-01", "in_use", today + timedelta(days=100)),
+            ("HOOD-02", "out_of_service", today + timedelta(days=100)),
+            ("HOOD-03", "in_use", today - timedelta(days=2)),
         ):
             uow.session.add(
                 Equipment(
@@ -102,7 +102,7 @@ def bench(site, admin, people, tmp_path):
             )
         uow.session.add(
             Equipment(
-                code="CF-01",
+                code="CF-09",
                 type="centrifuge",
                 name="Centrifuge",
                 location="Room 2",
@@ -146,14 +146,14 @@ def test_a_released_lot_in_date_and_a_cabinet_in_service_are_recorded_as_used(be
     from core.services.recording import record_value
 
     site, people = bench
-    lot = record_value(site, people["tech"], "MINI-1", "X-IPC-01-IL2", " IL2-OK ").entry.current
-    assert (lot.value, lot.verdict) == ("IL2-OK", "pass")
-    assert "lot IL2-OK of IL2 (Interleukin-2), released, expires" in lot.rule
-    cab = record_value(site, people["tech"], "MINI-1", "X-IPC-01-BSC", "bsc-01").entry.current
-    assert (cab.value, cab.verdict) == ("BSC-01", "pass")
+    lot = record_value(site, people["tech"], "MINI-1", "X-IPC-01-IL7", " IL7-OK ").entry.current
+    assert (lot.value, lot.verdict) == ("IL7-OK", "pass")
+    assert "lot IL7-OK of IL7 (Interleukin-7), released, expires" in lot.rule
+    cab = record_value(site, people["tech"], "MINI-1", "X-IPC-01-BSC", "hood-01").entry.current
+    assert (cab.value, cab.verdict) == ("HOOD-01", "pass")
     uses = _uses(site)
     assert [(u.check_id, u.status_at_use, u.deviation_id) for u in uses] == [
-        ("X-IPC-01-IL2", "released", None),
+        ("X-IPC-01-IL7", "released", None),
         ("X-IPC-01-BSC", "in_use", None),
     ]
     assert uses[0].lot_id is not None and uses[1].equipment_id is not None
@@ -162,14 +162,14 @@ def test_a_released_lot_in_date_and_a_cabinet_in_service_are_recorded_as_used(be
 @pytest.mark.parametrize(
     ("check", "scanned", "why"),
     [
-        ("X-IPC-01-IL2", "IL2-Q", "is quarantine, not released by QA"),
-        ("X-IPC-01-IL2", "IL2-OLD", "expired on"),
-        ("X-IPC-01-IL2", "B-77", "is of material BEADS, not IL2"),
-        ("X-IPC-01-IL2", "NOPE-1", "No lot NOPE-1 of IL2 has been received"),
-        ("X-IPC-01-BSC", "BSC-02", "out of service"),
-        ("X-IPC-01-BSC", "BSC-03", "calibration"),
-        ("X-IPC-01-BSC", "CF-01", "is a centrifuge, not a biosafety cabinet"),
-        ("X-IPC-01-BSC", "BSC-99", "No equipment BSC-99 is registered"),
+        ("X-IPC-01-IL7", "IL7-Q", "is quarantine, not released by QA"),
+        ("X-IPC-01-IL7", "IL7-OLD", "expired on"),
+        ("X-IPC-01-IL7", "B-77", "is of material BEADX, not IL7"),
+        ("X-IPC-01-IL7", "NOPE-1", "No lot NOPE-1 of IL7 has been received"),
+        ("X-IPC-01-BSC", "HOOD-02", "out of service"),
+        ("X-IPC-01-BSC", "HOOD-03", "calibration"),
+        ("X-IPC-01-BSC", "CF-09", "is a centrifuge, not a biosafety cabinet"),
+        ("X-IPC-01-BSC", "HOOD-99", "No equipment HOOD-99 is registered"),
     ],
 )
 def test_what_may_not_be_used_is_refused_on_the_record(bench, check, scanned, why):
@@ -196,9 +196,9 @@ def test_only_qa_overrides_a_refusal_for_someone_elses_entry_and_it_opens_a_devi
     site, people = bench
     why = "only lot on site; supplier confirmed stability"
 
-    def override(actor, qa, password=USER_PASSWORD, scanned="IL2-Q", reason=why):
+    def override(actor, qa, password=USER_PASSWORD, scanned="IL7-Q", reason=why):
         return record_with_override(
-            site, actor, "MINI-1", "X-IPC-01-IL2", scanned,
+            site, actor, "MINI-1", "X-IPC-01-IL7", scanned,
             qa_username=qa, qa_password=password, reason=reason,
         )  # fmt: skip
 
@@ -211,7 +211,7 @@ def test_only_qa_overrides_a_refusal_for_someone_elses_entry_and_it_opens_a_devi
     with pytest.raises(DomainError, match="at least 10 characters"):
         override(people["tech"], "quinn", reason="ok")
     with pytest.raises(Conflict, match="nothing to override"):
-        override(people["tech"], "quinn", scanned="IL2-OK")
+        override(people["tech"], "quinn", scanned="IL7-OK")
     with pytest.raises(Conflict, match="Nothing on record to override"):
         override(people["tech"], "quinn", scanned="NOPE-1")
     assert list_deviations(site, "MINI-1") == []
@@ -219,8 +219,8 @@ def test_only_qa_overrides_a_refusal_for_someone_elses_entry_and_it_opens_a_devi
     current = override(people["tech"], "quinn").entry.current
     (dev,) = list_deviations(site, "MINI-1")
     assert dev.status == "open" and dev.classification == "major"
-    assert "IL2-Q" in dev.description and why in dev.description
-    assert (current.value, current.recorded_by, current.deviation) == ("IL2-Q", "tess", dev.ref)
+    assert "IL7-Q" in dev.description and why in dev.description
+    assert (current.value, current.recorded_by, current.deviation) == ("IL7-Q", "tess", dev.ref)
     assert current.rule.startswith(f"QA override ({dev.ref})")
     (event,) = _events(site, "result.use_override")
     assert event.username == "quinn" and event.reason == why
@@ -234,7 +234,7 @@ def test_the_review_lists_an_override_and_the_open_deviation_blocks_release(benc
 
     site, people = bench
     record_with_override(
-        site, people["tech"], "MINI-1", "X-IPC-01-BSC", "BSC-03",
+        site, people["tech"], "MINI-1", "X-IPC-01-BSC", "HOOD-03",
         qa_username="quinn", qa_password=USER_PASSWORD,
         reason="calibration certificate received, entry pending",
     )  # fmt: skip
@@ -242,7 +242,7 @@ def test_the_review_lists_an_override_and_the_open_deviation_blocks_release(benc
     kinds = {i.kind for i in review.items}
     assert {"use_override", "open_deviation"} <= kinds
     item = next(i for i in review.items if i.kind == "use_override")
-    assert "BSC-03" in item.title and item.by == "tess"
+    assert "HOOD-03" in item.title and item.by == "tess"
 
 
 def test_a_template_names_a_material_code_or_an_equipment_type():
@@ -250,23 +250,23 @@ def test_a_template_names_a_material_code_or_an_equipment_type():
     from core.templates.loader import parse_template
 
     tdef = parse_template(_template().encode(), "mini.toml")
-    assert tdef.check("X-IPC-01-IL2").material_code == "IL2"
+    assert tdef.check("X-IPC-01-IL7").material_code == "IL7"
     assert tdef.check("X-IPC-01-BSC").equipment_type == "biosafety_cabinet"
     bad = _template().replace("equipment:biosafety_cabinet", "equipment:fridge")
     with pytest.raises(TemplateInvalid, match="'fridge' is not a type of equipment"):
         parse_template(bad.encode(), "mini.toml")
-    worse = _template().replace("material:il2", "material:")
+    worse = _template().replace("material:il7", "material:")
     with pytest.raises(TemplateInvalid, match="needs a material code"):
         parse_template(worse.encode(), "mini.toml")
 
 
 QUANTITY = """
 [[steps.checks]]
-id = "X-IPC-01-IL2-VIALS"
-name = "IL-2 vials used"
+id = "X-IPC-01-IL7-VIALS"
+name = "IL-7 vials used"
 type = "number"
 unit = "vial"
-consumes = "X-IPC-01-IL2"
+consumes = "X-IPC-01-IL7"
 source = "[T]"
 """
 
@@ -290,20 +290,20 @@ def test_a_quantity_used_is_taken_from_the_lots_stock(bench, tmp_path):
     approve_template(site, people["qa"], USER_PASSWORD, "mini2", 1, "CC-15 stock")
     batches.start_batch(site, people["tech"], "mini2", "MINI-2")
     tech = people["tech"]
-    with pytest.raises(Conflict, match="Record the lot at X-IPC-01-IL2 first"):
-        record_value(site, tech, "MINI-2", "X-IPC-01-IL2-VIALS", "2")
-    record_value(site, tech, "MINI-2", "X-IPC-01-IL2", "IL2-OK")
+    with pytest.raises(Conflict, match="Record the lot at X-IPC-01-IL7 first"):
+        record_value(site, tech, "MINI-2", "X-IPC-01-IL7-VIALS", "2")
+    record_value(site, tech, "MINI-2", "X-IPC-01-IL7", "IL7-OK")
     with pytest.raises(Conflict, match="has 10 vial left; 11 vial cannot be taken"):
-        record_value(site, tech, "MINI-2", "X-IPC-01-IL2-VIALS", "11")
+        record_value(site, tech, "MINI-2", "X-IPC-01-IL7-VIALS", "11")
 
     def left():
         with site.read() as session:
-            lot = session.exec(select(MaterialLot).where(MaterialLot.lot_number == "IL2-OK")).one()
+            lot = session.exec(select(MaterialLot).where(MaterialLot.lot_number == "IL7-OK")).one()
             return on_hand(session, lot)
 
-    record_value(site, tech, "MINI-2", "X-IPC-01-IL2-VIALS", "3")
+    record_value(site, tech, "MINI-2", "X-IPC-01-IL7-VIALS", "3")
     assert left() == 7
-    correct_value(site, tech, "MINI-2", "X-IPC-01-IL2-VIALS", "2", "counted the vials again")
+    correct_value(site, tech, "MINI-2", "X-IPC-01-IL7-VIALS", "2", "counted the vials again")
     assert left() == 8  # the correction gave one vial back
 
 
@@ -311,7 +311,7 @@ def test_a_quantity_must_name_a_material_scan():
     from core.errors import TemplateInvalid
     from core.templates.loader import parse_template
 
-    wrong = QUANTITY.replace('consumes = "X-IPC-01-IL2"', 'consumes = "X-IPC-01-BSC"')
+    wrong = QUANTITY.replace('consumes = "X-IPC-01-IL7"', 'consumes = "X-IPC-01-BSC"')
     with pytest.raises(TemplateInvalid, match="consumes names X-IPC-01-BSC; it must be the scan"):
         parse_template(_template(USE_CHECKS + wrong).encode(), "mini.toml")
     words = QUANTITY.replace('type = "number"', 'type = "text"').replace('unit = "vial"\n', "")

@@ -187,7 +187,7 @@ def test_a_scan_must_match_the_chain_of_identity(site, tech, cart):
     assert out.entry.current.verdict == "pass" and out.entry.current.value == COI
 
 
-def test_a_scan_compared_with_another_entry(site, tech, cart):
+def test_a_scan_compared_with_another_entry(site, tech, stocked, cart):
     with pytest.raises(Conflict, match="Record CART-IPC-06-LOT first"):
         _record(site, tech, "CART-IPC-06-VIAL", "LV-1")
     _record(site, tech, "CART-IPC-06-LOT", "LV-CD19-0311")

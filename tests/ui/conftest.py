@@ -82,11 +82,15 @@ def shot(widget, name: str) -> Path:
 
 @pytest.fixture
 def signers(site, admin, tech, tech2):
-    """tess and vic (technicians), sam (supervisor), quinn (QA): all able to sign."""
+    """tess and vic (technicians), sam (supervisor), quinn (QA): all able to sign; the site
+    stocked with the lots and equipment of the CAR-T template's point-of-use checks."""
+    from core.demo.stock import stock_site
     from core.services.signing_keys import issue_certificates
-    from tests.conftest import ADMIN_PASSWORD, make_user
+    from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, make_user
 
     make_user(site, admin, "sam", "supervisor", "Sam Supervisor")
-    make_user(site, admin, "quinn", "qa", "Quinn Quality")
+    qa = make_user(site, admin, "quinn", "qa", "Quinn Quality")
     issue_certificates(site, admin, ADMIN_PASSWORD)
+    # the lots and equipment the CAR-T template's point-of-use checks scan
+    stock_site(site, admin, tech, qa, USER_PASSWORD, today=site.clock.now().date())
     return site

@@ -48,11 +48,10 @@ def _problems(dialog: QWidget, name: str, size: tuple[int, int], large: bool) ->
 
 
 @pytest.fixture
-def record(qtbot, window, site, admin, tech):
-    """A filled CAR-T batch record open on the bench, a QA reviewer on file."""
+def record(qtbot, window, site, admin, tech, stocked):
+    """A filled CAR-T batch record open on the bench, a QA reviewer (quinn) on file."""
     screen = open_batch(qtbot, window, site, tech)
     fill_batch(site, tech, LOT)
-    make_user(site, admin, "quinn", "qa", "Quinn Quality")
     screen.reload()
     settle(qtbot, window.context)
     return screen

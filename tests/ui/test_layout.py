@@ -46,23 +46,22 @@ def _batch_record_problems(qtbot, window, site, tech, size, large) -> list[str]:
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal_text", "large_text"])
 @pytest.mark.parametrize("size", SIZES, ids=["1366x768", "1920x1080"])
-def test_every_step_of_the_batch_record_fits(qtbot, window, site, tech, size, large):
+def test_every_step_of_the_batch_record_fits(qtbot, window, site, tech, stocked, size, large):
     assert _batch_record_problems(qtbot, window, site, tech, size, large) == []
 
 
-SCREENS = ["batches", "qc", "review", "audit", "templates", "admin"]
+SCREENS = ["batches", "qc", "review", "audit", "templates", "admin", "materials"]
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal_text", "large_text"])
 @pytest.mark.parametrize("size", SIZES, ids=["1366x768", "1920x1080"])
 @pytest.mark.parametrize("name", SCREENS)
-def test_the_other_screens_fit(qtbot, window, site, admin, tech, name, size, large):
-    from tests.conftest import ADMIN_PASSWORD, make_user
+def test_the_other_screens_fit(qtbot, window, site, admin, tech, stocked, name, size, large):
+    from tests.conftest import ADMIN_PASSWORD
     from tests.ui.conftest import login
 
     open_batch(qtbot, window, site, tech)
-    fill_batch(site, tech, LOT)
-    make_user(site, admin, "quinn", "qa", "Quinn Quality")
+    fill_batch(site, tech, LOT)  # quinn (QA) comes with the stocked site
     window.context.log_out()
     if name == "admin":
         login(qtbot, window, "ada", ADMIN_PASSWORD)

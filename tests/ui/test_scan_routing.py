@@ -113,14 +113,16 @@ def test_a_scan_of_the_own_lot_records_nothing(qtbot, window, scanner, site, tec
     assert screen.form.row("CART-IPC-03-COI").check.current is None
 
 
-def test_a_label_scan_goes_to_the_check_it_is_compared_with(qtbot, window, scanner, site, tech):
+def test_a_label_scan_goes_to_the_check_it_is_compared_with(
+    qtbot, window, scanner, site, tech, stocked
+):
     screen = open_batch(qtbot, window, site, tech)
-    recording.record_value(site, tech, LOT, "CART-IPC-06-LOT", "LV-2026-0117")
+    recording.record_value(site, tech, LOT, "CART-IPC-06-LOT", "LV-CD19-0311")
     screen.reload()
     settle(qtbot, screen.context)
     go_to_step(qtbot, screen, "CART-S06")
     screen.form.row("CART-IPC-06-TITER").entry.setFocus()
-    scan(qtbot, screen, "LV-2026-0117")
+    scan(qtbot, screen, "LV-CD19-0311")
     vial = screen.form.row("CART-IPC-06-VIAL")
     assert vial.verdict_text == "✔ Pass"
     assert screen.form.row("CART-IPC-06-TITER").check.current is None

@@ -24,6 +24,7 @@ from ui.dialogs.history import HistoryDialog
 from ui.models.steps import StepsModel
 from ui.screens.base import Screen
 from ui.screens.batch_keys import BenchKeysMixin
+from ui.screens.batch_overrides import UseOverrides
 from ui.screens.batch_signing import SigningMixin
 from ui.widgets.batch_header import BatchHeader
 from ui.widgets.check_details import CheckDetails
@@ -62,6 +63,7 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         self.details = CheckDetails(self)
         self.side = DetailsAndCurves(context, self.details, self)
         self.signing = StepSignatures(context, self)  # the step's signatures, under its checks
+        self.overrides = UseOverrides(self)  # QA's override of a refused lot or equipment
         centre = QWidget(self)
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
@@ -83,6 +85,7 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         self.step_list.selectionModel().currentChanged.connect(self._step_chosen)
         self.header.back.clicked.connect(lambda: self.context.go("batches"))
         self.header.qc.clicked.connect(lambda: self.context.go("qc", lot=self.lot))
+        self.header.custody.clicked.connect(lambda: self.context.go("custody", lot=self.lot))
         self.form.submitted.connect(self._submit)
         self.form.advance.connect(lambda cid: self.form.focus_next_open(cid))
         self.form.justify_requested.connect(self._justify)
@@ -316,7 +319,7 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         self.split.setSizes([steps, form - take, side + take])
 
     def _refused(self, check_id: str, error: BaseException) -> None:
-        from core.errors import ScanMismatch
+        from core.errors import ScanMismatch, UseRefused
         from ui.errors import message_of
 
         row = self.form.row(check_id)
@@ -324,10 +327,11 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
             self.message.error(message_of(error))
             return
         row.set_busy(False)
-        if isinstance(error, ScanMismatch):
+        if isinstance(error, ScanMismatch | UseRefused):
             row.show_mismatch(str(error))
         else:
             row.show_refusal(message_of(error))
+        self.overrides.after_refusal(row, error)  # a refused lot or equipment: QA may override
         row.entry.setFocus()
         # in view once the message has its place in the layout (unless the step was left)
         QTimer.singleShot(0, lambda: self._show_message_of(row))

@@ -28,6 +28,7 @@ class BatchHeader(QFrame):
         self.signatures.setAccessibleName("Batch signatures")
         self.signatures.hide()
         self.qc = button("QC results", self, tip="Release QC results, grouped by attribute")
+        self.custody = button("Custody", self, tip="Chain of custody of the patient's material")
         self.back = button("Batches", self, tip="Back to the batch list (Alt+B)")
         self.record = button("Batch record", self, tip="The steps of this batch")
         self.record.hide()  # shown on the QC results screen, the way back to the steps
@@ -42,6 +43,7 @@ class BatchHeader(QFrame):
         buttons = QHBoxLayout()
         buttons.addWidget(self.qc)
         buttons.addWidget(self.record)
+        buttons.addWidget(self.custody)
         buttons.addWidget(self.back)
         grid.addLayout(buttons, 1, 2)
         grid.setColumnStretch(1, 1)
@@ -54,6 +56,7 @@ class BatchHeader(QFrame):
         self.lot.setText(f"Lot {view.lot}")
         self.coi.setText(f"COI {view.coi_id}" if view.coi_id else "")
         self.coi.setVisible(bool(view.coi_id))
+        self.custody.setVisible(view.autologous)  # an autologous batch keeps a custody trail
         from ui.models.batches import status_words
 
         self.status.setText(f"Status: <b>{status_words(view.status)}</b>")

@@ -1,0 +1,95 @@
+"""label print | list."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from cli.context import acting, open_db
+from cli.output import emit_json, info, table
+from core.clock import local_text
+from core.readmodels import plain
+from core.services import labels
+
+
+def cmd_label_print(args) -> int:
+    db = open_db(args)
+    actor = acting(db, args)
+    outcome = labels.print_labels(
+        db,
+        actor,
+        args.lot,
+        args.kind,
+        args.count,
+        args.stock,
+        args.out,
+        fmt="zpl" if args.zpl else "pdf",
+        expiry=args.expiry,
+        storage=args.storage,
+        reason=args.reason,
+        force=args.force,
+        dpi=args.dpi,
+    )
+    if args.json:
+        counted = [
+            {
+                "id": v.id,
+                "name": v.name,
+                "value": v.current.value if v.current else None,
+                "verdict": v.verdict,
+                "final": v.current.final if v.current else None,
+            }
+            for v in outcome.counted
+        ]
+        data = plain(replace(outcome, counted=()))
+        emit_json({**data, "path": str(outcome.path), "counted": counted})
+        return 0
+    serials = (
+        str(outcome.first_serial)
+        if outcome.count == 1
+        else f"{outcome.first_serial}–{outcome.last_serial}"
+    )
+    info(
+        f"Printed {outcome.count} {outcome.kind_words} label{'s' if outcome.count > 1 else ''} "
+        f"for lot {outcome.lot} (serial{'s' if outcome.count > 1 else ''} {serials}) to "
+        f"{outcome.path} ({outcome.format.upper()}, {outcome.stock_words})."
+    )
+    info(f"SHA-256 {outcome.sha256}")
+    info(f"Labels printed for lot {outcome.lot}, every kind: {outcome.printed}.")
+    for view in outcome.counted:
+        if view.current is not None:
+            info(f"  {view.id} {view.name}: {view.current.display} ({view.current.verdict})")
+    for note in outcome.notes:
+        info(note)
+    return 0
+
+
+def cmd_label_list(args) -> int:
+    record = labels.labels_printed(open_db(args), args.lot)
+    if args.json:
+        emit_json({**plain(record), "printed": record.printed})
+        return 0
+    info(f"Labels printed for lot {record.lot}: {record.printed}.")
+    table(
+        ("KIND", "PRINTED", "PRINTS", "LAST SERIAL"),
+        [(c.kind_words, c.printed, c.prints, c.last_serial) for c in record.counts],
+        indent="  ",
+    )
+    if record.prints:
+        info("Prints:")
+        rows = [
+            (
+                local_text(p.printed_at),
+                p.kind_words,
+                p.count,
+                f"{p.first_serial}–{p.last_serial}",
+                p.stock,
+                p.format.upper(),
+                p.printed_by,
+                p.sha256[:16] + "…",
+                p.reason or "",
+            )
+            for p in record.prints
+        ]
+        headers = ("PRINTED", "KIND", "COUNT", "SERIALS", "STOCK", "FORMAT", "BY", "SHA-256")
+        table((*headers, "REASON"), rows, indent="  ")
+    return 0

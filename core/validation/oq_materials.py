@@ -1,0 +1,97 @@
+"""Operational qualification of materials and equipment at the point of use: what may not be used
+is refused (a lot in quarantine, expired by status or by date, of another material; an item out of
+service or past its calibration), and only QA overrides a refusal, which opens a deviation that
+the review lists. Each check drives the real services on the scratch site (its own lot) and
+returns what it observed, or raises Deviates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from core.demo.stock import IL2_LOT, VECTOR_LOT
+from core.errors import PermissionDenied, UseRefused
+from core.services import batches, equipment, material_lots, recording
+from core.services.deviations import list_deviations
+from core.services.review import review_batch
+from core.states import DeviationStatus, ItemKind, LotStatus, Verdict
+from core.validation.oq_checks import Bench, Deviates, current, expect
+from core.validation.scratch import COI, TEMPLATE
+
+IL2_CHECK, CABINET_CHECK = "CART-IPC-05-IL2", "CART-IPC-05-BSC"
+
+
+def _refusal(b: Bench, lot: str, check: str, scanned: str) -> str:
+    try:
+        recording.record_value(b.site.db, b.who("tech"), lot, check, scanned)
+    except UseRefused as error:
+        return error.message
+    raise Deviates(f"{scanned} was recorded at {check}")
+
+
+def refused_lots(b: Bench) -> str:
+    db, tech, qa = b.site.db, b.who("tech"), b.who("qa")
+    lot = "OQ-MAT-1"
+    batches.start_batch(db, tech, TEMPLATE, lot, COI)
+    today = b.clock.now().date()
+    coa = Path(b.site.folder) / "oq-coa.txt"
+    coa.write_text("Certificate of analysis (OQ)\n", "utf-8")
+    later = (today + timedelta(days=90)).isoformat()
+    material_lots.receive_lot(db, tech, "IL2", "OQ-IL2-Q", later, "5")
+    seen = [_refusal(b, lot, IL2_CHECK, "OQ-IL2-Q")]
+    expect("quarantine" in seen[-1], f"a quarantined lot: {seen[-1]}")
+    seen.append(_refusal(b, lot, IL2_CHECK, VECTOR_LOT))
+    expect("not IL2" in seen[-1], f"a lot of another material: {seen[-1]}")
+    seen.append(_refusal(b, lot, IL2_CHECK, "OQ-NO-SUCH-LOT"))
+    expect("has been received" in seen[-1], f"an unknown lot: {seen[-1]}")
+    material_lots.receive_lot(db, tech, "IL2", "OQ-IL2-D", today.isoformat(), "5", coa=coa)
+    material_lots.decide_lot(
+        db, qa, b.pw("qa"), "IL2", "OQ-IL2-D", LotStatus.RELEASED, "OQ: CoA reviewed, conforms"
+    )
+    b.clock.set(b.clock.now() + timedelta(days=1, minutes=1))  # the lot's last day has passed
+    seen.append(_refusal(b, lot, IL2_CHECK, "OQ-IL2-D"))
+    expect("expired on" in seen[-1], f"a lot past its expiry date: {seen[-1]}")
+    recorded = current(recording.record_value(db, tech, lot, IL2_CHECK, IL2_LOT).entry)
+    expect(
+        recorded.verdict == Verdict.PASS, f"the released lot in date was judged {recorded.verdict}"
+    )
+    return (
+        "refused: quarantined lot, lot of another material, unknown lot, lot past its expiry "
+        f"(“{seen[-1][:90]}…”); the released lot in date recorded"
+    )
+
+
+def refused_equipment_and_override(b: Bench) -> str:
+    db, admin, tech, qa = b.site.db, b.site.admin, b.who("tech"), b.who("qa")
+    lot = "OQ-MAT-2"
+    batches.start_batch(db, tech, TEMPLATE, lot, COI)
+    today = b.clock.now().date()
+    equipment.register_equipment(
+        db, admin, "OQ-BSC-9", "biosafety_cabinet", "OQ cabinet", "OQ room",
+        calibration_due=today - timedelta(days=1),
+    )  # fmt: skip
+    why = _refusal(b, lot, CABINET_CHECK, "OQ-BSC-9")
+    expect("calibration was due on" in why, f"an overdue cabinet: {why}")
+    reason = "OQ: calibration certificate on file, entry pending"
+    try:
+        recording.record_with_override(
+            db, tech, lot, CABINET_CHECK, "OQ-BSC-9",
+            qa_username=b.who("tech2").username, qa_password=b.pw("tech2"), reason=reason,
+        )  # fmt: skip
+        raise Deviates("a technician overrode a refusal")
+    except PermissionDenied:
+        pass
+    out = recording.record_with_override(
+        db, tech, lot, CABINET_CHECK, "OQ-BSC-9",
+        qa_username=qa.username, qa_password=b.pw("qa"), reason=reason,
+    )  # fmt: skip
+    value = current(out.entry)
+    devs = list_deviations(db, lot)
+    expect(len(devs) == 1 and devs[0].status == DeviationStatus.OPEN, f"deviations: {devs}")
+    expect(value.deviation == devs[0].ref, f"the value cites {value.deviation}")
+    kinds = {i.kind for i in review_batch(db, lot).items}
+    expect({ItemKind.USE_OVERRIDE, ItemKind.OPEN_DEVIATION} <= kinds, f"review lists {kinds}")
+    return (
+        f"overdue cabinet refused (“{why[:80]}…”); a technician's override refused; QA's "
+        f"override recorded citing {devs[0].ref} (open), listed in the review"
+    )

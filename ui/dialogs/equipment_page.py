@@ -1,0 +1,99 @@
+"""An item of equipment's page: what it is, its status and due dates as judged today (OVERDUE and
+due soon by icon and word), whether it may be used today and why not; then in tabs its events
+(calibrations, qualifications, maintenance, status changes, with their certificates) and the
+batches that used it. Read only; the record comes from core (core/services/equipment.py
+``show_equipment``) on a worker."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+
+from ui.dialogs.equipment import item_facts
+from ui.models.equipment import EventsModel, ItemUsesModel
+from ui.widgets.common import Message, button, label
+from ui.widgets.tables import BenchTable
+
+if TYPE_CHECKING:
+    from core.records.equipment import EquipmentRecord
+    from ui.context import AppContext
+
+
+class EquipmentPageDialog(QDialog):
+    def __init__(self, context: AppContext, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context, self.code = context, code
+        self.record: EquipmentRecord | None = None
+        title = f"Equipment page · {code}"
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setModal(True)
+        self.setMinimumWidth(960)  # the tabs whole (no scroll buttons), in large text too
+        self.heading = label(code, self, role="title")
+        self.summary = label("Reading the item…", self)
+        self.summary.setAccessibleName("The item today")
+        self.message = Message(self)
+        self.events_model = EventsModel(self)
+        self.uses_model = ItemUsesModel(self)
+        self.events = BenchTable("Events", self)
+        self.events.setModel(self.events_model)
+        self.events.set_column_caps({6: 30}, widest=22)
+        self.uses = BenchTable("Used by", self)
+        self.uses.setModel(self.uses_model)
+        self.uses.set_column_caps({}, widest=24)
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("The item's records")
+        self.tabs.tabBar().setUsesScrollButtons(False)
+        self.tabs.addTab(self.events, "&Events")
+        self.tabs.addTab(self.uses, "&Used by")
+        self.close_button = button("Close", self, tip="Esc", default=True)
+        self.close_button.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(10)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.message)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(buttons)
+        self.resize(self.sizeHint())
+        self._load()
+
+    def sizeHint(self) -> QSize:
+        """As large as is useful on the bench screen, within the screen it is on."""
+        room = self.screen().availableGeometry()
+        return QSize(min(1240, room.width() - 40), min(640, room.height() - 40))
+
+    def _load(self) -> None:
+        from core.services.equipment import show_equipment
+
+        self.context.tasks.run(
+            show_equipment,
+            self.context.db,
+            self.code,
+            on_done=self.show_record,
+            on_error=self._failed,
+            owner=self,
+        )
+
+    def show_record(self, record: EquipmentRecord) -> None:
+        self.record = record
+        item = record.item
+        self.heading.setText(f"{item.code} — {item.name}")
+        self.summary.setText(item_facts(item))
+        self.events_model.set_items(record.events)
+        self.uses_model.set_items(record.uses)
+        self.events.fit_columns()
+        self.uses.fit_columns()
+        self.tabs.setTabText(0, f"&Events ({len(record.events)})")
+        self.tabs.setTabText(1, f"&Used by ({len(record.uses)})")
+
+    def _failed(self, error: BaseException) -> None:
+        from ui.errors import message_of
+
+        self.message.error(message_of(error))
