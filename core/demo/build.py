@@ -16,6 +16,7 @@ from core.auth import Actor
 from core.clock import Clock, FixedClock, SystemClock
 from core.demo.history import HISTORY, history_steps
 from core.demo.people import DEMO_PASSWORD, DEMO_USERS, DEMO_VERSION, INITIAL_PASSWORD
+from core.errors import DomainError
 from core.services import batches, deviations, recording, signing_keys, users
 from core.services.signing import sign
 from core.services.site import init_site
@@ -42,7 +43,9 @@ class _Step:
 
 
 def _rec(lot: str, check: str, value: str) -> Callable[[Database, Actor], object]:
-    return lambda db, actor: recording.record_value(db, actor, lot, check, value)
+    from core.demo.sample_batch import record_sample
+
+    return lambda db, actor: record_sample(db, actor, lot, check, value)
 
 
 def _rec_under_deviation(
@@ -84,6 +87,7 @@ def _cart(d0: datetime) -> list[_Step]:
             lambda db, a: batches.start_batch(db, a, "cart-auto-lv", CART_LOT, CART_COI),
         )
     ]
+    steps += _cart_custody(at)
     for day, hour, who, step, checks in PLAN:
         if day > 5:
             continue
@@ -125,6 +129,64 @@ def _cart(d0: datetime) -> list[_Step]:
         )
     )
     return steps
+
+
+def _cart_custody(at: Callable[[float, float], datetime]) -> list[_Step]:
+    """CT-2026-0042's custody so far: collected at the clinical site, shipped, received (signed;
+    entered once the batch was started, dated when they happened), and at the hand-off into the
+    cleanroom a bag of another patient scanned first, refused."""
+    from core.services.custody import record_custody
+
+    def event(kind: str, day: float, hour: float, where: str, **kw: str) -> _Step:
+        when = at(day, hour).astimezone().strftime("%Y-%m-%d %H:%M")
+        recorded = max(at(day, hour + 0.1), at(-1, 10.05))  # once the batch exists
+        return _Step(
+            recorded,
+            "tess",
+            lambda db, a: record_custody(
+                db, a, CART_LOT, kind, coi_scanned=CART_COI, occurred_at=when,
+                location=where, password=DEMO_PASSWORD, **kw,
+            ),
+        )  # fmt: skip
+
+    return [
+        event("collected", -2, 9, "University Hospital, apheresis unit", container_id="BAG-A-0042"),
+        event(
+            "shipped",
+            -2,
+            13,
+            "University Hospital",
+            container_id="SHIP-2291",
+            logger_id="TL-7781",
+            temperature="2–8 °C throughout",
+        ),
+        event(
+            "received",
+            -1,
+            9.5,
+            "Manufacturing site, goods-in",
+            container_id="SHIP-2291",
+            logger_id="TL-7781",
+            temperature="4.1 °C on arrival, no excursion",
+        ),
+        _Step(at(-1, 14.2), "tess", _scan_another_patients_bag),
+        event("handoff", -1, 14.3, "Cleanroom B, suite 2", container_id="BAG-A-0042"),
+    ]
+
+
+def _scan_another_patients_bag(db: Database, actor: Actor) -> None:
+    from core.errors import ScanMismatch
+    from core.services.custody import record_custody
+
+    when = db.clock.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    try:
+        record_custody(
+            db, actor, CART_LOT, "handoff", coi_scanned="COI-W123426000043", occurred_at=when,
+            location="Cleanroom B, suite 2", container_id="BAG-A-0043",
+        )  # fmt: skip
+    except (ScanMismatch, DomainError):
+        return
+    raise RuntimeError("the demo's wrong COI was not refused")
 
 
 def _scan_expired_lot(db: Database, actor: Actor) -> None:

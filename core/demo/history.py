@@ -148,7 +148,9 @@ PLAN: tuple[tuple[int, float, str, str, tuple[str, ...]], ...] = (
             "CART-IPC-10-CAR",
             "CART-IPC-10-LABEL",
             "CART-IPC-10-AUTO",
-            "CART-IPC-10-RECON",
+            "CART-IPC-10-LBL-PRINTED",
+            "CART-IPC-10-LBL-USED",
+            "CART-IPC-10-LBL-DESTROYED",
         ),
     ),
     (
@@ -221,7 +223,9 @@ def history_steps(today: datetime) -> list[tuple[datetime, str, Act]]:
 
 
 def _rec(lot: str, check: str, value: str) -> Act:
-    return lambda db, a: recording.record_value(db, a, lot, check, value)
+    from core.demo.sample_batch import record_sample
+
+    return lambda db, a: record_sample(db, a, lot, check, value)
 
 
 def _sign(lot: str, meaning: str, **kw: str) -> Act:

@@ -76,7 +76,9 @@ CART_VALUES: dict[str, str] = {
     "CART-IPC-10-CD3": "97.0",
     "CART-IPC-10-CAR": "35.0",
     "CART-IPC-10-AUTO": "pass",
-    "CART-IPC-10-RECON": "pass",
+    "CART-IPC-10-LBL-PRINTED": "3",  # bag labels printed (Lotbook counts them)
+    "CART-IPC-10-LBL-USED": "3",
+    "CART-IPC-10-LBL-DESTROYED": "0",
     "CART-IPC-11-RUN": "CRF-2026-118",
     "CART-IPC-11-CRF": SCAN_VALUES["equipment:controlled_rate_freezer"],
     "CART-IPC-11-RATE": "1.0",
@@ -164,9 +166,14 @@ def fill_batch(
             if not _applies(tdef, check, recorded):
                 continue  # a check for another branch of the process
             value = values.get(check.id) or sample_value(check, view.coi_id, recorded)
+            if check.counts == "labels":  # printed, not typed: the printing writes the count
+                print_sample_labels(db, who, lot, int(value or "3"))
+                recorded[check.id] = str(_counted(db, lot, check.id).entry.current.value)
+                written += 1
+                continue
             if value is None:
                 continue
-            out = _record(db, who, lot, check.id, value)
+            out = record_sample(db, who, lot, check.id, value)
             recorded[check.id] = out.entry.current.value
             written += 1
     return written
@@ -181,6 +188,53 @@ def _applies(tdef: TemplateDef, check: CheckDef, recorded: dict[str, str]) -> bo
         return False
     number = Decimal(value) if kind_of(tdef.check(cond.check_id)).numeric else None
     return bool(check.applies_given((value, number)))
+
+
+LABEL_COUNTS = frozenset({"CART-IPC-10-LBL-PRINTED"})  # the built-in template's counted check
+
+
+def record_sample(db: Database, who: Actor, lot: str, check_id: str, value: str):
+    """Record a value as the demo's technician types it; for the check Lotbook counts (labels
+    printed), print that many bag labels instead, as the bench does (the printing writes the
+    count)."""
+    if check_id in LABEL_COUNTS:
+        print_sample_labels(db, who, lot, int(value))
+        return _counted(db, lot, check_id)
+    return recording.record_value(db, who, lot, check_id, value)  # typed, as a person types it
+
+
+def print_sample_labels(db: Database, who: Actor, lot: str, count: int) -> None:
+    import tempfile
+    from datetime import timedelta
+    from pathlib import Path
+
+    from core.services.labels import print_labels
+
+    expiry = db.clock.now().date() + timedelta(days=270)  # the product's shelf life, about
+    with tempfile.TemporaryDirectory() as folder:
+        print_labels(
+            db,
+            who,
+            lot,
+            "bag",
+            count,
+            "100x50",
+            Path(folder) / f"{lot}-bag-labels.pdf",
+            expiry=expiry.isoformat(),
+            storage="Vapour-phase LN₂, at or below −120 °C",
+        )
+
+
+class _Counted:
+    """What record_sample returns for a counted check: its entry as now stored."""
+
+    def __init__(self, entry) -> None:
+        self.entry = entry
+
+
+def _counted(db: Database, lot: str, check_id: str) -> _Counted:
+    view = show_batch(db, lot)
+    return _Counted(next(c for c in view.checks() if c.id == check_id))
 
 
 def _record(db: Database, who: Actor, lot: str, check_id: str, value: str):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from core.reports import sections
 from core.reports.audit_extract import audit_extract
+from core.reports.custody import custody_section
 from core.reports.disposition import disposition_section
 from core.reports.document import render, without_gc
 from core.reports.materials import materials_used
@@ -47,6 +48,7 @@ def batch_summary_story(report: BatchReport) -> list[Flowable]:
     story += disposition_section(ctx)
     story += sections.deviations(ctx)
     story += materials_used(ctx)
+    story += custody_section(ctx)
     story += [CondPageBreak(320), *sections.curves(ctx)]
     story += sections.imported_files(ctx)
     story += _signatures(ctx)

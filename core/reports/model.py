@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from core.curve_views import GrowthView, TraceView
 from core.readmodels import AuditEventView, BatchView
 from core.signing_views import ReviewView
 from core.use_views import BatchUseView
+
+if TYPE_CHECKING:
+    from core.records.custody import CustodyTrail
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class BatchReport:
     draft: bool = False  # a certificate printed as DRAFT (no disposition yet): not a certificate
     earlier_certificates: tuple[IssuedCertificate, ...] = field(default=())  # it supersedes them
     uses: tuple[BatchUseView, ...] = field(default=())  # lots and equipment at their points of use
+    custody: CustodyTrail | None = None  # autologous batches: the hand-offs of the material
 
 
 @dataclass(frozen=True)

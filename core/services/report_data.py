@@ -10,6 +10,7 @@ from core.auth import Actor
 from core.models import AuditHead, InstrumentFile, Signature, SigningKey, SiteAuthority, id_of
 from core.readmodels import plain
 from core.records.batch_record import build_batch_view, load_batch
+from core.records.custody import custody_trail
 from core.records.point_of_use import batch_uses
 from core.reports.embedded import EMBEDDED_FORMAT
 from core.reports.model import BatchReport, ImportedFileView
@@ -67,6 +68,7 @@ def build_report(
         lot = batch.lot
         product = product_facts(session, batch, view, site_zone(session))
         uses = batch_uses(session, id_of(batch))
+        custody = custody_trail(session, batch.lot)
     growth = growth_view(db, lot)
     trace = trace_view(db, lot)
     return BatchReport(
@@ -89,6 +91,7 @@ def build_report(
         draft=draft,
         earlier_certificates=issued_certificates(db, lot),
         uses=uses,
+        custody=custody,
     )
 
 

@@ -195,6 +195,14 @@ CHECKS: tuple[OqCheck, ...] = (
         "override records it citing a new open deviation, which the review lists",
         m.refused_equipment_and_override,
     ),
+    OqCheck(
+        "OQ-24",
+        "A custody hand-off of another patient's material is refused",
+        ("11.10(f)", "A11-6"),
+        "scanning another chain-of-identity id at a hand-off is refused and audited, nothing is "
+        "written; the batch's own id is recorded and the trail reads incomplete",
+        m.custody_refuses_another_patient,
+    ),
 )
 
 

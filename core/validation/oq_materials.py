@@ -95,3 +95,34 @@ def refused_equipment_and_override(b: Bench) -> str:
         f"overdue cabinet refused (“{why[:80]}…”); a technician's override refused; QA's "
         f"override recorded citing {devs[0].ref} (open), listed in the review"
     )
+
+
+def custody_refuses_another_patient(b: Bench) -> str:
+    """At a hand-off the chain-of-identity id scanned must be the batch's own: another patient's
+    is refused, on the audit trail, and nothing is written; the right one is recorded."""
+    from core.errors import ScanMismatch
+    from core.services import audit_trail
+    from core.services.custody import custody_trail, record_custody
+
+    db, tech = b.site.db, b.who("tech")
+    lot = "OQ-CUS-1"
+    batches.start_batch(db, tech, TEMPLATE, lot, COI)
+    when = b.clock.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    other = COI[:-1] + ("2" if COI[-1] != "2" else "3")
+    try:
+        record_custody(
+            db, tech, lot, "collected", coi_scanned=other, occurred_at=when,
+            location="OQ clinical site",
+        )  # fmt: skip
+        raise Deviates("another patient's chain-of-identity id was accepted")
+    except ScanMismatch as error:
+        why = error.message
+    expect(custody_trail(db, lot).events == (), "a custody event was written")
+    refused = [e for e in audit_trail.events(db, lot=lot) if e.action == "custody.coi_mismatch"]
+    expect(len(refused) == 1, f"{len(refused)} refusal events on the audit trail")
+    trail = record_custody(
+        db, tech, lot, "collected", coi_scanned=COI, occurred_at=when, location="OQ clinical site"
+    )
+    expect([e.kind for e in trail.events] == ["collected"], "the right scan was not recorded")
+    expect(not trail.complete, "a trail of one hand-off reads complete")
+    return f"another patient's COI refused and audited (“{why[:80]}…”); the batch's own recorded"

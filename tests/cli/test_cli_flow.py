@@ -311,6 +311,7 @@ def test_user_deactivate_and_list(site_cli):
 
 
 @pytest.mark.sqlite_only(reason="the demo is a SQLite file of its own; no site database is used")
+@pytest.mark.slow  # an end-to-end run the whole suite (make test) keeps
 def test_demo_builds_a_fresh_database_only(cli, tmp_path):
     target = tmp_path / "demo.db"
     r = cli("--db", str(target), "demo")
@@ -340,6 +341,7 @@ def test_demo_builds_a_fresh_database_only(cli, tmp_path):
     assert r.code == 1 and "already exists" in r.err
 
 
+@pytest.mark.slow  # an end-to-end run the whole suite (make test) keeps
 def test_the_real_command_line_exit_codes(tmp_path):
     """The same through a real process: exit codes and stderr as a script would see them."""
     env = {

@@ -309,6 +309,7 @@ def test_a_copy_on_read_only_media_is_verified_shown_and_exported(signing_site, 
     assert sorted(p.name for p in media.iterdir()) == ["archive.db"]
 
 
+@pytest.mark.slow  # an end-to-end run the whole suite (make test) keeps
 def test_a_copy_without_write_permission_is_read_and_writes_are_refused(site, tmp_path):
     cli = site
     cli("audit", "list")

@@ -33,6 +33,7 @@ def test_validate_needs_an_issued_certificate_and_the_right_password(site_cli, t
     assert r.code == 1 and ".pdf" in r.err
 
 
+@pytest.mark.slow  # an end-to-end run the whole suite (make test) keeps
 def test_validate_writes_a_sealed_report_and_audits_it(issued, tmp_path):
     from core.reports.verify_pdf import embedded_files, verify_sealed_pdf
 
@@ -42,7 +43,7 @@ def test_validate_writes_a_sealed_report_and_audits_it(issued, tmp_path):
     r = _report(cli, pdf)
     assert r.code == 0, r.out + r.err
     assert "N/A   IQ-01  Installed files match the bundle manifest: running from source" in r.out
-    assert "PASS  OQ-23" in r.out and "Validation passed: 14 IQ and 23 OQ items" in r.out
+    assert "PASS  OQ-24" in r.out and "Validation passed: 14 IQ and 24 OQ items" in r.out
     data = pdf.read_bytes()
     assert f"SHA-256 {hashlib.sha256(data).hexdigest()}" in r.out
     assert not list(tmp_path.glob(".*.partial"))
@@ -54,7 +55,7 @@ def test_validate_writes_a_sealed_report_and_audits_it(issued, tmp_path):
     assert seal.reason == "Installation and operational qualification"
     results = json.loads(embedded_files(data)["lotbook-validation.json"])
     assert results["passed"] is True and results["run_by"]["name"] == "Tess Technician"
-    assert [i["id"] for i in results["oq"]][-1] == "OQ-23"
+    assert [i["id"] for i in results["oq"]][-1] == "OQ-24"
 
     events = cli("audit", "list", "--action", "validation.run", "--json").json()
     (event,) = events

@@ -143,6 +143,7 @@ def check_nothing_lost(db, writers: int, entries: int) -> dict:
     return {"events": report.events, "versions": writers * entries}
 
 
+@pytest.mark.slow  # an end-to-end run the whole suite (make test) keeps
 def test_writers_at_once_lose_nothing_and_keep_one_chain(site, admin, db_url):
     usernames = prepare_site(site, admin, WRITERS)
     run = run_writers(db_url, usernames, ENTRIES)

@@ -37,6 +37,7 @@ def test_the_running_batch_shows_a_signature_invalidated_by_its_correction(demo)
     assert {"edit_after_signing", "invalidated_signature", "excursion", "imported_file"} <= kinds
 
 
+@pytest.mark.slow  # an end-to-end run the whole suite (make test) keeps
 def test_an_older_demo_file_is_set_aside_and_rebuilt(tmp_path):
     from core.services.site import init_site
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from core.audit import ChainReport
 from core.validation.self_test import STEPS, run_self_test
 
@@ -23,6 +25,7 @@ NO_QT = (
 )
 
 
+@pytest.mark.slow  # an end-to-end run the whole suite (make test) keeps
 def test_the_scenario_passes_without_qt_or_a_display(tmp_path, monkeypatch):
     keep = tmp_path / "kept"
     monkeypatch.delenv("DISPLAY", raising=False)

@@ -143,6 +143,7 @@ def test_the_wizard_creates_the_site_database_and_its_admin_logs_in(qtbot, fresh
     shot(window, "first_run_admin_home")
 
 
+@pytest.mark.slow  # an end-to-end run the whole suite (make test) keeps
 def test_the_demo_choice_opens_the_demo_database(qtbot, fresh, monkeypatch):
     window, path = fresh
     context = window.context
