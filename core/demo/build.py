@@ -93,7 +93,11 @@ def _cart(d0: datetime) -> list[_Step]:
             continue
         if step == "CART-S05":  # the expired IL-2 lot is scanned first: refused, on the record
             steps.append(_Step(at(day, hour - 0.05), who, _scan_expired_lot))
+            # the overdue cabinet: refused, then used on QA's override (a deviation, reviewed)
+            steps.append(_Step(at(day, hour - 0.04), who, _scan_overdue_cabinet))
         for n, check in enumerate(checks):
+            if check == "CART-IPC-05-BSC":
+                continue  # recorded on QA's override above
             steps.append(_Step(at(day, hour + n / 60), who, _rec(CART_LOT, check, value[check])))
         done = at(day, hour + len(checks) / 60 + 0.05)
         steps.append(_Step(done, who, _sign(CART_LOT, "PERFORMED", step)))
@@ -187,6 +191,28 @@ def _scan_another_patients_bag(db: Database, actor: Actor) -> None:
     except (ScanMismatch, DomainError):
         return
     raise RuntimeError("the demo's wrong COI was not refused")
+
+
+def _scan_overdue_cabinet(db: Database, actor: Actor) -> None:
+    from core.demo.stock import OVERDUE_CABINET
+    from core.errors import UseRefused
+
+    try:
+        recording.record_value(db, actor, CART_LOT, "CART-IPC-05-BSC", OVERDUE_CABINET)
+    except UseRefused:
+        recording.record_with_override(
+            db,
+            actor,
+            CART_LOT,
+            "CART-IPC-05-BSC",
+            OVERDUE_CABINET,
+            qa_username="quinn",
+            qa_password=DEMO_PASSWORD,
+            reason="BSC-01 and BSC-02 closed for fumigation; BSC-03 passed its calibration on "
+            "site yesterday, the certificate is awaited from the service company",
+        )
+        return
+    raise RuntimeError(f"the demo's overdue cabinet {OVERDUE_CABINET} was not refused")
 
 
 def _scan_expired_lot(db: Database, actor: Actor) -> None:

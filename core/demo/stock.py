@@ -24,6 +24,7 @@ IL2_LOT = "IL2-26A031"
 IL2_EXPIRED_LOT = "IL2-25K118"
 VECTOR_LOT = "LV-CD19-0311"
 CABINET = "BSC-01"
+OVERDUE_CABINET = "BSC-03"
 FREEZER = "CRF-01"
 SCAN_VALUES: dict[str, str] = {
     "material:IL2": IL2_LOT,
@@ -54,6 +55,14 @@ LOTS = (
 EQUIPMENT = (
     (CABINET, "biosafety_cabinet", "Class II biosafety cabinet", "Cleanroom B, suite 2", 150),
     ("BSC-02", "biosafety_cabinet", "Class II biosafety cabinet", "Cleanroom B, suite 3", 90),
+    # its calibration fell due before the running batch's activation: refused when scanned
+    (
+        OVERDUE_CABINET,
+        "biosafety_cabinet",
+        "Class II biosafety cabinet",
+        "Cleanroom B, suite 4",
+        -12,
+    ),
     ("INC-03", "incubator", "CO₂ incubator", "Cleanroom B, suite 2", 60),
     ("CC-01", "cell_counter", "NucleoCounter NC-200", "QC laboratory", 120),
     (FREEZER, "controlled_rate_freezer", "Controlled-rate freezer", "Cryo room", 5),  # due soon
