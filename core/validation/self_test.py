@@ -218,6 +218,21 @@ def _verify_pdf(sc: _Scenario) -> str:
     return f"seal and {len(result.e_signatures)} e-signatures verified; one flipped byte detected"
 
 
+def _print_label(sc: _Scenario) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    from core.services.labels import print_labels
+
+    tech = sc.s.people["tech"]
+    expiry = datetime.now(UTC).date() + timedelta(days=14)  # past today in any zone
+    out = print_labels(
+        sc.s.db, tech, LOT, "bag", 1, "100x50", sc.folder / "self-test-label.pdf",
+        expiry=expiry, storage="Below -150 °C (LN2 vapour phase)",
+    )  # fmt: skip
+    _expect(out.path.read_bytes().startswith(b"%PDF-"), "the label file is not a PDF")
+    return f"{out.kind_words} label {out.first_serial} with its QR code, {out.size // 1024} KiB"
+
+
 def _verify_audit(sc: _Scenario) -> str:
     from core.services.audit_trail import verify
 
@@ -260,6 +275,7 @@ STEPS: tuple[tuple[str, str, tuple[str, ...], Callable[[_Scenario], str]], ...] 
         ("export",),
         _verify_pdf,
     ),
+    ("label", "print a bag label with its QR code", ("batch",), _print_label),
     ("audit", "verify the audit chain", ("site",), _verify_audit),
     ("resources", "load the shipped templates and fonts", (), _resources),
 )

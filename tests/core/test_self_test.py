@@ -63,7 +63,7 @@ def test_a_broken_audit_chain_fails_the_self_test_and_the_exit_code(tmp_path, mo
     out = "\n".join(lines)
     assert "FAIL  verify the audit chain" in out
     assert "Audit trail BROKEN at event 7" in out
-    assert "Self-test FAILED: 11 of 12 steps passed; failed: verify the audit chain" in out
+    assert "Self-test FAILED: 12 of 13 steps passed; failed: verify the audit chain" in out
     assert "PASS  export a sealed PDF batch summary" in out
     assert not work.exists()  # the temporary folder is removed afterwards
 
