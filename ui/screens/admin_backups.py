@@ -11,9 +11,10 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from ui.models.base import ReadModelTable
-from ui.screens.admin_settings import NumberField, confirm_settings
+from ui.screens.admin_settings import confirm_settings
 from ui.widgets.busy import release, run_for
 from ui.widgets.common import Message, button, field, form_label, label, panel
+from ui.widgets.number_field import NumberField
 from ui.widgets.tables import BenchTable
 
 if TYPE_CHECKING:

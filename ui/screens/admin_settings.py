@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIntValidator, QKeyEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QFormLayout,
     QHBoxLayout,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 from ui import theme
 from ui.widgets.busy import run_for
 from ui.widgets.common import Message, TouchCombo, button, field, form_label, label
+from ui.widgets.number_field import NumberField, stepper
 
 if TYPE_CHECKING:
     from core.auth.policy import SitePolicy
@@ -86,70 +85,6 @@ def _zone_names() -> list[str]:
     return sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
 
 
-class NumberField(QLineEdit):
-    """A whole number between limits: typed, or stepped with ↑/↓ or the − and + buttons.
-
-    (A QLineEdit rather than a QSpinBox: the app's style sheet leaves a spin box without arrows
-    no room for its text.)"""
-
-    def __init__(self, low: int, high: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.low, self.high = low, high
-        self.setValidator(QIntValidator(low, high, self))
-        self.setMinimumHeight(theme.TOUCH)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-
-    def value(self) -> int | None:
-        try:
-            return int(self.text())
-        except ValueError:
-            return None
-
-    def setValue(self, value: int) -> None:
-        self.setText(str(min(max(value, self.low), self.high)))
-
-    def step(self, delta: int) -> None:
-        current = self.value()
-        self.setValue(self.low if current is None else current + delta)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Up:
-            self.step(+1)
-        elif event.key() == Qt.Key.Key_Down:
-            self.step(-1)
-        else:
-            super().keyPressEvent(event)
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        digits = self.fontMetrics().horizontalAdvance("0" * (len(str(self.high)) + 2))
-        return QSize(max(digits + theme.TOUCH // 2, theme.TOUCH * 2), hint.height())
-
-
-def _stepper(
-    spin: NumberField, name: str, parent: QWidget
-) -> tuple[QWidget, QPushButton, QPushButton]:
-    """A number with − and + buttons big enough for a gloved finger."""
-    holder = QWidget(parent)
-    row = QHBoxLayout(holder)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.setSpacing(6)
-    less = button("−", holder, tip=f"One less: {name.lower()}")
-    more = button("+", holder, tip=f"One more: {name.lower()}")
-    less.setAccessibleName(f"One less: {name.lower()}")
-    more.setAccessibleName(f"One more: {name.lower()}")
-    for b, delta in ((less, -1), (more, +1)):
-        b.setMinimumWidth(theme.TOUCH + 12)
-        b.setAutoRepeat(True)
-        b.setAutoDefault(False)
-        b.clicked.connect(lambda _=False, d=delta: spin.step(d))
-    row.addWidget(less)
-    row.addWidget(spin)
-    row.addWidget(more)
-    row.addStretch(1)
-    return holder, less, more
-
-
 class SettingsTab(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,7 +108,7 @@ class SettingsTab(QWidget):
             self.spins[key] = spin
             caption = form_label(f"{name} ({low}–{high})", self)
             caption.setBuddy(spin)
-            holder, less, more = _stepper(spin, name, self)
+            holder, less, more = stepper(spin, name, self)
             self.steppers[key] = (less, more)
             holder.setEnabled(False)  # until the current values are read
             self._holders.append(holder)

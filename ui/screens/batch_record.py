@@ -24,6 +24,7 @@ from ui.dialogs.history import HistoryDialog
 from ui.models.steps import StepsModel
 from ui.screens.base import Screen
 from ui.screens.batch_keys import BenchKeysMixin
+from ui.screens.batch_labels import LabelPrinting
 from ui.screens.batch_overrides import UseOverrides
 from ui.screens.batch_signing import SigningMixin
 from ui.widgets.batch_header import BatchHeader
@@ -64,6 +65,7 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         self.side = DetailsAndCurves(context, self.details, self)
         self.signing = StepSignatures(context, self)  # the step's signatures, under its checks
         self.overrides = UseOverrides(self)  # QA's override of a refused lot or equipment
+        self.labels = LabelPrinting(self)  # the header's "Labels…"
         centre = QWidget(self)
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
@@ -86,6 +88,7 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         self.header.back.clicked.connect(lambda: self.context.go("batches"))
         self.header.qc.clicked.connect(lambda: self.context.go("qc", lot=self.lot))
         self.header.custody.clicked.connect(lambda: self.context.go("custody", lot=self.lot))
+        self.header.labels.clicked.connect(self.labels.open)
         self.form.submitted.connect(self._submit)
         self.form.advance.connect(lambda cid: self.form.focus_next_open(cid))
         self.form.justify_requested.connect(self._justify)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QWidget
 
+from core.models.batches import TAKES_RESULTS
 from core.readmodels import BatchView
 from ui.widgets.common import button, label
 from ui.widgets.signatures_panel import signatures_html
@@ -29,6 +30,7 @@ class BatchHeader(QFrame):
         self.signatures.hide()
         self.qc = button("QC results", self, tip="Release QC results, grouped by attribute")
         self.custody = button("Custody", self, tip="Chain of custody of the patient's material")
+        self.labels = button("Labels…", self, tip="Print bag, sample or vial labels for this batch")
         self.back = button("Batches", self, tip="Back to the batch list (Alt+B)")
         self.record = button("Batch record", self, tip="The steps of this batch")
         self.record.hide()  # shown on the QC results screen, the way back to the steps
@@ -44,6 +46,7 @@ class BatchHeader(QFrame):
         buttons.addWidget(self.qc)
         buttons.addWidget(self.record)
         buttons.addWidget(self.custody)
+        buttons.addWidget(self.labels)
         buttons.addWidget(self.back)
         grid.addLayout(buttons, 1, 2)
         grid.setColumnStretch(1, 1)
@@ -57,6 +60,7 @@ class BatchHeader(QFrame):
         self.coi.setText(f"COI {view.coi_id}" if view.coi_id else "")
         self.coi.setVisible(bool(view.coi_id))
         self.custody.setVisible(view.autologous)  # an autologous batch keeps a custody trail
+        self.labels.setVisible(not release_only and view.status in TAKES_RESULTS)
         from ui.models.batches import status_words
 
         self.status.setText(f"Status: <b>{status_words(view.status)}</b>")
