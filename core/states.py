@@ -88,6 +88,7 @@ class ItemKind(StrEnum):
     MEASUREMENT_TIME = "measurement_time"  # an instrument time outside its window, with a reason
     CLOCK_INCIDENT = "clock_incident"  # the lot's events are dated ahead of a later clock
     USE_OVERRIDE = "use_override"  # a lot or item refused at its point of use, used on QA's word
+    CUSTODY_INCOMPLETE = "custody_incomplete"  # a hand-off due before release not recorded
 
 
 class Verdict(StrEnum):
@@ -169,6 +170,18 @@ class CustodyKind(StrEnum):
     PRODUCT_RECEIVED = "product_received"
     THAWED = "thawed"
     INFUSED = "infused"
+
+
+# The hand-offs of the finished product, after QA's release (shipped to the treatment centre,
+# received there, thawed, infused); every other hand-off of the plan comes before the release.
+CUSTODY_AFTER_RELEASE = frozenset(
+    {
+        CustodyKind.PRODUCT_SHIPPED,
+        CustodyKind.PRODUCT_RECEIVED,
+        CustodyKind.THAWED,
+        CustodyKind.INFUSED,
+    }
+)
 
 
 class LabelKind(StrEnum):

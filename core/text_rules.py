@@ -91,9 +91,14 @@ def first_problem(text: str) -> str | None:
             return f"a control character (U+{code:04X}) at character {index}"
         if char in _BIDI:
             return f"a {_BIDI[char]} (U+{code:04X}) at character {index}, which reorders text"
-        if 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+        if _invalid(code):
             return f"an invalid character (U+{code:04X}) at character {index}"
     return None
+
+
+def _invalid(code: int) -> bool:
+    """A lone surrogate or a noncharacter that ends a plane's BMP (U+FFFE, U+FFFF)."""
+    return 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF)
 
 
 def _invisible(char: str) -> bool:
@@ -102,8 +107,9 @@ def _invisible(char: str) -> bool:
 
 def visible(text: str, *, keep_lines: bool = False) -> str:
     """``text`` safe for a terminal: control characters shown as their symbols (ESC as ␛), C1
-    controls, bidirectional controls and lone surrogates as \\uXXXX. ``keep_lines`` keeps
-    newlines and tabs (a message of several lines); otherwise they are shown too."""
+    controls, bidirectional controls, lone surrogates and U+FFFE/U+FFFF as \\uXXXX.
+    ``keep_lines`` keeps newlines and tabs (a message of several lines); otherwise they are shown
+    too."""
     if text.isprintable() and not any(c in _BIDI for c in text):
         return text  # the common case, at C speed
     out = []
@@ -115,7 +121,7 @@ def visible(text: str, *, keep_lines: bool = False) -> str:
             out.append(chr(0x2400 + code))  # ␀ … ␟ (␛ for ESC)
         elif code == 0x7F:
             out.append("\u2421")  # ␡
-        elif 0x80 <= code <= 0x9F or char in _BIDI or 0xD800 <= code <= 0xDFFF:
+        elif 0x80 <= code <= 0x9F or char in _BIDI or _invalid(code):
             out.append(f"\\u{code:04x}")
         else:
             out.append(char)

@@ -95,6 +95,7 @@ ITEM_KIND_LABEL: dict[str, str] = {
     ItemKind.MEASUREMENT_TIME: "Instrument time outside its window",
     ItemKind.CLOCK_INCIDENT: "Clock incident not cleared",
     ItemKind.USE_OVERRIDE: "Used though refused (QA override)",
+    ItemKind.CUSTODY_INCOMPLETE: "Custody trail incomplete",
 }
 
 # A value's verdict in words: on screens and in the CLI (the icon and colour live with the GUI's

@@ -10,6 +10,8 @@ supervisor reviews, QA reviews the audit trail and approves the disposition.
 - CT-2026-0035: released with results pending; its sterility arrived later, its RCL is still due.
 - CT-2026-0040: exceptional release: release viability 76 % (spec ≥ 80 %), its deviation closed by
   QA, the treating physician notified and asking for the product.
+
+Each lot's custody trail is complete, from collection to infusion (core/demo/history_custody.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.auth import Actor
+from core.demo.history_custody import custody_steps
 from core.demo.sample_batch import CART_DAYS, CART_VALUES
 from core.services import batches, deviations, recording
 from core.services.review import mark_audit_trail_reviewed
@@ -263,7 +266,14 @@ def _lot_steps(past: PastLot, d0: datetime) -> list[tuple[datetime, str, Act]]:
             check = f"CART-IPC-07-{kind}-D{day}"
             out.append((at(day, 8.5 + n / 60), who, _rec(lot, check, value[check])))
     out += _release_steps(past, at, value)
+    out += custody_steps(lot, past.coi, at, decided_day(past))
     return out
+
+
+def decided_day(past: PastLot) -> int:
+    """The day QA decided: after potency for a release with results pending, else once the
+    last result (RCL) is in."""
+    return 13 if past.fate == "pending" else 45
 
 
 def _release_steps(past: PastLot, at, value: dict[str, str]) -> list[tuple[datetime, str, Act]]:
@@ -279,11 +289,10 @@ def _release_steps(past: PastLot, at, value: dict[str, str]) -> list[tuple[datet
                 out.append((when, "cleo", _rec(lot, check, value[check])))
     if past.fate == "exceptional":
         out.append((at(20, 11), "quinn", _close_deviation(lot)))
+    decided = decided_day(past)
     if past.fate == "pending":  # released after potency; sterility and RCL follow release
-        decided = 13
         out.append((at(decided, 16), "cleo", _sign(lot, "PERFORMED", step_id="CART-S13")))
     else:
-        decided = 45
         out.append((at(decided, 16), "cleo", _sign(lot, "PERFORMED", step_id="CART-S13")))
         out.append((at(decided, 17), "sam", _sign(lot, "VERIFIED", step_id="CART-S13")))
     out.append((at(decided + 1, 10), "sam", _sign(lot, "REVIEWED")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 DEMO_PASSWORD = "lotbook-demo"
 # Raised when the demo's content changes; an older demo file is set aside and built again.
-DEMO_VERSION = "5"
+DEMO_VERSION = "6"
 INITIAL_PASSWORD = "lotbook-demo-initial"
 DEMO_USERS = {
     "tess": ("Tess Technician", "technician"),

@@ -141,10 +141,13 @@ def fill_batch(
     skip: frozenset[str] = frozenset(),
     steps: Iterable[str] | None = None,
     qc: Actor | None = None,
+    password: str | None = None,
 ) -> int:
     """Record a sample value for every check of ``lot`` (or of the ``steps`` named) that has
     none yet and applies: in-process checks as ``actor``, release tests as the QC analyst ``qc``
-    (without one, the release tests are left alone)."""
+    (without one, the release tests are left alone). With ``actor``'s ``password``, an
+    autologous lot's custody hand-offs due before release are recorded too (``record_custody``
+    below), so that a whole filled lot may be released."""
     view = show_batch(db, lot)
     from core.records.batch_record import batch_template, load_batch
 
@@ -176,7 +179,32 @@ def fill_batch(
             out = record_sample(db, who, lot, check.id, value)
             recorded[check.id] = out.entry.current.value
             written += 1
+    if password is not None and steps is None:
+        record_custody(db, actor, lot, password)
     return written
+
+
+def record_custody(db: Database, who: Actor, lot: str, password: str) -> int:
+    """Record, as ``who`` (signing with ``password`` where the plan asks), every hand-off of
+    ``lot``'s custody plan due before release that is not recorded yet, now, at the manufacturing
+    site, the batch's own chain-of-identity id scanned; returns how many were recorded."""
+    from core.services.custody import custody_trail
+    from core.services.custody import record_custody as record_one
+    from core.services.review import site_zone
+
+    trail = custody_trail(db, lot)
+    if not trail.autologous or trail.coi_id is None:
+        return 0
+    with db.read() as session:  # the zone the service reads typed times in
+        zone = site_zone(session)
+    when = db.clock.now().astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    for expected in trail.missing_before_release:
+        record_one(
+            db, who, lot, expected.kind, coi_scanned=trail.coi_id, occurred_at=when,
+            location="Manufacturing site",
+            password=password if expected.signature_required else None,
+        )  # fmt: skip
+    return len(trail.missing_before_release)
 
 
 def _applies(tdef: TemplateDef, check: CheckDef, recorded: dict[str, str]) -> bool:

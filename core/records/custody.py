@@ -25,7 +25,7 @@ from core.clock import local_zone_name, utc_iso
 from core.models import Batch, CustodyEvent, SigningKey, SiteAuthority, id_of
 from core.records.accounts import full_names
 from core.records.batch_record import batch_template, load_batch
-from core.states import CustodyKind
+from core.states import CUSTODY_AFTER_RELEASE, CustodyKind
 from core.templates.custody import REPEATABLE, CustodyPlan
 from core.words import CUSTODY_KIND_WORDS
 
@@ -92,6 +92,12 @@ class CustodyTrail:
     @property
     def missing(self) -> tuple[ExpectedEvent, ...]:
         return tuple(e for e in self.expected if not e.done)
+
+    @property
+    def missing_before_release(self) -> tuple[ExpectedEvent, ...]:
+        """Expected hand-offs not recorded that come before QA's release (all but the finished
+        product's shipping, receipt, thaw and infusion)."""
+        return tuple(e for e in self.missing if e.kind not in CUSTODY_AFTER_RELEASE)
 
     @property
     def done(self) -> tuple[ExpectedEvent, ...]:

@@ -5,8 +5,10 @@ From the batch record as it is now: a result that failed after release (first), 
 values (blocking release when the check gates it) and their justification, alert limits, open
 deviations, corrections, late, out-of-window and out-of-order entries, instrument times accepted
 outside their window, edits after signing, signatures no longer valid, process excursions
-(blocking until assessed), missing required values (a release result that may follow release is
-shown as pending), steps waiting for verification, and imported files with their SHA-256.
+(blocking until assessed), an autologous lot's custody trail missing a hand-off due before
+release or a hand-off's e-signature (blocking), missing required values (a release result that
+may follow release is shown as pending), steps waiting for verification, and imported files
+with their SHA-256.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from core.curve_views import ExcursionView
 from core.models import Batch, Deviation, InstrumentFile, MaterialUse, id_of
 from core.models.batches import AFTER_RELEASE, BatchStatus
 from core.readmodels import BatchView, CheckView, ResultVersionView, StepView
+from core.records.batch_record import batch_template
+from core.records.custody import build_trail
 from core.schedule import timing_findings
 from core.signatures import BATCH_SCOPE
 from core.signing_views import ItemKind, ReviewItem, SignatureState
@@ -306,6 +310,46 @@ def override_items(session: Session, batch_id: int, view: BatchView) -> list[Rev
     return items
 
 
+def custody_items(session: Session, batch: Batch, view: BatchView) -> list[ReviewItem]:
+    """An autologous lot's custody trail, where it holds up its release: a hand-off the plan
+    expects before the release not recorded, or a hand-off's required e-signature that does not
+    verify. Both block the release; once released, the product's own hand-offs follow on the
+    custody screen."""
+    if not view.autologous:
+        return []
+    _, tdef = batch_template(session, batch)
+    if tdef.custody.empty:
+        return []
+    trail = build_trail(session, batch, tdef.custody, True)
+    items = []
+    missing = [] if view.status in AFTER_RELEASE else trail.missing_before_release
+    if missing:
+        items.append(
+            _item(
+                ItemKind.CUSTODY_INCOMPLETE,
+                "Not recorded: " + ", ".join(e.label for e in missing),
+                "the custody plan expects these hand-offs before the release; record them on "
+                "the batch's Custody screen",
+                True,
+            )
+        )
+    for event in trail.signatures_not_valid:
+        items.append(
+            _item(
+                ItemKind.CUSTODY_INCOMPLETE,
+                f"{event.words.capitalize()}: e-signature not valid",
+                "the hand-off needs its recorder's e-signature and it does not verify"
+                if event.signed
+                else "the hand-off needs its recorder's e-signature and has none",
+                True,
+                ref=str(event.id),
+                at=event.recorded_at,
+                by=event.recorded_by,
+            )
+        )
+    return items
+
+
 def review_items(
     session: Session,
     batch: Batch,
@@ -332,6 +376,7 @@ def review_items(
             )
     items += excursion_items(excursions)
     items += override_items(session, id_of(batch), view)
+    items += custody_items(session, batch, view)
     for f in session.exec(
         select(InstrumentFile)
         .where(InstrumentFile.batch_id == batch.id)

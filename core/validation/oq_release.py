@@ -33,7 +33,7 @@ def _lot(
     values = values or {}
     for check, (value, comment) in values.items():
         recording.record_value(db, qc, lot, check, value, comment=comment)
-    fill_batch(db, tech, lot, qc=qc, skip=frozenset(skip) | set(values))
+    fill_batch(db, tech, lot, qc=qc, skip=frozenset(skip) | set(values), password=b.pw("tech"))
     for step in batches.show_batch(db, lot).steps:
         complete = all(c.current for c in step.checks if c.required)
         if step.verify and not step.verified and complete:

@@ -43,7 +43,7 @@ def build_export_site(folder: Path) -> Database:
     signing_keys.issue_certificates(db, admin, ADMIN_PW)
     approve_drafts(db, quinn, PW, "Benchmark site: example limits confirmed")
     batches.start_batch(db, tess, "cart-auto-lv", LOT, "COI-W123426000900")
-    fill_batch(db, tess, LOT, qc=cleo)
+    fill_batch(db, tess, LOT, qc=cleo, password=PW)
     view = batches.show_batch(db, LOT)
     current = {c: view.check(c).current.value for c in RECOUNTS}
     events = len(audit_trail.events(db, lot=LOT))

@@ -180,7 +180,7 @@ def pending(stocked_cli):
     db = open_database(cli.url)
     try:
         tess, cleo = (authenticate(db, name, TECH_PW) for name in ("tess", "cleo"))
-        fill_batch(db, tess, LOT, qc=cleo, skip=frozenset({"CART-REL-12"}))
+        fill_batch(db, tess, LOT, qc=cleo, skip=frozenset({"CART-REL-12"}), password=TECH_PW)
     finally:
         db.dispose()
     _verify_steps(cli)

@@ -17,7 +17,7 @@ def _fill(cli):
     db = open_database(cli.url)
     try:
         tess, cleo = (authenticate(db, name, TECH_PW) for name in ("tess", "cleo"))
-        fill_batch(db, tess, LOT, qc=cleo)
+        fill_batch(db, tess, LOT, qc=cleo, password=TECH_PW)
     finally:
         db.dispose()
 

@@ -83,6 +83,28 @@ def test_released_lots_pass_every_rule_and_show_no_exceptions(demo, lot):
     assert 2 <= float(view.check("CART-IPC-03-TEMP").current.value) <= 8
 
 
+@pytest.mark.parametrize("lot", ["CT-2026-0031", "CT-2026-0035", "CT-2026-0038", "CT-2026-0040"])
+def test_each_earlier_lot_has_a_complete_custody_trail_released_before_its_product_moved(demo, lot):
+    from core.services.custody import custody_trail
+
+    trail = custody_trail(demo, lot)
+    assert trail.complete and not trail.out_of_order, trail.status_text()
+    assert all(e.signature_valid for e in trail.events if e.signature_required)
+    approved = batches.show_batch(demo, lot).disposition.signed_at
+    stored = next(e for e in trail.events if e.kind == "stored")
+    shipped = next(e for e in trail.events if e.kind == "product_shipped")
+    assert stored.occurred_at < approved < shipped.occurred_at
+
+
+def test_the_running_lots_custody_is_incomplete_on_its_review(demo):
+    from core.services.custody import custody_trail
+
+    trail = custody_trail(demo, "CT-2026-0042")
+    assert not trail.complete and trail.missing_before_release
+    items = [i for i in review_batch(demo, "CT-2026-0042").items if i.kind == "custody_incomplete"]
+    assert len(items) == 1 and items[0].blocking and "stored" in items[0].title
+
+
 def test_the_pending_lot_got_its_sterility_after_release(demo):
     view = batches.show_batch(demo, "CT-2026-0035")
     assert view.status == "released_pending"

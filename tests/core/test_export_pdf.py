@@ -31,7 +31,7 @@ def _squash(text: str) -> str:
 @pytest.fixture
 def signed_batch(site, people, lot):
     tech, tech2 = people["tech"], people["tech2"]
-    fill_batch(site, tech, lot, qc=people["qc"])
+    fill_batch(site, tech, lot, qc=people["qc"], password=PW)
     recording.correct_value(site, tech, lot, "CART-IPC-00-SLOT", "Suite 3", "wrong suite typed")
     for step in batches.show_batch(site, lot).steps:
         if step.verify and not step.verified:

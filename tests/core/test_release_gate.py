@@ -30,7 +30,9 @@ def _ready_for_qa(site, people, lot, *, skip=frozenset(), values=None):
     qc = people["qc"]
     for check, (value, kw) in (values or {}).items():
         recording.record_value(site, qc, lot, check, value, **kw)
-    fill_batch(site, people["tech"], lot, skip=frozenset(skip) | set(values or {}), qc=qc)
+    fill_batch(
+        site, people["tech"], lot, skip=frozenset(skip) | set(values or {}), qc=qc, password=PW
+    )
     _verify_all(site, people["tech2"], lot)
     sign(site, people["sup"], PW, lot, "REVIEWED")
     mark_audit_trail_reviewed(site, people["qa"], PW, lot)
@@ -83,7 +85,9 @@ def test_each_failed_gating_result_blocks_release(site, people, lot, check, valu
 
 def test_a_missing_gating_result_blocks_release(site, people, lot):
     # mycoplasma is not pending-allowed: its absence blocks the review, and the release
-    fill_batch(site, people["tech"], lot, qc=people["qc"], skip=frozenset({"CART-REL-13"}))
+    fill_batch(
+        site, people["tech"], lot, qc=people["qc"], skip=frozenset({"CART-REL-13"}), password=PW
+    )
     _verify_all(site, people["tech2"], lot)
     with pytest.raises(Conflict, match="cannot be reviewed yet: CART-REL-13 is not recorded"):
         sign(site, people["sup"], PW, lot, "REVIEWED")
@@ -102,7 +106,7 @@ def test_released_pending_only_for_pending_allowed_results(site, people, lot):
 
 
 def test_review_is_refused_while_a_required_value_is_missing(site, people, lot):
-    fill_batch(site, people["tech"], lot, qc=people["qc"], skip=frozenset({VIABILITY}))
+    fill_batch(site, people["tech"], lot, qc=people["qc"], skip=frozenset({VIABILITY}), password=PW)
     _verify_all(site, people["tech2"], lot)
     with pytest.raises(Conflict, match="cannot be reviewed yet: CART-REL-05 is not recorded"):
         sign(site, people["sup"], PW, lot, "REVIEWED")

@@ -40,7 +40,7 @@ def test_a_fresh_batch_lists_missing_values_and_blocks_release(site, people, lot
 
 def test_full_release_path(site, people, lot):
     tech, tech2, sup, qa = people["tech"], people["tech2"], people["sup"], people["qa"]
-    fill_batch(site, tech, lot, qc=people["qc"])
+    fill_batch(site, tech, lot, qc=people["qc"], password=PW)
     recording.correct_value(site, tech, lot, "CART-IPC-00-SLOT", "SLOT-2", "transcription")
     with pytest.raises(Conflict, match="awaits verification"):
         sign(site, sup, PW, lot, "REVIEWED")
@@ -68,7 +68,7 @@ def test_full_release_path(site, people, lot):
 
 def test_released_with_results_pending_then_released(site, people, lot):
     tech, tech2, sup, qa, qc = (people[k] for k in ("tech", "tech2", "sup", "qa", "qc"))
-    fill_batch(site, tech, lot, skip=frozenset({STERILITY}), qc=qc)
+    fill_batch(site, tech, lot, skip=frozenset({STERILITY}), qc=qc, password=PW)
     _verify_all(site, tech2, lot)
     sign(site, sup, PW, lot, "REVIEWED")
     mark_audit_trail_reviewed(site, qa, PW, lot)
@@ -146,3 +146,35 @@ def test_an_originator_cannot_mark_the_audit_trail_reviewed(site, people, lot):
     with pytest.raises(PermissionDenied, match="took no part"):
         mark_audit_trail_reviewed(site, sup, PW, lot)
     assert review_batch(site, lot).audit_review is None
+
+
+def test_a_custody_hand_off_due_before_release_blocks_it_until_recorded(site, people, lot):
+    """The CAR-T plan's hand-offs up to storage come before QA's release; those after it (the
+    product shipped, received, thawed, infused) do not hold it up."""
+    from core.demo.sample_batch import record_custody
+    from core.services.custody import custody_trail
+    from core.words import CUSTODY_KIND_WORDS
+
+    tech, tech2, sup, qa = people["tech"], people["tech2"], people["sup"], people["qa"]
+    fill_batch(site, tech, lot, qc=people["qc"])  # no password: no custody recorded
+    _verify_all(site, tech2, lot)
+    sign(site, sup, PW, lot, "REVIEWED")
+    mark_audit_trail_reviewed(site, qa, PW, lot, "no unexplained changes")
+    (item,) = [i for i in review_batch(site, lot).items if i.kind == "custody_incomplete"]
+    assert item.blocking
+    assert item.title == "Not recorded: " + ", ".join(
+        CUSTODY_KIND_WORDS[k] for k in ("collected", "shipped", "received", "handoff",
+                                        "qc_sample", "stored")
+    )  # fmt: skip
+    assert review_batch(site, lot).approval_blockers == ("1 × Custody trail incomplete",)
+    with pytest.raises(Conflict, match="Custody trail incomplete"):
+        sign(site, qa, PW, lot, "APPROVED", disposition="released", reason="meets spec")
+
+    assert record_custody(site, tech, lot, PW) == 6  # collected … stored, received e-signed
+    trail = custody_trail(site, lot)
+    assert not trail.missing_before_release and not trail.complete  # infusion still to come
+    assert "custody_incomplete" not in _kinds(review_batch(site, lot))
+    mark_audit_trail_reviewed(site, qa, PW, lot, "custody hand-offs recorded since")
+    sign(site, qa, PW, lot, "APPROVED", disposition="released", reason="meets spec")
+    assert batches.show_batch(site, lot).status == "released"
+    assert "custody_incomplete" not in _kinds(review_batch(site, lot))  # the product's own follow

@@ -157,6 +157,7 @@ def test_visible_shows_what_a_terminal_would_obey() -> None:
     assert visible("two\nlines\tx") == "two␊lines␉x"
     assert visible("two\nlines\tx", keep_lines=True) == "two\nlines\tx"
     assert visible("plain, ünïcode ✓") == "plain, ünïcode ✓"
+    assert visible("a\ufffeb\uffff") == "a\\ufffeb\\uffff"  # noncharacters, found by hypothesis
 
 
 @given(st.text())

@@ -38,7 +38,14 @@ def _ready_for_qa(site, people, lot, *, skip=frozenset(), values=None):
     """Filled (release tests by QC), verified, reviewed by the supervisor, audit trail reviewed."""
     for check, (value, kw) in (values or {}).items():
         recording.record_value(site, people["qc"], lot, check, value, **kw)
-    fill_batch(site, people["tech"], lot, skip=frozenset(skip) | set(values or {}), qc=people["qc"])
+    fill_batch(
+        site,
+        people["tech"],
+        lot,
+        skip=frozenset(skip) | set(values or {}),
+        qc=people["qc"],
+        password=PW,
+    )
     _verify_all(site, people["tech2"], lot)
     sign(site, people["sup"], PW, lot, "REVIEWED")
     mark_audit_trail_reviewed(site, people["qa"], PW, lot)
