@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both set up .venv from the lock.
-.PHONY: run test check bench lint lock clean-venv
+.PHONY: run test check bench lint lock clean-venv translations
 
 run:
 	@tools/bootstrap.sh run
@@ -35,6 +35,11 @@ lint:
 lock:
 	.venv/bin/python -m uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes -q -o requirements.lock
 	.venv/bin/python -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes -q -o requirements-dev.lock
+
+# The translation catalogues: extract the marked sentences, merge them into each language's .po,
+# compile the .mo files the app reads (tools/translations.py; a test checks they are current).
+translations:
+	.venv/bin/python tools/translations.py
 
 clean-venv:
 	rm -rf .venv

@@ -1,10 +1,15 @@
-"""The words people read for the states logic works with, gathered in one place (one place to
-translate): step states, signing-key states, signature meanings and statements, dispositions,
-review items, verdicts and batch statuses. Logic compares the enums (core/states.py); screens,
-the CLI and the PDF show these words."""
+"""The words people read for the states logic works with, gathered in one place and translated
+on every look-up (core/i18n.py): step states, signing-key states, signature meanings and
+statements, dispositions, review items, verdicts, batch statuses, materials, equipment, custody
+and labels. Logic compares the enums (core/states.py); screens, the CLI and the PDF show these
+words."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import TypeVar
+
+from core.i18n import N_, _
 from core.states import (
     BatchStatus,
     CustodyKind,
@@ -22,21 +27,45 @@ from core.states import (
     Verdict,
 )
 
-STEP_STATE_WORDS: dict[StepState, str] = {
-    StepState.NOT_APPLICABLE: "does not apply",
-    StepState.NOT_STARTED: "not started",
-    StepState.IN_PROGRESS: "in progress",
-    StepState.HAS_EXCEPTIONS: "has exceptions",
-    StepState.SIGNATURE_INVALIDATED: "signature invalidated",
-    StepState.AWAITING_VERIFICATION: "awaiting verification",
-    StepState.VERIFIED: "verified",
-    StepState.COMPLETE: "complete",
-}
-KEY_STATE_WORDS: dict[KeyState, str] = {
-    KeyState.NONE: "none",
-    KeyState.AWAITING_ISSUE: "awaiting issue",
-    KeyState.ISSUED: "issued",
-}
+K = TypeVar("K")
+
+
+class Words(Mapping[K, str]):
+    """A table of words, each marked ``N_()`` for the catalogue: a look-up gives the word in the
+    language of the moment (``raw`` keeps the source words, for a table built on another)."""
+
+    def __init__(self, raw: Mapping[K, str]) -> None:
+        self.raw: dict[K, str] = dict(raw)
+
+    def __getitem__(self, key: K) -> str:
+        return _(self.raw[key])
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
+STEP_STATE_WORDS: Words[StepState] = Words(
+    {
+        StepState.NOT_APPLICABLE: N_("does not apply"),
+        StepState.NOT_STARTED: N_("not started"),
+        StepState.IN_PROGRESS: N_("in progress"),
+        StepState.HAS_EXCEPTIONS: N_("has exceptions"),
+        StepState.SIGNATURE_INVALIDATED: N_("signature invalidated"),
+        StepState.AWAITING_VERIFICATION: N_("awaiting verification"),
+        StepState.VERIFIED: N_("verified"),
+        StepState.COMPLETE: N_("complete"),
+    }
+)
+KEY_STATE_WORDS: Words[KeyState] = Words(
+    {
+        KeyState.NONE: N_("none"),
+        KeyState.AWAITING_ISSUE: N_("awaiting issue"),
+        KeyState.ISSUED: N_("issued"),
+    }
+)
 
 
 def step_state_words(state: StepState) -> str:
@@ -48,144 +77,178 @@ def key_state_words(state: str) -> str:
 
 
 # What each meaning attests, in the words shown beside every signature (21 CFR 11.50).
-MEANING_LABEL: dict[str, str] = {
-    Meaning.PERFORMED: "Performed by",
-    Meaning.VERIFIED: "Verified by",
-    Meaning.REVIEWED: "Reviewed by",
-    Meaning.APPROVED: "Approved by (QA disposition)",
-}
-MEANING_STATEMENT: dict[str, str] = {
-    Meaning.PERFORMED: "I performed this step and entered its results as recorded.",
-    Meaning.VERIFIED: (
-        "I independently checked this step as recorded: values, calculations, labels and "
-        "identity. I did not perform it."
-    ),
-    Meaning.REVIEWED: (
-        "I reviewed this batch record: it is complete and correct, its exceptions are "
-        "explained and its deviations linked. I did not perform the entries reviewed."
-    ),
-    Meaning.APPROVED: "I approve the disposition of this batch stated here, for the reason given.",
-}
+MEANING_LABEL: Words[str] = Words(
+    {
+        Meaning.PERFORMED: N_("Performed by"),
+        Meaning.VERIFIED: N_("Verified by"),
+        Meaning.REVIEWED: N_("Reviewed by"),
+        Meaning.APPROVED: N_("Approved by (QA disposition)"),
+    }
+)
+MEANING_STATEMENT: Words[str] = Words(
+    {
+        Meaning.PERFORMED: N_("I performed this step and entered its results as recorded."),
+        Meaning.VERIFIED: N_(
+            "I independently checked this step as recorded: values, calculations, labels and "
+            "identity. I did not perform it."
+        ),
+        Meaning.REVIEWED: N_(
+            "I reviewed this batch record: it is complete and correct, its exceptions are "
+            "explained and its deviations linked. I did not perform the entries reviewed."
+        ),
+        Meaning.APPROVED: N_(
+            "I approve the disposition of this batch stated here, for the reason given."
+        ),
+    }
+)
 
-DISPOSITION_LABEL: dict[str, str] = {
-    Disposition.RELEASED: "Released",
-    Disposition.RELEASED_PENDING: "Released with results pending",
-    Disposition.EXCEPTIONAL_RELEASE: "Exceptional release (out of specification)",
-    Disposition.QUARANTINED: "Quarantined",
-    Disposition.REJECTED: "Rejected",
-    Disposition.POST_RELEASE_OOS: "Post-release out of specification, acknowledged",
-}
+DISPOSITION_LABEL: Words[str] = Words(
+    {
+        Disposition.RELEASED: N_("Released"),
+        Disposition.RELEASED_PENDING: N_("Released with results pending"),
+        Disposition.EXCEPTIONAL_RELEASE: N_("Exceptional release (out of specification)"),
+        Disposition.QUARANTINED: N_("Quarantined"),
+        Disposition.REJECTED: N_("Rejected"),
+        Disposition.POST_RELEASE_OOS: N_("Post-release out of specification, acknowledged"),
+    }
+)
 
-ITEM_KIND_LABEL: dict[str, str] = {
-    ItemKind.OUT_OF_SPEC: "Out of specification",
-    ItemKind.AWAITING_JUSTIFICATION: "Out of specification, not justified",
-    ItemKind.OPEN_DEVIATION: "Open deviation",
-    ItemKind.CORRECTION: "Correction",
-    ItemKind.LATE_ENTRY: "Late entry",
-    ItemKind.EDIT_AFTER_SIGNING: "Edited after signing",
-    ItemKind.INVALIDATED_SIGNATURE: "Signature invalidated",
-    ItemKind.EXCURSION: "Process excursion",
-    ItemKind.MISSING_VALUE: "Missing required value",
-    ItemKind.AWAITING_VERIFICATION: "Step awaiting verification",
-    ItemKind.IMPORTED_FILE: "Imported instrument file",
-    ItemKind.POST_RELEASE_OOS: "Out of specification after release",
-    ItemKind.ALERT: "Alert limit exceeded",
-    ItemKind.OUT_OF_WINDOW: "Entered outside the step's window",
-    ItemKind.OUT_OF_ORDER: "Entered out of order",
-    ItemKind.MEASUREMENT_TIME: "Instrument time outside its window",
-    ItemKind.CLOCK_INCIDENT: "Clock incident not cleared",
-    ItemKind.USE_OVERRIDE: "Used though refused (QA override)",
-    ItemKind.CUSTODY_INCOMPLETE: "Custody trail incomplete",
-}
+ITEM_KIND_LABEL: Words[str] = Words(
+    {
+        ItemKind.OUT_OF_SPEC: N_("Out of specification"),
+        ItemKind.AWAITING_JUSTIFICATION: N_("Out of specification, not justified"),
+        ItemKind.OPEN_DEVIATION: N_("Open deviation"),
+        ItemKind.CORRECTION: N_("Correction"),
+        ItemKind.LATE_ENTRY: N_("Late entry"),
+        ItemKind.EDIT_AFTER_SIGNING: N_("Edited after signing"),
+        ItemKind.INVALIDATED_SIGNATURE: N_("Signature invalidated"),
+        ItemKind.EXCURSION: N_("Process excursion"),
+        ItemKind.MISSING_VALUE: N_("Missing required value"),
+        ItemKind.AWAITING_VERIFICATION: N_("Step awaiting verification"),
+        ItemKind.IMPORTED_FILE: N_("Imported instrument file"),
+        ItemKind.POST_RELEASE_OOS: N_("Out of specification after release"),
+        ItemKind.ALERT: N_("Alert limit exceeded"),
+        ItemKind.OUT_OF_WINDOW: N_("Entered outside the step's window"),
+        ItemKind.OUT_OF_ORDER: N_("Entered out of order"),
+        ItemKind.MEASUREMENT_TIME: N_("Instrument time outside its window"),
+        ItemKind.CLOCK_INCIDENT: N_("Clock incident not cleared"),
+        ItemKind.USE_OVERRIDE: N_("Used though refused (QA override)"),
+        ItemKind.CUSTODY_INCOMPLETE: N_("Custody trail incomplete"),
+    }
+)
 
 # A value's verdict in words: on screens and in the CLI (the icon and colour live with the GUI's
 # theme), shortened in the PDF's dense tables, and in a curve's legend.
-VERDICT_WORDS: dict[str, str] = {
-    Verdict.PASS: "Pass",
-    Verdict.ALERT: "Alert",
-    Verdict.OOS: "Out of spec",
-    Verdict.REPORT: "Recorded",
-}
-VERDICT_NOT_FINAL = "Out of spec · not final"  # out of spec, its comment or deviation still due
-VERDICT_MISMATCH = "Mismatch"  # a scan that does not match what the check expects
-VERDICT_PENDING = "Not recorded"
-VERDICT_MARKS: dict[str, str] = {
-    Verdict.PASS: "pass",
-    Verdict.ALERT: "ALERT",
-    Verdict.OOS: "OOS",
-    Verdict.REPORT: "report",
-}
-VERDICT_LEGEND: dict[str, str] = {**VERDICT_MARKS, Verdict.REPORT: "report only"}
+VERDICT_WORDS: Words[str] = Words(
+    {
+        Verdict.PASS: N_("Pass"),
+        Verdict.ALERT: N_("Alert"),
+        Verdict.OOS: N_("Out of spec"),
+        Verdict.REPORT: N_("Recorded"),
+    }
+)
+VERDICT_NOT_FINAL = N_("Out of spec · not final")  # out of spec, its comment or deviation still due
+VERDICT_MISMATCH = N_("Mismatch")  # a scan that does not match what the check expects
+VERDICT_PENDING = N_("Not recorded")
+VERDICT_MARKS: Words[str] = Words(
+    {
+        Verdict.PASS: N_("pass"),
+        Verdict.ALERT: N_("ALERT"),
+        Verdict.OOS: N_("OOS"),
+        Verdict.REPORT: N_("report"),
+    }
+)
+VERDICT_LEGEND: Words[str] = Words({**VERDICT_MARKS.raw, Verdict.REPORT: N_("report only")})
 
 # A batch's status as a QA reviewer says it (the PDF), and shortened for a list's column.
-STATUS_WORDS: dict[str, str] = {
-    BatchStatus.IN_PROGRESS: "In progress",
-    BatchStatus.AWAITING_REVIEW: "Awaiting review",
-    BatchStatus.QUARANTINED: "Quarantined",
-    BatchStatus.RELEASED: "Released",
-    BatchStatus.RELEASED_PENDING: "Released with results pending",
-    BatchStatus.EXCEPTIONAL_RELEASE: "Exceptional release (out of specification)",
-    BatchStatus.POST_RELEASE_OOS: (
-        "Out of specification after release: awaiting QA acknowledgement"
-    ),
-    BatchStatus.POST_RELEASE_OOS_ACK: "Out of specification after release: acknowledged by QA",
-    BatchStatus.REJECTED: "Rejected",
-}
-STATUS_SHORT: dict[str, str] = {
-    **STATUS_WORDS,
-    BatchStatus.RELEASED_PENDING: "Released – results pending",
-    BatchStatus.POST_RELEASE_OOS: "Out of spec after release – awaiting QA",
-    BatchStatus.POST_RELEASE_OOS_ACK: "Out of spec after release – acknowledged by QA",
-}
+STATUS_WORDS: Words[str] = Words(
+    {
+        BatchStatus.IN_PROGRESS: N_("In progress"),
+        BatchStatus.AWAITING_REVIEW: N_("Awaiting review"),
+        BatchStatus.QUARANTINED: N_("Quarantined"),
+        BatchStatus.RELEASED: N_("Released"),
+        BatchStatus.RELEASED_PENDING: N_("Released with results pending"),
+        BatchStatus.EXCEPTIONAL_RELEASE: N_("Exceptional release (out of specification)"),
+        BatchStatus.POST_RELEASE_OOS: N_(
+            "Out of specification after release: awaiting QA acknowledgement"
+        ),
+        BatchStatus.POST_RELEASE_OOS_ACK: N_(
+            "Out of specification after release: acknowledged by QA"
+        ),
+        BatchStatus.REJECTED: N_("Rejected"),
+    }
+)
+STATUS_SHORT: Words[str] = Words(
+    {
+        **STATUS_WORDS.raw,
+        BatchStatus.RELEASED_PENDING: N_("Released – results pending"),
+        BatchStatus.POST_RELEASE_OOS: N_("Out of spec after release – awaiting QA"),
+        BatchStatus.POST_RELEASE_OOS_ACK: N_("Out of spec after release – acknowledged by QA"),
+    }
+)
 
-MATERIAL_KIND_WORDS: dict[str, str] = {
-    MaterialKind.REAGENT: "reagent",
-    MaterialKind.MEDIUM: "medium",
-    MaterialKind.CYTOKINE: "cytokine",
-    MaterialKind.VECTOR: "vector lot",
-    MaterialKind.BAG: "bag",
-    MaterialKind.CRYOPROTECTANT: "cryoprotectant",
-}
-LOT_STATUS_WORDS: dict[str, str] = {
-    LotStatus.QUARANTINE: "quarantine",
-    LotStatus.RELEASED: "released",
-    LotStatus.REJECTED: "rejected",
-    LotStatus.EXPIRED: "expired",
-}
-EQUIPMENT_TYPE_WORDS: dict[str, str] = {
-    EquipmentType.BIOSAFETY_CABINET: "biosafety cabinet",
-    EquipmentType.INCUBATOR: "incubator",
-    EquipmentType.BIOREACTOR: "bioreactor",
-    EquipmentType.CELL_COUNTER: "cell counter",
-    EquipmentType.CONTROLLED_RATE_FREEZER: "controlled-rate freezer",
-    EquipmentType.LN2_FREEZER: "LN₂ freezer",
-    EquipmentType.CENTRIFUGE: "centrifuge",
-    EquipmentType.PIPETTE: "pipette",
-}
-EQUIPMENT_STATUS_WORDS: dict[str, str] = {
-    EquipmentStatus.IN_USE: "in use",
-    EquipmentStatus.OUT_OF_SERVICE: "out of service",
-}
-EQUIPMENT_EVENT_WORDS: dict[str, str] = {
-    EquipmentEventKind.CALIBRATION: "calibration",
-    EquipmentEventKind.QUALIFICATION: "qualification",
-    EquipmentEventKind.MAINTENANCE: "maintenance",
-    EquipmentEventKind.STATUS: "status change",
-}
-CUSTODY_KIND_WORDS: dict[str, str] = {
-    CustodyKind.COLLECTED: "collected",
-    CustodyKind.SHIPPED: "shipped to manufacturing",
-    CustodyKind.RECEIVED: "received at manufacturing",
-    CustodyKind.HANDOFF: "manufacturing hand-off",
-    CustodyKind.QC_SAMPLE: "QC sample taken",
-    CustodyKind.STORED: "stored",
-    CustodyKind.PRODUCT_SHIPPED: "product shipped",
-    CustodyKind.PRODUCT_RECEIVED: "product received at the treatment site",
-    CustodyKind.THAWED: "thawed",
-    CustodyKind.INFUSED: "infused",
-}
-LABEL_KIND_WORDS: dict[str, str] = {
-    LabelKind.BAG: "bag",
-    LabelKind.SAMPLE: "sample",
-    LabelKind.VIAL: "vial",
-}
+MATERIAL_KIND_WORDS: Words[str] = Words(
+    {
+        MaterialKind.REAGENT: N_("reagent"),
+        MaterialKind.MEDIUM: N_("medium"),
+        MaterialKind.CYTOKINE: N_("cytokine"),
+        MaterialKind.VECTOR: N_("vector lot"),
+        MaterialKind.BAG: N_("bag"),
+        MaterialKind.CRYOPROTECTANT: N_("cryoprotectant"),
+    }
+)
+LOT_STATUS_WORDS: Words[str] = Words(
+    {
+        LotStatus.QUARANTINE: N_("quarantine"),
+        LotStatus.RELEASED: N_("released"),
+        LotStatus.REJECTED: N_("rejected"),
+        LotStatus.EXPIRED: N_("expired"),
+    }
+)
+EQUIPMENT_TYPE_WORDS: Words[str] = Words(
+    {
+        EquipmentType.BIOSAFETY_CABINET: N_("biosafety cabinet"),
+        EquipmentType.INCUBATOR: N_("incubator"),
+        EquipmentType.BIOREACTOR: N_("bioreactor"),
+        EquipmentType.CELL_COUNTER: N_("cell counter"),
+        EquipmentType.CONTROLLED_RATE_FREEZER: N_("controlled-rate freezer"),
+        EquipmentType.LN2_FREEZER: N_("LN₂ freezer"),
+        EquipmentType.CENTRIFUGE: N_("centrifuge"),
+        EquipmentType.PIPETTE: N_("pipette"),
+    }
+)
+EQUIPMENT_STATUS_WORDS: Words[str] = Words(
+    {
+        EquipmentStatus.IN_USE: N_("in use"),
+        EquipmentStatus.OUT_OF_SERVICE: N_("out of service"),
+    }
+)
+EQUIPMENT_EVENT_WORDS: Words[str] = Words(
+    {
+        EquipmentEventKind.CALIBRATION: N_("calibration"),
+        EquipmentEventKind.QUALIFICATION: N_("qualification"),
+        EquipmentEventKind.MAINTENANCE: N_("maintenance"),
+        EquipmentEventKind.STATUS: N_("status change"),
+    }
+)
+CUSTODY_KIND_WORDS: Words[str] = Words(
+    {
+        CustodyKind.COLLECTED: N_("collected"),
+        CustodyKind.SHIPPED: N_("shipped to manufacturing"),
+        CustodyKind.RECEIVED: N_("received at manufacturing"),
+        CustodyKind.HANDOFF: N_("manufacturing hand-off"),
+        CustodyKind.QC_SAMPLE: N_("QC sample taken"),
+        CustodyKind.STORED: N_("stored"),
+        CustodyKind.PRODUCT_SHIPPED: N_("product shipped"),
+        CustodyKind.PRODUCT_RECEIVED: N_("product received at the treatment site"),
+        CustodyKind.THAWED: N_("thawed"),
+        CustodyKind.INFUSED: N_("infused"),
+    }
+)
+LABEL_KIND_WORDS: Words[str] = Words(
+    {
+        LabelKind.BAG: N_("bag"),
+        LabelKind.SAMPLE: N_("sample"),
+        LabelKind.VIAL: N_("vial"),
+    }
+)

@@ -9,6 +9,7 @@ from collections import namedtuple
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from core.i18n import _
 from core.states import Verdict as CoreVerdict
 from core.version import app_root
 from core.words import VERDICT_MISMATCH, VERDICT_NOT_FINAL, VERDICT_PENDING, VERDICT_WORDS
@@ -34,14 +35,20 @@ LINE = "#b8bec6"
 # How a verdict is shown: icon and word (core/words.py) carry the meaning, the colour is a
 # reminder only; key names the stylesheet rule. (A namedtuple, not a dataclass: this module
 # loads before the login window.)
-Verdict = namedtuple("Verdict", "icon word colour key")
+class Verdict(namedtuple("Verdict", "icon source colour key")):
+    __slots__ = ()
+
+    @property
+    def word(self) -> str:
+        """The word in the language of the moment (``source`` is the catalogue's)."""
+        return _(self.source)
 
 
 VERDICTS = {
-    "pass": Verdict("✔", VERDICT_WORDS[CoreVerdict.PASS], GREEN, "pass"),
-    "alert": Verdict("▲", VERDICT_WORDS[CoreVerdict.ALERT], ORANGE, "alert"),
-    "oos": Verdict("✖", VERDICT_WORDS[CoreVerdict.OOS], VERMILLION, "oos"),
-    "report": Verdict("●", VERDICT_WORDS[CoreVerdict.REPORT], GREY, "report"),
+    "pass": Verdict("✔", VERDICT_WORDS.raw[CoreVerdict.PASS], GREEN, "pass"),
+    "alert": Verdict("▲", VERDICT_WORDS.raw[CoreVerdict.ALERT], ORANGE, "alert"),
+    "oos": Verdict("✖", VERDICT_WORDS.raw[CoreVerdict.OOS], VERMILLION, "oos"),
+    "report": Verdict("●", VERDICT_WORDS.raw[CoreVerdict.REPORT], GREY, "report"),
 }
 NOT_FINAL = Verdict("✖", VERDICT_NOT_FINAL, VERMILLION, "oos")
 MISMATCH = Verdict("✖", VERDICT_MISMATCH, VERMILLION, "mismatch")

@@ -26,14 +26,15 @@ from PySide6.QtWidgets import (
 
 from core.check_kinds import kind_of
 from core.clock import local_text
+from core.i18n import N_
 from core.readmodels import CheckView
 from core.specs import Verdict
 from ui import theme
 from ui.models.history import measured_text, timing_text
 from ui.widgets.common import Message, TouchCombo, button, field, label
 
-NOT_APPLICABLE = theme.Verdict("–", "Does not apply", theme.GREY, "none")
-NOT_KNOWN = theme.Verdict("?", "Not known yet", theme.GREY, "none")
+NOT_APPLICABLE = theme.Verdict("–", N_("Does not apply"), theme.GREY, "none")
+NOT_KNOWN = theme.Verdict("?", N_("Not known yet"), theme.GREY, "none")
 
 
 def _show(widget: QWidget, visible: bool) -> None:
