@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cli.context import db_url, open_db
 from cli.output import emit_json, info, table
+from core.i18n import _, ngettext
 from core.services import audit_trail
 from core.services.trail_verification import verify_trail
 
@@ -16,7 +17,8 @@ def cmd_audit_verify(args) -> int:
 
     def progress(done: int, total: int) -> None:
         if sys.stderr.isatty():
-            print(f"\rverified {done} of {total} events", end="", file=sys.stderr, flush=True)
+            shown = _("verified {done} of {total} events").format(done=done, total=total)
+            print(f"\r{shown}", end="", file=sys.stderr, flush=True)
 
     heads = _pdf_heads(getattr(args, "pdf", []))
     report = verify_trail(db, progress, heads)
@@ -45,7 +47,11 @@ def _pdf_heads(files: list[str]) -> list:
         pdf = read_regular_file(Path(name), max_bytes=200 * MB, done="nothing was verified")
         head = pdf_head(pdf, Path(name).name)
         if head is None:
-            raise DomainError(f"{name} is not a Lotbook batch PDF: it names no audit chain head.")
+            raise DomainError(
+                _("{file} is not a Lotbook batch PDF: it names no audit chain head.").format(
+                    file=name
+                )
+            )
         heads.append(head)
     return heads
 
@@ -54,7 +60,11 @@ def cmd_audit_export(args) -> int:
     count = audit_trail.export(
         open_db(args), Path(args.output), args.format, lot=args.batch, force=args.force
     )
-    info(f"Wrote {count} audit events to {args.output}.")
+    # the same English for one and many (as before); translators give each form its own words
+    wrote = ngettext(
+        "Wrote {count} audit events to {file}.", "Wrote {count} audit events to {file}.", count
+    )
+    info(wrote.format(count=count, file=args.output))
     return 0
 
 
@@ -67,7 +77,7 @@ def cmd_audit_list(args) -> int:
         (e.seq, e.at[:19].replace("T", " "), e.user, e.action, e.entity_id, e.reason or "")
         for e in views
     ]
-    table(("SEQ", "AT (UTC)", "USER", "ACTION", "WHAT", "REASON"), rows)
+    table((_("SEQ"), _("AT (UTC)"), _("USER"), _("ACTION"), _("WHAT"), _("REASON")), rows)
     return 0
 
 
@@ -76,7 +86,10 @@ def cmd_demo(args) -> int:
     from core.demo.people import DEMO_PASSWORDS
 
     db = build_demo(db_url(args, demo=True))
-    info(f"Demo database ready: {db.display_name}")
-    table(("USERNAME", "ROLE", "PASSWORD"), [(u, r, p) for u, (r, p) in DEMO_PASSWORDS.items()])
+    info(_("Demo database ready: {name}").format(name=db.display_name))
+    table(
+        (_("USERNAME"), _("ROLE"), _("PASSWORD")),
+        [(u, r, p) for u, (r, p) in DEMO_PASSWORDS.items()],
+    )
     db.dispose()
     return 0

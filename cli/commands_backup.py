@@ -8,15 +8,16 @@ from cli import credentials
 from cli.context import open_db
 from cli.output import emit_json, info, table
 from core.clock import local_text
+from core.i18n import _
 
 
 def cmd_backup(args) -> int:
     from core.services import backup
 
     if bool(args.output) == bool(args.if_due):
-        args.backup_parser.error("give either -o FILE (with --user) or --if-due")
+        args.backup_parser.error(_("give either -o FILE (with --user) or --if-due"))
     if args.output and not args.user:
-        args.backup_parser.error("-o FILE needs --user ADMIN (who makes the backup)")
+        args.backup_parser.error(_("-o FILE needs --user ADMIN (who makes the backup)"))
     db = open_db(args)
     if args.if_due:
         run = backup.backup_if_due(db)
@@ -26,17 +27,19 @@ def cmd_backup(args) -> int:
         return 0
     from core.services.users import authenticate
 
-    password = credentials.password(args, "Password (to back up): ")
+    password = credentials.password(args, _("Password (to back up): "))
     admin = authenticate(db, args.user, password)
     _made(backup.backup(db, admin, password, args.output, force=args.force))
     return 0
 
 
 def _made(view) -> None:
-    info(f"Backed up to {view.file} (manifest beside it: {view.file}.manifest.json).")
-    info(f"  chain head: event {view.chain_seq}, {view.chain_hash}")
-    info(f"  SHA-256:    {view.sha256}")
-    info(f"  verified:   {view.verification}")
+    info(
+        _("Backed up to {file} (manifest beside it: {file}.manifest.json).").format(file=view.file)
+    )
+    info(_("  chain head: event {seq}, {hash}").format(seq=view.chain_seq, hash=view.chain_hash))
+    info(_("  SHA-256:    {sha256}").format(sha256=view.sha256))
+    info(_("  verified:   {verification}").format(verification=view.verification))
 
 
 def cmd_backup_list(args) -> int:
@@ -47,20 +50,21 @@ def cmd_backup_list(args) -> int:
         emit_json(views)
         return 0
     if not views:
-        info("No backup has been made of this database.")
+        info(_("No backup has been made of this database."))
         return 0
     rows = [
         (
             local_text(v.made_at),
             v.made_by,
             v.kind,
-            "verified" if v.ok else "FAILED",
+            _("verified") if v.ok else _("FAILED"),
             v.file,
             v.sha256 or v.verification,
         )
         for v in views
     ]
-    table(("WHEN", "WHO", "KIND", "RESULT", "FILE", "SHA-256 / WHY IT FAILED"), rows)
+    headers = (_("WHEN"), _("WHO"), _("KIND"), _("RESULT"), _("FILE"))
+    table((*headers, _("SHA-256 / WHY IT FAILED")), rows)
     return 0
 
 
@@ -74,7 +78,10 @@ def cmd_backup_verify(args) -> int:
     else:
         _report(report)
     if not report.ok:
-        print(f"lotbook: {args.file} is not a good backup: {report.problems[0]}", file=sys.stderr)
+        refused = _("{file} is not a good backup: {problem}").format(
+            file=args.file, problem=report.problems[0]
+        )
+        print(f"lotbook: {refused}", file=sys.stderr)
         return 1
     return 0
 
@@ -86,7 +93,11 @@ def cmd_restore(args) -> int:
     if args.json:
         emit_json({"target": result.target, "next_step": result.next_step, **_plain(result.report)})
         return 0
-    info(f"Restored {args.file} into {result.target} (verified before it was put in place).")
+    info(
+        _("Restored {file} into {target} (verified before it was put in place).").format(
+            file=args.file, target=result.target
+        )
+    )
     _report(result.report)
     info(result.next_step)
     return 0
@@ -94,17 +105,31 @@ def cmd_restore(args) -> int:
 
 def _report(report) -> None:
     made = report.made_at[:19].replace("T", " ")
-    info(f"  made:       {made} UTC by {report.made_by} from {report.source}")
-    info(f"  Lotbook:    {report.app_version}, schema {report.schema_revision}")
-    info(f"  integrity:  {report.integrity}")
-    info(f"  audit:      {report.chain}")
-    info(f"  counts:     {'match the manifest' if report.counts_match else 'not matched'}")
-    info(f"  chain head: event {report.chain_seq}, {report.chain_hash}")
-    info(f"  SHA-256:    {report.sha256}")
+    info(
+        _("  made:       {made} UTC by {who} from {source}").format(
+            made=made, who=report.made_by, source=report.source
+        )
+    )
+    info(
+        _("  Lotbook:    {version}, schema {revision}").format(
+            version=report.app_version, revision=report.schema_revision
+        )
+    )
+    info(_("  integrity:  {integrity}").format(integrity=report.integrity))
+    info(_("  audit:      {chain}").format(chain=report.chain))
+    info(
+        _("  counts:     match the manifest")
+        if report.counts_match
+        else _("  counts:     not matched")
+    )
+    info(
+        _("  chain head: event {seq}, {hash}").format(seq=report.chain_seq, hash=report.chain_hash)
+    )
+    info(_("  SHA-256:    {sha256}").format(sha256=report.sha256))
     for problem in report.problems:
-        info(f"  PROBLEM:    {problem}")
+        info(_("  PROBLEM:    {problem}").format(problem=problem))
     if report.ok:
-        info("  Good backup.")
+        info(_("  Good backup."))
 
 
 def _plain(report) -> dict:

@@ -8,6 +8,7 @@ from cli.context import acting, open_db
 from cli.output import emit_json, info, table
 from core.clock import local_text
 from core.errors import DomainError, JustificationRequired
+from core.i18n import _
 from core.readmodels import BatchView, CheckView, RecordOutcome, ResultVersionView
 from core.services import batches, deviations, recording
 from core.words import VERDICT_WORDS
@@ -23,41 +24,71 @@ def cmd_batch_start(args) -> int:
     db = open_db(args)
     actor = acting(db, args)
     view = batches.start_batch(db, actor, args.template, args.lot, args.coi)
+    if view.coi_id:
+        started = _("Started lot {lot}: {title} (template {key} v{version}), COI {coi}.")
+    else:
+        started = _("Started lot {lot}: {title} (template {key} v{version}).")
     info(
-        f"Started lot {view.lot}: {view.template_title} (template {view.template_key} "
-        f"v{view.template_version}){f', COI {view.coi_id}' if view.coi_id else ''}."
+        started.format(
+            lot=view.lot,
+            title=view.template_title,
+            key=view.template_key,
+            version=view.template_version,
+            coi=view.coi_id,
+        )
     )
     return 0
 
 
-def _report_outcome(outcome: RecordOutcome, verb: str) -> None:
+def _report_outcome(outcome: RecordOutcome, verb: str, line: str) -> None:
+    """``line``: the sentence for the entry ({check} = {value}: {verdict}); ``verb`` (English)
+    names what was done for a developer's error."""
     entry = outcome.entry
     if entry.current is None:  # recording, correcting and justifying all leave a current value
         raise RuntimeError(f"{entry.id} has no current value after it was {verb.lower()}")
-    info(f"{verb} {entry.id} = {entry.current.display}: {_verdict(entry.current)}")
+    info(line.format(check=entry.id, value=entry.current.display, verdict=_verdict(entry.current)))
     for check in outcome.derived:
         if check.current is None or check.applies is False:  # applicability changed
-            state = "applies now" if check.applies else "does not apply"
-            kept = "; its earlier value stays on record" if check.current else ""
-            info(f"  {check.id} ({check.name}) {state} (only when {check.condition}){kept}")
+            if check.applies and check.current:
+                changed = _(
+                    "  {check} ({name}) applies now (only when {condition}); its earlier value "
+                    "stays on record"
+                )
+            elif check.applies:
+                changed = _("  {check} ({name}) applies now (only when {condition})")
+            elif check.current:
+                changed = _(
+                    "  {check} ({name}) does not apply (only when {condition}); its earlier "
+                    "value stays on record"
+                )
+            else:
+                changed = _("  {check} ({name}) does not apply (only when {condition})")
+            info(changed.format(check=check.id, name=check.name, condition=check.condition))
             continue
         current = check.current
-        info(f"  calculated {check.id} ({check.name}) = {current.display}: {_verdict(current)}")
+        info(
+            _("  calculated {check} ({name}) = {value}: {verdict}").format(
+                check=check.id, name=check.name, value=current.display, verdict=_verdict(current)
+            )
+        )
     for note in outcome.notes:
-        info(f"  note: {note}")
+        info(_("  note: {note}").format(note=note))
 
 
 def _verdict(current: ResultVersionView) -> str:
-    text = f"{_verdict_word(current.verdict)} ({current.rule})"
     if not current.final:
-        text += " — NOT FINAL: needs a comment or a deviation"
-    return text
+        text = _("{verdict} ({rule}) — NOT FINAL: needs a comment or a deviation")
+    else:
+        text = _("{verdict} ({rule})")
+    return text.format(verdict=_verdict_word(current.verdict), rule=current.rule)
 
 
 def _justification_hint(error: JustificationRequired) -> JustificationRequired:
     return JustificationRequired(
-        f'{error} Nothing was written. Add --comment "..." or --deviation DEV-… (open one with '
-        "`deviation open`)."
+        _(
+            '{refusal} Nothing was written. Add --comment "..." or --deviation DEV-… (open one '
+            "with `deviation open`)."
+        ).format(refusal=error)
     )
 
 
@@ -66,7 +97,9 @@ def cmd_batch_record(args) -> int:
     actor = acting(db, args)
     if args.qa_override:
         if not args.reason:
-            raise DomainError("A QA override needs --reason: why the refused lot or item is used.")
+            raise DomainError(
+                _("A QA override needs --reason: why the refused lot or item is used.")
+            )
         outcome = recording.record_with_override(
             db,
             actor,
@@ -77,7 +110,11 @@ def cmd_batch_record(args) -> int:
             qa_password=credentials.second_password(args, args.qa_override),
             reason=args.reason,
         )
-        _report_outcome(outcome, "Recorded on QA's override")
+        _report_outcome(
+            outcome,
+            "Recorded on QA's override",
+            _("Recorded on QA's override {check} = {value}: {verdict}"),
+        )
         return 0
     try:
         outcome = recording.record_value(
@@ -91,7 +128,7 @@ def cmd_batch_record(args) -> int:
         )
     except JustificationRequired as error:
         raise _justification_hint(error) from None
-    _report_outcome(outcome, "Recorded")
+    _report_outcome(outcome, "Recorded", _("Recorded {check} = {value}: {verdict}"))
     return 0
 
 
@@ -111,7 +148,7 @@ def cmd_batch_correct(args) -> int:
         )
     except JustificationRequired as error:
         raise _justification_hint(error) from None
-    _report_outcome(outcome, "Corrected")
+    _report_outcome(outcome, "Corrected", _("Corrected {check} = {value}: {verdict}"))
     return 0
 
 
@@ -121,7 +158,7 @@ def cmd_batch_justify(args) -> int:
     outcome = recording.justify_value(
         db, actor, args.lot, args.check, comment=args.comment, deviation=args.deviation
     )
-    _report_outcome(outcome, "Justified")
+    _report_outcome(outcome, "Justified", _("Justified {check} = {value}: {verdict}"))
     return 0
 
 
@@ -136,7 +173,7 @@ def cmd_batch_list(args) -> int:
         (
             v.lot,
             v.product_family,
-            f"{v.template_key} v{v.template_version}",
+            _("{key} v{version}").format(key=v.template_key, version=v.template_version),
             v.coi_id or "",
             v.status,
             local_text(v.started_at),
@@ -144,7 +181,8 @@ def cmd_batch_list(args) -> int:
         )
         for v in views
     ]
-    table(("LOT", "FAMILY", "TEMPLATE", "COI", "STATUS", "STARTED", "BY"), rows)
+    headers = (_("LOT"), _("FAMILY"), _("TEMPLATE"), _("COI"), _("STATUS"), _("STARTED"))
+    table((*headers, _("BY")), rows)
     return 0
 
 
@@ -159,24 +197,42 @@ def cmd_batch_show(args) -> int:
 
 
 def _print_batch(view: BatchView, show_all: bool, db) -> None:
-    info(f"Lot {view.lot} — {view.template_title} [{view.template_key} v{view.template_version}]")
-    if view.coi_id:
-        info(f"Chain of identity: {view.coi_id}")
     info(
-        f"Status: {view.status.replace('_', ' ')}; started {local_text(view.started_at)} "
-        f"by {view.started_by}"
+        _("Lot {lot} — {title} [{key} v{version}]").format(
+            lot=view.lot,
+            title=view.template_title,
+            key=view.template_key,
+            version=view.template_version,
+        )
+    )
+    if view.coi_id:
+        info(_("Chain of identity: {coi}").format(coi=view.coi_id))
+    info(
+        _("Status: {status}; started {at} by {who}").format(
+            status=view.status.replace("_", " "),
+            at=local_text(view.started_at),
+            who=view.started_by,
+        )
     )
     ex = view.exceptions
     info(
-        f"Exceptions: {ex['out_of_spec']} out of spec, {ex['awaiting_justification']} awaiting "
-        f"justification, {ex['corrected']} corrected, {ex['open_deviations']} open deviations, "
-        f"{ex['process_excursions']} process excursions, "
-        f"{ex['invalidated_signatures']} signatures not valid"
+        _(
+            "Exceptions: {out_of_spec} out of spec, {awaiting} awaiting justification, "
+            "{corrected} corrected, {deviations} open deviations, {excursions} process "
+            "excursions, {invalidated} signatures not valid"
+        ).format(
+            out_of_spec=ex["out_of_spec"],
+            awaiting=ex["awaiting_justification"],
+            corrected=ex["corrected"],
+            deviations=ex["open_deviations"],
+            excursions=ex["process_excursions"],
+            invalidated=ex["invalidated_signatures"],
+        )
     )
     if ex["process_excursions"]:
         _print_excursions(db, view.lot)
     if view.disposition:
-        info("Disposition: " + manifestation(view.disposition))
+        info(_("Disposition: {signature}").format(signature=manifestation(view.disposition)))
     corrected: list[CheckView] = []
     for step in view.steps:
         checks = [c for c in step.checks if show_all or c.current is not None]
@@ -190,9 +246,11 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
             if cur is None:
                 state = "—"
                 if c.applies is False:
-                    state = f"does not apply (only when {c.condition})"
+                    state = _("does not apply (only when {condition})").format(
+                        condition=c.condition
+                    )
                 elif c.applies is None:
-                    state = f"— (applies only when {c.condition})"
+                    state = _("— (applies only when {condition})").format(condition=c.condition)
                 rows.append((c.id, c.name, state, "", spec, "", "", ""))
                 continue
             notes = []
@@ -200,17 +258,19 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
                 notes.append(f"v{cur.version}")
                 corrected.append(c)
             if cur.comment:
-                notes.append(f"comment: {cur.comment}")
+                notes.append(_("comment: {comment}").format(comment=cur.comment))
             if cur.deviation:
                 notes.append(cur.deviation)
             if not cur.final:
-                notes.append("NOT FINAL")
+                notes.append(_("NOT FINAL"))
             if cur.measured_at is not None:
                 notes.append(
-                    f"measured {local_text(cur.measured_at)} (instrument: {cur.measured_zone})"
+                    _("measured {at} (instrument: {zone})").format(
+                        at=local_text(cur.measured_at), zone=cur.measured_zone
+                    )
                 )
             if cur.timing_reason:
-                notes.append(f"time accepted: {cur.timing_reason}")
+                notes.append(_("time accepted: {reason}").format(reason=cur.timing_reason))
             rows.append(
                 (
                     c.id,
@@ -223,11 +283,12 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
                     "; ".join(notes),
                 )
             )
-        table(("CHECK", "NAME", "VALUE", "VERDICT", "SPEC", "BY", "AT", "NOTES"), rows, indent="  ")
+        headers = (_("CHECK"), _("NAME"), _("VALUE"), _("VERDICT"), _("SPEC"), _("BY"), _("AT"))
+        table((*headers, _("NOTES")), rows, indent="  ")
         for sig in step.signatures:
             info("  " + manifestation(sig))
     if corrected:
-        info("\nHistory of changed values")
+        info("\n" + _("History of changed values"))
         for c in corrected:
             info(f"  {c.id} {c.name}")
             for v in c.history:
@@ -237,14 +298,15 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
                     f"{v.recorded_by}  {local_text(v.recorded_at)}{why}"
                 )
     if view.deviations:
-        info("\nDeviations")
+        info("\n" + _("Deviations"))
         deviation_rows = [
             (d.ref, d.classification, d.status, ", ".join(d.checks), d.description)
             for d in view.deviations
         ]
-        table(("REF", "CLASS", "STATUS", "CHECKS", "DESCRIPTION"), deviation_rows, indent="  ")
+        columns = (_("REF"), _("CLASS"), _("STATUS"), _("CHECKS"), _("DESCRIPTION"))
+        table(columns, deviation_rows, indent="  ")
     if view.batch_signatures:
-        info("\nBatch signatures")
+        info("\n" + _("Batch signatures"))
         for sig in view.batch_signatures:
             info("  " + manifestation(sig))
 
@@ -256,9 +318,17 @@ def cmd_deviation_open(args) -> int:
     if getattr(args, "json", False):
         emit_json(view)
     else:
+        if view.checks:
+            opened = _("Opened {ref} ({classification}) on lot {lot} for {checks}.")
+        else:
+            opened = _("Opened {ref} ({classification}) on lot {lot}.")
         info(
-            f"Opened {view.ref} ({view.classification}) on lot {view.lot}"
-            f"{' for ' + ', '.join(view.checks) if view.checks else ''}."
+            opened.format(
+                ref=view.ref,
+                classification=view.classification,
+                lot=view.lot,
+                checks=", ".join(view.checks),
+            )
         )
     return 0
 
@@ -280,7 +350,8 @@ def cmd_deviation_list(args) -> int:
         )
         for d in views
     ]
-    table(("REF", "CLASS", "STATUS", "CHECKS", "BY", "OPENED", "DESCRIPTION"), rows)
+    headers = (_("REF"), _("CLASS"), _("STATUS"), _("CHECKS"), _("BY"), _("OPENED"))
+    table((*headers, _("DESCRIPTION")), rows)
     return 0
 
 
@@ -288,8 +359,12 @@ def _print_excursions(db, lot: str) -> None:
     from core.services.excursions import list_excursions
 
     for e in list_excursions(db, lot):
-        end = local_text(e.ended_at) if e.ended_at else "still open"
-        info(f"  excursion: {e.describe()}, {local_text(e.started_at)} – {end}")
+        end = local_text(e.ended_at) if e.ended_at else _("still open")
+        info(
+            _("  excursion: {what}, {start} – {end}").format(
+                what=e.describe(), start=local_text(e.started_at), end=end
+            )
+        )
 
 
 def cmd_excursion_assess(args) -> int:
@@ -300,5 +375,9 @@ def cmd_excursion_assess(args) -> int:
     view = assess_excursion(
         db, actor, args.lot, args.excursion, deviation=args.deviation, reason=args.reason
     )
-    info(f"Excursion #{view.id} of lot {args.lot} ({view.describe()}) assessed: {view.assessment}")
+    info(
+        _("Excursion #{id} of lot {lot} ({what}) assessed: {assessment}").format(
+            id=view.id, lot=args.lot, what=view.describe(), assessment=view.assessment
+        )
+    )
     return 0

@@ -9,6 +9,7 @@ from cli import credentials
 from cli.context import open_db
 from cli.output import emit_json, info, table
 from core.clock import local_text
+from core.i18n import _
 from core.readmodels import plain
 from core.records.custody import CustodyEventView, CustodyTrail
 
@@ -36,13 +37,27 @@ def cmd_custody_record(args) -> int:
         password=password,
     )
     event = max(trail.events, key=lambda e: e.id)
-    signed = f"; e-signed by {event.signer_name}" if event.signed else ""
+    if event.signed:
+        recorded = _(
+            "Lot {lot}: {event} recorded ({at}, {location}; chain of identity {coi} matches); "
+            "e-signed by {signer}."
+        )
+    else:
+        recorded = _(
+            "Lot {lot}: {event} recorded ({at}, {location}; chain of identity {coi} matches)."
+        )
     info(
-        f"Lot {trail.lot}: {event.words} recorded ({local_text(event.occurred_at)}, "
-        f"{event.location}; chain of identity {event.coi_scanned} matches){signed}."
+        recorded.format(
+            lot=trail.lot,
+            event=event.words,
+            at=local_text(event.occurred_at),
+            location=event.location,
+            coi=event.coi_scanned,
+            signer=event.signer_name,
+        )
     )
     for flag in _flags(event):
-        info(f"  note: {flag}")
+        info(_("  note: {note}").format(note=flag))
     info(trail.status_text())
     return 0
 
@@ -54,20 +69,23 @@ def cmd_custody_trail(args) -> int:
     if args.json:
         emit_json(data(trail))
         return 0
-    coi = f" (chain of identity {trail.coi_id})" if trail.coi_id else ""
-    info(f"Custody trail of lot {trail.lot}{coi}")
+    if trail.coi_id:
+        title = _("Custody trail of lot {lot} (chain of identity {coi})")
+    else:
+        title = _("Custody trail of lot {lot}")
+    info(title.format(lot=trail.lot, coi=trail.coi_id))
     if trail.events:
         table(
             (
-                "WHEN",
-                "EVENT",
-                "LOCATION",
-                "CONTAINER",
-                "LOGGER",
-                "TEMPERATURE",
-                "BY",
-                "E-SIGNATURE",
-                "NOTES",
+                _("WHEN"),
+                _("EVENT"),
+                _("LOCATION"),
+                _("CONTAINER"),
+                _("LOGGER"),
+                _("TEMPERATURE"),
+                _("BY"),
+                _("E-SIGNATURE"),
+                _("NOTES"),
             ),
             [
                 (
@@ -86,33 +104,33 @@ def cmd_custody_trail(args) -> int:
             indent="  ",
         )
     elif trail.autologous:
-        info("  no hand-off recorded yet")
+        info(_("  no hand-off recorded yet"))
     if trail.planned:
-        info(
-            "Plan: "
-            + ", ".join(f"{'✔' if e.done else '○'} {e.label}" for e in trail.expected)
-            + (f" (e-signed: {', '.join(trail.sign)})" if trail.sign else "")
-        )
+        steps = ", ".join(f"{'✔' if e.done else '○'} {e.label}" for e in trail.expected)
+        plan = _("Plan: {steps} (e-signed: {signed})") if trail.sign else _("Plan: {steps}")
+        info(plan.format(steps=steps, signed=", ".join(trail.sign)))
     info(trail.status_text())
     return 0
 
 
 def signature_words(event: CustodyEventView) -> str:
     if event.signed and event.signature_valid:
-        return f"{event.signer_name}, verifies (certificate {event.certificate_serial})"
+        return _("{signer}, verifies (certificate {serial})").format(
+            signer=event.signer_name, serial=event.certificate_serial
+        )
     if event.signed:
-        return f"{event.signer_name}, DOES NOT VERIFY"
-    return "REQUIRED, MISSING" if event.signature_required else "—"
+        return _("{signer}, DOES NOT VERIFY").format(signer=event.signer_name)
+    return _("REQUIRED, MISSING") if event.signature_required else "—"
 
 
 def _flags(event: CustodyEventView) -> list[str]:
     flags = []
     if event.out_of_order:
-        flags.append("out of the plan's order")
+        flags.append(_("out of the plan's order"))
     if event.repeated:
-        flags.append("recorded again (it happens once)")
+        flags.append(_("recorded again (it happens once)"))
     if not event.in_plan:
-        flags.append("not in the custody plan")
+        flags.append(_("not in the custody plan"))
     if event.note:
         flags.append(event.note)
     return flags

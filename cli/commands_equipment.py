@@ -11,6 +11,7 @@ from typing import Any
 from cli.context import acting, open_db
 from cli.output import emit_json, info, table
 from core.clock import local_text
+from core.i18n import _, ngettext
 from core.records.equipment import DueView, EquipmentOutcome, EquipmentView
 from core.services import equipment
 
@@ -32,7 +33,11 @@ def cmd_equipment_register(args) -> int:
     if args.json:
         emit_json(_data(view))
         return 0
-    info(f"Registered {view.code}: {view.type_words} {view.name}, {view.location}, in use.")
+    info(
+        _("Registered {code}: {type} {name}, {location}, in use.").format(
+            code=view.code, type=view.type_words, name=view.name, location=view.location
+        )
+    )
     _print_dues(view)
     return 0
 
@@ -58,14 +63,20 @@ def cmd_equipment_event(args) -> int:
     event = outcome.event
     if event is None:  # record_event always writes its event
         raise RuntimeError(f"No {args.kind} was recorded for {args.code}.")
-    result = "" if event.passed is None else (": passed" if event.passed else ": FAILED")
-    due = f", next due {event.next_due.isoformat()}" if event.next_due else ""
     info(
-        f"Recorded the {event.kind_words} of {outcome.item.code} on "
-        f"{event.performed_on.isoformat()}{result}{due}."
+        _recorded_sentence(event.passed, event.next_due is not None).format(
+            kind=event.kind_words,
+            code=outcome.item.code,
+            on=event.performed_on.isoformat(),
+            due=event.next_due.isoformat() if event.next_due else "",
+        )
     )
     if event.attachment_sha256:
-        info(f"Kept {event.attachment_filename} (SHA-256 {event.attachment_sha256}).")
+        info(
+            _("Kept {file} (SHA-256 {sha256}).").format(
+                file=event.attachment_filename, sha256=event.attachment_sha256
+            )
+        )
     _print_outcome(outcome)
     return 0
 
@@ -77,7 +88,11 @@ def cmd_equipment_status(args) -> int:
     if args.json:
         emit_json(_data(outcome))
         return 0
-    info(f"{outcome.item.code} is now {outcome.item.status_words}.")
+    info(
+        _("{code} is now {status}.").format(
+            code=outcome.item.code, status=outcome.item.status_words
+        )
+    )
     _print_outcome(outcome)
     return 0
 
@@ -88,10 +103,20 @@ def cmd_equipment_show(args) -> int:
         emit_json(_data(record))
         return 0
     item = record.item
-    info(f"{item.code}: {item.type_words} {item.name}, {item.location}; {item.status_words}.")
-    info(f"Registered by {item.created_by} {local_text(item.created_at)}.")
+    info(
+        _("{code}: {type} {name}, {location}; {status}.").format(
+            code=item.code,
+            type=item.type_words,
+            name=item.name,
+            location=item.location,
+            status=item.status_words,
+        )
+    )
+    info(_("Registered by {who} {at}.").format(who=item.created_by, at=local_text(item.created_at)))
     _print_dues(item)
-    info(f"Events ({len(record.events)}):")
+    # the same English for one and many (as before); translators give each form its own words
+    events_line = ngettext("Events ({n}):", "Events ({n}):", len(record.events))
+    info(events_line.format(n=len(record.events)))
     if record.events:
         events = [
             (
@@ -109,9 +134,10 @@ def cmd_equipment_show(args) -> int:
             )
             for e in record.events
         ]
-        headers = ("ON", "WHAT", "OUTCOME", "NEXT DUE", "CERTIFICATE", "FILE", "BY", "RECORDED")
-        table((*headers, "NOTE"), events, indent="  ")
-    info(f"Used by batches ({len(record.uses)}):")
+        headers = (_("ON"), _("WHAT"), _("OUTCOME"), _("NEXT DUE"), _("CERTIFICATE"), _("FILE"))
+        table((*headers, _("BY"), _("RECORDED"), _("NOTE")), events, indent="  ")
+    uses_line = ngettext("Used by batches ({n}):", "Used by batches ({n}):", len(record.uses))
+    info(uses_line.format(n=len(record.uses)))
     if record.uses:
         uses = [
             (
@@ -125,8 +151,8 @@ def cmd_equipment_show(args) -> int:
             )
             for u in record.uses
         ]
-        columns = ("LOT", "CHECK", "STATUS THEN", "DUE THEN", "BY", "USED", "DEVIATION")
-        table(columns, uses, indent="  ")
+        columns = (_("LOT"), _("CHECK"), _("STATUS THEN"), _("DUE THEN"), _("BY"), _("USED"))
+        table((*columns, _("DEVIATION")), uses, indent="  ")
     return 0
 
 
@@ -136,7 +162,7 @@ def cmd_equipment_list(args) -> int:
         emit_json(_data(views))
         return 0
     if not views:
-        info("No equipment registered." if args.due_within is None else "Nothing due.")
+        info(_("No equipment registered.") if args.due_within is None else _("Nothing due."))
         return 0
     rows = [
         (
@@ -146,23 +172,42 @@ def cmd_equipment_list(args) -> int:
             v.location,
             v.status_words,
             *(_due_cell(d) for d in v.dues),
-            "yes" if v.refusal is None else "NO",
+            _("yes") if v.refusal is None else _("NO"),
         )
         for v in views
     ]
-    headers = ("CODE", "TYPE", "NAME", "LOCATION", "STATUS", "CALIBRATION", "QUALIFICATION")
-    table((*headers, "MAINTENANCE", "USABLE"), rows)
+    headers = (_("CODE"), _("TYPE"), _("NAME"), _("LOCATION"), _("STATUS"), _("CALIBRATION"))
+    table((*headers, _("QUALIFICATION"), _("MAINTENANCE"), _("USABLE")), rows)
     return 0
 
 
 # -- printing ------------------------------------------------------------------------------------
 
 
+def _recorded_sentence(passed: bool | None, has_due: bool) -> str:
+    """ "Recorded the calibration of BSC-01 on …", with its outcome and next due day, if any."""
+    if passed is None:
+        if has_due:
+            return _("Recorded the {kind} of {code} on {on}, next due {due}.")
+        return _("Recorded the {kind} of {code} on {on}.")
+    if passed:
+        if has_due:
+            return _("Recorded the {kind} of {code} on {on}: passed, next due {due}.")
+        return _("Recorded the {kind} of {code} on {on}: passed.")
+    if has_due:
+        return _("Recorded the {kind} of {code} on {on}: FAILED, next due {due}.")
+    return _("Recorded the {kind} of {code} on {on}: FAILED.")
+
+
 def _print_dues(item: EquipmentView) -> None:
     for due in item.dues:
-        info(f"  {due.words} due: {_due_cell(due) or 'none'}")
+        info(_("  {what} due: {when}").format(what=due.words, when=_due_cell(due) or _("none")))
     if item.refusal is not None:
-        info(f"  May not be used today ({item.today.isoformat()}): {item.refusal}")
+        info(
+            _("  May not be used today ({today}): {refusal}").format(
+                today=item.today.isoformat(), refusal=item.refusal
+            )
+        )
 
 
 def _print_outcome(outcome: EquipmentOutcome) -> None:
@@ -174,8 +219,11 @@ def _print_outcome(outcome: EquipmentOutcome) -> None:
 def _due_cell(due: DueView) -> str:
     if due.due is None:
         return ""
-    flag = " (OVERDUE)" if due.overdue else " (due soon)" if due.due_soon else ""
-    return due.due.isoformat() + flag
+    if due.overdue:
+        return _("{day} (OVERDUE)").format(day=due.due.isoformat())
+    if due.due_soon:
+        return _("{day} (due soon)").format(day=due.due.isoformat())
+    return due.due.isoformat()
 
 
 def _outcome_word(passed: bool | None, status_words: str | None) -> str:
@@ -183,7 +231,7 @@ def _outcome_word(passed: bool | None, status_words: str | None) -> str:
         return status_words
     if passed is None:
         return ""
-    return "passed" if passed else "FAILED"
+    return _("passed") if passed else _("FAILED")
 
 
 def _data(value: Any) -> Any:

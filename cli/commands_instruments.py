@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cli.context import acting, open_db
 from cli.output import emit_json, info, table
+from core.i18n import _, ngettext
 
 
 def cmd_profiles(args) -> int:
@@ -21,7 +22,7 @@ def cmd_profiles(args) -> int:
             ]
         )
         return 0
-    table(("PROFILE", "KIND", "FOR"), [(p.name, p.kind, p.title) for p in found])
+    table((_("PROFILE"), _("KIND"), _("FOR")), [(p.name, p.kind, p.title) for p in found])
     return 0
 
 
@@ -44,23 +45,39 @@ def cmd_import(args) -> int:
             reason=args.reason,
         )
     except SampleNamesNoStep as refusal:  # on the command line, the step is an option
-        steps = ", ".join(step_id for step_id, _ in refusal.choices) or "none"
+        steps = ", ".join(step_id for step_id, _choice in refusal.choices) or _("none")
         raise DomainError(
-            f"{refusal} To import it for one step: --step STEP_ID (steps with such a check: "
-            f"{steps})."
+            _(
+                "{refusal} To import it for one step: --step STEP_ID (steps with such a check: "
+                "{steps})."
+            ).format(refusal=refusal, steps=steps)
         ) from None
+    imported = ngettext(
+        "Imported {file} into lot {lot} ({profile}, {rows} rows, SHA-256 {sha256}).",
+        "Imported {file} into lot {lot} ({profile}, {rows} rows, SHA-256 {sha256}).",
+        outcome.rows,
+    )  # the same English for one and many (as before); translators give each form its words
     info(
-        f"Imported {outcome.filename} into lot {outcome.lot} ({outcome.profile}, "
-        f"{outcome.rows} rows, SHA-256 {outcome.sha256})."
+        imported.format(
+            file=outcome.filename,
+            lot=outcome.lot,
+            profile=outcome.profile,
+            rows=outcome.rows,
+            sha256=outcome.sha256,
+        )
     )
     for check_id, shown, verdict in outcome.recorded:
         info(f"  {check_id} = {shown}: {verdict}")
     for key, n in outcome.points.items():
-        info(f"  {key}: {n} points")
+        info(ngettext("  {key}: {n} points", "  {key}: {n} points", n).format(key=key, n=n))
     if outcome.excursions:
-        info(f"  {outcome.excursions} excursion(s) beyond the alarm bands: see the batch.")
+        info(
+            _("  {n} excursion(s) beyond the alarm bands: see the batch.").format(
+                n=outcome.excursions
+            )
+        )
     for note in outcome.notes:
-        info(f"  note: {note}")
+        info(_("  note: {note}").format(note=note))
     return 0
 
 
@@ -83,5 +100,9 @@ def cmd_simulate(args) -> int:
         write(outputs.create_live(args.out, force=args.force))
     else:
         outputs.write_via(args.out, write, force=args.force)
-    info(f"Wrote a {args.days:g}-day bioreactor log at {args.rate:g} Hz to {args.out}.")
+    info(
+        _("Wrote a {days:g}-day bioreactor log at {rate:g} Hz to {file}.").format(
+            days=args.days, rate=args.rate, file=args.out
+        )
+    )
     return 0

@@ -7,6 +7,7 @@ from dataclasses import replace
 from cli.context import acting, open_db
 from cli.output import emit_json, info, table
 from core.clock import local_text
+from core.i18n import _, ngettext
 from core.readmodels import plain
 from core.services import labels
 
@@ -48,13 +49,30 @@ def cmd_label_print(args) -> int:
         if outcome.count == 1
         else f"{outcome.first_serial}–{outcome.last_serial}"
     )
+    printed = ngettext(
+        "Printed {count} {kind} label for lot {lot} (serial {serials}) to {file} ({format}, "
+        "{stock}).",
+        "Printed {count} {kind} labels for lot {lot} (serials {serials}) to {file} ({format}, "
+        "{stock}).",
+        outcome.count,
+    )
     info(
-        f"Printed {outcome.count} {outcome.kind_words} label{'s' if outcome.count > 1 else ''} "
-        f"for lot {outcome.lot} (serial{'s' if outcome.count > 1 else ''} {serials}) to "
-        f"{outcome.path} ({outcome.format.upper()}, {outcome.stock_words})."
+        printed.format(
+            count=outcome.count,
+            kind=outcome.kind_words,
+            lot=outcome.lot,
+            serials=serials,
+            file=outcome.path,
+            format=outcome.format.upper(),
+            stock=outcome.stock_words,
+        )
     )
     info(f"SHA-256 {outcome.sha256}")
-    info(f"Labels printed for lot {outcome.lot}, every kind: {outcome.printed}.")
+    info(
+        _("Labels printed for lot {lot}, every kind: {printed}.").format(
+            lot=outcome.lot, printed=outcome.printed
+        )
+    )
     for view in outcome.counted:
         if view.current is not None:
             info(f"  {view.id} {view.name}: {view.current.display} ({view.current.verdict})")
@@ -68,14 +86,16 @@ def cmd_label_list(args) -> int:
     if args.json:
         emit_json({**plain(record), "printed": record.printed})
         return 0
-    info(f"Labels printed for lot {record.lot}: {record.printed}.")
+    info(
+        _("Labels printed for lot {lot}: {printed}.").format(lot=record.lot, printed=record.printed)
+    )
     table(
-        ("KIND", "PRINTED", "PRINTS", "LAST SERIAL"),
+        (_("KIND"), _("PRINTED"), _("PRINTS"), _("LAST SERIAL")),
         [(c.kind_words, c.printed, c.prints, c.last_serial) for c in record.counts],
         indent="  ",
     )
     if record.prints:
-        info("Prints:")
+        info(_("Prints:"))
         rows = [
             (
                 local_text(p.printed_at),
@@ -90,6 +110,6 @@ def cmd_label_list(args) -> int:
             )
             for p in record.prints
         ]
-        headers = ("PRINTED", "KIND", "COUNT", "SERIALS", "STOCK", "FORMAT", "BY", "SHA-256")
-        table((*headers, "REASON"), rows, indent="  ")
+        headers = (_("PRINTED"), _("KIND"), _("COUNT"), _("SERIALS"), _("STOCK"), _("FORMAT"))
+        table((*headers, _("BY"), "SHA-256", _("REASON")), rows, indent="  ")
     return 0

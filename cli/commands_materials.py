@@ -13,6 +13,7 @@ from cli import credentials
 from cli.context import acting, open_db
 from cli.output import emit_json, info, table
 from core.clock import local_text, utc_iso
+from core.i18n import _, ngettext
 from core.records.materials import DecisionView, LotView, MaterialView, UseView
 from core.words import LOT_STATUS_WORDS, MATERIAL_KIND_WORDS
 
@@ -27,9 +28,13 @@ def cmd_material_define(args) -> int:
         emit_json(data(view))
         return 0
     info(
-        f"Material {view.code} defined: {view.name} "
-        f"({MATERIAL_KIND_WORDS.get(view.kind, view.kind)}, {view.supplier}), counted in "
-        f"{view.unit}."
+        _("Material {code} defined: {name} ({kind}, {supplier}), counted in {unit}.").format(
+            code=view.code,
+            name=view.name,
+            kind=MATERIAL_KIND_WORDS.get(view.kind, view.kind),
+            supplier=view.supplier,
+            unit=view.unit,
+        )
     )
     return 0
 
@@ -51,11 +56,23 @@ def cmd_material_receive(args) -> int:
     if args.json:
         emit_json(data(view))
         return 0
-    coa = " with its certificate of analysis" if view.has_coa else " (no certificate of analysis)"
+    if view.has_coa:
+        received = _(
+            "Lot {lot} of {material} received with its certificate of analysis: {quantity}, "
+            "expires {expiry}; in quarantine until QA releases it."
+        )
+    else:
+        received = _(
+            "Lot {lot} of {material} received (no certificate of analysis): {quantity}, "
+            "expires {expiry}; in quarantine until QA releases it."
+        )
     info(
-        f"Lot {view.lot_number} of {view.material_code} received{coa}: "
-        f"{_qty(view.quantity_received, view.unit)}, expires {view.expiry.isoformat()}; "
-        f"in quarantine until QA releases it."
+        received.format(
+            lot=view.lot_number,
+            material=view.material_code,
+            quantity=_qty(view.quantity_received, view.unit),
+            expiry=view.expiry.isoformat(),
+        )
     )
     return 0
 
@@ -68,8 +85,16 @@ def cmd_material_attach_coa(args) -> int:
     view = attach_coa(db, actor, args.code, args.lot, Path(args.file))
     kept = view.attachments[-1]
     info(
-        f"Certificate of analysis {kept.filename} ({kept.size} bytes, SHA-256 {kept.sha256}) "
-        f"kept with lot {view.lot_number} of {view.material_code}."
+        _(
+            "Certificate of analysis {file} ({size} bytes, SHA-256 {sha256}) kept with lot {lot} "
+            "of {material}."
+        ).format(
+            file=kept.filename,
+            size=kept.size,
+            sha256=kept.sha256,
+            lot=view.lot_number,
+            material=view.material_code,
+        )
     )
     return 0
 
@@ -79,13 +104,17 @@ def cmd_material_decide(args) -> int:
     from core.services.users import authenticate
 
     db = open_db(args)
-    password = credentials.password(args, "Password (to sign the decision): ")
+    password = credentials.password(args, _("Password (to sign the decision): "))
     actor = authenticate(db, args.user, password)
     view = decide_lot(db, actor, password, args.code, args.lot, args.status, args.reason)
     signed = view.decisions[-1]
     info(
-        f"Lot {view.lot_number} of {view.material_code} is now {_word(view.status)}. "
-        f"{_decision_line(signed)}"
+        _("Lot {lot} of {material} is now {status}. {decision}").format(
+            lot=view.lot_number,
+            material=view.material_code,
+            status=_word(view.status),
+            decision=_decision_line(signed),
+        )
     )
     return 0
 
@@ -97,26 +126,38 @@ def cmd_material_show(args) -> int:
     if args.json:
         emit_json(data(view))
         return 0
-    info(f"{view.material_code} lot {view.lot_number} — {view.material_name}")
-    info(f"  status: {_status_text(view)}")
-    if view.status_reason:
-        info(f"  last decision's reason: {view.status_reason}")
-    info(f"  expiry: {view.expiry.isoformat()}")
     info(
-        f"  received {_qty(view.quantity_received, view.unit)} by {view.received_by} "
-        f"{local_text(view.received_at)}; used {_qty(view.quantity_used, view.unit)}; "
-        f"on hand {_qty(view.on_hand, view.unit)}"
+        _("{material} lot {lot} — {name}").format(
+            material=view.material_code, lot=view.lot_number, name=view.material_name
+        )
+    )
+    info(_("  status: {status}").format(status=_status_text(view)))
+    if view.status_reason:
+        info(_("  last decision's reason: {reason}").format(reason=view.status_reason))
+    info(_("  expiry: {expiry}").format(expiry=view.expiry.isoformat()))
+    info(
+        _("  received {received} by {who} {at}; used {used}; on hand {on_hand}").format(
+            received=_qty(view.quantity_received, view.unit),
+            who=view.received_by,
+            at=local_text(view.received_at),
+            used=_qty(view.quantity_used, view.unit),
+            on_hand=_qty(view.on_hand, view.unit),
+        )
     )
     if not view.attachments:
-        info("  certificate of analysis: none attached")
+        info(_("  certificate of analysis: none attached"))
     for a in view.attachments:
-        info(f"  certificate of analysis: {a.filename} ({a.size} bytes, SHA-256 {a.sha256})")
+        info(
+            _("  certificate of analysis: {file} ({size} bytes, SHA-256 {sha256})").format(
+                file=a.filename, size=a.size, sha256=a.sha256
+            )
+        )
     if view.decisions:
-        info("Decisions (e-signed):")
+        info(_("Decisions (e-signed):"))
         for d in view.decisions:
             info(f"  {_decision_line(d)}")
     if view.uses:
-        info("Used by:")
+        info(_("Used by:"))
         _uses_table(view.uses, view.unit)
     return 0
 
@@ -129,7 +170,7 @@ def cmd_material_list(args) -> int:
         emit_json(data(views))
         return 0
     if not views:
-        info("No lots.")
+        info(_("No lots."))
         return 0
     rows = [
         (
@@ -138,11 +179,11 @@ def cmd_material_list(args) -> int:
             v.expiry.isoformat(),
             _status_text(v),
             _qty(v.on_hand, v.unit),
-            "yes" if v.has_coa else "no",
+            _("yes") if v.has_coa else _("no"),
         )
         for v in views
     ]
-    table(("MATERIAL", "LOT", "EXPIRY", "STATUS", "ON HAND", "COA"), rows)
+    table((_("MATERIAL"), _("LOT"), _("EXPIRY"), _("STATUS"), _("ON HAND"), _("COA")), rows)
     return 0
 
 
@@ -154,12 +195,12 @@ def cmd_material_catalogue(args) -> int:
         emit_json(data(views))
         return 0
     if not views:
-        info("No materials defined yet.")
+        info(_("No materials defined yet."))
         return 0
     rows = [
         (v.code, v.name, MATERIAL_KIND_WORDS.get(v.kind, v.kind), v.supplier, v.unit) for v in views
     ]
-    table(("CODE", "NAME", "KIND", "SUPPLIER", "UNIT"), rows)
+    table((_("CODE"), _("NAME"), _("KIND"), _("SUPPLIER"), _("UNIT")), rows)
     return 0
 
 
@@ -180,12 +221,25 @@ def cmd_material_recall(args) -> int:
         )
         return 0
     if not uses:
-        info(f"No batch used lot {view.lot_number} of {view.material_code}.")
+        info(
+            _("No batch used lot {lot} of {material}.").format(
+                lot=view.lot_number, material=view.material_code
+            )
+        )
         return 0
     batches = list(dict.fromkeys(u.batch_lot for u in uses))
+    used = ngettext(
+        "Lot {lot} of {material} was used by {n} batch: {batches}",
+        "Lot {lot} of {material} was used by {n} batches: {batches}",
+        len(batches),
+    )
     info(
-        f"Lot {view.lot_number} of {view.material_code} was used by {len(batches)} "
-        f"batch{'es' if len(batches) != 1 else ''}: {', '.join(batches)}"
+        used.format(
+            lot=view.lot_number,
+            material=view.material_code,
+            n=len(batches),
+            batches=", ".join(batches),
+        )
     )
     _uses_table(uses, view.unit)
     return 0
@@ -225,7 +279,16 @@ def _uses_table(uses: list[UseView] | tuple[UseView, ...], unit: str) -> None:
         for u in uses
     ]
     table(
-        ("BATCH", "PRODUCT", "CHECK", "USED AT", "BY", "QUANTITY", "LOT STATUS", "DEVIATION"),
+        (
+            _("BATCH"),
+            _("PRODUCT"),
+            _("CHECK"),
+            _("USED AT"),
+            _("BY"),
+            _("QUANTITY"),
+            _("LOT STATUS"),
+            _("DEVIATION"),
+        ),
         rows,
         indent="  ",
     )
@@ -234,14 +297,28 @@ def _uses_table(uses: list[UseView] | tuple[UseView, ...], unit: str) -> None:
 def _status_text(view: LotView) -> str:
     if view.effective_status == view.status:
         return _word(view.status)
-    return f"{_word(view.effective_status)} (past its expiry; QA's status: {_word(view.status)})"
+    return _("{status} (past its expiry; QA's status: {decided})").format(
+        status=_word(view.effective_status), decided=_word(view.status)
+    )
 
 
 def _decision_line(d: DecisionView) -> str:
-    check = "signature verifies" if d.signature_valid else "SIGNATURE DOES NOT VERIFY"
-    return (
-        f"{d.meaning}: {d.decided_by_name} ({d.decided_by}) {local_text(d.decided_at)}, "
-        f"certificate {d.certificate_serial} — {d.reason} [{check}]"
+    if d.signature_valid:
+        line = _(
+            "{meaning}: {name} ({who}) {at}, certificate {serial} — {reason} [signature verifies]"
+        )
+    else:
+        line = _(
+            "{meaning}: {name} ({who}) {at}, certificate {serial} — {reason} "
+            "[SIGNATURE DOES NOT VERIFY]"
+        )
+    return line.format(
+        meaning=d.meaning,
+        name=d.decided_by_name,
+        who=d.decided_by,
+        at=local_text(d.decided_at),
+        serial=d.certificate_serial,
+        reason=d.reason,
     )
 
 

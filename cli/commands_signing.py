@@ -10,6 +10,7 @@ from cli.context import open_db
 from cli.output import emit_json, info, table
 from core.clock import local_text
 from core.errors import DomainError
+from core.i18n import _, ngettext
 from core.signing_views import DISPOSITION_LABEL, SignatureState, SignatureView
 
 PDF_MAX_MB = 512  # the largest PDF verify-pdf reads (a sealed batch summary is a few MB)
@@ -18,21 +19,27 @@ PDF_MAX_MB = 512  # the largest PDF verify-pdf reads (a sealed batch summary is 
 def manifestation(sig: SignatureView) -> str:
     """Printed name, date-time with zone and meaning (21 CFR 11.50), and the state."""
     what = sig.label + (f" [{sig.scope}]" if sig.scope != "batch" else "")
-    line = (
-        f"{what}: {sig.signer_name} ({sig.signer}, {sig.signer_role}) {local_text(sig.signed_at)}"
+    line = _("{what}: {name} ({who}, {role}) {at}").format(
+        what=what,
+        name=sig.signer_name,
+        who=sig.signer,
+        role=sig.signer_role,
+        at=local_text(sig.signed_at),
     )
     if sig.disposition:
         line += f" — {DISPOSITION_LABEL.get(sig.disposition, sig.disposition)}: {sig.reason}"
         if sig.deviation:
-            line += f"; deviation {sig.deviation}"
+            line += _("; deviation {ref}").format(ref=sig.deviation)
         if sig.physician_notification:
-            line += f"; physician notified: {sig.physician_notification}"
+            line += _("; physician notified: {notification}").format(
+                notification=sig.physician_notification
+            )
     elif sig.reason:
         line += f" — {sig.reason}"
     if sig.state == SignatureState.INVALIDATED:
-        line += f"  INVALIDATED: {sig.state_detail}"
+        line += "  " + _("INVALIDATED: {detail}").format(detail=sig.state_detail)
     elif sig.state != SignatureState.VALID:
-        line += f"  NOT VALID: {sig.state_detail}"
+        line += "  " + _("NOT VALID: {detail}").format(detail=sig.state_detail)
     return line
 
 
@@ -40,7 +47,7 @@ def _signer(db, args):
     """The signer and the password they typed (asked once, used to re-authenticate and sign)."""
     from core.services.users import authenticate
 
-    password = credentials.password(args, "Password (to sign): ")
+    password = credentials.password(args, _("Password (to sign): "))
     return authenticate(db, args.user, password), password
 
 
@@ -64,8 +71,12 @@ def cmd_sign(args) -> int:
     if args.json:
         emit_json(sig)
     else:
-        info(f"Signed lot {sig.lot}. {manifestation(sig)}")
-        info(f"Content SHA-256 {sig.content_sha256}; certificate {sig.certificate_serial}")
+        info(_("Signed lot {lot}. {signature}").format(lot=sig.lot, signature=manifestation(sig)))
+        info(
+            _("Content SHA-256 {sha256}; certificate {serial}").format(
+                sha256=sig.content_sha256, serial=sig.certificate_serial
+            )
+        )
     return 0
 
 
@@ -76,11 +87,15 @@ def cmd_review(args) -> int:
     if args.json:
         emit_json(review)
         return 0
-    info(f"Lot {review.lot} — status {review.status.replace('_', ' ')}")
+    info(
+        _("Lot {lot} — status {status}").format(
+            lot=review.lot, status=review.status.replace("_", " ")
+        )
+    )
     if review.items:
         rows = [
             (
-                "BLOCKS" if i.blocking else "",
+                _("BLOCKS") if i.blocking else "",
                 i.kind_label,
                 i.title,
                 i.detail,
@@ -89,24 +104,36 @@ def cmd_review(args) -> int:
             )
             for i in review.items
         ]
-        table(("", "EXCEPTION", "WHAT", "DETAIL", "BY", "WHEN"), rows)
+        table(("", _("EXCEPTION"), _("WHAT"), _("DETAIL"), _("BY"), _("WHEN")), rows)
     else:
-        info("Nothing needs review.")
+        info(_("Nothing needs review."))
     mark = review.audit_review
     if mark:
-        state = "current" if mark.current else "the batch changed since"
-        info(
-            f"\nAudit trail reviewed by {mark.reviewed_by_name} ({mark.reviewed_by}) "
-            f"{local_text(mark.reviewed_at)} through event #{mark.through_seq} ({state})."
+        if mark.current:
+            reviewed = _(
+                "Audit trail reviewed by {name} ({who}) {at} through event #{seq} (current)."
+            )
+        else:
+            reviewed = _(
+                "Audit trail reviewed by {name} ({who}) {at} through event #{seq} (the batch "
+                "changed since)."
+            )
+        shown = reviewed.format(
+            name=mark.reviewed_by_name,
+            who=mark.reviewed_by,
+            at=local_text(mark.reviewed_at),
+            seq=mark.through_seq,
         )
+        info("\n" + shown)
     if review.signatures:
-        info("\nSignatures")
+        info("\n" + _("Signatures"))
         for sig in review.signatures:
             info("  " + manifestation(sig))
     if review.approval_blockers:
-        info("\nRelease blocked: " + " ".join(_sentence(b) for b in review.approval_blockers))
+        blockers = " ".join(_sentence(b) for b in review.approval_blockers)
+        info("\n" + _("Release blocked: {blockers}").format(blockers=blockers))
     else:
-        info("\nReady for QA disposition.")
+        info("\n" + _("Ready for QA disposition."))
     return 0
 
 
@@ -121,8 +148,9 @@ def cmd_audit_review(args) -> int:
     actor, password = _signer(db, args)
     mark = mark_audit_trail_reviewed(db, actor, password, args.lot, args.comment)
     info(
-        f"Audit trail of lot {args.lot} marked reviewed by {mark.reviewed_by_name} through event "
-        f"#{mark.through_seq}."
+        _("Audit trail of lot {lot} marked reviewed by {name} through event #{seq}.").format(
+            lot=args.lot, name=mark.reviewed_by_name, seq=mark.through_seq
+        )
     )
     return 0
 
@@ -133,7 +161,11 @@ def cmd_deviation_close(args) -> int:
     db = open_db(args)
     actor, password = _signer(db, args)
     view = close_deviation(db, actor, password, args.ref, args.conclusion)
-    info(f"Closed {view.ref} on lot {view.lot}: {view.conclusion}")
+    info(
+        _("Closed {ref} on lot {lot}: {conclusion}").format(
+            ref=view.ref, lot=view.lot, conclusion=view.conclusion
+        )
+    )
     return 0
 
 
@@ -145,7 +177,7 @@ def cmd_export_pdf(args) -> int:
     path = Path(args.output)
     if args.approve:
         if args.coa:
-            raise DomainError("--approve seals the batch summary; export the CoA on its own.")
+            raise DomainError(_("--approve seals the batch summary; export the CoA on its own."))
         outcome = approve_and_export(
             db,
             actor,
@@ -160,18 +192,29 @@ def cmd_export_pdf(args) -> int:
         )
     else:
         if args.draft and not args.coa:
-            raise DomainError("--draft is for a certificate of analysis (--coa).")
+            raise DomainError(_("--draft is for a certificate of analysis (--coa)."))
         outcome = export_pdf(
             db, actor, password, args.lot, path, coa=args.coa, draft=args.draft, force=args.force
         )
     if outcome.approval:
         info(manifestation(outcome.approval))
+    wrote = ngettext(
+        "Wrote {file} ({kind}, {pages} pages), sealed by {name}: {purpose}. SHA-256 {sha256}",
+        "Wrote {file} ({kind}, {pages} pages), sealed by {name}: {purpose}. SHA-256 {sha256}",
+        outcome.pages,
+    )  # the same English for one and many (as before); translators give each form its words
     info(
-        f"Wrote {outcome.path} ({outcome.kind}, {outcome.pages} pages), sealed by "
-        f"{outcome.sealed_by_name}: {outcome.purpose}. SHA-256 {outcome.sha256}"
+        wrote.format(
+            file=outcome.path,
+            kind=outcome.kind,
+            pages=outcome.pages,
+            name=outcome.sealed_by_name,
+            purpose=outcome.purpose,
+            sha256=outcome.sha256,
+        )
     )
     if outcome.note:
-        info(f"Note: {outcome.note}")
+        info(_("Note: {note}").format(note=outcome.note))
     return 0
 
 
@@ -190,7 +233,7 @@ def cmd_verify_pdf(args) -> int:
 
         db = open_db(args)  # one opening for the CA, the chain head and a later certificate
         ca_pem = ca_certificate_pem(db)
-        source = "the site database"
+        source = _("the site database")
     result = verify_pdf(pdf, ca_pem)
     if result.kind == "batch record" and db is not None:
         result = _against_the_chain(db, pdf, path.name, result)
@@ -198,33 +241,70 @@ def cmd_verify_pdf(args) -> int:
         emit_json(result)
     else:
         seal = result.seal
-        what = f"lot {result.lot or '?'}" if result.kind != "validation report" else result.kind
-        info(f"{path.name}: {what}, checked against the site CA from {source}")
-        when = local_text(seal.signing_time) if seal.signing_time else "?"
+        if result.kind != "validation report":
+            what = _("lot {lot}").format(lot=result.lot or "?")
+        else:
+            what = _("validation report")
         info(
-            f"Seal: {'VALID' if seal.ok else 'NOT VALID'} — {seal.signer_name or '?'} "
-            f"({seal.signer_username or '?'}), {when}, purpose: {seal.reason or '?'}; "
-            f"intact {_yes(seal.intact)}, trusted {_yes(seal.trusted)}, "
-            f"whole file {_yes(seal.covers_whole_file)}"
+            _("{file}: {what}, checked against the site CA from {source}").format(
+                file=path.name, what=what, source=source
+            )
+        )
+        when = local_text(seal.signing_time) if seal.signing_time else "?"
+        seal_line = _(
+            "Seal: {state} — {name} ({who}), {when}, purpose: {purpose}; intact {intact}, "
+            "trusted {trusted}, whole file {whole}"
+        )
+        info(
+            seal_line.format(
+                state=_("VALID") if seal.ok else _("NOT VALID"),
+                name=seal.signer_name or "?",
+                who=seal.signer_username or "?",
+                when=when,
+                purpose=seal.reason or "?",
+                intact=_yes(seal.intact),
+                trusted=_yes(seal.trusted),
+                whole=_yes(seal.covers_whole_file),
+            )
         )
         for e in result.e_signatures:
-            status = "verified" if e.ok else "FAILED"
+            status = _("verified") if e.ok else _("FAILED")
             extra = f" — {e.disposition}: {e.reason}" if e.disposition else ""
-            state = "" if e.state_at_export == "valid" else f" ({e.state_at_export} at export)"
+            if e.state_at_export != "valid":
+                status = _("{status} ({state} at export)").format(
+                    status=status, state=e.state_at_export
+                )
             info(
-                f"  e-signature {e.id}: {e.meaning} [{e.scope}] {e.signer_name} ({e.signer}) "
-                f"{e.signed_at}{extra}: {status}{state}"
+                _(
+                    "  e-signature {id}: {meaning} [{scope}] {name} ({who}) {at}{extra}: {status}"
+                ).format(
+                    id=e.id,
+                    meaning=e.meaning,
+                    scope=e.scope,
+                    name=e.signer_name,
+                    who=e.signer,
+                    at=e.signed_at,
+                    extra=extra,
+                    status=status,
+                )
             )
         for problem in result.problems:
-            info(f"  problem: {problem}")
+            info(_("  problem: {problem}").format(problem=problem))
         later = _superseded(db, pdf, result) if db is not None else None
         if later is not None:
             info(
-                f"SUPERSEDED: a later certificate of analysis of lot {result.lot} was issued "
-                f"{local_text(later.issued_at)} by {later.issued_by} (SHA-256 "
-                f"{later.sha256[:16]}…, {later.file}); this one is no longer valid."
+                _(
+                    "SUPERSEDED: a later certificate of analysis of lot {lot} was issued {at} by "
+                    "{who} (SHA-256 {sha256}…, {file}); this one is no longer valid."
+                ).format(
+                    lot=result.lot,
+                    at=local_text(later.issued_at),
+                    who=later.issued_by,
+                    sha256=later.sha256[:16],
+                    file=later.file,
+                )
             )
-        info("Result: " + ("VERIFIED" if result.ok else "FAILED"))
+        info(_("Result: VERIFIED") if result.ok else _("Result: FAILED"))
     return 0 if result.ok else 1
 
 
@@ -237,7 +317,8 @@ def _against_the_chain(db, pdf: bytes, name: str, result):
     problem = pdf_head_problem(db, pdf_head(pdf, name))
     if problem is None:
         return result
-    return replace(result, ok=False, problems=(*result.problems, f"Audit chain: {problem}."))
+    chain = _("Audit chain: {problem}.").format(problem=problem)
+    return replace(result, ok=False, problems=(*result.problems, chain))
 
 
 def _superseded(db, pdf: bytes, result):
@@ -252,7 +333,7 @@ def _superseded(db, pdf: bytes, result):
 
 
 def _yes(flag: bool) -> str:
-    return "yes" if flag else "NO"
+    return _("yes") if flag else _("NO")
 
 
 def cmd_ca_export(args) -> int:
@@ -263,7 +344,11 @@ def cmd_ca_export(args) -> int:
     pem = ca_certificate_pem(open_db(args))
     write_bytes(Path(args.output), pem, force=args.force)
     cert = certificate_info(pem)
-    info(f"Wrote {args.output}: {cert.subject_name}, SHA-256 fingerprint {cert.sha256_fingerprint}")
+    info(
+        _("Wrote {file}: {subject}, SHA-256 fingerprint {fingerprint}").format(
+            file=args.output, subject=cert.subject_name, fingerprint=cert.sha256_fingerprint
+        )
+    )
     return 0
 
 
@@ -274,11 +359,12 @@ def cmd_ca_issue(args) -> int:
     actor, password = _signer(db, args)
     issued = issue_certificates(db, actor, password, args.names or None)
     if not issued:
-        info("No certificate was waiting to be issued.")
+        info(_("No certificate was waiting to be issued."))
     for view in issued:
         info(
-            f"Issued the certificate of {view.full_name} ({view.username}), "
-            f"serial {view.serial_hex}"
+            _("Issued the certificate of {name} ({who}), serial {serial}").format(
+                name=view.full_name, who=view.username, serial=view.serial_hex
+            )
         )
     return 0
 
@@ -299,11 +385,12 @@ def cmd_ca_status(args) -> int:
             key_state_words(v.state),
             v.serial_hex or "",
             local_text(v.issued_at) if v.issued_at else "",
-            "yes" if v.holds_ca_slot else "",
+            _("yes") if v.holds_ca_slot else "",
         )
         for v in views
     ]
-    table(("USER", "NAME", "ROLE", "KEY", "SERIAL", "ISSUED", "CA SLOT"), rows)
+    headers = (_("USER"), _("NAME"), _("ROLE"), _("KEY"), _("SERIAL"), _("ISSUED"))
+    table((*headers, _("CA SLOT")), rows)
     return 0
 
 
@@ -314,5 +401,5 @@ def cmd_ca_create(args) -> int:
     db = open_db(args)
     actor, password = _signer(db, args)
     create_authority_for_existing_site(db, actor, password, site_label(db))
-    info("Created the site certificate authority and your signing certificate.")
+    info(_("Created the site certificate authority and your signing certificate."))
     return 0

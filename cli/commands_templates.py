@@ -8,6 +8,7 @@ from cli import credentials
 from cli.context import acting, open_db
 from cli.output import emit_json, info, table
 from core.clock import local_text
+from core.i18n import _
 from core.readmodels import plain
 from core.services import templates
 from core.services.template_contents import template_contents
@@ -34,11 +35,15 @@ def cmd_template_list(args) -> int:
         )
         for v in views
     ]
-    table(("KEY", "VERSION", "STATUS", "FAMILY", "TITLE", "STEPS", "CHECKS", "SHA-256"), rows)
+    headers = (_("KEY"), _("VERSION"), _("STATUS"), _("FAMILY"), _("TITLE"), _("STEPS"))
+    table((*headers, _("CHECKS"), "SHA-256"), rows)
     if any(not v.approved for v in views):
         info(
-            "\nA DRAFT version starts no batch until QA approves it "
-            "(template approve KEY --version N --reason … --user QA)."
+            "\n"
+            + _(
+                "A DRAFT version starts no batch until QA approves it "
+                "(template approve KEY --version N --reason … --user QA)."
+            )
         )
     return 0
 
@@ -47,18 +52,32 @@ def cmd_template_approve(args) -> int:
     from core.services.template_approval import approve_template
 
     db = open_db(args)
-    password = credentials.password(args, "Password (to sign the approval): ")
+    password = credentials.password(args, _("Password (to sign the approval): "))
     actor = authenticate(db, args.user, password)
     view = approve_template(db, actor, password, args.key, args.version, args.reason)
     info(
-        f"Approved {view.key} version {view.version}: {view.signer_name} ({view.signer}, "
-        f"{view.signer_role}) {local_text(view.signed_at)}, meaning APPROVED — {view.reason}"
+        _(
+            "Approved {key} version {version}: {name} ({who}, {role}) {at}, meaning APPROVED — "
+            "{reason}"
+        ).format(
+            key=view.key,
+            version=view.version,
+            name=view.signer_name,
+            who=view.signer,
+            role=view.signer_role,
+            at=local_text(view.signed_at),
+            reason=view.reason,
+        )
     )
     if view.confirmed:
-        info(f"Example limits confirmed ({len(view.confirmed)}):")
+        info(_("Example limits confirmed ({n}):").format(n=len(view.confirmed)))
         for line in view.confirmed:
             info(f"  {line}")
-    info(f"Certificate {view.certificate_serial}; template SHA-256 {view.template_sha256}")
+    info(
+        _("Certificate {serial}; template SHA-256 {sha256}").format(
+            serial=view.certificate_serial, sha256=view.template_sha256
+        )
+    )
     return 0
 
 
@@ -67,9 +86,13 @@ def cmd_template_load(args) -> int:
     admin = acting(db, args)
     view = templates.load_template(db, admin, Path(args.file))
     if view is None:
-        info("That template version is already loaded; nothing changed.")
+        info(_("That template version is already loaded; nothing changed."))
     else:
-        info(f"Loaded {view.key} version {view.version} (SHA-256 {view.sha256}).")
+        info(
+            _("Loaded {key} version {version} (SHA-256 {sha256}).").format(
+                key=view.key, version=view.version, sha256=view.sha256
+            )
+        )
     return 0
 
 
@@ -157,25 +180,40 @@ def cmd_template_show(args) -> int:
         return 0
     shown = template_contents(db, args.key, args.version)
     t = shown.summary
+    if t.autologous:
+        title = _("{title}  [{key} v{version}, {family}, autologous]  SHA-256 {sha256}")
+    else:
+        title = _("{title}  [{key} v{version}, {family}]  SHA-256 {sha256}")
     info(
-        f"{t.title}  [{t.key} v{t.version}, {t.product_family}"
-        f"{', autologous' if t.autologous else ''}]  SHA-256 {t.sha256}"
+        title.format(
+            title=t.title, key=t.key, version=t.version, family=t.product_family, sha256=t.sha256
+        )
     )
     if t.approved_at is not None:  # set exactly when the version is approved (template_summary)
-        info(f"Approved by {t.approved_by_name} {local_text(t.approved_at)}.")
+        info(
+            _("Approved by {name} {at}.").format(
+                name=t.approved_by_name, at=local_text(t.approved_at)
+            )
+        )
     else:
         info(
-            f"DRAFT: not approved by QA; it starts no batch. Its example limits "
-            f"({t.example_limits}) are marked 'not confirmed' below."
+            _(
+                "DRAFT: not approved by QA; it starts no batch. Its example limits "
+                "({limits}) are marked 'not confirmed' below."
+            ).format(limits=t.example_limits)
         )
     if shown.product:
-        info(f"Product: {shown.product}")
+        info(_("Product: {product}").format(product=shown.product))
     for step in shown.steps:
-        flags = " (second-person verification)" if step.verify else ""
-        info(f"\n{step.id}  {step.name}{flags}")
+        if step.verify:
+            heading = _("{step}  {name} (second-person verification)")
+        else:
+            heading = "{step}  {name}"
+        info("\n" + heading.format(step=step.id, name=step.name))
         rows = [
             (c.check_id, c.name, c.type, c.unit, c.spec, ", ".join(c.rules), c.source)
             for c in step.checks
         ]
-        table(("CHECK", "NAME", "TYPE", "UNIT", "SPEC", "", "SOURCE"), rows, indent="  ")
+        headers = (_("CHECK"), _("NAME"), _("TYPE"), _("UNIT"), _("SPEC"), "", _("SOURCE"))
+        table(headers, rows, indent="  ")
     return 0

@@ -6,6 +6,7 @@ from cli import credentials
 from cli.context import open_db
 from cli.output import emit_json, info, table
 from core.clock import local_text
+from core.i18n import _
 from core.services.users import authenticate
 
 
@@ -13,15 +14,24 @@ def cmd_audit_checkpoint(args) -> int:
     from core.services.checkpoints import write_checkpoint
 
     db = open_db(args)
-    password = credentials.password(args, "Password (to sign the checkpoint): ")
+    password = credentials.password(args, _("Password (to sign the checkpoint): "))
     actor = authenticate(db, args.user, password)
     view = write_checkpoint(db, actor, password, "request")
     if args.json:
         emit_json(view)
         return 0
     info(
-        f"Checkpoint {view.id}: the chain holds event {view.seq} with hash {view.hash}, signed by "
-        f"{view.signer} {local_text(view.at)} (certificate {view.certificate_serial})."
+        _(
+            "Checkpoint {id}: the chain holds event {seq} with hash {hash}, signed by {who} {at} "
+            "(certificate {serial})."
+        ).format(
+            id=view.id,
+            seq=view.seq,
+            hash=view.hash,
+            who=view.signer,
+            at=local_text(view.at),
+            serial=view.certificate_serial,
+        )
     )
     return 0
 
@@ -34,7 +44,7 @@ def cmd_clock_incidents(args) -> int:
         emit_json(views)
         return 0
     if not views:
-        info("No open clock incidents." if not args.all else "No clock incidents.")
+        info(_("No open clock incidents.") if not args.all else _("No clock incidents."))
         return 0
     rows = [
         (
@@ -43,13 +53,14 @@ def cmd_clock_incidents(args) -> int:
             v.ahead_at[:19].replace("T", " "),
             v.clock_read[:19].replace("T", " "),
             v.found_by,
-            "open" if v.open else f"cleared by {v.cleared_by}: {v.clear_reason}",
+            _("open")
+            if v.open
+            else _("cleared by {who}: {reason}").format(who=v.cleared_by, reason=v.clear_reason),
         )
         for v in views
     ]
-    table(
-        ("ID", "EVENTS AHEAD", "DATED UP TO (UTC)", "CLOCK READ (UTC)", "FOUND BY", "STATE"), rows
-    )
+    headers = (_("ID"), _("EVENTS AHEAD"), _("DATED UP TO (UTC)"), _("CLOCK READ (UTC)"))
+    table((*headers, _("FOUND BY"), _("STATE")), rows)
     return 0
 
 
@@ -57,8 +68,12 @@ def cmd_clock_clear(args) -> int:
     from core.services.clock_incidents import clear_incident
 
     db = open_db(args)
-    password = credentials.password(args, "Password (to sign the clearing): ")
+    password = credentials.password(args, _("Password (to sign the clearing): "))
     actor = authenticate(db, args.user, password)
     view = clear_incident(db, actor, password, args.incident, args.reason)
-    info(f"Clock incident {view.id} cleared by {view.cleared_by}: {view.clear_reason}")
+    info(
+        _("Clock incident {id} cleared by {who}: {reason}").format(
+            id=view.id, who=view.cleared_by, reason=view.clear_reason
+        )
+    )
     return 0

@@ -7,6 +7,7 @@ from pathlib import Path
 from cli import credentials
 from cli.context import open_db
 from cli.output import emit_json, info
+from core.i18n import _, ngettext
 
 OBSERVED_WIDTH = 150
 
@@ -29,18 +30,27 @@ def cmd_self_test(args) -> int:
     total, good = len(report.steps), sum(1 for s in report.steps if s.passed)
     if report.passed:
         info(
-            f"Self-test passed: {good} of {total} steps ({report.seconds:.1f} s, "
-            f"Lotbook {report.app_version})"
+            _(
+                "Self-test passed: {good} of {total} steps ({seconds:.1f} s, Lotbook {version})"
+            ).format(good=good, total=total, seconds=report.seconds, version=report.app_version)
         )
     else:
         failed = [s.name for s in report.steps if s.passed is False]
         skipped = [s.name for s in report.steps if s.passed is None]
-        line = f"Self-test FAILED: {good} of {total} steps passed; failed: {'; '.join(failed)}"
         if skipped:
-            line += f"; skipped: {'; '.join(skipped)}"
-        info(line)
+            line = _(
+                "Self-test FAILED: {good} of {total} steps passed; failed: {failed}; skipped: "
+                "{skipped}"
+            )
+        else:
+            line = _("Self-test FAILED: {good} of {total} steps passed; failed: {failed}")
+        info(
+            line.format(
+                good=good, total=total, failed="; ".join(failed), skipped="; ".join(skipped)
+            )
+        )
     if keep is not None:
-        info(f"Scratch database and PDF kept in {keep}")
+        info(_("Scratch database and PDF kept in {folder}").format(folder=keep))
     return 0 if report.passed else 1
 
 
@@ -52,7 +62,7 @@ def cmd_validate(args) -> int:
     from core.validation.run import run_validation
 
     db = open_db(args)
-    password = credentials.password(args, "Password (to seal the report): ")
+    password = credentials.password(args, _("Password (to seal the report): "))
 
     def show(item) -> None:
         info(f"{item.result.word:<4}  {item.id}  {item.title}: {_observed(item.observed)}")
@@ -61,12 +71,25 @@ def cmd_validate(args) -> int:
         db, args.user, password, Path(args.report), on_item=show, force=args.force
     )
     run = outcome.run
+    wrote = ngettext(
+        "Wrote {file} ({pages} pages), sealed by {name}. SHA-256 {sha256}",
+        "Wrote {file} ({pages} pages), sealed by {name}. SHA-256 {sha256}",
+        outcome.pages,
+    )  # the same English for one and many (as before); translators give each form its words
     info(
-        f"Wrote {outcome.path} ({outcome.pages} pages), sealed by {outcome.sealed_by_name}. "
-        f"SHA-256 {outcome.sha256}"
+        wrote.format(
+            file=outcome.path,
+            pages=outcome.pages,
+            name=outcome.sealed_by_name,
+            sha256=outcome.sha256,
+        )
     )
     if run.passed:
-        info(f"Validation passed: {len(run.iq)} IQ and {len(run.oq)} OQ items, none failed.")
+        info(
+            _("Validation passed: {iq} IQ and {oq} OQ items, none failed.").format(
+                iq=len(run.iq), oq=len(run.oq)
+            )
+        )
         return 0
-    info("Validation FAILED: " + ", ".join(i.id for i in run.failed))
+    info(_("Validation FAILED: {failed}").format(failed=", ".join(i.id for i in run.failed)))
     return 1

@@ -8,21 +8,26 @@ import os
 import sys
 
 from core.errors import DomainError
+from core.i18n import _
 
 
-def password(args, prompt: str = "Password: ") -> str:
+def password(args, prompt: str | None = None) -> str:
+    """The acting user's password; ``prompt`` (translated) is asked at a terminal, else
+    "Password: "."""
     if getattr(args, "password_stdin", False):
         if getattr(args, "_stdin_read", False):
-            raise DomainError("--password-stdin gives one password; give the other by environment.")
+            raise DomainError(
+                _("--password-stdin gives one password; give the other by environment.")
+            )
         args._stdin_read = True
         line = sys.stdin.readline()
         if not line:
-            raise DomainError("--password-stdin was given but standard input is empty.")
+            raise DomainError(_("--password-stdin was given but standard input is empty."))
         return line.rstrip("\r\n")
     env = os.environ.get("LOTBOOK_PASSWORD")
     if env is not None:
         return env
-    return _prompt(prompt)
+    return _prompt(_("Password: ") if prompt is None else prompt)
 
 
 def second_password(args, who: str) -> str:
@@ -36,27 +41,33 @@ def second_password(args, who: str) -> str:
         line = sys.stdin.readline()
         if not line:
             raise DomainError(
-                f"No password for {who}: give it on the next line of standard input or in "
-                "LOTBOOK_QA_PASSWORD."
+                _(
+                    "No password for {who}: give it on the next line of standard input or in "
+                    "LOTBOOK_QA_PASSWORD."
+                ).format(who=who)
             )
         return line.rstrip("\r\n")
-    return _prompt(f"Password of {who} (QA): ")
+    return _prompt(_("Password of {who} (QA): ").format(who=who))
 
 
-def new_password(prompt: str = "New password: ") -> str:
+def new_password(prompt: str | None = None) -> str:
+    """A new password; ``prompt`` (translated) is asked at a terminal, else "New password: "."""
     env = os.environ.get("LOTBOOK_NEW_PASSWORD")
     if env is not None:
         return env
-    first = _prompt(prompt)
-    second = _prompt("Repeat the new password: ")
+    first = _prompt(_("New password: ") if prompt is None else prompt)
+    second = _prompt(_("Repeat the new password: "))
     if first != second:
-        raise DomainError("The two new passwords differ. Nothing was changed.")
+        raise DomainError(_("The two new passwords differ. Nothing was changed."))
     return first
 
 
 def _prompt(prompt: str) -> str:
     if not sys.stdin.isatty():
         raise DomainError(
-            "No password given: use --password-stdin or set LOTBOOK_PASSWORD (no terminal to ask)."
+            _(
+                "No password given: use --password-stdin or set LOTBOOK_PASSWORD (no terminal to "
+                "ask)."
+            )
         )
     return getpass.getpass(prompt)

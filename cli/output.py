@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,15 +29,24 @@ def emit_json(data: Any) -> None:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: str = "") -> None:
     cells = [[visible("" if c is None else str(c)) for c in row] for row in rows]
-    widths = [len(h) for h in headers]
+    widths = [_width(h) for h in headers]
     for row in cells:
         for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-    line = indent + "  ".join(h.ljust(widths[i]) for i, h in enumerate(headers))
+            widths[i] = max(widths[i], _width(cell))
+    line = indent + "  ".join(_pad(h, widths[i]) for i, h in enumerate(headers))
     print(line.rstrip())
     print(indent + "  ".join("-" * w for w in widths))
     for row in cells:
-        print((indent + "  ".join(c.ljust(widths[i]) for i, c in enumerate(row))).rstrip())
+        print((indent + "  ".join(_pad(c, widths[i]) for i, c in enumerate(row))).rstrip())
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a wide character (Korean, Chinese) takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 def info(message: str) -> None:

@@ -6,49 +6,54 @@ from __future__ import annotations
 import argparse
 
 from cli import commands_materials as materials
-from cli.command_table import COMMANDS
+from cli.command_table import command_help
 from cli.options import as_user, json_option
+from core.i18n import N_, _
 from core.states import LotStatus, MaterialKind
 
 # QA's decisions, one action each: (action, the status it sets, its help)
 DECISIONS = (
-    ("release", LotStatus.RELEASED, "QA: release a lot for use (needs its CoA; e-signature)"),
-    ("reject", LotStatus.REJECTED, "QA: reject a lot, for good (e-signature)"),
-    ("expire", LotStatus.EXPIRED, "QA: expire a lot, for good (e.g. a shorter shelf life)"),
-    ("quarantine", LotStatus.QUARANTINE, "QA: put a released lot back in quarantine"),
+    ("release", LotStatus.RELEASED, N_("QA: release a lot for use (needs its CoA; e-signature)")),
+    ("reject", LotStatus.REJECTED, N_("QA: reject a lot, for good (e-signature)")),
+    ("expire", LotStatus.EXPIRED, N_("QA: expire a lot, for good (e.g. a shorter shelf life)")),
+    ("quarantine", LotStatus.QUARANTINE, N_("QA: put a released lot back in quarantine")),
 )
 
 
 def _lot(p: argparse.ArgumentParser) -> None:
-    p.add_argument("code", metavar="CODE", help="the material's code, e.g. IL2")
-    p.add_argument("lot", metavar="LOT", help="the supplier's lot number, as on the label")
+    p.add_argument("code", metavar="CODE", help=_("the material's code, e.g. IL2"))
+    p.add_argument("lot", metavar="LOT", help=_("the supplier's lot number, as on the label"))
 
 
 def add_material_commands(sub, common: argparse.ArgumentParser) -> None:
-    material = sub.add_parser("material", help=COMMANDS["material"])
+    material = sub.add_parser("material", help=command_help("material"))
     ms = material.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-    p = ms.add_parser("define", parents=[common], help="define a material (QA, admin)")
-    p.add_argument("code", metavar="CODE", help="1–32 letters, digits, '.', '_' or '-'")
+    p = ms.add_parser("define", parents=[common], help=_("define a material (QA, admin)"))
+    p.add_argument("code", metavar="CODE", help=_("1–32 letters, digits, '.', '_' or '-'"))
     p.add_argument("--name", required=True)
     p.add_argument("--kind", required=True, choices=[k.value for k in MaterialKind])
     p.add_argument("--supplier", required=True)
-    p.add_argument("--unit", required=True, help="what its stock is counted in: mL, vial, µg …")
+    p.add_argument("--unit", required=True, help=_("what its stock is counted in: mL, vial, µg …"))
     as_user(p)
     json_option(p)
     p.set_defaults(func=materials.cmd_material_define)
 
-    p = ms.add_parser("receive", parents=[common], help="receive a lot into quarantine")
+    p = ms.add_parser("receive", parents=[common], help=_("receive a lot into quarantine"))
     _lot(p)
     p.add_argument("--expiry", required=True, metavar="YYYY-MM-DD")
-    p.add_argument("--quantity", required=True, help="in the material's unit, e.g. 500 or 500 mL")
-    p.add_argument("--coa", metavar="FILE", help="its certificate of analysis, kept with the lot")
+    p.add_argument(
+        "--quantity", required=True, help=_("in the material's unit, e.g. 500 or 500 mL")
+    )
+    p.add_argument(
+        "--coa", metavar="FILE", help=_("its certificate of analysis, kept with the lot")
+    )
     as_user(p)
     json_option(p)
     p.set_defaults(func=materials.cmd_material_receive)
 
     p = ms.add_parser(
-        "attach-coa", parents=[common], help="keep a lot's certificate of analysis (a file)"
+        "attach-coa", parents=[common], help=_("keep a lot's certificate of analysis (a file)")
     )
     _lot(p)
     p.add_argument("file", metavar="FILE")
@@ -56,34 +61,34 @@ def add_material_commands(sub, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=materials.cmd_material_attach_coa)
 
     for action, status, helptext in DECISIONS:
-        p = ms.add_parser(action, parents=[common], help=helptext)
+        p = ms.add_parser(action, parents=[common], help=_(helptext))
         _lot(p)
-        p.add_argument("--reason", required=True, help="what the decision rests on (10+ chars)")
+        p.add_argument("--reason", required=True, help=_("what the decision rests on (10+ chars)"))
         as_user(p)
         p.set_defaults(func=materials.cmd_material_decide, status=status.value)
 
     p = ms.add_parser(
-        "show", parents=[common], help="a lot: stock, status, decisions, CoA, uses by batches"
+        "show", parents=[common], help=_("a lot: stock, status, decisions, CoA, uses by batches")
     )
     _lot(p)
     json_option(p)
     p.set_defaults(func=materials.cmd_material_show)
 
-    p = ms.add_parser("list", parents=[common], help="lots, with their status today and stock")
-    p.add_argument("--material", metavar="CODE", help="the lots of one material")
+    p = ms.add_parser("list", parents=[common], help=_("lots, with their status today and stock"))
+    p.add_argument("--material", metavar="CODE", help=_("the lots of one material"))
     p.add_argument(
         "--status",
         choices=[s.value for s in LotStatus],
-        help="only lots with this status today (a lot past its expiry is expired)",
+        help=_("only lots with this status today (a lot past its expiry is expired)"),
     )
     json_option(p)
     p.set_defaults(func=materials.cmd_material_list)
 
-    p = ms.add_parser("catalogue", parents=[common], help="the materials defined")
+    p = ms.add_parser("catalogue", parents=[common], help=_("the materials defined"))
     json_option(p)
     p.set_defaults(func=materials.cmd_material_catalogue)
 
-    p = ms.add_parser("recall", parents=[common], help="which batches used a lot (recall)")
+    p = ms.add_parser("recall", parents=[common], help=_("which batches used a lot (recall)"))
     _lot(p)
     json_option(p)
     p.set_defaults(func=materials.cmd_material_recall)

@@ -46,7 +46,14 @@ def utc_iso(when: datetime) -> str:
 
 
 def local_text(when: datetime) -> str:
-    """A UTC instant shown in the machine's local zone, with the zone named."""
+    """A UTC instant shown in the machine's local zone, with the zone named, in the reader's
+    language (core/i18n.py): ``2026-12-05 08:43:00 CET (UTC+01:00)`` in English, the date, the
+    24-hour time and the zone's name as the language writes them otherwise (Babel)."""
+    from core.i18n import LOCALE_OF, language
+
+    locale = LOCALE_OF.get(language())
+    if locale is not None and locale != LOCALE_OF["en"]:
+        return _babel_text(when, locale)
     local = when.astimezone()
     offset = local.strftime("%z")
     zone = local.strftime("%Z")
@@ -56,6 +63,24 @@ def local_text(when: datetime) -> str:
     return local.strftime(
         f"%Y-%m-%d %H:%M:%S UTC{shown}" if offset != "+0000" else "%Y-%m-%d %H:%M:%S UTC"
     )
+
+
+def _babel_text(when: datetime, locale: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_date, get_timezone_name
+
+    try:
+        local = when.astimezone(ZoneInfo(local_zone_name()))  # named, so Babel can name it
+    except (ValueError, KeyError):
+        local = when.astimezone()
+    offset = local.strftime("%z")
+    utc = f"UTC{offset[:3]}:{offset[3:]}" if offset != "+0000" else "UTC"
+    day = format_date(local.date(), format="medium", locale=locale)
+    zone = get_timezone_name(local, width="short", locale=locale)
+    if zone.startswith(("+", "-", "GMT", "UTC")):  # no short name in this language: the long one
+        zone = get_timezone_name(local, width="long", locale=locale)
+    return f"{day} {local:%H:%M:%S} {zone} ({utc})"
 
 
 def local_zone_name() -> str:

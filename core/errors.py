@@ -8,11 +8,18 @@ the GUI never shows.
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 
 class DomainError(Exception):
-    """Base of every refusal that a user can understand and act on."""
+    """Base of every refusal that a user can understand and act on.
+
+    The message is in the reader's language (core/i18n.py). A refusal that is also kept — in the
+    audit trail or a stored record — is made with ``said``, which keeps its ``canonical`` text
+    (the catalogue's source language) beside the translated message."""
 
     cli_hint: str | None = None  # what the command line adds: "Name one with --profile."
+    canonical: str | None = None  # the message in the record's language, when it is kept
 
     def __init__(self, message: str, *, cli_hint: str | None = None) -> None:
         super().__init__(message)
@@ -22,6 +29,22 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    @classmethod
+    def said(cls, message: str, /, *, keyword: dict[str, Any] | None = None, **fields: Any) -> Self:
+        """The refusal ``message`` (a sentence marked ``N_()`` with named ``{fields}``) in the
+        reader's language, its canonical text kept in ``canonical``; ``keyword``: the arguments
+        of the error's own constructor (``username=`` of PermissionDenied, ``cli_hint=``)."""
+        from core.i18n import _
+
+        error = cls(_(message).format(**fields), **(keyword or {}))
+        error.canonical = message.format(**fields)
+        return error
+
+    @property
+    def record_text(self) -> str:
+        """What is kept of the refusal: its canonical text where there is one."""
+        return self.canonical or self.message
 
 
 class InvalidValue(DomainError):

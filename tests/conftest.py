@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The suite reads English whatever the machine's locale (a test that wants another language asks
+# for it: --lang, core.i18n.in_language, or its own environment)
+os.environ["LANGUAGE"] = "en"
 
 ADMIN_PASSWORD = "admin-pass-2026"
 USER_PASSWORD = "bench-pass-2026"
@@ -57,6 +60,15 @@ def _isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOTBOOK_DATA_DIR", str(tmp_path / "data"))
     for name in ("LOTBOOK_DB", "LOTBOOK_PASSWORD", "LOTBOOK_NEW_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _english_again() -> Iterator[None]:
+    """Whatever language a test chose for the process, the next one starts in English."""
+    yield
+    from core.i18n import set_language
+
+    set_language("en")
 
 
 @pytest.fixture

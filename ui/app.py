@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import sys
 
+from core.i18n import _
+
 TYPE_CHECKING = False  # not `typing`: start-up must not pay for importing it
 
 if TYPE_CHECKING:
@@ -92,7 +94,7 @@ def run_app(db: str | None = None, demo: bool = False, large_text: bool = False)
 
 def open_in_background(context: Any, window: Any, url: str, demo: bool) -> None:
     if demo:
-        window.login.subtitle.setText("Opening the demo database (built on first use)…")
+        window.login.subtitle.setText(_("Opening the demo database (built on first use)…"))
 
     def opened(result: tuple[str, Any, int]) -> None:
         kind, value, minutes = result
@@ -100,6 +102,9 @@ def open_in_background(context: Any, window: Any, url: str, demo: bool) -> None:
             context.set_database(value, minutes)
             _log().info("database opened: %s", value.display_name)
             preload_plotting()
+            from ui.language import load_cjk_fonts
+
+            load_cjk_fonts(context)  # Korean and Chinese, in data or in the language chosen
             return
         from ui.screens.first_run import FirstRunScreen
 

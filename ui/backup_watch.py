@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from core.i18n import _
+
 if TYPE_CHECKING:
     from ui.context import AppContext
 
@@ -25,15 +27,21 @@ def run_scheduled(db) -> tuple[str, bool]:
     try:
         run = backup_if_due(db)
     except DomainError as error:
-        return f"⚠ Scheduled backup failed (Admin → Backups): {error}", True
+        return "⚠ " + _("Scheduled backup failed (Admin → Backups): {error}").format(
+            error=error
+        ), True
     status = backup_status(db)
     if status.failing and status.last_attempt is not None:
         return (
-            "⚠ The last backup attempt failed (Admin → Backups): "
-            + status.last_attempt.verification,
+            "⚠ "
+            + _("The last backup attempt failed (Admin → Backups): {detail}").format(
+                detail=status.last_attempt.verification
+            ),
             True,
         )
-    return (f"Scheduled backup made: {run.backup.file}" if run.made and run.backup else ""), False
+    if run.made and run.backup:
+        return _("Scheduled backup made: {file}").format(file=run.backup.file), False
+    return "", False
 
 
 class BackupWatch(QObject):
@@ -43,7 +51,7 @@ class BackupWatch(QObject):
         self.status_bar = status_bar
         self.warning = QLabel("", status_bar)
         self.warning.setProperty("role", "error")
-        self.warning.setAccessibleName("Backup warning")
+        self.warning.setAccessibleName(_("Backup warning"))
         self.warning.setWordWrap(False)
         self.warning.hide()
         status_bar.addPermanentWidget(self.warning)
@@ -80,7 +88,9 @@ class BackupWatch(QObject):
         from ui.errors import message_of
 
         self.running = False
-        self._warn(f"⚠ Scheduled backup could not run: {message_of(error)}")
+        self._warn(
+            "⚠ " + _("Scheduled backup could not run: {error}").format(error=message_of(error))
+        )
 
     def _warn(self, text: str) -> None:
         self.warning.setText(text[:WARNING_CHARS] + ("…" if len(text) > WARNING_CHARS else ""))

@@ -7,6 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from core.i18n import _, ngettext
+
 TYPE_CHECKING = False  # not `typing`: the main window is built at start-up
 if TYPE_CHECKING:
     from typing import Any
@@ -28,7 +30,7 @@ class ClockWatch(QObject):
         self.context = context
         self.warning = QLabel("", status_bar)
         self.warning.setProperty("role", "error")
-        self.warning.setAccessibleName("Clock incident warning")
+        self.warning.setAccessibleName(_("Clock incident warning"))
         self.warning.setWordWrap(False)
         self.warning.hide()
         status_bar.addPermanentWidget(self.warning)
@@ -65,11 +67,13 @@ class ClockWatch(QObject):
         from ui.models.clock_incidents import incident_text
 
         where = (
-            "Admin → Clock incidents"
+            _("Admin → Clock incidents")
             if self.context.can(Permission.KEEP_SYSTEM)
-            else "an administrator clears it"
+            else _("an administrator clears it")
         )
-        what = "Clock incident open" if len(found) == 1 else f"{len(found)} clock incidents open"
+        what = ngettext("Clock incident open", "{n} clock incidents open", len(found)).format(
+            n=len(found)
+        )
         self.warning.setText(f"⚠ {what} ({where})")
         self.warning.setToolTip("\n".join(incident_text(i) for i in found))
         self.warning.show()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from core.i18n import _
+
 TYPE_CHECKING = False  # not `typing`: start-up must not pay for importing it
 
 
@@ -26,10 +28,10 @@ def message_of(error: BaseException, url: str | None = None) -> str:
         return str(fault)
     from core.error_log import last_problem, where_logged
 
-    return (
-        f"Something unexpected went wrong ({type(error).__name__}). Data already saved is safe, "
-        f"and what you typed is still on the screen; {where_logged(last_problem())}."
-    )
+    return _(
+        "Something unexpected went wrong ({kind}). Data already saved is safe, "
+        "and what you typed is still on the screen; {logged}."
+    ).format(kind=type(error).__name__, logged=where_logged(last_problem()))
 
 
 def log_unexpected(error: BaseException, where: str = "") -> None:
@@ -45,7 +47,7 @@ def show_error(parent: QWidget | None, error: BaseException, title: str = "Lotbo
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title)
     box.setText(message_of(error))
-    box.setAccessibleName("Error message")
+    box.setAccessibleName(_("Error message"))
     box.exec()
 
 

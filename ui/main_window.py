@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import N_, _, language
 from ui import theme
 from ui.backup_watch import BackupWatch
 from ui.clock_watch import ClockWatch
@@ -36,15 +37,20 @@ if TYPE_CHECKING:
 
 # name: (module, class, permission needed (core.auth.roles.Permission name) or "", nav label)
 SCREENS: dict[str, tuple[str, str, str, str]] = {
-    "batches": ("ui.screens.batch_list", "BatchListScreen", "", "&Batches"),
+    "batches": ("ui.screens.batch_list", "BatchListScreen", "", N_("&Batches")),
     "batch": ("ui.screens.batch_record", "BatchScreen", "", ""),
     "qc": ("ui.screens.qc_results", "QCResultsScreen", "", ""),
     "custody": ("ui.screens.custody", "CustodyScreen", "", ""),
-    "review": ("ui.screens.review", "ReviewScreen", "REVIEW_BATCH", "&Review"),
-    "audit": ("ui.screens.audit_trail", "AuditTrailScreen", "", "&Audit trail"),
-    "templates": ("ui.screens.templates", "TemplatesScreen", "APPROVE_TEMPLATE", "&Templates"),
-    "materials": ("ui.screens.materials_equipment", "MaterialsEquipmentScreen", "", "Mat&erials"),
-    "admin": ("ui.screens.admin", "AdminScreen", "MANAGE_USERS", "Ad&min"),
+    "review": ("ui.screens.review", "ReviewScreen", "REVIEW_BATCH", N_("&Review")),
+    "audit": ("ui.screens.audit_trail", "AuditTrailScreen", "", N_("&Audit trail")),
+    "templates": ("ui.screens.templates", "TemplatesScreen", "APPROVE_TEMPLATE", N_("&Templates")),
+    "materials": (
+        "ui.screens.materials_equipment",
+        "MaterialsEquipmentScreen",
+        "",
+        N_("Mat&erials"),
+    ),
+    "admin": ("ui.screens.admin", "AdminScreen", "MANAGE_USERS", N_("Ad&min")),
 }
 HOME = "batches"
 
@@ -60,17 +66,17 @@ class MainWindow(QMainWindow):
 
         self.header = self._build_header()
         self.stack = QStackedWidget(self)
-        self.login = LoginScreen(context, self.stack)
+        self.login = self._make_login()
         self.stack.addWidget(self.login)
+        self._chosen_language: str | None = None  # picked at the login window, kept at log-in
         body = QWidget(self)
-        layout = QVBoxLayout(body)
+        layout = self._body = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
 
-        self.login.logged_in.connect(self._logged_in)
         context.navigate.connect(self.open_screen)
         context.locked_changed.connect(self._locked_changed)
         context.actor_changed.connect(self._actor_changed)
@@ -82,6 +88,64 @@ class MainWindow(QMainWindow):
         self._scanner: Any = None  # made at the first log-in: not a cost of start-up
         self._show_login()
 
+    def _make_login(self) -> LoginScreen:
+        login = LoginScreen(self.context, self.stack)
+        login.logged_in.connect(self._logged_in)
+        login.language_chosen.connect(self._language_chosen)
+        return login
+
+    # -- language --------------------------------------------------------------------------------
+
+    def retranslate(self, code: str) -> None:
+        """The app in ``code`` from now on: the header and the login window made again in it
+        (what was typed kept), every screen made again when next opened."""
+        from ui.language import apply_language
+
+        apply_language(code)
+        large = self.large.isChecked()
+        old_header, self.header = self.header, self._build_header()
+        self.large.blockSignals(True)
+        self.large.setChecked(large)
+        self.large.blockSignals(False)
+        self._body.replaceWidget(old_header, self.header)
+        old_header.deleteLater()
+        old, self.login = self.login, self._make_login()
+        showing = self.stack.currentWidget() is old
+        self.stack.insertWidget(self.stack.indexOf(old), self.login)
+        self.stack.removeWidget(old)
+        typed = old.username.text()
+        old.deleteLater()
+        self._drop_screens()
+        if showing:
+            self.stack.setCurrentWidget(self.login)
+        actor = self.context.actor
+        if self.context.locked and actor is not None:
+            self.login.show_lock(actor)
+        else:
+            self.login.show_login(typed)
+        self._refresh_header()
+        db = self.context.db
+        self.statusBar().showMessage(
+            _("Database: {name}").format(name=db.display_name) if db else ""
+        )
+
+    def _language_chosen(self, code: str) -> None:
+        self._chosen_language = code
+        self.retranslate(code)
+
+    def _site_language(self) -> None:
+        """Once the database is open, the login window speaks the site's language (unless a
+        language was picked there already)."""
+        from core.services.language import site_language
+
+        def shown(code: str) -> None:
+            if self._chosen_language is None and self.context.actor is None and code != language():
+                self.retranslate(code)
+
+        self.context.tasks.run(
+            site_language, self.context.db, on_done=shown, on_error=lambda _error: None
+        )
+
     # -- header ----------------------------------------------------------------------------------
 
     def _build_header(self) -> QFrame:
@@ -92,27 +156,27 @@ class MainWindow(QMainWindow):
         brand = label("Lotbook", header, role="title")
         row.addWidget(brand)
         self.nav: dict[str, Any] = {}
-        for name, (_, _, _, text) in SCREENS.items():
+        for name, (*_unused, text) in SCREENS.items():
             if not text:
                 continue
-            b = button(text, header)
+            b = button(_(text), header)
             b.setCheckable(True)
-            b.clicked.connect(lambda _=False, n=name: self.open_screen(n, self._carried(n)))
+            b.clicked.connect(lambda _checked=False, n=name: self.open_screen(n, self._carried(n)))
             self.nav[name] = b
             row.addWidget(b)
         row.addStretch(1)
         self.who = QLabel("", header)
-        self.who.setAccessibleName("Logged-in user")
+        self.who.setAccessibleName(_("Logged-in user"))
         self.clock = QLabel("", header)
-        self.clock.setAccessibleName("Local time")
-        self.large = button("A+", header, tip="Large text (Ctrl+Shift+L)")
+        self.clock.setAccessibleName(_("Local time"))
+        self.large = button("A+", header, tip=_("Large text (Ctrl+Shift+L)"))
         self.large.setCheckable(True)
-        self.large.setAccessibleName("Large text")
+        self.large.setAccessibleName(_("Large text"))
         self.large.toggled.connect(self._large_text)
-        QShortcut(QKeySequence("Ctrl+Shift+L"), self, activated=self.large.toggle)
-        self.lock_button = button("Lock", header, tip="Lock the screen now (Ctrl+L)")
+        QShortcut(QKeySequence("Ctrl+Shift+L"), header, activated=self.large.toggle)
+        self.lock_button = button(_("Lock"), header, tip=_("Lock the screen now (Ctrl+L)"))
         self.lock_button.clicked.connect(self.context.lock)
-        self.logout = button("Log out", header)
+        self.logout = button(_("Log out"), header)
         self.logout.clicked.connect(self.context.log_out)
         # who and when one above the other: the header fits 1366 px in large text too
         stacked = QVBoxLayout()
@@ -158,12 +222,17 @@ class MainWindow(QMainWindow):
     def open_screen(self, name: str, arguments: dict | None = None) -> Screen | None:
         if self.context.actor is None or self.context.locked:
             return None
-        module, cls, permission, _ = SCREENS[name]
+        module, cls, permission, _nav = SCREENS[name]
         if not self._allowed(name):
             from core.auth.roles import Permission
 
             what = Permission[permission].value
-            self.statusBar().showMessage(f"✖ Your role ({self.context.actor.role}) may not {what}.")
+            self.statusBar().showMessage(
+                "✖ "
+                + _("Your role ({role}) may not {what}.").format(
+                    role=self.context.actor.role, what=what
+                )
+            )
             return None
         screen = self._screens.get(name)
         if screen is None:
@@ -238,11 +307,34 @@ class MainWindow(QMainWindow):
 
     def _logged_in(self, actor: Actor) -> None:
         self.scanner  # noqa: B018 — listening for scans from the first log-in on
-        if self.context.locked and self.context.actor is not None:
-            self.context.resume(actor)
-        else:
-            self.context.log_in(actor)
-            self.open_screen(HOME)
+        current = self.context.actor
+        if self.context.locked and current is not None and actor.username == current.username:
+            self.context.resume(actor)  # the same person carries on, in the same language
+            return
+        from core.services.language import set_user_language, user_language
+
+        chosen, db = self._chosen_language, self.context.db
+
+        def their_language() -> str:
+            """The language picked at the login window becomes theirs; else their own choice,
+            else the site's."""
+            if chosen is not None:
+                return set_user_language(db, actor, chosen)
+            return user_language(db, actor.username)
+
+        def go_on(code: str) -> None:
+            self._chosen_language = None
+            if code != language():
+                self.retranslate(code)
+            if self.context.locked and self.context.actor is not None:
+                self.context.resume(actor)
+            else:
+                self.context.log_in(actor)
+                self.open_screen(HOME)
+
+        self.context.tasks.run(
+            their_language, on_done=go_on, on_error=lambda _error: go_on(language())
+        )
 
     def _locked_changed(self, locked: bool) -> None:
         if locked:
@@ -266,7 +358,11 @@ class MainWindow(QMainWindow):
 
     def _database_changed(self) -> None:
         db = self.context.db
-        self.statusBar().showMessage(f"Database: {db.display_name}" if db else "")
+        self.statusBar().showMessage(
+            _("Database: {name}").format(name=db.display_name) if db else ""
+        )
+        if db is not None and self._chosen_language is None and self.context.actor is None:
+            self._site_language()
 
     def _busy(self, busy: bool) -> None:
         """A busy cursor only for work that lasts: flipping it costs more than a quick call."""

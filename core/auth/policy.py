@@ -1,5 +1,5 @@
-"""Site policy: lockout threshold, idle-lock time and the site's time zone, kept as audited site
-settings."""
+"""Site policy: lockout threshold, idle-lock time, the site's time zone and language, kept as
+audited site settings."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ DEFAULTS = {
     "backup_folder": "",
     "backup_every_hours": "0",
     "decimal_mark": "auto",
+    "language": "en",
 }
 RELEASE_RECORDERS = ("qc", "qc_or_supervisor")  # who records release results
 
@@ -32,6 +33,7 @@ class SitePolicy:
     backup_folder: str | None = None  # where scheduled backups go (core/services/backup.py)
     backup_every_hours: int = 0  # hours between scheduled backups; 0: off
     decimal_mark: str = "auto"  # how numbers are typed: auto | point | comma (core.values)
+    language: str = "en"  # the site's language: a person's until they choose theirs (core.i18n)
 
 
 def read_policy(session: Session) -> SitePolicy:
@@ -46,4 +48,5 @@ def read_policy(session: Session) -> SitePolicy:
         backup_folder=values["backup_folder"] or None,
         backup_every_hours=int(values["backup_every_hours"]),
         decimal_mark=values["decimal_mark"],
+        language=values["language"],
     )

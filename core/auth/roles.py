@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from core.errors import InvalidValue, PermissionDenied
+from core.i18n import N_
 
 
 class Role(StrEnum):
@@ -130,8 +131,16 @@ def allows(role: str, permission: Permission) -> bool:
 
 def require(role: str, permission: Permission, username: str = "") -> None:
     if not allows(role, permission):
-        who = f"{username} ({role})" if username else f"The {role} role"
-        raise PermissionDenied(
-            f"{who} may not {permission.value}. Ask a user whose role allows it.",
-            username=username or None,
+        if username:
+            raise PermissionDenied.said(
+                N_("{user} ({role}) may not {action}. Ask a user whose role allows it."),
+                keyword={"username": username},
+                user=username,
+                role=role,
+                action=permission.value,
+            )
+        raise PermissionDenied.said(
+            N_("The {role} role may not {action}. Ask a user whose role allows it."),
+            role=role,
+            action=permission.value,
         )

@@ -14,7 +14,7 @@ from core.models.materials import (
     MaterialLotDecision,
     MaterialUse,
 )
-from core.models.people import SiteSetting, User
+from core.models.people import SiteSetting, User, UserSetting
 from core.models.quality import Deviation, DeviationClass, DeviationLink
 from core.models.series import (
     CaptureChunk,
@@ -79,6 +79,7 @@ __all__ = [
     "TemplateApproval",
     "TemplateVersion",
     "User",
+    "UserSetting",
     "id_of",
     "table_of",
 ]

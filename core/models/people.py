@@ -30,3 +30,14 @@ class SiteSetting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str
+
+
+class UserSetting(SQLModel, table=True):
+    """A person's own preference (the language they read Lotbook in): not GxP data, so not
+    sealed; each change is audited."""
+
+    __tablename__ = "user_setting"
+
+    username: str = Field(primary_key=True, max_length=64)
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=200)

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from core.auth import Actor, Permission, require
 from core.errors import PermissionDenied
+from core.i18n import N_
 from core.models import User, table_of
 
 _u = table_of(User).c
@@ -27,13 +28,16 @@ def acting_user(
 def check_account(row: sa.Row | None, actor: Actor, permission: Permission | None) -> str:
     """The rules of ``acting_user`` on an account row (active, locked, role) already read."""
     if row is None or not row.active:
-        raise PermissionDenied(
-            f"The account '{actor.username}' is no longer active.", username=actor.username
+        raise PermissionDenied.said(
+            N_("The account '{user}' is no longer active."),
+            keyword={"username": actor.username},
+            user=actor.username,
         )
     if row.locked:
-        raise PermissionDenied(
-            f"The account '{actor.username}' is locked. Ask an administrator.",
-            username=actor.username,
+        raise PermissionDenied.said(
+            N_("The account '{user}' is locked. Ask an administrator."),
+            keyword={"username": actor.username},
+            user=actor.username,
         )
     if permission is not None:
         require(row.role, permission, actor.username)

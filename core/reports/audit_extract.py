@@ -5,10 +5,11 @@ a few lines — the full events are in the audit-trail export."""
 from __future__ import annotations
 
 from core.audit_text import change_text
+from core.i18n import N_, _
 from core.readmodels import AuditEventView
 from core.reports.fasttable import FastTable, TableLook
 from core.reports.fonts import MONO, SANS_BOLD
-from core.reports.styles import H1, NOTE, WIDTH, Flowable, Paragraph, Spacer, para
+from core.reports.styles import H1, NOTE, WIDTH, Flowable, Spacer, para
 from core.reports.text import ReportContext, shorten
 
 FONT_SIZE = 5.3
@@ -16,7 +17,7 @@ LEADING = 6.3
 PADDING = 1.6
 COLUMNS = (21, 43, 30, 80, 245, 96)  # points; scaled to the frame width
 MAX_LINES = (1, 2, 2, 3, 3, 3)  # per column: the full event is in the audit-trail export
-HEAD = ("Seq", "Time", "User", "Action · entity id", "Old → new", "Reason")
+HEAD = (N_("Seq"), N_("Time"), N_("User"), N_("Action · entity id"), N_("Old → new"), N_("Reason"))
 LOOK = TableLook(
     font=MONO,
     header_font=SANS_BOLD,
@@ -33,7 +34,7 @@ LOOK = TableLook(
 
 def _row(event: AuditEventView, ctx: ReportContext) -> list[str]:
     local = ctx.time(event.at, seconds=True)
-    day, _, rest = local.partition(" ")
+    day, _space, rest = local.partition(" ")
     entity = event.entity_id.removeprefix(f"{event.lot}/") if event.lot else event.entity_id
     return [
         str(event.seq),
@@ -47,19 +48,21 @@ def _row(event: AuditEventView, ctx: ReportContext) -> list[str]:
 
 def audit_extract(ctx: ReportContext) -> list[Flowable]:
     events = ctx.report.audit_events
-    story: list[Flowable] = [Paragraph("Audit trail extract", H1)]
+    story: list[Flowable] = [para(_("Audit trail extract"), H1)]
     if not events:
-        return [*story, para("No audit event recorded for this batch.", NOTE)]
+        return [*story, para(_("No audit event recorded for this batch."), NOTE)]
     story.append(
         para(
-            f"{len(events):,} events of lot {ctx.report.batch.lot}, oldest first; times in "
-            f"{ctx.report.time_zone}. Old → new shows the fields that changed (JSON values, "
-            "shortened).",
+            _(
+                "{n:,} events of lot {lot}, oldest first; times in {zone}. Old → new shows the "
+                "fields that changed (JSON values, shortened)."
+            ).format(n=len(events), lot=ctx.report.batch.lot, zone=ctx.report.time_zone),
             NOTE,
         )
     )
     story.append(Spacer(1, 4))
     widths = [w * WIDTH / sum(COLUMNS) for w in COLUMNS]
     rows = [_row(e, ctx) for e in events]
-    story.append(FastTable(widths, HEAD, rows, look=LOOK, max_lines=MAX_LINES))
+    head = [_(h) for h in HEAD]
+    story.append(FastTable(widths, head, rows, look=LOOK, max_lines=MAX_LINES))
     return story

@@ -5,6 +5,7 @@ A4, PDF/A-3b."""
 
 from __future__ import annotations
 
+from core.i18n import N_, _
 from core.reports import sections
 from core.reports.audit_extract import audit_extract
 from core.reports.custody import custody_section
@@ -15,32 +16,32 @@ from core.reports.model import BatchReport, RenderedPdf
 from core.reports.release import conclusion_paragraph, release_table
 from core.reports.signatures import signatures_table
 from core.reports.steps import step_section
-from core.reports.styles import H1, NOTE, CondPageBreak, Flowable, PageBreak, Paragraph, para
+from core.reports.styles import H1, NOTE, CondPageBreak, Flowable, PageBreak, para
 from core.reports.text import ReportContext
 
-KIND = "Batch summary"
+KIND = N_("Batch summary")  # in the source language (the PDF's metadata); shown as _(KIND)
 
 
 def _release(ctx: ReportContext) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph("Certificate of analysis: release tests", H1)]
+    story: list[Flowable] = [para(_("Certificate of analysis: release tests"), H1)]
     table = release_table(ctx.report.batch, ctx)
     if table is None:
-        return [*story, para("This template defines no release tests.", NOTE)]
+        return [*story, para(_("This template defines no release tests."), NOTE)]
     return [*story, table, conclusion_paragraph(ctx.report.batch)]
 
 
 def _signatures(ctx: ReportContext) -> list[Flowable]:
-    story: list[Flowable] = [CondPageBreak(160), Paragraph("Signatures", H1)]
+    story: list[Flowable] = [CondPageBreak(160), para(_("Signatures"), H1)]
     table = signatures_table(ctx.report.review.signatures, ctx)
     if table is None:
-        return [*story, para("No electronic signature recorded for this batch.", NOTE)]
+        return [*story, para(_("No electronic signature recorded for this batch."), NOTE)]
     return [*story, table]
 
 
 def batch_summary_story(report: BatchReport) -> list[Flowable]:
     ctx = ReportContext(report)
-    story: list[Flowable] = [*sections.header(ctx, KIND), *sections.exceptions(ctx)]
-    story.append(Paragraph("Batch record", H1))
+    story: list[Flowable] = [*sections.header(ctx, _(KIND)), *sections.exceptions(ctx)]
+    story.append(para(_("Batch record"), H1))
     for step in report.batch.steps:
         if not step.is_release:
             story += step_section(step, ctx)

@@ -6,6 +6,7 @@ example."""
 
 from __future__ import annotations
 
+from core.i18n import N_, _, ngettext
 from core.reports.model import BatchReport, IssuedCertificate, ProductFacts
 from core.reports.sections import template_text
 from core.reports.styles import (
@@ -25,7 +26,7 @@ from core.reports.styles import (
 )
 from core.reports.text import EMPTY, ReportContext, status_words
 
-NOT_RECORDED = "not recorded yet"
+NOT_RECORDED = N_("not recorded yet")  # shown as _(NOT_RECORDED)
 
 
 def issue_number(report: BatchReport) -> int | None:
@@ -34,10 +35,17 @@ def issue_number(report: BatchReport) -> int | None:
 
 
 def _issued(n: int, cert: IssuedCertificate, ctx: ReportContext) -> str:
-    file = f", file {cert.file}" if cert.file else ""
-    return (
-        f"issue {n} of {ctx.time(cert.issued_at)} ({ctx.who(cert.issued_by)}, "
-        f"SHA-256 {cert.sha256[:16]}…{file})"
+    sentence = (
+        _("issue {n} of {time} ({who}, SHA-256 {sha}…, file {file})")
+        if cert.file
+        else _("issue {n} of {time} ({who}, SHA-256 {sha}…)")
+    )
+    return sentence.format(
+        n=n,
+        time=ctx.time(cert.issued_at),
+        who=ctx.who(cert.issued_by),
+        sha=cert.sha256[:16],
+        file=cert.file,
     )
 
 
@@ -49,12 +57,15 @@ def supersedes_text(ctx: ReportContext) -> str | None:
         return None
     listed = "; ".join(_issued(n, c, ctx) for n, c in enumerate(earlier, start=1))
     if report.draft:
-        return (
-            f"Certificates issued before for lot {report.batch.lot}: {listed}. This draft "
-            "supersedes none of them."
-        )
-    gone = ", which is no longer valid" if len(earlier) == 1 else ". These are no longer valid"
-    return f"Issue {issue_number(report)} of this certificate. It supersedes {listed}{gone}."
+        return _(
+            "Certificates issued before for lot {lot}: {listed}. This draft supersedes none of "
+            "them."
+        ).format(lot=report.batch.lot, listed=listed)
+    return ngettext(
+        "Issue {issue} of this certificate. It supersedes {listed}, which is no longer valid.",
+        "Issue {issue} of this certificate. It supersedes {listed}. These are no longer valid.",
+        len(earlier),
+    ).format(issue=issue_number(report), listed=listed)
 
 
 def supersedes_notice(ctx: ReportContext) -> Flowable | None:
@@ -62,7 +73,7 @@ def supersedes_notice(ctx: ReportContext) -> Flowable | None:
     if text is None:
         return None
     colour = DRAFT_RED if ctx.report.draft else OOS_RED
-    return notice(f"<b>Supersedes:</b> {esc(text)}", colour, LIGHT_GREY)
+    return notice(_("<b>Supersedes:</b> {text}").format(text=esc(text)), colour, LIGHT_GREY)
 
 
 def autologous_notice(ctx: ReportContext) -> Flowable | None:
@@ -71,10 +82,13 @@ def autologous_notice(ctx: ReportContext) -> Flowable | None:
     if not autologous:
         return None
     coi = report.batch.coi_id
-    text = "<b>For autologous use only.</b> " + (
-        f"Only for the patient identified by chain of identity <b>{esc(coi)}</b>."
+    text = (
+        _(
+            "<b>For autologous use only.</b> Only for the patient identified by chain of "
+            "identity <b>{coi}</b>."
+        ).format(coi=esc(coi))
         if coi
-        else "Only for the patient whose cells it was made from."
+        else _("<b>For autologous use only.</b> Only for the patient whose cells it was made from.")
     )
     return notice(text, OOS_RED)
 
@@ -88,24 +102,31 @@ def _with_caveat(value: str, caveat: str | None) -> Flowable:
 
 def _expiry(facts: ProductFacts) -> str:
     if facts.expires_on is not None:
-        months = f"{facts.shelf_life_months} months" if facts.shelf_life_months else "shelf life"
-        return f"{facts.expires_on.isoformat()} ({months} after manufacture)"
+        expires = facts.expires_on.isoformat()
+        if facts.shelf_life_months:
+            return _("{date} ({months} months after manufacture)").format(
+                date=expires, months=facts.shelf_life_months
+            )
+        return _("{date} (shelf life after manufacture)").format(date=expires)
     if not facts.shelf_life_months:
-        return f"{EMPTY} (the template states no shelf life)"
-    return f"{EMPTY} ({facts.shelf_life_months} months after manufacture; {NOT_RECORDED})"
+        return _("{empty} (the template states no shelf life)").format(empty=EMPTY)
+    return _("{empty} ({months} months after manufacture; not recorded yet)").format(
+        empty=EMPTY, months=facts.shelf_life_months
+    )
 
 
 def product_rows(facts: ProductFacts) -> list[tuple[str, object]]:
     """Manufacture, expiry, storage, fill, containers, weight and dose (as far as recorded)."""
-    made = facts.manufactured_on.isoformat() if facts.manufactured_on else NOT_RECORDED
+    unknown = _(NOT_RECORDED)
+    made = facts.manufactured_on.isoformat() if facts.manufactured_on else unknown
     return [
-        ("Manufacture date", made),
-        ("Expiry date", _with_caveat(_expiry(facts), facts.caveat)),
-        ("Storage condition", _with_caveat(facts.storage or EMPTY, facts.caveat)),
-        ("Fill volume", facts.fill_volume or NOT_RECORDED),
-        ("Containers", facts.containers or NOT_RECORDED),
-        ("Patient body weight", facts.body_weight or NOT_RECORDED),
-        ("Dose at this weight", facts.dose_band or NOT_RECORDED),
+        (_("Manufacture date"), made),
+        (_("Expiry date"), _with_caveat(_expiry(facts), facts.caveat)),
+        (_("Storage condition"), _with_caveat(facts.storage or EMPTY, facts.caveat)),
+        (_("Fill volume"), facts.fill_volume or unknown),
+        (_("Containers"), facts.containers or unknown),
+        (_("Patient body weight"), facts.body_weight or unknown),
+        (_("Dose at this weight"), facts.dose_band or unknown),
     ]
 
 
@@ -114,25 +135,25 @@ def certificate_facts(ctx: ReportContext) -> Flowable:
     report, batch = ctx.report, ctx.report.batch
     issue = issue_number(report)
     if issue is None:
-        issued = coloured("DRAFT — not issued; not a certificate of analysis", DRAFT_RED)
+        issued = coloured(_("DRAFT — not issued; not a certificate of analysis"), DRAFT_RED)
+    elif issue == 1:
+        issued = esc(str(issue))
+    elif issue == 2:
+        issued = esc(_("{issue} (supersedes issue 1)").format(issue=issue))
     else:
-        issued = esc(str(issue)) + (
-            f" (supersedes {'issue 1' if issue == 2 else f'issues 1–{issue - 1}'})"
-            if issue > 1
-            else ""
-        )
+        issued = esc(_("{issue} (supersedes issues 1–{last})").format(issue=issue, last=issue - 1))
     pairs: list[tuple[str, object]] = [
-        ("Product", f"{batch.product_family} — {batch.template_title}"),
-        ("Lot", batch.lot),
-        ("Chain of identity", batch.coi_id or EMPTY),
-        ("Template", template_text(ctx)),
-        ("Template SHA-256", para(batch.template_sha256, MONO_SMALL)),
-        ("Manufactured at", report.site_name),
+        (_("Product"), f"{batch.product_family} — {batch.template_title}"),
+        (_("Lot"), batch.lot),
+        (_("Chain of identity"), batch.coi_id or EMPTY),
+        (_("Template"), template_text(ctx)),
+        (_("Template SHA-256"), para(batch.template_sha256, MONO_SMALL)),
+        (_("Manufactured at"), report.site_name),
     ]
     if report.product is not None:
         pairs += product_rows(report.product)
     pairs += [
-        ("Batch status", status_words(batch.status)),
-        ("Certificate issue", markup(issued, SMALL)),
+        (_("Batch status"), status_words(batch.status)),
+        (_("Certificate issue"), markup(issued, SMALL)),
     ]
     return key_values(pairs)

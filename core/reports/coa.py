@@ -7,6 +7,7 @@ earlier issues it supersedes — and, exported as a draft of a lot without a dis
 
 from __future__ import annotations
 
+from core.i18n import N_, _
 from core.reports.certificate import autologous_notice, certificate_facts, supersedes_notice
 from core.reports.disposition import disposition_section
 from core.reports.document import render
@@ -16,8 +17,9 @@ from core.reports.styles import DRAFT_RED, H1, NOTE, TITLE, Flowable, Paragraph,
 from core.reports.text import ReportContext
 from core.reports.watermark import DRAFT_MARK
 
-KIND = "Certificate of analysis"
-DRAFT_KIND = "DRAFT certificate of analysis"
+# the kinds in the source language (the PDF's metadata); shown as _(KIND)
+KIND = N_("Certificate of analysis")
+DRAFT_KIND = N_("DRAFT certificate of analysis")
 
 
 def kind_of(report: BatchReport) -> str:
@@ -26,14 +28,21 @@ def kind_of(report: BatchReport) -> str:
 
 def _title(report: BatchReport) -> list[Flowable]:
     if not report.draft:
-        return [Paragraph(esc(KIND), TITLE)]
+        return [Paragraph(esc(_(KIND)), TITLE)]
     red = DRAFT_RED.hexval()[2:]
     return [
-        Paragraph(f'<font color="#{red}">DRAFT</font> — {esc(KIND)}', TITLE),
+        Paragraph(
+            _('<font color="#{colour}">DRAFT</font> — {kind}').format(
+                colour=red, kind=esc(_(KIND))
+            ),
+            TITLE,
+        ),
         Spacer(1, 3),
         para(
-            "Not a certificate of analysis: exported before QA's disposition of the lot, to "
-            "preview the certificate. It releases nothing and must not accompany the product.",
+            _(
+                "Not a certificate of analysis: exported before QA's disposition of the lot, to "
+                "preview the certificate. It releases nothing and must not accompany the product."
+            ),
             NOTE,
         ),
     ]
@@ -45,10 +54,10 @@ def certificate_story(report: BatchReport) -> list[Flowable]:
     for shown in (supersedes_notice(ctx), autologous_notice(ctx)):
         if shown is not None:
             story += [shown, Spacer(1, 5)]
-    story += [certificate_facts(ctx), Paragraph("Release tests", H1)]
+    story += [certificate_facts(ctx), para(_("Release tests"), H1)]
     table = release_table(report.batch, ctx)
     if table is None:
-        story.append(para("This template defines no release tests.", NOTE))
+        story.append(para(_("This template defines no release tests."), NOTE))
     else:
         story.append(table)
     story += [Spacer(1, 4), conclusion_paragraph(report.batch)]
@@ -59,5 +68,5 @@ def certificate_story(report: BatchReport) -> list[Flowable]:
 def render_certificate_of_analysis(report: BatchReport) -> RenderedPdf:
     """The certificate of analysis of ``report`` as a PDF (not yet sealed); a draft carries
     "DRAFT — NOT A CERTIFICATE OF ANALYSIS" across and atop every page."""
-    watermark = DRAFT_MARK if report.draft else None
+    watermark = _(DRAFT_MARK) if report.draft else None
     return render(certificate_story(report), report, kind_of(report), watermark)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from core.curve_views import ChannelTrace, GrowthSeries
+from core.i18n import _
 from core.reports.fonts import SANS, SANS_BOLD, register_fonts
 from core.reports.styles import ALERT_AMBER, BLACK, GREY_TEXT, OOS_RED, PASS_GREEN, RULE_GREY
 from core.words import VERDICT_LEGEND
@@ -216,9 +217,10 @@ def growth_chart(series: GrowthSeries, width: float = 255.0, height: float = 170
     else:
         yticks = nice_ticks(*y_range)
         labels = [number(v) for v in yticks]
-    unit = f" ({series.unit})" if series.unit else ""
-    scale = ", log scale" if log else ""
-    plot.frame(f"{series.label}{unit}{scale}", yticks, labels)
+    title = f"{series.label} ({series.unit})" if series.unit else series.label
+    if log:
+        title = _("{title}, log scale").format(title=title)
+    plot.frame(title, yticks, labels)
 
     if comparison and comparison.xs:
 
@@ -264,8 +266,9 @@ def growth_chart(series: GrowthSeries, width: float = 255.0, height: float = 170
     first = math.ceil(x_range[0])
     for x in range(first, math.floor(x_range[1]) + 1, step):
         plot.add(Line(plot.px(x), plot.y0, plot.px(x), plot.y0 - 2, strokeColor=RULE_GREY))
-        prefix = "D" if series.axis == "day" else "P"
-        plot.text(plot.px(x), plot.y0 - 9, f"{prefix}{x}", anchor="middle")
+        # Translators: the x axis of a growth curve: D3 is day 3, P2 is passage 2
+        tick = _("D{n}") if series.axis == "day" else _("P{n}")
+        plot.text(plot.px(x), plot.y0 - 9, tick.format(n=x), anchor="middle")
     plot.border()
     verdicts = {p.verdict for p in series.points}
     items: list[tuple[str, object, str]] = [
@@ -274,14 +277,15 @@ def growth_chart(series: GrowthSeries, width: float = 255.0, height: float = 170
         if v in verdicts
     ]
     if any(not p.final for p in series.points):
-        items.append(("ring", BLACK, "not final"))
+        items.append(("ring", BLACK, _("not final")))
     if series.lower is not None or series.upper is not None:
-        items.append(("dash", OOS_RED, "spec limit"))
+        items.append(("dash", OOS_RED, _("spec limit")))
     if series.alert_lower is not None or series.alert_upper is not None:
-        items.append(("dots", ALERT_AMBER, "alert limit"))
+        items.append(("dots", ALERT_AMBER, _("alert limit")))
     if comparison:
-        items.append(("band", BAND_GREY, f"released batches (n={comparison.batches}): min–max"))
-        items.append(("dash", MEDIAN_GREY, "median"))
+        released = _("released batches (n={n}): min–max").format(n=comparison.batches)
+        items.append(("band", BAND_GREY, released))
+        items.append(("dash", MEDIAN_GREY, _("median")))
     _legend(plot, items)
     return plot.drawing
 
@@ -391,12 +395,16 @@ def trace_chart(
     abbreviation = datetime.fromtimestamp(t0, UTC).astimezone(tz).strftime("%Z")
     items: list[tuple[str, object, str]] = [("line", LINE_BLUE, f"{channel.name}")]
     if channel.setpoint is not None:
-        items.append(("line", SETPOINT, f"setpoint {channel.setpoint:g}"))
+        setpoint = _("setpoint {value:g}").format(value=channel.setpoint)
+        items.append(("line", SETPOINT, setpoint))
     band = [f"{v:g}" for v in (channel.alarm_low, channel.alarm_high) if v is not None]
     if band:
-        items.append(("dash", OOS_RED, f"alarm {' / '.join(band)}"))
+        items.append(("dash", OOS_RED, _("alarm {band}").format(band=" / ".join(band))))
     if channel.excursions:
-        items.append(("band", EXCURSION_FILL, "excursion"))
-    items.append(("none", None, f"time axis: local days ({abbreviation}, {zone})"))
+        items.append(("band", EXCURSION_FILL, _("excursion")))
+    axis = _("time axis: local days ({abbreviation}, {zone})").format(
+        abbreviation=abbreviation, zone=zone
+    )
+    items.append(("none", None, axis))
     _legend(plot, items)
     return plot.drawing

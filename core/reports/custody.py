@@ -4,8 +4,9 @@ template asks, and the trail's state in words — complete, or incomplete with w
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
+from core.i18n import _
 from core.reports.styles import BODY, H1, MONO_SMALL, NOTE, TINY, WIDTH, grid, head_cells, para
 from core.reports.text import ReportContext
 
@@ -16,26 +17,36 @@ def custody_section(ctx: ReportContext) -> list[Flowable]:
         return []
     marker = "" if trail.complete else "⚠ "
     story: list[Flowable] = [
-        Paragraph("Custody of the patient's material", H1),
+        para(_("Custody of the patient's material"), H1),
         para(marker + trail.status_text(), BODY),
     ]
     if not trail.events:
-        return [*story, para("No hand-off recorded yet.", NOTE)]
+        return [*story, para(_("No hand-off recorded yet."), NOTE)]
     rows: list[list] = [
-        head_cells("Hand-off", "When", "Where", "Container / logger", "By", "E-signature")
+        head_cells(
+            _("Hand-off"),
+            _("When"),
+            _("Where"),
+            _("Container / logger"),
+            _("By"),
+            _("E-signature"),
+        )
     ]
     for event in trail.events:
         where = event.location + (f"\n{event.temperature}" if event.temperature else "")
         held = " / ".join(x for x in (event.container_id, event.logger_id) if x) or "—"
         if event.signed:
-            signed = ("✔ valid" if event.signature_valid else "✖ does not verify") + (
-                f"\n{event.signer_name}" if event.signer_name else ""
-            )
+            signed = (
+                "✔ " + _("valid") if event.signature_valid else "✖ " + _("does not verify")
+            ) + (f"\n{event.signer_name}" if event.signer_name else "")
         else:
-            signed = "required, missing" if event.signature_required else "—"
+            signed = _("required, missing") if event.signature_required else "—"
         flags = [
             w
-            for w, on in (("out of order", event.out_of_order), ("recorded again", event.repeated))
+            for w, on in (
+                (_("out of order"), event.out_of_order),
+                (_("recorded again"), event.repeated),
+            )
             if on
         ]
         rows.append(

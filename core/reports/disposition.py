@@ -6,6 +6,7 @@ release."""
 
 from __future__ import annotations
 
+from core.i18n import N_, _
 from core.readmodels import CheckView, DeviationView
 from core.reports.release import release_checks
 from core.reports.styles import (
@@ -32,7 +33,7 @@ from core.reports.text import EMPTY, ReportContext, disposition_label, signature
 from core.signing_views import NEEDS_PHYSICIAN, Disposition, Meaning, SignatureView
 from core.specs import Verdict
 
-NOT_DISPOSITIONED = "Not yet dispositioned (no APPROVED signature)"
+NOT_DISPOSITIONED = N_("Not yet dispositioned (no APPROVED signature)")
 
 
 def approvals(ctx: ReportContext) -> list[SignatureView]:
@@ -50,8 +51,14 @@ def deviation_text(ref: str, ctx: ReportContext) -> str:
         return ref
     text = f"{ref} ({found.classification}, {found.status}): {found.description}"
     if found.closed_at is not None:
-        text += f" Closed by {ctx.who(found.closed_by)} {ctx.time(found.closed_at)}"
-        text += f": {found.conclusion}" if found.conclusion else "."
+        who, when = ctx.who(found.closed_by), ctx.time(found.closed_at)
+        text += " " + (
+            _("Closed by {who} {time}: {conclusion}").format(
+                who=who, time=when, conclusion=found.conclusion
+            )
+            if found.conclusion
+            else _("Closed by {who} {time}.").format(who=who, time=when)
+        )
     return text
 
 
@@ -59,15 +66,17 @@ def disposition_text(ctx: ReportContext) -> str:
     """The current disposition in one line (the batch summary's header)."""
     found = approvals(ctx)
     if not found:
-        return NOT_DISPOSITIONED
+        return _(NOT_DISPOSITIONED)
     signature = found[-1]
     text = disposition_label(signature.disposition)
     if signature.deviation:
-        text += f"; deviation {signature.deviation}"
+        text += "; " + _("deviation {ref}").format(ref=signature.deviation)
     if signature.physician_notification:
-        text += f"; treating physician notified: {signature.physician_notification}"
+        text += "; " + _("treating physician notified: {notification}").format(
+            notification=signature.physician_notification
+        )
     if not signature.valid:
-        text += f" — APPROVED signature {signature_state(signature)}"
+        text += " — " + _("APPROVED signature {state}").format(state=signature_state(signature))
     return text
 
 
@@ -90,8 +99,11 @@ def _pending(ctx: ReportContext) -> list[CheckView]:
 def _results(checks: list[CheckView]) -> str:
     """The failed results with their specifications (and caveats on example limits)."""
     return "; ".join(
-        f"{c.id} {c.name} {current.display} (specification {c.spec}"
-        + (f"; {c.caveat})" if c.caveat else ")")
+        (
+            _("{check} {name} {value} (specification {spec}; {caveat})")
+            if c.caveat
+            else _("{check} {name} {value} (specification {spec})")
+        ).format(check=c.id, name=c.name, value=current.display, spec=c.spec, caveat=c.caveat)
         for c in checks
         if (current := c.current) is not None  # all of them: _failed gives recorded results
     )
@@ -103,33 +115,55 @@ def disposition_notice(signature: SignatureView, ctx: ReportContext) -> Flowable
     kind = signature.disposition
     if kind == Disposition.EXCEPTIONAL_RELEASE:
         failed = _failed(ctx)
+        released = (
+            _(
+                "Released for its patient only, at the treating physician's request, under "
+                "deviation {ref}."
+            ).format(ref=esc(signature.deviation))
+            if signature.deviation
+            else _("Released for its patient only, at the treating physician's request.")
+        )
         text = (
-            "<b>EXCEPTIONAL RELEASE — this lot does not meet its specification.</b> "
-            + (f"Out of specification: {esc(_results(failed))}. " if failed else "")
-            + "Released for its patient only, at the treating physician's request"
-            + (f", under deviation {esc(signature.deviation)}" if signature.deviation else "")
-            + "."
+            _("<b>EXCEPTIONAL RELEASE — this lot does not meet its specification.</b>")
+            + " "
+            + (
+                _("Out of specification: {results}.").format(results=esc(_results(failed))) + " "
+                if failed
+                else ""
+            )
+            + released
         )
         return notice(text, OOS_RED, INVALID_BG)
     if kind == Disposition.POST_RELEASE_OOS:
         failed = _failed(ctx)
+        acknowledged = (
+            _(
+                "QA acknowledged the failure under deviation {ref}; the treating physician was "
+                "notified."
+            ).format(ref=esc(signature.deviation))
+            if signature.deviation
+            else _("QA acknowledged the failure; the treating physician was notified.")
+        )
         text = (
-            "<b>A release result failed after the lot was released.</b> "
+            _("<b>A release result failed after the lot was released.</b>")
+            + " "
             + (f"{esc(_results(failed))}. " if failed else "")
-            + "QA acknowledged the failure"
-            + (f" under deviation {esc(signature.deviation)}" if signature.deviation else "")
-            + "; the treating physician was notified."
+            + acknowledged
         )
         return notice(text, OOS_RED, INVALID_BG)
     if kind == Disposition.RELEASED_PENDING:
         pending = _pending(ctx)
         still = (
-            "Still pending: " + "; ".join(f"{c.id} {c.name}" for c in pending) + "."
+            _("Still pending: {checks}.").format(
+                checks="; ".join(f"{c.id} {c.name}" for c in pending)
+            )
             if pending
-            else "Every pending result has since been recorded."
+            else _("Every pending result has since been recorded.")
         )
         return notice(
-            "<b>Released with results pending</b> (results that may follow release). " + esc(still),
+            _("<b>Released with results pending</b> (results that may follow release).")
+            + " "
+            + esc(still),
             ALERT_AMBER,
             LIGHT_GREY,
         )
@@ -142,46 +176,47 @@ def manifestation(signature: SignatureView, ctx: ReportContext) -> Flowable:
     special = signature.disposition in NEEDS_PHYSICIAN
     shown = BOLD_RED_MARKUP.format(esc(label)) if special else f"<b>{esc(label)}</b>"
     pairs: list[tuple[str, object]] = [
-        ("Disposition", markup(shown, SMALL)),
-        ("Reason", signature.reason or EMPTY),
+        (_("Disposition"), markup(shown, SMALL)),
+        (_("Reason"), signature.reason or EMPTY),
     ]
     if signature.deviation or special:
         pairs.append(
             (
-                "Deviation",
+                _("Deviation"),
                 deviation_text(signature.deviation, ctx)
                 if signature.deviation
-                else "none recorded",
+                else _("none recorded"),
             )
         )
     if signature.physician_notification or special:
-        pairs.append(("Treating physician notified", signature.physician_notification or EMPTY))
+        pairs.append((_("Treating physician notified"), signature.physician_notification or EMPTY))
     pairs += [
         (
-            "Signed by",
+            _("Signed by"),
             markup(
                 f"<b>{esc(signature.signer_name)}</b> ({esc(signature.signer)}, "
                 f"{esc(signature.signer_role)})",
                 SMALL,
             ),
         ),
-        ("Date and time", ctx.time(signature.signed_at, seconds=True)),
+        (_("Date and time"), ctx.time(signature.signed_at, seconds=True)),
         (
-            "Meaning",
+            _("Meaning"),
             markup(f"<b>{esc(signature.label)}</b> — “{esc(signature.statement)}”", SMALL),
         ),
         (
-            "Electronic signature",
+            _("Electronic signature"),
             para(
-                f"content SHA-256 {signature.content_sha256}\n"
-                f"certificate serial {signature.certificate_serial}",
+                _("content SHA-256 {sha}\ncertificate serial {serial}").format(
+                    sha=signature.content_sha256, serial=signature.certificate_serial
+                ),
                 MONO_SMALL,
             ),
         ),
         (
-            "Signature state",
+            _("Signature state"),
             markup(
-                "valid"
+                esc(_("valid"))
                 if signature.valid
                 else BOLD_RED_MARKUP.format(esc(signature_state(signature))),
                 SMALL,
@@ -194,18 +229,24 @@ def manifestation(signature: SignatureView, ctx: ReportContext) -> Flowable:
 def disposition_section(ctx: ReportContext, *, draft: bool = False) -> list[Flowable]:
     """The heading, each disposition (the newest last, marked current) or why there is none."""
     found = approvals(ctx)
-    heading = Paragraph("QA disposition", H1)
+    heading = Paragraph(esc(_("QA disposition")), H1)
     if not found:
-        text = "Not yet dispositioned: no QA disposition (APPROVED signature) is recorded."
+        text = _("Not yet dispositioned: no QA disposition (APPROVED signature) is recorded.")
         if draft:
-            text += " This draft is not a certificate of analysis and does not release the product."
+            text += " " + _(
+                "This draft is not a certificate of analysis and does not release the product."
+            )
         return [KeepTogether([heading, para(text, NOTE)])]
     story: list[Flowable] = []
     for n, signature in enumerate(found, start=1):
         block: list[Flowable] = [heading] if n == 1 else [Spacer(1, 6)]
         if len(found) > 1:
-            which = "current" if n == len(found) else "superseded by the later disposition"
-            block.append(para(f"Disposition {n} of {len(found)} ({which})", SMALL))
+            shown_n = (
+                _("Disposition {n} of {total} (current)")
+                if n == len(found)
+                else _("Disposition {n} of {total} (superseded by the later disposition)")
+            )
+            block.append(para(shown_n.format(n=n, total=len(found)), SMALL))
             block.append(Spacer(1, 2))
         shown = disposition_notice(signature, ctx) if n == len(found) else None
         if shown is not None:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from core.i18n import _
 from core.reports.fonts import SANS, SANS_BOLD, register_fonts
 from core.reports.model import BatchReport, RenderedPdf
 from core.reports.pdfa import DocumentInfo, document_id, make_pdfa
@@ -50,18 +51,30 @@ class PageMarks:
 
     @classmethod
     def of(cls, report: BatchReport, kind: str) -> PageMarks:
+        """``kind`` in the source language (as marked ``N_``): shown translated."""
         local = LocalTime(report.time_zone)
         name = report.generated_by_name or report.generated_by
         return cls(
-            head=f"{kind} · Lot {report.batch.lot} · {report.batch.product_family}",
+            head=_("{kind} · Lot {lot} · {product}").format(
+                kind=_(kind), lot=report.batch.lot, product=report.batch.product_family
+            ),
             lot=report.batch.lot,
-            generated=f"Generated {local(report.generated_at)} by {name}",
+            generated=_("Generated {time} by {name}").format(
+                time=local(report.generated_at), name=name
+            ),
             version=f"Lotbook {report.app_version}",
-            chain=f"Audit chain head #{report.chain_head_seq} {report.chain_head_hash[:16]}…",
+            chain=_("Audit chain head #{seq} {hash}…").format(
+                seq=report.chain_head_seq, hash=report.chain_head_hash[:16]
+            ),
         )
 
     def footer_lines(self, page: int, pages: int) -> list[str]:
-        parts = [f"Lot {self.lot}", f"Page {page} of {pages}", self.generated, self.version]
+        parts = [
+            _("Lot {lot}").format(lot=self.lot),
+            _("Page {page} of {pages}").format(page=page, pages=pages),
+            self.generated,
+            self.version,
+        ]
         one = " · ".join([*parts, self.chain])
         if stringWidth(one, SANS, FOOTER_SIZE) <= WIDTH:
             return [one]
@@ -172,7 +185,7 @@ class SealBox(Flowable):
         canvas.rect(0, 0, self.box_width, self.box_height, stroke=1, fill=0)
         canvas.setFillColor(BLACK)
         canvas.setFont(SANS_BOLD, 8)
-        canvas.drawString(0, self.box_height + 5, "Electronic seal")
+        canvas.drawString(0, self.box_height + 5, _("Electronic seal"))
         canvas.restoreState()
         x, y = canvas.absolutePosition(0, 0)
         self.placed = (

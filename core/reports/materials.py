@@ -4,28 +4,41 @@ quantity taken, and the deviation of a QA override."""
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
+from core.i18n import _
 from core.reports.styles import H1, MONO_SMALL, NOTE, TINY, WIDTH, grid, head_cells, para
 from core.reports.text import ReportContext
 from core.words import EQUIPMENT_STATUS_WORDS, LOT_STATUS_WORDS
 
 
 def materials_used(ctx: ReportContext) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph("Materials and equipment used", H1)]
+    story: list[Flowable] = [para(_("Materials and equipment used"), H1)]
     uses = ctx.report.uses
     if not uses:
-        return [*story, para("No material lot or equipment was scanned at a point of use.", NOTE)]
+        return [
+            *story,
+            para(_("No material lot or equipment was scanned at a point of use."), NOTE),
+        ]
     rows: list[list] = [
-        head_cells("Check", "Material / equipment", "Lot / asset", "At use", "Quantity", "By, when")
+        head_cells(
+            _("Check"),
+            _("Material / equipment"),
+            _("Lot / asset"),
+            _("At use"),
+            _("Quantity"),
+            _("By, when"),
+        )
     ]
     for use in uses:
         words = LOT_STATUS_WORDS if use.kind == "material" else EQUIPMENT_STATUS_WORDS
         status = words.get(use.status_at_use, use.status_at_use)
-        due = "expires" if use.kind == "material" else "next due"
-        at_use = status + (f"; {due} {use.due_at_use.isoformat()}" if use.due_at_use else "")
+        at_use = status
+        if use.due_at_use:
+            due = _("expires {date}") if use.kind == "material" else _("next due {date}")
+            at_use += "; " + due.format(date=use.due_at_use.isoformat())
         if use.deviation:
-            at_use += f"; QA override, deviation {use.deviation}"
+            at_use += "; " + _("QA override, deviation {ref}").format(ref=use.deviation)
         rows.append(
             [
                 para(use.check_id, MONO_SMALL),

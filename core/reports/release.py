@@ -6,6 +6,7 @@ the conclusion they support."""
 
 from __future__ import annotations
 
+from core.i18n import _
 from core.readmodels import BatchView, CheckView
 from core.reports.styles import (
     CAVEAT_AMBER,
@@ -51,16 +52,24 @@ def result_markup(check: CheckView, ctx: ReportContext) -> tuple[str, str]:
     if current is None:
         why = applies_text(check)
         if check.applies is False:
-            when = f"applies only when {check.condition}" if check.condition else DOES_NOT_APPLY
-            return f"<i>{esc(when)}</i>", f"<b>{DOES_NOT_APPLY}</b>"
+            when = (
+                _("applies only when {condition}").format(condition=check.condition)
+                if check.condition
+                else _(DOES_NOT_APPLY)
+            )
+            return f"<i>{esc(when)}</i>", f"<b>{esc(_(DOES_NOT_APPLY))}</b>"
         if why:
-            return f"{EMPTY}<br/><i>{esc(why)}</i>", "not tested"
+            return f"{EMPTY}<br/><i>{esc(why)}</i>", esc(_("not tested"))
         if check.pending_allowed:
             released = ctx.report.batch.status in RELEASED
-            return f"{EMPTY}<br/><i>may follow release</i>", "pending" if released else "not tested"
-        return EMPTY, "not tested"
+            return (
+                f"{EMPTY}<br/><i>{esc(_('may follow release'))}</i>",
+                esc(_("pending") if released else _("not tested")),
+            )
+        return EMPTY, esc(_("not tested"))
     measured = ctx.measured(current)
-    entered = ("entered " if measured else "") + ctx.time(current.recorded_at)
+    time = ctx.time(current.recorded_at)
+    entered = _("entered {time}").format(time=time) if measured else time
     result = (
         f"{esc(current.display)}<br/><font size=5.8>{esc(current.recorded_by_name)}, "
         f"{esc(entered)}</font>"
@@ -73,7 +82,7 @@ def result_markup(check: CheckView, ctx: ReportContext) -> tuple[str, str]:
         result += f"<br/><i>{esc('; '.join(notes))}</i>"
     verdict = verdict_markup(verdict_word(current.verdict), current.verdict)
     if not current.final:
-        verdict += "<br/>not final"
+        verdict += "<br/>" + esc(_("not final"))
     return result, verdict
 
 
@@ -90,7 +99,7 @@ def release_table(batch: BatchView, ctx: ReportContext) -> Table | None:
     if not checks:
         return None
     rows: list[list] = [
-        head_cells("Test", "Method", "Specification", "Result", "Verdict"),
+        head_cells(_("Test"), _("Method"), _("Specification"), _("Result"), _("Verdict")),
     ]
     for check in checks:
         result, verdict = result_markup(check, ctx)
@@ -117,7 +126,7 @@ def conclusion(batch: BatchView) -> str:
     """One line on what the release results show (it does not replace the QA disposition)."""
     every = release_checks(batch)
     if not every:
-        return "This template defines no release tests."
+        return _("This template defines no release tests.")
     skipped = [c for c in every if c.applies is False]
     checks = [c for c in every if c.applies is not False]
     recorded = [c for c in checks if c.current is not None]
@@ -125,30 +134,51 @@ def conclusion(batch: BatchView) -> str:
     held = [c for c in recorded if c.current is not None and not c.current.final]
     pending = [c for c in checks if c.current is None and c.pending_allowed]
     missing = [c for c in checks if c.current is None and not c.pending_allowed]
-    tail = f" {len(skipped)} do not apply to this batch ({_ids(skipped)})." if skipped else ""
+    total = len(checks)
+    tail = (
+        " "
+        + _("{n} do not apply to this batch ({checks}).").format(
+            n=len(skipped), checks=_ids(skipped)
+        )
+        if skipped
+        else ""
+    )
     if not recorded:
-        return f"No release test result recorded yet (0 of {len(checks)}).{tail}"
+        return _("No release test result recorded yet (0 of {total}).").format(total=total) + tail
     parts = []
     if oos:
-        parts.append(f"{len(oos)} out of specification ({_ids(oos)})")
+        parts.append(_("{n} out of specification ({checks})").format(n=len(oos), checks=_ids(oos)))
     if held:
-        parts.append(f"{len(held)} not final ({_ids(held)})")
+        parts.append(_("{n} not final ({checks})").format(n=len(held), checks=_ids(held)))
     if missing:
-        parts.append(f"{len(missing)} of {len(checks)} without a result")
+        parts.append(_("{n} of {total} without a result").format(n=len(missing), total=total))
     waiting = (
-        f" {len(pending)} pending, which may follow release ({_ids(pending)})." if pending else ""
+        " "
+        + _("{n} pending, which may follow release ({checks}).").format(
+            n=len(pending), checks=_ids(pending)
+        )
+        if pending
+        else ""
     )
     if not parts:
         return (
-            f"All {len(recorded)} release test results recorded meet their specifications."
-            f"{waiting}{tail}"
+            _("All {n} release test results recorded meet their specifications.").format(
+                n=len(recorded)
+            )
+            + waiting
+            + tail
         )
     meet = len(recorded) - len(oos)
     return (
-        f"Release testing incomplete or failed: {'; '.join(parts)}. "
-        f"{meet} of {len(checks)} results meet their specifications.{waiting}{tail}"
+        _("Release testing incomplete or failed: {problems}.").format(problems="; ".join(parts))
+        + " "
+        + _("{n} of {total} results meet their specifications.").format(n=meet, total=total)
+        + waiting
+        + tail
     )
 
 
 def conclusion_paragraph(batch: BatchView) -> Paragraph:
-    return Paragraph(f"<b>Conclusion:</b> {esc(conclusion(batch))}", SMALL)
+    return Paragraph(
+        _("<b>Conclusion:</b> {conclusion}").format(conclusion=esc(conclusion(batch))), SMALL
+    )

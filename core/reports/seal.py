@@ -42,6 +42,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from core.crypto.statements import check_certificate
 from core.errors import DomainError
+from core.i18n import _
 from core.version import app_root
 
 FIELD_NAME = "LotbookSeal"
@@ -96,9 +97,15 @@ def seal_pdf(
         writer = _MetadataKeepingWriter(BytesIO(pdf))
         page_count = int(writer.root["/Pages"]["/Count"])
     except (PdfError, ValueError, KeyError, TypeError) as error:
-        raise SealFailed(f"The report PDF cannot be read for sealing ({error}).") from None
+        raise SealFailed(
+            _("The report PDF cannot be read for sealing ({error}).").format(error=error)
+        ) from None
     if not 0 <= page < page_count:
-        raise SealFailed(f"The seal cannot go on page {page + 1}: the report has {page_count}.")
+        raise SealFailed(
+            _("The seal cannot go on page {page}: the report has {pages}.").format(
+                page=page + 1, pages=page_count
+            )
+        )
     _embed_attachments(writer, attachments, moment)
 
     x1, y1, x2, y2 = box
@@ -188,12 +195,12 @@ def _check_signer(key, cert_pem: bytes, ca_cert_pem: bytes, moment: datetime) ->
     try:
         cert = x509.load_pem_x509_certificate(cert_pem)
     except ValueError:
-        raise SealFailed("The signing certificate cannot be read; re-issue it.") from None
+        raise SealFailed(_("The signing certificate cannot be read; re-issue it.")) from None
     if _public_der(cert.public_key()) != _public_der(key.public_key()):
-        raise SealFailed("The signing key does not belong to the signing certificate.")
+        raise SealFailed(_("The signing key does not belong to the signing certificate."))
     problem = check_certificate(cert_pem, ca_cert_pem, moment)
     if problem is not None:
-        raise SealFailed(f"The report cannot be sealed: {problem}")
+        raise SealFailed(_("The report cannot be sealed: {problem}").format(problem=problem))
 
 
 def _public_der(public_key) -> bytes:
@@ -245,7 +252,7 @@ def _embed_attachments(
         names["/EmbeddedFiles"] = writer.add_object(tree)
         writer.update_container(names)
     if "/Kids" in tree:
-        raise SealFailed("The report PDF already has a nested attachment tree; re-render it.")
+        raise SealFailed(_("The report PDF already has a nested attachment tree; re-render it."))
     entries = _child(tree, "/Names")
     if entries is None:
         entries = generic.ArrayObject()
@@ -313,7 +320,9 @@ def _local_time_text(moment: datetime, time_zone: str) -> str:
         local = moment.astimezone(ZoneInfo(time_zone))
     except (ZoneInfoNotFoundError, ValueError):
         raise SealFailed(
-            f"The time zone “{time_zone}” is not known; set the site's time zone in Settings."
+            _("The time zone “{zone}” is not known; set the site's time zone in Settings.").format(
+                zone=time_zone
+            )
         ) from None
     offset = local.strftime("%z")
     zone = local.tzname() or time_zone
@@ -326,10 +335,10 @@ def _stamp_pdf(width: float, height: float, signer_name: str, reason: str, when:
     """A one-page PDF the size of the stamp box: the seal's text in DejaVu Sans (embedded)."""
     regular, bold = _register_fonts()
     lines = [
-        (bold, "Sealed with Lotbook"),
-        (regular, f"Signed by: {signer_name}"),
-        (regular, f"Purpose: {reason}"),
-        (regular, f"Time: {when}"),
+        (bold, _("Sealed with Lotbook")),
+        (regular, _("Signed by: {name}").format(name=signer_name)),
+        (regular, _("Purpose: {purpose}").format(purpose=reason)),
+        (regular, _("Time: {time}").format(time=when)),
     ]
     text_width = max(width - 2 * PADDING, 10.0)
     size = LARGEST_TEXT

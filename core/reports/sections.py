@@ -3,6 +3,7 @@ deviations, the process curves with their excursions and the imported instrument
 
 from __future__ import annotations
 
+from core.i18n import N_, _
 from core.reports.curves import MAX_POINTS, growth_chart, trace_chart
 from core.reports.disposition import disposition_text
 from core.reports.fasttable import FastTable, Run, bold
@@ -50,7 +51,7 @@ def _table(rows: list[list], widths: list[float], extra: list[tuple] | None = No
     return table
 
 
-UNAPPROVED = (
+UNAPPROVED = N_(
     "NOT APPROVED by the site's QA: limits tagged [P], [T] or [?] are examples, not yet confirmed"
 )
 
@@ -60,36 +61,45 @@ def template_text(ctx: ReportContext) -> Paragraph:
     batch = ctx.report.batch
     text = esc(f"{batch.template_key} v{batch.template_version} — {batch.template_title}")
     if not batch.template_approved:
-        text += "<br/>" + coloured(UNAPPROVED, CAVEAT_AMBER)
+        text += "<br/>" + coloured(_(UNAPPROVED), CAVEAT_AMBER)
     return markup(text, SMALL)
 
 
 def header(ctx: ReportContext, title: str) -> list[Flowable]:
+    """The title (shown as given: the caller translates it) and the batch's header table."""
     report, batch = ctx.report, ctx.report.batch
     counts = batch.exceptions
-    exceptions = (
-        f"{counts['out_of_spec']} out of spec, {counts['awaiting_justification']} awaiting "
-        f"justification, {counts['corrected']} corrected, {counts['open_deviations']} open "
-        f"deviation(s), {counts['process_excursions']} process excursion(s)"
+    exceptions = _(
+        "{out_of_spec} out of spec, {awaiting} awaiting justification, {corrected} corrected, "
+        "{deviations} open deviation(s), {excursions} process excursion(s)"
+    ).format(
+        out_of_spec=counts["out_of_spec"],
+        awaiting=counts["awaiting_justification"],
+        corrected=counts["corrected"],
+        deviations=counts["open_deviations"],
+        excursions=counts["process_excursions"],
+    )
+    started = _("{time} by {who}").format(
+        time=ctx.time(batch.started_at), who=ctx.who(batch.started_by)
     )
     pairs: list[tuple[str, object]] = [
-        ("Product family", batch.product_family),
-        ("Lot", batch.lot),
-        ("Template", template_text(ctx)),
-        ("Template SHA-256", para(batch.template_sha256, MONO_SMALL)),
-        ("Chain of identity", batch.coi_id or EMPTY),
-        ("Status", status_words(batch.status)),
-        ("Disposition", disposition_text(ctx)),
-        ("Started", f"{ctx.time(batch.started_at)} by {ctx.who(batch.started_by)}"),
-        ("Site", report.site_name),
-        ("Purpose", report.purpose),
-        ("Exceptions", exceptions),
+        (_("Product family"), batch.product_family),
+        (_("Lot"), batch.lot),
+        (_("Template"), template_text(ctx)),
+        (_("Template SHA-256"), para(batch.template_sha256, MONO_SMALL)),
+        (_("Chain of identity"), batch.coi_id or EMPTY),
+        (_("Status"), status_words(batch.status)),
+        (_("Disposition"), disposition_text(ctx)),
+        (_("Started"), started),
+        (_("Site"), report.site_name),
+        (_("Purpose"), report.purpose),
+        (_("Exceptions"), exceptions),
     ]
     return [Paragraph(esc(title), TITLE), Spacer(1, 6), key_values(pairs)]
 
 
 EXCEPTION_COLUMNS = (58, 323, 54, 80)
-EXCEPTION_HEAD = ("Kind", "Exception", "Step · check", "When · who")
+EXCEPTION_HEAD = (N_("Kind"), N_("Exception"), N_("Step · check"), N_("When · who"))
 
 
 def _exceptions_table(items, ctx: ReportContext) -> FastTable:
@@ -113,37 +123,48 @@ def _exceptions_table(items, ctx: ReportContext) -> FastTable:
             [
                 (
                     kind,
-                    Run("\nblocking: "),
-                    bold("yes") if item.blocking else Run("no"),
+                    Run("\n" + _("blocking:") + " "),
+                    bold(_("yes")) if item.blocking else Run(_("no")),
                 ),
                 exception,
                 where,
                 f"{ctx.time(item.at)}\n{ctx.who(item.by)}" if item.at or item.by else EMPTY,
             ]
         )
-    return FastTable(_widths(*EXCEPTION_COLUMNS), EXCEPTION_HEAD, rows)
+    return FastTable(_widths(*EXCEPTION_COLUMNS), [_(h) for h in EXCEPTION_HEAD], rows)
 
 
 def exceptions(ctx: ReportContext) -> list[Flowable]:
     review = ctx.report.review
-    story: list[Flowable] = [Paragraph("Exceptions for review", H1)]
+    story: list[Flowable] = [para(_("Exceptions for review"), H1)]
     if review.items:
         story.append(_exceptions_table(review.items, ctx))
     else:
-        story.append(para("No exceptions.", NOTE))
+        story.append(para(_("No exceptions."), NOTE))
     story.append(Spacer(1, 6))
-    story.append(Paragraph("Approval blockers", SMALL.clone("b", fontName=SANS_BOLD)))
+    story.append(para(_("Approval blockers"), SMALL.clone("b", fontName=SANS_BOLD)))
     if review.approval_blockers:
         story += [para(f"• {blocker}", SMALL) for blocker in review.approval_blockers]
     else:
-        story.append(para("None: the batch can be approved.", SMALL))
+        story.append(para(_("None: the batch can be approved."), SMALL))
     mark = review.audit_review
     if mark is not None:
-        state = "current" if mark.current else "NOT current: batch data changed after it"
+        reviewed = (
+            _("Audit trail reviewed through #{seq} by {name} ({username}) at {time} — current.")
+            if mark.current
+            else _(
+                "Audit trail reviewed through #{seq} by {name} ({username}) at {time} — "
+                "NOT current: batch data changed after it."
+            )
+        )
         story.append(
             para(
-                f"Audit trail reviewed through #{mark.through_seq} by {mark.reviewed_by_name} "
-                f"({mark.reviewed_by}) at {ctx.time(mark.reviewed_at)} — {state}.",
+                reviewed.format(
+                    seq=mark.through_seq,
+                    name=mark.reviewed_by_name,
+                    username=mark.reviewed_by,
+                    time=ctx.time(mark.reviewed_at),
+                ),
                 SMALL,
             )
         )
@@ -151,12 +172,14 @@ def exceptions(ctx: ReportContext) -> list[Flowable]:
 
 
 def deviations(ctx: ReportContext) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph("Deviations", H1)]
+    story: list[Flowable] = [para(_("Deviations"), H1)]
     found = ctx.report.batch.deviations
     if not found:
-        return [*story, para("No deviation recorded for this batch.", NOTE)]
+        return [*story, para(_("No deviation recorded for this batch."), NOTE)]
     rows: list[list] = [
-        head_cells("Ref", "Class", "Status", "Description", "Linked checks", "Opened")
+        head_cells(
+            _("Ref"), _("Class"), _("Status"), _("Description"), _("Linked checks"), _("Opened")
+        )
     ]
     for deviation in found:
         rows.append(
@@ -174,18 +197,21 @@ def deviations(ctx: ReportContext) -> list[Flowable]:
 
 def _excursions_table(channel, ctx: ReportContext) -> Table:
     unit = f" {channel.unit}" if channel.unit else ""
-    rows: list[list] = [head_cells("Excursion", "Start", "End", "Limit", "Extreme", "Duration")]
+    rows: list[list] = [
+        head_cells(_("Excursion"), _("Start"), _("End"), _("Limit"), _("Extreme"), _("Duration"))
+    ]
     for e in channel.excursions:
         minutes = (
             f"{(e.ended_at - e.started_at).total_seconds() / 60:.0f} min"
             if e.ended_at
-            else "ongoing"
+            else _("ongoing")
         )
+        side = _("#{id} below band") if e.side == "low" else _("#{id} above band")
         rows.append(
             [
-                para(f"#{e.id} {'below' if e.side == 'low' else 'above'} band", TINY),
+                para(side.format(id=e.id), TINY),
                 para(ctx.time(e.started_at), TINY),
-                para(ctx.time(e.ended_at) if e.ended_at else "not ended", TINY),
+                para(ctx.time(e.ended_at) if e.ended_at else _("not ended"), TINY),
                 para(f"{e.limit:g}{unit}", TINY),
                 markup(f"<b>{e.extreme:g}{esc(unit)}</b>", TINY),
                 para(minutes, TINY),
@@ -196,7 +222,7 @@ def _excursions_table(channel, ctx: ReportContext) -> Table:
 
 def curves(ctx: ReportContext) -> list[Flowable]:
     report = ctx.report
-    story: list[Flowable] = [Paragraph("Process curves", H1)]
+    story: list[Flowable] = [para(_("Process curves"), H1)]
     series = report.growth.series if report.growth else ()
     if series:
         charts = [growth_chart(s, width=WIDTH / 2 - 4) for s in series]
@@ -215,19 +241,21 @@ def curves(ctx: ReportContext) -> list[Flowable]:
                 ]
             )
         )
-        story += [Paragraph("Growth", SMALL.clone("g", fontName=SANS_BOLD)), grid_table]
+        story += [para(_("Growth"), SMALL.clone("g", fontName=SANS_BOLD)), grid_table]
     else:
-        story.append(para("No growth curves for this batch.", NOTE))
+        story.append(para(_("No growth curves for this batch."), NOTE))
     channels = report.trace.channels if report.trace else ()
     if not channels:
-        story.append(para("No process trace recorded for this batch.", NOTE))
+        story.append(para(_("No process trace recorded for this batch."), NOTE))
         return story
     total = sum(len(c.times) for c in channels)
     story.append(
         para(
-            f"Process trace: {len(channels)} channel(s), {total:,} logged points; each channel is "
-            f"drawn from at most {MAX_POINTS:,} points (minimum and maximum per time bucket), the "
-            "line broken where the log paused.",
+            _(
+                "Process trace: {channels} channel(s), {points:,} logged points; each channel is "
+                "drawn from at most {most:,} points (minimum and maximum per time bucket), the "
+                "line broken where the log paused."
+            ).format(channels=len(channels), points=total, most=MAX_POINTS),
             NOTE,
         )
     )
@@ -240,15 +268,18 @@ def curves(ctx: ReportContext) -> list[Flowable]:
 
 
 def imported_files(ctx: ReportContext) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph("Imported instrument files", H1)]
+    story: list[Flowable] = [para(_("Imported instrument files"), H1)]
     files = ctx.report.files
     if not files:
-        return [*story, para("No instrument file imported for this batch.", NOTE)]
-    rows: list[list] = [head_cells("File", "Profile", "Rows", "SHA-256", "Imported by", "When")]
+        return [*story, para(_("No instrument file imported for this batch."), NOTE)]
+    rows: list[list] = [
+        head_cells(_("File"), _("Profile"), _("Rows"), "SHA-256", _("Imported by"), _("When"))
+    ]
     for f in files:
+        size = _("{kind}, {size:,} bytes").format(kind=f.kind, size=f.size)
         rows.append(
             [
-                para(f"{f.filename}\n{f.kind}, {f.size:,} bytes", TINY),
+                para(f"{f.filename}\n{size}", TINY),
                 para(f.profile, TINY),
                 para(f"{f.rows:,}", TINY),
                 para(f.sha256, MONO_SMALL),

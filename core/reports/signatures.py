@@ -5,6 +5,7 @@ never lets an invalidated or broken signature look valid."""
 
 from __future__ import annotations
 
+from core.i18n import _
 from core.reports.styles import (
     BOLD_RED_MARKUP,
     INVALID_BG,
@@ -19,14 +20,21 @@ from core.reports.styles import (
     markup,
     para,
 )
-from core.reports.text import ReportContext, disposition_label, signature_state
+from core.reports.text import (
+    ReportContext,
+    disposition_label,
+    signature_state,
+    signature_state_word,
+)
 from core.signing_views import NEEDS_PHYSICIAN, Meaning, SignatureView
 
 COLUMNS = (100, 64, 140, 56, 75, 80)
 
 
 def scope_text(signature: SignatureView) -> str:
-    return "batch" if signature.scope == "batch" else f"step {signature.step_id or signature.scope}"
+    if signature.scope == "batch":
+        return _("batch")
+    return _("step {step}").format(step=signature.step_id or signature.scope)
 
 
 def state_markup(signature: SignatureView) -> str:
@@ -38,9 +46,13 @@ def disposition_details(signature: SignatureView) -> list[str]:
     """What an exceptional release or a post-release acknowledgement rests on."""
     out = []
     if signature.deviation:
-        out.append(f"deviation {signature.deviation}")
+        out.append(_("deviation {ref}").format(ref=signature.deviation))
     if signature.physician_notification:
-        out.append(f"treating physician notified: {signature.physician_notification}")
+        out.append(
+            _("treating physician notified: {notification}").format(
+                notification=signature.physician_notification
+            )
+        )
     return out
 
 
@@ -52,12 +64,16 @@ def signature_line(signature: SignatureView, ctx: ReportContext) -> Paragraph:
         esc(ctx.time(signature.signed_at)),
     ]
     if signature.disposition:
-        parts.append(f"disposition <b>{esc(disposition_label(signature.disposition))}</b>")
+        parts.append(
+            _("disposition <b>{disposition}</b>").format(
+                disposition=esc(disposition_label(signature.disposition))
+            )
+        )
     if signature.reason:
-        parts.append(f"reason: {esc(signature.reason)}")
+        parts.append(_("reason: {reason}").format(reason=esc(signature.reason)))
     parts += [esc(x) for x in disposition_details(signature)]
     parts.append(f"“{esc(signature.statement)}”")
-    parts.append(f"content SHA-256 {esc(signature.content_sha256[:16])}…")
+    parts.append(_("content SHA-256 {sha}…").format(sha=esc(signature.content_sha256[:16])))
     parts.append(state_markup(signature))
     return markup(" · ".join(parts), TINY)
 
@@ -66,7 +82,14 @@ def signatures_table(signatures: tuple[SignatureView, ...], ctx: ReportContext) 
     if not signatures:
         return None
     rows: list[list] = [
-        head_cells("Signer", "Signed at", "Meaning", "Scope", "Disposition", "Content · state")
+        head_cells(
+            _("Signer"),
+            _("Signed at"),
+            _("Meaning"),
+            _("Scope"),
+            _("Disposition"),
+            _("Content · state"),
+        )
     ]
     extra: list[tuple] = []
     for signature in sorted(signatures, key=lambda s: s.signed_at):
@@ -75,8 +98,10 @@ def signatures_table(signatures: tuple[SignatureView, ...], ctx: ReportContext) 
             label = disposition_label(signature.disposition)
             special = signature.disposition in NEEDS_PHYSICIAN
             disposition = (
-                BOLD_RED_MARKUP.format(esc(label)) if special else f"<b>{esc(label)}</b>"
-            ) + f"<br/>reason: {esc(signature.reason or '—')}"
+                (BOLD_RED_MARKUP.format(esc(label)) if special else f"<b>{esc(label)}</b>")
+                + "<br/>"
+                + _("reason: {reason}").format(reason=esc(signature.reason or "—"))
+            )
         first = len(rows)
         rows.append(
             [
@@ -91,11 +116,12 @@ def signatures_table(signatures: tuple[SignatureView, ...], ctx: ReportContext) 
                 markup(disposition, TINY),
                 markup(
                     f"SHA-256 {esc(signature.content_sha256[:16])}…<br/>"
-                    f"cert. {esc(signature.certificate_serial[:12])}<br/>"
+                    + _("cert. {serial}").format(serial=esc(signature.certificate_serial[:12]))
+                    + "<br/>"
                     + (
-                        "valid"
+                        _("valid")
                         if signature.valid
-                        else BOLD_RED_MARKUP.format(esc(signature_state(signature).split(" – ")[0]))
+                        else BOLD_RED_MARKUP.format(esc(signature_state_word(signature)))
                     ),
                     TINY,
                 ),

@@ -9,6 +9,7 @@ corrections prints thousands of history rows, one line each where it fits."""
 
 from __future__ import annotations
 
+from core.i18n import N_, _
 from core.readmodels import CheckView, ResultVersionView, StepView
 from core.reports.fasttable import FastTable, Row, Run, TableLook, bold, bold_first_line
 from core.reports.signatures import signature_line
@@ -35,9 +36,20 @@ from core.reports.text import (
 from core.states import EntryKind
 
 COLUMNS = (128, 74, 42, 106, 40, 125)
-HEAD = ("Check", "Value", "Unit", "Specification", "Verdict", "Recorded by · when")
+HEAD = (
+    N_("Check"),
+    N_("Value"),
+    N_("Unit"),
+    N_("Specification"),
+    N_("Verdict"),
+    N_("Recorded by · when"),
+)
 NBSP = "\u00a0"  # a time wraps as a whole
-_KIND = {"correction": "Correction", "calculation": "Recalculated", "justification": "Justified"}
+_KIND = {
+    "correction": N_("Correction"),
+    "calculation": N_("Recalculated"),
+    "justification": N_("Justified"),
+}
 # History rows: a little tighter than the check rows, so a long history reads as one block.
 LOOK = TableLook(detail_pad_top=1.2, detail_pad_bottom=1.2, detail_size=6.2)
 
@@ -45,11 +57,11 @@ LOOK = TableLook(detail_pad_top=1.2, detail_pad_bottom=1.2, detail_size=6.2)
 def _version_change(
     before: ResultVersionView, after: ResultVersionView, ctx: ReportContext
 ) -> list[Run]:
-    kind = _KIND.get(after.kind, after.kind)
+    kind = _(_KIND[after.kind]) if after.kind in _KIND else after.kind
     reason = (
         after.reason
         or after.comment
-        or ("follows its inputs" if after.kind == EntryKind.CALCULATION else EMPTY)
+        or (_("follows its inputs") if after.kind == EntryKind.CALCULATION else EMPTY)
     )
     when = ctx.time(after.recorded_at).replace(" ", NBSP)
     return [
@@ -57,8 +69,29 @@ def _version_change(
         bold(kind),
         Run(f" v{before.version} → v{after.version}: {before.display} → "),
         bold(after.display),
-        Run(f" · reason: {reason} · by {after.recorded_by_name} · {when}"),
+        Run(
+            " · "
+            + " · ".join(
+                (
+                    _("reason: {reason}").format(reason=reason),
+                    _("by {name}").format(name=after.recorded_by_name),
+                    when,
+                )
+            )
+        ),
     ]
+
+
+def _with_bold(sentence: str, placeholder: str, value: str) -> list[Run]:
+    """``sentence`` (translated, with ``{placeholder}`` in it) as runs, ``value`` in bold."""
+    before, found, after = sentence.partition("{" + placeholder + "}")
+    if not found:  # a translation that lost its placeholder still shows the value
+        return [Run(before + " "), bold(value)]
+    runs = [Run(before)] if before else []
+    runs.append(bold(value))
+    if after:
+        runs.append(Run(after))
+    return runs
 
 
 def _annotation(current: ResultVersionView, ctx: ReportContext) -> list[Run] | None:
@@ -67,11 +100,11 @@ def _annotation(current: ResultVersionView, ctx: ReportContext) -> list[Run] | N
     if timing:
         parts.append([Run(timing)])
     if current.comment:
-        parts.append([Run(f"comment: {current.comment}")])
+        parts.append([Run(_("comment: {comment}").format(comment=current.comment))])
     if current.deviation:
-        parts.append([Run("deviation "), bold(current.deviation)])
+        parts.append(_with_bold(_("deviation {ref}"), "ref", current.deviation))
     if not current.final:
-        parts.append([bold("not final"), Run(" (awaiting justification)")])
+        parts.append([bold(_("not final")), Run(" " + _("(awaiting justification)"))])
     if not parts:
         return None
     runs = [Run("↳ ")]
@@ -100,16 +133,21 @@ def _recorded(current: ResultVersionView, ctx: ReportContext) -> str:
     measured = ctx.measured(current)
     if measured is None:
         return f"{current.recorded_by_name}\n{ctx.time(current.recorded_at)}"
-    return f"{current.recorded_by_name}\nentered {ctx.time(current.recorded_at)}\n{measured}"
+    entered = _("entered {time}").format(time=ctx.time(current.recorded_at))
+    return f"{current.recorded_by_name}\n{entered}\n{measured}"
 
 
 def _unrecorded(check: CheckView) -> Row:
     name = bold_first_line(check.id, check.name)
     if check.applies is False:
-        value: str | tuple[Run, ...] = (bold(DOES_NOT_APPLY),)
-        why = f"applies only when {check.condition}" if check.condition else DOES_NOT_APPLY
+        value: str | tuple[Run, ...] = (bold(_(DOES_NOT_APPLY)),)
+        why = (
+            _("applies only when {condition}").format(condition=check.condition)
+            if check.condition
+            else _(DOES_NOT_APPLY)
+        )
         return Row([name, value, check.unit or "", _spec(check), "", why])
-    why = applies_text(check) or "not recorded"
+    why = applies_text(check) or _("not recorded")
     return Row([name, EMPTY, check.unit or "", _spec(check), "", why])
 
 
@@ -139,7 +177,12 @@ def _check_rows(check: CheckView, ctx: ReportContext) -> list[Row]:
     )
     # a page that starts within the history says whose history it is
     label = Row(
-        [(bold(check.id), Run(f" {check.name} · history continued"))],
+        [
+            (
+                bold(check.id),
+                Run(" " + _("{name} · history continued").format(name=check.name)),
+            )
+        ],
         span=True,
         keep_with_next=True,
     )
@@ -153,7 +196,7 @@ def step_table(step: StepView, ctx: ReportContext) -> FastTable:
     for check in step.checks:
         rows += _check_rows(check, ctx)
     widths = [w * WIDTH / sum(COLUMNS) for w in COLUMNS]
-    return FastTable(widths, HEAD, rows, look=LOOK)
+    return FastTable(widths, [_(h) for h in HEAD], rows, look=LOOK)
 
 
 def step_heading(step: StepView) -> Paragraph:
@@ -174,5 +217,5 @@ def step_section(step: StepView, ctx: ReportContext) -> list[Flowable]:
         story.append(Spacer(1, 2))
         story.append(signature_line(signature, ctx))
     if not signatures and step.verify:
-        story.append(para("No step signature recorded (the step asks for verification).", NOTE))
+        story.append(para(_("No step signature recorded (the step asks for verification)."), NOTE))
     return story

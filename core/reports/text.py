@@ -8,13 +8,14 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.i18n import N_, _
 from core.readmodels import CheckView, ResultVersionView
 from core.reports.model import BatchReport
 from core.signing_views import SignatureState, SignatureView
 from core.words import DISPOSITION_LABEL, STATUS_WORDS, VERDICT_MARKS
 
 EMPTY = "—"
-DOES_NOT_APPLY = "does not apply"
+DOES_NOT_APPLY = N_("does not apply")  # shown as _(DOES_NOT_APPLY)
 _OFFSET = re.compile(r"^(?:UTC)?([+-])(\d{1,2}):?(\d{2})$")
 
 
@@ -63,11 +64,17 @@ def applies_text(check: CheckView) -> str | None:
     """Why a check has no result though it is in the record: it does not apply to this batch,
     or whether it applies is not known yet. None: it applies."""
     if check.applies is False:
-        return f"{DOES_NOT_APPLY} to this batch" + (
-            f" (applies only when {check.condition})" if check.condition else ""
-        )
+        if check.condition:
+            return _("does not apply to this batch (applies only when {condition})").format(
+                condition=check.condition
+            )
+        return _("does not apply to this batch")
     if check.applies is None:
-        return "applies only when " + (check.condition or "its condition holds") + ": not known yet"
+        if check.condition:
+            return _("applies only when {condition}: not known yet").format(
+                condition=check.condition
+            )
+        return _("applies only when its condition holds: not known yet")
     return None
 
 
@@ -101,11 +108,20 @@ def disposition_label(disposition: str | None) -> str:
 def signature_state(signature: SignatureView) -> str:
     """ "valid", or a wording nobody can take for a valid signature."""
     if signature.state == SignatureState.VALID:
-        return "valid"
-    detail = signature.state_detail or "no detail recorded"
+        return _("valid")
+    detail = signature.state_detail or _("no detail recorded")
     if signature.state == SignatureState.BROKEN:
-        return f"NOT VALID – {detail}"
-    return f"INVALIDATED – {detail}"
+        return _("NOT VALID – {detail}").format(detail=detail)
+    return _("INVALIDATED – {detail}").format(detail=detail)
+
+
+def signature_state_word(signature: SignatureView) -> str:
+    """The state in a word or two, without its detail: "valid", "NOT VALID", "INVALIDATED"."""
+    if signature.state == SignatureState.VALID:
+        return _("valid")
+    if signature.state == SignatureState.BROKEN:
+        return _("NOT VALID")
+    return _("INVALIDATED")
 
 
 def shorten(text: str, limit: int) -> str:
@@ -129,22 +145,26 @@ class ReportContext:
         (instrument time, Europe/Berlin)". None: not an instrument value with a time."""
         if version.measured_at is None:
             return None
-        text = f"measured {self.time(version.measured_at)}"
+        time = self.time(version.measured_at)
         zone = (version.measured_zone or "").strip()
         if not zone:
-            return text + " (instrument time, zone not stated)"
+            return _("measured {time} (instrument time, zone not stated)").format(time=time)
         found = _zone(zone)
         same = found is not None and version.measured_at.astimezone(found).utcoffset() == (
             self.time.local(version.measured_at).utcoffset()
         )
         if found is None or same:
-            return f"{text} (instrument time, {zone})"
+            return _("measured {time} (instrument time, {zone})").format(time=time, zone=zone)
         there = version.measured_at.astimezone(found)
         same_day = there.date() == self.time.local(version.measured_at).date()
-        return f"{text} (instrument: {there:{'%H:%M' if same_day else '%Y-%m-%d %H:%M'}} {zone})"
+        return _("measured {time} (instrument: {there} {zone})").format(
+            time=time, there=there.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M"), zone=zone
+        )
 
     @staticmethod
     def timing(version: ResultVersionView) -> str | None:
         if not version.timing_reason:
             return None
-        return f"measurement time accepted outside its window: {version.timing_reason}"
+        return _("measurement time accepted outside its window: {reason}").format(
+            reason=version.timing_reason
+        )

@@ -29,6 +29,7 @@ from pypdf import PdfReader
 from core.crypto.keys import certificate_info
 from core.crypto.statements import check_certificate
 from core.errors import InvalidValue
+from core.i18n import N_, _
 
 # pyHanko logs a full traceback (WARNING or ERROR) when a certificate path cannot be built or
 # the CMS cannot be processed; the outcome is in the status it returns and in our problems, so
@@ -41,13 +42,16 @@ PYHANKO_LOGGERS = (
 )
 
 # pyHanko's classes of what an update after the signature did, in a reviewer's words
+# (marked N_, shown with _())
 MODIFICATION_WORDS = {
-    ModificationLevel.NONE: "no visible change",
-    ModificationLevel.LTA_UPDATES: "document information or validation data",
-    ModificationLevel.FORM_FILLING: "form fields filled in or signatures added",
-    ModificationLevel.ANNOTATIONS: "comments or annotations added",
-    ModificationLevel.OTHER: "changes of another kind",
+    ModificationLevel.NONE: N_("no visible change"),
+    ModificationLevel.LTA_UPDATES: N_("document information or validation data"),
+    ModificationLevel.FORM_FILLING: N_("form fields filled in or signatures added"),
+    ModificationLevel.ANNOTATIONS: N_("comments or annotations added"),
+    ModificationLevel.OTHER: N_("changes of another kind"),
 }
+# what core.crypto.statements.check_certificate says of a certificate another key signed
+NOT_ISSUED_BY_CA = "The certificate was not issued by this site's CA."
 
 
 @dataclass(frozen=True)
@@ -73,33 +77,37 @@ def verify_sealed_pdf(pdf: bytes, ca_cert_pem: bytes) -> SealCheck:
         ca_cert = x509.load_pem_x509_certificate(ca_cert_pem)
     except ValueError:
         raise InvalidValue(
-            "The site CA certificate cannot be read: it is not a PEM certificate. "
-            "Export it again from Lotbook (Administration › Site CA)."
+            _(
+                "The site CA certificate cannot be read: it is not a PEM certificate. "
+                "Export it again from Lotbook (Administration › Site CA)."
+            )
         ) from None
     try:
         reader = PdfFileReader(BytesIO(bytes(pdf)), strict=False)
         reader.root["/Pages"]  # a file without a page tree is no PDF we can check
     except Exception as error:  # a damaged file may fail anywhere in the parser
-        return _refused(f"The file is not a readable PDF ({_short(error)}).")
+        return _refused(_("The file is not a readable PDF ({error}).").format(error=_short(error)))
     try:
         signatures = reader.embedded_signatures
     except Exception:  # the signature dictionary or its CMS blob does not parse
-        return _refused("The PDF's seal is damaged: its signature data cannot be read.")
+        return _refused(_("The PDF's seal is damaged: its signature data cannot be read."))
     if not signatures:
-        return _refused("The PDF carries no seal: it has no digital signature.")
+        return _refused(_("The PDF carries no seal: it has no digital signature."))
 
     seal = signatures[-1]
     problems: list[str] = []
     if len(signatures) > 1:
         problems.append(
-            f"The PDF carries {len(signatures)} signatures; a Lotbook report carries exactly one."
+            _("The PDF carries {n} signatures; a Lotbook report carries exactly one.").format(
+                n=len(signatures)
+            )
         )
     signing_time = _signing_time(seal)
     signer_cert = _signer_certificate(seal)
     info = certificate_info(signer_cert) if signer_cert else None
     status = _validate(seal, ca_cert, signing_time)
     if status is None:
-        problems.append("The seal's signature data is damaged and cannot be checked.")
+        problems.append(_("The seal's signature data is damaged and cannot be checked."))
         return SealCheck(
             ok=False,
             signer_name=info.subject_name if info else None,
@@ -125,22 +133,22 @@ def verify_sealed_pdf(pdf: bytes, ca_cert_pem: bytes) -> SealCheck:
 
     if not intact:
         problems.append(
-            "The sealed content was altered after sealing: its digest no longer matches the seal."
+            _(
+                "The sealed content was altered after sealing: its digest no longer matches the "
+                "seal."
+            )
         )
     elif not status.valid:
-        problems.append("The seal's signature does not match the signer's certificate.")
+        problems.append(_("The seal's signature does not match the signer's certificate."))
     if not trusted:
         problems.append(_untrusted_sentence(info, signer_cert, ca_cert, status, signing_time))
     if modified_after:
-        problems.append(
-            "The PDF was changed after it was sealed: an update was appended to it"
-            f"{_modification_kind(status)}."
-        )
+        problems.append(_modification_sentence(status))
     elif not covers_whole_file:
-        problems.append("The seal does not cover the whole file: bytes were added or removed.")
+        problems.append(_("The seal does not cover the whole file: bytes were added or removed."))
     good = status.bottom_line and status.valid
     if intact and trusted and not good and not problems:
-        problems.append("The seal did not pass validation.")
+        problems.append(_("The seal did not pass validation."))
     ok = not problems and good and intact and trusted and covers_whole_file and not modified_after
     return SealCheck(
         ok=ok,
@@ -227,30 +235,42 @@ def _untrusted_sentence(
 ) -> str:
     ca_name = certificate_info(_pem(ca_cert)).subject_name
     if info is None or signer_cert is None:
-        return "The seal carries no readable signer certificate."
+        return _("The seal carries no readable signer certificate.")
     if info.issuer_name != ca_name:
-        return (
-            f"The signer's certificate was issued by “{info.issuer_name}”, not by this site's CA "
-            f"“{ca_name}”: the report was not sealed at this site, or the CA file is wrong."
-        )
+        return _(
+            "The signer's certificate was issued by “{issuer}”, not by this site's CA “{ca}”: "
+            "the report was not sealed at this site, or the CA file is wrong."
+        ).format(issuer=info.issuer_name, ca=ca_name)
     problem = check_certificate(signer_cert, _pem(ca_cert), at or datetime.now(UTC))
-    if problem == "The certificate was not issued by this site's CA.":
-        return (
-            f"The signer's certificate names this site's CA “{ca_name}” but was not signed with "
-            "its key: the CA was created anew, or the CA file is wrong."
-        )
+    # the sentence as check_certificate gives it, in the source language or (once it is marked
+    # there) in the language of the moment
+    if problem is not None and problem in (NOT_ISSUED_BY_CA, _(NOT_ISSUED_BY_CA)):
+        return _(
+            "The signer's certificate names this site's CA “{ca}” but was not signed with its "
+            "key: the CA was created anew, or the CA file is wrong."
+        ).format(ca=ca_name)
     if problem is not None:
-        return f"The signer's certificate does not hold: {problem}"
+        return _("The signer's certificate does not hold: {problem}").format(problem=problem)
     indication = status.trust_problem_indic
-    detail = f" ({indication.name.replace('_', ' ').lower()})" if indication else ""
-    return f"The signer's certificate does not hold against this site's CA “{ca_name}”{detail}."
+    if indication:
+        # pyHanko's indication, in its own (English) words
+        return _(
+            "The signer's certificate does not hold against this site's CA “{ca}” ({indication})."
+        ).format(ca=ca_name, indication=indication.name.replace("_", " ").lower())
+    return _("The signer's certificate does not hold against this site's CA “{ca}”.").format(
+        ca=ca_name
+    )
 
 
-def _modification_kind(status: PdfSignatureStatus) -> str:
+def _modification_sentence(status: PdfSignatureStatus) -> str:
+    """That an update was appended after the seal, and what kind of change pyHanko found."""
     level = status.modification_level
     if level is None:
-        return ""
-    return f" ({MODIFICATION_WORDS.get(level, 'changes of another kind')})"
+        return _("The PDF was changed after it was sealed: an update was appended to it.")
+    kind = _(MODIFICATION_WORDS.get(level, MODIFICATION_WORDS[ModificationLevel.OTHER]))
+    return _(
+        "The PDF was changed after it was sealed: an update was appended to it ({kind})."
+    ).format(kind=kind)
 
 
 def _refused(problem: str) -> SealCheck:

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import math
 
+from core.i18n import N_, _
 from core.reports.fonts import SANS_BOLD, text_width
 from core.reports.styles import DRAFT_RED, PAGE, Color
 
-DRAFT_MARK = "DRAFT — NOT A CERTIFICATE OF ANALYSIS"
+# Translators: "DRAFT" is printed large across the page, the words after " — " under it
+DRAFT_MARK = N_("DRAFT — NOT A CERTIFICATE OF ANALYSIS")  # shown as _(DRAFT_MARK)
 WATERMARK_TINT = Color(0.98, 0.86, 0.86)  # opaque pale red: no transparency in PDF/A
 BANNER_SIZE = 8.0
 
 
-def draw_watermark(canvas, text: str = DRAFT_MARK) -> None:
-    """The diagonal watermark across the page: "DRAFT" large, the rest of ``text`` under it."""
-    first, _, rest = text.partition(" — ")
+def draw_watermark(canvas, text: str | None = None) -> None:
+    """The diagonal watermark across the page: "DRAFT" large, the rest of ``text`` (shown as
+    given; the DRAFT mark in the language of the moment by default) under it."""
+    first, _dash, rest = (_(DRAFT_MARK) if text is None else text).partition(" — ")
     width, height = PAGE
     angle = math.degrees(math.atan2(height, width))
     diagonal = math.hypot(width, height)
@@ -38,8 +41,10 @@ def draw_watermark(canvas, text: str = DRAFT_MARK) -> None:
     canvas.restoreState()
 
 
-def draw_banner(canvas, right: float, baseline: float, text: str = DRAFT_MARK) -> None:
+def draw_banner(canvas, right: float, baseline: float, text: str | None = None) -> None:
     """The banner, framed in red, right-aligned at ``right`` on the running head's baseline."""
+    if text is None:
+        text = _(DRAFT_MARK)
     width = text_width(text, SANS_BOLD, BANNER_SIZE)
     canvas.saveState()
     canvas.setFillColor(DRAFT_RED)

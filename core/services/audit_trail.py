@@ -13,6 +13,7 @@ from core.audit import ChainReport, canonical_json, iter_events
 from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import DomainError
+from core.i18n import _
 from core.readmodels import AuditEventView
 from core.records.batch_record import load_batch
 from core.services.users import acting_user
@@ -115,7 +116,7 @@ def export(
 
     fmt = fmt.lower()
     if fmt not in ("csv", "json"):
-        raise DomainError(f"'{fmt}' is not an export format. Use csv or json.")
+        raise DomainError(_("'{fmt}' is not an export format. Use csv or json.").format(fmt=fmt))
     outputs.check_target(path, force=force)  # refused before the work, and again when written
     if actor is not None:
         with db.read() as session:

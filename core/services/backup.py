@@ -39,6 +39,7 @@ from core.backup.views import BackupStatus, BackupView, CheckReport, RestoreResu
 from core.clock import utc_iso
 from core.errors import AuthenticationFailed, DomainError
 from core.faults import os_fault
+from core.i18n import _
 from core.models import User
 from core.outputs import check_target, output_file, write_bytes
 from core.services import audit_trail
@@ -62,8 +63,10 @@ def backup_now(db: Database, admin: Actor, password: str) -> BackupView:
         folder = read_policy(session).backup_folder
     if not folder:
         raise BackupFailed(
-            "No backup folder is set. Set it first (Admin → Backups, or `settings set "
-            "backup_folder`), ideally on another disk than the database."
+            _(
+                "No backup folder is set. Set it first (Admin → Backups, or `settings set "
+                "backup_folder`), ideally on another disk than the database."
+            )
         )
     return _backup_to(db, admin, password, Path(folder) / backup_name(db), False)
 
@@ -73,10 +76,14 @@ def backup_if_due(db: Database) -> ScheduledRun:
     last good backup. A failure is recorded and raised, never silent."""
     status = backup_status(db)
     if status.every_hours <= 0:
-        return ScheduledRun(False, status.last_good, "Scheduled backups are off.")
+        return ScheduledRun(False, status.last_good, _("Scheduled backups are off."))
     if not status.due:
         when = utc_iso(status.next_due)[:16].replace("T", " ") if status.next_due else "?"
-        return ScheduledRun(False, status.last_good, f"Not due: the next backup is due {when} UTC.")
+        return ScheduledRun(
+            False,
+            status.last_good,
+            _("Not due: the next backup is due {when} UTC.").format(when=when),
+        )
     file = str(Path(status.folder) / backup_name(db)) if status.folder else ""
     try:
         if not status.folder:
@@ -88,7 +95,7 @@ def backup_if_due(db: Database) -> ScheduledRun:
         _record_failure(db, SYSTEM_USER, Attempt("scheduled", _engine(db), file, False, str(error)))
         raise
     made = _make(db, target, None, None)
-    return ScheduledRun(True, made, f"Backed up to {made.file} (verified).")
+    return ScheduledRun(True, made, _("Backed up to {file} (verified).").format(file=made.file))
 
 
 def backup_status(db: Database) -> BackupStatus:
@@ -127,7 +134,7 @@ def verify_backup(path: Path | str, db: Database | None = None) -> CheckReport:
     path = Path(path)
     manifest = read_manifest(path)
     if not path.is_file():
-        raise BackupFailed(f"{path} is not a file.")
+        raise BackupFailed(_("{path} is not a file.").format(path=path))
     expected = _expected(manifest)
     if manifest.engine == "sqlite":
         report = check_sqlite(path, expected, audit_trail.verify)
@@ -144,8 +151,10 @@ def restore(backup_file: Path | str, target_path: Path | str) -> RestoreResult:
     manifest = read_manifest(source)
     if manifest.engine != "sqlite":
         raise BackupFailed(
-            f"{source.name} is a PostgreSQL archive: restore it with pg_restore into a new "
-            "database (README: Backup and restore)."
+            _(
+                "{file} is a PostgreSQL archive: restore it with pg_restore into a new "
+                "database (README: Backup and restore)."
+            ).format(file=source.name)
         )
     dest = _new_database_file(Path(target_path))
     try:
@@ -157,23 +166,28 @@ def restore(backup_file: Path | str, target_path: Path | str) -> RestoreResult:
                 report = check_sqlite(temp, _expected(manifest), audit_trail.verify, quick=True)
                 if report.sha256 != manifest.sha256:
                     raise BackupFailed(
-                        f"The SHA-256 of {source.name} is not the one its manifest records: the "
-                        "file was changed or damaged. Nothing was restored."
+                        _(
+                            "The SHA-256 of {file} is not the one its manifest records: the "
+                            "file was changed or damaged. Nothing was restored."
+                        ).format(file=source.name)
                     )
             finally:
                 discard(temp)
             if not report.ok:
                 raise BackupFailed(
-                    "The restored copy did not verify, so nothing was restored: "
-                    + "; ".join(report.problems)
+                    _(
+                        "The restored copy did not verify, so nothing was restored: {problems}"
+                    ).format(problems="; ".join(report.problems))
                 )
     except OSError as error:
         raise os_fault(error, dest) from error
     return RestoreResult(
         target=str(dest),
         report=_described(replace(report, file=str(dest)), manifest),
-        next_step=f"Open it with --db {dest} (or LOTBOOK_DB={dest}); "
-        f"`{command_name()} audit verify --db {dest}` checks it again.",
+        next_step=_(
+            "Open it with --db {file} (or LOTBOOK_DB={file}); "
+            "`{command} audit verify --db {file}` checks it again."
+        ).format(file=dest, command=command_name()),
     )
 
 
@@ -185,7 +199,7 @@ def _authorise(db: Database, admin: Actor, password: str) -> None:
         acting_user(session, admin, Permission.KEEP_SYSTEM)
         stored = session.exec(select(User.password_hash).where(User.username == admin.username))
         if not verify_password(stored.one(), password):
-            raise AuthenticationFailed("Wrong password: no backup was made.")
+            raise AuthenticationFailed(_("Wrong password: no backup was made."))
 
 
 def _backup_to(
@@ -344,12 +358,16 @@ def _new_database_file(path: Path) -> Path:
     dest = Path(os.path.abspath(path.expanduser()))
     if not dest.parent.is_dir():
         raise BackupFailed(
-            f"The folder {dest.parent} does not exist. Create it, or choose another."
+            _("The folder {folder} does not exist. Create it, or choose another.").format(
+                folder=dest.parent
+            )
         )
     for existing in live_files(dest):
         if existing.exists() or existing.is_symlink():
             raise BackupFailed(
-                f"{existing} already exists: a restore never replaces a file (it may be a live "
-                "site database). Choose a new file name."
+                _(
+                    "{file} already exists: a restore never replaces a file (it may be a live "
+                    "site database). Choose a new file name."
+                ).format(file=existing)
             )
     return dest

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from core.auth import Actor, Permission
 from core.errors import AlreadyExists, DomainError
+from core.i18n import _
 from core.models import Batch, BatchStatus, TemplateVersion, id_of
 from core.models.batches import ATTENTION
 from core.readmodels import BatchSummary, BatchView
@@ -28,23 +29,31 @@ def start_batch(
     lot = lot.strip()
     if not LOT.match(lot):
         raise DomainError(
-            f"'{lot}' cannot be a lot number: 2–40 letters, digits, '.', '_' or '-', no spaces."
+            _(
+                "'{lot}' cannot be a lot number: 2–40 letters, digits, '.', '_' or '-', no spaces."
+            ).format(lot=lot)
         )
     coi_id = coi_id.strip() if coi_id else None
     if coi_id and not COI.match(coi_id):
         raise DomainError(
-            f"'{coi_id}' is not a chain-of-identity id: 3–64 letters, digits, '.', '_', '/' or '-'."
+            _(
+                "'{coi}' is not a chain-of-identity id: 3–64 letters, digits, '.', '_', '/' or '-'."
+            ).format(coi=coi_id)
         )
     with db.unit_of_work(actor.username) as uow:
         acting_user(uow.session, actor, Permission.START_BATCH)
         template = approved_version(uow.session, template_key)
         if template.autologous and not coi_id:
             raise DomainError(
-                f"{template.title} is autologous: give the patient's chain-of-identity id "
-                "(from the apheresis label) to start the batch."
+                _(
+                    "{title} is autologous: give the patient's chain-of-identity id "
+                    "(from the apheresis label) to start the batch."
+                ).format(title=template.title)
             )
         if uow.session.exec(select(Batch).where(Batch.lot == lot)).first() is not None:
-            raise AlreadyExists(f"Lot {lot} already exists: open it from the batch list.")
+            raise AlreadyExists(
+                _("Lot {lot} already exists: open it from the batch list.").format(lot=lot)
+            )
         batch = Batch(
             lot=lot,
             template_version_id=id_of(template),

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from core.auth import Actor
 from core.clock import utc_iso
 from core.errors import DomainError
+from core.i18n import _
 from core.models import AuditCheckpoint, id_of
 from core.signatures import canonical
 from core.store import Database
@@ -64,7 +65,11 @@ def write_checkpoint(
     """Sign the chain's current head with ``actor``'s key (their password unlocks it).
     ``reauthenticate=False``: the caller has just checked the password itself (a backup)."""
     if purpose not in PURPOSES:
-        raise DomainError(f"'{purpose}' is not a checkpoint purpose ({', '.join(PURPOSES)}).")
+        raise DomainError(
+            _("'{purpose}' is not a checkpoint purpose ({purposes}).").format(
+                purpose=purpose, purposes=", ".join(PURPOSES)
+            )
+        )
     from core.services import signing_keys
     from core.services.users import authenticate
 

@@ -13,6 +13,7 @@ import base64
 from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import Conflict, DomainError, NotFound
+from core.i18n import _
 from core.models import ClockIncident
 from core.records.clock_incidents import ClockIncidentView, incident_view, incident_views
 from core.signatures import canonical
@@ -54,17 +55,23 @@ def clear_incident(
     reason = " ".join((reason or "").split())
     if len(reason) < MIN_REASON:
         raise DomainError(
-            "Say which clock was wrong and how that was established (at least "
-            f"{MIN_REASON} characters), e.g. 'PC-07 ran 30 days ahead; NTP restored 2026-12-04'."
+            _(
+                "Say which clock was wrong and how that was established (at least "
+                "{n} characters), e.g. 'PC-07 ran 30 days ahead; NTP restored 2026-12-04'."
+            ).format(n=MIN_REASON)
         )
     authenticate(db, admin.username, password)
     with db.unit_of_work(admin.username) as uow:
         acting_user(uow.session, admin, Permission.KEEP_SYSTEM)
         row = uow.session.get(ClockIncident, incident_id)
         if row is None:
-            raise NotFound(f"There is no clock incident {incident_id}.")
+            raise NotFound(_("There is no clock incident {id}.").format(id=incident_id))
         if row.cleared_by is not None:
-            raise Conflict(f"Clock incident {incident_id} was already cleared by {row.cleared_by}.")
+            raise Conflict(
+                _("Clock incident {id} was already cleared by {user}.").format(
+                    id=incident_id, user=row.cleared_by
+                )
+            )
         key_row, private_key = signing_keys.unlock(uow.session, admin.username, password)
         row.cleared_by = admin.username
         row.cleared_at = uow.now

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import Conflict, DomainError, InvalidValue, ScanMismatch
+from core.i18n import N_, _
 from core.models import CustodyEvent, User, id_of
 from core.records.batch_record import batch_template, load_batch
 from core.records.custody import CustodyTrail, build_trail, statement_fields
@@ -36,10 +37,10 @@ from core.typed_times import parse_typed_time, zone_name
 from core.version import command_name
 from core.words import CUSTODY_KIND_WORDS
 
-LOCATION = TextKind("location", 200)
-CONTAINER = TextKind("container or shipper id", 64)  # the column's length
-LOGGER = TextKind("temperature logger id", 64)  # the column's length
-TEMPERATURE = TextKind("temperature summary", 200)
+LOCATION = TextKind(N_("location"), 200)
+CONTAINER = TextKind(N_("container or shipper id"), 64)  # the column's length
+LOGGER = TextKind(N_("temperature logger id"), 64)  # the column's length
+TEMPERATURE = TextKind(N_("temperature summary"), 200)
 # These come before manufacturing: they may be dated before the batch was started.
 BEFORE_THE_BATCH = frozenset({CustodyKind.COLLECTED, CustodyKind.SHIPPED, CustodyKind.RECEIVED})
 
@@ -60,11 +61,6 @@ class _Typed:
     @property
     def words(self) -> str:
         return CUSTODY_KIND_WORDS[self.kind]
-
-    @property
-    def what(self) -> str:
-        """The hand-off in a sentence: "the hand-off (received at manufacturing)"."""
-        return f"hand-off ({self.words})"
 
 
 @dataclass(frozen=True)
@@ -118,8 +114,12 @@ def record_custody(
     if needs_signature:
         if not password:
             raise DomainError(
-                f"The {typed.what} of lot {batch.lot} is e-signed: give your password to sign it.",
-                cli_hint=f"{command_name()} asks for it, or give it with --password-stdin.",
+                _(
+                    "The hand-off ({kind}) of lot {lot} is e-signed: give your password to sign it."
+                ).format(kind=typed.words, lot=batch.lot),
+                cli_hint=_("{command} asks for it, or give it with --password-stdin.").format(
+                    command=command_name()
+                ),
             )
         authenticate(db, actor.username, password)
     with db.unit_of_work(actor.username) as uow:
@@ -145,18 +145,28 @@ def _typed(
     try:
         chosen = CustodyKind((kind or "").strip().lower())
     except ValueError:
-        raise InvalidValue(f"'{kind}' is not a custody event; the choices: {CHOICES}.") from None
+        raise InvalidValue(
+            _("'{kind}' is not a custody event; the choices: {choices}.").format(
+                kind=kind, choices=CHOICES
+            )
+        ) from None
     code = (scanned or "").strip()
     if not code:
         raise InvalidValue(
-            "Scan the chain-of-identity id on the bag, cassette or shipper: every hand-off is "
-            "checked against the patient's id."
+            _(
+                "Scan the chain-of-identity id on the bag, cassette or shipper: every hand-off is "
+                "checked against the patient's id."
+            )
         )
     problem = first_problem(code)
     if problem is not None:
-        raise InvalidValue(f"The scanned chain-of-identity id contains {problem}: scan it again.")
+        raise InvalidValue(
+            _("The scanned chain-of-identity id contains {problem}: scan it again.").format(
+                problem=problem
+            )
+        )
     if not (location or "").strip():
-        raise InvalidValue("Give the location of the hand-off (a room, a site, a courier).")
+        raise InvalidValue(_("Give the location of the hand-off (a room, a site, a courier)."))
     return _Typed(
         kind=chosen,
         scanned=code,
@@ -172,16 +182,20 @@ def _typed(
 def _batch(session: Session, lot: str) -> _Batch:
     """The batch, refused unless it is autologous with a chain-of-identity id."""
     row = load_batch(session, lot)
-    _, tdef = batch_template(session, row)
+    _version, tdef = batch_template(session, row)
     if not tdef.autologous:
         raise Conflict(
-            f"Lot {row.lot} ({tdef.title}) is not autologous: custody of a patient's own "
-            "material is kept for autologous batches only."
+            _(
+                "Lot {lot} ({title}) is not autologous: custody of a patient's own "
+                "material is kept for autologous batches only."
+            ).format(lot=row.lot, title=tdef.title)
         )
     if not row.coi_id:
         raise Conflict(
-            f"Lot {row.lot} has no chain-of-identity id to check the hand-offs against. Report "
-            "it to QA."
+            _(
+                "Lot {lot} has no chain-of-identity id to check the hand-offs against. Report "
+                "it to QA."
+            ).format(lot=row.lot)
         )
     return _Batch(id_of(row), row.lot, row.coi_id, row.started_at, tdef.custody, site_zone(session))
 
@@ -192,26 +206,37 @@ def _in_plan(batch: _Batch, typed: _Typed) -> None:
         return
     expected = ", ".join(CUSTODY_KIND_WORDS[k] for k in plan.kinds())
     raise Conflict(
-        f"The custody plan of lot {batch.lot} has no '{typed.words}' event: it expects {expected}."
+        _("The custody plan of lot {lot} has no '{kind}' event: it expects {expected}.").format(
+            lot=batch.lot, kind=typed.words, expected=expected
+        )
     )
 
 
 def _when(batch: _Batch, typed: _Typed, now: datetime) -> datetime:
     """The typed time in UTC, refused in the future (beyond the clock tolerance) and, for a
     hand-off during or after manufacturing, before the batch was started."""
-    moment = parse_typed_time(typed.at, batch.zone, "time of the hand-off")
+    moment = parse_typed_time(typed.at, batch.zone, N_("time of the hand-off"))
     zone = batch.zone
     if moment > now + CLOCK_TOLERANCE:
         raise InvalidValue(
-            f"The {typed.what} at {_local(moment, zone)} is in the future: the time now is "
-            f"{_local(now, zone)}. Type when the hand-off happened."
+            _(
+                "The hand-off ({kind}) at {at} is in the future: the time now is "
+                "{now}. Type when the hand-off happened."
+            ).format(kind=typed.words, at=_local(moment, zone), now=_local(now, zone))
         )
     started = batch.started_at.replace(second=0, microsecond=0)
     if typed.kind not in BEFORE_THE_BATCH and moment < started:
         raise InvalidValue(
-            f"The {typed.what} at {_local(moment, zone)} comes before lot {batch.lot} was "
-            f"started ({_local(batch.started_at, zone)}): only the collection, its shipment and "
-            "its receipt at manufacturing come before the batch. Check the time."
+            _(
+                "The hand-off ({kind}) at {at} comes before lot {lot} was "
+                "started ({started}): only the collection, its shipment and "
+                "its receipt at manufacturing come before the batch. Check the time."
+            ).format(
+                kind=typed.words,
+                at=_local(moment, zone),
+                lot=batch.lot,
+                started=_local(batch.started_at, zone),
+            )
         )
     return moment
 
@@ -245,9 +270,11 @@ def _mismatch(uow: UnitOfWork, batch: _Batch, typed: _Typed) -> ScanMismatch:
         reason="custody refused: the chain-of-identity id scanned is not the batch's",
     )
     return ScanMismatch(
-        f"Mismatch: expected {batch.coi}, scanned {typed.scanned}. The {typed.what} of lot "
-        f"{batch.lot} was not recorded: check that the label belongs to this patient's material "
-        "and scan again; report a mix-up to QA."
+        _(
+            "Mismatch: expected {expected}, scanned {scanned}. The hand-off ({kind}) of lot "
+            "{lot} was not recorded: check that the label belongs to this patient's material "
+            "and scan again; report a mix-up to QA."
+        ).format(expected=batch.coi, scanned=typed.scanned, kind=typed.words, lot=batch.lot)
     )
 
 

@@ -6,6 +6,7 @@ from sqlmodel import Session, func, select
 
 from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError, NotFound
+from core.i18n import _
 from core.models import Batch, Deviation, DeviationClass, DeviationLink, DeviationStatus, id_of
 from core.readmodels import DeviationView
 from core.records.batch_record import batch_template, deviation_views, load_batch
@@ -26,16 +27,20 @@ def open_deviation(
         cls = DeviationClass(classification.strip().lower())
     except ValueError:
         raise DomainError(
-            f"'{classification}' is not a deviation class. Use minor, major or critical."
+            _("'{classification}' is not a deviation class. Use minor, major or critical.").format(
+                classification=classification
+            )
         ) from None
     description = optional_text(description, DESCRIPTION) or ""
     if len(description) < 10:
-        raise DomainError("Describe the deviation: what happened, where and when (10+ characters).")
+        raise DomainError(
+            _("Describe the deviation: what happened, where and when (10+ characters).")
+        )
     with db.unit_of_work(actor.username) as uow:
         acting_user(uow.session, actor, Permission.OPEN_DEVIATION)
         batch = load_batch(uow.session, lot)
         if check_id:
-            _, tdef = batch_template(uow.session, batch)
+            _version, tdef = batch_template(uow.session, batch)
             check_id = tdef.check(check_id.strip()).id
         ref = open_in(uow, id_of(batch), batch.lot, cls, description, check_id).ref
         return next(v for v in deviation_views(uow.session, batch) if v.ref == ref)
@@ -98,11 +103,21 @@ def deviation_for_result(session: Session, batch_id: int, lot: str, ref: str) ->
     """The open deviation a result cites: it must exist, belong to the batch, not be closed."""
     dev = session.exec(select(Deviation).where(Deviation.ref == ref.strip().upper())).first()
     if dev is None:
-        raise NotFound(f"There is no deviation {ref}. Open one first, then give its reference.")
+        raise NotFound(
+            _("There is no deviation {ref}. Open one first, then give its reference.").format(
+                ref=ref
+            )
+        )
     if dev.batch_id != batch_id:
-        raise Conflict(f"Deviation {dev.ref} belongs to another batch, not to lot {lot}.")
+        raise Conflict(
+            _("Deviation {ref} belongs to another batch, not to lot {lot}.").format(
+                ref=dev.ref, lot=lot
+            )
+        )
     if dev.status == DeviationStatus.CLOSED:
-        raise Conflict(f"Deviation {dev.ref} is closed; open a new one for this result.")
+        raise Conflict(
+            _("Deviation {ref} is closed; open a new one for this result.").format(ref=dev.ref)
+        )
     return dev
 
 
@@ -141,7 +156,7 @@ def close_deviation(
     conclusion = optional_text(conclusion, CONCLUSION) or ""
     if len(conclusion) < 10:
         raise DomainError(
-            "State the conclusion: root cause, impact on the batch and CAPA (10+ characters)."
+            _("State the conclusion: root cause, impact on the batch and CAPA (10+ characters).")
         )
     authenticate(db, actor.username, password)
     with db.unit_of_work(actor.username) as uow:
@@ -150,9 +165,9 @@ def close_deviation(
             select(Deviation).where(Deviation.ref == ref.strip().upper())
         ).first()
         if dev is None:
-            raise NotFound(f"There is no deviation {ref}.")
+            raise NotFound(_("There is no deviation {ref}.").format(ref=ref))
         if dev.status == DeviationStatus.CLOSED:
-            raise Conflict(f"Deviation {dev.ref} is already closed.")
+            raise Conflict(_("Deviation {ref} is already closed.").format(ref=dev.ref))
         batch = uow.session.get(Batch, dev.batch_id)
         if batch is None:  # deviation.batch_id is a non-null foreign key to batch
             raise RuntimeError(f"Deviation {dev.ref} names batch {dev.batch_id}, which is missing.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from core.auth import Actor
 from core.errors import Conflict, DomainError
+from core.i18n import _
 from core.models import Batch, BatchStatus
 from core.readmodels import BatchView
 from core.release_rules import cited_deviation, post_release_blockers
@@ -62,15 +63,21 @@ def dispositions_offered(view: BatchView) -> tuple[Disposition, ...]:
 def parse_disposition(text: str | None) -> Disposition:
     if not text:
         raise DomainError(
-            "A QA approval states the disposition: released, released_pending, quarantined or "
-            "rejected."
+            _(
+                "A QA approval states the disposition: released, released_pending, quarantined or "
+                "rejected."
+            )
         )
     key = text.strip().lower().replace(" ", "_").replace("-", "_")
     try:
         return Disposition(key)
     except ValueError:
         choices = ", ".join(d.value for d in Disposition)
-        raise DomainError(f"'{text}' is not a disposition. Choose one of: {choices}.") from None
+        raise DomainError(
+            _("'{text}' is not a disposition. Choose one of: {choices}.").format(
+                text=text, choices=choices
+            )
+        ) from None
 
 
 def required_details(
@@ -81,17 +88,23 @@ def required_details(
     if outcome not in NEEDS_PHYSICIAN:
         if deviation or physician:
             raise DomainError(
-                "A deviation and the physician's notification are given with an exceptional "
-                "release or a post-release acknowledgement only."
+                _(
+                    "A deviation and the physician's notification are given with an exceptional "
+                    "release or a post-release acknowledgement only."
+                )
             )
         return None
     label = DISPOSITION_LABEL[outcome].lower()
     if not deviation:
-        raise DomainError(f"An {label} names the deviation it rests on.")
+        raise DomainError(
+            _("An {disposition} names the deviation it rests on.").format(disposition=label)
+        )
     if not physician or len(physician) < 10:
         raise DomainError(
-            f"An {label} records how the treating physician was notified: who, when and how "
-            "(for example: Dr … informed by phone on … at …)."
+            _(
+                "An {disposition} records how the treating physician was notified: who, when and "
+                "how (for example: Dr … informed by phone on … at …)."
+            ).format(disposition=label)
         )
     return {"deviation": deviation, "physician_notification": physician}
 
@@ -107,11 +120,13 @@ def check_approvable(
     from core.services.review import approval_blockers, originators
 
     if outcome is None:  # sign() parses an approval's disposition before it is checked
-        raise DomainError("A QA approval states the disposition it approves.")
+        raise DomainError(_("A QA approval states the disposition it approves."))
     if actor.username in originators(session, batch.lot):
         raise Conflict(
-            f"You ({actor.username}) wrote data into lot {batch.lot}: its disposition is "
-            "approved by someone who took no part in it."
+            _(
+                "You ({user}) wrote data into lot {lot}: its disposition is "
+                "approved by someone who took no part in it."
+            ).format(user=actor.username, lot=batch.lot)
         )
     if outcome == Disposition.POST_RELEASE_OOS:
         blockers = post_release_blockers(view, details)
@@ -124,8 +139,11 @@ def check_approvable(
             blockers += cited_deviation(view, details["deviation"], closed=True)
     if blockers:
         raise Conflict(
-            f"Lot {batch.lot} cannot be {DISPOSITION_LABEL[outcome].lower()} yet: "
-            + " ".join(b if b.endswith(".") else b + "." for b in blockers)
+            _("Lot {lot} cannot be {disposition} yet: {blockers}").format(
+                lot=batch.lot,
+                disposition=DISPOSITION_LABEL[outcome].lower(),
+                blockers=" ".join(b if b.endswith(".") else b + "." for b in blockers),
+            )
         )
 
 

@@ -9,6 +9,7 @@ from decimal import Context, Decimal
 from core.calculations import compute
 from core.check_kinds import kind_of
 from core.errors import CalculationError, Conflict
+from core.i18n import _
 from core.models import EntryKind
 from core.plausibility import check_plausible
 from core.records.result_rows import BatchRow, ResultRow
@@ -89,12 +90,16 @@ def require_applicable(
     when = condition_text(tdef, check)
     if applies is None:
         raise Conflict(
-            f"Record {other.id} ({other.name}) first: {check.id} applies only when {when}."
+            _("Record {other} ({name}) first: {check} applies only when {when}.").format(
+                other=other.id, name=other.name, check=check.id, when=when
+            )
         )
     shown = display_value(other, recorded[0]) if recorded else "—"
     raise Conflict(
-        f"{check.id} ({check.name}) does not apply to this batch: it applies only when {when} "
-        f"({other.id} is {shown})."
+        _(
+            "{check} ({name}) does not apply to this batch: it applies only when {when} "
+            "({other} is {shown})."
+        ).format(check=check.id, name=check.name, when=when, other=other.id, shown=shown)
     )
 
 
@@ -120,7 +125,11 @@ def expected_scan(
         ref = check.expect.split(":", 1)[1]
         recorded = known.get(ref)
         if not recorded:
-            raise Conflict(f"Record {ref} first: {check.id} is compared with it.")
+            raise Conflict(
+                _("Record {ref} first: {check} is compared with it.").format(
+                    ref=ref, check=check.id
+                )
+            )
         return recorded[-1].value, f"the value recorded for {ref}"
     return None, "nothing to compare with"
 
@@ -172,7 +181,11 @@ def derive(
             try:
                 result = compute(derived.calc or "", inputs).normalize(_DERIVED_DIGITS)
             except CalculationError as error:
-                notes.append(f"{derived.id} ({derived.name}) not calculated: {error}")
+                notes.append(
+                    _("{check} ({name}) not calculated: {error}").format(
+                        check=derived.id, name=derived.name, error=error
+                    )
+                )
                 continue
             values[derived.id] = result
             text = plain_decimal(result)

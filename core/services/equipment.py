@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from core.auth import Actor, Permission
 from core.errors import AlreadyExists, Conflict, InvalidValue, NotFound
+from core.i18n import _
 from core.models import Attachment, Equipment, EquipmentEvent, id_of
 from core.records.equipment import (
     EquipmentOutcome,
@@ -81,7 +82,9 @@ def list_equipment(
     with a due date that close (or past)."""
     wanted = equipment_type(type).value if type is not None else None
     if due_within is not None and due_within < 0:
-        raise InvalidValue(f"Due within {due_within} days: give a number of days, 0 or more.")
+        raise InvalidValue(
+            _("Due within {n} days: give a number of days, 0 or more.").format(n=due_within)
+        )
     with db.read() as session:
         return equipment_list(session, site_today(session, db.clock.now()), wanted, due_within)
 
@@ -112,20 +115,24 @@ def register_equipment(
     kind = equipment_type(type)
     name = clean_text(name, NAME)
     location = clean_text(location, LOCATION)
-    calibration = typed_day(calibration_due, "calibration due date")
-    qualification = typed_day(qualification_due, "qualification due date")
-    maintenance = typed_day(maintenance_due, "maintenance due date")
+    calibration = typed_day(calibration_due, _("calibration due date"))
+    qualification = typed_day(qualification_due, _("qualification due date"))
+    maintenance = typed_day(maintenance_due, _("maintenance due date"))
     with db.unit_of_work(actor.username) as uow:
         acting_user(uow.session, actor, Permission.MANAGE_EQUIPMENT)
         today = site_today(uow.session, uow.now)
         for what, due in zip(_DUE_FIELD, (calibration, qualification, maintenance), strict=True):
             if due is not None:
-                not_too_far(due, today, f"{EQUIPMENT_EVENT_WORDS[what]} due date")
+                not_too_far(
+                    due, today, _("{kind} due date").format(kind=EQUIPMENT_EVENT_WORDS[what])
+                )
         existing = find_equipment(uow.session, asset)
         if existing is not None:
             raise AlreadyExists(
-                f"Equipment {asset} is already registered ({existing.name}, "
-                f"{existing.location}): each asset code is registered once."
+                _(
+                    "Equipment {code} is already registered ({name}, "
+                    "{location}): each asset code is registered once."
+                ).format(code=asset, name=existing.name, location=existing.location)
             )
         row = Equipment(
             code=asset,
@@ -168,8 +175,8 @@ def record_event(
     its due date stays as it was."""
     what = event_kind(kind)
     words = EQUIPMENT_EVENT_WORDS[what]
-    performed = required_day(performed_on, f"date the {words} was performed")
-    due = typed_day(next_due, f"next {words} due date")
+    performed = required_day(performed_on, _("date the {kind} was performed").format(kind=words))
+    due = typed_day(next_due, _("next {kind} due date").format(kind=words))
     reference = optional_text(certificate, CERTIFICATE)
     note = optional_text(note, COMMENT)
     check_outcome(what, passed, due, performed, reference)
@@ -179,11 +186,13 @@ def record_event(
         today = site_today(uow.session, uow.now)
         if performed > today:
             raise InvalidValue(
-                f"The {words} is dated {performed.isoformat()}, after today ({today.isoformat()}): "
-                "record it once it has been performed, with the date on its certificate."
+                _(
+                    "The {kind} is dated {performed}, after today ({today}): "
+                    "record it once it has been performed, with the date on its certificate."
+                ).format(kind=words, performed=performed.isoformat(), today=today.isoformat())
             )
         if due is not None:
-            not_too_far(due, today, f"next {words} due date")
+            not_too_far(due, today, _("next {kind} due date").format(kind=words))
         row = _item(uow.session, code)
         _in_order(uow.session, row, what, performed)
         old = _state(row)
@@ -224,7 +233,10 @@ def record_event(
                 "certificate_file": _file_fields(attachment),
                 "note": note,
             },
-            reason=f"failed {words}: taken out of service" if taken_out else None,
+            # stored: in the source words, whatever the reader's language
+            reason=f"failed {EQUIPMENT_EVENT_WORDS.raw[what]}: taken out of service"
+            if taken_out
+            else None,
         )
         return EquipmentOutcome(
             item=item_view(row, today),
@@ -242,22 +254,33 @@ def set_status(
     reason = optional_text(reason, REASON) or ""
     if len(reason) < MIN_REASON:
         raise InvalidValue(
-            f"Give the reason (at least {MIN_REASON} characters), e.g. 'door seal torn, "
-            "service call 4411' or 'repaired and requalified, report QR-2026-118'."
+            _(
+                "Give the reason (at least {n} characters), e.g. 'door seal torn, "
+                "service call 4411' or 'repaired and requalified, report QR-2026-118'."
+            ).format(n=MIN_REASON)
         )
     with db.unit_of_work(actor.username) as uow:
         acting_user(uow.session, actor, Permission.MANAGE_EQUIPMENT)
         today = site_today(uow.session, uow.now)
         row = _item(uow.session, code)
         if row.status == wanted:
-            raise Conflict(f"{row.code} is already {EQUIPMENT_STATUS_WORDS[wanted]}.")
+            raise Conflict(
+                _("{code} is already {status}.").format(
+                    code=row.code, status=EQUIPMENT_STATUS_WORDS[wanted]
+                )
+            )
         if wanted == EquipmentStatus.IN_USE:
             past = overdue_dates(row, today)
             if past:
                 kind, due = past[0]
                 raise Conflict(
-                    f"{row.code} cannot go back into service: {overdue_words(kind, due)}: "
-                    f"record a {EQUIPMENT_EVENT_WORDS[kind]} first."
+                    _(
+                        "{code} cannot go back into service: {overdue}: record a {kind} first."
+                    ).format(
+                        code=row.code,
+                        overdue=overdue_words(kind, due),
+                        kind=EQUIPMENT_EVENT_WORDS[kind],
+                    )
                 )
         old = _state(row)
         row.status = wanted.value
@@ -296,7 +319,9 @@ def set_status(
 def _item(session: Session, code: str) -> Equipment:
     row = find_equipment(session, code)
     if row is None:
-        raise NotFound(f"No equipment {code.strip()} is registered: check the asset code.")
+        raise NotFound(
+            _("No equipment {code} is registered: check the asset code.").format(code=code.strip())
+        )
     return row
 
 
@@ -311,8 +336,15 @@ def _in_order(session: Session, row: Equipment, what: EquipmentEventKind, perfor
     if last is not None and performed < last.performed_on:
         words = EQUIPMENT_EVENT_WORDS[what]
         raise Conflict(
-            f"{row.code}'s last {words} was performed on {last.performed_on.isoformat()}; one "
-            f"performed earlier ({performed.isoformat()}) cannot be recorded after it."
+            _(
+                "{code}'s last {kind} was performed on {last}; one "
+                "performed earlier ({performed}) cannot be recorded after it."
+            ).format(
+                code=row.code,
+                kind=words,
+                last=last.performed_on.isoformat(),
+                performed=performed.isoformat(),
+            )
         )
 
 
@@ -366,15 +398,15 @@ def _file_fields(attachment: Attachment | None) -> dict[str, Any] | None:
 def _notice(row: Equipment, what: EquipmentEventKind, failed: bool, taken_out: bool) -> str | None:
     words = EQUIPMENT_EVENT_WORDS[what]
     if taken_out:
-        return (
-            f"Failed {words}: {row.code} was taken out of service. It goes back into service "
-            f"after a passing {words}, with a reason."
-        )
+        return _(
+            "Failed {kind}: {code} was taken out of service. It goes back into service "
+            "after a passing {kind}, with a reason."
+        ).format(kind=words, code=row.code)
     if failed:
-        return f"Failed {words}: {row.code} stays out of service."
+        return _("Failed {kind}: {code} stays out of service.").format(kind=words, code=row.code)
     if row.status != EquipmentStatus.IN_USE:
-        return (
-            f"{row.code} is still out of service: take it back into service with a reason when "
+        return _(
+            "{code} is still out of service: take it back into service with a reason when "
             "it may be used again."
-        )
+        ).format(code=row.code)
     return None

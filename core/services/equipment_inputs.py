@@ -9,15 +9,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from core.errors import InvalidValue
+from core.i18n import N_, _
 from core.states import EquipmentEventKind, EquipmentStatus, EquipmentType
 from core.store import Database
 from core.text_rules import TextKind
 from core.words import EQUIPMENT_EVENT_WORDS, EQUIPMENT_TYPE_WORDS
 
 LATEST_DUE_YEARS = 30  # a due date further ahead is a typing error (check the year)
-NAME = TextKind("equipment name", 200)
-LOCATION = TextKind("location", 200)
-CERTIFICATE = TextKind("certificate reference", 200)
+NAME = TextKind(N_("equipment name"), 200)
+LOCATION = TextKind(N_("location"), 200)
+CERTIFICATE = TextKind(N_("certificate reference"), 200)
 RECORDED = (  # what is recorded against an item and sets the due date of the same name
     EquipmentEventKind.CALIBRATION,
     EquipmentEventKind.QUALIFICATION,
@@ -33,8 +34,10 @@ def asset_code(code: str) -> str:
     asset = "".join((code or "").split()).upper()
     if not _CODE.match(asset):
         raise InvalidValue(
-            f"'{asset or code}' is not an asset code: up to 32 letters, digits and . _ / - "
-            "(starting with a letter or digit), as on the item's label, e.g. BSC-01."
+            _(
+                "'{code}' is not an asset code: up to 32 letters, digits and . _ / - "
+                "(starting with a letter or digit), as on the item's label, e.g. BSC-01."
+            ).format(code=asset or code)
         )
     return asset
 
@@ -46,7 +49,11 @@ def equipment_type(typed: str) -> EquipmentType:
         if key in (kind.value, kind.value.replace("_", " "), EQUIPMENT_TYPE_WORDS[kind].lower()):
             return kind
     choices = ", ".join(k.value for k in EquipmentType)
-    raise InvalidValue(f"'{typed}' is not an equipment type. Use one of: {choices}.")
+    raise InvalidValue(
+        _("'{typed}' is not an equipment type. Use one of: {choices}.").format(
+            typed=typed, choices=choices
+        )
+    )
 
 
 def event_kind(kind: EquipmentEventKind | str) -> EquipmentEventKind:
@@ -56,8 +63,10 @@ def event_kind(kind: EquipmentEventKind | str) -> EquipmentEventKind:
         what = None
     if what is None or what not in RECORDED:
         raise InvalidValue(
-            f"'{kind}' is not something recorded against equipment: use calibration, "
-            "qualification or maintenance."
+            _(
+                "'{kind}' is not something recorded against equipment: use calibration, "
+                "qualification or maintenance."
+            ).format(kind=kind)
         )
     return what
 
@@ -67,11 +76,16 @@ def equipment_status(status: EquipmentStatus | str) -> EquipmentStatus:
         return EquipmentStatus(str(status).strip().lower().replace(" ", "_"))
     except ValueError:
         choices = ", ".join(s.value for s in EquipmentStatus)
-        raise InvalidValue(f"'{status}' is not an equipment status. Use {choices}.") from None
+        raise InvalidValue(
+            _("'{status}' is not an equipment status. Use {choices}.").format(
+                status=status, choices=choices
+            )
+        ) from None
 
 
 def typed_day(value: str | date | None, what: str) -> date | None:
-    """A date typed YYYY-MM-DD (or given as a date); nothing typed is None."""
+    """A date typed YYYY-MM-DD (or given as a date); nothing typed is None. ``what``: the field,
+    in the reader's words (translated by the caller)."""
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -87,22 +101,25 @@ def typed_day(value: str | date | None, what: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidValue(
-            f"'{value}' is not a date for the {what}: type it as YYYY-MM-DD, e.g. 2027-03-31."
+            _(
+                "'{value}' is not a date for the {what}: type it as YYYY-MM-DD, e.g. 2027-03-31."
+            ).format(value=value, what=what)
         ) from None
 
 
 def required_day(value: str | date | None, what: str) -> date:
     day = typed_day(value, what)
     if day is None:
-        raise InvalidValue(f"Give the {what} (YYYY-MM-DD).")
+        raise InvalidValue(_("Give the {what} (YYYY-MM-DD).").format(what=what))
     return day
 
 
 def not_too_far(due: date, today: date, what: str) -> None:
     if due > today + timedelta(days=365 * LATEST_DUE_YEARS):
         raise InvalidValue(
-            f"The {what} {due.isoformat()} is more than {LATEST_DUE_YEARS} years ahead: check "
-            "the year."
+            _("The {what} {due} is more than {years} years ahead: check the year.").format(
+                what=what, due=due.isoformat(), years=LATEST_DUE_YEARS
+            )
         )
 
 
@@ -117,30 +134,38 @@ def check_outcome(
     if what in JUDGED:
         if passed is None:
             raise InvalidValue(
-                f"Say whether the {words} passed or failed.", cli_hint="Add --passed or --failed."
+                _("Say whether the {kind} passed or failed.").format(kind=words),
+                cli_hint=_("Add --passed or --failed."),
             )
         if reference is None:
             raise InvalidValue(
-                f"Give the {words} certificate's number or reference.",
-                cli_hint="Add --certificate REF.",
+                _("Give the {kind} certificate's number or reference.").format(kind=words),
+                cli_hint=_("Add --certificate REF."),
             )
     elif passed is not None:
-        raise InvalidValue(f"A {words} is not passed or failed: leave that out.")
+        raise InvalidValue(
+            _("A {kind} is not passed or failed: leave that out.").format(kind=words)
+        )
     if what in JUDGED and passed is False:
         if due is not None:
             raise InvalidValue(
-                f"A failed {words} sets no next due date: the item goes out of service until a "
-                f"passing {words} is recorded. Leave the next due date out."
+                _(
+                    "A failed {kind} sets no next due date: the item goes out of service until a "
+                    "passing {kind} is recorded. Leave the next due date out."
+                ).format(kind=words)
             )
         return
     if due is None:
         raise InvalidValue(
-            f"Give the date the next {words} is due (YYYY-MM-DD).", cli_hint="Add --next-due."
+            _("Give the date the next {kind} is due (YYYY-MM-DD).").format(kind=words),
+            cli_hint=_("Add --next-due."),
         )
     if due <= performed:
         raise InvalidValue(
-            f"The next {words} is due on {due.isoformat()}, not after the {words} itself "
-            f"({performed.isoformat()}): check both dates."
+            _(
+                "The next {kind} is due on {due}, not after the {kind} itself "
+                "({performed}): check both dates."
+            ).format(kind=words, due=due.isoformat(), performed=performed.isoformat())
         )
 
 
@@ -151,8 +176,12 @@ def read_certificate(db: Database, path: Path) -> tuple[str, bytes]:
 
     limit = show_policy(db).import_max_mb
     data = read_regular_file(
-        path, max_bytes=limit * MB, limit_name="import_max_mb", done="nothing was recorded"
+        path, max_bytes=limit * MB, limit_name="import_max_mb", done=_("nothing was recorded")
     )
     if not data:
-        raise InvalidValue(f"{path} is empty: choose the certificate's file; nothing was recorded.")
+        raise InvalidValue(
+            _("{path} is empty: choose the certificate's file; nothing was recorded.").format(
+                path=path
+            )
+        )
     return Path(path).name, data

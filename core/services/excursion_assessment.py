@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from core.auth import Actor, Permission
 from core.curve_views import ExcursionView
 from core.errors import Conflict, DomainError, NotFound
+from core.i18n import N_, _
 from core.models import Deviation, ExcursionAssessment, id_of, table_of
 from core.models.batches import BatchStatus
 from core.records.batch_record import load_batch
@@ -21,6 +22,11 @@ from core.store import Database
 from core.text_rules import REASON, optional_text
 
 _LOCKED = (BatchStatus.RELEASED, BatchStatus.REJECTED, BatchStatus.EXCEPTIONAL_RELEASE)
+_LOCKED_WORDS = {
+    BatchStatus.RELEASED: N_("Lot {lot} is released: it is locked."),
+    BatchStatus.REJECTED: N_("Lot {lot} is rejected: it is locked."),
+    BatchStatus.EXCEPTIONAL_RELEASE: N_("Lot {lot} is exceptional release: it is locked."),
+}
 
 
 def assess_excursion(
@@ -41,26 +47,31 @@ def assess_excursion(
         text = reason
     else:
         raise DomainError(
-            "Assess the excursion with a deviation reference, or (QA) with the reason it does "
-            "not affect the product: what happened, how long, why the product is not affected."
+            _(
+                "Assess the excursion with a deviation reference, or (QA) with the reason it does "
+                "not affect the product: what happened, how long, why the product is not affected."
+            )
         )
     permission = Permission.OPEN_DEVIATION if deviation else Permission.ASSESS_EXCURSION
     with db.unit_of_work(actor.username) as uow:
         role = acting_user(uow.session, actor, permission)
         batch = load_batch(uow.session, lot, for_update=True)
         if batch.status in _LOCKED:
-            raise Conflict(f"Lot {batch.lot} is {batch.status.replace('_', ' ')}: it is locked.")
+            raise Conflict(_(_LOCKED_WORDS[BatchStatus(batch.status)]).format(lot=batch.lot))
         views = {v.id: v for v in excursion_views(uow.session, batch)}
         excursion = views.get(excursion_id)
         if excursion is None:
             raise NotFound(
-                f"Lot {batch.lot} has no excursion {excursion_id}. See the review for its "
-                "excursions and their numbers."
+                _(
+                    "Lot {lot} has no excursion {id}. See the review for its "
+                    "excursions and their numbers."
+                ).format(lot=batch.lot, id=excursion_id)
             )
         if excursion.assessed:
             raise Conflict(
-                f"Excursion {excursion_id} was already assessed by {excursion.assessed_by}: "
-                f"{excursion.assessment}"
+                _("Excursion {id} was already assessed by {user}: {assessment}").format(
+                    id=excursion_id, user=excursion.assessed_by, assessment=excursion.assessment
+                )
             )
         dev_id = None
         if deviation is not None:
@@ -71,7 +82,9 @@ def assess_excursion(
                 )
             ).first()
             if row is None:
-                raise NotFound(f"Lot {batch.lot} has no deviation {deviation}.")
+                raise NotFound(
+                    _("Lot {lot} has no deviation {ref}.").format(lot=batch.lot, ref=deviation)
+                )
             dev_id = row[0]
         uow.session.add(
             ExcursionAssessment(

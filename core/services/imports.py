@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import AlreadyExists, Conflict, DomainError
+from core.i18n import _
 from core.instruments.model import (
     CountReading,
     InstrumentFileInvalid,
@@ -82,7 +83,7 @@ def read_file(
     if profile:
         chosen = find(known, profile)
     else:
-        text, _ = decode(data, filename)
+        text, _encoding = decode(data, filename)
         chosen = recognise(known, text)
     return chosen.parse(data, filename, timezone=timezone)
 
@@ -100,7 +101,7 @@ def import_file(
 ) -> ImportOutcome:
     data = read_instrument_file(db, path)
     if not data:
-        raise InstrumentFileInvalid(path.name, None, "the file is empty.")
+        raise InstrumentFileInvalid(path.name, None, _("the file is empty."))
     return import_bytes(
         db,
         actor,
@@ -199,8 +200,9 @@ def batch_taking_data(uow: UnitOfWork, actor: Actor, lot: str) -> BatchRow:
         raise no_batch(lot)
     if batch.status not in TAKES_RESULTS:
         raise Conflict(
-            f"Lot {batch.lot} is {batch.status.replace('_', ' ')}: its record is locked "
-            "and takes no more instrument data."
+            _(
+                "Lot {lot} is {status}: its record is locked and takes no more instrument data."
+            ).format(lot=batch.lot, status=batch.status.replace("_", " "))
         )
     return batch
 
@@ -218,8 +220,16 @@ def _refuse_twice(uow: UnitOfWork, sha: str, filename: str) -> None:
     ).first()
     if row is not None:
         raise AlreadyExists(
-            f"{filename} was imported before (as {row.filename}, {utc_iso(row.imported_at)[:16]} "
-            f"UTC, by {row.imported_by}; SHA-256 {sha[:16]}…). A file is imported once."
+            _(
+                "{file} was imported before (as {earlier}, {at} "
+                "UTC, by {user}; SHA-256 {sha}…). A file is imported once."
+            ).format(
+                file=filename,
+                earlier=row.filename,
+                at=utc_iso(row.imported_at)[:16],
+                user=row.imported_by,
+                sha=sha[:16],
+            )
         )
 
 
@@ -274,8 +284,10 @@ def _record_counts(
         raise InstrumentFileInvalid(
             filename,
             None,
-            f"one step was named for it, but the file holds {len(parsed.counts)} samples: give "
-            "each sample the step's id (e.g. CART-S07-D3) as its sample id instead.",
+            _(
+                "one step was named for it, but the file holds {n} samples: give "
+                "each sample the step's id (e.g. CART-S07-D3) as its sample id instead."
+            ).format(n=len(parsed.counts)),
         )
     how = Entry(EntryKind.ENTRY, Permission.RECORD, None, how_.source)
     timing = MeasurementTimes(uow, batch)
@@ -286,7 +298,11 @@ def _record_counts(
         if not targets:
             quantities = ", ".join(q.replace("_", " ") for q in reading.values)
             raise InstrumentFileInvalid(
-                filename, reading.line, f"step {step.id} has no check for {quantities}."
+                filename,
+                reading.line,
+                _("step {step} has no check for {quantities}.").format(
+                    step=step.id, quantities=quantities
+                ),
             )
         remember_measurement(uow, batch, how_.file_id, parsed.profile, reading, filename)
         accepted = timing.check(step.id, reading, how_.reason, filename)
@@ -305,8 +321,10 @@ def _record_counts(
                 raise InstrumentFileInvalid(
                     filename,
                     reading.line,
-                    f"{check.id} ({check.name}) already has a value; correct it by hand, with "
-                    "a reason, if the instrument's value replaces it.",
+                    _(
+                        "{check} ({name}) already has a value; correct it by hand, with "
+                        "a reason, if the instrument's value replaces it."
+                    ).format(check=check.id, name=check.name),
                 )
             text = _text(value)  # written by this program, with a decimal point
             outcome = enter_in(
@@ -338,9 +356,16 @@ def _step_for(tdef: TemplateDef, batch: BatchRow, reading: CountReading, file: s
     raise SampleNamesNoStep(
         file,
         reading.line,
-        f"the sample id {reading.sample_id!r} names no step of lot {batch.lot}. Choose the step "
-        f"it belongs to, or give the step id (e.g. {tdef.steps[0].id}) or a day or passage "
-        f"({examples}) as the sample id on the instrument.",
+        _(
+            "the sample id {sample} names no step of lot {lot}. Choose the step "
+            "it belongs to, or give the step id (e.g. {step}) or a day or passage "
+            "({examples}) as the sample id on the instrument."
+        ).format(
+            sample=repr(reading.sample_id),
+            lot=batch.lot,
+            step=tdef.steps[0].id,
+            examples=examples,
+        ),
         choices,
     )
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from core import outputs
 from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError, InvalidValue
+from core.i18n import N_, _, ngettext
 from core.labels.content import label_run
 from core.labels.pdf import render_pdf
 from core.labels.stock import LabelStock, stock_named
@@ -49,7 +50,7 @@ from core.words import LABEL_KIND_WORDS
 
 MAX_COUNT = 500  # labels in one print
 FORMATS = ("pdf", "zpl")
-STORAGE = TextKind("storage condition", 200)
+STORAGE = TextKind(N_("storage condition"), 200)
 _SUFFIX = {"pdf": ".pdf", "zpl": ".zpl"}
 
 
@@ -91,7 +92,9 @@ def label_kind(value: str | LabelKind) -> LabelKind:
         return LabelKind((value or "").strip().lower())
     except ValueError:
         kinds = ", ".join(k.value for k in LabelKind)
-        raise InvalidValue(f"'{value}' is not a kind of label: use {kinds}.") from None
+        raise InvalidValue(
+            _("'{value}' is not a kind of label: use {kinds}.").format(value=value, kinds=kinds)
+        ) from None
 
 
 def labels_printed(db: Database, lot: str) -> LabelRecord:
@@ -124,13 +127,14 @@ def print_labels(
     outputs.check_target(path, force=force)  # before the work; checked again when written
     if path.suffix.lower() != _SUFFIX[order.format]:
         raise DomainError(
-            f"Give the {order.format.upper()} file a {_SUFFIX[order.format]} name, not "
-            f"'{path.name}'."
+            _("Give the {format} file a {suffix} name, not '{name}'.").format(
+                format=order.format.upper(), suffix=_SUFFIX[order.format], name=path.name
+            )
         )
     with db.read() as session:
         acting_user(session, actor, Permission.RECORD)
         batch = load_batch(session, lot)
-        _, tdef = batch_template(session, batch)
+        _version, tdef = batch_template(session, batch)
         today = db.clock.now().astimezone(site_zone(session)).date()
         first = _first_serial(
             batch.lot, batch.status, print_views(session, id_of(batch)), order, today
@@ -158,9 +162,11 @@ def print_labels(
             row, tdef, prints = _batch_in(uow, actor, lot)
             if _first_serial(row.lot, row.status, prints, order, site_today(uow)) != first:
                 raise Conflict(
-                    f"{LABEL_KIND_WORDS[order.kind].capitalize()} labels were printed for lot "
-                    f"{row.lot} meanwhile; nothing was written. Print again: the serials "
-                    "continue after theirs."
+                    _(
+                        "{kind} labels were printed for lot "
+                        "{lot} meanwhile; nothing was written. Print again: the serials "
+                        "continue after theirs."
+                    ).format(kind=LABEL_KIND_WORDS[order.kind].capitalize(), lot=row.lot)
                 )
             kept = LabelPrint(
                 batch_id=row.id,
@@ -229,24 +235,30 @@ def _order(
 ) -> _Order:
     what = label_kind(kind)
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
-        raise InvalidValue(f"Print 1 to {MAX_COUNT} labels at a time, not {count}.")
+        raise InvalidValue(
+            _("Print 1 to {most} labels at a time, not {count}.").format(
+                most=MAX_COUNT, count=count
+            )
+        )
     form = (fmt or "").strip().lower()
     if form not in FORMATS:
-        raise InvalidValue(f"'{fmt}' is not a label format: use pdf or zpl.")
+        raise InvalidValue(_("'{fmt}' is not a label format: use pdf or zpl.").format(fmt=fmt))
     if form == "zpl" and dpi not in DPI_CHOICES:
         shown = ", ".join(map(str, DPI_CHOICES))
-        raise InvalidValue(f"A ZPL printer prints at {shown} dpi, not {dpi}.")
+        raise InvalidValue(
+            _("A ZPL printer prints at {choices} dpi, not {dpi}.").format(choices=shown, dpi=dpi)
+        )
     if not (storage or "").strip():
         raise InvalidValue(
-            "Give the storage condition the labels state, e.g. '≤ −150 °C, vapour-phase LN2'.",
-            cli_hint="Add --storage TEXT.",
+            _("Give the storage condition the labels state, e.g. '≤ −150 °C, vapour-phase LN2'."),
+            cli_hint=_("Add --storage TEXT."),
         )
     return _Order(
         kind=what,
         count=count,
         stock=stock_named(stock),
         format=form,
-        expiry=required_day(expiry, "expiry date on the labels"),
+        expiry=required_day(expiry, _("expiry date on the labels")),
         storage=clean_text(storage, STORAGE),
         reason=optional_text(reason, REASON),
         dpi=dpi,
@@ -259,23 +271,32 @@ def _first_serial(
     """The first serial of the print, once the batch, the expiry and a reprint's reason allow it."""
     if status not in TAKES_RESULTS:
         raise Conflict(
-            f"Lot {lot} is {status.replace('_', ' ')}: labels are printed while a batch is in "
-            "progress or on hold."
+            _(
+                "Lot {lot} is {status}: labels are printed while a batch is in progress or on hold."
+            ).format(lot=lot, status=status.replace("_", " "))
         )
     if order.expiry < today:
         raise InvalidValue(
-            f"The expiry date {order.expiry.isoformat()} is in the past (the site's today is "
-            f"{today.isoformat()}): give the product's expiry date."
+            _(
+                "The expiry date {expiry} is in the past (the site's today is "
+                "{today}): give the product's expiry date."
+            ).format(expiry=order.expiry.isoformat(), today=today.isoformat())
         )
     earlier = [p for p in prints if p.kind == order.kind]
     if earlier and not order.reason:
         words = LABEL_KIND_WORDS[order.kind]
         done = sum(p.count for p in earlier)
         last = max(p.last_serial for p in earlier)
+        # the same English for one and many (as ever); the catalogue gives each language its forms
         raise DomainError(
-            f"{done} {words} labels were already printed for lot {lot} (serials 1–{last}): say "
-            "why more are printed (e.g. 'label torn at filling, replaced').",
-            cli_hint="Add --reason TEXT.",
+            ngettext(
+                "{n} {kind} labels were already printed for lot {lot} (serials 1–{last}): say "
+                "why more are printed (e.g. 'label torn at filling, replaced').",
+                "{n} {kind} labels were already printed for lot {lot} (serials 1–{last}): say "
+                "why more are printed (e.g. 'label torn at filling, replaced').",
+                done,
+            ).format(n=done, kind=words, lot=lot, last=last),
+            cli_hint=_("Add --reason TEXT."),
         )
     return max((p.last_serial for p in earlier), default=0) + 1
 
@@ -305,8 +326,9 @@ def _count_printed(
     notes: list[str] = []
     for check in (c for c in tdef.checks() if c.counts == "labels"):
         history = versions(uow.connection, batch.id, [check.id]).get(check.id)
+        # stored (the correction's reason): in the source words, whatever the reader's language
         why = f"{order.count} more labels printed: " + (
-            order.reason or f"first {LABEL_KIND_WORDS[order.kind]} labels"
+            order.reason or f"first {LABEL_KIND_WORDS.raw[order.kind]} labels"
         )
         how = Entry(
             EntryKind.CORRECTION if history else EntryKind.ENTRY,
@@ -325,7 +347,14 @@ def _count_printed(
     for view in views:
         if view.current is not None and not view.current.final:
             notes.append(
-                f"{view.id} {view.name} is {view.current.display}, out of specification "
-                f"({view.current.rule}): it waits for a comment or deviation."
+                _(
+                    "{check} {name} is {value}, out of specification "
+                    "({rule}): it waits for a comment or deviation."
+                ).format(
+                    check=view.id,
+                    name=view.name,
+                    value=view.current.display,
+                    rule=view.current.rule,
+                )
             )
     return tuple(views), tuple(notes)

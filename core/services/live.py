@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from core.auth import Actor
 from core.errors import Conflict
+from core.i18n import _
 from core.instruments.model import InstrumentFileInvalid, Trace
 from core.models import CaptureChunk, LiveCapture, table_of
 from core.records.result_rows import template_of
@@ -116,7 +117,7 @@ class LiveFeed:
 
     def poll(self) -> LiveUpdate:
         if self.stopped:
-            raise Conflict("This live capture has stopped.")
+            raise Conflict(_("This live capture has stopped."))
         lines = self.tail.read_lines()
         rotated = self.tail.rotated  # the file was replaced: its header comes again
         if rotated:
@@ -133,7 +134,7 @@ class LiveFeed:
         if not data:
             return LiveUpdate(0, {}, (), rotated)
         trace = self._parse(data)
-        raw = "".join(line + "\n" for _, line in data).encode("utf-8")
+        raw = "".join(line + "\n" for _number, line in data).encode("utf-8")
         with self.db.unit_of_work(self.actor.username) as uow:
             self.seq += 1
             uow.connection.execute(
@@ -216,7 +217,7 @@ class LiveFeed:
         from core.instruments.registry import find
         from core.services.imports import profiles
 
-        text = "\n".join([*self.header, *(line for _, line in data)]) + "\n"
+        text = "\n".join([*self.header, *(line for _number, line in data)]) + "\n"
         try:
             parsed = find(profiles(), self.profile).parse(
                 text.encode("utf-8"), self.path.name, timezone=self.timezone
@@ -227,7 +228,9 @@ class LiveFeed:
                 line = data[min(line - len(self.header), len(data)) - 1][0]
             raise InstrumentFileInvalid(self.path.name, line, error.reason) from None
         if parsed.trace is None:
-            raise InstrumentFileInvalid(self.path.name, None, "this profile does not read traces.")
+            raise InstrumentFileInvalid(
+                self.path.name, None, _("this profile does not read traces.")
+            )
         return parsed.trace
 
     def _name(self, key: str, name: str) -> str:

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from core.auth import Actor, Permission
 from core.auth.policy import read_policy
 from core.errors import AlreadyExists, Conflict, DomainError, InvalidValue
+from core.i18n import N_, _
 from core.models import (
     Attachment,
     Material,
@@ -45,8 +46,9 @@ from core.states import LotStatus
 from core.store import Database, UnitOfWork
 from core.text_rules import REASON, TextKind, clean_text, optional_text
 from core.values import parse_number
+from core.words import LOT_STATUS_WORDS
 
-LOT_NUMBER = TextKind("lot number", 64)  # the column's length
+LOT_NUMBER = TextKind(N_("lot number"), 64)  # the column's length
 QUANTITY_DIGITS = 32  # the column's length
 MIN_REASON = 10
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -81,8 +83,10 @@ def receive_lot(
         today = site_today(session, uow.now)
         if expires < today:
             raise Conflict(
-                f"Lot {lot_number} of {material.code} expired on {expires.isoformat()}: expired "
-                "stock is not received. Check the expiry on the label, or return the lot."
+                _(
+                    "Lot {lot} of {material} expired on {expiry}: expired stock is not received. "
+                    "Check the expiry on the label, or return the lot."
+                ).format(lot=lot_number, material=material.code, expiry=expires.isoformat())
             )
         amount = parse_quantity(session, quantity, material.unit)
         taken = session.exec(
@@ -92,8 +96,10 @@ def receive_lot(
         ).first()
         if taken is not None:
             raise AlreadyExists(
-                f"Lot {lot_number} of {material.code} was already received (by "
-                f"{taken.received_by}). A lot is received once; check the lot number."
+                _(
+                    "Lot {lot} of {material} was already received (by {user}). A lot is "
+                    "received once; check the lot number."
+                ).format(lot=lot_number, material=material.code, user=taken.received_by)
             )
         lot = MaterialLot(
             material_id=id_of(material),
@@ -155,8 +161,10 @@ def decide_lot(
     reason = optional_text(reason, REASON) or ""
     if len(reason) < MIN_REASON:
         raise DomainError(
-            f"Give the reason for the decision (at least {MIN_REASON} characters), e.g. 'CoA "
-            "reviewed against the specification: conforms'."
+            _(
+                "Give the reason for the decision (at least {n} characters), e.g. 'CoA "
+                "reviewed against the specification: conforms'."
+            ).format(n=MIN_REASON)
         )
     authenticate(db, actor.username, password)  # Part 11 §11.200: the signer proves who they are
     with db.unit_of_work(actor.username) as uow:
@@ -170,9 +178,13 @@ def decide_lot(
         coas = [a.sha256 for a in attachment_rows(session, id_of(lot)) if a.kind == COA]
         if new == LotStatus.RELEASED and not coas:
             raise Conflict(
-                f"Lot {lot.lot_number} of {material.code} has no certificate of analysis: "
-                "attach its certificate of analysis first, then release it.",
-                cli_hint=f"Use: material attach-coa {material.code} {lot.lot_number} FILE.",
+                _(
+                    "Lot {lot} of {material} has no certificate of analysis: attach its "
+                    "certificate of analysis first, then release it."
+                ).format(lot=lot.lot_number, material=material.code),
+                cli_hint=_("Use: material attach-coa {material} {lot} FILE.").format(
+                    material=material.code, lot=lot.lot_number
+                ),
             )
         key_row, key = signing_keys.unlock(session, actor.username, password)
         user = session.exec(select(User).where(User.username == actor.username)).one()
@@ -226,20 +238,29 @@ def decide_lot(
 def _check_move(
     material: Material, lot: MaterialLot, old: LotStatus, new: LotStatus, today: date
 ) -> None:
-    which = f"Lot {lot.lot_number} of {material.code}"
+    names = {
+        "lot": lot.lot_number,
+        "material": material.code,
+        "old": LOT_STATUS_WORDS[old],
+        "new": LOT_STATUS_WORDS[new],
+    }
     if old == new:
-        raise Conflict(f"{which} is already {new.value}.")
+        raise Conflict(_("Lot {lot} of {material} is already {new}.").format(**names))
     if not MOVES[old]:
         raise Conflict(
-            f"{which} is {old.value}, which is final: it cannot be made {new.value}. Receive a "
-            "new lot instead."
+            _(
+                "Lot {lot} of {material} is {old}, which is final: it cannot be made {new}. "
+                "Receive a new lot instead."
+            ).format(**names)
         )
     if new not in MOVES[old]:  # a guard: today every status that is not final may go anywhere
-        raise Conflict(f"{which} cannot go from {old.value} to {new.value}.")
+        raise Conflict(_("Lot {lot} of {material} cannot go from {old} to {new}.").format(**names))
     if new == LotStatus.RELEASED and lot.expiry < today:
         raise Conflict(
-            f"{which} expired on {lot.expiry.isoformat()}: an expired lot cannot be released. "
-            "Expire or reject it."
+            _(
+                "Lot {lot} of {material} expired on {expiry}: an expired lot cannot be "
+                "released. Expire or reject it."
+            ).format(expiry=lot.expiry.isoformat(), **names)
         )
 
 
@@ -248,15 +269,19 @@ def parse_expiry(text: str) -> date:
     typed = (text or "").strip()
     if not _DATE.fullmatch(typed):
         raise InvalidValue(
-            f"'{text}' is not a date as Lotbook takes it: type the expiry as YYYY-MM-DD, e.g. "
-            "2027-03-31."
+            _(
+                "'{text}' is not a date as Lotbook takes it: type the expiry as YYYY-MM-DD, "
+                "e.g. 2027-03-31."
+            ).format(text=text)
         )
     try:
         return date.fromisoformat(typed)
     except ValueError:
         raise InvalidValue(
-            f"'{typed}' is not a real date (no such month or day): type the expiry on the label "
-            "as YYYY-MM-DD."
+            _(
+                "'{text}' is not a real date (no such month or day): type the expiry on the "
+                "label as YYYY-MM-DD."
+            ).format(text=typed)
         ) from None
 
 
@@ -265,13 +290,17 @@ def parse_quantity(session: Session, raw: str, unit: str) -> str:
     value = parse_number(raw or "", unit, decimal_mark=read_policy(session).decimal_mark)
     if value <= 0:
         raise InvalidValue(
-            f"The quantity received must be more than 0 {unit}; '{raw}' is not. Type what the "
-            "delivery holds."
+            _(
+                "The quantity received must be more than 0 {unit}; '{typed}' is not. Type what "
+                "the delivery holds."
+            ).format(unit=unit, typed=raw)
         )
     text = format(value, "f")
     if len(text) > QUANTITY_DIGITS:
         raise InvalidValue(
-            f"'{raw}' has more than {QUANTITY_DIGITS} digits as a quantity in {unit}. Check it."
+            _("'{typed}' has more than {n} digits as a quantity in {unit}. Check it.").format(
+                typed=raw, n=QUANTITY_DIGITS, unit=unit
+            )
         )
     return text
 
@@ -284,11 +313,13 @@ def read_coa(db: Database, path: Path) -> bytes:
 
     limit = show_policy(db).import_max_mb
     data = read_regular_file(
-        path, max_bytes=limit * MB, limit_name="import_max_mb", done="nothing was attached"
+        path, max_bytes=limit * MB, limit_name="import_max_mb", done=_("nothing was attached")
     )
     if not data:
         raise InputRefused(
-            f"{path} is empty; nothing was attached. Choose the certificate of analysis itself."
+            _(
+                "{path} is empty; nothing was attached. Choose the certificate of analysis itself."
+            ).format(path=path)
         )
     return data
 
@@ -303,8 +334,10 @@ def _attach(
     ).first()
     if kept is not None:
         raise AlreadyExists(
-            f"This file is already attached to lot {lot.lot_number} of {material.code} (as "
-            f"{kept.filename}, SHA-256 {sha[:12]}…). Nothing was attached."
+            _(
+                "This file is already attached to lot {lot} of {material} (as {file}, SHA-256 "
+                "{sha}…). Nothing was attached."
+            ).format(lot=lot.lot_number, material=material.code, file=kept.filename, sha=sha[:12])
         )
     row = Attachment(
         owner=owner,

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from core.auth import Actor, Permission
 from core.errors import AlreadyExists, DomainError
+from core.i18n import N_, _
 from core.models import Material
 from core.records import materials as read
 from core.records.accounts import acting_user
@@ -21,9 +22,9 @@ from core.store import Database
 from core.text_rules import TextKind, clean_text
 
 CODE = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,31}")
-MATERIAL_NAME = TextKind("material name", 200)
-SUPPLIER = TextKind("supplier", 200)
-UNIT = TextKind("unit", 16)  # the column's length
+MATERIAL_NAME = TextKind(N_("material name"), 200)
+SUPPLIER = TextKind(N_("supplier"), 200)
+UNIT = TextKind(N_("unit"), 16)  # the column's length
 
 
 def define_material(
@@ -36,8 +37,10 @@ def define_material(
     supplier = clean_text(supplier or "", SUPPLIER)
     if not (unit or "").strip():
         raise DomainError(
-            "Give the unit its stock is counted in (mL, vial, µg, bag): lots are received and "
-            "used in it."
+            _(
+                "Give the unit its stock is counted in (mL, vial, µg, bag): lots are received "
+                "and used in it."
+            )
         )
     unit = clean_text(unit, UNIT)
     with db.unit_of_work(actor.username) as uow:
@@ -45,8 +48,10 @@ def define_material(
         taken = uow.session.exec(select(Material).where(Material.code == code)).first()
         if taken is not None:
             raise AlreadyExists(
-                f"Material {code} already exists ({taken.name}). Choose another code, or receive "
-                "a lot of it."
+                _(
+                    "Material {code} already exists ({name}). Choose another code, or receive a "
+                    "lot of it."
+                ).format(code=code, name=taken.name)
             )
         row = Material(
             code=code,
@@ -79,8 +84,10 @@ def material_code(code: str) -> str:
     kept = (code or "").strip().upper()
     if not CODE.fullmatch(kept):
         raise DomainError(
-            f"'{code}' cannot be a material code: 1–32 letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit, no spaces (e.g. IL2, TEXMACS, LV-CD19)."
+            _(
+                "'{code}' cannot be a material code: 1–32 letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit, no spaces (e.g. IL2, TEXMACS, LV-CD19)."
+            ).format(code=code)
         )
     return kept
 
@@ -90,7 +97,11 @@ def parse_kind(kind: str) -> MaterialKind:
         return MaterialKind((kind or "").strip().lower())
     except ValueError:
         choices = ", ".join(k.value for k in MaterialKind)
-        raise DomainError(f"'{kind}' is not a kind of material. Use one of: {choices}.") from None
+        raise DomainError(
+            _("'{kind}' is not a kind of material. Use one of: {choices}.").format(
+                kind=kind, choices=choices
+            )
+        ) from None
 
 
 def parse_status(status: str | LotStatus) -> LotStatus:
@@ -98,7 +109,11 @@ def parse_status(status: str | LotStatus) -> LotStatus:
         return LotStatus((status or "").strip().lower())
     except ValueError:
         choices = ", ".join(s.value for s in LotStatus)
-        raise DomainError(f"'{status}' is not a lot status. Use one of: {choices}.") from None
+        raise DomainError(
+            _("'{status}' is not a lot status. Use one of: {choices}.").format(
+                status=status, choices=choices
+            )
+        ) from None
 
 
 def site_today(session: Session, now: datetime) -> date:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from core.clock import local_text, utc_iso
 from core.errors import AlreadyExists, NeedsReason
+from core.i18n import _
 from core.instruments.model import CountReading
 from core.models import InstrumentFile, InstrumentMeasurement, table_of
 from core.records.result_rows import BatchRow
@@ -59,12 +60,26 @@ def remember_measurement(
         .where(m.fingerprint == key)
     ).first()
     if seen is not None:
-        when = f" measured {local_text(reading.measured_at)}" if reading.measured_at else ""
-        raise AlreadyExists(
-            f"{file}: sample {reading.sample_id}{when} was imported before, from {seen.filename} "
-            f"({local_text(seen.imported_at)}, by {seen.imported_by}). The same measurement is "
-            "imported once, whichever file holds it. Nothing was imported."
-        )
+        names = {
+            "file": file,
+            "sample": reading.sample_id,
+            "source": seen.filename,
+            "imported": local_text(seen.imported_at),
+            "user": seen.imported_by,
+        }
+        if reading.measured_at:
+            message = _(
+                "{file}: sample {sample} measured {measured} was imported before, from {source} "
+                "({imported}, by {user}). The same measurement is imported once, whichever file "
+                "holds it. Nothing was imported."
+            ).format(measured=local_text(reading.measured_at), **names)
+        else:
+            message = _(
+                "{file}: sample {sample} was imported before, from {source} ({imported}, by "
+                "{user}). The same measurement is imported once, whichever file holds it. "
+                "Nothing was imported."
+            ).format(**names)
+        raise AlreadyExists(message)
     uow.connection.execute(
         _MEASUREMENTS.insert().values(
             batch_id=batch.id,
@@ -112,32 +127,47 @@ class MeasurementTimes:
             return reason
         if reason:
             raise NeedsReason(
-                f"{file}: the reason given is too short to stand on the record: say in "
-                f"{MIN_REASON} characters or more why sample {reading.sample_id}'s time is right "
-                "for this batch. Nothing was imported."
+                _(
+                    "{file}: the reason given is too short to stand on the record: say in {n} "
+                    "characters or more why sample {sample}'s time is right for this batch. "
+                    "Nothing was imported."
+                ).format(file=file, n=MIN_REASON, sample=reading.sample_id)
+            )
+        measured = local_text(moment)
+        if reading.zone:
+            measured = _("{time} (instrument time read in {zone})").format(
+                time=measured, zone=reading.zone
             )
         raise NeedsReason(
-            f"{file}: sample {reading.sample_id} was measured {local_text(moment)}"
-            f"{f' (instrument time read in {reading.zone})' if reading.zone else ''}, {problem}. "
-            "Nothing was imported. "
-            "If the count does belong here, import it again with the reason why: it stays on "
-            "the record and QA sees it in the review.",
-            cli_hint=f'Give it with `{command_name()} import … --reason "…"`.',
+            _(
+                "{file}: sample {sample} was measured {measured}, {problem}. Nothing was "
+                "imported. If the count does belong here, import it again with the reason why: "
+                "it stays on the record and QA sees it in the review."
+            ).format(file=file, sample=reading.sample_id, measured=measured, problem=problem),
+            cli_hint=_('Give it with `{command} import … --reason "…"`.').format(
+                command=command_name()
+            ),
         )
 
     def _problem(self, step_id: str, moment: datetime) -> str | None:
         view, zone = self._load()
         if moment < view.started_at - BEFORE_START_TOLERANCE:
-            return f"before lot {view.lot} was started ({local_text(view.started_at)})"
+            return _("before lot {lot} was started ({started})").format(
+                lot=view.lot, started=local_text(view.started_at)
+            )
         now = self.uow.now
         if moment > now + FUTURE_TOLERANCE:
-            return f"in the future (the time now is {local_text(now)})"
+            return _("in the future (the time now is {now})").format(now=local_text(now))
         step = next((s for s in view.steps if s.id == step_id), None)
         zero = day_zero(view, zone)
         span = window(step, zero, zone) if step is not None else None
         if span is not None and zero is not None and not span.holds(moment):
-            return (
-                f"on day {day_number(moment, zero, zone)} of the batch, far from {step_id}'s "
-                f"planned {span.planned.words()} (day 0 is {zero.isoformat()})"
+            return _(
+                "on day {day} of the batch, far from {step}'s planned {planned} (day 0 is {zero})"
+            ).format(
+                day=day_number(moment, zero, zone),
+                step=step_id,
+                planned=span.planned.words(),
+                zero=zero.isoformat(),
             )
         return None

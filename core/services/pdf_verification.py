@@ -17,6 +17,7 @@ from datetime import datetime
 
 from core.crypto.keys import certificate_info
 from core.crypto.statements import check_certificate, verify_statement
+from core.i18n import _
 from core.reports.embedded import EMBEDDED_FORMAT, EMBEDDED_NAME
 from core.reports.verify_pdf import SealCheck, embedded_files, verify_sealed_pdf
 
@@ -63,19 +64,23 @@ def _check_esignature(entry: dict, lot: str | None, ca_pem: bytes) -> ESignature
         statement = json.loads(statement_text)
     except ValueError:
         statement = {}
-        problems.append("its statement is not readable")
+        problems.append(_("its statement is not readable"))
     try:
         signed_at = datetime.fromisoformat(str(entry.get("signed_at")).replace("Z", "+00:00"))
     except ValueError:
         signed_at = None
-        problems.append("its signing time is not readable")
+        problems.append(_("its signing time is not readable"))
     if not cert:
-        problems.append("it carries no certificate")
+        problems.append(_("it carries no certificate"))
     else:
         try:
             info = certificate_info(cert)
             if info.username != entry.get("signer"):
-                problems.append(f"the certificate belongs to {info.username}, not the signer")
+                problems.append(
+                    _("the certificate belongs to {user}, not the signer").format(
+                        user=info.username
+                    )
+                )
             if signed_at is not None:
                 why = check_certificate(cert, ca_pem, signed_at)
                 if why:
@@ -85,17 +90,21 @@ def _check_esignature(entry: dict, lot: str | None, ca_pem: bytes) -> ESignature
             except (binascii.Error, ValueError):
                 signature = b""
             if not verify_statement(cert, statement_text.encode("utf-8"), signature):
-                problems.append("the cryptographic signature does not verify")
+                problems.append(_("the cryptographic signature does not verify"))
         except ValueError:
-            problems.append("its certificate is not readable")
+            problems.append(_("its certificate is not readable"))
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
     if digest != entry.get("content_sha256") or digest != statement.get("content_sha256"):
-        problems.append("the content it claims does not match the content hash it signed")
+        problems.append(_("the content it claims does not match the content hash it signed"))
     for key in ("lot", "scope", "meaning", "signer", "disposition", "reason", "details"):
         if statement.get(key) != entry.get(key):
-            problems.append(f"its {key} differs from what the signer signed")
+            problems.append(_("its {key} differs from what the signer signed").format(key=key))
     if lot is not None and statement.get("lot") != lot:
-        problems.append(f"it was signed for lot {statement.get('lot')}, not {lot}")
+        problems.append(
+            _("it was signed for lot {signed}, not {lot}").format(
+                signed=statement.get("lot"), lot=lot
+            )
+        )
     return ESignatureCheck(
         id=entry.get("id"),
         meaning=str(entry.get("meaning")),
@@ -118,10 +127,14 @@ def _attachment(files: dict[str, bytes], name: str, fmt: str, problems: list[str
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        problems.append(f"The embedded {name} is not readable JSON.")
+        problems.append(_("The embedded {name} is not readable JSON.").format(name=name))
         return {}
     if not isinstance(data, dict) or data.get("format") != fmt:
-        problems.append(f"The embedded {name} is not a Lotbook {fmt.split('-', 1)[1]} file.")
+        problems.append(
+            _("The embedded {name} is not a Lotbook {format} file.").format(
+                name=name, format=fmt.split("-", 1)[1]
+            )
+        )
         return {}
     return data
 
@@ -149,16 +162,21 @@ def verify_pdf(pdf: bytes, ca_pem: bytes) -> PdfVerification:
             )
         if VALIDATION_NAME not in files:
             problems.append(
-                f"The PDF carries no {EMBEDDED_NAME}: it is not a Lotbook batch export."
+                _("The PDF carries no {name}: it is not a Lotbook batch export.").format(
+                    name=EMBEDDED_NAME
+                )
             )
     lot = (data.get("batch") or {}).get("lot") if data else None
     checks = tuple(_check_esignature(e, lot, ca_pem) for e in data.get("e_signatures", []))
     for check in checks:
         if not check.ok:
             problems.append(
-                f"E-signature {check.id} ({check.meaning} by {check.signer_name}): "
-                + "; ".join(check.problems)
-                + "."
+                _("E-signature {id} ({meaning} by {signer}): {problems}.").format(
+                    id=check.id,
+                    meaning=check.meaning,
+                    signer=check.signer_name,
+                    problems="; ".join(check.problems),
+                )
             )
     return PdfVerification(
         ok=seal.ok and bool(data) and all(c.ok for c in checks),

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from core.auth import Actor
 from core.errors import Conflict, DomainError, UseRefused
+from core.i18n import _
 from core.models import DeviationClass, MaterialUse, id_of
 from core.records.point_of_use import UseAssessment, assess_use, lot_in_use, on_hand
 from core.records.result_rows import BatchRow
@@ -38,8 +39,10 @@ def override_reason(reason: str | None) -> str:
     text = optional_text(reason, REASON) or ""
     if len(text) < MIN_REASON:
         raise DomainError(
-            f"Say why the refused lot or equipment may be used here (at least {MIN_REASON} "
-            "characters): the deviation opened for it starts from this reason."
+            _(
+                "Say why the refused lot or equipment may be used here (at least {n} "
+                "characters): the deviation opened for it starts from this reason."
+            ).format(n=MIN_REASON)
         )
     return text
 
@@ -135,25 +138,40 @@ def take_quantity(
     if check.consumes is None or quantity is None:
         return
     if quantity <= 0:
-        raise DomainError(f"{check.id} {check.name}: a quantity taken is more than zero.")
+        raise DomainError(
+            _("{id} {name}: a quantity taken is more than zero.").format(
+                id=check.id, name=check.name
+            )
+        )
     found = lot_in_use(uow.session, batch.id, check.consumes)
     if found is None:
         raise Conflict(
-            f"Record the lot at {check.consumes} first: {check.id} is taken from its stock."
+            _("Record the lot at {scan} first: {id} is taken from its stock.").format(
+                scan=check.consumes, id=check.id
+            )
         )
     lot, material = found
     if (check.unit or "").strip() != material.unit.strip():
         raise Conflict(
-            f"{material.code} is counted in {material.unit}, but {check.id} records "
-            f"{check.unit}: the template and the material must count in the same unit."
+            _(
+                "{material} is counted in {unit}, but {id} records {check_unit}: the template "
+                "and the material must count in the same unit."
+            ).format(material=material.code, unit=material.unit, id=check.id, check_unit=check.unit)
         )
     delta = quantity - (previous or Decimal(0))
     left = on_hand(uow.session, lot)
     if delta > left:
         raise Conflict(
-            f"Lot {lot.lot_number} of {material.code} has {left} {material.unit} left; "
-            f"{delta} {material.unit} cannot be taken from it. Check the quantity, or use "
-            "another lot."
+            _(
+                "Lot {lot} of {material} has {left} {unit} left; {delta} {unit} cannot be taken "
+                "from it. Check the quantity, or use another lot."
+            ).format(
+                lot=lot.lot_number,
+                material=material.code,
+                left=left,
+                unit=material.unit,
+                delta=delta,
+            )
         )
     if delta == 0:
         return

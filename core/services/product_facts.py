@@ -11,6 +11,7 @@ from datetime import date, datetime, tzinfo
 
 from sqlmodel import Session
 
+from core.i18n import _
 from core.readmodels import BatchView, CheckView
 from core.records.batch_record import batch_template
 from core.reports.model import IssuedCertificate, ProductFacts
@@ -45,7 +46,7 @@ def _dose_band(tdef: TemplateDef, view: BatchView, weight: CheckView | None) -> 
         for c in view.checks()
         if c.id in banded and c.applies and c.current is not None
     ]
-    if any(c.id in release for c, _ in chosen):  # the release test's dose is the one certified
+    if any(c.id in release for c, _v in chosen):  # the release test's dose is the one certified
         chosen = [(c, current) for c, current in chosen if c.id in release]
     if not chosen:
         return None
@@ -69,7 +70,7 @@ def _count(check: CheckView | None) -> str | None:
 
 
 def product_facts(session: Session, batch, view: BatchView, zone: tzinfo) -> ProductFacts:
-    _, tdef = batch_template(session, batch)
+    _row, tdef = batch_template(session, batch)
     product = tdef.product
     made = _manufactured_on(tdef, view, zone)
     expires = (
@@ -83,7 +84,9 @@ def product_facts(session: Session, batch, view: BatchView, zone: tzinfo) -> Pro
     tags = "".join(example_tags(product.source))
     caveat = None
     if tags and not view.template_approved:
-        caveat = f"{tags} example storage and shelf life: not yet confirmed by the site's QA"
+        caveat = _(
+            "{tags} example storage and shelf life: not yet confirmed by the site's QA"
+        ).format(tags=tags)
     return ProductFacts(
         storage=product.storage,
         shelf_life_months=product.shelf_life_months,

@@ -21,6 +21,7 @@ from core.errors import (
     ScanMismatch,
     UseRefused,
 )
+from core.i18n import N_, _
 from core.models import Deviation, EntryKind, id_of
 from core.models.batches import AFTER_RELEASE
 from core.readmodels import RecordOutcome
@@ -172,17 +173,21 @@ def enter_in(
         raise already_recorded(check, batch)
     if how.kind == EntryKind.CORRECTION and not history:
         raise NotFound(
-            f"{check.id} has no value in lot {batch.lot} yet: record it instead of correcting."
+            _("{id} has no value in lot {lot} yet: record it instead of correcting.").format(
+                id=check.id, lot=batch.lot
+            )
         )
     parsed = rules.parse(check, text, decimal_mark)
     rules.require_applicable(tdef, check, known)
     if history and rules.same_value(parsed, history[-1]):
         shown = display_value(check, history[-1].value)
-        raise Conflict(f"The new value equals the recorded one ({shown}).")
+        raise Conflict(_("The new value equals the recorded one ({value}).").format(value=shown))
     if check.point_of_use:
         return _use(uow, actor, batch, tdef, check, parsed, how, written, known)
     if written.override is not None:
-        raise Conflict(f"{check.id} takes no lot or equipment: there is nothing to override.")
+        raise Conflict(
+            _("{id} takes no lot or equipment: there is nothing to override.").format(id=check.id)
+        )
     evaluation = rules.judge(batch, check, parsed, known)
     if evaluation is None:
         return _scan_mismatch(uow, batch, check, parsed, known)
@@ -214,18 +219,22 @@ def _use(
         return point_of_use.refused(uow, batch, check, found)
     if found.refusal is None and override is not None:
         raise Conflict(
-            f"{found.rule[0].upper()}{found.rule[1:]}: it may be used, there is nothing to "
-            "override. Record it without an override."
+            _(
+                "{rule}: it may be used, there is nothing to override. Record it without an "
+                "override."
+            ).format(rule=f"{found.rule[0].upper()}{found.rule[1:]}")
         )
     if found.lot_id is None and found.equipment_id is None:
-        raise Conflict(f"{found.refusal} Nothing on record to override.")
+        raise Conflict(_("{refusal} Nothing on record to override.").format(refusal=found.refusal))
     evaluation = rules.Evaluation(Verdict.PASS, found.rule, None, None, None)
     if override is not None:
         if override.qa.username == actor.username:
-            raise PermissionDenied(
-                "QA overrides a refused lot or equipment for someone else's entry, never for "
-                "their own.",
-                username=actor.username,
+            raise PermissionDenied.said(
+                N_(
+                    "QA overrides a refused lot or equipment for someone else's entry, never "
+                    "for their own."
+                ),
+                keyword={"username": actor.username},
             )
         ref = point_of_use.open_override(uow, batch, check, found, override)
         written = replace(written, deviation=ref, override=None)
@@ -254,18 +263,22 @@ def justify_value(
     """Give a held out-of-spec value its comment or deviation; it becomes final."""
     comment = optional_text(comment, COMMENT)
     if not comment and not deviation:
-        raise JustificationRequired("Give a comment or a deviation reference.")
+        raise JustificationRequired(_("Give a comment or a deviation reference."))
     with db.unit_of_work(actor.username) as uow:
         batch, tdef, check = _open_check(uow, actor, Permission.RECORD, lot, check_id)
         if batch.status in AFTER_RELEASE and not deviation:
             raise JustificationRequired(
-                f"Lot {batch.lot} is already released: an out-of-specification result needs a "
-                "deviation reference (a comment alone is not enough)."
+                _(
+                    "Lot {lot} is already released: an out-of-specification result needs a "
+                    "deviation reference (a comment alone is not enough)."
+                ).format(lot=batch.lot)
             )
         known = versions(uow.connection, batch.id, [check.id])
         history = known.get(check.id)
         if not history or history[-1].final:
-            raise Conflict(f"{check.id} has no out-of-spec value waiting for a justification.")
+            raise Conflict(
+                _("{id} has no out-of-spec value waiting for a justification.").format(id=check.id)
+            )
         previous = history[-1]
         dev = (
             deviation_for_result(uow.session, batch.id, batch.lot, deviation) if deviation else None
@@ -347,8 +360,10 @@ def _scan_mismatch(
         reason="scan refused: it does not match " + what,
     )
     return ScanMismatch(
-        f"Mismatch: expected {expected}, scanned {parsed.text}. {check.name} is blocked: "
-        "check that the label belongs to this batch and scan again; report a mix-up to QA."
+        _(
+            "Mismatch: expected {expected}, scanned {scanned}. {name} is blocked: check that the "
+            "label belongs to this batch and scan again; report a mix-up to QA."
+        ).format(expected=expected, scanned=parsed.text, name=check.name)
     )
 
 
@@ -372,28 +387,34 @@ def _cited(uow: UnitOfWork, batch: BatchRow, ref: str | None) -> Deviation | Non
 
 
 def _oos_message(items: list[Pending], after_release: bool = False) -> str:
-    parts = [
-        f"{p.check.id} {p.check.name}: {display_value(p.check, p.value)} is out of specification "
-        f"({p.evaluation.rule})"
-        for p in items
-    ]
-    if after_release:
-        return "; ".join(parts) + (
-            ". The lot is already released: open a deviation and give its reference to record "
-            "it (a comment alone is not enough)."
+    parts = "; ".join(
+        _("{id} {name}: {value} is out of specification ({rule})").format(
+            id=p.check.id,
+            name=p.check.name,
+            value=display_value(p.check, p.value),
+            rule=p.evaluation.rule,
         )
-    return "; ".join(parts) + ". Add a comment or a deviation reference to record it."
+        for p in items
+    )
+    if after_release:
+        return _(
+            "{results}. The lot is already released: open a deviation and give its reference "
+            "to record it (a comment alone is not enough)."
+        ).format(results=parts)
+    return _("{results}. Add a comment or a deviation reference to record it.").format(
+        results=parts
+    )
 
 
 def _derived_message(check: CheckDef) -> str:
     inputs = ", ".join(ref.check_id for ref in check.inputs if ref.check_id)
-    return (
-        f"{check.id} ({check.name}) is calculated from {inputs}; record or correct those instead."
+    return _("{id} ({name}) is calculated from {inputs}; record or correct those instead.").format(
+        id=check.id, name=check.name, inputs=inputs
     )
 
 
 def _required_reason(reason: str | None) -> str:
     text = optional_text(reason, REASON)
     if not text or len(text) < 3:
-        raise DomainError("A correction needs a reason: say why the recorded value was wrong.")
+        raise DomainError(_("A correction needs a reason: say why the recorded value was wrong."))
     return text

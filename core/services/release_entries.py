@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from core.auth.policy import read_policy
 from core.auth.roles import Permission, Role, allows
 from core.errors import Conflict, PermissionDenied
+from core.i18n import N_, _
 from core.models import Batch, Result, Signature, table_of
 from core.models.batches import AFTER_RELEASE, TAKES_RESULTS, BatchStatus
 from core.records.result_rows import BatchRow
@@ -39,10 +40,14 @@ def open_for(batch: BatchRow, tdef: TemplateDef, check: CheckDef) -> None:
             return
         pending = [c.id for c in tdef.release.checks if c.pending_allowed]
         raise Conflict(
-            f"Lot {batch.lot} is {state}: only its pending release results "
-            f"({', '.join(pending) or 'none'}) can be recorded now."
+            _(
+                "Lot {lot} is {state}: only its pending release results ({checks}) can be "
+                "recorded now."
+            ).format(lot=batch.lot, state=state, checks=", ".join(pending) or _("none"))
         )
-    raise Conflict(f"Lot {batch.lot} is {state}: its record is locked.")
+    raise Conflict(
+        _("Lot {lot} is {state}: its record is locked.").format(lot=batch.lot, state=state)
+    )
 
 
 def release_recorder(
@@ -52,10 +57,20 @@ def release_recorder(
     and from anyone who performed or recorded the batch's manufacturing steps."""
     supervisors = read_policy(uow.session).release_results_by == SUPERVISORS_MAY
     if not (allows(role, Permission.RECORD_RELEASE) or (supervisors and role == Role.SUPERVISOR)):
-        who = "QC analysts" + (" or supervisors" if supervisors else "")
-        raise PermissionDenied(
-            f"Release test results are recorded by {who}, not by a {role}. Ask QC to record "
-            "this result."
+        if supervisors:
+            raise PermissionDenied.said(
+                N_(
+                    "Release test results are recorded by QC analysts or supervisors, not by a "
+                    "{role}. Ask QC to record this result."
+                ),
+                role=role,
+            )
+        raise PermissionDenied.said(
+            N_(
+                "Release test results are recorded by QC analysts, not by a {role}. Ask QC to "
+                "record this result."
+            ),
+            role=role,
         )
     release_ids = [c.id for c in tdef.release.checks]
     r = table_of(Result).c
@@ -86,9 +101,14 @@ def release_recorder(
         where = performed[0].split(":", 1)[-1]
     else:
         return
-    raise PermissionDenied(
-        f"You ({username}) took part in manufacturing lot {batch.lot} ({where}): its "
-        "release results are recorded by someone independent of its manufacture."
+    raise PermissionDenied.said(
+        N_(
+            "You ({user}) took part in manufacturing lot {lot} ({where}): its release results "
+            "are recorded by someone independent of its manufacture."
+        ),
+        user=username,
+        lot=batch.lot,
+        where=where,
     )
 
 
@@ -128,8 +148,10 @@ def after_release_move(uow: UnitOfWork, lot: str, check_id: str) -> str | None:
     )
     uow.flush()
     if target == BatchStatus.RELEASED:
-        return f"Lot {batch.lot} is now released: its last pending result is in and conforms."
-    return (
-        f"Lot {batch.lot} is now out of specification after release: QA must acknowledge it "
+        return _("Lot {lot} is now released: its last pending result is in and conforms.").format(
+            lot=batch.lot
+        )
+    return _(
+        "Lot {lot} is now out of specification after release: QA must acknowledge it "
         "(deviation, physician notified)."
-    )
+    ).format(lot=batch.lot)

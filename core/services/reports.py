@@ -16,6 +16,7 @@ from core import outputs
 from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError
 from core.faults import ReadOnlyDatabase
+from core.i18n import SOURCE, _, in_language
 from core.models.batches import RELEASED_STATES, BatchStatus
 from core.records.batch_record import load_batch
 from core.reports.embedded import EMBEDDED_NAME
@@ -86,7 +87,9 @@ def render_sealed(
                 name=EMBEDDED_NAME,
                 data=data.encode("utf-8"),
                 mime_type="application/json",
-                description=f"Lot {report.batch.lot}: batch record data and e-signatures",
+                description=_("Lot {lot}: batch record data and e-signatures").format(
+                    lot=report.batch.lot
+                ),
             )
         ],
         now=report.generated_at,
@@ -123,9 +126,11 @@ def export_pdf(
         lot, status = batch.lot, batch.status
     if coa and not draft and status not in DISPOSED:
         raise Conflict(
-            f"Lot {lot} has no QA disposition yet ({status.replace('_', ' ')}): a certificate of "
-            "analysis is issued for a dispositioned lot. Export a draft (marked DRAFT, not a "
-            "certificate) to preview it."
+            _(
+                "Lot {lot} has no QA disposition yet ({status}): a certificate of analysis is "
+                "issued for a dispositioned lot. Export a draft (marked DRAFT, not a "
+                "certificate) to preview it."
+            ).format(lot=lot, status=status.replace("_", " "))
         )
     draft = draft and coa
     purpose = purpose or (
@@ -135,7 +140,7 @@ def export_pdf(
     )
     path = Path(path)
     if path.suffix.lower() != ".pdf":
-        raise DomainError(f"Give the file a .pdf name, not '{path.name}'.")
+        raise DomainError(_("Give the file a .pdf name, not '{name}'.").format(name=path.name))
     outputs.check_target(path, force=force)  # before the work; checked again when written
     sealed, pages = render_sealed(db, actor, password, lot, coa=coa, draft=draft, purpose=purpose)
     digest = hashlib.sha256(sealed).hexdigest()
@@ -159,7 +164,9 @@ def export_pdf(
                     },
                 )
         except ReadOnlyDatabase as error:
-            note = f"this export could not be recorded in the audit trail: {error}"
+            note = _("this export could not be recorded in the audit trail: {error}").format(
+                error=error
+            )
     return ExportOutcome(
         path=path,
         kind=kind,
@@ -201,7 +208,8 @@ def approve_and_export(
         deviation=deviation,
         physician=physician,
     )
-    label = DISPOSITION_LABEL.get(signature.disposition or "", signature.disposition)
+    with in_language(SOURCE):  # the purpose is stored with the export's audit event
+        label = DISPOSITION_LABEL.get(signature.disposition or "", signature.disposition)
     return export_pdf(
         db,
         actor,

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import Conflict
+from core.i18n import _
 from core.models import Deviation, EntryKind, Signature, table_of
 from core.readmodels import RecordOutcome
 from core.records.batch_record import view_in_batch
@@ -215,6 +216,8 @@ def signatures_after(
 
 def already_recorded(check: CheckDef, batch: BatchRow) -> Conflict:
     return Conflict(
-        f"{check.id} ({check.name}) already has a value in lot {batch.lot}. "
-        "To change it, correct it and give a reason."
+        _(
+            "{id} ({name}) already has a value in lot {lot}. To change it, correct it and give a "
+            "reason."
+        ).format(id=check.id, name=check.name, lot=batch.lot)
     )

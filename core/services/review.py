@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from core.auth import Actor, Permission
 from core.auth.policy import read_policy
+from core.i18n import N_, _
 from core.models import AuditEvent, AuditTrailReview, Batch, id_of, table_of
 from core.models.batches import BatchStatus
 from core.readmodels import BatchView
@@ -124,11 +125,11 @@ def approval_blockers(
             counts[item.kind_label] = counts.get(item.kind_label, 0) + 1
     blockers += [f"{n} × {label}" for label, n in counts.items()]
     if not any(s.meaning == Meaning.REVIEWED and s.valid for s in view.batch_signatures):
-        blockers.append("No valid batch review (REVIEWED signature).")
+        blockers.append(_("No valid batch review (REVIEWED signature)."))
     if mark is None:
-        blockers.append("The audit trail has not been marked reviewed.")
+        blockers.append(_("The audit trail has not been marked reviewed."))
     elif not mark.current:
-        blockers.append("The batch changed after its audit trail was reviewed: review it again.")
+        blockers.append(_("The batch changed after its audit trail was reviewed: review it again."))
     return tuple(blockers)
 
 
@@ -165,7 +166,7 @@ def _open_blockers(
     disposition, the acknowledgement of a result that failed after release; () otherwise."""
     if status == BatchStatus.POST_RELEASE_OOS:
         return (
-            "QA has not acknowledged the result that failed after release.",
+            _("QA has not acknowledged the result that failed after release."),
             *post_release_blockers(view, None),
         )
     if status in AWAITING_DISPOSITION:
@@ -191,9 +192,13 @@ def mark_audit_trail_reviewed(
         acting_user(uow.session, actor, Permission.REVIEW_AUDIT_TRAIL)
         batch = load_batch(uow.session, lot, for_update=True)
         if actor.username in originators(uow.session, batch.lot):
-            raise PermissionDenied(
-                f"You ({actor.username}) wrote data into lot {batch.lot}: its audit trail is "
-                "reviewed by someone who took no part in it."
+            raise PermissionDenied.said(
+                N_(
+                    "You ({user}) wrote data into lot {lot}: its audit trail is reviewed by "
+                    "someone who took no part in it."
+                ),
+                user=actor.username,
+                lot=batch.lot,
             )
         through = last_data_event(uow.session, batch.lot)
         row = AuditTrailReview(

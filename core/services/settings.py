@@ -1,5 +1,6 @@
 """Site settings an administrator may change (lockout threshold, idle-lock minutes, the site's time
-zone, the decimal mark, import size, backups, who records release results), audited."""
+zone and language, the decimal mark, import size, backups, who records release results),
+audited."""
 
 from __future__ import annotations
 
@@ -11,29 +12,42 @@ from sqlmodel import select
 from core.auth import Actor, Permission
 from core.auth.policy import DEFAULTS, SitePolicy, read_policy
 from core.errors import DomainError
+from core.i18n import N_, _
 from core.models import SiteSetting, table_of
 from core.services.users import acting_user, authenticate
 from core.store import Database, UnitOfWork
 from core.text_rules import REASON, optional_text
 
-# key: (lowest, highest, what it means)
+# key: (lowest, highest, what it means); the meanings are marked here, translated where shown
 LIMITS = {
-    "lockout_attempts": (3, 10, "failed log-ins before an account is locked"),
-    "idle_lock_minutes": (1, 60, "minutes without input before the screen locks"),
-    "import_max_mb": (1, 4096, "the largest instrument file accepted for import, in MB"),
-    "backup_every_hours": (0, 720, "hours between scheduled backups (0: off)"),
+    "lockout_attempts": (3, 10, N_("failed log-ins before an account is locked")),
+    "idle_lock_minutes": (1, 60, N_("minutes without input before the screen locks")),
+    "import_max_mb": (1, 4096, N_("the largest instrument file accepted for import, in MB")),
+    "backup_every_hours": (0, 720, N_("hours between scheduled backups (0: off)")),
 }
 TEXT_SETTINGS = {
-    "backup_folder": "the folder scheduled backups are written to (an absolute path, ideally on "
-    "another disk; empty: none)",
-    "time_zone": "the site's time zone (IANA name, e.g. Europe/Berlin): instrument times "
-    "written without a zone are read in it",
-    "release_results_by": "who records release test results: qc (QC analysts) or "
-    "qc_or_supervisor (supervisors too, never the batch's own manufacturing staff)",
-    "decimal_mark": "how numbers are typed: auto (a point or a comma; 1,000 or 12.500 refused as "
-    "ambiguous), point (1,234.5) or comma (1.234,5)",
+    "backup_folder": N_(
+        "the folder scheduled backups are written to (an absolute path, ideally on "
+        "another disk; empty: none)"
+    ),
+    "time_zone": N_(
+        "the site's time zone (IANA name, e.g. Europe/Berlin): instrument times "
+        "written without a zone are read in it"
+    ),
+    "release_results_by": N_(
+        "who records release test results: qc (QC analysts) or "
+        "qc_or_supervisor (supervisors too, never the batch's own manufacturing staff)"
+    ),
+    "decimal_mark": N_(
+        "how numbers are typed: auto (a point or a comma; 1,000 or 12.500 refused as "
+        "ambiguous), point (1,234.5) or comma (1.234,5)"
+    ),
+    "language": N_(
+        "the site's language (en, de, ko or zh_CN): what a person reads Lotbook in until they "
+        "choose their own"
+    ),
 }
-MEANINGS = {key: meaning for key, (_, _, meaning) in LIMITS.items()} | TEXT_SETTINGS
+MEANINGS = {key: meaning for key, (_low, _high, meaning) in LIMITS.items()} | TEXT_SETTINGS
 
 
 def _checked(key: str, value: str) -> int | str:
@@ -45,7 +59,11 @@ def _checked(key: str, value: str) -> int | str:
         from core.values import DECIMAL_MARKS
 
         if value.strip().lower() not in DECIMAL_MARKS:
-            raise DomainError(f"decimal_mark is one of {', '.join(DECIMAL_MARKS)}, not '{value}'.")
+            raise DomainError(
+                _("decimal_mark is one of {choices}, not '{value}'.").format(
+                    choices=", ".join(DECIMAL_MARKS), value=value
+                )
+            )
         return value.strip().lower()
     if key == "release_results_by":
         from core.auth.policy import RELEASE_RECORDERS
@@ -53,9 +71,15 @@ def _checked(key: str, value: str) -> int | str:
         choice = value.strip().lower()
         if choice not in RELEASE_RECORDERS:
             raise DomainError(
-                f"release_results_by is one of {', '.join(RELEASE_RECORDERS)}, not '{value}'."
+                _("release_results_by is one of {choices}, not '{value}'.").format(
+                    choices=", ".join(RELEASE_RECORDERS), value=value
+                )
             )
         return choice
+    if key == "language":
+        from core.services.language import checked_language
+
+        return checked_language(value)
     if key == "time_zone":
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -64,16 +88,26 @@ def _checked(key: str, value: str) -> int | str:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             raise DomainError(
-                f"'{value}' is not a time zone. Use an IANA name such as Europe/Berlin."
+                _("'{value}' is not a time zone. Use an IANA name such as Europe/Berlin.").format(
+                    value=value
+                )
             ) from None
         return name
     low, high, meaning = LIMITS[key]
     try:
         number = int(value.strip())
     except ValueError:
-        raise DomainError(f"{key} takes a whole number ({meaning}), not '{value}'.") from None
+        raise DomainError(
+            _("{key} takes a whole number ({meaning}), not '{value}'.").format(
+                key=key, meaning=_(meaning), value=value
+            )
+        ) from None
     if not low <= number <= high:
-        raise DomainError(f"{key} must be between {low} and {high} ({meaning}).")
+        raise DomainError(
+            _("{key} must be between {low} and {high} ({meaning}).").format(
+                key=key, low=low, high=high, meaning=_(meaning)
+            )
+        )
     return number
 
 
@@ -136,15 +170,19 @@ def change_settings(
     event per setting (all or none). With ``admin_password`` the administrator proves who they
     are first, as the GUI asks (a wrong one counts towards their lockout, audited)."""
     if not changes:
-        raise DomainError("No setting to change.")
+        raise DomainError(_("No setting to change."))
     checked: dict[str, int | str] = {}
     for key, value in changes.items():
         if key not in MEANINGS:
-            raise DomainError(f"'{key}' is not a site setting. Settings: {', '.join(MEANINGS)}.")
+            raise DomainError(
+                _("'{key}' is not a site setting. Settings: {keys}.").format(
+                    key=key, keys=", ".join(MEANINGS)
+                )
+            )
         checked[key] = _checked(key, str(value))
     reason = optional_text(reason, REASON) or ""
     if len(reason) < 3:
-        raise DomainError("Give a reason: it is kept in the audit trail.")
+        raise DomainError(_("Give a reason: it is kept in the audit trail."))
     if admin_password is not None:
         admin = authenticate(db, admin.username, admin_password)
     with db.unit_of_work(admin.username) as uow:

@@ -13,6 +13,7 @@ from sqlmodel import select
 from core.auth import Actor
 from core.crypto.statements import sign_statement
 from core.errors import DomainError
+from core.i18n import _
 from core.models import Signature, User, id_of
 from core.records.batch_record import build_batch_view, load_batch
 from core.records.signature_states import batch_extras, disposition_details
@@ -60,9 +61,9 @@ def sign(
     if what == Meaning.APPROVED:
         outcome = parse_disposition(disposition)
         if not reason:
-            raise DomainError("A QA disposition needs a reason (what it rests on).")
+            raise DomainError(_("A QA disposition needs a reason (what it rests on)."))
     elif disposition:
-        raise DomainError("Only a QA approval (APPROVED) carries a disposition.")
+        raise DomainError(_("Only a QA approval (APPROVED) carries a disposition."))
     details = required_details(outcome, deviation, physician)
     # Part 11 §11.200: the signer proves who they are again; failures count towards lockout.
     authenticate(db, actor.username, password)

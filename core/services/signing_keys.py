@@ -22,6 +22,7 @@ from core.auth import Actor, Permission
 from core.auth.passwords import verify_password
 from core.auth.roles import Role
 from core.errors import AuthenticationFailed, DomainError, NotFound, PermissionDenied
+from core.i18n import N_, _
 from core.models import AuthoritySlot, SigningKey, SiteAuthority, User, id_of
 from core.states import KeyState
 from core.store import Database, UnitOfWork
@@ -94,8 +95,10 @@ def site_authority(session: Session) -> SiteAuthority:
     row = session.exec(select(SiteAuthority).order_by(col(SiteAuthority.id))).first()
     if row is None:
         raise NotFound(
-            "This site has no certificate authority yet: ask an administrator to create it.",
-            cli_hint=f"An administrator runs `{command_name()} ca create --user ADMIN`.",
+            _("This site has no certificate authority yet: ask an administrator to create it."),
+            cli_hint=_("An administrator runs `{command} ca create --user ADMIN`.").format(
+                command=command_name()
+            ),
         )
     return row
 
@@ -112,7 +115,7 @@ def create_site_authority(uow: UnitOfWork, admin: User, password: str, site_name
     """The site CA, the admin's own key and certificate, and the admin's CA key slot."""
     session = uow.session
     if session.exec(select(SiteAuthority)).first() is not None:
-        raise DomainError("This site already has a certificate authority.")
+        raise DomainError(_("This site already has a certificate authority."))
     ca_key, ca_pem = _keys().new_site_ca(clean_text(site_name, SITE_NAME), uow.now)
     authority = SiteAuthority(
         cert_pem=ca_pem.decode("ascii"), created_at=uow.now, created_by=admin.username
@@ -220,13 +223,17 @@ def usable_key(session: Session, username: str) -> SigningKey:
     row = active_key(session, username)
     if row is None:
         raise NoSigningCertificate(
-            f"'{username}' has no signing key yet. It is made at the next log-in with a "
-            "password of their own; an administrator then issues its certificate."
+            _(
+                "'{user}' has no signing key yet. It is made at the next log-in with a "
+                "password of their own; an administrator then issues its certificate."
+            ).format(user=username)
         )
     if row.cert_pem is None:
         raise NoSigningCertificate(
-            f"The signing certificate of '{username}' is waiting to be issued: ask an "
-            "administrator to issue it (Admin → Users → Issue certificates)."
+            _(
+                "The signing certificate of '{user}' is waiting to be issued: ask an "
+                "administrator to issue it (Admin → Users → Issue certificates)."
+            ).format(user=username)
         )
     return row
 
@@ -242,9 +249,12 @@ def _unlock_ca(session: Session, admin: str, password: str):
         )
     ).first()
     if slot is None:
-        raise PermissionDenied(
-            f"'{admin}' holds no key slot of the site CA. An administrator who holds one "
-            "issues certificates (they grant a slot to each administrator they certify)."
+        raise PermissionDenied.said(
+            N_(
+                "'{admin}' holds no key slot of the site CA. An administrator who holds one "
+                "issues certificates (they grant a slot to each administrator they certify)."
+            ),
+            admin=admin,
         )
     ca_key = _serialization().load_der_private_key(
         _envelope().open_with(admin_key, slot.sealed_key), None
@@ -308,7 +318,7 @@ def issue_certificates(
         acting_user(uow.session, admin, Permission.ISSUE_CERTIFICATES)
         me = uow.session.exec(select(User).where(User.username == admin.username)).one()
         if not verify_password(me.password_hash, password):
-            raise AuthenticationFailed("Wrong password: the certificates were not issued.")
+            raise AuthenticationFailed(_("Wrong password: the certificates were not issued."))
         ca_key, ca_pem = _unlock_ca(uow.session, admin.username, password)
         waiting = uow.session.exec(
             select(SigningKey).where(
@@ -329,8 +339,10 @@ def issue_certificates(
             issued.append(user.username)
         if wanted and not issued:
             raise NotFound(
-                "No certificate is waiting for " + ", ".join(sorted(wanted)) + ". A user's key "
-                "is made when they next log in with a password of their own."
+                _(
+                    "No certificate is waiting for {users}. A user's key is made when they next "
+                    "log in with a password of their own."
+                ).format(users=", ".join(sorted(wanted)))
             )
     return [v for v in key_states(db) if v.username in issued]
 
@@ -380,5 +392,5 @@ def create_authority_for_existing_site(
         acting_user(uow.session, admin, Permission.ISSUE_CERTIFICATES)
         me = uow.session.exec(select(User).where(User.username == admin.username)).one()
         if not verify_password(me.password_hash, password):
-            raise AuthenticationFailed("Wrong password: the certificate authority was not made.")
+            raise AuthenticationFailed(_("Wrong password: the certificate authority was not made."))
         create_site_authority(uow, me, password, site_name)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.auth import Actor
+from core.i18n import _
 from core.models import id_of
 from core.records.batch_record import build_batch_view, load_batch
 from core.records.signature_states import batch_extras
@@ -57,14 +58,16 @@ def preview(
         if what in (Meaning.PERFORMED, Meaning.VERIFIED):
             step = step_of(view, step_id)
             scope, steps = step_scope(step.id), [step]
-            title = f"Step {step.id} {step.name}"
+            title = _("Step {id} {name}").format(id=step.id, name=step.name)
         else:
             scope, steps = BATCH_SCOPE, list(view.steps)
-            title = f"Batch {view.lot} ({view.template_title} v{view.template_version})"
+            title = _("Batch {lot} ({template} v{version})").format(
+                lot=view.lot, template=view.template_title, version=view.template_version
+            )
         lines = []
         for step in steps:
             for c in step.checks:
-                value = c.current.display if c.current else "— not recorded"
+                value = c.current.display if c.current else _("— not recorded")
                 verdict = f" · {c.current.verdict}" if c.current else ""
                 lines.append(f"{c.id} {c.name}: {value}{verdict}")
         content = content_for(view, scope, batch_extras(session, id_of(batch)))

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError, NotFound
+from core.i18n import _, ngettext
 from core.models import Batch, BatchStatus
 from core.readmodels import BatchView, StepView
 from core.records.batch_record import build_batch_view, load_batch
@@ -37,17 +38,19 @@ def parse_meaning(text: str) -> Meaning:
     except ValueError:
         choices = ", ".join(m.value for m in Meaning)
         raise DomainError(
-            f"'{text}' is not a signature meaning. Choose one of: {choices}."
+            _("'{text}' is not a signature meaning. Choose one of: {choices}.").format(
+                text=text, choices=choices
+            )
         ) from None
 
 
 def step_of(view: BatchView, step_id: str | None) -> StepView:
     if not step_id:
-        raise DomainError("Say which step is signed (its id, e.g. CART-S03).")
+        raise DomainError(_("Say which step is signed (its id, e.g. CART-S03)."))
     for step in view.steps:
         if step.id == step_id.strip():
             return step
-    raise NotFound(f"Lot {view.lot} has no step '{step_id}'.")
+    raise NotFound(_("Lot {lot} has no step '{step}'.").format(lot=view.lot, step=step_id))
 
 
 def _check_state(batch: Batch, what: Meaning, outcome: Disposition | None, step) -> None:
@@ -55,13 +58,17 @@ def _check_state(batch: Batch, what: Meaning, outcome: Disposition | None, step)
     the release step (its pending results) and QA's acknowledgement of a post-release failure."""
     if batch.status in LOCKED:
         raise Conflict(
-            f"Lot {batch.lot} is {batch.status.replace('_', ' ')}: its record is locked."
+            _("Lot {lot} is {state}: its record is locked.").format(
+                lot=batch.lot, state=batch.status.replace("_", " ")
+            )
         )
     allowed = DISPOSITIONS_FROM.get(batch.status)
     if allowed is None:
         if outcome == Disposition.POST_RELEASE_OOS:
             raise Conflict(
-                f"Lot {batch.lot} has no result out of specification after release to acknowledge."
+                _(
+                    "Lot {lot} has no result out of specification after release to acknowledge."
+                ).format(lot=batch.lot)
             )
         return
     state = batch.status.replace("_", " ")
@@ -71,31 +78,43 @@ def _check_state(batch: Batch, what: Meaning, outcome: Disposition | None, step)
         return
     if batch.status == BatchStatus.RELEASED:
         raise Conflict(
-            f"Lot {batch.lot} is released: its record is locked (only its release test results "
-            "may still be verified)."
+            _(
+                "Lot {lot} is released: its record is locked (only its release test results "
+                "may still be verified)."
+            ).format(lot=batch.lot)
+        )
+    if allowed:
+        raise Conflict(
+            _(
+                "Lot {lot} is {state}: only its pending release results are signed now and QA "
+                "acknowledges the failed result."
+            ).format(lot=batch.lot, state=state)
         )
     raise Conflict(
-        f"Lot {batch.lot} is {state}: only its pending release results are signed now"
-        + (" and QA acknowledges the failed result." if allowed else ".")
+        _("Lot {lot} is {state}: only its pending release results are signed now.").format(
+            lot=batch.lot, state=state
+        )
     )
 
 
 def _check_step_ready(step: StepView, meaning: Meaning) -> None:
     recorded = [c for c in step.checks if c.current is not None]
     if not recorded:
-        raise Conflict(f"Step {step.id} has no recorded values to sign.")
+        raise Conflict(_("Step {step} has no recorded values to sign.").format(step=step.id))
     pending = [c.id for c in step.checks if c.current is not None and not c.current.final]
     if pending:
         raise Conflict(
-            f"Out-of-spec values in step {step.id} still need a comment or deviation: "
-            + ", ".join(pending)
-            + "."
+            _(
+                "Out-of-spec values in step {step} still need a comment or deviation: {checks}."
+            ).format(step=step.id, checks=", ".join(pending))
         )
     if meaning == Meaning.VERIFIED:
         missing = [c.id for c in step.checks if c.required and c.current is None]
         if missing:
             raise Conflict(
-                f"Step {step.id} is not complete; record first: " + ", ".join(missing) + "."
+                _("Step {step} is not complete; record first: {checks}.").format(
+                    step=step.id, checks=", ".join(missing)
+                )
             )
 
 
@@ -108,29 +127,34 @@ def _check_reviewable(session, batch: Batch, view: BatchView) -> None:
     from core.services.excursions import excursion_views
 
     problems = [
-        f"clock incident {i.id} (events dated ahead) is not cleared"
+        _("clock incident {id} (events dated ahead) is not cleared").format(id=i.id)
         for i in open_incidents_for_lot(session, batch.lot)
     ]
     problems += [
-        f"process excursion #{exc.id} ({exc.describe()}) is not assessed"
+        _("process excursion #{id} ({what}) is not assessed").format(id=exc.id, what=exc.describe())
         for exc in excursion_views(session, batch)
         if not exc.assessed
     ]
-    problems += [f"{c} is not recorded" for c in review_missing(view)]
+    problems += [_("{check} is not recorded").format(check=c) for c in review_missing(view)]
     for step in view.steps:
         for c in step.checks:
             if c.current is not None and not c.current.final:
-                problems.append(f"{c.id} needs a comment or deviation")
+                problems.append(_("{check} needs a comment or deviation").format(check=c.id))
         incomplete = any(c.required and c.current is None for c in step.checks)
         pending_release = step.is_release and incomplete  # e.g. the 14-day sterility
         started = any(c.current for c in step.checks)
         if step.verify and started and not step.verified and not pending_release:
-            problems.append(f"step {step.id} awaits verification")
+            problems.append(_("step {step} awaits verification").format(step=step.id))
     if problems:
-        shown = "; ".join(problems[:6]) + (
-            f"; and {len(problems) - 6} more" if len(problems) > 6 else ""
+        shown = "; ".join(problems[:6])
+        if len(problems) > 6:
+            more = len(problems) - 6
+            shown = ngettext("{problems}; and {n} more", "{problems}; and {n} more", more).format(
+                problems=shown, n=more
+            )
+        raise Conflict(
+            _("Lot {lot} cannot be reviewed yet: {problems}.").format(lot=view.lot, problems=shown)
         )
-        raise Conflict(f"Lot {view.lot} cannot be reviewed yet: {shown}.")
 
 
 def check_may_sign(
@@ -159,7 +183,9 @@ def check_may_sign(
         _check_step_ready(step, what)
     else:
         if step_id:
-            raise DomainError(f"{what.value} signs the whole batch, not a step.")
+            raise DomainError(
+                _("{meaning} signs the whole batch, not a step.").format(meaning=what.value)
+            )
         scope = BATCH_SCOPE
         check_separation(what, actor.username, view.checks())
         if what == Meaning.REVIEWED:
@@ -174,11 +200,17 @@ def check_may_sign(
         and (what != Meaning.APPROVED or s.disposition == outcome)
         for s in view.signatures
     ):
-        raise Conflict(f"You already signed this as {what.value}; nothing changed since.")
+        raise Conflict(
+            _("You already signed this as {meaning}; nothing changed since.").format(
+                meaning=what.value
+            )
+        )
     if step is not None and what == Meaning.VERIFIED and step.verified:
         by = next(s for s in reversed(step.signatures) if s.meaning == what and s.valid)
         raise Conflict(
-            f"Step {step.id} is already verified by {by.signer_name}; nothing changed since."
+            _("Step {step} is already verified by {name}; nothing changed since.").format(
+                step=step.id, name=by.signer_name
+            )
         )
     return scope
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from core.auth.passwords import check_new_password
 from core.clock import Clock
 from core.errors import DomainError
+from core.i18n import _
 from core.paths import sqlite_path
 from core.services.settings import check_time_zone, record_time_zone
 from core.services.signing_keys import create_site_authority
@@ -32,8 +33,10 @@ def init_site(
     username = typed_username(admin_username)
     if not USERNAME.match(username):
         raise DomainError(
-            f"'{admin_username}' cannot be a username: 2–32 lower-case letters, digits, '.', '_' "
-            "or '-', starting with a letter."
+            _(
+                "'{username}' cannot be a username: 2–32 lower-case letters, digits, '.', '_' "
+                "or '-', starting with a letter."
+            ).format(username=admin_username)
         )
     check_new_password(password, username)
     if time_zone:

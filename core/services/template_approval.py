@@ -18,6 +18,7 @@ from sqlmodel import col, select
 
 from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError
+from core.i18n import _
 from core.models import TemplateApproval, TemplateVersion, id_of
 from core.records.template_versions import (
     approval_statement,
@@ -56,8 +57,10 @@ def approve_template(
     reason = optional_text(reason, REASON) or ""
     if len(reason) < 3:
         raise DomainError(
-            "Say what the approval rests on (e.g. the change control and that every example "
-            "limit was confirmed for this product)."
+            _(
+                "Say what the approval rests on (e.g. the change control and that every example "
+                "limit was confirmed for this product)."
+            )
         )
     authenticate(db, actor.username, password)
     from core.records.accounts import full_names
@@ -68,7 +71,11 @@ def approve_template(
         row = version_row(uow.session, key, version)
         tdef = template_def(row)
         if valid_approvals(uow.session, row):
-            raise Conflict(f"Template {row.key} version {row.version} is already approved.")
+            raise Conflict(
+                _("Template {key} version {version} is already approved.").format(
+                    key=row.key, version=row.version
+                )
+            )
         key_row, private_key = signing_keys.unlock(uow.session, actor.username, password)
         confirmed = [limit.line() for limit in example_limits(tdef)]
         approval = TemplateApproval(

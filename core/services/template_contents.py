@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.i18n import _
 from core.readmodels import TemplateSummary
 from core.services.templates import get_template, list_templates
 from core.store import Database
@@ -53,15 +54,18 @@ def rules_of(tdef: TemplateDef, check: CheckDef, approved: bool) -> tuple[str, .
     return tuple(
         word
         for word, on in (
-            ("gates release", check.gates_release),
-            ("pending allowed", check.pending_allowed),
-            ("accepts scans", check.accepts_scan),
-            ("verify", check.verify),
-            ("calculated", check.derived),
-            ("counted when labels are printed", check.counts is not None),
-            ("optional", not check.required),
-            (f"if {condition_text(tdef, check)}", check.applies_when is not None),
-            ("NOT CONFIRMED", check.example_limit and not approved),
+            (_("gates release"), check.gates_release),
+            (_("pending allowed"), check.pending_allowed),
+            (_("accepts scans"), check.accepts_scan),
+            (_("verify"), check.verify),
+            (_("calculated"), check.derived),
+            (_("counted when labels are printed"), check.counts is not None),
+            (_("optional"), not check.required),
+            (
+                _("if {condition}").format(condition=condition_text(tdef, check)),
+                check.applies_when is not None,
+            ),
+            (_("NOT CONFIRMED"), check.example_limit and not approved),
         )
         if on
     )
@@ -71,9 +75,13 @@ def _product_text(tdef: TemplateDef) -> str | None:
     product = tdef.product
     if not (product.storage or product.shelf_life_months):
         return None
-    return (
-        f"storage {product.storage or '—'}; shelf life {product.shelf_life_months or '—'} "
-        f"months; manufacture date from {product.manufacture_step or '—'} {product.source}"
+    return _(
+        "storage {storage}; shelf life {months} months; manufacture date from {step} {source}"
+    ).format(
+        storage=product.storage or "—",
+        months=product.shelf_life_months or "—",
+        step=product.manufacture_step or "—",
+        source=product.source,
     )
 
 

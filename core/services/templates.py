@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from core.auth import Actor, Permission
 from core.errors import AlreadyExists
+from core.i18n import _
 from core.models import TemplateVersion
 from core.readmodels import TemplateSummary
 from core.records.template_versions import (
@@ -38,9 +39,16 @@ def store_template(uow: UnitOfWork, tdef: TemplateDef, content: bytes) -> Templa
         if existing.sha256 == tdef.sha256:
             return None
         raise AlreadyExists(
-            f"Template {tdef.key} version {tdef.version} is already loaded with different content "
-            f"(SHA-256 {existing.sha256[:12]}…, the file has {tdef.sha256[:12]}…). Raise `version` "
-            "in the file to load the change as a new version."
+            _(
+                "Template {key} version {version} is already loaded with different content "
+                "(SHA-256 {loaded}…, the file has {file}…). Raise `version` in the file to load "
+                "the change as a new version."
+            ).format(
+                key=tdef.key,
+                version=tdef.version,
+                loaded=existing.sha256[:12],
+                file=tdef.sha256[:12],
+            )
         )
     row = TemplateVersion(
         key=tdef.key,

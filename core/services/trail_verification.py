@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from core.audit import ChainReport, ChainWalk, verify_chain
 from core.audit_seals import read_row_seals, row_words
+from core.i18n import _, ngettext
 from core.models import AuditCheckpoint, Signature, SigningKey
 from core.records.signature_states import stored_fields
 from core.services.checkpoints import checkpoint_statement
@@ -174,10 +175,18 @@ def _verify(
     found = rows.result(session)
     _state_problems(found, walk, problems)
     for seq in walk.unsealed[:MAX_PROBLEMS]:
-        problems.append(f"event {seq} records a change but seals no row: not written by Lotbook")
+        problems.append(
+            _("event {seq} records a change but seals no row: not written by Lotbook").format(
+                seq=seq
+            )
+        )
     if problems:
         more = len(problems) - 1
-        reason = problems[0] + (f" (and {more} more)" if more else "")
+        reason = problems[0]
+        if more:
+            reason = ngettext("{problem} (and {n} more)", "{problem} (and {n} more)", more).format(
+                problem=reason, n=more
+            )
         return replace(
             report,
             intact=False,
@@ -194,11 +203,26 @@ def _state_problems(found: dict[str, str], walk: ChainWalk, problems: list[str])
     expected = {k: v for k, v in walk.seals.items() if v is not None}
     if found != expected:  # the usual answer is a single comparison of two dicts
         for key in sorted(found.keys() - expected.keys()):
-            _add(problems, f"{row_words(key)} is not in the audit trail (added outside Lotbook)")
+            _add(
+                problems,
+                _("{row} is not in the audit trail (added outside Lotbook)").format(
+                    row=row_words(key)
+                ),
+            )
         for key in sorted(expected.keys() - found.keys()):
-            _add(problems, f"{row_words(key)} is sealed in the audit trail but missing (removed)")
+            _add(
+                problems,
+                _("{row} is sealed in the audit trail but missing (removed)").format(
+                    row=row_words(key)
+                ),
+            )
         for key in sorted(k for k in found.keys() & expected.keys() if found[k] != expected[k]):
-            _add(problems, f"{row_words(key)} differs from what the audit trail sealed (changed)")
+            _add(
+                problems,
+                _("{row} differs from what the audit trail sealed (changed)").format(
+                    row=row_words(key)
+                ),
+            )
 
 
 def _anchor_problems(
@@ -217,15 +241,27 @@ def _anchor_problems(
 
     def holds(what: str, seq: int, digest: str) -> bool:
         if seq > report.events:
-            _add(problems, f"{what} was made on event {seq}, beyond the trail's end (cut)")
+            _add(
+                problems,
+                _("{what} was made on event {seq}, beyond the trail's end (cut)").format(
+                    what=what, seq=seq
+                ),
+            )
             return False
         if walk.found.get(seq, "") != digest:
-            _add(problems, f"{what} was made on a chain that no longer holds event {seq} as seen")
+            _add(
+                problems,
+                _("{what} was made on a chain that no longer holds event {seq} as seen").format(
+                    what=what, seq=seq
+                ),
+            )
             return False
         return True
 
     for sig in signatures:
-        what = f"signature {sig.id} ({sig.lot} {sig.meaning})"
+        what = _("signature {id} ({lot} {meaning})").format(
+            id=sig.id, lot=sig.lot, meaning=sig.meaning
+        )
         cert = certs.get(sig.signing_key_id)
         if statement_text(stored_fields(sig)) != sig.statement or not _signed(
             verify_statement, cert, sig.statement, sig.crypto_signature
@@ -234,7 +270,9 @@ def _anchor_problems(
         elif holds(what, sig.chain_seq or 0, sig.chain_hash or ""):
             held += 1
     for cp in checkpoints:
-        what = f"checkpoint {cp.id} ({cp.purpose}, by {cp.signer})"
+        what = _("checkpoint {id} ({purpose}, by {signer})").format(
+            id=cp.id, purpose=cp.purpose, signer=cp.signer
+        )
         cert = certs.get(cp.signing_key_id)
         if checkpoint_statement(cp) != cp.statement or not _signed(
             verify_statement, cert, cp.statement, cp.crypto_signature
@@ -243,7 +281,7 @@ def _anchor_problems(
         elif holds(what, cp.seq, cp.hash):
             held += 1
     for pdf in pdf_heads:
-        if holds(f"the PDF {pdf.source}", pdf.seq, pdf.hash):
+        if holds(_("the PDF {source}").format(source=pdf.source), pdf.seq, pdf.hash):
             held += 1
     return held
 
@@ -291,16 +329,16 @@ def pdf_head(pdf: bytes, source: str) -> PdfHead | None:
 def pdf_head_problem(db: Database, head: PdfHead | None) -> str | None:
     """Why the database's chain no longer holds the head a PDF printed; None when it does."""
     if head is None:
-        return "the PDF names no audit chain head to check against the database"
+        return _("the PDF names no audit chain head to check against the database")
     found = event_hash(db, head.seq)
     if found is None:
-        return (
-            f"the PDF was made on audit event {head.seq}, which the database's trail no longer "
-            "holds (cut or another database)"
-        )
+        return _(
+            "the PDF was made on audit event {seq}, which the database's trail no longer holds "
+            "(cut or another database)"
+        ).format(seq=head.seq)
     if found != head.hash:
-        return (
-            f"the PDF was made on a chain whose event {head.seq} had hash {head.hash[:16]}…; "
-            f"the database's trail holds {found[:16]}… there (rewritten or another database)"
-        )
+        return _(
+            "the PDF was made on a chain whose event {seq} had hash {printed}…; the database's "
+            "trail holds {found}… there (rewritten or another database)"
+        ).format(seq=head.seq, printed=head.hash[:16], found=found[:16])
     return None

@@ -4,6 +4,7 @@ hashing, lockout counting or audit event, so an impossible one costs nothing and
 from __future__ import annotations
 
 from core.errors import AuthenticationFailed, InvalidValue
+from core.i18n import SOURCE, in_language
 from core.store import Database
 from core.text_rules import USERNAME, optional_text, visible
 
@@ -21,12 +22,18 @@ def login_username(db: Database, typed: str) -> str:
         return typed_username(typed)
     except InvalidValue as refused:
         shown = visible(" ".join(typed[:200].split()))[: USERNAME.limit] or "?"
+        recorded = str(refused)
+        with in_language(SOURCE):  # the audit trail keeps the refusal in the canonical language
+            try:
+                typed_username(typed)
+            except InvalidValue as canonical:
+                recorded = str(canonical)
         with db.unit_of_work(shown) as uow:
             uow.audit(
                 "auth.login_failed",
                 "user",
                 shown,
                 new={"username_length": len(typed)},
-                reason=f"username refused: {refused}",
+                reason=f"username refused: {recorded}",
             )
         raise AuthenticationFailed(str(refused)) from None

@@ -22,6 +22,7 @@ from core.errors import (
     PasswordChangeRequired,
     PermissionDenied,
 )
+from core.i18n import N_, _, ngettext
 from core.models import User
 from core.readmodels import UserView
 from core.records.accounts import acting_user
@@ -56,7 +57,9 @@ def _get(session: Session, username: str) -> User:
     user = _find(session, username)
     if user is None:
         raise NotFound(
-            f"There is no user '{username}'. Check the spelling (usernames are lower case)."
+            _("There is no user '{user}'. Check the spelling (usernames are lower case).").format(
+                user=username
+            )
         )
     return user
 
@@ -102,11 +105,13 @@ def authenticate(
         user = _find(uow.session, username)
         if user is None:
             uow.audit("auth.login_failed", "user", username or "?", reason="unknown username")
-            failure = AuthenticationFailed("Unknown username or wrong password.")
+            failure = AuthenticationFailed(_("Unknown username or wrong password."))
         elif not user.active:
             uow.audit("auth.login_failed", "user", username, reason="account deactivated")
             failure = AuthenticationFailed(
-                f"The account '{username}' is deactivated. Ask an administrator."
+                _("The account '{user}' is deactivated. Ask an administrator.").format(
+                    user=username
+                )
             )
         elif user.locked:
             uow.audit("auth.login_failed", "user", username, reason="account locked")
@@ -126,17 +131,21 @@ def authenticate(
 
 def _change_required(username: str) -> PasswordChangeRequired:
     return PasswordChangeRequired(
-        f"The password of '{username}' is an initial one. Choose your own first: log in to the "
-        "app, which asks for it.",
-        cli_hint=f"Or: `{command_name()} user passwd --user {username}`.",
+        _(
+            "The password of '{user}' is an initial one. Choose your own first: log in to the "
+            "app, which asks for it."
+        ).format(user=username),
+        cli_hint=_("Or: `{command} user passwd --user {user}`.").format(
+            command=command_name(), user=username
+        ),
     )
 
 
 def _locked_message(username: str) -> str:
-    return (
-        f"The account '{username}' is locked after repeated wrong passwords. "
-        "Ask an administrator to unlock it."
-    )
+    return _(
+        "The account '{user}' is locked after repeated wrong passwords. Ask an administrator "
+        "to unlock it."
+    ).format(user=username)
 
 
 def _count_failure(uow: UnitOfWork, user: User) -> AuthenticationFailed:
@@ -167,8 +176,11 @@ def _count_failure(uow: UnitOfWork, user: User) -> AuthenticationFailed:
     uow.session.add(user)
     left = limit - user.failed_attempts
     return AuthenticationFailed(
-        f"Wrong password for '{user.username}'. {left} attempt{'s' if left != 1 else ''} left "
-        "before the account is locked."
+        ngettext(
+            "Wrong password for '{user}'. {n} attempt left before the account is locked.",
+            "Wrong password for '{user}'. {n} attempts left before the account is locked.",
+            left,
+        ).format(user=user.username, n=left)
     )
 
 
@@ -208,11 +220,13 @@ def create_user(
     role_value = parse_role(role)
     if not USERNAME.match(username):
         raise DomainError(
-            f"'{username}' cannot be a username: 2–32 characters, lower-case letters, digits, "
-            "'.', '_' or '-', starting with a letter."
+            _(
+                "'{user}' cannot be a username: 2–32 characters, lower-case letters, digits, "
+                "'.', '_' or '-', starting with a letter."
+            ).format(user=username)
         )
     if len(full_name) < 3:
-        raise DomainError("Give the person's full name as it should appear on signatures.")
+        raise DomainError(_("Give the person's full name as it should appear on signatures."))
     check_new_password(initial_password, username)
     if admin_password is not None:
         admin = authenticate(db, admin.username, admin_password)
@@ -220,8 +234,10 @@ def create_user(
         acting_user(uow.session, admin, Permission.MANAGE_USERS)
         if _find(uow.session, username) is not None:
             raise AlreadyExists(
-                f"The username '{username}' is taken or was used before (users are never deleted "
-                "and names are never reused). Choose another."
+                _(
+                    "The username '{user}' is taken or was used before (users are never deleted "
+                    "and names are never reused). Choose another."
+                ).format(user=username)
             )
         user = User(
             username=username,
@@ -251,9 +267,15 @@ def create_first_admin(uow: UnitOfWork, username: str, full_name: str, password:
     username = _username(username)
     full_name = optional_text(full_name, FULL_NAME) or ""
     if not USERNAME.match(username):
-        raise DomainError(f"'{username}' cannot be a username (lower-case letters and digits).")
+        raise DomainError(
+            _("'{user}' cannot be a username (lower-case letters and digits).").format(
+                user=username
+            )
+        )
     if len(full_name) < 3:
-        raise DomainError("Give the administrator's full name as it should appear on signatures.")
+        raise DomainError(
+            _("Give the administrator's full name as it should appear on signatures.")
+        )
     check_new_password(password, username)
     user = User(
         username=username,
@@ -288,9 +310,11 @@ def deactivate_user(
         acting_user(uow.session, admin, Permission.MANAGE_USERS)
         user = _get(uow.session, _username(username))
         if user.username == admin.username:
-            raise PermissionDenied("You cannot deactivate your own account; ask another admin.")
+            raise PermissionDenied.said(
+                N_("You cannot deactivate your own account; ask another admin.")
+            )
         if not user.active:
-            raise DomainError(f"'{user.username}' is already deactivated.")
+            raise DomainError(_("'{user}' is already deactivated.").format(user=user.username))
         user.active = False
         uow.session.add(user)
         uow.audit(
@@ -310,7 +334,7 @@ def unlock_user(db: Database, admin: Actor, username: str, reason: str) -> UserV
         acting_user(uow.session, admin, Permission.MANAGE_USERS)
         user = _get(uow.session, _username(username))
         if not user.locked:
-            raise DomainError(f"'{user.username}' is not locked.")
+            raise DomainError(_("'{user}' is not locked.").format(user=user.username))
         uow.audit(
             "user.unlock",
             "user",
@@ -355,7 +379,7 @@ def change_password(db: Database, username: str, current: str, new: str) -> User
     """A user replaces their own password (an initial one included), proving the current one."""
     actor = authenticate(db, username, current, allow_initial=True)
     if new == current:
-        raise DomainError("The new password must differ from the current one.")
+        raise DomainError(_("The new password must differ from the current one."))
     check_new_password(new, actor.username)
     with db.unit_of_work(actor.username) as uow:
         user = _get(uow.session, actor.username)
@@ -386,5 +410,5 @@ def list_users(db: Database) -> list[UserView]:
 def _reason(reason: str | None) -> str:
     text = optional_text(reason, REASON) or ""
     if len(text) < 3:
-        raise DomainError("Give a reason: it is kept in the audit trail.")
+        raise DomainError(_("Give a reason: it is kept in the audit trail."))
     return text

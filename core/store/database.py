@@ -266,7 +266,7 @@ class Database:
                     "auth.denied",
                     "user",
                     who[:64],
-                    reason=str(error)[:500],
+                    reason=error.record_text[:500],  # the record's language, not the reader's
                     user=who[:64],
                 )
         except Exception:  # the refusal stands whatever happens here

@@ -89,3 +89,28 @@ def test_the_catalogues_are_up_to_date_with_the_code():
         text=True,
     )
     assert out.returncode == 0, out.stderr
+
+
+def test_times_are_written_as_the_readers_language_writes_them(monkeypatch):
+    import time
+    from datetime import UTC, datetime
+
+    from core.clock import local_text
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    monkeypatch.setattr("core.clock.local_zone_name", lambda: "Europe/Berlin")
+    try:
+        when = datetime(2026, 12, 5, 7, 43, tzinfo=UTC)
+        assert local_text(when) == "2026-12-05 08:43:00 CET (UTC+01:00)"
+        expected = {
+            "de": "05.12.2026 08:43:00 MEZ (UTC+01:00)",
+            "ko": "2026. 12. 5. 08:43:00 중부유럽 표준시 (UTC+01:00)",
+            "zh_CN": "2026年12月5日 08:43:00 中欧标准时间 (UTC+01:00)",
+        }
+        for code, text in expected.items():
+            with in_language(code):
+                assert local_text(when) == text
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

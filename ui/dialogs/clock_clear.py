@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QWidget
 
+from core.i18n import N_, _, ngettext
 from ui.dialogs.reauth import Action, ReauthDialog
 from ui.models.clock_incidents import incident_text
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from core.records.clock_incidents import ClockIncidentView
     from ui.context import AppContext
 
-EXAMPLE = "e.g. PC-07 ran 30 days ahead (checked against the site time server); corrected"
+EXAMPLE = N_("e.g. PC-07 ran 30 days ahead (checked against the site time server); corrected")
 
 
 class FittedReauthDialog(ReauthDialog):
@@ -75,20 +76,27 @@ class ClockClearDialog(FittedReauthDialog):
         self.min_reason = MIN_REASON
         super().__init__(
             context,
-            f"Clear clock incident {incident.id}",
-            f"{incident_text(incident)}.<br><br>Clearing says you found which clock was wrong "
-            "and that it is right now. The events keep the dates they were written with (the "
-            "trail is never changed); your reason and your e-signature are kept with the "
-            "incident, and the lots with those events are no longer blocked by it.",
-            "Clear incident",
+            _("Clear clock incident {id}").format(id=incident.id),
+            _(
+                "{incident}.<br><br>Clearing says you found which clock was wrong "
+                "and that it is right now. The events keep the dates they were written with (the "
+                "trail is never changed); your reason and your e-signature are kept with the "
+                "incident, and the lots with those events are no longer blocked by it."
+            ).format(incident=incident_text(incident)),
+            _("Clear incident"),
             action,
             text=(
-                "Reason: which clock was wrong, and how you established it "
-                f"(at least {MIN_REASON} characters)",
-                EXAMPLE,
+                ngettext(
+                    "Reason: which clock was wrong, and how you established it "
+                    "(at least {n} character)",
+                    "Reason: which clock was wrong, and how you established it "
+                    "(at least {n} characters)",
+                    MIN_REASON,
+                ).format(n=MIN_REASON),
+                _(EXAMPLE),
                 MIN_REASON,
             ),
-            working="Clearing…",
+            working=_("Clearing…"),
             parent=parent,
         )
         self.incident = incident
@@ -99,8 +107,13 @@ class ClockClearDialog(FittedReauthDialog):
         reason = " ".join(self.text.toPlainText().split())  # as core counts it
         if len(reason) < self.min_reason:
             self.message.error(
-                f"Say which clock was wrong and how you established it, in at least "
-                f"{self.min_reason} characters ({len(reason)} so far), {EXAMPLE}."
+                ngettext(
+                    "Say which clock was wrong and how you established it, in at least "
+                    "{least} character ({typed} so far), {example}.",
+                    "Say which clock was wrong and how you established it, in at least "
+                    "{least} characters ({typed} so far), {example}.",
+                    self.min_reason,
+                ).format(least=self.min_reason, typed=len(reason), example=_(EXAMPLE))
             )
             self.text.setFocus()
             self.fit()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from core.i18n import _
 from core.readmodels import CheckView
 from ui import theme
 from ui.widgets.check_row import entry_hint
@@ -20,37 +21,50 @@ class CorrectionDialog(QDialog):
     def __init__(self, check: CheckView, deviations: list[str], parent: QWidget | None = None):
         super().__init__(parent)
         self.check = check
-        self.setWindowTitle(f"Correct {check.name}")
+        self.setWindowTitle(_("Correct {name}").format(name=check.name))
         self.setMinimumWidth(640)
         current = check.current
         intro = label(
-            f"<b>{check.name}</b> ({check.id})<br>Recorded: <b>{current.display}</b> by "
-            f"{current.recorded_by_name}. The recorded value stays in the history; the correction "
-            "is a new version with your name, the time and the reason.",
+            _(
+                "<b>{name}</b> ({id})<br>Recorded: <b>{value}</b> by "
+                "{person}. The recorded value stays in the history; the correction "
+                "is a new version with your name, the time and the reason."
+            ).format(
+                name=check.name,
+                id=check.id,
+                value=current.display,
+                person=current.recorded_by_name,
+            ),
             self,
         )
-        self.value = field("New value", self, placeholder=entry_hint(check))
+        self.value = field(_("New value"), self, placeholder=entry_hint(check))
         self.reason = field(
-            "Reason for the correction", self, placeholder="why the recorded value was wrong"
+            _("Reason for the correction"),
+            self,
+            placeholder=_("why the recorded value was wrong"),
         )
-        self.comment = field("Comment (needed if the new value is out of spec)", self)
+        self.comment = field(_("Comment (needed if the new value is out of spec)"), self)
         self.deviation = TouchCombo(self)
         self.deviation.setMinimumHeight(theme.TOUCH)
-        self.deviation.setAccessibleName("Deviation reference")
-        self.deviation.addItem("no deviation", "")
+        self.deviation.setAccessibleName(_("Deviation reference"))
+        self.deviation.addItem(_("no deviation"), "")
         for ref in deviations:
             self.deviation.addItem(ref, ref)
         self.message = Message(self)
-        self.save = button("Save correction", self, default=True, tip="Enter")
-        self.cancel = button("Cancel", self, tip="Esc")
+        self.save = button(_("Save correction"), self, default=True, tip=_("Enter"))
+        self.cancel = button(_("Cancel"), self, tip=_("Esc"))
 
         form = QFormLayout()
         form.addRow(
-            form_label(f"New value ({check.unit})" if check.unit else "New value", self), self.value
+            form_label(
+                _("New value ({unit})").format(unit=check.unit) if check.unit else _("New value"),
+                self,
+            ),
+            self.value,
         )
-        form.addRow(form_label("Reason", self), self.reason)
-        form.addRow(form_label("Comment", self), self.comment)
-        form.addRow(form_label("Deviation", self), self.deviation)
+        form.addRow(form_label(_("Reason"), self), self.reason)
+        form.addRow(form_label(_("Comment"), self), self.comment)
+        form.addRow(form_label(_("Deviation"), self), self.deviation)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel)
@@ -69,15 +83,15 @@ class CorrectionDialog(QDialog):
 
     def _save(self) -> None:
         if not self.value.text().strip():
-            self.message.error("Type the correct value.")
+            self.message.error(_("Type the correct value."))
             self.value.setFocus()
             return
         if len(self.reason.text().strip()) < 3:
-            self.message.error("Give the reason for the correction: it is kept with the record.")
+            self.message.error(_("Give the reason for the correction: it is kept with the record."))
             self.reason.setFocus()
             return
         self.save.setEnabled(False)
-        self.message.info("Saving…")
+        self.message.info(_("Saving…"))
         self.submitted.emit(
             self.check.id,
             self.value.text(),

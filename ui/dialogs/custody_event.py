@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import _
 from core.states import CustodyKind
 from core.words import CUSTODY_KIND_WORDS
 from ui import theme
@@ -60,63 +61,63 @@ class CustodyEventDialog(QDialog):
         self._hidden_by_lock = False
         self.busy = False
         self.result_value: Any = None
-        self.setWindowTitle(f"Record a hand-off — lot {trail.lot}")
-        self.setAccessibleName("Record a hand-off")
+        self.setWindowTitle(_("Record a hand-off — lot {lot}").format(lot=trail.lot))
+        self.setAccessibleName(_("Record a hand-off"))
         self.setModal(True)
         self.setMinimumWidth(760)
 
         self.kind = TouchCombo(self)
-        self.kind.setAccessibleName("Hand-off")
+        self.kind.setAccessibleName(_("Hand-off"))
         planned = [CustodyKind(e.kind) for e in trail.expected]
         for kind in dict.fromkeys(planned) if trail.planned else CustodyKind:
             self.kind.addItem(CUSTODY_KIND_WORDS[kind], kind.value)
         first = trail.missing[0].kind if trail.missing else None
         self.kind.setCurrentIndex(max(0, self.kind.findData(first)) if first else 0)
-        self.coi = field("Chain of identity scanned", self, placeholder="Scan the label")
+        self.coi = field(_("Chain of identity scanned"), self, placeholder=_("Scan the label"))
         self.coi.setMaxLength(64)
         self.coi.setStyleSheet(MONO_STYLE)
-        self.when = field("When", self, placeholder="YYYY-MM-DD HH:MM")
+        self.when = field(_("When"), self, placeholder=_("YYYY-MM-DD HH:MM"))
         self.when.setText(now_typed(trail.time_zone))
-        self.location = field("Where", self, placeholder="Room, site or courier")
-        self.container = field("Container or shipper", self, placeholder="Optional")
-        self.logger = field("Temperature logger", self, placeholder="Optional")
+        self.location = field(_("Where"), self, placeholder=_("Room, site or courier"))
+        self.container = field(_("Container or shipper"), self, placeholder=_("Optional"))
+        self.logger = field(_("Temperature logger"), self, placeholder=_("Optional"))
         for edit in (self.container, self.logger):
             edit.setMaxLength(64)
             edit.setStyleSheet(MONO_STYLE)
         self.temperature = field(
-            "Temperature summary", self, placeholder="Optional, e.g. ≤ −150 °C throughout"
+            _("Temperature summary"), self, placeholder=_("Optional, e.g. ≤ −150 °C throughout")
         )
-        self.note = field("Note", self, placeholder="Optional")
-        self.password = field("Your password", self, password=True)
+        self.note = field(_("Note"), self, placeholder=_("Optional"))
+        self.password = field(_("Your password"), self, password=True)
         self.signing = label("", self, role="subtle")
-        self.signing.setAccessibleName("What the e-signature means")
+        self.signing.setAccessibleName(_("What the e-signature means"))
         self.meaning = MEANING
         self.message = Message(self)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
-        self.progress.setAccessibleName("Working")
+        self.progress.setAccessibleName(_("Working"))
         self.progress.setMaximumHeight(8)
         self.progress.hide()
-        self.cancel = button("Cancel", self, tip="Close without recording (Esc)")
+        self.cancel = button(_("Cancel"), self, tip=_("Close without recording (Esc)"))
         self.cancel.setAutoDefault(False)
-        self.submit = button("Record hand-off", self, tip="Record it (Enter)", default=True)
+        self.submit = button(_("Record hand-off"), self, tip=_("Record it (Enter)"), default=True)
 
         form = QFormLayout()
         form.setVerticalSpacing(6)
-        form.addRow(form_label("Hand-off", self), self.kind)
-        form.addRow(form_label("Chain of identity", self), self.coi)
-        form.addRow(form_label(f"When ({trail.time_zone})", self), self.when)
-        form.addRow(form_label("Where", self), self.location)
+        form.addRow(form_label(_("Hand-off"), self), self.kind)
+        form.addRow(form_label(_("Chain of identity"), self), self.coi)
+        form.addRow(form_label(_("When ({zone})").format(zone=trail.time_zone), self), self.when)
+        form.addRow(form_label(_("Where"), self), self.location)
         ids = QHBoxLayout()
         ids.addWidget(self.container, 1)
-        ids.addWidget(form_label("Logger", self))
+        ids.addWidget(form_label(_("Logger"), self))
         ids.addWidget(self.logger, 1)
-        form.addRow(form_label("Container / shipper", self), ids)
-        form.addRow(form_label("Temperature", self), self.temperature)
-        form.addRow(form_label("Note", self), self.note)
+        form.addRow(form_label(_("Container / shipper"), self), ids)
+        form.addRow(form_label(_("Temperature"), self), self.temperature)
+        form.addRow(form_label(_("Note"), self), self.note)
         form.addRow(self.signing)  # the e-signature: what it means, then the password
-        form.addRow(form_label("Your password", self), self.password)
+        form.addRow(form_label(_("Your password"), self), self.password)
         self._form = form
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -125,7 +126,9 @@ class CustodyEventDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.setSpacing(8)
-        layout.addWidget(label(f"Record a hand-off of lot {trail.lot}", self, role="title"))
+        layout.addWidget(
+            label(_("Record a hand-off of lot {lot}").format(lot=trail.lot), self, role="title")
+        )
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.progress)
@@ -154,8 +157,10 @@ class CustodyEventDialog(QDialog):
             actor = self.context.actor
             who = actor.full_name if actor else ""
             self.signing.setText(
-                f"This hand-off is e-signed: your password signs it as <b>{who}</b>, now, "
-                f"meaning “{self.meaning}”."
+                _(
+                    "This hand-off is e-signed: your password signs it as <b>{who}</b>, now, "
+                    "meaning “{meaning}”."
+                ).format(who=who, meaning=self.meaning)
             )
         self.password.clear()
 
@@ -214,15 +219,15 @@ class CustodyEventDialog(QDialog):
             return
         coi = self.coi.text().strip()
         if not coi:
-            return self._ask(self.coi, "Scan the chain-of-identity id on the label first.")
+            return self._ask(self.coi, _("Scan the chain-of-identity id on the label first."))
         if not self.location.text().strip():
-            return self._ask(self.location, "Say where the hand-off happened.")
+            return self._ask(self.location, _("Say where the hand-off happened."))
         if self.needs_signature() and not self.password.text():
-            return self._ask(self.password, "Type your password: this hand-off is e-signed.")
+            return self._ask(self.password, _("Type your password: this hand-off is e-signed."))
         from core.services.custody import record_custody
 
         self._busy(True)
-        self.message.info("Recording…")
+        self.message.info(_("Recording…"))
         self.context.tasks.run(
             record_custody,
             self.context.db,

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import N_, _
 from core.signing_views import DISPOSITION_LABEL, NEEDS_PHYSICIAN, Disposition
 from ui.widgets.common import button, field, form_label, label
 from ui.widgets.fitted import ElidingCombo, NoteEdit
@@ -29,16 +30,20 @@ from ui.widgets.fitted import ElidingCombo, NoteEdit
 if TYPE_CHECKING:
     from core.readmodels import BatchView
 
-CHOOSE = "Choose the disposition…"
+CHOOSE = N_("Choose the disposition…")
 TIP = Qt.ItemDataRole.ToolTipRole
 NEEDS_TEXT = {
     Disposition.EXCEPTIONAL_RELEASE: (
-        "An exceptional release names the closed deviation it rests on and how the treating "
-        "physician was notified."
+        N_(
+            "An exceptional release names the closed deviation it rests on and how the treating "
+            "physician was notified."
+        )
     ),
     Disposition.POST_RELEASE_OOS: (
-        "The acknowledgement names the failure's deviation and how the treating physician was "
-        "notified."
+        N_(
+            "The acknowledgement names the failure's deviation and how the treating physician was "
+            "notified."
+        )
     ),
 }
 
@@ -66,29 +71,29 @@ class DispositionForm(QWidget):
     def __init__(self, lot: str, offer_export: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lot = lot
-        self.setAccessibleName("Disposition")
+        self.setAccessibleName(_("Disposition"))
         self.setObjectName("dispositionForm")
-        self.choice = ElidingCombo("Disposition", self)
-        self.choice.addItem("Reading the lot…", None)
-        self.reason = NoteEdit("Reason for the disposition", "what it rests on", self)
+        self.choice = ElidingCombo(_("Disposition"), self)
+        self.choice.addItem(_("Reading the lot…"), None)
+        self.reason = NoteEdit(_("Reason for the disposition"), _("what it rests on"), self)
         self.needs = label("", self, role="subtle")
-        self.needs.setAccessibleName("What this disposition needs")
-        self.deviation = ElidingCombo("Deviation the disposition rests on", self)
+        self.needs.setAccessibleName(_("What this disposition needs"))
+        self.deviation = ElidingCombo(_("Deviation the disposition rests on"), self)
         self.physician_caption = label(
-            "<b>Treating physician notified</b>: who, when and how", self
+            _("<b>Treating physician notified</b>: who, when and how"), self
         )
         self.physician = NoteEdit(
-            "Treating physician notified",
-            "Dr A. Novak informed by phone on 3 Nov at 14:20 by …",
+            _("Treating physician notified"),
+            _("Dr A. Novak informed by phone on 3 Nov at 14:20 by …"),
             self,
         )
         self.exporting = self.path = None
         form = self.form = QFormLayout()
         form.setVerticalSpacing(8)
-        form.addRow(form_label("<b>Disposition</b>", self), self.choice)
-        form.addRow(form_label("<b>Reason</b>", self), self.reason)  # kept with the signature
+        form.addRow(form_label(_("<b>Disposition</b>"), self), self.choice)
+        form.addRow(form_label(_("<b>Reason</b>"), self), self.reason)  # kept with the signature
         form.addRow(self.needs)
-        form.addRow(form_label("<b>Deviation</b>", self), self.deviation)
+        form.addRow(form_label(_("<b>Deviation</b>"), self), self.deviation)
         form.addRow(self.physician_caption)
         form.addRow(self.physician)
         layout = QVBoxLayout(self)
@@ -96,12 +101,12 @@ class DispositionForm(QWidget):
         layout.setSpacing(8)
         layout.addLayout(form)
         if offer_export:
-            self.exporting = QCheckBox("Seal the batch summary (PDF) in the same act", self)
-            self.exporting.setAccessibleName("Seal the batch summary in the same act")
-            self.path = field("PDF file", self)
+            self.exporting = QCheckBox(_("Seal the batch summary (PDF) in the same act"), self)
+            self.exporting.setAccessibleName(_("Seal the batch summary in the same act"))
+            self.path = field(_("PDF file"), self)
             self.path.setText(default_pdf_path(lot))
             choose = self.choose_button = button(
-                "Choose…", self, tip="Where the sealed PDF is written"
+                _("Choose…"), self, tip=_("Where the sealed PDF is written")
             )
             choose.setAutoDefault(False)
             choose.clicked.connect(self._choose_path)
@@ -127,14 +132,16 @@ class DispositionForm(QWidget):
         self.choice.blockSignals(True)
         self.choice.clear()
         if len(choices) != 1:
-            self.choice.addItem(CHOOSE if choices else "No disposition can be approved now", None)
+            self.choice.addItem(
+                _(CHOOSE) if choices else _("No disposition can be approved now"), None
+            )
         for key in choices:
             self.choice.addItem(DISPOSITION_LABEL[key], str(key))
         self.choice.setEnabled(bool(choices))
         self.choice.blockSignals(False)
         self.deviation.clear()
         if len(view.deviations) != 1:
-            what = "Choose the deviation…" if view.deviations else "This lot has no deviation"
+            what = _("Choose the deviation…") if view.deviations else _("This lot has no deviation")
             self.deviation.addItem(what, None)
         for dev in view.deviations:
             status = dev.status.replace("_", " ")
@@ -145,20 +152,21 @@ class DispositionForm(QWidget):
         return choices
 
     def _choose_path(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Save the sealed batch summary", self.path.text(), "PDF files (*.pdf)"
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the sealed batch summary"), self.path.text(), _("PDF files (*.pdf)")
         )
         if chosen:
             self.path.setText(chosen)
             self.exporting.setChecked(True)
 
-    def _chosen(self, *_: Any) -> None:
+    def _chosen(self, *_args: Any) -> None:
         self._show_needs()
         self.changed.emit()
 
     def _show_needs(self) -> None:
         needed = self.needs_physician()
-        self.needs.setText(NEEDS_TEXT.get(self.disposition() or "", ""))
+        needs = NEEDS_TEXT.get(self.disposition() or "")
+        self.needs.setText(_(needs) if needs else "")
         self.needs.setVisible(needed)
         for widget in (self.deviation, self.physician, self.physician_caption):
             widget.setVisible(needed)

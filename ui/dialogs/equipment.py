@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QWidget
 
+from core.i18n import N_, _, ngettext
 from core.words import EQUIPMENT_EVENT_WORDS, EQUIPMENT_TYPE_WORDS
 from ui.dialogs.form_dialog import FormDialog, scan_field, text_box
 from ui.models.equipment import due_text, status_text, usable_text
@@ -22,15 +23,22 @@ if TYPE_CHECKING:
     from core.records.equipment import EquipmentView
     from ui.context import AppContext
 
-DAY = "YYYY-MM-DD"
-CERTIFICATE_FILES = ["Certificates (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.txt)"]
+DAY = N_("YYYY-MM-DD")
+CERTIFICATE_FILES = [N_("Certificates (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.txt)")]
 
 
 def item_facts(item: EquipmentView) -> str:
     dues = " · ".join(f"{d.words}: {due_text(d)}" for d in item.dues)
-    return (
-        f"<b>{item.code}</b> — {item.name} ({item.type_words}), {item.location} · "
-        f"{status_text(item)}<br>Due dates: {dues}<br>{usable_text(item)}"
+    return _(
+        "<b>{code}</b> — {name} ({type}), {location} · {status}<br>Due dates: {dues}<br>{usable}"
+    ).format(
+        code=item.code,
+        name=item.name,
+        type=item.type_words,
+        location=item.location,
+        status=status_text(item),
+        dues=dues,
+        usable=usable_text(item),
     )
 
 
@@ -38,27 +46,34 @@ class RegisterEquipmentDialog(FormDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(
             context,
-            "Register equipment",
-            "The item is registered in use, with the due dates it has; a scan check that names "
-            "its type (equipment:TYPE) accepts it while none of them has passed. Type or scan the "
-            "asset code from its label.",
-            "Register",
+            _("Register equipment"),
+            _(
+                "The item is registered in use, with the due dates it has; a scan check that names "
+                "its type (equipment:TYPE) accepts it while none of them has passed. Type or scan "
+                "the asset code from its label."
+            ),
+            _("Register"),
             parent=parent,
         )
         from core.states import EquipmentType
 
-        self.code = self.row("Asset &code", scan_field("Asset code", self, "e.g. BSC-01"))
-        self.type = self.row("&Type", TouchCombo(self))
-        self.type.setAccessibleName("Equipment type")
+        self.code = self.row(_("Asset &code"), scan_field(_("Asset code"), self, _("e.g. BSC-01")))
+        self.type = self.row(_("&Type"), TouchCombo(self))
+        self.type.setAccessibleName(_("Equipment type"))
         for kind in EquipmentType:
             self.type.addItem(EQUIPMENT_TYPE_WORDS[kind], kind.value)
-        self.name = self.field("&Name", "Equipment name", "make and model, as on the asset list")
-        self.location = self.field("&Location", "Location", "room or area, e.g. Cleanroom 2")
-        self.calibration = self.field("Ca&libration due", "Calibration due date", f"{DAY} or none")
-        self.qualification = self.field(
-            "&Qualification due", "Qualification due date", f"{DAY} or none"
+        self.name = self.field(
+            _("&Name"), _("Equipment name"), _("make and model, as on the asset list")
         )
-        self.maintenance = self.field("&Maintenance due", "Maintenance due date", f"{DAY} or none")
+        self.location = self.field(
+            _("&Location"), _("Location"), _("room or area, e.g. Cleanroom 2")
+        )
+        or_none = _("{day} or none").format(day=_(DAY))
+        self.calibration = self.field(_("Ca&libration due"), _("Calibration due date"), or_none)
+        self.qualification = self.field(
+            _("&Qualification due"), _("Qualification due date"), or_none
+        )
+        self.maintenance = self.field(_("&Maintenance due"), _("Maintenance due date"), or_none)
         self.code.setFocus()
 
     def send(self) -> None:
@@ -93,30 +108,32 @@ class RecordEventDialog(FormDialog):
     ) -> None:
         super().__init__(
             context,
-            f"Record calibration, qualification or maintenance · {item.code}",
+            _("Record calibration, qualification or maintenance · {code}").format(code=item.code),
             item_facts(item),
-            "Record",
+            _("Record"),
             parent=parent,
         )
         from core.services.equipment_inputs import RECORDED
 
         self.setMinimumWidth(860)
         self.item = item
-        self.kind = self.row("&What", TouchCombo(self))
-        self.kind.setAccessibleName("What was performed")
+        self.kind = self.row(_("&What"), TouchCombo(self))
+        self.kind.setAccessibleName(_("What was performed"))
         for what in RECORDED:
             self.kind.addItem(EQUIPMENT_EVENT_WORDS[what], what.value)
         if kind is not None and (index := self.kind.findData(kind)) >= 0:
             self.kind.setCurrentIndex(index)
         self.performed = self.field(
-            "&Performed on", "Performed on", f"{DAY}, as on the certificate"
+            _("&Performed on"),
+            _("Performed on"),
+            _("{day}, as on the certificate").format(day=_(DAY)),
         )
         self.performed.setText(QDate.currentDate().toString("yyyy-MM-dd"))
-        self.next_due = self.field("&Next due", "Next due date", DAY)
-        self.passed = QRadioButton("✔ Pa&ssed", self)
-        self.passed.setAccessibleName("Passed")
-        self.failed = QRadioButton("✖ F&ailed", self)
-        self.failed.setAccessibleName("Failed")
+        self.next_due = self.field(_("&Next due"), _("Next due date"), _(DAY))
+        self.passed = QRadioButton(_("✔ Pa&ssed"), self)
+        self.passed.setAccessibleName(_("Passed"))
+        self.failed = QRadioButton(_("✖ F&ailed"), self)
+        self.failed.setAccessibleName(_("Failed"))
         self.outcome = QButtonGroup(self)
         for radio in (self.passed, self.failed):
             self.outcome.addButton(radio)
@@ -125,23 +142,28 @@ class RecordEventDialog(FormDialog):
         choice.addWidget(self.passed)
         choice.addWidget(self.failed)
         choice.addStretch(1)
-        self.outcome_caption = label("Outcome", self)
+        self.outcome_caption = label(_("Outcome"), self)
         self.form.addRow(self.outcome_caption, choice)
         self.outcome_caption.setMinimumHeight(44)
         self.certificate = self.field(
-            "&Certificate ref", "Certificate reference", "the certificate's number"
+            _("&Certificate ref"), _("Certificate reference"), _("the certificate's number")
         )
         self.certificate_file = self.file_row(
-            "Certificate &file", "Certificate file", "Choose the certificate", CERTIFICATE_FILES
+            _("Certificate &file"),
+            _("Certificate file"),
+            _("Choose the certificate"),
+            [_(f) for f in CERTIFICATE_FILES],
         )
-        self.note = self.row("N&ote", text_box("Note", self, "optional"))
+        self.note = self.row(_("N&ote"), text_box(_("Note"), self, _("optional")))
         self.note.setMaximumHeight(44 * 2)
         self.failing = label(
-            "✖ A failed calibration or qualification takes the item out of service at once; its "
-            "due date stays as it was (leave the next due date empty).",
+            _(
+                "✖ A failed calibration or qualification takes the item out of service at once; "
+                "its due date stays as it was (leave the next due date empty)."
+            ),
             self,
         )
-        self.failing.setAccessibleName("What a failure does")
+        self.failing.setAccessibleName(_("What a failure does"))
         self.failing.hide()
         self.body.addWidget(self.failing)
         self.kind.currentIndexChanged.connect(self._kind_chosen)
@@ -204,27 +226,31 @@ class EquipmentStatusDialog(FormDialog):
             else EquipmentStatus.IN_USE
         )
         going_out = self.wanted == EquipmentStatus.OUT_OF_SERVICE
-        title = "Take out of service" if going_out else "Back into service"
+        title = _("Take out of service") if going_out else _("Back into service")
         what = (
-            "No batch may use it until it is back in service."
+            _("No batch may use it until it is back in service.")
             if going_out
-            else "Batches may use it again, if none of its due dates has passed."
+            else _("Batches may use it again, if none of its due dates has passed.")
         )
         super().__init__(
             context,
-            f"{title} · {item.code}",
+            (
+                _("Take out of service · {code}") if going_out else _("Back into service · {code}")
+            ).format(code=item.code),
             f"{item_facts(item)}<br><br><b>{what}</b>",
             title,
             parent=parent,
         )
         self.reason = self.row(
-            f"&Reason (at least {MIN_REASON} characters)",
+            ngettext(
+                "&Reason (at least {n} character)", "&Reason (at least {n} characters)", MIN_REASON
+            ).format(n=MIN_REASON),
             text_box(
-                "Reason",
+                _("Reason"),
                 self,
-                "e.g. door seal torn, service call 4411"
+                _("e.g. door seal torn, service call 4411")
                 if going_out
-                else "e.g. repaired and requalified, report QR-2026-118",
+                else _("e.g. repaired and requalified, report QR-2026-118"),
             ),
         )
         self.reason.setFocus()

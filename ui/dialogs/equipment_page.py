@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
+from core.i18n import _
 from ui.dialogs.equipment import item_facts
 from ui.models.equipment import EventsModel, ItemUsesModel
 from ui.widgets.common import Message, button, label
@@ -26,29 +27,29 @@ class EquipmentPageDialog(QDialog):
         super().__init__(parent)
         self.context, self.code = context, code
         self.record: EquipmentRecord | None = None
-        title = f"Equipment page · {code}"
+        title = _("Equipment page · {code}").format(code=code)
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.setModal(True)
         self.setMinimumWidth(960)  # the tabs whole (no scroll buttons), in large text too
         self.heading = label(code, self, role="title")
-        self.summary = label("Reading the item…", self)
-        self.summary.setAccessibleName("The item today")
+        self.summary = label(_("Reading the item…"), self)
+        self.summary.setAccessibleName(_("The item today"))
         self.message = Message(self)
         self.events_model = EventsModel(self)
         self.uses_model = ItemUsesModel(self)
-        self.events = BenchTable("Events", self)
+        self.events = BenchTable(_("Events"), self)
         self.events.setModel(self.events_model)
         self.events.set_column_caps({6: 30}, widest=22)
-        self.uses = BenchTable("Used by", self)
+        self.uses = BenchTable(_("Used by"), self)
         self.uses.setModel(self.uses_model)
         self.uses.set_column_caps({}, widest=24)
         self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName("The item's records")
+        self.tabs.setAccessibleName(_("The item's records"))
         self.tabs.tabBar().setUsesScrollButtons(False)
-        self.tabs.addTab(self.events, "&Events")
-        self.tabs.addTab(self.uses, "&Used by")
-        self.close_button = button("Close", self, tip="Esc", default=True)
+        self.tabs.addTab(self.events, _("&Events"))
+        self.tabs.addTab(self.uses, _("&Used by"))
+        self.close_button = button(_("Close"), self, tip=_("Esc"), default=True)
         self.close_button.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -90,8 +91,8 @@ class EquipmentPageDialog(QDialog):
         self.uses_model.set_items(record.uses)
         self.events.fit_columns()
         self.uses.fit_columns()
-        self.tabs.setTabText(0, f"&Events ({len(record.events)})")
-        self.tabs.setTabText(1, f"&Used by ({len(record.uses)})")
+        self.tabs.setTabText(0, _("&Events ({n})").format(n=len(record.events)))
+        self.tabs.setTabText(1, _("&Used by ({n})").format(n=len(record.uses)))
 
     def _failed(self, error: BaseException) -> None:
         from ui.errors import message_of

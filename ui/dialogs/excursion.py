@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import _
 from ui import theme
 from ui.widgets.common import Message, button, label
 from ui.widgets.fitted import ElidingCombo
@@ -50,48 +51,50 @@ class ExcursionDialog(QDialog):
         self.busy = False
         self.dialog: Any = None
         self.deviations: tuple[DeviationView, ...] = ()
-        title = f"Assess process excursion #{self.excursion} · lot {lot}"
+        title = _("Assess process excursion #{id} · lot {lot}").format(id=self.excursion, lot=lot)
         self.setWindowTitle(title)
-        self.setAccessibleName("Assess process excursion")
+        self.setAccessibleName(_("Assess process excursion"))
         self.setModal(True)
         self.setMinimumWidth(860)
         self.about = label(f"<b>{item.title}</b><br>{item.detail}", self)
-        self.about.setAccessibleName("The excursion")
-        self.by_deviation = QRadioButton("Link a deviation of this lot", self)
-        self.by_deviation.setAccessibleName("Link a deviation")
+        self.about.setAccessibleName(_("The excursion"))
+        self.by_deviation = QRadioButton(_("Link a deviation of this lot"), self)
+        self.by_deviation.setAccessibleName(_("Link a deviation"))
         self.by_qa = QRadioButton(
-            "Assess it without a deviation (QA): the product is not affected", self
+            _("Assess it without a deviation (QA): the product is not affected"), self
         )
-        self.by_qa.setAccessibleName("QA assessment without a deviation")
+        self.by_qa.setAccessibleName(_("QA assessment without a deviation"))
         self.ways = QButtonGroup(self)
         for radio in (self.by_deviation, self.by_qa):
             self.ways.addButton(radio)
-        self.deviation = ElidingCombo("Deviation", self)
-        self.deviation.addItem("Reading the lot's deviations…", None)
-        self.new_deviation = button("New deviation…", self, tip="Open a deviation for it")
+        self.deviation = ElidingCombo(_("Deviation"), self)
+        self.deviation.addItem(_("Reading the lot's deviations…"), None)
+        self.new_deviation = button(_("New deviation…"), self, tip=_("Open a deviation for it"))
         self.new_deviation.setAutoDefault(False)
         self.may_open = context.can(Permission.OPEN_DEVIATION)
         self.may_assess = context.can(Permission.ASSESS_EXCURSION)
         self.by_deviation.setEnabled(self.may_open)
         self.new_deviation.setEnabled(self.may_open)
         self.by_qa.setEnabled(self.may_assess)
-        role = context.actor.role if context.actor else "nobody"
+        role = context.actor.role if context.actor else _("nobody")
         self.qa_only = label(
-            f"Only QA assesses an excursion without a deviation; your role ({role}) links one.",
+            _(
+                "Only QA assesses an excursion without a deviation; your role ({role}) links one."
+            ).format(role=role),
             self,
             role="subtle",
         )
         self.qa_only.setVisible(not self.may_assess)
         self.reason = QPlainTextEdit(self)
-        self.reason.setAccessibleName("Reason")
+        self.reason.setAccessibleName(_("Reason"))
         self.reason.setPlaceholderText(
-            "what happened, how long, why the product is not affected (QA: required)"
+            _("what happened, how long, why the product is not affected (QA: required)")
         )
         self.reason.setTabChangesFocus(True)
         self.reason.setMinimumHeight(theme.TOUCH * 2)
         self.message = Message(self)
-        self.submit = button("Save assessment", self, default=True, tip="Enter")
-        self.cancel = button("Cancel", self, tip="Esc: close without saving")
+        self.submit = button(_("Save assessment"), self, default=True, tip=_("Enter"))
+        self.cancel = button(_("Cancel"), self, tip=_("Esc: close without saving"))
         self.cancel.setAutoDefault(False)
         self._lay_out()
         chain = [self.by_deviation, self.deviation, self.new_deviation, self.by_qa, self.reason]
@@ -119,7 +122,7 @@ class ExcursionDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.by_qa)
         layout.addWidget(self.qa_only)
-        layout.addWidget(label("<b>Reason</b> (kept with the assessment)", self))
+        layout.addWidget(label(_("<b>Reason</b> (kept with the assessment)"), self))
         layout.addWidget(self.reason)
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
@@ -145,7 +148,7 @@ class ExcursionDialog(QDialog):
     def show_deviations(self, deviations: tuple[DeviationView, ...], chosen: str = "") -> None:
         self.deviation.clear()
         if len(deviations) != 1:
-            what = "Choose the deviation…" if deviations else "No deviation yet: open one"
+            what = _("Choose the deviation…") if deviations else _("No deviation yet: open one")
             self.deviation.addItem(what, None)
         for dev in deviations:
             status = dev.status.replace("_", " ")
@@ -172,7 +175,7 @@ class ExcursionDialog(QDialog):
         getattr(self.message, kind)(text)
         self._fit_height()
 
-    def _way_changed(self, *_: Any) -> None:
+    def _way_changed(self, *_args: Any) -> None:
         linking = self.by_deviation.isChecked()
         self.deviation.setEnabled(linking)
         self.message.clear()
@@ -220,11 +223,11 @@ class ExcursionDialog(QDialog):
             return
         deviation = self.deviation.currentData() if self.by_deviation.isChecked() else None
         if self.by_deviation.isChecked() and deviation is None:
-            self._say("error", "Choose the deviation to link (or open a new one).")
+            self._say("error", _("Choose the deviation to link (or open a new one)."))
             self.deviation.setFocus()
             return
         self._busy(True)
-        self._say("info", "Saving…")
+        self._say("info", _("Saving…"))
         self.context.tasks.run(
             assess_excursion,
             self.context.db,
@@ -252,7 +255,7 @@ class ExcursionDialog(QDialog):
     def _busy(self, busy: bool) -> None:
         self.busy = busy
         self.submit.setEnabled(not busy)
-        self.submit.setText("Saving…" if busy else "Save assessment")
+        self.submit.setText(_("Saving…") if busy else _("Save assessment"))
         self.cancel.setEnabled(not busy)
 
     def reject(self) -> None:

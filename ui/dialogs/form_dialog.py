@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import _
 from ui import theme
 from ui.file_dialogs import place
 from ui.widgets.common import Message, button, field, form_label, label
@@ -71,11 +72,12 @@ class FormDialog(QDialog):
         explanation: str,
         submit: str,
         *,
-        working: str = "Saving…",
+        working: str | None = None,  # "Saving…"
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.context, self.working, self.submit_text = context, working, submit
+        self.context, self.submit_text = context, submit
+        self.working = working if working is not None else _("Saving…")
         self.busy = False
         self.result_value: Any = None
         self.file_dialog: QFileDialog | None = None
@@ -85,14 +87,14 @@ class FormDialog(QDialog):
         self.setMinimumWidth(720)
         self.heading = label(title, self, role="title")
         self.explanation = label(explanation, self)
-        self.explanation.setAccessibleName("What this does")
+        self.explanation.setAccessibleName(_("What this does"))
         self.form = QFormLayout()
         self.form.setSpacing(10)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.message = Message(self)
-        self.submit = button(submit, self, default=True, tip="Enter")
+        self.submit = button(submit, self, default=True, tip=_("Enter"))
         self.submit.setMinimumWidth(160)
-        self.cancel = button("Cancel", self, tip="Esc: close without changing anything")
+        self.cancel = button(_("Cancel"), self, tip=_("Esc: close without changing anything"))
         self.cancel.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -127,9 +129,9 @@ class FormDialog(QDialog):
 
     def file_row(self, caption: str, name: str, choose_title: str, filters: list[str]) -> QLineEdit:
         """A file's path, typed or chosen with "Choose…"."""
-        path = field(name, self, placeholder="no file")
-        choose = button("Choose…", self, tip=choose_title)
-        choose.setAccessibleName(f"Choose the {name.lower()}")
+        path = field(name, self, placeholder=_("no file"))
+        choose = button(_("Choose…"), self, tip=choose_title)
+        choose.setAccessibleName(_("Choose the {name}").format(name=name.lower()))
         choose.setAutoDefault(False)
         choose.clicked.connect(lambda: self._choose_file(path, choose_title, filters))
         line = QHBoxLayout()
@@ -144,7 +146,7 @@ class FormDialog(QDialog):
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
-        dialog.setNameFilters([*filters, "All files (*)"])
+        dialog.setNameFilters([*filters, _("All files (*)")])
         place(dialog)
         dialog.fileSelected.connect(target.setText)
         self.file_dialog = dialog

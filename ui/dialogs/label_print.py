@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QWidget
 
+from core.i18n import N_, _, ngettext
 from core.labels.stock import STOCKS
 from core.labels.zpl import DPI_CHOICES
 from core.services.labels import MAX_COUNT
@@ -32,20 +33,23 @@ if TYPE_CHECKING:
 
 # the stock each kind is printed on unless the technician chooses another
 KIND_STOCK = {LabelKind.BAG: "100x50", LabelKind.SAMPLE: "50x25", LabelKind.VIAL: "38x13"}
-FILTERS = {"pdf": "PDF labels (*.pdf)", "zpl": "ZPL for a label printer (*.zpl)"}
+FILTERS = {"pdf": N_("PDF labels (*.pdf)"), "zpl": N_("ZPL for a label printer (*.zpl)")}
 
 
 def printed_text(record: LabelRecord) -> str:
     """What was printed for the batch so far, per kind, in words."""
     done = [c for c in record.counts if c.printed]
     if not done:
-        return "No labels printed for this batch yet."
+        return _("No labels printed for this batch yet.")
     parts = [
-        f"{c.printed} {c.kind_words} (serials 1–{c.last_serial}, {c.prints} "
-        f"{'print' if c.prints == 1 else 'prints'})"
+        ngettext(
+            "{printed} {kind} (serials 1–{last}, {prints} print)",
+            "{printed} {kind} (serials 1–{last}, {prints} prints)",
+            c.prints,
+        ).format(printed=c.printed, kind=c.kind_words, last=c.last_serial, prints=c.prints)
         for c in done
     ]
-    return "Printed so far: " + "; ".join(parts) + "."
+    return _("Printed so far: {parts}.").format(parts="; ".join(parts))
 
 
 class LabelPrintDialog(FormDialog):
@@ -54,52 +58,56 @@ class LabelPrintDialog(FormDialog):
     ) -> None:
         super().__init__(
             context,
-            f"Print labels — lot {record.lot}",
-            "Labels carry the lot, the product, the chain-of-identity id where there is one, the "
-            "expiry and storage, in words and as a QR code. Lotbook keeps each print and counts "
-            "the labels printed for the reconciliation.",
-            "Print labels",
-            working="Printing…",
+            _("Print labels — lot {lot}").format(lot=record.lot),
+            _(
+                "Labels carry the lot, the product, the chain-of-identity id where there is one, "
+                "the expiry and storage, in words and as a QR code. Lotbook keeps each print and "
+                "counts the labels printed for the reconciliation."
+            ),
+            _("Print labels"),
+            working=_("Printing…"),
             parent=parent,
         )
         self.record = record
         self.file_dialog = None
         self.so_far = label(printed_text(record), self)
-        self.so_far.setAccessibleName("Labels printed so far")
+        self.so_far.setAccessibleName(_("Labels printed so far"))
         top = self.layout()
         top.insertWidget(top.indexOf(self.explanation) + 1, self.so_far)
 
         self.setMinimumWidth(860)
         self.kind = TouchCombo(self)
-        self.kind.setAccessibleName("Kind of label")
+        self.kind.setAccessibleName(_("Kind of label"))
         for kind in LabelKind:
             self.kind.addItem(LABEL_KIND_WORDS[kind].capitalize(), kind.value)
         self.count = NumberField(1, MAX_COUNT, self)
         self.count.setValue(1)
-        self.count.setAccessibleName("Number of labels")
-        self.count.setToolTip(f"1 to {MAX_COUNT}; type a number or use − and + (or ↓ and ↑)")
-        holder, _less, _more = stepper(self.count, "Number of labels", self)
-        number = form_label("&Number", self)
+        self.count.setAccessibleName(_("Number of labels"))
+        self.count.setToolTip(
+            _("1 to {most}; type a number or use − and + (or ↓ and ↑)").format(most=MAX_COUNT)
+        )
+        holder, _less, _more = stepper(self.count, _("Number of labels"), self)
+        number = form_label(_("&Number"), self)
         number.setBuddy(self.count)
         line = QHBoxLayout()
         line.addWidget(self.kind, 1)
         line.addSpacing(16)
         line.addWidget(number)
         line.addWidget(holder)
-        self.row("&Kind", line, buddy=self.kind)
+        self.row(_("&Kind"), line, buddy=self.kind)
         self.stock = TouchCombo(self)
-        self.stock.setAccessibleName("Label stock")
+        self.stock.setAccessibleName(_("Label stock"))
         for stock in STOCKS.values():
             self.stock.addItem(f"{stock.words} ({stock.size_text})", stock.name)
         self.format = TouchCombo(self)
-        self.format.setAccessibleName("Label format")
+        self.format.setAccessibleName(_("Label format"))
         self.format.addItem("PDF", "pdf")
-        self.format.addItem("ZPL (Zebra-class printer)", "zpl")
+        self.format.addItem(_("ZPL (Zebra-class printer)"), "zpl")
         self.dpi = TouchCombo(self)
-        self.dpi.setAccessibleName("Printer resolution")
+        self.dpi.setAccessibleName(_("Printer resolution"))
         for dpi in DPI_CHOICES:
             self.dpi.addItem(f"{dpi} dpi", dpi)
-        form_caption = form_label("&Format", self)
+        form_caption = form_label(_("&Format"), self)
         form_caption.setBuddy(self.format)
         line = QHBoxLayout()
         line.addWidget(self.stock, 1)
@@ -107,21 +115,25 @@ class LabelPrintDialog(FormDialog):
         line.addWidget(form_caption)
         line.addWidget(self.format, 1)
         line.addWidget(self.dpi)
-        self.row("&Stock", line, buddy=self.stock)
-        self.expiry = self.field("&Expiry", "Expiry date", "YYYY-MM-DD, the product's expiry")
-        self.storage = self.field(
-            "S&torage", "Storage condition", "as the label states it, e.g. ≤ −150 °C, LN₂ vapour"
+        self.row(_("&Stock"), line, buddy=self.stock)
+        self.expiry = self.field(
+            _("&Expiry"), _("Expiry date"), _("YYYY-MM-DD, the product's expiry")
         )
-        self.reason = self.row("&Reason", text_box("Reason for a reprint", self))
-        self.path = field("Label file", self, placeholder="the file to write")
-        choose = button("Choose…", self, tip="Choose where the label file is written")
-        choose.setAccessibleName("Choose the label file")
+        self.storage = self.field(
+            _("S&torage"),
+            _("Storage condition"),
+            _("as the label states it, e.g. ≤ −150 °C, LN₂ vapour"),
+        )
+        self.reason = self.row(_("&Reason"), text_box(_("Reason for a reprint"), self))
+        self.path = field(_("Label file"), self, placeholder=_("the file to write"))
+        choose = button(_("Choose…"), self, tip=_("Choose where the label file is written"))
+        choose.setAccessibleName(_("Choose the label file"))
         choose.setAutoDefault(False)
         choose.clicked.connect(self._choose_target)
         where = QHBoxLayout()
         where.addWidget(self.path, 1)
         where.addWidget(choose)
-        self.row("F&ile", where, buddy=self.path)
+        self.row(_("F&ile"), where, buddy=self.path)
 
         self.kind.currentIndexChanged.connect(self._kind_chosen)
         self.format.currentIndexChanged.connect(self._format_chosen)
@@ -142,9 +154,9 @@ class LabelPrintDialog(FormDialog):
         kind = self.chosen_kind()
         self.stock.setCurrentIndex(max(0, self.stock.findData(KIND_STOCK[kind])))
         self.reason.setPlaceholderText(
-            "Required: labels of this kind were printed before (e.g. label torn, replaced)"
+            _("Required: labels of this kind were printed before (e.g. label torn, replaced)")
             if self.reprint()
-            else "Only for a reprint"
+            else _("Only for a reprint")
         )
         self._suggest_path()
 
@@ -162,10 +174,10 @@ class LabelPrintDialog(FormDialog):
 
     def _choose_target(self) -> None:
         fmt = str(self.format.currentData())
-        dialog = QFileDialog(self, "Write the labels to")
+        dialog = QFileDialog(self, _("Write the labels to"))
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilters([FILTERS[fmt]])
+        dialog.setNameFilters([_(FILTERS[fmt])])
         dialog.setDefaultSuffix(fmt)
         place(dialog)
         dialog.selectFile(Path(self.path.text()).name)
@@ -179,12 +191,13 @@ class LabelPrintDialog(FormDialog):
         from core.services.labels import print_labels
 
         if not self.path.text().strip():
-            self.refuse("Choose the file the labels are written to.", self.path)
+            self.refuse(_("Choose the file the labels are written to."), self.path)
             return
         if self.reprint() and not self.reason.toPlainText().strip():
             self.refuse(
-                f"{LABEL_KIND_WORDS[self.chosen_kind()].capitalize()} labels were printed for "
-                "this batch before: say why more are printed.",
+                _(
+                    "{kind} labels were printed for this batch before: say why more are printed."
+                ).format(kind=LABEL_KIND_WORDS[self.chosen_kind()].capitalize()),
                 self.reason,
             )
             return

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from core.i18n import N_, _, ngettext
 from core.words import LOT_STATUS_WORDS
 from ui.dialogs.form_dialog import FormDialog, text_box
 from ui.models.materials import effective_sentence, lot_title, quantity, status_words
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from core.records.materials import LotView
     from ui.context import AppContext
 
-EXAMPLE = "e.g. CoA reviewed against the specification: conforms"
+EXAMPLE = N_("e.g. CoA reviewed against the specification: conforms")
 
 
 def moves_from(lot: LotView) -> list[str]:
@@ -38,19 +39,24 @@ def final_text(lot: LotView) -> str:
     """Why no decision can be made on the lot (its status is final), or ""."""
     if moves_from(lot):
         return ""
-    return (
-        f"{lot_title(lot)} is {LOT_STATUS_WORDS.get(lot.status)}, which is final: receive a new "
-        "lot instead."
+    return _("{lot} is {status}, which is final: receive a new lot instead.").format(
+        lot=lot_title(lot), status=LOT_STATUS_WORDS.get(lot.status)
     )
 
 
 def facts_text(lot: LotView) -> str:
     coas = "; ".join(f"{a.filename} (SHA-256 {a.sha256[:16]}…)" for a in lot.attachments)
-    return (
-        f"<b>{lot.material_name}</b>, lot <b>{lot.lot_number}</b>, expiry "
-        f"{lot.expiry.isoformat()}, {quantity(lot.on_hand, lot.unit)} on hand.<br>"
-        f"Today: {effective_sentence(lot)}<br>"
-        f"Certificate of analysis: {coas or '<b>none attached</b>'}"
+    return _(
+        "<b>{material}</b>, lot <b>{lot}</b>, expiry {expiry}, {on_hand} on hand.<br>"
+        "Today: {today}<br>"
+        "Certificate of analysis: {coas}"
+    ).format(
+        material=lot.material_name,
+        lot=lot.lot_number,
+        expiry=lot.expiry.isoformat(),
+        on_hand=quantity(lot.on_hand, lot.unit),
+        today=effective_sentence(lot),
+        coas=coas or _("<b>none attached</b>"),
     )
 
 
@@ -66,10 +72,10 @@ class DecideLotDialog(FormDialog):
 
         super().__init__(
             context,
-            f"QA decision · {lot_title(lot)}",
+            _("QA decision · {lot}").format(lot=lot_title(lot)),
             facts_text(lot),
-            "Sign decision",
-            working="Signing…",
+            _("Sign decision"),
+            working=_("Signing…"),
             parent=parent,
         )
         self.setMinimumWidth(860)
@@ -78,31 +84,40 @@ class DecideLotDialog(FormDialog):
         band = panel(self)
         column = QVBoxLayout(band)
         self.meaning = label("", band, role="meaning")
-        self.meaning.setAccessibleName("Meaning of the signature")
+        self.meaning.setAccessibleName(_("Meaning of the signature"))
         self.statement = label(
-            "Your e-signature binds this lot (material, lot number, expiry), the move, your "
-            "reason and the certificates of analysis kept with it (their SHA-256). It is kept "
-            "with the lot and shown on its page.",
+            _(
+                "Your e-signature binds this lot (material, lot number, expiry), the move, your "
+                "reason and the certificates of analysis kept with it (their SHA-256). It is kept "
+                "with the lot and shown on its page."
+            ),
             band,
         )
         self.signer = label(
-            f"Signed as <b>{actor.full_name}</b> ({actor.username}) · role {actor.role}", band
+            _("Signed as <b>{name}</b> ({username}) · role {role}").format(
+                name=actor.full_name, username=actor.username, role=actor.role
+            ),
+            band,
         )
-        self.signer.setAccessibleName("Signer")
+        self.signer.setAccessibleName(_("Signer"))
         for widget in (self.meaning, self.statement, self.signer):
             column.addWidget(widget)
         self.form.insertRow(0, band)
-        self.status = self.row("New &status", TouchCombo(self))
-        self.status.setAccessibleName("New status")
+        self.status = self.row(_("New &status"), TouchCombo(self))
+        self.status.setAccessibleName(_("New status"))
         for move in moves_from(lot):
             self.status.addItem(status_words(move), move)
         if status is not None and (index := self.status.findData(status)) >= 0:
             self.status.setCurrentIndex(index)
         self.reason = self.row(
-            f"&Reason (at least {MIN_REASON} characters)",
-            text_box("Reason for the decision", self, EXAMPLE),
+            ngettext(
+                "&Reason (at least {n} character)", "&Reason (at least {n} characters)", MIN_REASON
+            ).format(n=MIN_REASON),
+            text_box(_("Reason for the decision"), self, _(EXAMPLE)),
         )
-        self.password = self.row("Your &password", field("Your password", self, password=True))
+        self.password = self.row(
+            _("Your &password"), field(_("Your password"), self, password=True)
+        )
         self.status.currentIndexChanged.connect(self._show_meaning)
         self._show_meaning()
         if refusal := final_text(lot):
@@ -121,7 +136,7 @@ class DecideLotDialog(FormDialog):
         from core.services.material_lots import decide_lot
 
         if not self.password.text():
-            self.refuse("Type your password to sign the decision.", self.password)
+            self.refuse(_("Type your password to sign the decision."), self.password)
             return
         self.run(
             decide_lot,

@@ -12,6 +12,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
 from core.clock import local_text
+from core.i18n import _, ngettext
 from ui.models.materials import (
     AttachmentsModel,
     DecisionsModel,
@@ -30,16 +31,26 @@ if TYPE_CHECKING:
 def summary_text(lot: LotView) -> str:
     batches = list(dict.fromkeys(u.batch_lot for u in lot.uses))
     used_by = (
-        f"Used by {len(batches)} batch{'es' if len(batches) != 1 else ''}: {', '.join(batches)}."
+        ngettext(
+            "Used by {n} batch: {batches}.", "Used by {n} batches: {batches}.", len(batches)
+        ).format(n=len(batches), batches=", ".join(batches))
         if batches
-        else "No batch has used it."
+        else _("No batch has used it.")
     )
-    return (
-        f"<b>{lot.material_name}</b> · expiry <b>{lot.expiry.isoformat()}</b> · "
-        f"{effective_sentence(lot)}<br>"
-        f"Received {quantity(lot.quantity_received, lot.unit)} by {lot.received_by}, "
-        f"{local_text(lot.received_at)}; used {quantity(lot.quantity_used, lot.unit)}; "
-        f"<b>on hand {quantity(lot.on_hand, lot.unit)}</b>. {used_by}"
+    return _(
+        "<b>{material}</b> · expiry <b>{expiry}</b> · {today}<br>"
+        "Received {received} by {person}, {when}; used {used}; "
+        "<b>on hand {on_hand}</b>. {used_by}"
+    ).format(
+        material=lot.material_name,
+        expiry=lot.expiry.isoformat(),
+        today=effective_sentence(lot),
+        received=quantity(lot.quantity_received, lot.unit),
+        person=lot.received_by,
+        when=local_text(lot.received_at),
+        used=quantity(lot.quantity_used, lot.unit),
+        on_hand=quantity(lot.on_hand, lot.unit),
+        used_by=used_by,
     )
 
 
@@ -54,35 +65,35 @@ class LotPageDialog(QDialog):
     def __init__(self, lot: LotView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lot = lot
-        title = f"Lot page · {lot_title(lot)}"
+        title = _("Lot page · {lot}").format(lot=lot_title(lot))
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.setModal(True)
         self.setMinimumWidth(960)  # the tabs whole (no scroll buttons), in large text too
         self.heading = label(lot_title(lot), self, role="title")
         self.summary = label(summary_text(lot), self)
-        self.summary.setAccessibleName("The lot today")
+        self.summary.setAccessibleName(_("The lot today"))
         self.decisions_model = DecisionsModel(self, lot.decisions)
         self.attachments_model = AttachmentsModel(self, lot.attachments)
         self.uses_model = UsesModel(self)
         self.uses_model.set_uses(lot.uses, lot.unit)
         self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName("The lot's records")
+        self.tabs.setAccessibleName(_("The lot's records"))
         self.tabs.tabBar().setUsesScrollButtons(False)
-        self.decisions = _table("QA decisions", self.decisions_model, self, {1: 34})
+        self.decisions = _table(_("QA decisions"), self.decisions_model, self, {1: 34})
         self.attachments = _table(
-            "Certificates of analysis", self.attachments_model, self, {0: 30, 1: 66}
+            _("Certificates of analysis"), self.attachments_model, self, {0: 30, 1: 66}
         )
-        self.uses = _table("Used by", self.uses_model, self, {1: 24})
-        for table, text, count in (
-            (self.decisions, "QA &decisions", len(lot.decisions)),
-            (self.attachments, "&Certificates", len(lot.attachments)),
-            (self.uses, "&Used by (recall)", len(lot.uses)),
+        self.uses = _table(_("Used by"), self.uses_model, self, {1: 24})
+        for table, text in (
+            (self.decisions, _("QA &decisions ({n})").format(n=len(lot.decisions))),
+            (self.attachments, _("&Certificates ({n})").format(n=len(lot.attachments))),
+            (self.uses, _("&Used by (recall) ({n})").format(n=len(lot.uses))),
         ):
-            self.tabs.addTab(table, f"{text} ({count})")
+            self.tabs.addTab(table, text)
         filled = [i for i, n in enumerate((lot.decisions, lot.attachments, lot.uses)) if n]
         self.tabs.setCurrentIndex(filled[0] if filled else 0)  # the first with something in it
-        self.close_button = button("Close", self, tip="Esc", default=True)
+        self.close_button = button(_("Close"), self, tip=_("Esc"), default=True)
         self.close_button.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from core.i18n import N_, _
 from core.words import MATERIAL_KIND_WORDS
 from ui.dialogs.form_dialog import FormDialog, scan_field
 from ui.models.materials import lot_title, quantity
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from core.records.materials import LotView, MaterialView
     from ui.context import AppContext
 
-COA_FILES = ["Certificates (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.txt)"]
+COA_FILES = [N_("Certificates (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.txt)")]
 
 
 def _path(text: str) -> Path | None:
@@ -32,22 +33,28 @@ class DefineMaterialDialog(FormDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(
             context,
-            "Define a material",
-            "A material is defined once; its lots are then received against its code, counted in "
-            "its unit. The code is what a template's scan check names (material:CODE).",
-            "Define material",
+            _("Define a material"),
+            _(
+                "A material is defined once; its lots are then received against its code, counted "
+                "in its unit. The code is what a template's scan check names (material:CODE)."
+            ),
+            _("Define material"),
             parent=parent,
         )
         from core.states import MaterialKind
 
-        self.code = self.field("&Code", "Material code", "e.g. IL7 (letters, digits, . _ -)")
-        self.name = self.field("&Name", "Material name", "e.g. Interleukin-7, GMP grade")
-        self.kind = self.row("&Kind", TouchCombo(self))
-        self.kind.setAccessibleName("Kind of material")
+        self.code = self.field(
+            _("&Code"), _("Material code"), _("e.g. IL7 (letters, digits, . _ -)")
+        )
+        self.name = self.field(_("&Name"), _("Material name"), _("e.g. Interleukin-7, GMP grade"))
+        self.kind = self.row(_("&Kind"), TouchCombo(self))
+        self.kind.setAccessibleName(_("Kind of material"))
         for kind in MaterialKind:
             self.kind.addItem(MATERIAL_KIND_WORDS[kind], kind.value)
-        self.supplier = self.field("&Supplier", "Supplier", "who delivers it")
-        self.unit = self.field("&Unit", "Unit", "what stock is counted in: vial, mL, µg, bag")
+        self.supplier = self.field(_("&Supplier"), _("Supplier"), _("who delivers it"))
+        self.unit = self.field(
+            _("&Unit"), _("Unit"), _("what stock is counted in: vial, mL, µg, bag")
+        )
         self.code.setFocus()
 
     def send(self) -> None:
@@ -81,39 +88,47 @@ class ReceiveLotDialog(FormDialog):
     ) -> None:
         super().__init__(
             context,
-            "Receive a lot",
-            "The lot is received into quarantine: it may be used once QA has released it, with "
-            "its certificate of analysis attached. Type or scan the lot number from the label.",
-            "Receive lot",
+            _("Receive a lot"),
+            _(
+                "The lot is received into quarantine: it may be used once QA has released it, "
+                "with its certificate of analysis attached. Type or scan the lot number from the "
+                "label."
+            ),
+            _("Receive lot"),
             parent=parent,
         )
         self.materials = {m.code: m for m in materials}
-        self.material = self.row("&Material", TouchCombo(self))
-        self.material.setAccessibleName("Material")
+        self.material = self.row(_("&Material"), TouchCombo(self))
+        self.material.setAccessibleName(_("Material"))
         for m in materials:
             self.material.addItem(f"{m.code} — {m.name}", m.code)
         if chosen is not None and (index := self.material.findData(chosen)) >= 0:
             self.material.setCurrentIndex(index)
         self.lot_number = self.row(
-            "&Lot number", scan_field("Lot number", self, "type or scan the label's lot number")
+            _("&Lot number"),
+            scan_field(_("Lot number"), self, _("type or scan the label's lot number")),
         )
-        self.expiry = self.field("&Expiry", "Expiry date", "YYYY-MM-DD, as on the label")
-        self.quantity = field("Quantity received", self, placeholder="what the delivery holds")
+        self.expiry = self.field(_("&Expiry"), _("Expiry date"), _("YYYY-MM-DD, as on the label"))
+        self.quantity = field(
+            _("Quantity received"), self, placeholder=_("what the delivery holds")
+        )
         self.unit = label("", self)
-        self.unit.setAccessibleName("Unit of the quantity")
+        self.unit.setAccessibleName(_("Unit of the quantity"))
         self.unit.setWordWrap(False)
         line = QHBoxLayout()
         line.addWidget(self.quantity, 1)
         line.addWidget(self.unit)
-        self.row("&Quantity", line, buddy=self.quantity)
+        self.row(_("&Quantity"), line, buddy=self.quantity)
         self.coa = self.file_row(
-            "&CoA (optional)", "Certificate of analysis file", "Choose the certificate of analysis",
-            COA_FILES,
-        )  # fmt: skip
+            _("&CoA (optional)"),
+            _("Certificate of analysis file"),
+            _("Choose the certificate of analysis"),
+            [_(f) for f in COA_FILES],
+        )
         self.material.currentIndexChanged.connect(self._show_unit)
         self._show_unit()
         if not materials:
-            self.message.error("No material is defined yet: QA or an administrator defines it.")
+            self.message.error(_("No material is defined yet: QA or an administrator defines it."))
             self.submit.setEnabled(False)
         (self.lot_number if chosen else self.material).setFocus()
 
@@ -125,7 +140,7 @@ class ReceiveLotDialog(FormDialog):
         from core.services.material_lots import receive_lot
 
         if self.material.currentData() is None:
-            self.refuse("Choose the material first.", self.material)
+            self.refuse(_("Choose the material first."), self.material)
             return
         self.run(
             receive_lot,
@@ -146,19 +161,30 @@ class AttachCoaDialog(FormDialog):
     """A lot's certificate of analysis, kept as its exact bytes with their SHA-256."""
 
     def __init__(self, context: AppContext, lot: LotView, parent: QWidget | None = None) -> None:
-        kept = ", ".join(a.filename for a in lot.attachments) or "none yet"
+        kept = ", ".join(a.filename for a in lot.attachments) or _("none yet")
         super().__init__(
             context,
-            f"Attach a certificate of analysis · {lot_title(lot)}",
-            f"{lot.material_name}, lot {lot.lot_number}, expiry {lot.expiry.isoformat()}, "
-            f"{quantity(lot.quantity_received, lot.unit)} received. Certificates kept: {kept}."
-            "<br>The file is kept exactly as it is, with its SHA-256; QA's release rests on it.",
-            "Attach",
+            _("Attach a certificate of analysis · {lot}").format(lot=lot_title(lot)),
+            _(
+                "{material}, lot {lot}, expiry {expiry}, {received} received. Certificates kept: "
+                "{kept}.<br>The file is kept exactly as it is, with its SHA-256; QA's release "
+                "rests on it."
+            ).format(
+                material=lot.material_name,
+                lot=lot.lot_number,
+                expiry=lot.expiry.isoformat(),
+                received=quantity(lot.quantity_received, lot.unit),
+                kept=kept,
+            ),
+            _("Attach"),
             parent=parent,
         )
         self.lot = lot
         self.coa = self.file_row(
-            "&File", "Certificate of analysis file", "Choose the certificate of analysis", COA_FILES
+            _("&File"),
+            _("Certificate of analysis file"),
+            _("Choose the certificate of analysis"),
+            [_(f) for f in COA_FILES],
         )
         self.coa.setFocus()
 
@@ -167,7 +193,7 @@ class AttachCoaDialog(FormDialog):
 
         path = _path(self.coa.text())
         if path is None:
-            self.refuse("Choose the certificate of analysis file.", self.coa)
+            self.refuse(_("Choose the certificate of analysis file."), self.coa)
             return
         self.run(
             attach_coa,

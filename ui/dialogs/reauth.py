@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import _, ngettext
 from ui import theme
 from ui.widgets.common import Message, button, field, label
 
@@ -44,11 +45,12 @@ class ReauthDialog(QDialog):
         *,
         text: tuple[str, str, int] | None = None,  # (caption, placeholder, least characters)
         path: str | None = None,  # a PDF path to offer (with a "Choose…" button)
-        working: str = "Working…",
+        working: str | None = None,  # "Working…"
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.context, self.action, self.working = context, action, working
+        self.context, self.action = context, action
+        self.working = working if working is not None else _("Working…")
         self.result_value: Any = None
         self.busy = False
         self.setWindowTitle(title)
@@ -74,24 +76,24 @@ class ReauthDialog(QDialog):
             layout.addWidget(self.text)
         self.path = None
         if path is not None:
-            self.path = field("PDF file", self)
+            self.path = field(_("PDF file"), self)
             self.path.setText(path)
-            choose = button("Choose…", self, tip="Where the sealed PDF is written")
+            choose = button(_("Choose…"), self, tip=_("Where the sealed PDF is written"))
             choose.setAutoDefault(False)
             choose.clicked.connect(self._choose_path)
             row = QHBoxLayout()
             row.addWidget(self.path, 1)
             row.addWidget(choose)
-            layout.addWidget(label("<b>File</b>", self))
+            layout.addWidget(label(_("<b>File</b>"), self))
             layout.addLayout(row)
-        layout.addWidget(label("<b>Your password</b> (to confirm it is you)", self))
-        self.password = field("Your password", self, password=True)
+        layout.addWidget(label(_("<b>Your password</b> (to confirm it is you)"), self))
+        self.password = field(_("Your password"), self, password=True)
         layout.addWidget(self.password)
         self.message = Message(self)
         layout.addWidget(self.message)
-        self.submit = button(submit, self, default=True, tip="Enter")
+        self.submit = button(submit, self, default=True, tip=_("Enter"))
         self.submit_text = submit
-        self.cancel = button("Cancel", self, tip="Esc: close without doing anything")
+        self.cancel = button(_("Cancel"), self, tip=_("Esc: close without doing anything"))
         self.cancel.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -103,8 +105,8 @@ class ReauthDialog(QDialog):
         (self.text or self.password).setFocus()
 
     def _choose_path(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Save the sealed PDF", self.path.text(), "PDF files (*.pdf)"
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the sealed PDF"), self.path.text(), _("PDF files (*.pdf)")
         )
         if chosen:
             self.path.setText(chosen)
@@ -114,16 +116,20 @@ class ReauthDialog(QDialog):
             return
         text = self.text.toPlainText().strip() if self.text is not None else ""
         if self.text is not None and len(text) < self.least:
-            self.message.error(f"Write at least {self.least} characters.")
+            self.message.error(
+                ngettext(
+                    "Write at least {n} character.", "Write at least {n} characters.", self.least
+                ).format(n=self.least)
+            )
             self.text.setFocus()
             return
         path = self.path.text().strip() if self.path is not None else ""
         if self.path is not None and not path:
-            self.message.error("Give the file to write.")
+            self.message.error(_("Give the file to write."))
             self.path.setFocus()
             return
         if not self.password.text():
-            self.message.error("Type your password to confirm.")
+            self.message.error(_("Type your password to confirm."))
             self.password.setFocus()
             return
         self._busy(True)

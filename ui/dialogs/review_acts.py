@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.i18n import _
 from ui.dialogs.disposition import default_pdf_path
 from ui.dialogs.reauth import ReauthDialog
 
@@ -24,13 +25,15 @@ def close_deviation_dialog(context: AppContext, item: ReviewItem, parent: QWidge
     db, actor, ref = context.db, context.actor, item.ref
     return ReauthDialog(
         context,
-        f"Close deviation {ref}",
-        f"{item.title}<br>Closing it records your conclusion with your name and the time;"
-        " it can no longer be changed.",
-        "Close deviation",
+        _("Close deviation {ref}").format(ref=ref),
+        _(
+            "{title}<br>Closing it records your conclusion with your name and the time;"
+            " it can no longer be changed."
+        ).format(title=item.title),
+        _("Close deviation"),
         lambda password, text, _path: close_deviation(db, actor, password, ref, text),
-        text=("Conclusion", "root cause, impact on the batch, CAPA", 10),
-        working="Closing…",
+        text=(_("Conclusion"), _("root cause, impact on the batch, CAPA"), 10),
+        working=_("Closing…"),
         parent=parent,
     )
 
@@ -41,15 +44,17 @@ def mark_audit_dialog(context: AppContext, lot: str, parent: QWidget) -> ReauthD
     db, actor = context.db, context.actor
     return ReauthDialog(
         context,
-        f"Audit trail of lot {lot} reviewed",
-        f"You confirm that you reviewed the audit trail of lot <b>{lot}</b> up to now. "
-        "A later change to the batch's data makes this review out of date.",
-        "Mark reviewed",
+        _("Audit trail of lot {lot} reviewed").format(lot=lot),
+        _(
+            "You confirm that you reviewed the audit trail of lot <b>{lot}</b> up to now. "
+            "A later change to the batch's data makes this review out of date."
+        ).format(lot=lot),
+        _("Mark reviewed"),
         lambda password, text, _path: mark_audit_trail_reviewed(
             db, actor, password, lot, text or None
         ),
-        text=("Comment (optional)", "what you looked at, anything noted", 0),
-        working="Saving…",
+        text=(_("Comment (optional)"), _("what you looked at, anything noted"), 0),
+        working=_("Saving…"),
         parent=parent,
     )
 
@@ -61,24 +66,31 @@ def export_dialog(
     from core.services.reports import export_pdf
 
     db, actor = context.db, context.actor
-    kind = "certificate of analysis" if coa else "batch summary"
+    kind = "certificate of analysis" if coa else "batch summary"  # in the file's name
     draft = draft and coa
     if draft:
-        title = f"Export a DRAFT certificate of analysis of lot {lot}"
-        explanation = (
-            f"Lot <b>{lot}</b> has no QA disposition yet, so no certificate of analysis can be "
+        title = _("Export a DRAFT certificate of analysis of lot {lot}").format(lot=lot)
+        explanation = _(
+            "Lot <b>{lot}</b> has no QA disposition yet, so no certificate of analysis can be "
             "issued. You can export a <b>DRAFT</b> to preview it: every page is marked DRAFT and "
             "it is not a certificate. It is sealed with your signing certificate and the export "
             "is kept in the audit trail with the file's SHA-256."
-        )
-        submit, path = "Seal and export the DRAFT", default_pdf_path(lot, f"{kind} DRAFT")
+        ).format(lot=lot)
+        submit, path = _("Seal and export the DRAFT"), default_pdf_path(lot, f"{kind} DRAFT")
     else:
-        title = f"Export the {kind} of lot {lot}"
-        explanation = (
-            f"The {kind} is written as a PDF sealed with your signing certificate; the export is "
-            "kept in the audit trail with the file's SHA-256."
-        )
-        submit, path = "Seal and export", default_pdf_path(lot, kind)
+        if coa:
+            title = _("Export the certificate of analysis of lot {lot}").format(lot=lot)
+            explanation = _(
+                "The certificate of analysis is written as a PDF sealed with your signing "
+                "certificate; the export is kept in the audit trail with the file's SHA-256."
+            )
+        else:
+            title = _("Export the batch summary of lot {lot}").format(lot=lot)
+            explanation = _(
+                "The batch summary is written as a PDF sealed with your signing certificate; the "
+                "export is kept in the audit trail with the file's SHA-256."
+            )
+        submit, path = _("Seal and export"), default_pdf_path(lot, kind)
     return ReauthDialog(
         context,
         title,
@@ -88,14 +100,43 @@ def export_dialog(
             db, actor, password, lot, Path(chosen), coa=coa, draft=draft, force=True
         ),  # the file name is on screen: replacing an older PDF there is what the user asked
         path=path,
-        working="Sealing the PDF…",
+        working=_("Sealing the PDF…"),
         parent=parent,
     )
 
 
 def exported_text(outcome: Any, draft: bool = False) -> str:
-    what = f"DRAFT {outcome.kind}" if draft else outcome.kind.capitalize()
-    return (
-        f"{what} of lot {outcome.lot} sealed by {outcome.sealed_by_name}: "
-        f"{outcome.path} ({outcome.pages} pages, SHA-256 {outcome.sha256[:16]}…)."
-    ) + (f" Note: {outcome.note}" if getattr(outcome, "note", None) else "")
+    from core.services.reports import COA
+
+    coa = outcome.kind == COA
+    if draft:
+        sealed = (
+            _(
+                "DRAFT certificate of analysis of lot {lot} sealed by {name}: "
+                "{path} ({pages} pages, SHA-256 {sha}…)."
+            )
+            if coa
+            else _(
+                "DRAFT batch summary of lot {lot} sealed by {name}: "
+                "{path} ({pages} pages, SHA-256 {sha}…)."
+            )
+        )
+    elif coa:
+        sealed = _(
+            "Certificate of analysis of lot {lot} sealed by {name}: "
+            "{path} ({pages} pages, SHA-256 {sha}…)."
+        )
+    else:
+        sealed = _(
+            "Batch summary of lot {lot} sealed by {name}: {path} ({pages} pages, SHA-256 {sha}…)."
+        )
+    text = sealed.format(
+        lot=outcome.lot,
+        name=outcome.sealed_by_name,
+        path=outcome.path,
+        pages=outcome.pages,
+        sha=outcome.sha256[:16],
+    )
+    if getattr(outcome, "note", None):
+        text += " " + _("Note: {note}").format(note=outcome.note)
+    return text

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
+from core.i18n import _
 from core.signing_views import DISPOSITION_LABEL, MEANING_LABEL, MEANING_STATEMENT, Meaning
 from ui import theme
 from ui.dialogs.disposition import DispositionForm, default_pdf_path, lot_facts
@@ -55,8 +56,8 @@ class SignDialog(QDialog):
         self._showing_block = False  # the message says the chosen disposition is blocked
         self._asked = 0  # the latest preview asked for (older answers are dropped)
         what = MEANING_LABEL[self.meaning]
-        self.setWindowTitle(f"Sign: {what} · lot {lot}")
-        self.setAccessibleName("Sign")
+        self.setWindowTitle(_("Sign: {meaning} · lot {lot}").format(meaning=what, lot=lot))
+        self.setAccessibleName(_("Sign"))
         self.setModal(True)
         self.setMinimumWidth(1000)
         self.setStyleSheet(  # a Sign that cannot be pressed does not look pressable
@@ -65,15 +66,16 @@ class SignDialog(QDialog):
         )
         actor = context.actor
         self.meaning_label = label(what, self, role="meaning")
-        self.meaning_label.setAccessibleName("Meaning of the signature")
+        self.meaning_label.setAccessibleName(_("Meaning of the signature"))
         self.statement = label(MEANING_STATEMENT[self.meaning], self)
-        self.statement.setAccessibleName("What the signature means")
+        self.statement.setAccessibleName(_("What the signature means"))
         self.signer = label(
-            f"Signed as <b>{actor.full_name}</b> ({actor.username}) · role {actor.role} · "
-            f"lot <b>{lot}</b>",
+            _("Signed as <b>{name}</b> ({username}) · role {role} · lot <b>{lot}</b>").format(
+                name=actor.full_name, username=actor.username, role=actor.role, lot=lot
+            ),
             self,
         )
-        self.signer.setAccessibleName("Signer")
+        self.signer.setAccessibleName(_("Signer"))
         self.view = SignPreview(self)
         self.form: DispositionForm | None = None
         if self.meaning == Meaning.APPROVED:
@@ -82,12 +84,12 @@ class SignDialog(QDialog):
             self.form.edited.connect(self._edited)
         self.message = Message(self)
         self.refusal = Message(self)  # at the top: why this person cannot sign this at all
-        self.refusal.setAccessibleName("Why you cannot sign")
-        self.password = field("Password", self, password=True)
-        self.sign_button = button("Sign", self, default=True, tip="Enter")
+        self.refusal.setAccessibleName(_("Why you cannot sign"))
+        self.password = field(_("Password"), self, password=True)
+        self.sign_button = button(_("Sign"), self, default=True, tip=_("Enter"))
         self.sign_button.setMinimumHeight(56)
         self.sign_button.setMinimumWidth(200)
-        self.cancel = button("Cancel", self, tip="Esc: close without signing")
+        self.cancel = button(_("Cancel"), self, tip=_("Esc: close without signing"))
         self.cancel.setAutoDefault(False)
         self._lay_out()
 
@@ -123,7 +125,7 @@ class SignDialog(QDialog):
             columns.addWidget(scroll, 6)
         bottom = QHBoxLayout()  # the password last, once the rest is read and chosen
         bottom.setSpacing(10)
-        bottom.addWidget(form_label("<b>Your password</b>", self))
+        bottom.addWidget(form_label(_("<b>Your password</b>"), self))
         bottom.addWidget(self.password, 1)
         bottom.addSpacing(10)
         bottom.addWidget(self.cancel)
@@ -170,7 +172,9 @@ class SignDialog(QDialog):
             from ui.models.batches import status_words
 
             self.message.error(
-                f"Lot {self.lot} ({status_words(view.status)}): no disposition can be approved now."
+                _("Lot {lot} ({status}): no disposition can be approved now.").format(
+                    lot=self.lot, status=status_words(view.status)
+                )
             )
         self._allow()
 
@@ -226,7 +230,7 @@ class SignDialog(QDialog):
         """Refuse before asking: no password for a signature or disposition core refuses."""
         refusal = self.refused_before()
         if refusal:
-            self.refusal.error(f"You cannot sign this: {refusal}")
+            self.refusal.error(_("You cannot sign this: {refusal}").format(refusal=refusal))
         else:
             self.refusal.clear()
         refused = bool(refusal) or self.blocked() or (self.form is not None and self.choices == ())
@@ -235,14 +239,18 @@ class SignDialog(QDialog):
         self.password.setEnabled(not refused)
         if self.blocked():
             chosen = DISPOSITION_LABEL.get(self.disposition(), self.disposition())
-            self.sign_button.setToolTip(f"“{chosen}” is blocked: see what blocks it.")
+            self.sign_button.setToolTip(
+                _("“{disposition}” is blocked: see what blocks it.").format(disposition=chosen)
+            )
             self.message.error(
-                f"“{chosen}” cannot be signed now: what blocks it is listed on the left. "
-                "Resolve it first, or choose another disposition."
+                _(
+                    "“{disposition}” cannot be signed now: what blocks it is listed on the left. "
+                    "Resolve it first, or choose another disposition."
+                ).format(disposition=chosen)
             )
             self._showing_block = True
         else:
-            self.sign_button.setToolTip("Enter")
+            self.sign_button.setToolTip(_("Enter"))
             if self._showing_block:
                 self.message.clear()
             self._showing_block = False
@@ -256,23 +264,23 @@ class SignDialog(QDialog):
         if self.form is not None:
             extra = self.form.details()
             if extra["disposition"] is None:
-                return self._refuse("Choose the disposition.", self.form.choice)
+                return self._refuse(_("Choose the disposition."), self.form.choice)
             if not extra["reason"].strip():
-                return self._refuse("Give the reason for the disposition.", self.form.reason)
+                return self._refuse(_("Give the reason for the disposition."), self.form.reason)
             refusal = _details_refusal(extra)
             if refusal:  # core's own words, before the password is checked
                 form = self.form
                 missing = form.needs_physician() and not extra.get("deviation")
                 return self._refuse(refusal, form.deviation if missing else form.physician)
         if not self.password.text():
-            return self._refuse("Type your password to sign.", self.password)
+            return self._refuse(_("Type your password to sign."), self.password)
         from core.services import reports, signing
 
         db, actor, password = self.context.db, self.context.actor, self.password.text()
         self._busy(True)
         path = self.form.export_path() if self.form is not None else None
         if path is not None:
-            self.message.info("Signing and sealing the PDF…")
+            self.message.info(_("Signing and sealing the PDF…"))
             self.context.tasks.run(
                 reports.approve_and_export,
                 db,
@@ -287,7 +295,7 @@ class SignDialog(QDialog):
                 **extra,
             )
             return
-        self.message.info("Signing…")
+        self.message.info(_("Signing…"))
         self.context.tasks.run(
             signing.sign,
             db,
@@ -327,7 +335,7 @@ class SignDialog(QDialog):
 
     def _busy(self, busy: bool) -> None:
         self.busy = busy
-        self.sign_button.setText("Signing…" if busy else "Sign")
+        self.sign_button.setText(_("Signing…") if busy else _("Sign"))
         self.cancel.setEnabled(not busy)
         self.password.setReadOnly(busy)
         self._allow()

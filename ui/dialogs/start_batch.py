@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import _
 from ui import theme
 from ui.context import AppContext
 from ui.widgets.common import Message, TouchCombo, button, field, form_label, label
@@ -33,46 +34,48 @@ class StartBatchDialog(QDialog):
         self._owner = context.actor.username if context.actor else None
         self._hidden_by_lock = False
         self.templates: list[Any] = []  # TemplateSummary, newest version of each
-        self.setWindowTitle("Start a batch")
-        self.setAccessibleName("Start a batch")
+        self.setWindowTitle(_("Start a batch"))
+        self.setAccessibleName(_("Start a batch"))
         self.setMinimumWidth(680)
 
-        self.heading = label("Start a batch", self, role="title")
+        self.heading = label(_("Start a batch"), self, role="title")
         self.template = TouchCombo(self)
-        self.template.setAccessibleName("Process template")
+        self.template.setAccessibleName(_("Process template"))
         self.template.setMinimumHeight(theme.TOUCH)
         self.template.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.template.setPlaceholderText("Loading the process templates…")
-        self.template.setToolTip("The process this batch follows (the newest approved version)")
+        self.template.setPlaceholderText(_("Loading the process templates…"))
+        self.template.setToolTip(_("The process this batch follows (the newest approved version)"))
         self.template_note = label("", self, role="subtle")
-        self.template_note.setAccessibleName("About this template")
-        self.lot = field("Lot number", self, placeholder="e.g. CT-2026-0043")
+        self.template_note.setAccessibleName(_("About this template"))
+        self.lot = field(_("Lot number"), self, placeholder=_("e.g. CT-2026-0043"))
         self.lot.setMaxLength(40)
-        self.coi = field("Chain-of-identity id", self, placeholder="Scan the apheresis bag label")
+        self.coi = field(
+            _("Chain-of-identity id"), self, placeholder=_("Scan the apheresis bag label")
+        )
         self.coi_again = field(
-            "Chain-of-identity id again", self, placeholder="Scan or type it a second time"
+            _("Chain-of-identity id again"), self, placeholder=_("Scan or type it a second time")
         )
         for edit in (self.coi, self.coi_again):
             edit.setMaxLength(64)
             edit.setStyleSheet(MONO_STYLE)
-        self.coi_label = form_label("Chain of identity", self)
-        self.coi_again_label = form_label("Again", self)
+        self.coi_label = form_label(_("Chain of identity"), self)
+        self.coi_again_label = form_label(_("Again"), self)
         self.message = Message(self)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
-        self.progress.setAccessibleName("Working")
+        self.progress.setAccessibleName(_("Working"))
         self.progress.setMaximumHeight(8)
         self.progress.hide()
-        self.cancel = button("Cancel", self, tip="Close without starting (Esc)")
-        self.submit = button("Start batch", self, tip="Start the batch (Enter)", default=True)
+        self.cancel = button(_("Cancel"), self, tip=_("Close without starting (Esc)"))
+        self.submit = button(_("Start batch"), self, tip=_("Start the batch (Enter)"), default=True)
 
         form = QFormLayout()
         form.setVerticalSpacing(10)
-        form.addRow(form_label("Template", self), self.template)
+        form.addRow(form_label(_("Template"), self), self.template)
         form.addRow("", self.template_note)
         form.setRowVisible(self.template_note, False)
-        form.addRow(form_label("Lot number", self), self.lot)
+        form.addRow(form_label(_("Lot number"), self), self.lot)
         form.addRow(self.coi_label, self.coi)
         form.addRow(self.coi_again_label, self.coi_again)
         self._form = form
@@ -112,29 +115,37 @@ class StartBatchDialog(QDialog):
         # core's order: the startable ones first, each group by family and title
         self.templates = [c.template for c in choices]
         drafts = {c.template.key: c.newer_draft for c in choices if c.newer_draft}
-        self.template.setPlaceholderText("Choose the process template")
+        self.template.setPlaceholderText(_("Choose the process template"))
         if not choices:
-            self.message.error("No process template is loaded yet: ask an administrator.")
+            self.message.error(_("No process template is loaded yet: ask an administrator."))
         elif not any(c.startable for c in choices):
             self.message.error(
-                "No process template is approved yet: a batch starts only on a version QA "
-                "approved. Ask QA to approve one (Templates)."
+                _(
+                    "No process template is approved yet: a batch starts only on a version QA "
+                    "approved. Ask QA to approve one (Templates)."
+                )
             )
         model = self.template.model()
         for t in self.templates:
             if t.approved:
                 newer = drafts.get(t.key)
-                waiting = f" · v{newer} awaits QA approval" if newer else ""
-                text = f"{t.product_family} — {t.title} (v{t.version}){waiting}"
+                text = (
+                    _("{family} — {title} (v{version}) · v{newer} awaits QA approval")
+                    if newer
+                    else _("{family} — {title} (v{version})")
+                ).format(family=t.product_family, title=t.title, version=t.version, newer=newer)
                 self.template.addItem(text, t.key)
                 continue
             self.template.addItem(
-                f"{t.product_family} — {t.title} (v{t.version}) — not approved by QA yet", t.key
+                _("{family} — {title} (v{version}) — not approved by QA yet").format(
+                    family=t.product_family, title=t.title, version=t.version
+                ),
+                t.key,
             )
             item = model.item(self.template.count() - 1)
             item.setEnabled(False)  # not offered: core starts no batch on a draft
             item.setToolTip(
-                "No version of this template is approved yet: QA approves it under Templates."
+                _("No version of this template is approved yet: QA approves it under Templates.")
             )
         self.template.setCurrentIndex(-1)
         self.template.setFocus()
@@ -157,18 +168,23 @@ class StartBatchDialog(QDialog):
             return
         self._show_coi(True)
         if chosen.autologous:
-            self.coi_label.setText("Chain of identity")
+            self.coi_label.setText(_("Chain of identity"))
             self.template_note.setText(
-                "Autologous: the patient's chain-of-identity id is needed, scanned or typed twice."
+                _(
+                    "Autologous: the patient's chain-of-identity id is needed, scanned or typed "
+                    "twice."
+                )
             )
-            self.coi.setPlaceholderText("Scan the apheresis bag label")
+            self.coi.setPlaceholderText(_("Scan the apheresis bag label"))
         else:
-            self.coi_label.setText("Donor / COI id")
+            self.coi_label.setText(_("Donor / COI id"))
             self.template_note.setText(
-                f"{chosen.steps} steps, {chosen.checks} checks. A donor or chain-of-identity id "
-                "is optional; if you give one, give it twice."
+                _(
+                    "{steps} steps, {checks} checks. A donor or chain-of-identity id "
+                    "is optional; if you give one, give it twice."
+                ).format(steps=chosen.steps, checks=chosen.checks)
             )
-            self.coi.setPlaceholderText("Optional")
+            self.coi.setPlaceholderText(_("Optional"))
 
     def _show_coi(self, visible: bool) -> None:
         for edit in (self.coi, self.coi_again):
@@ -232,16 +248,20 @@ class StartBatchDialog(QDialog):
         if first == second:
             return True
         if not second:
-            self.message.error("Give the chain-of-identity id a second time (scan or type it).")
+            self.message.error(_("Give the chain-of-identity id a second time (scan or type it)."))
         elif not first:
-            self.message.error("Give the chain-of-identity id in the first field too.")
+            self.message.error(_("Give the chain-of-identity id in the first field too."))
             if move_focus:
                 self.coi.setFocus()
             return False
         else:
             self.message.error(
-                f"The two chain-of-identity ids differ:\n  first:   {first}\n  second: {second}\n"
-                "Check the label, then scan or type the second one again."
+                _(
+                    "The two chain-of-identity ids differ:\n"
+                    "  first:   {first}\n"
+                    "  second: {second}\n"
+                    "Check the label, then scan or type the second one again."
+                ).format(first=first, second=second)
             )
         if move_focus:
             self.coi_again.setFocus()
@@ -252,26 +272,30 @@ class StartBatchDialog(QDialog):
         """On leaving the second field: say at once whether the two ids match (focus stays)."""
         first, second = self.coi.text().strip(), self.coi_again.text().strip()
         if first and second and self._ids_match(move_focus=False):
-            self.message.ok(f"The two chain-of-identity ids match: {self.coi.text().strip()}.")
+            self.message.ok(
+                _("The two chain-of-identity ids match: {id}.").format(id=self.coi.text().strip())
+            )
 
     def start(self) -> None:
         if not self.submit.isEnabled():
             return
         chosen = self.chosen()
         if chosen is None:
-            self.message.error("Choose the process template first.")
+            self.message.error(_("Choose the process template first."))
             self.template.setFocus()
             return
         lot = self.lot.text().strip()
         if not lot:
-            self.message.error("Give the lot number.")
+            self.message.error(_("Give the lot number."))
             self.lot.setFocus()
             return
         coi = self.coi.text().strip()
         if chosen.autologous and not coi:
             self.message.error(
-                f"{chosen.title} is autologous: scan or type the patient's chain-of-identity id "
-                "(from the apheresis label), twice."
+                _(
+                    "{template} is autologous: scan or type the patient's chain-of-identity id "
+                    "(from the apheresis label), twice."
+                ).format(template=chosen.title)
             )
             self.coi.setFocus()
             return
@@ -280,7 +304,7 @@ class StartBatchDialog(QDialog):
         from core.services.batches import start_batch
 
         self._busy(True)
-        self.message.info(f"Starting lot {lot}…")
+        self.message.info(_("Starting lot {lot}…").format(lot=lot))
         self.context.tasks.run(
             start_batch,
             self.context.db,

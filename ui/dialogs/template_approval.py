@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QTextBrowser, QVBoxLayout, QWidget
 
+from core.i18n import N_, _, ngettext
 from ui import theme
 from ui.widgets.busy import run_for
 from ui.widgets.common import Message, button, field, form_label, label
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from ui.context import AppContext
 
 # What the tags on an example limit mean (the template's source column).
-TAGS = (
+TAGS = N_(
     "[P] a product- or study-specific example · [T] typical industry practice, not checked "
     "against a source · [?] uncertain: check it before use"
 )
@@ -64,7 +65,9 @@ class TemplateApprovalDialog(QDialog):
         self.template = template
         self.limits: tuple[ExampleLimit, ...] | None = None
         self.busy = False
-        title = f"Approve {template.key} version {template.version}"
+        title = _("Approve {key} version {version}").format(
+            key=template.key, version=template.version
+        )
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.setModal(True)
@@ -73,37 +76,45 @@ class TemplateApprovalDialog(QDialog):
 
         heading = label(title, self, role="title")
         self.explanation = label(
-            f"{template.title} ({template.product_family}), version {template.version}, "
-            f"SHA-256 {template.sha256[:16]}…, loaded by {template.loaded_by} "
-            f"{local_text(template.loaded_at)}.\n"
-            "Your e-signature approves this version for new batches and confirms each example "
-            "limit below as right for this product at this site. To change a limit, do not "
-            "approve: have an administrator load a new version with the site's own limit.",
+            _(
+                "{title} ({family}), version {version}, "
+                "SHA-256 {sha}…, loaded by {person} {when}.\n"
+                "Your e-signature approves this version for new batches and confirms each example "
+                "limit below as right for this product at this site. To change a limit, do not "
+                "approve: have an administrator load a new version with the site's own limit."
+            ).format(
+                title=template.title,
+                family=template.product_family,
+                version=template.version,
+                sha=template.sha256[:16],
+                person=template.loaded_by,
+                when=local_text(template.loaded_at),
+            ),
             self,
         )
-        self.count = label("Reading the example limits…", self)
-        self.count.setAccessibleName("Example limits")
+        self.count = label(_("Reading the example limits…"), self)
+        self.count.setAccessibleName(_("Example limits"))
         self.list = QTextBrowser(self)
-        self.list.setAccessibleName("Example limits this approval confirms")
+        self.list.setAccessibleName(_("Example limits this approval confirms"))
         self.list.setTabChangesFocus(True)
         self.list.setOpenLinks(False)
         self.list.setMinimumHeight(theme.TOUCH * 3)
-        self.legend = label(TAGS, self, role="subtle")
+        self.legend = label(_(TAGS), self, role="subtle")
         self.reason = field(
-            "Reason for the approval",
+            _("Reason for the approval"),
             self,
-            placeholder="what it rests on, e.g. change control CC-2026-014, limits checked",
+            placeholder=_("what it rests on, e.g. change control CC-2026-014, limits checked"),
         )
-        self.password = field("Your password", self, password=True)
+        self.password = field(_("Your password"), self, password=True)
         form = QFormLayout()
         form.setSpacing(8)
-        for caption, widget in (("Reason", self.reason), ("Your password", self.password)):
+        for caption, widget in ((_("Reason"), self.reason), (_("Your password"), self.password)):
             text = form_label(caption, self)
             text.setBuddy(widget)
             form.addRow(text, widget)
         self.message = Message(self)
-        self.submit = button("Approve and sign", self, default=True, tip="Enter")
-        self.cancel = button("Cancel", self, tip="Esc: close without approving")
+        self.submit = button(_("Approve and sign"), self, default=True, tip=_("Enter"))
+        self.cancel = button(_("Cancel"), self, tip=_("Esc: close without approving"))
         self.cancel.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -141,11 +152,14 @@ class TemplateApprovalDialog(QDialog):
         n = len(limits)
         if n:
             self.count.setText(
-                f"<b>This approval confirms {n} example limit{'s' if n != 1 else ''}</b> "
-                "(scroll to read them all):"
+                ngettext(
+                    "<b>This approval confirms {n} example limit</b> (scroll to read them all):",
+                    "<b>This approval confirms {n} example limits</b> (scroll to read them all):",
+                    n,
+                ).format(n=n)
             )
         else:
-            self.count.setText("<b>This version has no example limits to confirm.</b>")
+            self.count.setText(_("<b>This version has no example limits to confirm.</b>"))
         self.list.setHtml(limits_html(limits))
         self.list.setVisible(bool(n))
         self.submit.setEnabled(not self.busy)
@@ -153,7 +167,7 @@ class TemplateApprovalDialog(QDialog):
     def _limits_failed(self, error: BaseException) -> None:
         from ui.errors import message_of
 
-        self.count.setText("The example limits could not be read; nothing can be approved.")
+        self.count.setText(_("The example limits could not be read; nothing can be approved."))
         self.message.error(message_of(error))
 
     # -- approving ---------------------------------------------------------------------------------
@@ -170,13 +184,13 @@ class TemplateApprovalDialog(QDialog):
         if self.busy or self.limits is None:
             return
         if not self.password.text():
-            self.message.error("Type your password to sign the approval.")
+            self.message.error(_("Type your password to sign the approval."))
             self.password.setFocus()
             return
         from core.services.template_approval import approve_template
 
         self._busy(True)
-        self.message.info("Signing…")
+        self.message.info(_("Signing…"))
         run_for(
             self,
             approve_template,
@@ -207,7 +221,7 @@ class TemplateApprovalDialog(QDialog):
     def _busy(self, busy: bool) -> None:
         self.busy = busy
         self.submit.setEnabled(not busy and self.limits is not None)
-        self.submit.setText("Signing…" if busy else "Approve and sign")
+        self.submit.setText(_("Signing…") if busy else _("Approve and sign"))
         self.cancel.setEnabled(not busy)
 
     def reject(self) -> None:

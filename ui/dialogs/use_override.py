@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
+from core.i18n import N_, _, ngettext
 from ui.dialogs.form_dialog import FormDialog, text_box
 from ui.widgets.common import field, label
 
@@ -20,8 +21,8 @@ if TYPE_CHECKING:
     from core.readmodels import CheckView
     from ui.context import AppContext
 
-DEVIATION_LINE = "⚠ A major deviation will be opened and the review will list this use."
-EXAMPLE = "e.g. only lot on site; supplier confirmed stability in writing (ref. …)"
+DEVIATION_LINE = N_("⚠ A major deviation will be opened and the review will list this use.")
+EXAMPLE = N_("e.g. only lot on site; supplier confirmed stability in writing (ref. …)")
 
 
 class UseOverrideDialog(FormDialog):
@@ -39,35 +40,43 @@ class UseOverrideDialog(FormDialog):
         actor = context.actor
         super().__init__(
             context,
-            f"QA override · {check.id}",
-            f"<b>{check.name}</b> ({check.id}) in lot <b>{lot}</b> was refused:",
-            "Override and record",
-            working="Recording…",
+            _("QA override · {check}").format(check=check.id),
+            _("<b>{name}</b> ({check}) in lot <b>{lot}</b> was refused:").format(
+                name=check.name, check=check.id, lot=lot
+            ),
+            _("Override and record"),
+            working=_("Recording…"),
             parent=parent,
         )
         self.setMinimumWidth(820)
         self.lot, self.check, self.scanned = lot, check, scanned
         self.refusal = label(f"✖ {refusal}", self, role="error")
-        self.refusal.setAccessibleName("Why it was refused")
+        self.refusal.setAccessibleName(_("Why it was refused"))
         self.form.insertRow(0, self.refusal)
-        self.scanned_field = self.row("Scanned", field("Scanned value", self))
+        self.scanned_field = self.row(_("Scanned"), field(_("Scanned value"), self))
         self.scanned_field.setText(scanned)
         self.scanned_field.setReadOnly(True)
         self.who = label(
-            f"Recorded as the entry of <b>{actor.full_name}</b> ({actor.username}), on the "
-            "authority of the QA person who signs below — never their own entry.",
+            _(
+                "Recorded as the entry of <b>{name}</b> ({username}), on the "
+                "authority of the QA person who signs below — never their own entry."
+            ).format(name=actor.full_name, username=actor.username),
             self,
         )
-        self.who.setAccessibleName("Whose entry")
+        self.who.setAccessibleName(_("Whose entry"))
         self.form.addRow(self.who)
-        self.qa_username = self.field("QA &username", "QA username", "the QA person's username")
-        self.qa_password = self.row("QA &password", field("QA password", self, password=True))
-        self.reason = self.row(
-            f"&Reason (at least {MIN_REASON} characters)",
-            text_box("Reason for the override", self, EXAMPLE),
+        self.qa_username = self.field(
+            _("QA &username"), _("QA username"), _("the QA person's username")
         )
-        self.deviation = label(f"<b>{DEVIATION_LINE}</b>", self)
-        self.deviation.setAccessibleName("What the override opens")
+        self.qa_password = self.row(_("QA &password"), field(_("QA password"), self, password=True))
+        self.reason = self.row(
+            ngettext(
+                "&Reason (at least {n} character)", "&Reason (at least {n} characters)", MIN_REASON
+            ).format(n=MIN_REASON),
+            text_box(_("Reason for the override"), self, _(EXAMPLE)),
+        )
+        self.deviation = label(f"<b>{_(DEVIATION_LINE)}</b>", self)
+        self.deviation.setAccessibleName(_("What the override opens"))
         self.body.addWidget(self.deviation)
         self.qa_username.setFocus()
 
@@ -75,10 +84,10 @@ class UseOverrideDialog(FormDialog):
         from core.services.recording import record_with_override
 
         if not self.qa_username.text().strip():
-            self.refuse("Type the QA person's username.", self.qa_username)
+            self.refuse(_("Type the QA person's username."), self.qa_username)
             return
         if not self.qa_password.text():
-            self.refuse("The QA person types their password to override.", self.qa_password)
+            self.refuse(_("The QA person types their password to override."), self.qa_password)
             return
         self.run(
             record_with_override,

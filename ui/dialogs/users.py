@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import _
 from ui import theme
 from ui.widgets.busy import run_for
 from ui.widgets.common import Message, TouchCombo, button, field, form_label, label
@@ -48,8 +49,8 @@ class _UserDialog(QDialog):
         self.form = QFormLayout()
         self.form.setSpacing(10)
         self.message = Message(self)
-        self.submit = button(submit, self, default=True, tip="Enter")
-        self.cancel = button("Cancel", self, tip="Esc: close without changing anything")
+        self.submit = button(submit, self, default=True, tip=_("Enter"))
+        self.cancel = button(_("Cancel"), self, tip=_("Esc: close without changing anything"))
         self.cancel.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -91,7 +92,7 @@ class _UserDialog(QDialog):
 
     def _run(self, fn: Callable[..., UserView], *args: Any, **kwargs: Any) -> None:
         self._busy(True)
-        self.message.info("Saving…")
+        self.message.info(_("Saving…"))
         run_for(self, fn, *args, on_done=self._saved, on_error=self._refused, **kwargs)
 
     def _saved(self, view: UserView) -> None:
@@ -128,7 +129,9 @@ class _UserDialog(QDialog):
 
 
 def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def _password(name: str, parent: QWidget) -> QLineEdit:
@@ -137,44 +140,50 @@ def _password(name: str, parent: QWidget) -> QLineEdit:
 
 class AddUserDialog(_UserDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(context, "Add a user", "Add user", parent)
+        super().__init__(context, _("Add a user"), _("Add user"), parent)
         from core.auth.roles import Role
 
         self.explanation.setText(
-            "The new user logs in with the initial password you give here and must then choose "
-            "their own. Usernames are lower case and can never be reused."
+            _(
+                "The new user logs in with the initial password you give here and must then "
+                "choose their own. Usernames are lower case and can never be reused."
+            )
         )
-        self.username = field("Username", self, placeholder="e.g. jsmith")
-        self.full_name = field("Full name", self, placeholder="as it should appear on signatures")
+        self.username = field(_("Username"), self, placeholder=_("e.g. jsmith"))
+        self.full_name = field(
+            _("Full name"), self, placeholder=_("as it should appear on signatures")
+        )
         self.role = TouchCombo(self)
-        self.role.setAccessibleName("Role")
+        self.role.setAccessibleName(_("Role"))
         self.role.setMinimumHeight(theme.TOUCH)
         for role in Role:
             self.role.addItem(role.value, role.value)
         self.role_rights = label("", self, role="subtle")
-        self.role_rights.setAccessibleName("What this role may do")
+        self.role_rights.setAccessibleName(_("What this role may do"))
         self.role.currentIndexChanged.connect(self._show_rights)
         self._show_rights()
-        self.password = _password("Initial password", self)
-        self.repeat = _password("Repeat the initial password", self)
-        self.admin_password = _password("Your password (administrator)", self)
-        self._row("Username", self.username)
-        self._row("Full name", self.full_name)
-        self._row("Role", self.role)
+        self.password = _password(_("Initial password"), self)
+        self.repeat = _password(_("Repeat the initial password"), self)
+        self.admin_password = _password(_("Your password (administrator)"), self)
+        self._row(_("Username"), self.username)
+        self._row(_("Full name"), self.full_name)
+        self._row(_("Role"), self.role)
         self.form.addRow("", self.role_rights)
-        self._row("Initial password", self.password)
-        self._row("Repeat", self.repeat)
-        self._row("Your password", self.admin_password)  # adding a person is a binding act
+        self._row(_("Initial password"), self.password)
+        self._row(_("Repeat"), self.repeat)
+        self._row(_("Your password"), self.admin_password)  # adding a person is a binding act
         self.username.setFocus()
 
     def _submit(self) -> None:
         if self.busy:
             return
         if self.password.text() != self.repeat.text():
-            self._refuse("The two passwords differ. Type the initial password again.", self.repeat)
+            self._refuse(
+                _("The two passwords differ. Type the initial password again."), self.repeat
+            )
             return
         if not self.admin_password.text():
-            self._refuse("Type your own password to add the user.", self.admin_password)
+            self._refuse(_("Type your own password to add the user."), self.admin_password)
             return
         from core.services.users import create_user
 
@@ -205,13 +214,15 @@ class AddUserDialog(_UserDialog):
 
         role = self.role.currentData()
         may = [p.value for p in Permission if allows(role, p)]
-        self.role_rights.setText(f"The {role} role may {_listed(may)}." if may else "")
+        self.role_rights.setText(
+            _("The {role} role may {rights}.").format(role=role, rights=_listed(may)) if may else ""
+        )
 
     def done_text(self, user: UserView) -> str:
-        return (
-            f"{user.username} ({user.full_name}) added as {user.role}. Give them the initial "
+        return _(
+            "{username} ({name}) added as {role}. Give them the initial "
             "password in person; they choose their own at their first log-in."
-        )
+        ).format(username=user.username, name=user.full_name, role=user.role)
 
 
 def deactivate_after_reauthentication(
@@ -225,29 +236,36 @@ def deactivate_after_reauthentication(
 
 class DeactivateUserDialog(_UserDialog):
     def __init__(self, context: AppContext, user: UserView, parent: QWidget | None = None) -> None:
-        super().__init__(context, f"Deactivate {user.username}", "Deactivate", parent)
+        super().__init__(
+            context,
+            _("Deactivate {username}").format(username=user.username),
+            _("Deactivate"),
+            parent,
+        )
         self.user = user
         self.explanation.setText(
-            f"{user.full_name} ({user.username}, {user.role}) will no longer be able to log in "
-            "or sign.\n\n"
-            "• The account stays in the database; it is not deleted.\n"
-            "• Everything they recorded and signed stays in the batch records and the audit "
-            "trail, under their name.\n"
-            f"• The username '{user.username}' is never used again, by anyone.\n"
-            "• This cannot be undone here.\n\n"
-            "Give the reason (it is kept in the audit trail) and your own password to confirm."
+            _(
+                "{name} ({username}, {role}) will no longer be able to log in "
+                "or sign.\n\n"
+                "• The account stays in the database; it is not deleted.\n"
+                "• Everything they recorded and signed stays in the batch records and the audit "
+                "trail, under their name.\n"
+                "• The username '{username}' is never used again, by anyone.\n"
+                "• This cannot be undone here.\n\n"
+                "Give the reason (it is kept in the audit trail) and your own password to confirm."
+            ).format(name=user.full_name, username=user.username, role=user.role)
         )
-        self.reason = field("Reason", self, placeholder="e.g. left the company on 2026-11-30")
-        self.password = _password("Your password", self)
-        self._row("Reason", self.reason)
-        self._row("Your password", self.password)
+        self.reason = field(_("Reason"), self, placeholder=_("e.g. left the company on 2026-11-30"))
+        self.password = _password(_("Your password"), self)
+        self._row(_("Reason"), self.reason)
+        self._row(_("Your password"), self.password)
         self.reason.setFocus()
 
     def _submit(self) -> None:
         if self.busy:
             return
         if not self.password.text():
-            self._refuse("Type your own password to confirm.", self.password)
+            self._refuse(_("Type your own password to confirm."), self.password)
             return
         self._run(
             deactivate_after_reauthentication,
@@ -263,36 +281,41 @@ class DeactivateUserDialog(_UserDialog):
         self.password.setFocus()
 
     def done_text(self, user: UserView) -> str:
-        return (
-            f"{user.username} is deactivated: no more log-ins. Their records stay, and the "
+        return _(
+            "{username} is deactivated: no more log-ins. Their records stay, and the "
             "username is never reused."
-        )
+        ).format(username=user.username)
 
 
 class ResetPasswordDialog(_UserDialog):
     def __init__(self, context: AppContext, user: UserView, parent: QWidget | None = None) -> None:
         super().__init__(
-            context, f"Reset the password of {user.username}", "Reset password", parent
+            context,
+            _("Reset the password of {username}").format(username=user.username),
+            _("Reset password"),
+            parent,
         )
         self.user = user
         self.explanation.setText(
-            f"{user.full_name} gets a new initial password and must choose their own at their "
-            "next log-in. A lock after failed log-ins is lifted too. Give them the initial "
-            "password in person."
+            _(
+                "{name} gets a new initial password and must choose their own at their "
+                "next log-in. A lock after failed log-ins is lifted too. Give them the initial "
+                "password in person."
+            ).format(name=user.full_name)
         )
-        self.password = _password("New initial password", self)
-        self.repeat = _password("Repeat the new initial password", self)
-        self.reason = field("Reason", self, placeholder="e.g. forgot the password")
-        self._row("New initial password", self.password)
-        self._row("Repeat", self.repeat)
-        self._row("Reason", self.reason)
+        self.password = _password(_("New initial password"), self)
+        self.repeat = _password(_("Repeat the new initial password"), self)
+        self.reason = field(_("Reason"), self, placeholder=_("e.g. forgot the password"))
+        self._row(_("New initial password"), self.password)
+        self._row(_("Repeat"), self.repeat)
+        self._row(_("Reason"), self.reason)
         self.password.setFocus()
 
     def _submit(self) -> None:
         if self.busy:
             return
         if self.password.text() != self.repeat.text():
-            self._refuse("The two passwords differ. Type the new password again.", self.repeat)
+            self._refuse(_("The two passwords differ. Type the new password again."), self.repeat)
             return
         from core.services.users import reset_password
 
@@ -306,22 +329,26 @@ class ResetPasswordDialog(_UserDialog):
         )
 
     def done_text(self, user: UserView) -> str:
-        return (
-            f"{user.username} has a new initial password and chooses their own at the next log-in."
-        )
+        return _(
+            "{username} has a new initial password and chooses their own at the next log-in."
+        ).format(username=user.username)
 
 
 class UnlockUserDialog(_UserDialog):
     def __init__(self, context: AppContext, user: UserView, parent: QWidget | None = None) -> None:
-        super().__init__(context, f"Unlock {user.username}", "Unlock", parent)
+        super().__init__(
+            context, _("Unlock {username}").format(username=user.username), _("Unlock"), parent
+        )
         self.user = user
         self.explanation.setText(
-            f"The account of {user.full_name} was locked after {user.failed_attempts} failed "
-            "log-ins. Unlocking lets them try their password again. If they forgot it, reset "
-            "the password instead."
+            _(
+                "The account of {name} was locked after {n} failed "
+                "log-ins. Unlocking lets them try their password again. If they forgot it, reset "
+                "the password instead."
+            ).format(name=user.full_name, n=user.failed_attempts)
         )
-        self.reason = field("Reason", self, placeholder="e.g. identity confirmed by phone")
-        self._row("Reason", self.reason)
+        self.reason = field(_("Reason"), self, placeholder=_("e.g. identity confirmed by phone"))
+        self._row(_("Reason"), self.reason)
         self.reason.setFocus()
 
     def _submit(self) -> None:
@@ -334,4 +361,4 @@ class UnlockUserDialog(_UserDialog):
         )
 
     def done_text(self, user: UserView) -> str:
-        return f"{user.username} is unlocked and may log in again."
+        return _("{username} is unlocked and may log in again.").format(username=user.username)

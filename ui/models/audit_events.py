@@ -12,13 +12,23 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from core.audit_text import action_words, change_text
 from core.clock import local_text
+from core.i18n import N_, _, ngettext
 from core.readmodels import AuditEventView
 from ui.models.base import ReadModelTable
 
 if TYPE_CHECKING:
     from core.records.clock_incidents import ClockIncidentView
 
-COLUMNS = ("Seq", "Time", "User", "Action", "What", "Lot", "Reason", "Change")
+COLUMNS = (
+    N_("Seq"),
+    N_("Time"),
+    N_("User"),
+    N_("Action"),
+    N_("What"),
+    N_("Lot"),
+    N_("Reason"),
+    N_("Change"),
+)
 SHORT = 120  # characters of a change shown in the table; all of it on hover and in the detail
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -85,10 +95,15 @@ class AuditEventsModel(ReadModelTable):
         numbers = sorted({self.incident_of(seq).id for seq in ahead})
         which = ", ".join(str(n) for n in numbers)
         n = len(ahead)
-        return (
-            f"⚠ {n} event{'s' if n != 1 else ''} dated ahead of a later clock: clock "
-            f"incident{'s' if len(numbers) != 1 else ''} {which} open"
-        )
+        events = ngettext(
+            "{n} event dated ahead of a later clock", "{n} events dated ahead of a later clock", n
+        ).format(n=n)
+        incidents = ngettext(
+            "{events}: clock incident {which} open",
+            "{events}: clock incidents {which} open",
+            len(numbers),
+        ).format(events=events, which=which)
+        return f"⚠ {incidents}"
 
     def event_at(self, row: int) -> AuditEventView | None:
         return self._items[row] if 0 <= row < len(self._items) else None
@@ -118,7 +133,7 @@ class AuditEventsModel(ReadModelTable):
             return self._text(event, column, short=True)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0 and event.seq == self.broken_seq:
-                return "The chain check found this event changed, removed or out of order."
+                return _("The chain check found this event changed, removed or out of order.")
             incident = self.incident_of(event.seq) if column in (0, 1) else None
             if incident is not None:
                 return ahead_tip(incident, self._text(event, 1, short=False))
@@ -158,9 +173,9 @@ class AuditEventsModel(ReadModelTable):
 
 
 def ahead_tip(incident: ClockIncidentView, at: str) -> str:
-    return (
-        f"Dated ahead of a later clock — clock incident {incident.id} open.\n"
-        f"This event says {at}; a workstation that wrote after it read "
-        f"{local_time(incident.clock_read)}. One of the clocks was wrong: an administrator "
+    return _(
+        "Dated ahead of a later clock — clock incident {id} open.\n"
+        "This event says {at}; a workstation that wrote after it read "
+        "{read}. One of the clocks was wrong: an administrator "
         "finds which and clears the incident (Admin → Clock incidents)."
-    )
+    ).format(id=incident.id, at=at, read=local_time(incident.clock_read))

@@ -7,13 +7,15 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from core.i18n import _
+
 Index = QModelIndex | QPersistentModelIndex
 _TOP = QModelIndex()
 
 
 class ReadModelTable(QAbstractTableModel):
     """Rows are read models (core.readmodels), replaced as a whole; subclasses say ``columns``
-    and implement ``data``."""
+    (each marked ``N_()``: translated where shown, in ``headerData``) and implement ``data``."""
 
     columns: tuple[str, ...] = ()
 
@@ -37,5 +39,5 @@ class ReadModelTable(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section]
+            return _(self.columns[section])
         return None

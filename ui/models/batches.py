@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from core.clock import local_text, utc_iso
+from core.i18n import N_, _, ngettext
 from core.readmodels import BatchSummary
 from core.words import STATUS_SHORT
 from ui import theme
@@ -22,7 +23,15 @@ FAMILIES = ("CAR-T", "MSC", "AAV", "LV")
 from core.models.batches import ATTENTION  # noqa: E402  (statuses listed first)
 
 ATTENTION_ICON = "✖"
-COLUMNS = ("Lot", "Product", "Template", "Chain of identity", "Status", "Started", "By")
+COLUMNS = (
+    N_("Lot"),
+    N_("Product"),
+    N_("Template"),
+    N_("Chain of identity"),
+    N_("Status"),
+    N_("Started"),
+    N_("By"),
+)
 LOT, FAMILY, TEMPLATE, COI, STATUS, STARTED, BY = range(len(COLUMNS))
 
 
@@ -63,10 +72,14 @@ def attention_text(rows: list[BatchSummary]) -> str:
     if not rows:
         return ""
     lots = ", ".join(r.lot for r in rows)
-    return (
-        f"{ATTENTION_ICON} {len(rows)} lot{'s' if len(rows) > 1 else ''} with a result out of "
-        f"specification after release, awaiting QA acknowledgement: {lots} (listed first)."
-    )
+    sentence = ngettext(
+        "{n} lot with a result out of specification after release, awaiting QA "
+        "acknowledgement: {lots} (listed first).",
+        "{n} lots with a result out of specification after release, awaiting QA "
+        "acknowledgement: {lots} (listed first).",
+        len(rows),
+    ).format(n=len(rows), lots=lots)
+    return f"{ATTENTION_ICON} {sentence}"
 
 
 def _text(row: BatchSummary, column: int) -> str:
@@ -127,15 +140,19 @@ class BatchTableModel(QAbstractTableModel):
             return _text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == STARTED:
-                return f"{local_text(row.started_at)}; stored as {utc_iso(row.started_at)}"
-            if row.status in ATTENTION:
-                return (
-                    f"Lot {row.lot}: {status_words(row.status)}. A result failed after release; "
-                    "QA acknowledges it from the review. Enter or double-click opens the lot."
+                return _("{local}; stored as {utc}").format(
+                    local=local_text(row.started_at), utc=utc_iso(row.started_at)
                 )
+            if row.status in ATTENTION:
+                return _(
+                    "Lot {lot}: {status}. A result failed after release; "
+                    "QA acknowledges it from the review. Enter or double-click opens the lot."
+                ).format(lot=row.lot, status=status_words(row.status))
             if column == STATUS:
-                return f"Lot {row.lot}: {status_words(row.status)}. Enter or double-click opens it."
-            return f"Lot {row.lot}: press Enter or double-click to open it"
+                return _("Lot {lot}: {status}. Enter or double-click opens it.").format(
+                    lot=row.lot, status=status_words(row.status)
+                )
+            return _("Lot {lot}: press Enter or double-click to open it").format(lot=row.lot)
         if role == self.LotRole:
             return row.lot
         if row.status in ATTENTION:
@@ -154,7 +171,7 @@ class BatchTableModel(QAbstractTableModel):
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.AccessibleTextRole,
         ):
-            return COLUMNS[section]
+            return _(COLUMNS[section])
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

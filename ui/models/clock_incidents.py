@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from core.clock import local_text
+from core.i18n import N_, _
 from ui import theme
 from ui.models.base import ReadModelTable
 
@@ -20,8 +21,12 @@ if TYPE_CHECKING:
 
 _Index = QModelIndex | QPersistentModelIndex
 
-OPEN = "⚠ Open"
-PURPOSES = {"daily": "daily (first log-in)", "backup": "before a backup", "request": "on request"}
+OPEN = N_("⚠ Open")
+PURPOSES = {
+    "daily": N_("daily (first log-in)"),
+    "backup": N_("before a backup"),
+    "request": N_("on request"),
+}
 
 
 def local_iso(at: str) -> str:
@@ -34,33 +39,40 @@ def local_iso(at: str) -> str:
 
 def events_text(incident: ClockIncidentView) -> str:
     first, last = incident.ahead_from_seq, incident.ahead_to_seq
-    return f"event {first}" if first == last else f"events {first}–{last}"
+    if first == last:
+        return _("event {seq}").format(seq=first)
+    return _("events {first}–{last}").format(first=first, last=last)
 
 
 def state_text(incident: ClockIncidentView) -> str:
     if incident.open:
-        return OPEN
+        return _(OPEN)
     when = local_text(incident.cleared_at) if incident.cleared_at else "—"
-    return f"✔ Cleared by {incident.cleared_by}, {when}"
+    return "✔ " + _("Cleared by {by}, {when}").format(by=incident.cleared_by, when=when)
 
 
 def incident_text(incident: ClockIncidentView) -> str:
     """The incident in one sentence, in local times (core's summary() speaks UTC)."""
-    return (
-        f"Clock incident {incident.id}: {events_text(incident)} dated up to "
-        f"{local_iso(incident.ahead_at)}, ahead of a clock that read "
-        f"{local_iso(incident.clock_read)} (found by {incident.found_by})"
+    return _(
+        "Clock incident {id}: {events} dated up to {ahead}, ahead of a clock that read "
+        "{read} (found by {found_by})"
+    ).format(
+        id=incident.id,
+        events=events_text(incident),
+        ahead=local_iso(incident.ahead_at),
+        read=local_iso(incident.clock_read),
+        found_by=incident.found_by,
     )
 
 
 class ClockIncidentsModel(ReadModelTable):
     columns = (
-        "Incident",
-        "Events dated ahead",
-        "Dated up to",
-        "The clock read",
-        "Found by",
-        "State",
+        N_("Incident"),
+        N_("Events dated ahead"),
+        N_("Dated up to"),
+        N_("The clock read"),
+        N_("Found by"),
+        N_("State"),
     )
 
     def set_incidents(self, incidents: list[ClockIncidentView]) -> None:
@@ -88,9 +100,11 @@ class ClockIncidentsModel(ReadModelTable):
             return self._text(incident, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 5 and not incident.open:
-                return f"{state_text(incident)}\nReason: {incident.clear_reason}"
+                return _("{state}\nReason: {reason}").format(
+                    state=state_text(incident), reason=incident.clear_reason
+                )
             if column == 5:
-                return (
+                return _(
                     "Open: the dates of these events cannot be trusted until an administrator "
                     "finds which clock was wrong and clears the incident"
                 )
@@ -121,7 +135,7 @@ class ClockIncidentsModel(ReadModelTable):
 class CheckpointsModel(ReadModelTable):
     """The newest signed checkpoints first."""
 
-    columns = ("When", "Signed by", "Purpose", "Chain head")
+    columns = (N_("When"), N_("Signed by"), N_("Purpose"), N_("Chain head"))
 
     def set_checkpoints(self, views: list[CheckpointView], newest: int = 10) -> None:
         self.set_items(sorted(views, key=lambda c: -c.id)[:newest])
@@ -135,12 +149,18 @@ class CheckpointsModel(ReadModelTable):
             return (
                 local_text(view.at),
                 view.signer,
-                PURPOSES.get(view.purpose, view.purpose),
-                f"event {view.seq}, {view.hash[:16]}…",
+                _(PURPOSES[view.purpose]) if view.purpose in PURPOSES else view.purpose,
+                _("event {seq}, {hash}…").format(seq=view.seq, hash=view.hash[:16]),
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (
-                f"Checkpoint {view.id}: event {view.seq}, hash {view.hash}\n"
-                f"signed by {view.signer} (certificate {view.certificate_serial or '—'})"
+            return _(
+                "Checkpoint {id}: event {seq}, hash {hash}\n"
+                "signed by {signer} (certificate {serial})"
+            ).format(
+                id=view.id,
+                seq=view.seq,
+                hash=view.hash,
+                signer=view.signer,
+                serial=view.certificate_serial or "—",
             )
         return None

@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from core.clock import local_text
+from core.i18n import N_, _
 from ui import theme
 from ui.models.base import ReadModelTable
 from ui.models.batches import short_local
@@ -20,27 +21,27 @@ if TYPE_CHECKING:
 
 _Index = QModelIndex | QPersistentModelIndex
 
-SIGNED = "✔ e-signed"
-NOT_VALID = "✖ signature not valid"
-MISSING = "✖ signature missing"
+SIGNED = N_("✔ e-signed")
+NOT_VALID = N_("✖ signature not valid")
+MISSING = N_("✖ signature missing")
 
 
 def signature_text(event: CustodyEventView) -> str:
     if event.signed and event.signature_valid:
-        return SIGNED
+        return _(SIGNED)
     if event.signed:
-        return NOT_VALID
-    return MISSING if event.signature_required else "—"
+        return _(NOT_VALID)
+    return _(MISSING) if event.signature_required else "—"
 
 
 def flags_text(event: CustodyEventView) -> str:
     flags = []
     if event.out_of_order:
-        flags.append("⚠ out of the plan's order")
+        flags.append("⚠ " + _("out of the plan's order"))
     if event.repeated:
-        flags.append("⚠ recorded again")
+        flags.append("⚠ " + _("recorded again"))
     if not event.in_plan:
-        flags.append("⚠ not in the plan")
+        flags.append("⚠ " + _("not in the plan"))
     return "; ".join(flags)
 
 
@@ -50,22 +51,29 @@ def event_details(event: CustodyEventView) -> str:
     if event.temperature:
         logger += f" ({event.temperature})"
     lines = [
-        f"{event.words}: {local_text(event.occurred_at)}, at {event.location}",
-        f"Container / shipper {event.container_id or '—'} · temperature logger {logger} · "
-        f"chain of identity {event.coi_scanned} scanned, matched",
+        _("{event}: {when}, at {where}").format(
+            event=event.words, when=local_text(event.occurred_at), where=event.location
+        ),
+        _(
+            "Container / shipper {container} · temperature logger {logger} · "
+            "chain of identity {coi} scanned, matched"
+        ).format(container=event.container_id or "—", logger=logger, coi=event.coi_scanned),
     ]
-    recorded = f"Recorded by {event.recorded_by_name} ({event.recorded_by}), "
-    recorded += local_text(event.recorded_at)
+    recorded = _("Recorded by {name} ({username}), {when}").format(
+        name=event.recorded_by_name, username=event.recorded_by, when=local_text(event.recorded_at)
+    )
     if event.signed:
-        state = "verifies" if event.signature_valid else "DOES NOT VERIFY"
-        recorded += (
-            f" · e-signed by {event.signer_name}, certificate {event.certificate_serial}: {state}"
+        signed = (
+            _("e-signed by {signer}, certificate {serial}: verifies")
+            if event.signature_valid
+            else _("e-signed by {signer}, certificate {serial}: DOES NOT VERIFY")
         )
+        recorded += " · " + signed.format(signer=event.signer_name, serial=event.certificate_serial)
     elif event.signature_required:
-        recorded += " · e-signature required, missing"
+        recorded += " · " + _("e-signature required, missing")
     lines.append(recorded)
     if event.note:
-        lines.append(f"Note: {event.note}")
+        lines.append(_("Note: {note}").format(note=event.note))
     flags = flags_text(event)
     if flags:
         lines.append(flags)
@@ -74,15 +82,15 @@ def event_details(event: CustodyEventView) -> str:
 
 class CustodyModel(ReadModelTable):
     columns = (
-        "When",
-        "Event",
-        "By",
-        "E-signature",
-        "Where",
-        "Container",
-        "Logger",
-        "Temperature",
-        "Flags",
+        N_("When"),
+        N_("Event"),
+        N_("By"),
+        N_("E-signature"),
+        N_("Where"),
+        N_("Container"),
+        N_("Logger"),
+        N_("Temperature"),
+        N_("Flags"),
     )
 
     def set_trail(self, trail: CustodyTrail | None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.clock import local_text
+from core.i18n import N_, _
 from core.states import EquipmentEventKind, EquipmentStatus
 from ui.models.cells import CellsTable
 
@@ -32,42 +33,46 @@ def due_text(due: DueView) -> str:
         return "—"
     day = due.due.isoformat()
     if due.overdue:
-        return f"✖ {day} OVERDUE"
+        return "✖ " + _("{day} OVERDUE").format(day=day)
     if due.due_soon:
-        return f"▲ {day} due soon"
+        return "▲ " + _("{day} due soon").format(day=day)
     return day
 
 
 def due_sentence(due: DueView, today_iso: str) -> str:
     if due.due is None:
-        return f"No {due.words} due date is set."
+        return _("No {what} due date is set.").format(what=due.words)
+    # {What}: the kind capitalised, opening the sentence; {what}: as it reads within one
+    what, capitalised, day = due.words, due.words.capitalize(), due.due.isoformat()
     if due.overdue:
-        return (
-            f"{due.words.capitalize()} was due on {due.due.isoformat()} (today is {today_iso}): "
-            f"the item may not be used until a {due.words} is recorded."
-        )
+        return _(
+            "{What} was due on {day} (today is {today}): "
+            "the item may not be used until a {what} is recorded."
+        ).format(What=capitalised, what=what, day=day, today=today_iso)
     if due.due_soon:
-        return f"{due.words.capitalize()} is due soon, on {due.due.isoformat()}: plan it."
-    return f"{due.words.capitalize()} is due on {due.due.isoformat()}."
+        return _("{What} is due soon, on {day}: plan it.").format(What=capitalised, day=day)
+    return _("{What} is due on {day}.").format(What=capitalised, day=day)
 
 
 def usable_text(item: EquipmentView) -> str:
     """Whether the item may be used today, in one line (core's reason when it may not)."""
     if item.refusal is None:
-        return f"✔ May be used today ({item.today.isoformat()})."
-    return f"✖ May not be used today ({item.today.isoformat()}): {item.refusal}"
+        return "✔ " + _("May be used today ({today}).").format(today=item.today.isoformat())
+    return "✖ " + _("May not be used today ({today}): {reason}").format(
+        today=item.today.isoformat(), reason=item.refusal
+    )
 
 
 class EquipmentModel(CellsTable):
     columns = (
-        "Code",
-        "Type",
-        "Name",
-        "Location",
-        "Status",
-        "Calibration\ndue",  # two lines: the dates, not the headings, set the widths
-        "Qualification\ndue",
-        "Maintenance\ndue",
+        N_("Code"),
+        N_("Type"),
+        N_("Name"),
+        N_("Location"),
+        N_("Status"),
+        N_("Calibration\ndue"),  # two lines: the dates, not the headings, set the widths
+        N_("Qualification\ndue"),
+        N_("Maintenance\ndue"),
     )
     STATUS, FIRST_DUE = 4, 5
 
@@ -116,23 +121,23 @@ def outcome_text(event: EquipmentEventView) -> str:
     if event.status_words is not None:
         return f"→ {event.status_words}"
     if event.passed is None:
-        return "done"
-    return "✔ passed" if event.passed else "✖ FAILED"
+        return _("done")
+    return "✔ " + _("passed") if event.passed else "✖ " + _("FAILED")
 
 
 class EventsModel(CellsTable):
     """An item's calibrations, qualifications, maintenance and status changes, oldest first."""
 
     columns = (
-        "Performed",
-        "What",
-        "Outcome",
-        "Next due",
-        "Certificate",
-        "File (SHA-256)",
-        "Note / reason",
-        "Recorded by",
-        "Recorded at",
+        N_("Performed"),
+        N_("What"),
+        N_("Outcome"),
+        N_("Next due"),
+        N_("Certificate"),
+        N_("File (SHA-256)"),
+        N_("Note / reason"),
+        N_("Recorded by"),
+        N_("Recorded at"),
     )
     OUTCOME, FILE = 2, 5
 
@@ -166,7 +171,15 @@ class EventsModel(CellsTable):
 class ItemUsesModel(CellsTable):
     """The batches that used the item, with its status and due date when used."""
 
-    columns = ("Batch", "Check", "When", "By", "Status then", "Due then", "Deviation")
+    columns = (
+        N_("Batch"),
+        N_("Check"),
+        N_("When"),
+        N_("By"),
+        N_("Status then"),
+        N_("Due then"),
+        N_("Deviation"),
+    )
     DEVIATION = 6
 
     def cells(self, u: EquipmentUseView) -> tuple[str, ...]:
@@ -179,7 +192,9 @@ class ItemUsesModel(CellsTable):
             u.used_by,
             EQUIPMENT_STATUS_WORDS.get(u.status_at_use, u.status_at_use),
             u.due_at_use.isoformat() if u.due_at_use else "",
-            f"⚠ {u.deviation} (QA override)" if u.deviation else "",
+            "⚠ " + _("{deviation} (QA override)").format(deviation=u.deviation)
+            if u.deviation
+            else "",
         )
 
     def warning(self, u: EquipmentUseView, column: int) -> bool:

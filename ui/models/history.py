@@ -6,19 +6,32 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from core.clock import local_text
+from core.i18n import N_, _
 from core.readmodels import ResultVersionView
+from core.states import EntryKind
+from core.words import Words
 from ui import theme
 from ui.models.base import ReadModelTable
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = (
-    "Version",
-    "Value",
-    "Verdict",
-    "Recorded by",
-    "Entered",
-    "Measured (instrument)",
-    "Reason / comment",
+    N_("Version"),
+    N_("Value"),
+    N_("Verdict"),
+    N_("Recorded by"),
+    N_("Entered"),
+    N_("Measured (instrument)"),
+    N_("Reason / comment"),
+)
+
+# What a version of a value is, in words (the column "Version": "v2 · correction")
+ENTRY_KIND_WORDS: Words[str] = Words(
+    {
+        EntryKind.ENTRY: N_("entry"),
+        EntryKind.CORRECTION: N_("correction"),
+        EntryKind.JUSTIFICATION: N_("justification"),
+        EntryKind.CALCULATION: N_("calculation"),
+    }
 )
 
 
@@ -26,17 +39,21 @@ def measured_when(v: ResultVersionView) -> str:
     """ "<local time> (instrument: <zone>)" for an instrument value, else ""."""
     if v.measured_at is None:
         return ""
-    return f"{local_text(v.measured_at)} (instrument: {v.measured_zone or 'zone not stated'})"
+    return _("{when} (instrument: {zone})").format(
+        when=local_text(v.measured_at), zone=v.measured_zone or _("zone not stated")
+    )
 
 
 def measured_text(v: ResultVersionView) -> str:
     """ "measured <local time> (instrument: <zone>)" for an instrument value, else ""."""
-    return f"measured {measured_when(v)}" if v.measured_at is not None else ""
+    if v.measured_at is None:
+        return ""
+    return _("measured {when}").format(when=measured_when(v))
 
 
 def timing_text(v: ResultVersionView) -> str:
     """Why a measurement time outside its window was accepted, else ""."""
-    return f"time accepted: {v.timing_reason}" if v.timing_reason else ""
+    return _("time accepted: {reason}").format(reason=v.timing_reason) if v.timing_reason else ""
 
 
 class HistoryModel(ReadModelTable):
@@ -55,11 +72,16 @@ class HistoryModel(ReadModelTable):
         style = theme.verdict_style(v.verdict, v.final)
         why = "; ".join(
             x
-            for x in (v.reason, v.comment and f"comment: {v.comment}", v.deviation, timing_text(v))
+            for x in (
+                v.reason,
+                v.comment and _("comment: {comment}").format(comment=v.comment),
+                v.deviation,
+                timing_text(v),
+            )
             if x
         )
         values = (
-            f"v{v.version} · {v.kind}",
+            f"v{v.version} · {ENTRY_KIND_WORDS.get(v.kind, v.kind)}",
             v.display,
             f"{style.icon} {style.word}",
             v.recorded_by_name,
@@ -69,5 +91,10 @@ class HistoryModel(ReadModelTable):
         )
         if role == Qt.ItemDataRole.ToolTipRole:
             measured = f"\n{measured_text(v)}" if v.measured_at is not None else ""
-            return f"{v.rule}\ntyped: {v.raw_text}\nsource: {v.source}{measured}"
+            return (
+                _("{rule}\ntyped: {typed}\nsource: {source}").format(
+                    rule=v.rule, typed=v.raw_text, source=v.source
+                )
+                + measured
+            )
         return values[index.column()]

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from core.clock import local_text
+from core.i18n import N_, _
 from core.states import LotStatus
 from core.words import LOT_STATUS_WORDS
 from ui.models.cells import CellsTable
@@ -23,7 +24,7 @@ LOT_ICONS = {
     LotStatus.REJECTED: "✖",
     LotStatus.EXPIRED: "⊘",
 }
-PAST_EXPIRY = "⊘ EXPIRED"
+PAST_EXPIRY = N_("⊘ EXPIRED")
 
 
 def status_words(status: str) -> str:
@@ -37,20 +38,20 @@ def past_expiry(lot: LotView) -> bool:
 
 
 def effective_words(lot: LotView) -> str:
-    return PAST_EXPIRY if past_expiry(lot) else status_words(lot.effective_status)
+    return _(PAST_EXPIRY) if past_expiry(lot) else status_words(lot.effective_status)
 
 
 def effective_sentence(lot: LotView) -> str:
     """The lot's status today in one sentence (a tooltip, the lot page)."""
     if past_expiry(lot):
-        return (
-            f"Expired: past its expiry date ({lot.expiry.isoformat()}), so it may not be used "
-            f"whatever QA's status says (QA's status: {LOT_STATUS_WORDS.get(lot.status)})."
-        )
+        return _(
+            "Expired: past its expiry date ({expiry}), so it may not be used "
+            "whatever QA's status says (QA's status: {status})."
+        ).format(expiry=lot.expiry.isoformat(), status=LOT_STATUS_WORDS.get(lot.status))
     words = LOT_STATUS_WORDS.get(lot.status, lot.status).capitalize()
     if not lot.decisions:
-        return f"{words} (as received: QA has not decided yet)."
-    return f"{words} (as QA last decided)."
+        return _("{Status} (as received: QA has not decided yet).").format(Status=words)
+    return _("{Status} (as QA last decided).").format(Status=words)
 
 
 def quantity(value: Decimal | None, unit: str) -> str:
@@ -59,20 +60,20 @@ def quantity(value: Decimal | None, unit: str) -> str:
 
 
 def lot_title(lot: LotView) -> str:
-    return f"{lot.material_code} lot {lot.lot_number}"
+    return _("{material} lot {lot}").format(material=lot.material_code, lot=lot.lot_number)
 
 
 class LotsModel(CellsTable):
     columns = (
-        "Material",
-        "Name",
-        "Lot",
-        "Expiry",
-        "Status (QA)",
-        "Status today",
-        "Received",
-        "On hand",
-        "CoA",
+        N_("Material"),
+        N_("Name"),
+        N_("Lot"),
+        N_("Expiry"),
+        N_("Status (QA)"),
+        N_("Status today"),
+        N_("Received"),
+        N_("On hand"),
+        N_("CoA"),
     )
     STATUS, TODAY, COA = 4, 5, 8
 
@@ -92,19 +93,28 @@ class LotsModel(CellsTable):
             effective_words(lot),
             quantity(lot.quantity_received, lot.unit),
             quantity(lot.on_hand, lot.unit),
-            "✔ yes" if lot.has_coa else "— no",
+            "✔ " + _("yes") if lot.has_coa else "— " + _("no"),
         )
 
     def tip(self, lot: LotView, column: int) -> str | None:
         if column == self.STATUS:
-            who = f" by {lot.status_by}, {local_text(lot.status_at)}" if lot.status_at else ""
-            reason = f"\nReason: {lot.status_reason}" if lot.status_reason else ""
-            return f"QA's status: {LOT_STATUS_WORDS.get(lot.status)}{who}{reason}"
+            status = LOT_STATUS_WORDS.get(lot.status)
+            if lot.status_at:
+                tip = _("QA's status: {status} by {by}, {when}").format(
+                    status=status, by=lot.status_by, when=local_text(lot.status_at)
+                )
+            else:
+                tip = _("QA's status: {status}").format(status=status)
+            if lot.status_reason:
+                tip += "\n" + _("Reason: {reason}").format(reason=lot.status_reason)
+            return tip
         if column == self.TODAY:
             return effective_sentence(lot)
         if column == self.COA:
             names = ", ".join(a.filename for a in lot.attachments)
-            return f"Certificate of analysis: {names}" if names else "No certificate attached"
+            if names:
+                return _("Certificate of analysis: {names}").format(names=names)
+            return _("No certificate attached")
         return None
 
     def warning(self, lot: LotView, column: int) -> bool:
@@ -118,14 +128,21 @@ class DecisionsModel(CellsTable):
     """QA's e-signed decisions on a lot, oldest first: who (and the printed name), when, the
     meaning, the reason, and whether the signature verifies today."""
 
-    columns = ("When", "Meaning", "Signature", "Printed name", "Signed by", "Reason")
+    columns = (
+        N_("When"),
+        N_("Meaning"),
+        N_("Signature"),
+        N_("Printed name"),
+        N_("Signed by"),
+        N_("Reason"),
+    )
     SIGNATURE = 2
 
     def cells(self, d: DecisionView) -> tuple[str, ...]:
         return (
             local_text(d.decided_at),
             d.meaning,
-            "✔ valid" if d.signature_valid else "✖ does not verify",
+            "✔ " + _("valid") if d.signature_valid else "✖ " + _("does not verify"),
             d.decided_by_name,
             d.decided_by,
             d.reason,
@@ -134,14 +151,14 @@ class DecisionsModel(CellsTable):
     def tip(self, d: DecisionView, column: int) -> str | None:
         if column == self.SIGNATURE:
             if d.signature_valid:
-                return (
-                    f"The signature verifies with certificate {d.certificate_serial}, and its "
+                return _(
+                    "The signature verifies with certificate {serial}, and its "
                     "statement says what this decision and its certificates of analysis say."
-                )
-            return (
+                ).format(serial=d.certificate_serial)
+            return _(
                 "The signature does NOT verify: the decision, its statement or the certificate "
-                f"({d.certificate_serial or 'none'}) do not agree. Tell QA."
-            )
+                "({serial}) do not agree. Tell QA."
+            ).format(serial=d.certificate_serial or _("none"))
         return None
 
     def warning(self, d: DecisionView, column: int) -> bool:
@@ -149,24 +166,30 @@ class DecisionsModel(CellsTable):
 
 
 class AttachmentsModel(CellsTable):
-    columns = ("File", "SHA-256", "Size", "Attached", "By")
+    columns = (N_("File"), "SHA-256", N_("Size"), N_("Attached"), N_("By"))
 
     def cells(self, a: AttachmentView) -> tuple[str, ...]:
-        return (a.filename, a.sha256, f"{a.size:,} bytes", local_text(a.attached_at), a.attached_by)
+        return (
+            a.filename,
+            a.sha256,
+            _("{size:,} bytes").format(size=a.size),
+            local_text(a.attached_at),
+            a.attached_by,
+        )
 
 
 class UsesModel(CellsTable):
     """Recall: every use of the lot by a batch, in time order."""
 
     columns = (
-        "Batch",
-        "Product",
-        "Check",
-        "When",
-        "By",
-        "Quantity",
-        "Lot status then",
-        "Deviation",
+        N_("Batch"),
+        N_("Product"),
+        N_("Check"),
+        N_("When"),
+        N_("By"),
+        N_("Quantity"),
+        N_("Lot status then"),
+        N_("Deviation"),
     )
     DEVIATION = 7
 
@@ -187,7 +210,9 @@ class UsesModel(CellsTable):
             u.used_by,
             quantity(u.quantity, self.unit) or "—",
             status_words(u.status_at_use),
-            f"⚠ {u.deviation} (QA override)" if u.deviation else "",
+            "⚠ " + _("{deviation} (QA override)").format(deviation=u.deviation)
+            if u.deviation
+            else "",
         )
 
     def warning(self, u: UseView, column: int) -> bool:

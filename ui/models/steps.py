@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
+from core.i18n import _
 from core.readmodels import StepView
 from core.states import StepState
 
@@ -60,7 +61,7 @@ class StepsModel(QAbstractListModel):
         step = self._steps[index.row()]
         words = step.state_words
         if role == Qt.ItemDataRole.DisplayRole:
-            name = step.name if not step.is_release else "Release QC"
+            name = step.name if not step.is_release else _("Release QC")
             return f"{STATE_ICONS.get(step.state, '•')} {name}\n    {words}"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"{step.id} {step.name}: {words}"

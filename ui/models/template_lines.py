@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
+from core.i18n import N_, _
 from core.services.template_contents import TemplateCheckLine
 from ui.models.base import ReadModelTable
 
@@ -13,16 +14,25 @@ Index = QModelIndex | QPersistentModelIndex
 def line_text(line: TemplateCheckLine) -> str:
     """One check written out in full (under the table: nothing is cut)."""
     parts = [f"{line.check_id} · {line.name} ({line.type}{', ' + line.unit if line.unit else ''})"]
-    parts.append(f"spec: {line.spec}")
+    parts.append(_("spec: {spec}").format(spec=line.spec))
     if line.rules:
         parts.append(", ".join(line.rules))
     if line.source:
-        parts.append(f"source {line.source}")
+        parts.append(_("source {source}").format(source=line.source))
     return " — ".join(parts)
 
 
 class TemplateLinesModel(ReadModelTable):
-    columns = ("Step", "Check", "Name", "Type", "Unit", "Spec", "Rules", "Source")
+    columns = (
+        N_("Step"),
+        N_("Check"),
+        N_("Name"),
+        N_("Type"),
+        N_("Unit"),
+        N_("Spec"),
+        N_("Rules"),
+        N_("Source"),
+    )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -9,17 +9,18 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from core.clock import local_text
+from core.i18n import N_, _, ngettext
 from core.readmodels import TemplateSummary
 from ui.models.base import ReadModelTable
 
 COLUMNS = (
-    "Key",
-    "Version",
-    "Status",
-    "Approved by",
-    "Approved at",
+    N_("Key"),
+    N_("Version"),
+    N_("Status"),
+    N_("Approved by"),
+    N_("Approved at"),
     "SHA-256",
-    "Title",  # last: it takes the room left, so long titles show whole where they can
+    N_("Title"),  # last: it takes the room left, so long titles show whole where they can
 )
 STATUS, SHA, TITLE = 2, 5, 6
 _NUMBERS = {1}
@@ -29,30 +30,44 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def status_text(t: TemplateSummary) -> str:
     """The version's status in words, with an icon (never colour alone)."""
-    return "✔ Approved" if t.approved else "✎ Draft — awaits QA"
+    return "✔ " + _("Approved") if t.approved else "✎ " + _("Draft — awaits QA")
 
 
 def status_sentence(t: TemplateSummary) -> str:
     """One sentence about the version's status (the tab's selection line and tooltips)."""
-    head = f"{t.key} version {t.version}"
     if t.approved:
-        return (
-            f"{head} was approved by {t.approved_by_name}, {local_text(t.approved_at)}: "
-            "new batches may start on it."
+        return _(
+            "{key} version {version} was approved by {by}, {when}: new batches may start on it."
+        ).format(
+            key=t.key, version=t.version, by=t.approved_by_name, when=local_text(t.approved_at)
         )
-    return (
-        f"{head} is a draft: no batch starts on it until QA approves it and confirms its "
-        f"{t.example_limits} example limit{'s' if t.example_limits != 1 else ''}."
-    )
+    return ngettext(
+        "{key} version {version} is a draft: no batch starts on it until QA approves it and "
+        "confirms its {n} example limit.",
+        "{key} version {version} is a draft: no batch starts on it until QA approves it and "
+        "confirms its {n} example limits.",
+        t.example_limits,
+    ).format(key=t.key, version=t.version, n=t.example_limits)
 
 
 def details_text(t: TemplateSummary) -> str:
     """Everything else about a version, for the line under the table."""
     n = t.example_limits
-    return (
-        f"{t.title} ({t.product_family}): {t.steps} steps, {t.checks} checks, {n} example "
-        f"limit{'s' if n != 1 else ''}. Loaded by {t.loaded_by}, {local_text(t.loaded_at)}. "
-        f"SHA-256 {t.sha256}"
+    return ngettext(
+        "{title} ({family}): {steps} steps, {checks} checks, {n} example limit. "
+        "Loaded by {by}, {when}. SHA-256 {sha256}",
+        "{title} ({family}): {steps} steps, {checks} checks, {n} example limits. "
+        "Loaded by {by}, {when}. SHA-256 {sha256}",
+        n,
+    ).format(
+        title=t.title,
+        family=t.product_family,
+        steps=t.steps,
+        checks=t.checks,
+        n=n,
+        by=t.loaded_by,
+        when=local_text(t.loaded_at),
+        sha256=t.sha256,
     )
 
 
@@ -90,7 +105,9 @@ class TemplateVersionsModel(ReadModelTable):
             if column == SHA:
                 return f"SHA-256 {t.sha256}"
             if column == TITLE:
-                return f"{t.title} ({t.product_family}): {t.steps} steps, {t.checks} checks"
+                return _("{title} ({family}): {steps} steps, {checks} checks").format(
+                    title=t.title, family=t.product_family, steps=t.steps, checks=t.checks
+                )
             if column == STATUS:
                 return status_sentence(t)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMBERS:

@@ -8,52 +8,68 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from core.i18n import N_, _, ngettext
 from core.readmodels import UserView
 from core.states import KeyState
 from ui import theme
 from ui.models.base import ReadModelTable
 
-COLUMNS = ("Username", "Full name", "Role", "Status", "Locked", "Initial password", "Signing key")
+COLUMNS = (
+    N_("Username"),
+    N_("Full name"),
+    N_("Role"),
+    N_("Status"),
+    N_("Locked"),
+    N_("Initial password"),
+    N_("Signing key"),
+)
 KEY = len(COLUMNS) - 1
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
 def status_text(user: UserView) -> str:
-    return "Active" if user.active else "Deactivated"
+    return _("Active") if user.active else _("Deactivated")
 
 
 def locked_text(user: UserView) -> str:
     if not user.locked:
-        return "No"
-    return f"Locked ({user.failed_attempts} failed log-ins)"
+        return _("No")
+    n = user.failed_attempts
+    return ngettext("Locked ({n} failed log-ins)", "Locked ({n} failed log-ins)", n).format(n=n)
 
 
 def initial_text(user: UserView) -> str:
-    return "Yes — chooses own at next log-in" if user.must_change_password else "No"
+    return _("Yes — chooses own at next log-in") if user.must_change_password else _("No")
 
 
 def key_text(key: Any) -> str:
     """A user's signing key (core.services.signing_keys.SigningKeyView) in words."""
     if key is None or key.state == KeyState.NONE:
-        return "None yet — made at their next log-in"
+        return _("None yet — made at their next log-in")
     if key.state == KeyState.ISSUED:
-        return f"Issued · serial {key.serial_hex[:8]}…" if key.serial_hex else "Issued"
-    return "Awaiting issue"
+        if key.serial_hex:
+            return _("Issued · serial {serial}…").format(serial=key.serial_hex[:8])
+        return _("Issued")
+    return _("Awaiting issue")
 
 
 def key_tip(key: Any) -> str | None:
     if key is None or key.state != KeyState.ISSUED:
         return (
-            "An administrator issues the certificate (Issue certificates…); until then the "
-            "user cannot sign."
+            _(
+                "An administrator issues the certificate (Issue certificates…); until then the "
+                "user cannot sign."
+            )
             if key is not None and key.state == KeyState.AWAITING_ISSUE
             else None
         )
     from core.clock import local_text
 
-    tip = f"Serial {key.serial_hex}\nIssued {local_text(key.issued_at)} by {key.issued_by}"
-    return tip + ("\nHolds a key slot of the site CA" if key.holds_ca_slot else "")
+    tip = _("Serial {serial}\nIssued {when} by {by}").format(
+        serial=key.serial_hex, when=local_text(key.issued_at), by=key.issued_by
+    )
+    return tip + ("\n" + _("Holds a key slot of the site CA") if key.holds_ca_slot else "")
 
 
 class UsersModel(ReadModelTable):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 
+from core.i18n import _
 from ui.plots import style
 from ui.plots.segmented import SegmentedCurve
 
@@ -216,4 +217,6 @@ class ChannelPlot:
         self.marker.show()
         unit = f" {self.unit}" if self.unit else ""
         shown = style.number(value, self.precision)
-        return f"{self.name}: {shown}{unit} at {style.time_text(when)}"
+        return _("{channel}: {value} at {when}").format(
+            channel=self.name, value=f"{shown}{unit}", when=style.time_text(when)
+        )

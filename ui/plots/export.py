@@ -9,6 +9,7 @@ from pathlib import Path
 import pyqtgraph as pg
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from core.i18n import _
 from ui.file_dialogs import place
 
 
@@ -34,7 +35,9 @@ def save_png(item: object, path: str | Path, width: int | None = None) -> Path:
     def render(temporary: Path) -> None:
         exporter.export(str(temporary))
         if temporary.stat().st_size == 0:  # Qt could not write the image
-            raise DomainError(f"{path.name} could not be rendered as a PNG image.")
+            raise DomainError(
+                _("{file} could not be rendered as a PNG image.").format(file=path.name)
+            )
 
     return write_via(path, render, force=True)
 
@@ -42,15 +45,16 @@ def save_png(item: object, path: str | Path, width: int | None = None) -> Path:
 def ask_png(parent: QWidget, suggested: str, on_chosen: Callable[[str], None]) -> QFileDialog:
     """A save dialog (Qt's own, so it looks and behaves the same on every bench PC), opened with
     ``open()`` so the event loop keeps running; ``on_chosen`` gets the path."""
-    dialog = QFileDialog(parent, "Export the curves as a PNG image")
+    title = _("Export the curves as a PNG image")
+    dialog = QFileDialog(parent, title)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-    dialog.setNameFilter("PNG images (*.png)")
+    dialog.setNameFilter(_("PNG images (*.png)"))
     dialog.setDefaultSuffix("png")
     place(dialog)
     dialog.selectFile(suggested)
-    dialog.setAccessibleName("Export the curves as a PNG image")
+    dialog.setAccessibleName(title)
     dialog.fileSelected.connect(on_chosen)
     dialog.open()
     return dialog

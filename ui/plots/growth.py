@@ -17,7 +17,9 @@ import pyqtgraph as pg
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QVBoxLayout, QWidget
 
+from core.i18n import N_, _
 from core.specs import Verdict
+from core.words import Words
 from ui import theme
 from ui.plots import style
 from ui.widgets.common import Message, TouchCombo, label
@@ -38,33 +40,35 @@ ORDER = (
 MARKS = {
     "pass": ("o", 10, theme.BLUE, ""),
     "report": ("o", 10, theme.BLUE, ""),
-    "alert": ("t", 15, theme.ORANGE, "Alert"),
-    "oos": ("x", 17, theme.VERMILLION, "OOS"),
+    "alert": ("t", 15, theme.ORANGE, N_("Alert")),
+    "oos": ("x", 17, theme.VERMILLION, N_("OOS")),
 }
+# the x axis, by what the step's instances count (an unknown one reads as its name, capitalised)
+AXIS_WORDS: Words[str] = Words({"day": N_("Day"), "passage": N_("Passage")})
 COMPARE = theme.GREY
 
 
 class GrowthPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Growth curves")
+        self.setAccessibleName(_("Growth curves"))
         self.view_: Any = None  # the GrowthView shown
         self.series: Any = None  # the GrowthSeries shown
         self.quantity = TouchCombo(self)
-        self.quantity.setAccessibleName("Quantity")
+        self.quantity.setAccessibleName(_("Quantity"))
         self.quantity.setMinimumHeight(theme.TOUCH)
         self.quantity.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.quantity.setMinimumContentsLength(18)
-        self.log = QCheckBox("Log axis", self)
-        self.log.setAccessibleName("Log axis")
-        self.log.setToolTip("Show the values on a logarithmic axis (suits cell numbers)")
+        self.log = QCheckBox(_("Log axis"), self)
+        self.log.setAccessibleName(_("Log axis"))
+        self.log.setToolTip(_("Show the values on a logarithmic axis (suits cell numbers)"))
         self.message = Message(self)
-        self.empty = label("No growth values recorded for this batch yet.", self, role="subtle")
+        self.empty = label(_("No growth values recorded for this batch yet."), self, role="subtle")
 
         self.view = pg.GraphicsLayoutWidget(self)
-        self.view.setAccessibleName("Growth curve plot")
+        self.view.setAccessibleName(_("Growth curve plot"))
         self.view.ci.setContentsMargins(10, 4, 16, 4)  # the y label sits 5 px left of its axis
         self.legend = style.legend(3)
         self.view.ci.addItem(self.legend, row=0, col=0)
@@ -74,7 +78,7 @@ class GrowthPanel(QWidget):
         self.plot.hideButtons()
         self.plot.showGrid(x=False, y=True, alpha=0.12)
         style.style_axis(self.plot.getAxis("left"), "")
-        style.style_axis(self.plot.getAxis("bottom"), "Day")
+        style.style_axis(self.plot.getAxis("bottom"), _("Day"))
         self.plot.getAxis("left").setWidth(80)
         self._make_items()
 
@@ -138,8 +142,10 @@ class GrowthPanel(QWidget):
         self.quantity.blockSignals(True)
         self.quantity.clear()
         for s in present:
-            extra = "" if s.points else " (no values yet)"
-            self.quantity.addItem(f"{s.label}{extra}", s.quantity)
+            shown = (
+                s.label if s.points else _("{quantity} (no values yet)").format(quantity=s.label)
+            )
+            self.quantity.addItem(shown, s.quantity)
         index = self.quantity.findData(keep) if keep else -1
         if index < 0:
             index = next((i for i, s in enumerate(present) if s.points), 0)
@@ -181,7 +187,8 @@ class GrowthPanel(QWidget):
         self.plot.setLogMode(x=False, y=log)
         unit = f" ({s.unit})" if s.unit else ""
         self.plot.getAxis("left").setLabel(f"{s.label}{unit}", **{"font-size": "10pt"})
-        self.plot.getAxis("bottom").setLabel(s.axis.capitalize(), **{"font-size": "10pt"})
+        axis = AXIS_WORDS.get(s.axis, s.axis.capitalize())
+        self.plot.getAxis("bottom").setLabel(axis, **{"font-size": "10pt"})
 
         xs = [p.x for p in s.points]
         ys = [p.value for p in s.points]
@@ -199,7 +206,7 @@ class GrowthPanel(QWidget):
                 (
                     p.x,
                     p.value,
-                    m[3] + (" · not final" if p.verdict == Verdict.OOS and not p.final else ""),
+                    _word(m[3], not_final=p.verdict == Verdict.OOS and not p.final),
                     m[2],
                 )
                 for p, m in zip(s.points, marks, strict=True)
@@ -225,13 +232,13 @@ class GrowthPanel(QWidget):
         entries = [
             (
                 style.Sample(style.pen(theme.BLUE, 2.5), symbol="o", symbol_brush=theme.BLUE),
-                "this batch",
+                _("this batch"),
             )
         ]
         if "alert" in verdicts:
-            entries.append((style.Sample(symbol="t", symbol_brush=theme.ORANGE), "Alert"))
+            entries.append((style.Sample(symbol="t", symbol_brush=theme.ORANGE), _("Alert")))
         if "oos" in verdicts:
-            entries.append((style.Sample(symbol="x", symbol_brush=theme.VERMILLION), "OOS"))
+            entries.append((style.Sample(symbol="x", symbol_brush=theme.VERMILLION), _("OOS")))
         if spec:
             band = s.lower is not None and s.upper is not None
             entries.append(
@@ -244,12 +251,12 @@ class GrowthPanel(QWidget):
                 )
             )
         if s.alert_lower is not None or s.alert_upper is not None:
-            entries.append((style.Sample(style.pen(theme.ORANGE, 1.5, "dash")), "alert limits"))
+            entries.append((style.Sample(style.pen(theme.ORANGE, 1.5, "dash")), _("alert limits")))
         if s.comparison is not None:
             entries.append(
                 (
                     style.Sample(style.pen(COMPARE, 2, "dash"), style.brush(COMPARE, 45)),
-                    f"released batches ({s.comparison.batches}): median, min–max",
+                    _("released batches ({n}): median, min–max").format(n=s.comparison.batches),
                 )
             )
         style.set_legend(self.legend, entries)
@@ -285,7 +292,11 @@ class GrowthPanel(QWidget):
             parts.append(f"≥ {style.sci(s.lower)}{unit}")
         if s.upper is not None:
             parts.append(f"≤ {style.sci(s.upper)}{unit}")
-        return f"spec {' and '.join(parts)} (action limits)" if parts else ""
+        if len(parts) == 2:
+            return _("spec {lower} and {upper} (action limits)").format(
+                lower=parts[0], upper=parts[1]
+            )
+        return _("spec {limit} (action limits)").format(limit=parts[0]) if parts else ""
 
     def _words(self, marks: list[tuple[float, float, str, str]]) -> None:
         marked = [m for m in marks if m[2]]
@@ -321,3 +332,11 @@ class GrowthPanel(QWidget):
         y0, y1 = min(ys), max(ys)
         pad = (y1 - y0) * 0.08 or max(abs(y1) * 0.05, 0.5)
         self.plot.setYRange(y0 - pad, y1 + pad, padding=0)
+
+
+def _word(mark: str, not_final: bool) -> str:
+    """The word beside a point (a MARKS word, "" for none), translated; "· not final" added to
+    an out-of-spec one whose comment or deviation is still due."""
+    if not mark:
+        return " · " + _("not final") if not_final else ""
+    return _(mark) + (" · " + _("not final") if not_final else "")

@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont
 
+from core.i18n import _
 from ui import theme
 
 _configured = False
@@ -202,7 +203,7 @@ def time_text(seconds: float) -> str:
 def span_text(start: float, end: float | None) -> str:
     """Start–end in local time; the end's date is left out when it is the same day."""
     if end is None:
-        return f"from {time_text(start)}, still open"
+        return _("from {start}, still open").format(start=time_text(start))
     a, b = local(start), local(end)
     if a.date() == b.date() and zone_of(start) == zone_of(end):
         return f"{a:%Y-%m-%d %H:%M:%S} – {b:%H:%M:%S} ({zone_of(start)})"

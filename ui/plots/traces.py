@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import N_, _
 from ui import theme
 from ui.plots import style
 from ui.plots.channel import ChannelPlot, Excursion
@@ -40,7 +41,7 @@ PLOT_HEIGHT = 170  # px per channel: readable axes; the column scrolls beyond th
 COMPACT_WIDTH = 520  # narrower (the side column of the batch record): no legend, no hint,
 COMPACT_PLOT_HEIGHT = 125  # lower plots; "Detach" gives the full view
 HEADROOM = 0.1  # of the time span: room ahead of a followed live curve
-HINT = "Local time ({zone}). Point at a curve to read it."
+HINT = N_("Local time ({zone}). Point at a curve to read it.")
 
 
 class TracePanel(QWidget):
@@ -48,39 +49,39 @@ class TracePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None, segment: int = SEGMENT) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Process trace")
+        self.setAccessibleName(_("Process trace"))
         self.segment = segment
         self.lot = ""
         self.channels: dict[str, ChannelPlot] = {}
         self.excursions: list[Excursion] = []
         self.dialog: Any = None
 
-        self.auto = button("Auto-range", self, tip="Show all points of every channel again")
-        self.export = button("Export PNG…", self, tip="Save the plots as a PNG image")
+        self.auto = button(_("Auto-range"), self, tip=_("Show all points of every channel again"))
+        self.export = button(_("Export PNG…"), self, tip=_("Save the plots as a PNG image"))
         self.zone = style.zone_of()
         self.reading = False  # the read-out shows a point (not the hint)
         self.compact = False
-        self.readout = QLabel(HINT.format(zone=self.zone), self)
-        self.readout.setAccessibleName("Crosshair read-out")
+        self.readout = QLabel(_(HINT).format(zone=self.zone), self)
+        self.readout.setAccessibleName(_("Crosshair read-out"))
         self.readout.setMinimumHeight(theme.TOUCH)
         self.readout.setWordWrap(True)
-        self.readout.setToolTip("Drag to pan, turn the wheel to zoom, Auto-range to see all")
+        self.readout.setToolTip(_("Drag to pan, turn the wheel to zoom, Auto-range to see all"))
         self.message = Message(self)
-        self.empty = label("No process data recorded for this batch yet.", self, role="subtle")
+        self.empty = label(_("No process data recorded for this batch yet."), self, role="subtle")
 
         body = QWidget(self)  # scrolls as one: the plots, then the excursions in words
         self.view = pg.GraphicsLayoutWidget(body)
-        self.view.setAccessibleName("Process trace plots")
+        self.view.setAccessibleName(_("Process trace plots"))
         self.view.ci.setContentsMargins(10, 4, 12, 4)  # the y label sits 5 px left of its axis
         self.view.ci.setSpacing(6)
         self.legend = style.legend(5)
         self.view.ci.addItem(self.legend, row=0, col=0)
         self.list = QListWidget(body)
-        self.list.setAccessibleName("Excursions")
+        self.list.setAccessibleName(_("Excursions"))
         self.list.setWordWrap(True)
         self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.installEventFilter(self)  # its height follows its width (wrapped lines)
-        self.list_title = label("Excursions", body)
+        self.list_title = label(_("Excursions"), body)
         self.list_title.setStyleSheet("font-weight: bold;")
         inner = QVBoxLayout(body)
         inner.setContentsMargins(0, 0, 0, 0)
@@ -90,7 +91,7 @@ class TracePanel(QWidget):
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(body)
-        self.scroll.setAccessibleName("Process trace")
+        self.scroll.setAccessibleName(_("Process trace"))
 
         bar = WrapBar(self)  # one row in a window, two in the narrow column
         bar.add(self.auto, self.export)
@@ -187,21 +188,21 @@ class TracePanel(QWidget):
     def _show_legend(self) -> None:
         """Only what the plots show."""
         plots = list(self.channels.values())
-        entries = [(style.Sample(style.pen(style.CURVE, 2)), "measured")]
+        entries = [(style.Sample(style.pen(style.CURVE, 2)), _("measured"))]
         if any(p.setpoint is not None for p in plots):
-            entries.append((style.Sample(style.pen(style.SETPOINT, 2, "dash")), "setpoint"))
+            entries.append((style.Sample(style.pen(style.SETPOINT, 2, "dash")), _("setpoint")))
         if any(p.band.isVisible() for p in plots):
             band = style.Sample(
                 style.pen(style.ALARM, 1), style.brush(theme.GREEN, style.BAND_ALPHA)
             )
-            entries.append((band, "alarm band"))
+            entries.append((band, _("alarm band")))
         if any(line.isVisible() for p in plots for line in p.limits):
-            entries.append((style.Sample(style.pen(style.ALARM, 2, "dot")), "alarm limit"))
+            entries.append((style.Sample(style.pen(style.ALARM, 2, "dot")), _("alarm limit")))
         if self.excursions:
             shade = style.Sample(
                 style.pen(style.EXCURSION, 1), style.brush(style.EXCURSION, style.EXCURSION_ALPHA)
             )
-            entries.append((shade, "excursion"))
+            entries.append((shade, _("excursion")))
         style.set_legend(self.legend, entries)
         style.fit_legend(self.legend, self.width() - 30)  # the scroll bar, margins
 
@@ -217,10 +218,10 @@ class TracePanel(QWidget):
         zone = style.zone_of(last)
         self.zone = zone
         if not self.reading:
-            self.readout.setText(HINT.format(zone=zone))
+            self.readout.setText(_(HINT).format(zone=zone))
         if self.channels:
             bottom = list(self.channels.values())[-1].plot.getAxis("bottom")
-            bottom.setLabel(f"Local time ({zone})", **{"font-size": "10pt"})
+            bottom.setLabel(_("Local time ({zone})").format(zone=zone), **{"font-size": "10pt"})
         self._show_legend()
 
     # -- live ------------------------------------------------------------------------------------
@@ -315,9 +316,9 @@ class TracePanel(QWidget):
         for e in self.excursions:
             self.list.addItem(self.describe(e))
         if not self.excursions:
-            self.list.addItem("None: every channel stayed in its alarm band.")
+            self.list.addItem(_("None: every channel stayed in its alarm band."))
         self._fit_list()
-        self.list_title.setText(f"Excursions ({len(self.excursions)})")
+        self.list_title.setText(_("Excursions ({n})").format(n=len(self.excursions)))
         self._show_legend()
 
     def _fit_list(self) -> None:
@@ -335,11 +336,16 @@ class TracePanel(QWidget):
         name = plot.name if plot else e.channel
         unit = f" {plot.unit}" if plot and plot.unit else ""
         precision = plot.precision if plot else None
-        where = "below" if e.side == "low" else "above"
-        return (
-            f"⚠ {name} {where} {style.number(e.limit, precision)}{unit} "
-            f"(extreme {style.number(e.extreme, precision)}{unit}), "
-            f"{style.span_text(e.started, e.ended)}"
+        sentence = (
+            _("{channel} below {limit} (extreme {extreme}), {when}")
+            if e.side == "low"
+            else _("{channel} above {limit} (extreme {extreme}), {when}")
+        )
+        return "⚠ " + sentence.format(
+            channel=name,
+            limit=f"{style.number(e.limit, precision)}{unit}",
+            extreme=f"{style.number(e.extreme, precision)}{unit}",
+            when=style.span_text(e.started, e.ended),
         )
 
     # -- crosshair -------------------------------------------------------------------------------
@@ -362,7 +368,7 @@ class TracePanel(QWidget):
             plot.cross(point.x(), point.y() if plot is under else None)
             if plot is not under:
                 plot.readout(None)
-        text = under.readout(point.x()) or f"{under.name}: no points"
+        text = under.readout(point.x()) or _("{channel}: no points").format(channel=under.name)
         self.reading = True
         self.readout.setText(text)
         self.readout.setVisible(True)
@@ -379,9 +385,9 @@ class TracePanel(QWidget):
         try:
             saved = save_png(self.view.scene(), path)
         except DomainError as error:  # refused, or a full disk, read-only media ... in one line
-            self.message.error(f"The image was not saved: {error}")
+            self.message.error(_("The image was not saved: {error}").format(error=error))
             return
-        self.message.ok(f"Saved {saved}")
+        self.message.ok(_("Saved {file}").format(file=saved))
 
 
 def _excursions(channel: Any) -> list[Excursion]:

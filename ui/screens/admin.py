@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from core.i18n import N_, _
 from ui.screens.base import Screen
 from ui.widgets.common import Message, label
 
@@ -17,13 +18,13 @@ if TYPE_CHECKING:
 
 
 class AdminScreen(Screen):
-    title = "Administration"
+    title = N_("Administration")
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.heading = label("Administration", self, role="title")
+        self.heading = label(_("Administration"), self, role="title")
         self.refusal = Message(self)
-        self.refusal.setAccessibleName("Refusal")
+        self.refusal.setAccessibleName(_("Refusal"))
         self.tabs: QTabWidget | None = None
         self.users = self.templates = self.settings = self.backups = self.clock = None
         layout = QVBoxLayout(self)
@@ -41,15 +42,15 @@ class AdminScreen(Screen):
         from ui.screens.admin_users import UsersTab
 
         self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName("Administration sections")
+        self.tabs.setAccessibleName(_("Administration sections"))
         self.users = UsersTab(context, self.tabs)
         self.templates = TemplatesTab(context, self.tabs)
         self.settings = SettingsTab(context, self.tabs)
-        self.tabs.addTab(self.users, "&Users")
-        self.tabs.addTab(self.templates, "&Templates")
-        self.tabs.addTab(self.settings, "&Settings")
+        self.tabs.addTab(self.users, _("&Users"))
+        self.tabs.addTab(self.templates, _("&Templates"))
+        self.tabs.addTab(self.settings, _("&Settings"))
         self.backups = BackupsTab(context, self.tabs)
-        self.tabs.addTab(self.backups, "Bac&kups")
+        self.tabs.addTab(self.backups, _("Bac&kups"))
         self.clock = ClockTab(context, self.tabs)
         self.tabs.addTab(self.clock, tab_title(0))
         self.clock.open_count_changed.connect(
@@ -64,17 +65,20 @@ class AdminScreen(Screen):
 
     def _refuse(self) -> None:
         actor = self.context.actor
-        role = actor.role if actor is not None else "nobody logged in"
+        role = actor.role if actor is not None else _("nobody logged in")
         from core.auth.roles import Permission
 
         where = (
-            " Template versions are approved under Templates."
+            " " + _("Template versions are approved under Templates.")
             if self.context.can(Permission.APPROVE_TEMPLATE)
             else ""
         )
         self.refusal.error(
-            f"Administration is for administrators. Your role ({role}) may not manage users, "
-            f"templates or site settings. Ask an administrator.{where}"
+            _(
+                "Administration is for administrators. Your role ({role}) may not manage users, "
+                "templates or site settings. Ask an administrator."
+            ).format(role=role)
+            + where
         )
 
     def activate(self, **arguments: Any) -> None:

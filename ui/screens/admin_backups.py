@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from core.i18n import N_, _
 from ui.models.base import ReadModelTable
 from ui.screens.admin_settings import confirm_settings
 from ui.widgets.busy import release, run_for
@@ -38,11 +39,11 @@ def when(moment) -> str:
 
 
 def who(view: BackupView) -> str:
-    return "scheduled (system)" if view.kind == "scheduled" else view.made_by
+    return _("scheduled (system)") if view.kind == "scheduled" else view.made_by
 
 
 class BackupsModel(ReadModelTable):
-    columns = ("When", "By", "Result", "File", "SHA-256 or why it failed")
+    columns = (N_("When"), N_("By"), N_("Result"), N_("File"), N_("SHA-256 or why it failed"))
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         view = self.item_at(index.row())
@@ -52,7 +53,7 @@ class BackupsModel(ReadModelTable):
             return (
                 when(view.made_at),
                 who(view),
-                "Verified" if view.ok else "FAILED",
+                _("Verified") if view.ok else _("FAILED"),
                 view.file,
                 view.sha256 if view.ok else view.verification,
             )[index.column()]
@@ -67,22 +68,22 @@ class BackupsTab(QWidget):
         from core.services.settings import LIMITS
 
         self.context = context
-        self.setAccessibleName("Backups")
+        self.setAccessibleName(_("Backups"))
         self.status: BackupStatus | None = None
         self.dialog: Any = None  # the dialog opened last (tests type into it)
 
         box = panel(self)
-        self.last_good = label("Reading the backups…", box)
-        self.last_good.setAccessibleName("Last good backup")
+        self.last_good = label(_("Reading the backups…"), box)
+        self.last_good.setAccessibleName(_("Last good backup"))
         self.last_good.setTextFormat(Qt.TextFormat.RichText)
         self.failure = Message(box)
-        self.failure.setAccessibleName("Last backup attempt")
+        self.failure.setAccessibleName(_("Last backup attempt"))
         self.next_due = label("", box, role="subtle")
-        self.next_due.setAccessibleName("Next scheduled backup")
+        self.next_due.setAccessibleName(_("Next scheduled backup"))
         self.back_up = button(
-            "Back up now…",
+            _("Back up now…"),
             box,
-            tip="A verified backup into the backup folder (your password needed)",
+            tip=_("A verified backup into the backup folder (your password needed)"),
         )
         top = QHBoxLayout(box)
         top.setContentsMargins(12, 10, 12, 10)
@@ -93,43 +94,45 @@ class BackupsTab(QWidget):
         top.addWidget(self.back_up, 0, Qt.AlignmentFlag.AlignTop)
 
         self.folder = field(
-            "Backup folder", self, placeholder="an absolute path, ideally on another disk"
+            _("Backup folder"), self, placeholder=_("an absolute path, ideally on another disk")
         )
-        self.choose = button("Choose…", self, tip="Pick the folder")
+        self.choose = button(_("Choose…"), self, tip=_("Pick the folder"))
         self.choose.setAutoDefault(False)
         low, high, _meaning = LIMITS["backup_every_hours"]
         self.every = NumberField(low, high, self)
-        self.every.setAccessibleName("Hours between scheduled backups")
-        self.every.setToolTip(f"From {low} to {high}; 0 switches scheduled backups off")
-        self.reason = field(
-            "Reason", self, placeholder="why the schedule changes (kept in the trail)"
+        self.every.setAccessibleName(_("Hours between scheduled backups"))
+        self.every.setToolTip(
+            _("From {low} to {high}; 0 switches scheduled backups off").format(low=low, high=high)
         )
-        self.save = button("Save schedule", self)
+        self.reason = field(
+            _("Reason"), self, placeholder=_("why the schedule changes (kept in the trail)")
+        )
+        self.save = button(_("Save schedule"), self)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.choose)
         every_row = QHBoxLayout()
         every_row.addWidget(self.every)
-        every_row.addWidget(label("0 switches scheduled backups off", self, role="subtle"), 1)
+        every_row.addWidget(label(_("0 switches scheduled backups off"), self, role="subtle"), 1)
         form = QFormLayout()
         form.setSpacing(10)
         for caption, row, buddy in (
-            ("Backup folder", folder_row, self.folder),
-            ("Hours between scheduled backups", every_row, self.every),
+            (_("Backup folder"), folder_row, self.folder),
+            (_("Hours between scheduled backups"), every_row, self.every),
         ):
             title = form_label(caption, self)
             title.setBuddy(buddy)
             form.addRow(title, row)
-        reason_title = form_label("Reason for the change", self)
+        reason_title = form_label(_("Reason for the change"), self)
         reason_title.setBuddy(self.reason)
         form.addRow(reason_title, self.reason)
         save_row = QHBoxLayout()
         save_row.addStretch(1)
         save_row.addWidget(self.save)
         self.message = Message(self)
-        self.message.setAccessibleName("Backups message")
+        self.message.setAccessibleName(_("Backups message"))
         self.model = BackupsModel(self)
-        self.table = BenchTable("Backup history", self)
+        self.table = BenchTable(_("Backup history"), self)
         self.table.setModel(self.model)
         self.table.set_column_caps({3: 46, 4: 30}, widest=24)
 
@@ -140,7 +143,7 @@ class BackupsTab(QWidget):
         layout.addWidget(self.message)
         layout.addLayout(form)
         layout.addLayout(save_row)
-        layout.addWidget(label("<b>History</b>", self))
+        layout.addWidget(label(_("<b>History</b>"), self))
         layout.addWidget(self.table, 1)
 
         self.back_up.clicked.connect(self.open_backup)
@@ -163,18 +166,27 @@ class BackupsTab(QWidget):
         self.status = status
         good = status.last_good
         if good is None:
-            self.last_good.setText("<b>No good backup yet.</b>")
+            self.last_good.setText(_("<b>No good backup yet.</b>"))
         else:
             self.last_good.setText(
-                f"<b>Last good backup:</b> {when(good.made_at)} by {who(good)}<br>"
-                f"{good.file}<br>✔ verified: integrity, audit trail, row counts, chain head "
-                f"(event {good.chain_seq}); SHA-256 {good.sha256[:16]}…"
+                _(
+                    "<b>Last good backup:</b> {when} by {who}<br>"
+                    "{file}<br>✔ verified: integrity, audit trail, row counts, chain head "
+                    "(event {seq}); SHA-256 {sha}…"
+                ).format(
+                    when=when(good.made_at),
+                    who=who(good),
+                    file=good.file,
+                    seq=good.chain_seq,
+                    sha=good.sha256[:16],
+                )
             )
         attempt = status.last_attempt
         if status.failing and attempt is not None:
             self.failure.error(
-                f"The last backup attempt failed ({when(attempt.made_at)}, {who(attempt)}): "
-                f"{attempt.verification}"
+                _("The last backup attempt failed ({when}, {who}): {why}").format(
+                    when=when(attempt.made_at), who=who(attempt), why=attempt.verification
+                )
             )
         else:
             self.failure.clear()
@@ -187,16 +199,16 @@ class BackupsTab(QWidget):
     @staticmethod
     def _due_text(status: BackupStatus) -> str:
         if status.next_due is None:
-            return "Scheduled backups are off (0 hours between them)."
+            return _("Scheduled backups are off (0 hours between them).")
         if status.due:
-            return (
+            return _(
                 "A scheduled backup is due now: the app makes it at the next log-in, and tries "
                 "every hour while someone is logged in."
             )
-        return f"Next scheduled backup: {when(status.next_due)}."
+        return _("Next scheduled backup: {when}.").format(when=when(status.next_due))
 
     def _choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Backup folder", self.folder.text())
+        chosen = QFileDialog.getExistingDirectory(self, _("Backup folder"), self.folder.text())
         if chosen:
             self.folder.setText(chosen)
 
@@ -207,7 +219,11 @@ class BackupsTab(QWidget):
             return
         every = self.every.value()
         if every is None:
-            self.message.error(f"Type a whole number from {self.every.low} to {self.every.high}.")
+            self.message.error(
+                _("Type a whole number from {low} to {high}.").format(
+                    low=self.every.low, high=self.every.high
+                )
+            )
             self.every.setFocus()
             return
         changes: dict[str, int | str] = {}
@@ -216,17 +232,17 @@ class BackupsTab(QWidget):
         if every != self.status.every_hours:
             changes["backup_every_hours"] = every
         if not changes:
-            self.message.info("Nothing to save: the schedule is as stored.")
+            self.message.info(_("Nothing to save: the schedule is as stored."))
             return
         if len(self.reason.text().strip()) < 3:
-            self.message.error("Give a reason for the change: it is kept in the audit trail.")
+            self.message.error(_("Give a reason for the change: it is kept in the audit trail."))
             self.reason.setFocus()
             return
         self.dialog = confirm_settings(self, changes, self.reason.text(), self._saved)
 
     def _saved(self, _policy: Any) -> None:
         self.reason.clear()
-        self.message.ok("Schedule saved.")
+        self.message.ok(_("Schedule saved."))
         self.reload()
 
     def _refused(self, error: BaseException) -> None:
@@ -246,17 +262,23 @@ class BackupsTab(QWidget):
 
         db, admin = self.context.db, self.context.actor
         folder = self.status.folder if self.status is not None else None
-        where = f"into <b>{folder}</b>" if folder else "into the backup folder (none is set yet)"
+        where = (
+            _("into <b>{folder}</b>").format(folder=folder)
+            if folder
+            else _("into the backup folder (none is set yet)")
+        )
         dialog = ReauthDialog(
             self.context,
-            "Back up now",
-            f"A copy of the site database is written {where} with its manifest, and verified "
-            "before it is kept: integrity, the audit trail, the row count of every table and the "
-            "chain head. A signed checkpoint of the audit trail is written first, so the backup "
-            "holds it.",
-            "Back up",
+            _("Back up now"),
+            _(
+                "A copy of the site database is written {where} with its manifest, and verified "
+                "before it is kept: integrity, the audit trail, the row count of every table and "
+                "the chain head. A signed checkpoint of the audit trail is written first, so the "
+                "backup holds it."
+            ).format(where=where),
+            _("Back up"),
             lambda password, _text, _path: backup_now(db, admin, password),
-            working="Backing up…",
+            working=_("Backing up…"),
             parent=self,
         )
         if self.dialog is not None and not self.dialog.busy:
@@ -268,5 +290,5 @@ class BackupsTab(QWidget):
         dialog.open()
 
     def _backed_up(self, view: BackupView) -> None:
-        self.message.ok(f"Backed up to {view.file} and verified.")
+        self.message.ok(_("Backed up to {file} and verified.").format(file=view.file))
         self.reload()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
+from core.i18n import _, ngettext
 from ui.models.clock_incidents import CheckpointsModel, ClockIncidentsModel
 from ui.widgets.busy import run_for
 from ui.widgets.common import Message, button, label
@@ -36,7 +37,11 @@ def load_clock(db) -> tuple[list[ClockIncidentView], list[CheckpointView]]:
 
 def tab_title(open_count: int) -> str:
     """The tab's title, warning while an incident is open."""
-    return f"⚠ Cl&ock incidents ({open_count} open)" if open_count else "Cl&ock incidents"
+    if not open_count:
+        return _("Cl&ock incidents")
+    return "⚠ " + ngettext(
+        "Cl&ock incidents ({n} open)", "Cl&ock incidents ({n} open)", open_count
+    ).format(n=open_count)
 
 
 class ClockTab(QWidget):
@@ -47,39 +52,41 @@ class ClockTab(QWidget):
         from core.auth.roles import Permission
 
         self.context = context
-        self.setAccessibleName("Clock incidents")
+        self.setAccessibleName(_("Clock incidents"))
         self.dialog: Any = None  # the dialog opened last (tests type into it)
         self.may_keep = context.can(Permission.KEEP_SYSTEM)
         self.loaded = False
 
         intro = label(
-            "A workstation that finds audit events dated ahead of its own clock opens a clock "
-            "incident: one of the clocks was wrong. Work goes on; the lots with those events are "
-            "blocked in review until the incident is cleared here.",
+            _(
+                "A workstation that finds audit events dated ahead of its own clock opens a clock "
+                "incident: one of the clocks was wrong. Work goes on; the lots with those events "
+                "are blocked in review until the incident is cleared here."
+            ),
             self,
             role="subtle",
         )
-        self.state = label("Reading the clock incidents…", self)
-        self.state.setAccessibleName("Clock incidents state")
+        self.state = label(_("Reading the clock incidents…"), self)
+        self.state.setAccessibleName(_("Clock incidents state"))
         self.clear = button(
-            "Clear incident…",
+            _("Clear incident…"),
             self,
-            tip="Say which clock was wrong and how you know; your password signs it",
+            tip=_("Say which clock was wrong and how you know; your password signs it"),
         )
         self.message = Message(self)
-        self.message.setAccessibleName("Clock incidents message")
+        self.message.setAccessibleName(_("Clock incidents message"))
         self.model = ClockIncidentsModel(self)
-        self.table = BenchTable("Clock incidents", self)
+        self.table = BenchTable(_("Clock incidents"), self)
         self.table.setModel(self.model)
         self.table.set_column_caps({0: 9, 1: 20, 4: 14}, widest=30)
 
         self.sign = button(
-            "Sign a checkpoint now…",
+            _("Sign a checkpoint now…"),
             self,
-            tip="Sign the audit trail's current head with your key (your password needed)",
+            tip=_("Sign the audit trail's current head with your key (your password needed)"),
         )
         self.checkpoint_model = CheckpointsModel(self)
-        self.checkpoints = BenchTable("Signed checkpoints", self)
+        self.checkpoints = BenchTable(_("Signed checkpoints"), self)
         self.checkpoints.setModel(self.checkpoint_model)
         self.checkpoints.set_column_caps({1: 14, 2: 22}, widest=30)
 
@@ -101,8 +108,10 @@ class ClockTab(QWidget):
         heading = QHBoxLayout()
         heading.addWidget(
             label(
-                "<b>Signed checkpoints</b> — the audit trail's head, signed daily, before each "
-                "backup and on request; Verify on the Audit trail screen checks each one",
+                _(
+                    "<b>Signed checkpoints</b> — the audit trail's head, signed daily, before each "
+                    "backup and on request; Verify on the Audit trail screen checks each one"
+                ),
                 lower,
             ),
             1,
@@ -131,7 +140,7 @@ class ClockTab(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.sign.setEnabled(self.may_keep)
         if not self.may_keep:
-            self.sign.setToolTip("Your role may not keep the system (checkpoints)")
+            self.sign.setToolTip(_("Your role may not keep the system (checkpoints)"))
         self._selection_changed()
 
     # -- data ------------------------------------------------------------------------------------
@@ -173,15 +182,25 @@ class ClockTab(QWidget):
         count = self.model.open_count()
         if count == 0:
             total = self.model.rowCount()
-            earlier = f" ({total} cleared earlier)" if total else ""
-            self._say("ok", f"✔ No clock incident is open{earlier}.")
+            said = (
+                ngettext(
+                    "No clock incident is open ({n} cleared earlier).",
+                    "No clock incident is open ({n} cleared earlier).",
+                    total,
+                ).format(n=total)
+                if total
+                else _("No clock incident is open.")
+            )
+            self._say("ok", "✔ " + said)
             return
-        what = "1 clock incident is" if count == 1 else f"{count} clock incidents are"
-        self._say(
-            "error",
-            f"⚠ {what} open: the dates of its events cannot be trusted. Find which clock was "
-            "wrong, put it right, then clear the incident with your reason.",
-        )
+        said = ngettext(
+            "{n} clock incident is open: the dates of its events cannot be trusted. Find which "
+            "clock was wrong, put it right, then clear the incident with your reason.",
+            "{n} clock incidents are open: the dates of its events cannot be trusted. Find which "
+            "clock was wrong, put it right, then clear the incident with your reason.",
+            count,
+        ).format(n=count)
+        self._say("error", "⚠ " + said)
 
     def _say(self, role: str, text: str) -> None:
         self.state.setProperty("role", role)
@@ -193,17 +212,20 @@ class ClockTab(QWidget):
         row = self.table.selected_row()
         return self.model.incident_at(row) if row is not None else None
 
-    def _selection_changed(self, *_: Any) -> None:
+    def _selection_changed(self, *_args: Any) -> None:
         incident = self.selected_incident()
         if not self.may_keep:
-            enabled, tip = False, "Your role may not keep the system (clock incidents)"
+            enabled, tip = False, _("Your role may not keep the system (clock incidents)")
         elif incident is None:
-            enabled, tip = False, "Select an open incident in the list first"
+            enabled, tip = False, _("Select an open incident in the list first")
         elif not incident.open:
-            enabled, tip = False, f"Incident {incident.id} is already cleared"
+            enabled = False
+            tip = _("Incident {n} is already cleared").format(n=incident.id)
         else:
             enabled = True
-            tip = f"Clear incident {incident.id}: say which clock was wrong; your password signs it"
+            tip = _("Clear incident {n}: say which clock was wrong; your password signs it").format(
+                n=incident.id
+            )
         self.clear.setEnabled(enabled)
         self.clear.setToolTip(tip)
 
@@ -227,8 +249,9 @@ class ClockTab(QWidget):
 
     def _cleared(self, incident: ClockIncidentView) -> None:
         self.message.ok(
-            f"Clock incident {incident.id} cleared by {incident.cleared_by}: "
-            f"{incident.clear_reason}"
+            _("Clock incident {n} cleared by {who}: {reason}").format(
+                n=incident.id, who=incident.cleared_by, reason=incident.clear_reason
+            )
         )
         self.reload(select=incident.id)
         watch = getattr(self.window(), "clock_watch", None)
@@ -244,19 +267,23 @@ class ClockTab(QWidget):
         db, admin = self.context.db, self.context.actor
         dialog = FittedReauthDialog(
             self.context,
-            "Sign a checkpoint now",
-            "The audit trail's newest event and its hash are signed with your key. Verify then "
-            "checks that the trail still holds that event as signed: a trail cut below it or "
-            "rewritten under it is found.",
-            "Sign checkpoint",
+            _("Sign a checkpoint now"),
+            _(
+                "The audit trail's newest event and its hash are signed with your key. Verify "
+                "then checks that the trail still holds that event as signed: a trail cut below "
+                "it or rewritten under it is found."
+            ),
+            _("Sign checkpoint"),
             lambda password, _text, _path: write_checkpoint(db, admin, password, "request"),
-            working="Signing…",
+            working=_("Signing…"),
             parent=self,
         )
         self._open(dialog, self._signed)
 
     def _signed(self, view: CheckpointView) -> None:
-        self.message.ok(f"Checkpoint signed by {view.signer} on event {view.seq}.")
+        self.message.ok(
+            _("Checkpoint signed by {who} on event {seq}.").format(who=view.signer, seq=view.seq)
+        )
         self.reload()
 
     def _open(self, dialog: Any, on_done: Any) -> None:

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import N_, _, ngettext
+from core.words import Words
 from ui import theme
 from ui.widgets.busy import run_for
 from ui.widgets.common import Message, TouchCombo, button, field, form_label, label
@@ -30,19 +32,25 @@ if TYPE_CHECKING:
 KEYS = ("lockout_attempts", "idle_lock_minutes", "import_max_mb")
 RELEASE = "release_results_by"
 # The choices core takes for RELEASE (core.auth.policy.RELEASE_RECORDERS), in words.
-RELEASE_WORDS = {
-    "qc": "QC analysts only",
-    "qc_or_supervisor": "QC analysts or supervisors (never the lot's own manufacturing staff)",
-}
+RELEASE_WORDS: Words[str] = Words(
+    {
+        "qc": N_("QC analysts only"),
+        "qc_or_supervisor": N_(
+            "QC analysts or supervisors (never the lot's own manufacturing staff)"
+        ),
+    }
+)
 
 
 ZONE, MARK = "time_zone", "decimal_mark"
 # The decimal marks core takes (core.values.DECIMAL_MARKS), in words.
-MARK_WORDS = {
-    "auto": "A point or a comma (1,000 and 12.500 refused as ambiguous)",
-    "point": "Point: 1,234.5",
-    "comma": "Comma: 1.234,5",
-}
+MARK_WORDS: Words[str] = Words(
+    {
+        "auto": N_("A point or a comma (1,000 and 12.500 refused as ambiguous)"),
+        "point": N_("Point: 1,234.5"),
+        "comma": N_("Comma: 1.234,5"),
+    }
+)
 
 
 def save_settings(
@@ -64,19 +72,25 @@ def confirm_settings(owner: QWidget, changes: dict[str, int | str], reason: str,
 
     context = owner.context
     db, admin = context.db, context.actor
-    listed = "<br>".join(f"• {MEANINGS[k]}: <b>{v}</b>" for k, v in changes.items())
+    listed = "<br>".join(f"• {_(MEANINGS[k])}: <b>{v}</b>" for k, v in changes.items())
     dialog = ReauthDialog(
         context,
-        "Change site settings",
-        f"For every workstation using this database:<br>{listed}<br>Reason: {reason}",
-        "Save settings",
+        _("Change site settings"),
+        _("For every workstation using this database:<br>{listed}<br>Reason: {reason}").format(
+            listed=listed, reason=reason
+        ),
+        _("Save settings"),
         lambda password, _text, _path: save_settings(db, admin, changes, reason, password),
-        working="Saving…",
+        working=_("Saving…"),
         parent=owner,
     )
     dialog.finished_with.connect(saved)
     dialog.open()
     return dialog
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _zone_names() -> list[str]:
@@ -91,7 +105,7 @@ class SettingsTab(QWidget):
         from core.services.settings import LIMITS
 
         self.context = context
-        self.setAccessibleName("Settings")
+        self.setAccessibleName(_("Settings"))
         self.policy: SitePolicy | None = None
         self.dialog = None  # the password confirmation, while open
         self.spins: dict[str, NumberField] = {}
@@ -101,10 +115,14 @@ class SettingsTab(QWidget):
         form.setSpacing(12)
         for key in KEYS:
             low, high, meaning = LIMITS[key]
-            name = meaning[0].upper() + meaning[1:]
+            name = _capital(_(meaning))
             spin = NumberField(low, high, self)
             spin.setAccessibleName(name)
-            spin.setToolTip(f"From {low} to {high}; type a number or use − and + (or ↓ and ↑)")
+            spin.setToolTip(
+                _("From {low} to {high}; type a number or use − and + (or ↓ and ↑)").format(
+                    low=low, high=high
+                )
+            )
             self.spins[key] = spin
             caption = form_label(f"{name} ({low}–{high})", self)
             caption.setBuddy(spin)
@@ -114,52 +132,52 @@ class SettingsTab(QWidget):
             self._holders.append(holder)
             form.addRow(caption, holder)
         self.release_by = TouchCombo(self)
-        self.release_by.setAccessibleName("Who records release test results")
+        self.release_by.setAccessibleName(_("Who records release test results"))
         self.release_by.setMinimumHeight(theme.TOUCH)
         from core.auth.policy import RELEASE_RECORDERS
         from core.services.settings import MEANINGS
 
         for value in RELEASE_RECORDERS:
             self.release_by.addItem(RELEASE_WORDS.get(value, value), value)
-        self.release_by.setToolTip(MEANINGS[RELEASE][0].upper() + MEANINGS[RELEASE][1:])
+        self.release_by.setToolTip(_capital(_(MEANINGS[RELEASE])))
         self.release_by.setEnabled(False)  # until the current value is read
-        release_caption = form_label("Release test results are recorded by", self)
+        release_caption = form_label(_("Release test results are recorded by"), self)
         release_caption.setBuddy(self.release_by)
         form.addRow(release_caption, self.release_by)
         self.time_zone = TouchCombo(self)
         self.time_zone.setEditable(True)  # type a few letters: the list narrows
         self.time_zone.addItems(_zone_names())
-        self.time_zone.setAccessibleName("Site time zone")
+        self.time_zone.setAccessibleName(_("Site time zone"))
         self.time_zone.setMinimumHeight(theme.TOUCH)
         self.time_zone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.time_zone.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.time_zone.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.time_zone.setToolTip(MEANINGS[ZONE][0].upper() + MEANINGS[ZONE][1:])
+        self.time_zone.setToolTip(_capital(_(MEANINGS[ZONE])))
         self.time_zone.setEnabled(False)  # until the current value is read
-        zone_caption = form_label("Site time zone", self)
+        zone_caption = form_label(_("Site time zone"), self)
         zone_caption.setBuddy(self.time_zone)
         form.addRow(zone_caption, self.time_zone)
         self.decimal_mark = TouchCombo(self)
         for value, words in MARK_WORDS.items():
             self.decimal_mark.addItem(words, value)
-        self.decimal_mark.setAccessibleName("How numbers are typed")
+        self.decimal_mark.setAccessibleName(_("How numbers are typed"))
         self.decimal_mark.setMinimumHeight(theme.TOUCH)
-        self.decimal_mark.setToolTip(MEANINGS[MARK][0].upper() + MEANINGS[MARK][1:])
+        self.decimal_mark.setToolTip(_capital(_(MEANINGS[MARK])))
         self.decimal_mark.setEnabled(False)
-        mark_caption = form_label("Numbers are typed with", self)
+        mark_caption = form_label(_("Numbers are typed with"), self)
         mark_caption.setBuddy(self.decimal_mark)
         form.addRow(mark_caption, self.decimal_mark)
         self.lockout_attempts = self.spins["lockout_attempts"]
         self.idle_minutes = self.spins["idle_lock_minutes"]
         self.reason = field(
-            "Reason", self, placeholder="why the setting changes (kept in the trail)"
+            _("Reason"), self, placeholder=_("why the setting changes (kept in the trail)")
         )
-        reason_caption = form_label("Reason for the change", self)
+        reason_caption = form_label(_("Reason for the change"), self)
         reason_caption.setBuddy(self.reason)
         form.addRow(reason_caption, self.reason)
-        self.save = button("Save settings", self, tip="Enter", default=True)
+        self.save = button(_("Save settings"), self, tip=_("Enter"), default=True)
         self.message = Message(self)
-        self.message.setAccessibleName("Settings message")
+        self.message.setAccessibleName(_("Settings message"))
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.save)
@@ -171,8 +189,10 @@ class SettingsTab(QWidget):
         inner.setSpacing(12)
         inner.addWidget(
             label(
-                "These apply to every workstation using this database. Each change is kept in "
-                "the audit trail with its reason.",
+                _(
+                    "These apply to every workstation using this database. Each change is kept "
+                    "in the audit trail with its reason."
+                ),
                 box,
                 role="subtle",
             )
@@ -219,7 +239,7 @@ class SettingsTab(QWidget):
         self.release_by.setCurrentIndex(index)
         self.release_by.setEnabled(True)
         self.time_zone.setCurrentText(policy.time_zone or "")
-        self.time_zone.lineEdit().setPlaceholderText("not set: instrument times need a zone")
+        self.time_zone.lineEdit().setPlaceholderText(_("not set: instrument times need a zone"))
         mark = self.decimal_mark.findData(policy.decimal_mark)
         self.decimal_mark.setCurrentIndex(max(mark, 0))
         for combo in (self.time_zone, self.decimal_mark):
@@ -232,7 +252,11 @@ class SettingsTab(QWidget):
             return
         for spin in self.spins.values():
             if spin.value() is None:
-                self.message.error(f"Type a whole number from {spin.low} to {spin.high}.")
+                self.message.error(
+                    _("Type a whole number from {low} to {high}.").format(
+                        low=spin.low, high=spin.high
+                    )
+                )
                 spin.setFocus()
                 return
         changes: dict[str, int | str] = {
@@ -248,10 +272,10 @@ class SettingsTab(QWidget):
         if self.decimal_mark.currentData() != self.policy.decimal_mark:
             changes[MARK] = self.decimal_mark.currentData()
         if not changes:
-            self.message.info("Nothing to save: every setting is as stored.")
+            self.message.info(_("Nothing to save: every setting is as stored."))
             return
         if len(self.reason.text().strip()) < 3:
-            self.message.error("Give a reason for the change: it is kept in the audit trail.")
+            self.message.error(_("Give a reason for the change: it is kept in the audit trail."))
             self.reason.setFocus()
             return
         self._confirm(changes)
@@ -266,10 +290,18 @@ class SettingsTab(QWidget):
         self.context.set_idle_ms(policy.idle_lock_minutes * MINUTE_MS)
         self.reason.clear()
         self.message.ok(
-            f"Saved. Accounts lock after {policy.lockout_attempts} failed log-ins; the screen "
-            f"locks after {policy.idle_lock_minutes} minute"
-            f"{'s' if policy.idle_lock_minutes != 1 else ''} without input. Release test "
-            f"results are recorded by "
-            f"{RELEASE_WORDS.get(policy.release_results_by, policy.release_results_by)}. Site "
-            f"time zone: {policy.time_zone or 'not set'}."
+            ngettext(
+                "Saved. Accounts lock after {attempts} failed log-ins; the screen locks after "
+                "{minutes} minute without input. Release test results are recorded by {who}. "
+                "Site time zone: {zone}.",
+                "Saved. Accounts lock after {attempts} failed log-ins; the screen locks after "
+                "{minutes} minutes without input. Release test results are recorded by {who}. "
+                "Site time zone: {zone}.",
+                policy.idle_lock_minutes,
+            ).format(
+                attempts=policy.lockout_attempts,
+                minutes=policy.idle_lock_minutes,
+                who=RELEASE_WORDS.get(policy.release_results_by, policy.release_results_by),
+                zone=policy.time_zone or _("not set"),
+            )
         )

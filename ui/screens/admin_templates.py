@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
+from core.i18n import _
 from ui.file_dialogs import place
 from ui.models.template_versions import TemplateVersionsModel, details_text, status_sentence
 from ui.widgets.busy import hold, release, run_for
@@ -30,11 +31,17 @@ def refusal_text(error: BaseException) -> str:
     if not isinstance(error, TemplateInvalid):
         return message_of(error)
     where = Path(error.file).name
-    line = f"line {error.line}" if error.line else "the file as a whole"
-    return (
-        f"The template file {where} was not loaded. {line[0].upper()}{line[1:]}: {error.reason}.\n"
-        f"Nothing was changed. Correct the file and load it again. (File: {error.file})"
-    )
+    if error.line:
+        said = _(
+            "The template file {name} was not loaded. Line {line}: {reason}.\n"
+            "Nothing was changed. Correct the file and load it again. (File: {file})"
+        )
+    else:
+        said = _(
+            "The template file {name} was not loaded. The file as a whole: {reason}.\n"
+            "Nothing was changed. Correct the file and load it again. (File: {file})"
+        )
+    return said.format(name=where, line=error.line, reason=error.reason, file=error.file)
 
 
 class TemplatesTab(QWidget):
@@ -43,39 +50,45 @@ class TemplatesTab(QWidget):
         from core.auth.roles import Permission
 
         self.context = context
-        self.setAccessibleName("Templates")
+        self.setAccessibleName(_("Templates"))
         self.file_dialog: QFileDialog | None = None
         self.dialog: Any = None  # the approval dialog opened last (tests type into it)
         self.contents_dialog: Any = None  # the contents shown last
         self.may_load = context.can(Permission.MANAGE_TEMPLATES)
         self.may_approve = context.can(Permission.APPROVE_TEMPLATE)
         self.model = TemplateVersionsModel(self)
-        self.table = BenchTable("Template versions", self)
+        self.table = BenchTable(_("Template versions"), self)
         self.table.setModel(self.model)
         self.table.set_column_caps({3: 24, 4: 30}, widest=20)
         self.load = button(
-            "Load template file…", self, tip="Check a process template file and add it as a version"
+            _("Load template file…"),
+            self,
+            tip=_("Check a process template file and add it as a version"),
         )
         self.approve = button(
-            "Approve…",
+            _("Approve…"),
             self,
-            tip="Approve the selected draft with your e-signature, confirming its example limits",
+            tip=_(
+                "Approve the selected draft with your e-signature, confirming its example limits"
+            ),
         )
-        self.approve.setAccessibleName("Approve the selected version")
+        self.approve.setAccessibleName(_("Approve the selected version"))
         self.show_contents = button(
-            "Show contents…", self, tip="Every step and check of the selected version (Enter)"
+            _("Show contents…"), self, tip=_("Every step and check of the selected version (Enter)")
         )
-        self.show_contents.setAccessibleName("Show the contents of the selected version")
+        self.show_contents.setAccessibleName(_("Show the contents of the selected version"))
         self.message = Message(self)
-        self.message.setAccessibleName("Template message")
+        self.message.setAccessibleName(_("Template message"))
         self.selection = label("", self)
-        self.selection.setAccessibleName("Selected version")
+        self.selection.setAccessibleName(_("Selected version"))
         self.rights = label(self._rights_text(), self, role="subtle")
-        self.rights.setAccessibleName("Who does what")
+        self.rights.setAccessibleName(_("Who does what"))
         hint = label(
-            "A batch keeps the template version it started on; new batches start on the newest "
-            "approved version. Loading a file with a higher version adds a draft; nothing "
-            "already loaded changes.",
+            _(
+                "A batch keeps the template version it started on; new batches start on the "
+                "newest approved version. Loading a file with a higher version adds a draft; "
+                "nothing already loaded changes."
+            ),
             self,
             role="subtle",
         )
@@ -104,16 +117,16 @@ class TemplatesTab(QWidget):
     def _rights_text(self) -> str:
         from core.auth.roles import Permission
 
-        role = self.context.actor.role if self.context.actor else "nobody"
+        role = self.context.actor.role if self.context.actor else _("nobody")
         if self.may_approve:
-            return (
+            return _(
                 "Select a draft and approve it: your e-signature confirms each of its example "
                 "limits for this site. Template files are loaded by an administrator."
             )
-        return (
-            f"Approving a version is QA's e-signature: your role ({role}) may not "
-            f"{Permission.APPROVE_TEMPLATE.value}. Ask QA to approve a draft (Templates)."
-        )
+        return _(
+            "Approving a version is QA's e-signature: your role ({role}) may not "
+            "{what}. Ask QA to approve a draft (Templates)."
+        ).format(role=role, what=Permission.APPROVE_TEMPLATE.value)
 
     # -- data ------------------------------------------------------------------------------------
 
@@ -148,12 +161,12 @@ class TemplatesTab(QWidget):
         if row is not None:
             self.table.select_row(row)
 
-    def _selection_changed(self, *_: Any) -> None:
+    def _selection_changed(self, *_args: Any) -> None:
         chosen = self.selected()
         self.approve.setEnabled(self.may_approve and chosen is not None and not chosen.approved)
         self.show_contents.setEnabled(chosen is not None)
         if chosen is None:
-            self.selection.setText("Select a version to see its status.")
+            self.selection.setText(_("Select a version to see its status."))
         else:
             self.selection.setText(f"{status_sentence(chosen)}\n{details_text(chosen)}")
 
@@ -184,8 +197,15 @@ class TemplatesTab(QWidget):
         from core.clock import local_text
 
         self.message.ok(
-            f"{view.key} version {view.version} approved by {view.signer_name}, "
-            f"{local_text(view.signed_at)}. New batches of {view.key} start on it."
+            _(
+                "{key} version {version} approved by {who}, {when}. New batches of {key} start "
+                "on it."
+            ).format(
+                key=view.key,
+                version=view.version,
+                who=view.signer_name,
+                when=local_text(view.signed_at),
+            )
         )
         self.reload(select=(view.key, view.version))
         self.approve.setFocus()
@@ -193,11 +213,11 @@ class TemplatesTab(QWidget):
     # -- loading files (administrators) ----------------------------------------------------------
 
     def choose_file(self) -> None:
-        dialog = QFileDialog(self, "Load a process template file")
+        dialog = QFileDialog(self, _("Load a process template file"))
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
-        dialog.setNameFilters(["Process templates (*.toml)", "All files (*)"])
+        dialog.setNameFilters([_("Process templates (*.toml)"), _("All files (*)")])
         place(dialog)
         dialog.fileSelected.connect(self.load_file)
         self.file_dialog = dialog
@@ -208,7 +228,7 @@ class TemplatesTab(QWidget):
 
         name = Path(path).name
         hold(self.load)
-        self.message.info(f"Checking {name}…")
+        self.message.info(_("Checking {name}…").format(name=name))
         run_for(
             self,
             load_template,
@@ -223,13 +243,26 @@ class TemplatesTab(QWidget):
         release(self.load)
         if summary is None:
             self.message.info(
-                f"{name}: exactly this template version is already loaded. Nothing changed."
+                _(
+                    "{name}: exactly this template version is already loaded. Nothing changed."
+                ).format(name=name)
             )
             self.reload()
             return
         self.message.ok(
-            f"Loaded {summary.key} version {summary.version} ({summary.title}) from {name}: "
-            f"{summary.steps} steps, {summary.checks} checks (SHA-256 {summary.sha256[:12]}…). "
+            _(
+                "Loaded {key} version {version} ({title}) from {name}: {steps} steps, {checks} "
+                "checks (SHA-256 {sha}…)."
+            ).format(
+                key=summary.key,
+                version=summary.version,
+                title=summary.title,
+                name=name,
+                steps=summary.steps,
+                checks=summary.checks,
+                sha=summary.sha256[:12],
+            )
+            + " "
             + status_sentence(summary)
         )
         self.reload(select=(summary.key, summary.version))

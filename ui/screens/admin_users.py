@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from core.i18n import _
 from core.states import KeyState
 from ui.dialogs.users import (
     AddUserDialog,
@@ -28,26 +29,28 @@ class UsersTab(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.setAccessibleName("Users")
+        self.setAccessibleName(_("Users"))
         self.dialog: Any = None  # the dialog opened last (tests type into it)
         self.model = UsersModel(self)
-        self.table = BenchTable("User accounts", self)
+        self.table = BenchTable(_("User accounts"), self)
         self.table.setModel(self.model)
         self.table.set_column_caps({1: 30}, widest=34)
-        self.add = button("Add user…", self, tip="Create an account with an initial password")
+        self.add = button(_("Add user…"), self, tip=_("Create an account with an initial password"))
         self.deactivate = button(
-            "Deactivate…", self, tip="The account and its records stay; it can no longer log in"
-        )
-        self.reset = button("Reset password…", self, tip="Give a new initial password")
-        self.unlock = button("Unlock…", self, tip="Lift the lock after failed log-ins")
-        self.issue = button(
-            "Issue certificates…",
+            _("Deactivate…"),
             self,
-            tip="Issue the signing certificates waiting for it (your password needed)",
+            tip=_("The account and its records stay; it can no longer log in"),
+        )
+        self.reset = button(_("Reset password…"), self, tip=_("Give a new initial password"))
+        self.unlock = button(_("Unlock…"), self, tip=_("Lift the lock after failed log-ins"))
+        self.issue = button(
+            _("Issue certificates…"),
+            self,
+            tip=_("Issue the signing certificates waiting for it (your password needed)"),
         )
         self.message = Message(self)
         self.hint = label(
-            "Users are never deleted: deactivate an account that is no longer needed.",
+            _("Users are never deleted: deactivate an account that is no longer needed."),
             self,
             role="subtle",
         )
@@ -113,7 +116,7 @@ class UsersTab(QWidget):
         if row is not None:
             self.table.select_row(row)
 
-    def _selection_changed(self, *_: Any) -> None:
+    def _selection_changed(self, *_args: Any) -> None:
         user = self.selected_user()
         self.deactivate.setEnabled(user is not None and user.active)
         self.reset.setEnabled(user is not None and user.active)
@@ -127,7 +130,7 @@ class UsersTab(QWidget):
     def _open_for(self, kind: type) -> None:
         user = self.selected_user()
         if user is None:
-            self.message.error("Select a user in the list first.")
+            self.message.error(_("Select a user in the list first."))
             return
         self._open(kind(self.context, user, self))
 
@@ -148,17 +151,19 @@ class UsersTab(QWidget):
             for k in self.model.signing_keys()
             if k.state == KeyState.AWAITING_ISSUE
         ]
-        listed = "<br>".join(f"• {w}" for w in waiting) or "• none at the moment"
+        listed = "<br>".join(f"• {w}" for w in waiting) or "• " + _("none at the moment")
         db, admin = self.context.db, self.context.actor
         dialog = ReauthDialog(
             self.context,
-            "Issue signing certificates",
-            "A user can sign once the site's certificate authority has issued a certificate for "
-            "the key made at their first log-in with their own password. Certificates are "
-            f"issued now for:<br>{listed}",
-            "Issue certificates",
+            _("Issue signing certificates"),
+            _(
+                "A user can sign once the site's certificate authority has issued a certificate "
+                "for the key made at their first log-in with their own password. Certificates are "
+                "issued now for:<br>{listed}"
+            ).format(listed=listed),
+            _("Issue certificates"),
             lambda password, _text, _path: issue_certificates(db, admin, password),
-            working="Issuing…",
+            working=_("Issuing…"),
             parent=self,
         )
         if self.dialog is not None and not self.dialog.busy:
@@ -171,9 +176,11 @@ class UsersTab(QWidget):
     def _issued(self, issued: list) -> None:
         if issued:
             names = ", ".join(k.username for k in issued)
-            self.message.ok(f"Signing certificates issued for {names}: they can sign now.")
+            self.message.ok(
+                _("Signing certificates issued for {names}: they can sign now.").format(names=names)
+            )
         else:
-            self.message.ok("No certificate was waiting to be issued.")
+            self.message.ok(_("No certificate was waiting to be issued."))
         self.reload()
 
     def _changed(self, dialog: Any, user: UserView) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import N_, _, ngettext
 from ui import theme
 from ui.file_dialogs import place
 from ui.models.audit_events import AuditEventsModel
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from ui.context import AppContext
 
 ACTIONS = (
-    "All",
+    N_("All"),  # the first: every action (the others are action codes, shown as they are)
     "auth.",
     "user.",
     "template.",
@@ -51,7 +52,7 @@ ACTIONS = (
     "clock.",
     "site.",
 )
-_EXPORT_FILTERS = ("CSV for spreadsheets (*.csv)", "JSON with the chain check (*.json)")
+_EXPORT_FILTERS = (N_("CSV for spreadsheets (*.csv)"), N_("JSON with the chain check (*.json)"))
 
 
 def load_trail(db, **filters: Any) -> tuple[list[AuditEventView], list[ClockIncidentView]]:
@@ -69,7 +70,7 @@ class _Progress(QObject):
 
 
 class AuditTrailScreen(Screen):
-    title = "Audit trail"
+    title = N_("Audit trail")
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -78,15 +79,17 @@ class AuditTrailScreen(Screen):
         self.export_dialog: QFileDialog | None = None
         self.model = AuditEventsModel(self)
 
-        self.heading = label("Audit trail", self, role="title")
+        self.heading = label(_("Audit trail"), self, role="title")
         self.verify_button = button(
-            "Verify chain", self, tip="Recompute every hash and name the first broken event"
+            _("Verify chain"), self, tip=_("Recompute every hash and name the first broken event")
         )
         self.export_button = button(
-            "Export…",
+            _("Export…"),
             self,
-            tip="Save the whole trail, or the filtered lot's events, as CSV or JSON, with the "
-            "result of the chain check",
+            tip=_(
+                "Save the whole trail, or the filtered lot's events, as CSV or JSON, with the "
+                "result of the chain check"
+            ),
         )
         self.export_button.setVisible(self._may_export())
         top = QHBoxLayout()
@@ -96,47 +99,49 @@ class AuditTrailScreen(Screen):
         top.addWidget(self.export_button)
 
         self.filters, flow = flow_bar(self)
-        self.lot = field("Lot", self.filters, placeholder="any lot")
-        self.user = field("User", self.filters, placeholder="any user")
+        self.lot = field(_("Lot"), self.filters, placeholder=_("any lot"))
+        self.user = field(_("User"), self.filters, placeholder=_("any user"))
         self.action = TouchCombo(self.filters)
-        self.action.setAccessibleName("Action")
+        self.action.setAccessibleName(_("Action"))
         self.action.setMinimumHeight(theme.TOUCH)
-        self.action.addItems(ACTIONS)
-        self.since = DateFilter("From date", self.filters)
-        self.until = DateFilter("To date", self.filters)
-        self.apply_button = button("Show", self.filters, tip="Apply the filters (Enter)")
-        self.clear_button = button("Clear filters", self.filters)
+        self.action.addItems([_(ACTIONS[0]), *ACTIONS[1:]])
+        self.since = DateFilter(_("From date"), self.filters)
+        self.until = DateFilter(_("To date"), self.filters)
+        self.apply_button = button(_("Show"), self.filters, tip=_("Apply the filters (Enter)"))
+        self.clear_button = button(_("Clear filters"), self.filters)
         for text, widget in (
-            ("Lot", self.lot),
-            ("User", self.user),
-            ("Action", self.action),
-            ("From", self.since),
-            ("To", self.until),
+            (_("Lot"), self.lot),
+            (_("User"), self.user),
+            (_("Action"), self.action),
+            (_("From"), self.since),
+            (_("To"), self.until),
         ):
             flow.addWidget(_pair(text, widget, self.filters))
         flow.addWidget(self.apply_button)
         flow.addWidget(self.clear_button)
 
         self.progress = QProgressBar(self)
-        self.progress.setAccessibleName("Chain check progress")
-        self.progress.setFormat("%v of %m events checked")
+        self.progress.setAccessibleName(_("Chain check progress"))
+        self.progress.setFormat(_("%v of %m events checked"))
         self.progress.setMinimumHeight(theme.TOUCH // 2)
         self.progress.hide()
         self.verify_message = Message(self)
-        self.verify_message.setAccessibleName("Chain check result")
-        self.problems = ProblemList("Problems the chain check found", self)
+        self.verify_message.setAccessibleName(_("Chain check result"))
+        self.problems = ProblemList(_("Problems the chain check found"), self)
         self.message = Message(self)
         self.count = label("", self, role="subtle")
-        self.count.setAccessibleName("Events shown")
+        self.count.setAccessibleName(_("Events shown"))
         self.ahead = label("", self, role="error")
-        self.ahead.setAccessibleName("Events dated ahead")
+        self.ahead.setAccessibleName(_("Events dated ahead"))
         self.ahead.setToolTip(
-            "The events marked ⚠: their dates cannot be trusted until an administrator finds "
-            "which clock was wrong and clears the incident (Admin → Clock incidents)"
+            _(
+                "The events marked ⚠: their dates cannot be trusted until an administrator finds "
+                "which clock was wrong and clears the incident (Admin → Clock incidents)"
+            )
         )
         self.ahead.hide()
 
-        self.table = BenchTable("Audit events", self)
+        self.table = BenchTable(_("Audit events"), self)
         self.table.setModel(self.model)
         self.table.set_column_caps({3: 20, 4: 16, 5: 12, 6: 18})
         self.table.setMinimumHeight(theme.TOUCH * 3)  # two rows in view, also under a long result
@@ -188,7 +193,7 @@ class AuditTrailScreen(Screen):
         return {
             "lot": self.lot.text().strip() or None,
             "user": self.user.text().strip().lower() or None,
-            "action": None if action == ACTIONS[0] else action,
+            "action": None if self.action.currentIndex() <= 0 else action,
             "since": self.since.local_day_start(),
             "until": self.until.local_day_start(days_later=1),
         }
@@ -198,12 +203,12 @@ class AuditTrailScreen(Screen):
             return
         filters = self.filters_now()
         if self.since.is_set() and self.until.is_set() and self.since.date() > self.until.date():
-            self.message.error("The 'From' date is after the 'To' date. Change one of them.")
+            self.message.error(_("The 'From' date is after the 'To' date. Change one of them."))
             return
         self._load_id += 1
         load_id = self._load_id
         self.message.clear()
-        self.count.setText("Loading events…")
+        self.count.setText(_("Loading events…"))
         run_for(
             self,
             load_trail,
@@ -228,11 +233,21 @@ class AuditTrailScreen(Screen):
         self.table.fit_columns()
         filtered = any(value is not None for value in filters.values())
         n = len(rows)
-        what = f"{n} event{'s' if n != 1 else ''}"
-        self.count.setText(
-            f"{what}{' matching the filters' if filtered else ''}, newest first. "
-            "Select one to see its full change and hashes."
-        )
+        if filtered:
+            shown = ngettext(
+                "{n} event matching the filters, newest first. "
+                "Select one to see its full change and hashes.",
+                "{n} events matching the filters, newest first. "
+                "Select one to see its full change and hashes.",
+                n,
+            )
+        else:
+            shown = ngettext(
+                "{n} event, newest first. Select one to see its full change and hashes.",
+                "{n} events, newest first. Select one to see its full change and hashes.",
+                n,
+            )
+        self.count.setText(shown.format(n=n))
         ahead = self.model.ahead_text()
         self.ahead.setText(ahead)
         self.ahead.setVisible(bool(ahead))
@@ -248,7 +263,7 @@ class AuditTrailScreen(Screen):
         from ui.errors import message_of
 
         self.model.set_events([])
-        self.count.setText("No events shown.")
+        self.count.setText(_("No events shown."))
         self.ahead.hide()
         self.message.error(message_of(error))
         self._show_selected()
@@ -267,7 +282,7 @@ class AuditTrailScreen(Screen):
         row = self.table.selected_row()
         return self.model.event_at(row) if row is not None else None
 
-    def _show_selected(self, *_: Any) -> None:
+    def _show_selected(self, *_args: Any) -> None:
         self.detail.show_event(self._selected_event())
 
     # -- chain check -----------------------------------------------------------------------------
@@ -284,7 +299,9 @@ class AuditTrailScreen(Screen):
         self.problems.hide()
         self.progress.setRange(0, 0)  # busy until the first report gives the total
         self.progress.show()
-        self.verify_message.info("Checking every event of the audit trail… you can keep working.")
+        self.verify_message.info(
+            _("Checking every event of the audit trail… you can keep working.")
+        )
         run_for(
             self,
             verify,
@@ -312,12 +329,16 @@ class AuditTrailScreen(Screen):
         self.problems.show_problems(report.problems)
         if report.problems:
             n = len(report.problems)
-            text += f" {n} problem{'s' if n != 1 else ''} listed below."
+            text += " " + ngettext(
+                "{n} problem listed below.", "{n} problems listed below.", n
+            ).format(n=n)
         row = self.model.row_of(report.first_broken) if report.first_broken else None
         if row is not None:
             self.table.select_row(row)
-            text += " It is marked ✖ and selected in the list."
-        self.verify_message.error(f"{text} Report this to QA: the record may have been altered.")
+            text += " " + _("It is marked ✖ and selected in the list.")
+        self.verify_message.error(
+            text + " " + _("Report this to QA: the record may have been altered.")
+        )
 
     def _verify_failed(self, error: BaseException) -> None:
         from ui.errors import message_of
@@ -339,10 +360,10 @@ class AuditTrailScreen(Screen):
         from datetime import date
 
         lot = self.lot.text().strip()
-        dialog = QFileDialog(self, "Export the audit trail")
+        dialog = QFileDialog(self, _("Export the audit trail"))
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilters(_EXPORT_FILTERS)
+        dialog.setNameFilters([_(f) for f in _EXPORT_FILTERS])
         dialog.setDefaultSuffix("csv")
         place(dialog)
         dialog.selectFile(f"audit-trail-{lot or 'all'}-{date.today():%Y%m%d}.csv")
@@ -359,15 +380,22 @@ class AuditTrailScreen(Screen):
         target = Path(path)
         fmt = "json" if target.suffix.lower() == ".json" else "csv"
         lot = self.lot.text().strip() or None
-        what = f"the events of lot {lot}" if lot else "every event"
+        what = _("the events of lot {lot}").format(lot=lot) if lot else _("every event")
         hold(self.export_button)
-        self.message.info(f"Exporting {what} to {target}…")
+        self.message.info(
+            _("Exporting the events of lot {lot} to {target}…").format(lot=lot, target=target)
+            if lot
+            else _("Exporting every event to {target}…").format(target=target)
+        )
 
         def done(count: int) -> None:
             release(self.export_button)
             self.message.ok(
-                f"Exported {count} event{'s' if count != 1 else ''} ({what}) to {target}, with "
-                "the result of the chain check."
+                ngettext(
+                    "Exported {n} event ({what}) to {target}, with the result of the chain check.",
+                    "Exported {n} events ({what}) to {target}, with the result of the chain check.",
+                    count,
+                ).format(n=count, what=what, target=target)
             )
 
         def failed(error: BaseException) -> None:

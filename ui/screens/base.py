@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from core.i18n import _
 from ui.context import AppContext
 
 TYPE_CHECKING = False  # not `typing`: start-up must not pay for importing it
@@ -12,12 +13,12 @@ if TYPE_CHECKING:
 
 
 class Screen(QWidget):
-    title = ""
+    title = ""  # marked N_() by each screen, translated where shown
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.setAccessibleName(self.title or type(self).__name__)
+        self.setAccessibleName(_(self.title) if self.title else type(self).__name__)
 
     def activate(self, **arguments: Any) -> None:
         """Shown (again): refresh what it displays. ``arguments`` come from ``context.go``."""

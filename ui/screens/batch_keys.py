@@ -8,6 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from core.i18n import _
+
 
 class BenchKeysMixin:
     """For BatchScreen: uses its step list, form, signing panel, message and context."""
@@ -22,19 +24,23 @@ class BenchKeysMixin:
         QShortcut(QKeySequence("F8"), self, self.focus_scan).setContext(here)
         # Enter in the list (activated): not a shortcut, which would take a scan's Enter first
         self.step_list.activated.connect(lambda _index: self._into_checks())
-        self.step_list.setToolTip("Steps (F6): ↑/↓ choose, Enter goes to the first open check")
+        self.step_list.setToolTip(_("Steps (F6): ↑/↓ choose, Enter goes to the first open check"))
         self.form.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a scroll area is no place to type
 
     def _into_checks(self) -> None:
         if not self.form.focus_next_open():
             self.message.info(
-                f"Every check of step {self.form.step.id if self.form.step else ''} is recorded."
+                _("Every check of step {step} is recorded.").format(
+                    step=self.form.step.id if self.form.step else ""
+                )
             )
 
     def focus_scan(self) -> None:
         row = self.form.first_open_scan()
         if row is None:
-            self.message.info("No scan check is open in this step (a scan goes where it belongs).")
+            self.message.info(
+                _("No scan check is open in this step (a scan goes where it belongs).")
+            )
             return
         row.entry.setFocus()
         self.form.ensureWidgetVisible(row)
@@ -49,18 +55,28 @@ class BenchKeysMixin:
         following = self.steps.step(row + 1) if row + 1 < self.steps.rowCount() else None
         if panel.perform.isVisible() and panel.perform.isEnabled():
             panel.perform.setFocus()
-            then = f", or F6 and ↓ for {following.id}" if following else ""
             self.message.info(
-                f"Every check of {step.id} is in. Next: sign it as performed (Enter){then}."
+                _(
+                    "Every check of {step} is in. Next: sign it as performed (Enter), or F6 and ↓ "
+                    "for {following}."
+                ).format(step=step.id, following=following.id)
+                if following
+                else _("Every check of {step} is in. Next: sign it as performed (Enter).").format(
+                    step=step.id
+                )
             )
         elif following is not None:
             self.step_list.setFocus()
             self.message.info(
-                f"Every check of {step.id} is in. Next: step {following.id} (↓, then Enter)."
+                _("Every check of {step} is in. Next: step {following} (↓, then Enter).").format(
+                    step=step.id, following=following.id
+                )
             )
         else:
             self.step_list.setFocus()
-            self.message.info(f"Every check of {step.id} is in: that was the last step.")
+            self.message.info(
+                _("Every check of {step} is in: that was the last step.").format(step=step.id)
+            )
 
     # -- a barcode scan, wherever the focus is (ui/scanner.py, core/scan_routing.py) -------------
 
@@ -93,7 +109,9 @@ class BenchKeysMixin:
             self._submit(route.check_id, route.code)
         elif route.target == ScanTarget.THIS_LOT:
             self.message.info(
-                f"Scanned {route.code}: the lot number of this batch. Nothing recorded."
+                _("Scanned {code}: the lot number of this batch. Nothing recorded.").format(
+                    code=route.code
+                )
             )
         else:
             self._find_scanned_batch(route.code)
@@ -111,8 +129,10 @@ class BenchKeysMixin:
                 self.context.go("batch", lot=batch.lot)
                 return
             self.message.error(
-                f"Scanned {code}: no check of step {step.id} takes a scan and no batch has that "
-                "lot or chain-of-identity id. Nothing was recorded."
+                _(
+                    "Scanned {code}: no check of step {step} takes a scan and no batch has that "
+                    "lot or chain-of-identity id. Nothing was recorded."
+                ).format(code=code, step=step.id)
             )
 
         self.context.tasks.run(

@@ -9,25 +9,41 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
+from core.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from core.records.labels import LabelRecord
     from core.services.labels import PrintOutcome
 
 
 def printed_message(outcome: PrintOutcome) -> str:
-    serials = (
-        f"serial {outcome.first_serial}"
-        if outcome.count == 1
-        else f"serials {outcome.first_serial}–{outcome.last_serial}"
-    )
+    if outcome.count == 1:
+        printed = _("Printed {n} {kind} label (serial {first}, {stock}) to {path}.")
+    else:
+        printed = ngettext(
+            "Printed {n} {kind} label (serials {first}–{last}, {stock}) to {path}.",
+            "Printed {n} {kind} labels (serials {first}–{last}, {stock}) to {path}.",
+            outcome.count,
+        )
     text = (
-        f"Printed {outcome.count} {outcome.kind_words} "
-        f"{'label' if outcome.count == 1 else 'labels'} ({serials}, {outcome.stock_words}) to "
-        f"{outcome.path}. {outcome.printed} labels printed for lot {outcome.lot} in all."
+        printed.format(
+            n=outcome.count,
+            kind=outcome.kind_words,
+            first=outcome.first_serial,
+            last=outcome.last_serial,
+            stock=outcome.stock_words,
+            path=outcome.path,
+        )
+        + " "
+        + ngettext(
+            "{n} labels printed for lot {lot} in all.",
+            "{n} labels printed for lot {lot} in all.",
+            outcome.printed,
+        ).format(n=outcome.printed, lot=outcome.lot)
     )
     counted = [f"{c.id} {c.current.display}" for c in outcome.counted if c.current is not None]
     if counted:
-        text += " Recorded: " + ", ".join(counted) + "."
+        text += " " + _("Recorded: {values}.").format(values=", ".join(counted))
     return " ".join([text, *outcome.notes])
 
 

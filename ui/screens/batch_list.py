@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import N_, _, ngettext
 from ui import theme
 from ui.context import AppContext
 from ui.models.batches import (
@@ -48,7 +49,7 @@ QHeaderView::section {{ padding: 6px 10px; }}
 
 
 class BatchListScreen(Screen):
-    title = "Batches"
+    title = N_("Batches")
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -56,47 +57,51 @@ class BatchListScreen(Screen):
         self._open_when_loaded = ""  # a lot or COI typed/scanned + Enter: open it once listed
         self.start_dialog: Any = None
 
-        heading = label("Batches", self, role="title")
+        heading = label(_("Batches"), self, role="title")
         heading.setWordWrap(False)
         self.count = label("", self, role="subtle")
-        self.count.setAccessibleName("Number of batches shown")
-        self.open_button = button("Open", self, tip="Open the selected batch (Enter)")
+        self.count.setAccessibleName(_("Number of batches shown"))
+        self.open_button = button(_("Open"), self, tip=_("Open the selected batch (Enter)"))
         self.start_button = button(
-            "Start batch…", self, tip="Start a new batch (Ctrl+N)", default=True
+            _("Start batch…"), self, tip=_("Start a new batch (Ctrl+N)"), default=True
         )
         self.start_button.setAutoDefault(False)  # stays the primary action when focus moves
 
         self.search = field(
-            "Search lot or chain-of-identity id",
+            _("Search lot or chain-of-identity id"),
             self,
-            placeholder="Lot or chain-of-identity id — type or scan",
+            placeholder=_("Lot or chain-of-identity id — type or scan"),
         )
-        self.search.setToolTip("Part of a lot or chain-of-identity id; Enter opens an exact match")
-        self.family = self._combo("Product family", [("All products", None)])
+        self.search.setToolTip(
+            _("Part of a lot or chain-of-identity id; Enter opens an exact match")
+        )
+        self.family = self._combo(_("Product family"), [(_("All products"), None)])
         for family in FAMILIES:
             self.family.addItem(family, family)
-        self.status = ElidingCombo("Batch status", self)  # a long status ends in "…" when closed
+        self.status = ElidingCombo(_("Batch status"), self)  # a long status ends in "…" when closed
         self.status.setMinimumContentsLength(18)
-        self.status.addItem("All statuses", None)
+        self.status.addItem(_("All statuses"), None)
         from core.models.batches import BatchStatus
 
         for status in BatchStatus:
             self.status.addItem(status_words(status.value), status.value)
-        self.by_date = QCheckBox("Started between", self)
+        self.by_date = QCheckBox(_("Started between"), self)
         self.by_date.setMinimumHeight(theme.TOUCH)
-        self.by_date.setAccessibleName("Only batches started between two dates")
+        self.by_date.setAccessibleName(_("Only batches started between two dates"))
         today = QDate.currentDate()
-        self.since = self._date_edit("Started from (local date)", today.addDays(-30))
-        self.until = self._date_edit("Started to (local date, included)", today)
-        self.clear_button = button("Clear filters", self, tip="Show every batch (Ctrl+Shift+X)")
+        self.since = self._date_edit(_("Started from (local date)"), today.addDays(-30))
+        self.until = self._date_edit(_("Started to (local date, included)"), today)
+        self.clear_button = button(
+            _("Clear filters"), self, tip=_("Show every batch (Ctrl+Shift+X)")
+        )
 
         self.message = Message(self)
         self.attention = label("", self, role="error")
-        self.attention.setAccessibleName("Lots that need QA now")
+        self.attention.setAccessibleName(_("Lots that need QA now"))
         self.attention.hide()
         self.model = BatchTableModel(self)
         self.table = QTableView(self)
-        self.table.setAccessibleName("Batches")
+        self.table.setAccessibleName(_("Batches"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -149,20 +154,20 @@ class BatchListScreen(Screen):
 
         filters = QHBoxLayout()
         filters.setSpacing(8)
-        filters.addWidget(form_label("Search", self))
+        filters.addWidget(form_label(_("Search"), self))
         filters.addWidget(self.search, 3)
         filters.addSpacing(8)
-        filters.addWidget(form_label("Product", self))
+        filters.addWidget(form_label(_("Product"), self))
         filters.addWidget(self.family, 1)
         filters.addSpacing(8)
-        filters.addWidget(form_label("Status", self))
+        filters.addWidget(form_label(_("Status"), self))
         filters.addWidget(self.status, 1)
 
         dates = QHBoxLayout()
         dates.setSpacing(8)
         dates.addWidget(self.by_date)
         dates.addWidget(self.since)
-        dates.addWidget(form_label("and", self))
+        dates.addWidget(form_label(_("and"), self))
         dates.addWidget(self.until)
         dates.addStretch(1)
         dates.addWidget(self.clear_button)
@@ -183,7 +188,7 @@ class BatchListScreen(Screen):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.reload)
-        self.search.textEdited.connect(lambda _: self._search_timer.start())
+        self.search.textEdited.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self._search_entered)
         self.family.currentIndexChanged.connect(self.reload)
         self.status.currentIndexChanged.connect(self.reload)
@@ -265,14 +270,18 @@ class BatchListScreen(Screen):
             self.count.hide()
             self.attention.hide()
             self.message.error(
-                f"The first date ({self.since.date().toString('yyyy-MM-dd')}) is after the second "
-                f"({self.until.date().toString('yyyy-MM-dd')}): change one of them."
+                _(
+                    "The first date ({first}) is after the second ({last}): change one of them."
+                ).format(
+                    first=self.since.date().toString("yyyy-MM-dd"),
+                    last=self.until.date().toString("yyyy-MM-dd"),
+                )
             )
             return
         from core.services.batches import list_batches
 
         asked = self._asked
-        self.count.setText("Loading…")
+        self.count.setText(_("Loading…"))
         self.count.show()
         self.context.tasks.run(
             list_batches,
@@ -290,8 +299,11 @@ class BatchListScreen(Screen):
         self._fit_columns()
         self.count.setVisible(bool(rows))
         self.count.setText(
-            f"{len(rows)} batch{'' if len(rows) == 1 else 'es'}. Enter or double-click opens "
-            "the selected one."
+            ngettext(
+                "{n} batch. Enter or double-click opens the selected one.",
+                "{n} batches. Enter or double-click opens the selected one.",
+                len(rows),
+            ).format(n=len(rows))
         )
         text = attention_text(self.model.attention())  # a failure after release: named here too
         self.attention.setText(text)
@@ -299,11 +311,11 @@ class BatchListScreen(Screen):
         if rows:
             self.message.clear()
         elif self._filtered():
-            self.message.info("No batch matches these filters. “Clear filters” shows them all.")
+            self.message.info(_("No batch matches these filters. “Clear filters” shows them all."))
         elif self.start_button.isVisibleTo(self):
-            self.message.info("No batches yet. “Start batch…” (Ctrl+N) starts the first one.")
+            self.message.info(_("No batches yet. “Start batch…” (Ctrl+N) starts the first one."))
         else:
-            self.message.info("No batches yet.")
+            self.message.info(_("No batches yet."))
         wanted = self._open_when_loaded
         self._open_when_loaded = ""
         if wanted and self._open_exact(wanted):
@@ -381,7 +393,7 @@ class BatchListScreen(Screen):
         rows = self.table.selectionModel().selectedRows()
         return self.model.batch(rows[0].row()).lot if rows else None
 
-    def _selection_changed(self, *_: object) -> None:
+    def _selection_changed(self, *_args: object) -> None:
         self.open_button.setEnabled(self.selected_lot() is not None)
 
     def _open_selected(self) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QGridLayout, QWidget
 
+from core.i18n import _
 from ui.widgets.common import button
 
 if TYPE_CHECKING:
@@ -46,8 +47,10 @@ class UseOverrides(QObject):
         found.setProperty("scanned", scanned)
         found.setProperty("refusal", refusal)
         found.setToolTip(
-            f"QA may let {scanned} be used here, with their password and a reason; a major "
-            "deviation is opened (Alt+O)"
+            _(
+                "QA may let {scanned} be used here, with their password and a reason; a major "
+                "deviation is opened (Alt+O)"
+            ).format(scanned=scanned)
         )
         found.show()
 
@@ -61,8 +64,8 @@ class UseOverrides(QObject):
         return getattr(row, "override_button", None)
 
     def _make_button(self, row: CheckRow) -> QWidget:
-        made = button("QA &override…", row)
-        made.setAccessibleName("QA override")
+        made = button(_("QA &override…"), row)
+        made.setAccessibleName(_("QA override"))
         made.setAutoDefault(False)
         grid = row.layout()
         assert isinstance(grid, QGridLayout)

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QListView, QSplitter, QVBoxLayout, QWidget
 
+from core.i18n import N_, _
 from core.readmodels import BatchView, CheckView, RecordOutcome
 from core.specs import Verdict
 from core.states import DeviationStatus, StepState
@@ -38,7 +39,7 @@ FORM_ROOM = 830  # px the check form needs on its widest step (CAR-T: 795 + scro
 
 
 class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
-    title = "Batch record"
+    title = N_("Batch record")
     verdict_shown = Signal(str)  # check id: core's verdict for the entry is on screen
     entry_applied = Signal(str)  # check id: the entry and all it changed are on screen
     loaded = Signal(str)  # lot
@@ -55,7 +56,7 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         self.steps = StepsModel(self)
         self.step_list = QListView(self)
         self.step_list.setModel(self.steps)
-        self.step_list.setAccessibleName("Steps")
+        self.step_list.setAccessibleName(_("Steps"))
         self.step_list.setMinimumWidth(220)
         self.step_list.setSpacing(3)
         self.step_list.setUniformItemSizes(True)  # cheap to update after each entry
@@ -108,7 +109,7 @@ class BatchScreen(SigningMixin, BenchKeysMixin, Screen):
         release: bool | None = None,
         step: str | None = None,
         check: str | None = None,
-        **_: Any,
+        **_arguments: Any,
     ) -> None:
         if release is not None:
             self.release_only = release

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from core.i18n import N_, _
 from ui.models.custody import CustodyModel, event_details
 from ui.screens.base import Screen
 from ui.widgets.busy import run_for
@@ -42,11 +43,13 @@ def plan_text(trail: CustodyTrail) -> str:
         return ""
     done = " · ".join(f"{'✔' if e.done else '○'} {e.label}" for e in trail.expected)
     signed = ", ".join(e.words for e in trail.expected if e.signature_required and e.number == 1)
-    return f"Plan: {done}" + (f"  —  e-signed: {signed}" if signed else "")
+    if signed:
+        return _("Plan: {steps}  —  e-signed: {signed}").format(steps=done, signed=signed)
+    return _("Plan: {steps}").format(steps=done)
 
 
 class CustodyScreen(Screen):
-    title = "Custody"
+    title = N_("Custody")
     trail_shown = Signal(object)  # the CustodyTrail now on screen
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -60,16 +63,16 @@ class CustodyScreen(Screen):
 
         top = QFrame(self)
         top.setProperty("role", "panel")
-        self.heading = label("Custody", top, role="title")
+        self.heading = label(_("Custody"), top, role="title")
         self.heading.setWordWrap(False)  # "Custody · lot …" on one line, the COI beside it
-        self.heading.setAccessibleName("Lot")
+        self.heading.setAccessibleName(_("Lot"))
         self.coi = QLabel("", top)
         self.coi.setProperty("role", "coi")
-        self.coi.setAccessibleName("Chain of identity")
+        self.coi.setAccessibleName(_("Chain of identity"))
         self.record = button(
-            "Record hand-off…", top, tip="Scan the chain-of-identity id at a hand-off"
+            _("Record hand-off…"), top, tip=_("Scan the chain-of-identity id at a hand-off")
         )
-        self.back = button("Batch record", top, tip="Back to the steps of this batch")
+        self.back = button(_("Batch record"), top, tip=_("Back to the steps of this batch"))
         grid = QGridLayout(top)
         grid.setContentsMargins(12, 6, 12, 6)
         grid.setHorizontalSpacing(24)
@@ -81,18 +84,18 @@ class CustodyScreen(Screen):
         grid.addLayout(buttons, 0, 2)
         grid.setColumnStretch(1, 1)
 
-        self.state = label("Reading the custody trail…", self)
-        self.state.setAccessibleName("Custody trail state")
+        self.state = label(_("Reading the custody trail…"), self)
+        self.state.setAccessibleName(_("Custody trail state"))
         self.plan = label("", self)
-        self.plan.setAccessibleName("Custody plan")
+        self.plan.setAccessibleName(_("Custody plan"))
         self.message = Message(self)
-        self.message.setAccessibleName("Custody message")
+        self.message.setAccessibleName(_("Custody message"))
         self.model = CustodyModel(self)
-        self.table = BenchTable("Custody trail", self)
+        self.table = BenchTable(_("Custody trail"), self)
         self.table.setModel(self.model)
         self.table.set_column_caps({0: 20, 1: 24, 2: 18, 3: 20, 4: 22, 7: 26}, widest=16)
         self.details = label("", self)
-        self.details.setAccessibleName("Selected hand-off")
+        self.details.setAccessibleName(_("Selected hand-off"))
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         layout = QVBoxLayout(self)
@@ -113,12 +116,12 @@ class CustodyScreen(Screen):
 
     # -- data ------------------------------------------------------------------------------------
 
-    def activate(self, lot: str | None = None, **_: Any) -> None:
+    def activate(self, lot: str | None = None, **_arguments: Any) -> None:
         if lot is not None and lot != self.lot:
             self.lot, self.trail = lot, None
             self.model.set_trail(None)
             self.message.clear()
-            self.heading.setText(f"Custody · lot {lot}")
+            self.heading.setText(_("Custody · lot {lot}").format(lot=lot))
             self.coi.setText("")
             self._enable()
         self.reload()
@@ -141,7 +144,7 @@ class CustodyScreen(Screen):
         if trail.lot != self.lot:
             return  # another batch was opened meanwhile
         self.trail = trail
-        self.coi.setText(f"COI {trail.coi_id}" if trail.coi_id else "")
+        self.coi.setText(_("COI {coi}").format(coi=trail.coi_id) if trail.coi_id else "")
         self.model.set_trail(trail)
         self.table.fit_columns()
         role, text = state_of(trail)
@@ -162,7 +165,7 @@ class CustodyScreen(Screen):
 
         self.message.error(message_of(error))
 
-    def _selected(self, *_: Any) -> None:
+    def _selected(self, *_args: Any) -> None:
         row = self.table.selected_row()
         event = self.model.event_at(row) if row is not None else None
         self.details.setText(event_details(event) if event is not None else "")
@@ -171,13 +174,14 @@ class CustodyScreen(Screen):
     def _enable(self) -> None:
         trail = self.trail
         if not self.may_record:
-            enabled, tip = False, "Your role may not record values (hand-offs)"
+            enabled, tip = False, _("Your role may not record values (hand-offs)")
         elif trail is None:
-            enabled, tip = False, "The custody trail is being read"
+            enabled, tip = False, _("The custody trail is being read")
         elif not trail.autologous:
-            enabled, tip = False, f"Lot {trail.lot} is not autologous: no custody trail is kept"
+            enabled = False
+            tip = _("Lot {lot} is not autologous: no custody trail is kept").format(lot=trail.lot)
         else:
-            enabled, tip = True, "Scan the chain-of-identity id at a hand-off; Enter moves on"
+            enabled, tip = True, _("Scan the chain-of-identity id at a hand-off; Enter moves on")
         self.record.setEnabled(enabled)
         self.record.setToolTip(tip)
 
@@ -201,12 +205,20 @@ class CustodyScreen(Screen):
     def handle_scan(self, code: str, _focus: QWidget | None) -> None:
         """A scan on this screen (ui/scanner.py): the chain-of-identity id of a hand-off."""
         if not self.record.isEnabled():
-            self.message.error(f"Scanned {code}: {self.record.toolTip()}. Nothing was recorded.")
+            self.message.error(
+                _("Scanned {code}: {why}. Nothing was recorded.").format(
+                    code=code, why=self.record.toolTip()
+                )
+            )
             return
         self.open_record(code)
 
     def _recorded(self, trail: CustodyTrail) -> None:
         latest = max(trail.events, key=lambda e: e.id)
-        signed = f", e-signed by {latest.signer_name}" if latest.signed else ""
-        self.message.ok(f"{latest.words[:1].upper()}{latest.words[1:]} recorded{signed}.")
+        what = latest.words[:1].upper() + latest.words[1:]
+        self.message.ok(
+            _("{what} recorded, e-signed by {who}.").format(what=what, who=latest.signer_name)
+            if latest.signed
+            else _("{what} recorded.").format(what=what)
+        )
         self.show_trail(trail)

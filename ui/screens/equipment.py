@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from core.i18n import _, ngettext
 from ui.models.equipment import EquipmentModel, status_text
 from ui.widgets.busy import run_for
 from ui.widgets.common import Message, TouchCombo, button, label
@@ -28,19 +29,20 @@ def state_text(items: list[EquipmentView], filtered: bool) -> str:
     from core.states import EquipmentStatus
 
     if not items:
-        return "No equipment matches the filters." if filtered else "No equipment registered yet."
+        if filtered:
+            return _("No equipment matches the filters.")
+        return _("No equipment registered yet.")
     overdue = sum(1 for i in items if i.overdue)
     soon = sum(1 for i in items if i.due_soon and not i.overdue)
     out = sum(1 for i in items if i.status != EquipmentStatus.IN_USE)
-    text = f"{len(items)} item{'s' if len(items) != 1 else ''}"
-    for count, words in (
-        (overdue, "✖ {} overdue"),
-        (soon, "▲ {} due soon"),
-        (out, "✖ {} out of service"),
-    ):
-        if count:
-            text += " · " + words.format(count)
-    return text
+    parts = [ngettext("{n} item", "{n} items", len(items)).format(n=len(items))]
+    if overdue:
+        parts.append("✖ " + ngettext("{n} overdue", "{n} overdue", overdue).format(n=overdue))
+    if soon:
+        parts.append("▲ " + ngettext("{n} due soon", "{n} due soon", soon).format(n=soon))
+    if out:
+        parts.append("✖ " + ngettext("{n} out of service", "{n} out of service", out).format(n=out))
+    return " · ".join(parts)
 
 
 class EquipmentTab(QWidget):
@@ -52,44 +54,48 @@ class EquipmentTab(QWidget):
         from core.words import EQUIPMENT_TYPE_WORDS
 
         self.context = context
-        self.setAccessibleName("Equipment")
+        self.setAccessibleName(_("Equipment"))
         self.dialog: Any = None  # the dialog opened last (tests type into it)
         self.may_manage = context.can(Permission.MANAGE_EQUIPMENT)
         self.due_days = DUE_SOON_DAYS
 
         self.type = TouchCombo(self)
-        self.type.setAccessibleName("Type filter")
-        self.type.addItem("All types", "")
+        self.type.setAccessibleName(_("Type filter"))
+        self.type.addItem(_("All types"), "")
         for kind in EquipmentType:
             self.type.addItem(EQUIPMENT_TYPE_WORDS[kind], kind.value)
-        self.due_only = QCheckBox(f"Only due within {DUE_SOON_DAYS} days or overdue", self)
-        self.due_only.setAccessibleName("Only due soon or overdue")
-        self.state = label("Reading the equipment…", self)
-        self.state.setAccessibleName("Equipment state")
+        self.due_only = QCheckBox(
+            _("Only due within {days} days or overdue").format(days=DUE_SOON_DAYS), self
+        )
+        self.due_only.setAccessibleName(_("Only due soon or overdue"))
+        self.state = label(_("Reading the equipment…"), self)
+        self.state.setAccessibleName(_("Equipment state"))
         self.message = Message(self)
-        self.message.setAccessibleName("Equipment message")
+        self.message.setAccessibleName(_("Equipment message"))
         self.model = EquipmentModel(self)
-        self.table = FittingTable("Equipment", self)
+        self.table = FittingTable(_("Equipment"), self)
         self.table.setModel(self.model)
         self.table.set_column_caps({2: 24, 3: 18, 5: 22, 6: 22, 7: 22}, widest=24)
         self.table.set_yielding({2: 10, 3: 8, 1: 10})  # name, location, type: the flags stay
 
-        self.open_page = button("Item page…", self, tip="Its events and the batches that used it")
-        self.open_page.setAccessibleName("Open the item page")
-        self.register = button("Register…", self, tip="Register a new item of equipment")
-        self.record = button(
-            "Record calibration / qualification / maintenance…",
-            self,
-            tip="Record what was performed on the selected item, with its certificate",
+        self.open_page = button(
+            _("Item page…"), self, tip=_("Its events and the batches that used it")
         )
-        self.record.setAccessibleName("Record calibration, qualification or maintenance")
-        self.status = button("Take out of service…", self)
+        self.open_page.setAccessibleName(_("Open the item page"))
+        self.register = button(_("Register…"), self, tip=_("Register a new item of equipment"))
+        self.record = button(
+            _("Record calibration / qualification / maintenance…"),
+            self,
+            tip=_("Record what was performed on the selected item, with its certificate"),
+        )
+        self.record.setAccessibleName(_("Record calibration, qualification or maintenance"))
+        self.status = button(_("Take out of service…"), self)
         for widget in (self.register, self.record, self.status):
             widget.setVisible(self.may_manage)
 
         filters = QHBoxLayout()
         filters.setSpacing(8)
-        filters.addWidget(label("Type", self))
+        filters.addWidget(label(_("Type"), self))
         filters.addWidget(self.type, 1)
         filters.addWidget(self.due_only)
         filters.addSpacing(16)
@@ -153,26 +159,31 @@ class EquipmentTab(QWidget):
         row = self.table.selected_row()
         return self.model.item_at(row) if row is not None else None
 
-    def _selection_changed(self, *_: Any) -> None:
+    def _selection_changed(self, *_args: Any) -> None:
         from core.states import EquipmentStatus
 
         item = self.selected_item()
         for widget in (self.open_page, self.record, self.status):
             widget.setEnabled(item is not None)
             if item is None:
-                widget.setToolTip("Select an item in the list first")
+                widget.setToolTip(_("Select an item in the list first"))
         if item is None:
             return
-        self.open_page.setToolTip(f"{item.code}: its events and the batches that used it (Enter)")
-        self.record.setToolTip(f"Record what was performed on {item.code}, with its certificate")
-        going_out = item.status == EquipmentStatus.IN_USE
-        self.status.setText("Take out of service…" if going_out else "Back into service…")
-        self.status.setAccessibleName(self.status.text().rstrip("…"))
-        self.status.setToolTip(
-            f"{item.code} is {status_text(item)}: "
-            + ("take it out of service, with the reason" if going_out else "the reason it may")
-            + ("" if going_out else " be used again")
+        self.open_page.setToolTip(
+            _("{code}: its events and the batches that used it (Enter)").format(code=item.code)
         )
+        self.record.setToolTip(
+            _("Record what was performed on {code}, with its certificate").format(code=item.code)
+        )
+        going_out = item.status == EquipmentStatus.IN_USE
+        self.status.setText(_("Take out of service…") if going_out else _("Back into service…"))
+        self.status.setAccessibleName(self.status.text().rstrip("…"))
+        tip = (
+            _("{code} is {status}: take it out of service, with the reason")
+            if going_out
+            else _("{code} is {status}: the reason it may be used again")
+        )
+        self.status.setToolTip(tip.format(code=item.code, status=status_text(item)))
 
     def handle_scan(self, code: str) -> None:
         """A scanned asset code: select that item."""
@@ -181,11 +192,15 @@ class EquipmentTab(QWidget):
         if row is not None:
             self.table.select_row(row)
             self.table.setFocus()
-            self.message.info(f"Scanned {wanted}: {self.model.item_at(row).name}.")
+            self.message.info(
+                _("Scanned {code}: {name}.").format(code=wanted, name=self.model.item_at(row).name)
+            )
             return
         self.message.error(
-            f"Scanned {wanted}: no item with that asset code is listed. Clear the filters, or "
-            "register it (Register…)."
+            _(
+                "Scanned {code}: no item with that asset code is listed. Clear the filters, or "
+                "register it (Register…)."
+            ).format(code=wanted)
         )
 
     # -- acts ------------------------------------------------------------------------------------
@@ -206,7 +221,11 @@ class EquipmentTab(QWidget):
         self._open(RegisterEquipmentDialog(self.context, self), self._registered)
 
     def _registered(self, item: EquipmentView) -> None:
-        self.message.ok(f"{item.code} ({item.name}, {item.type_words}) registered, in use.")
+        self.message.ok(
+            _("{code} ({name}, {type}) registered, in use.").format(
+                code=item.code, name=item.name, type=item.type_words
+            )
+        )
         self.reload(select=item.code)
 
     def open_record(self, kind: str | None = None) -> None:
@@ -227,10 +246,14 @@ class EquipmentTab(QWidget):
 
     def _changed(self, outcome: EquipmentOutcome) -> None:
         item, event = outcome.item, outcome.event
-        done = f"{event.kind_words} recorded" if event is not None else "changed"
-        if event is not None and event.status_words is not None:
-            done = f"now {event.status_words}"
-        text = f"{item.code}: {done}. {outcome.notice or ''}".strip()
+        if event is None:
+            text = _("{code}: changed.").format(code=item.code)
+        elif event.status_words is not None:
+            text = _("{code}: now {status}.").format(code=item.code, status=event.status_words)
+        else:
+            text = _("{code}: {what} recorded.").format(code=item.code, what=event.kind_words)
+        if outcome.notice:
+            text += " " + outcome.notice
         if outcome.taken_out_of_service:
             self.message.error(text)
         elif outcome.notice:

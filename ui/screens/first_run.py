@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import _
 from ui.context import AppContext
 from ui.widgets.common import Message, button, field, form_label, label, panel
 
@@ -77,16 +78,18 @@ class FirstRunScreen(QWidget):
         self.url = url
         self._working = False
         self.admin_username = ""  # the administrator made, once the site database is created
-        self.setAccessibleName("First run")
+        self.setAccessibleName(_("First run"))
         from core.paths import demo_db_url
 
         self.demo_url = demo_db_url()
 
-        self.title = label("Welcome to Lotbook: there is no site database yet", self, role="title")
+        self.title = label(
+            _("Welcome to Lotbook: there is no site database yet"), self, role="title"
+        )
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)  # busy: no way to know how far along
         self.progress.setTextVisible(False)
-        self.progress.setAccessibleName("Working")
+        self.progress.setAccessibleName(_("Working"))
         self.progress.setMaximumHeight(10)
         self.progress.hide()
 
@@ -119,13 +122,13 @@ class FirstRunScreen(QWidget):
 
     def _create_panel(self) -> QWidget:
         create = panel(self)
-        create.setAccessibleName("Create the site database")
-        self.location = path_label("Site database location", where(self.url), create)
-        self.on_file = QRadioButton("On this computer", create)
-        self.on_server = QRadioButton("On the site server (PostgreSQL)", create)
+        create.setAccessibleName(_("Create the site database"))
+        self.location = path_label(_("Site database location"), where(self.url), create)
+        self.on_file = QRadioButton(_("On this computer"), create)
+        self.on_server = QRadioButton(_("On the site server (PostgreSQL)"), create)
         self.on_file.setChecked(True)
         self.server_url = field(
-            "Site server URL",
+            _("Site server URL"),
             create,
             placeholder="postgresql+psycopg://lotbook@db-server/lotbook",
         )
@@ -133,28 +136,30 @@ class FirstRunScreen(QWidget):
         self.on_server.toggled.connect(self._place_chosen)
         from core.clock import local_zone_name
 
-        self.time_zone = field("Site time zone", create, placeholder="e.g. Europe/Berlin")
+        self.time_zone = field(_("Site time zone"), create, placeholder=_("e.g. Europe/Berlin"))
         self.time_zone.setText(local_zone_name())
         self.time_zone.setToolTip(
-            "IANA name, e.g. Europe/Berlin: instrument times without a zone are read in it and "
-            "reports show times in it."
+            _(
+                "IANA name, e.g. Europe/Berlin: instrument times without a zone are read in it "
+                "and reports show times in it."
+            )
         )
-        self.username = field("Administrator's username", create, placeholder="e.g. ada")
+        self.username = field(_("Administrator's username"), create, placeholder=_("e.g. ada"))
         self.full_name = field(
-            "Administrator's full name", create, placeholder="As it appears on signatures"
+            _("Administrator's full name"), create, placeholder=_("As it appears on signatures")
         )
-        self.password = field("Password", create, password=True)
-        self.repeat = field("Repeat the password", create, password=True)
+        self.password = field(_("Password"), create, password=True)
+        self.repeat = field(_("Repeat the password"), create, password=True)
         self.rules = label(
-            "The password: at least 10 characters, not containing the username.",
+            _("The password: at least 10 characters, not containing the username."),
             create,
             role="subtle",
         )
         self.message = Message(create)
         self.create_button = button(
-            "Create site database",
+            _("Create site database"),
             create,
-            tip="Create the database and its administrator (Enter)",
+            tip=_("Create the database and its administrator (Enter)"),
             default=True,
         )
         self.create_button.setAutoDefault(False)  # stays the primary action when focus moves
@@ -165,33 +170,35 @@ class FirstRunScreen(QWidget):
         places.addWidget(self.on_file)
         places.addWidget(self.on_server)
         places.addStretch(1)
-        form.addRow(form_label("Database", create), places)
-        form.addRow(form_label("File", create), self.location)
-        form.addRow(form_label("Server", create), self.server_url)
+        form.addRow(form_label(_("Database"), create), places)
+        form.addRow(form_label(_("File"), create), self.location)
+        form.addRow(form_label(_("Server"), create), self.server_url)
         self.form = form
         form.setRowVisible(self.server_url, False)  # the file or the server: one row at a time
         who = QHBoxLayout()  # side by side, as the passwords: the form fits a 1366×768 screen
         who.setSpacing(12)
         who.addWidget(self.username, 2)
-        who.addWidget(form_label("Full name", create))
+        who.addWidget(form_label(_("Full name"), create))
         who.addWidget(self.full_name, 3)
-        form.addRow(form_label("Username", create), who)
+        form.addRow(form_label(_("Username"), create), who)
         passwords = QHBoxLayout()  # side by side: the form fits a 1366×768 screen
         passwords.setSpacing(12)
         passwords.addWidget(self.password, 1)
-        passwords.addWidget(form_label("Repeat", create))
+        passwords.addWidget(form_label(_("Repeat"), create))
         passwords.addWidget(self.repeat, 1)
-        form.addRow(form_label("Password", create), passwords)
+        form.addRow(form_label(_("Password"), create), passwords)
         form.addRow("", self.rules)
-        form.addRow(form_label("Time zone", create), self.time_zone)
+        form.addRow(form_label(_("Time zone"), create), self.time_zone)
         inner = QVBoxLayout(create)
         inner.setContentsMargins(24, 16, 24, 16)
         inner.setSpacing(10)
-        inner.addWidget(label("Create the site database", create, role="title"))
+        inner.addWidget(label(_("Create the site database"), create, role="title"))
         inner.addWidget(
             label(
-                "The first user is the administrator: they add everyone else and issue their "
-                "signing certificates from the site's certificate authority, made now.",
+                _(
+                    "The first user is the administrator: they add everyone else and issue their "
+                    "signing certificates from the site's certificate authority, made now."
+                ),
                 create,
             )
         )
@@ -210,28 +217,33 @@ class FirstRunScreen(QWidget):
         from core.demo.people import DEMO_PASSWORD
 
         demo = panel(self)
-        demo.setAccessibleName("Open the demo database")
+        demo.setAccessibleName(_("Open the demo database"))
         about = label(
-            "Example users, three batches under way (CAR\u2011T, MSC, AAV) and their audit "
-            "trail, in a file of its own: nothing in it ever goes into the site database.",
+            _(
+                "Example users, three batches under way (CAR\u2011T, MSC, AAV) and their audit "
+                "trail, in a file of its own: nothing in it ever goes into the site database."
+            ),
             demo,
         )
-        self.demo_location = path_label("Demo database location", where(self.demo_url), demo)
+        self.demo_location = path_label(_("Demo database location"), where(self.demo_url), demo)
         users = label(
-            "Users: tess and vic (technicians), sam (supervisor), quinn (QA), ada (administrator).",
+            _(
+                "Users: tess and vic (technicians), sam (supervisor), quinn (QA), ada "
+                "(administrator)."
+            ),
             demo,
         )
-        password = label(f"Password: {DEMO_PASSWORD}", demo)
+        password = label(_("Password: {password}").format(password=DEMO_PASSWORD), demo)
         password.setWordWrap(False)  # whole, to be read and typed as it is
         password.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.demo_message = Message(demo)
         self.demo_button = button(
-            "Open the demo", demo, tip="Open (or build) the demo database (Ctrl+D)"
+            _("Open the demo"), demo, tip=_("Open (or build) the demo database (Ctrl+D)")
         )
         side = QVBoxLayout(demo)
         side.setContentsMargins(24, 20, 24, 20)
         side.setSpacing(12)
-        side.addWidget(label("Just looking?", demo, role="title"))
+        side.addWidget(label(_("Just looking?"), demo, role="title"))
         side.addWidget(about)
         side.addWidget(self.demo_location)
         side.addWidget(users)
@@ -293,26 +305,29 @@ class FirstRunScreen(QWidget):
         url = self.site_url()
         if url is None or not url.startswith(("postgresql", "sqlite")):
             self.message.error(
-                "Give the site server's URL, e.g. postgresql+psycopg://lotbook@db-server/lotbook."
+                _(
+                    "Give the site server's URL, e.g. "
+                    "postgresql+psycopg://lotbook@db-server/lotbook."
+                )
             )
             self.server_url.setFocus()
             return
         for edit, value, what in (
-            (self.username, username, "Give the administrator's username."),
-            (self.full_name, full_name, "Give the administrator's full name."),
-            (self.password, password, "Choose the administrator's password."),
+            (self.username, username, _("Give the administrator's username.")),
+            (self.full_name, full_name, _("Give the administrator's full name.")),
+            (self.password, password, _("Choose the administrator's password.")),
         ):
             if not value:
                 self.message.error(what)
                 edit.setFocus()
                 return
         if password != repeat:
-            self.message.error("The two passwords differ: type the password again in both.")
+            self.message.error(_("The two passwords differ: type the password again in both."))
             self.password.clear()
             self.repeat.clear()
             self.password.setFocus()
             return
-        self._busy(self.message, "Creating the site database and its administrator…")
+        self._busy(self.message, _("Creating the site database and its administrator…"))
         self.admin_username = username  # the log-in screen that follows has it typed
         self.context.tasks.run(
             create_site,
@@ -335,9 +350,9 @@ class FirstRunScreen(QWidget):
         building = path is not None and not path.exists()
         self._busy(
             self.demo_message,
-            "Building the demo database (first use: a few seconds)…"
+            _("Building the demo database (first use: a few seconds)…")
             if building
-            else "Opening the demo database…",
+            else _("Opening the demo database…"),
         )
         self.context.tasks.run(
             prepare_demo, self.demo_url, on_done=self._opened, on_error=self._refused
@@ -348,7 +363,7 @@ class FirstRunScreen(QWidget):
         shown = self._busy(None)
         self.password.clear()
         self.repeat.clear()
-        shown.ok(f"Database ready: {db.display_name}")
+        shown.ok(_("Database ready: {name}").format(name=db.display_name))
         self.context.set_database(db, minutes)
         self.finished.emit()
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from core.i18n import LANGUAGES, _, language
 from ui.context import AppContext
-from ui.widgets.common import Message, button, field, form_label, label, panel
+from ui.widgets.common import Message, TouchCombo, button, field, form_label, label, panel
 
 TYPE_CHECKING = False  # not `typing`: start-up must not pay for importing it
 
@@ -21,33 +22,44 @@ class LoginScreen(QWidget):
     """Modes: "login" (anyone), "lock" (the same user resumes, or another takes over)."""
 
     logged_in = Signal(object)  # Actor
+    language_chosen = Signal(str)  # a language picked here (core.i18n code)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.mode = "login"
         self._current_password = ""
-        self.setAccessibleName("Log in")
+        self.setAccessibleName(_("Log in"))
 
         box = panel(self)
         box.setMinimumWidth(520)
         box.setMaximumWidth(640)
-        self.title = label("Log in to Lotbook", box, role="title")
+        self.title = label(_("Log in to Lotbook"), box, role="title")
         self.subtitle = label("", box, role="subtle")
-        self.username = field("Username", box)
-        self.password = field("Password", box, password=True)
-        self.new_password = field("New password", box, password=True)
-        self.repeat_password = field("Repeat the new password", box, password=True)
+        self.username = field(_("Username"), box)
+        self.password = field(_("Password"), box, password=True)
+        self.new_password = field(_("New password"), box, password=True)
+        self.repeat_password = field(_("Repeat the new password"), box, password=True)
         self.message = Message(box)
-        self.submit = button("Log in", box, default=True, tip="Enter")
-        self.switch = button("Another user", box, tip="Log in as someone else; drafts are kept")
+        self.submit = button(_("Log in"), box, default=True, tip=_("Enter"))
+        self.switch = button(
+            _("Another user"), box, tip=_("Log in as someone else; drafts are kept")
+        )
         self.switch.hide()
+        self.language = TouchCombo(box)
+        self.language.setAccessibleName(_("Language"))
+        self.language.setToolTip(_("The language Lotbook speaks to you in; kept as yours"))
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(language())))
+        self.language.activated.connect(self._language_picked)
 
         form = QFormLayout()
-        form.addRow(form_label("Username", box), self.username)
-        form.addRow(form_label("Password", box), self.password)
-        form.addRow(form_label("New password", box), self.new_password)
-        form.addRow(form_label("Repeat", box), self.repeat_password)
+        form.addRow(form_label(_("Username"), box), self.username)
+        form.addRow(form_label(_("Password"), box), self.password)
+        form.addRow(form_label(_("New password"), box), self.new_password)
+        form.addRow(form_label(_("Repeat"), box), self.repeat_password)
+        form.addRow(form_label(_("Language"), box), self.language)
         self._form = form
         self._show_new_password(False)
 
@@ -86,7 +98,7 @@ class LoginScreen(QWidget):
         """The log-in form, the focus where typing starts: on the password when the username is
         known (the administrator the first-run wizard just made), else on the username."""
         self.mode = "login"
-        self.title.setText("Log in to Lotbook")
+        self.title.setText(_("Log in to Lotbook"))
         self.username.setReadOnly(False)
         self.username.setText(username)
         self.switch.hide()
@@ -95,10 +107,12 @@ class LoginScreen(QWidget):
 
     def show_lock(self, actor: Actor) -> None:
         self.mode = "lock"
-        self.title.setText("Locked")
+        self.title.setText(_("Locked"))
         self.subtitle.setText(
-            f"{actor.full_name} was away. Their unsaved entries are kept. Type your password to "
-            "carry on, or let another user log in."
+            _(
+                "{name} was away. Their unsaved entries are kept. Type your password to carry "
+                "on, or let another user log in."
+            ).format(name=actor.full_name)
         )
         self.username.setText(actor.username)
         self.username.setReadOnly(True)
@@ -109,7 +123,7 @@ class LoginScreen(QWidget):
     def _another_user(self) -> None:
         self.username.setReadOnly(False)
         self.username.clear()
-        self.subtitle.setText("Log in as another user. The first user's drafts stay unsaved.")
+        self.subtitle.setText(_("Log in as another user. The first user's drafts stay unsaved."))
         self.username.setFocus()
 
     def _reset(self) -> None:
@@ -118,7 +132,7 @@ class LoginScreen(QWidget):
         self.repeat_password.clear()
         self._show_new_password(False)
         self.message.clear()
-        self.submit.setText("Log in" if self.mode == "login" else "Unlock")
+        self.submit.setText(_("Log in") if self.mode == "login" else _("Unlock"))
         self._database_ready()
 
     def _show_new_password(self, visible: bool) -> None:
@@ -129,14 +143,19 @@ class LoginScreen(QWidget):
         ready = self.context.db is not None
         self.submit.setEnabled(ready)
         if not ready:
-            self.subtitle.setText("Opening the database…")
+            self.subtitle.setText(_("Opening the database…"))
         elif self.mode == "login":
-            self.subtitle.setText(f"Database: {self.context.db.display_name}")
+            self.subtitle.setText(_("Database: {name}").format(name=self.context.db.display_name))
 
     def database_failed(self, message: str) -> None:
         self.submit.setEnabled(False)
-        self.subtitle.setText("The database cannot be opened.")
+        self.subtitle.setText(_("The database cannot be opened."))
         self.message.error(message)
+
+    def _language_picked(self, _index: int) -> None:
+        code = self.language.currentData()
+        if code and code != language():
+            self.language_chosen.emit(code)
 
     # -- actions ---------------------------------------------------------------------------------
 
@@ -145,7 +164,7 @@ class LoginScreen(QWidget):
             return
         username = self.username.text().strip().lower()
         if not username:
-            self.message.error("Type your username.")
+            self.message.error(_("Type your username."))
             self.username.setFocus()
             return
         if self.new_password.isVisible():
@@ -153,7 +172,7 @@ class LoginScreen(QWidget):
             return
         password = self.password.text()
         if not password:
-            self.message.error("Type your password.")
+            self.message.error(_("Type your password."))
             self.password.setFocus()
             return
         from core.services.log_in import log_in
@@ -171,7 +190,7 @@ class LoginScreen(QWidget):
     def _change_password(self, username: str) -> None:
         new, repeat = self.new_password.text(), self.repeat_password.text()
         if new != repeat:
-            self.message.error("The two new passwords differ.")
+            self.message.error(_("The two new passwords differ."))
             self.repeat_password.setFocus()
             return
         from core.services.log_in import log_in
@@ -204,10 +223,12 @@ class LoginScreen(QWidget):
             self._current_password = self.password.text()
             self._show_new_password(True)
             self.message.info(
-                "This is your first log-in (or your password was reset): choose your own "
-                "password, at least 10 characters."
+                _(
+                    "This is your first log-in (or your password was reset): choose your own "
+                    "password, at least 10 characters."
+                )
             )
-            self.submit.setText("Set password and log in")
+            self.submit.setText(_("Set password and log in"))
             self.new_password.setFocus()
             return
         self.message.error(message_of(error))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from core.i18n import _, ngettext
 from ui.models.materials import LotsModel, effective_words, lot_title, past_expiry
 from ui.widgets.busy import run_for
 from ui.widgets.common import Message, TouchCombo, button, label
@@ -35,10 +36,12 @@ def load_lots(db, material: str | None, status: str | None) -> tuple[list, list]
 
 def state_text(lots: list[LotView], filtered: bool) -> str:
     if not lots:
-        return "No lots match the filters." if filtered else "No lot has been received yet."
+        return _("No lots match the filters.") if filtered else _("No lot has been received yet.")
     expired = sum(1 for lot in lots if past_expiry(lot))
-    text = f"{len(lots)} lot{'s' if len(lots) != 1 else ''}"
-    return text + (f" · ⊘ {expired} past expiry" if expired else "")
+    text = ngettext("{n} lot", "{n} lots", len(lots)).format(n=len(lots))
+    if expired:
+        text += " · ⊘ " + ngettext("{n} past expiry", "{n} past expiry", expired).format(n=expired)
+    return text
 
 
 class MaterialLotsTab(QWidget):
@@ -49,7 +52,7 @@ class MaterialLotsTab(QWidget):
         from ui.models.materials import status_words
 
         self.context = context
-        self.setAccessibleName("Material lots")
+        self.setAccessibleName(_("Material lots"))
         self.dialog: Any = None  # the dialog opened last (tests type into it)
         self.catalogue: list[MaterialView] = []
         self.may_define = context.can(Permission.MANAGE_MATERIALS)
@@ -57,34 +60,42 @@ class MaterialLotsTab(QWidget):
         self.may_decide = context.can(Permission.DECIDE_MATERIAL_LOT)
 
         self.material = TouchCombo(self)
-        self.material.setAccessibleName("Material filter")
-        self.material.addItem("All materials", ALL)
+        self.material.setAccessibleName(_("Material filter"))
+        self.material.addItem(_("All materials"), ALL)
         self.status = TouchCombo(self)
-        self.status.setAccessibleName("Status filter")
-        self.status.addItem("Any status", ALL)
+        self.status.setAccessibleName(_("Status filter"))
+        self.status.addItem(_("Any status"), ALL)
         for status in LotStatus:
-            self.status.addItem(f"{status_words(status)} (today)", status.value)
-        self.state = label("Reading the lots…", self)
-        self.state.setAccessibleName("Lots state")
+            self.status.addItem(
+                _("{status} (today)").format(status=status_words(status)), status.value
+            )
+        self.state = label(_("Reading the lots…"), self)
+        self.state.setAccessibleName(_("Lots state"))
         self.message = Message(self)
-        self.message.setAccessibleName("Materials message")
+        self.message.setAccessibleName(_("Materials message"))
         self.model = LotsModel(self)
-        self.table = FittingTable("Material lots", self)
+        self.table = FittingTable(_("Material lots"), self)
         self.table.setModel(self.model)
         self.table.set_column_caps({1: 30, 2: 20}, widest=20)
         self.table.set_yielding({1: 10})  # the material's name gives way first
 
-        self.open_page = button("Lot page…", self, tip="Decisions, certificates, used by (Enter)")
-        self.open_page.setAccessibleName("Open the lot page")
-        self.receive = button("Receive lot…", self, tip="Receive a delivered lot into quarantine")
-        self.attach = button("Attach CoA…", self, tip="Keep the lot's certificate of analysis")
+        self.open_page = button(
+            _("Lot page…"), self, tip=_("Decisions, certificates, used by (Enter)")
+        )
+        self.open_page.setAccessibleName(_("Open the lot page"))
+        self.receive = button(
+            _("Receive lot…"), self, tip=_("Receive a delivered lot into quarantine")
+        )
+        self.attach = button(
+            _("Attach CoA…"), self, tip=_("Keep the lot's certificate of analysis")
+        )
         self.decide = button(
-            "QA decision…",
+            _("QA decision…"),
             self,
-            tip="Release, reject, quarantine or expire the selected lot (your e-signature)",
+            tip=_("Release, reject, quarantine or expire the selected lot (your e-signature)"),
         )
         self.define = button(
-            "Define material…", self, tip="A new material its lots are received of"
+            _("Define material…"), self, tip=_("A new material its lots are received of")
         )
         self.receive.setVisible(self.may_receive)
         self.attach.setVisible(self.may_receive)
@@ -93,9 +104,9 @@ class MaterialLotsTab(QWidget):
 
         filters = QHBoxLayout()
         filters.setSpacing(8)
-        filters.addWidget(label("Material", self))
+        filters.addWidget(label(_("Material"), self))
         filters.addWidget(self.material, 2)
-        filters.addWidget(label("Status", self))
+        filters.addWidget(label(_("Status"), self))
         filters.addWidget(self.status, 1)
         filters.addWidget(self.state, 2)
         actions = QHBoxLayout()
@@ -154,7 +165,7 @@ class MaterialLotsTab(QWidget):
     def _fill_materials(self, catalogue: list[MaterialView]) -> None:
         chosen = self.material.currentData()
         self.material.clear()
-        self.material.addItem("All materials", ALL)
+        self.material.addItem(_("All materials"), ALL)
         for m in catalogue:
             self.material.addItem(f"{m.code} — {m.name} ({m.unit})", m.code)
         self.material.setCurrentIndex(max(0, self.material.findData(chosen)))
@@ -168,11 +179,11 @@ class MaterialLotsTab(QWidget):
         row = self.table.selected_row()
         return self.model.lot_at(row) if row is not None else None
 
-    def _selection_changed(self, *_: Any) -> None:
+    def _selection_changed(self, *_args: Any) -> None:
         from ui.dialogs.lot_decision import final_text
 
         lot = self.selected_lot()
-        none = "Select a lot in the list first"
+        none = _("Select a lot in the list first")
         for widget in (self.open_page, self.attach, self.decide):
             widget.setEnabled(lot is not None)
         if lot is None:
@@ -180,14 +191,17 @@ class MaterialLotsTab(QWidget):
                 widget.setToolTip(none)
             return
         name = lot_title(lot)
-        self.open_page.setToolTip(f"{name}: decisions, certificates, used by (Enter)")
-        self.attach.setToolTip(f"Keep the certificate of analysis of {name}")
+        self.open_page.setToolTip(
+            _("{name}: decisions, certificates, used by (Enter)").format(name=name)
+        )
+        self.attach.setToolTip(_("Keep the certificate of analysis of {name}").format(name=name))
         final = final_text(lot)
         self.decide.setEnabled(not final)
         self.decide.setToolTip(
             final
-            or f"{name} is {effective_words(lot)}: release, reject, quarantine or expire it "
-            "(your e-signature)"
+            or _(
+                "{name} is {status}: release, reject, quarantine or expire it (your e-signature)"
+            ).format(name=name, status=effective_words(lot))
         )
 
     def handle_scan(self, code: str) -> None:
@@ -197,11 +211,15 @@ class MaterialLotsTab(QWidget):
         if row is not None:
             self.table.select_row(row)
             self.table.setFocus()
-            self.message.info(f"Scanned {code}: {lot_title(self.model.lot_at(row))}.")
+            self.message.info(
+                _("Scanned {code}: {lot}.").format(code=code, lot=lot_title(self.model.lot_at(row)))
+            )
             return
         self.message.error(
-            f"Scanned {code}: no lot with that number is listed. Clear the filters, or receive it "
-            "(Receive lot…)."
+            _(
+                "Scanned {code}: no lot with that number is listed. Clear the filters, or receive "
+                "it (Receive lot…)."
+            ).format(code=code)
         )
 
     # -- acts ------------------------------------------------------------------------------------
@@ -223,8 +241,12 @@ class MaterialLotsTab(QWidget):
         self._open(ReceiveLotDialog(self.context, self.catalogue, chosen, self), self._received)
 
     def _received(self, lot: LotView) -> None:
-        coa = "with its certificate of analysis" if lot.has_coa else "no certificate yet"
-        self.message.ok(f"{lot_title(lot)} received into quarantine ({coa}).")
+        said = (
+            _("{lot} received into quarantine (with its certificate of analysis).")
+            if lot.has_coa
+            else _("{lot} received into quarantine (no certificate yet).")
+        )
+        self.message.ok(said.format(lot=lot_title(lot)))
         self.reload(select=(lot.material_code, lot.lot_number))
 
     def open_attach(self) -> None:
@@ -238,8 +260,9 @@ class MaterialLotsTab(QWidget):
     def _attached(self, lot: LotView) -> None:
         newest = lot.attachments[-1]
         self.message.ok(
-            f"Certificate {newest.filename} kept with {lot_title(lot)} (SHA-256 "
-            f"{newest.sha256[:16]}…)."
+            _("Certificate {file} kept with {lot} (SHA-256 {sha}…).").format(
+                file=newest.filename, lot=lot_title(lot), sha=newest.sha256[:16]
+            )
         )
         self.reload(select=(lot.material_code, lot.lot_number))
 
@@ -254,8 +277,12 @@ class MaterialLotsTab(QWidget):
     def _decided(self, lot: LotView) -> None:
         decision = lot.decisions[-1]
         self.message.ok(
-            f"{lot_title(lot)}: {decision.meaning}, signed by {decision.decided_by_name}. "
-            f"Today it is {effective_words(lot)}."
+            _("{lot}: {meaning}, signed by {who}. Today it is {status}.").format(
+                lot=lot_title(lot),
+                meaning=decision.meaning,
+                who=decision.decided_by_name,
+                status=effective_words(lot),
+            )
         )
         self.reload(select=(lot.material_code, lot.lot_number))
 
@@ -268,8 +295,10 @@ class MaterialLotsTab(QWidget):
 
     def _defined(self, material: MaterialView) -> None:
         self.message.ok(
-            f"Material {material.code} ({material.name}, counted in {material.unit}) defined: "
-            "receive its lots with Receive lot…"
+            _(
+                "Material {code} ({name}, counted in {unit}) defined: receive its lots with "
+                "Receive lot…"
+            ).format(code=material.code, name=material.name, unit=material.unit)
         )
         self.reload()
 

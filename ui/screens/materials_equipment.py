@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from core.i18n import N_, _
 from ui.screens.base import Screen
 from ui.screens.equipment import EquipmentTab
 from ui.screens.materials import MaterialLotsTab
@@ -20,17 +21,17 @@ if TYPE_CHECKING:
 
 
 class MaterialsEquipmentScreen(Screen):
-    title = "Materials and equipment"
+    title = N_("Materials and equipment")
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.heading = label("Materials and equipment", self, role="title")
+        self.heading = label(_("Materials and equipment"), self, role="title")
         self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName("Materials and equipment sections")
+        self.tabs.setAccessibleName(_("Materials and equipment sections"))
         self.lots = MaterialLotsTab(context, self.tabs)
         self.equipment = EquipmentTab(context, self.tabs)
-        self.tabs.addTab(self.lots, "Material &lots")
-        self.tabs.addTab(self.equipment, "E&quipment")
+        self.tabs.addTab(self.lots, _("Material &lots"))
+        self.tabs.addTab(self.equipment, _("E&quipment"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(self.heading)

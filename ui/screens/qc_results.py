@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.i18n import N_
 from ui.screens.batch_record import BatchScreen
 
 
 class QCResultsScreen(BatchScreen):
-    title = "QC results"
+    title = N_("QC results")
 
     def __init__(self, context, parent=None) -> None:
         super().__init__(context, parent)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
+from core.i18n import N_, _
 from core.models.batches import RELEASED_STATES
 from core.signing_views import DISPOSITION_LABEL, ItemKind, Meaning
 from ui.dialogs.review_acts import exported_text
@@ -47,16 +48,17 @@ def read_review(db: Any, lot: str) -> tuple[ReviewView, bool]:
 def audit_text(review: ReviewView) -> str:
     mark = review.audit_review
     if mark is None:
-        return "Audit trail: not reviewed yet."
-    state = "current" if mark.current else "the batch changed since: review it again"
-    return (
-        f"Audit trail reviewed by {mark.reviewed_by_name} at {short_local(mark.reviewed_at)} "
-        f"({state})"
+        return _("Audit trail: not reviewed yet.")
+    said = (
+        _("Audit trail reviewed by {who} at {when} (current)")
+        if mark.current
+        else _("Audit trail reviewed by {who} at {when} (the batch changed since: review it again)")
     )
+    return said.format(who=mark.reviewed_by_name, when=short_local(mark.reviewed_at))
 
 
 class ReviewScreen(Screen):
-    title = "Review"
+    title = N_("Review")
     loaded = Signal(str)  # lot, once its review is on screen
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -64,22 +66,22 @@ class ReviewScreen(Screen):
         self.review: ReviewView | None = None
         self.disposed = False  # the lot has a QA disposition: a certificate, not a draft
         self.dialog: Any = None
-        self.lots = ElidingCombo("Lot", self)  # a long status ends in "…"; the list shows it all
+        self.lots = ElidingCombo(_("Lot"), self)  # a long status ends in "…"; the list shows it all
         self.lots.setMinimumWidth(480)
-        self.refresh = button("Refresh", self, tip="Read the review again (F5)")
+        self.refresh = button(_("Refresh"), self, tip=_("Read the review again (F5)"))
         self.refresh.setShortcut("F5")
         self.blockers = label("", self)
-        self.blockers.setAccessibleName("Release blockers")
+        self.blockers.setAccessibleName(_("Release blockers"))
         self.audit = label("", self)
-        self.audit.setAccessibleName("Audit trail review")
+        self.audit.setAccessibleName(_("Audit trail review"))
         self.message = Message(self)
         self.review_refusal: str | None = None  # core's reason "Review batch" cannot be signed
         self.model = ReviewItemsModel(self)
-        self.table = BenchTable("Review items", self)
+        self.table = BenchTable(_("Review items"), self)
         self.table.setModel(self.model)
         self.table.set_column_caps({0: 22, 1: 17, 2: 36, 3: 17, 4: 20, 5: 8}, widest=30)
         self.signatures = label("", self)
-        self.signatures.setAccessibleName("Batch signatures")
+        self.signatures.setAccessibleName(_("Batch signatures"))
         self.signatures.setTextFormat(Qt.TextFormat.RichText)
         self.signatures.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         scroll = self.signed_scroll = QScrollArea(self)  # five lines (large text too), then scrolls
@@ -88,27 +90,35 @@ class ReviewScreen(Screen):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setStyleSheet("QScrollArea, QScrollArea QWidget { background: transparent; }")
 
-        self.open_item = button("Open in batch record", self, tip="The selected item, in place")
-        self.close_deviation = button("Close deviation…", self, tip="Conclusion and password")
-        self.assess = button(
-            "Assess excursion…", self, tip="Link a deviation, or (QA) assess it with a reason"
+        self.open_item = button(
+            _("Open in batch record"), self, tip=_("The selected item, in place")
         )
-        self.mark_audit = button("Mark audit trail reviewed…", self, tip="Password needed")
-        self.review_sign = button("Review batch…", self, tip="Sign the batch review (REVIEWED)")
-        self.approve = button("Approve disposition…", self, tip="QA disposition (APPROVED)")
-        self.export = button("Export signed PDF…", self, tip="Sealed batch summary")
-        self.coa = button("Certificate of analysis…", self, tip="Sealed certificate of analysis")
+        self.close_deviation = button(_("Close deviation…"), self, tip=_("Conclusion and password"))
+        self.assess = button(
+            _("Assess excursion…"),
+            self,
+            tip=_("Link a deviation, or (QA) assess it with a reason"),
+        )
+        self.mark_audit = button(_("Mark audit trail reviewed…"), self, tip=_("Password needed"))
+        self.review_sign = button(
+            _("Review batch…"), self, tip=_("Sign the batch review (REVIEWED)")
+        )
+        self.approve = button(_("Approve disposition…"), self, tip=_("QA disposition (APPROVED)"))
+        self.export = button(_("Export signed PDF…"), self, tip=_("Sealed batch summary"))
+        self.coa = button(
+            _("Certificate of analysis…"), self, tip=_("Sealed certificate of analysis")
+        )
         for b in (self.mark_audit, self.review_sign, self.approve):
             b.setProperty("tip", b.toolTip())
         self.review_why = label("", self)  # why "Review batch" is off, in core's words
         self.review_why.setWordWrap(True)
-        self.review_why.setAccessibleName("Why the batch cannot be reviewed yet")
+        self.review_why.setAccessibleName(_("Why the batch cannot be reviewed yet"))
         self.review_why.hide()
 
         top = QHBoxLayout()
-        top.addWidget(label("Review by exception", self, role="title"))
+        top.addWidget(label(_("Review by exception"), self, role="title"))
         top.addStretch(1)
-        top.addWidget(label("Lot", self))
+        top.addWidget(label(_("Lot"), self))
         top.addWidget(self.lots)
         top.addWidget(self.refresh)
         batch_actions = QHBoxLayout()  # what is done to the whole batch, above its items
@@ -118,7 +128,7 @@ class ReviewScreen(Screen):
         batch_actions.addWidget(self.acts, 3)
         batch_actions.addWidget(self.exports, 2)
         signed = QVBoxLayout()
-        signed.addWidget(label("<b>Batch signatures</b>", self))
+        signed.addWidget(label(_("<b>Batch signatures</b>"), self))
         signed.addWidget(scroll)
         bottom = QHBoxLayout()  # what is done to the selected item, under the items
         bottom.addWidget(self.open_item, 0, Qt.AlignmentFlag.AlignTop)
@@ -190,7 +200,7 @@ class ReviewScreen(Screen):
     def lot(self) -> str | None:
         return self.lots.currentData()
 
-    def activate(self, lot: str | None = None, **_: Any) -> None:
+    def activate(self, lot: str | None = None, **_arguments: Any) -> None:
         from core.services.batches import list_batches
 
         want = lot or self.lot
@@ -211,7 +221,7 @@ class ReviewScreen(Screen):
         self.lots.setCurrentIndex(index if index >= 0 else 0)
         self.lots.blockSignals(False)
         if not batches:
-            self.blockers.setText("No batches yet.")
+            self.blockers.setText(_("No batches yet."))
         self.reload()
 
     def reload(self) -> None:
@@ -242,7 +252,7 @@ class ReviewScreen(Screen):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
         batch = tuple(s for s in review.signatures if s.scope == "batch")
-        self.signatures.setText(signatures_html(batch) if batch else "No batch signatures yet.")
+        self.signatures.setText(signatures_html(batch) if batch else _("No batch signatures yet."))
         self._fit_signatures()
         self._selection_changed()
         self._ask_review_refusal(review.lot)
@@ -277,7 +287,9 @@ class ReviewScreen(Screen):
             self.review_sign.setEnabled(False)
             self.review_sign.setToolTip(reason)
             self.review_sign.setAccessibleDescription(reason)
-            self.review_why.setText(f"Review batch is not possible yet: {reason}")
+            self.review_why.setText(
+                _("Review batch is not possible yet: {reason}").format(reason=reason)
+            )
             self.review_why.show()
 
     def _failed(self, error: BaseException) -> None:
@@ -308,7 +320,7 @@ class ReviewScreen(Screen):
         self.export.setVisible(can(Permission.EXPORT_REPORT))
         self.coa.setVisible(can(Permission.EXPORT_REPORT))
 
-    def _selection_changed(self, *_: Any) -> None:
+    def _selection_changed(self, *_args: Any) -> None:
         from core.services.dispositions import LOCKED, decision_open
         from core.services.review import AWAITING_DISPOSITION
 
@@ -326,13 +338,13 @@ class ReviewScreen(Screen):
         for b in (self.export, self.coa):
             b.setEnabled(review is not None)
         self.coa.setText(
-            "Certificate of analysis…" if self.disposed else "Draft certificate of analysis…"
+            _("Certificate of analysis…") if self.disposed else _("Draft certificate of analysis…")
         )
         self.exports.arrange()  # the button's text changed
         self.coa.setToolTip(
-            "Sealed certificate of analysis"
+            _("Sealed certificate of analysis")
             if self.disposed
-            else "No QA disposition yet: a DRAFT (marked on every page), not a certificate"
+            else _("No QA disposition yet: a DRAFT (marked on every page), not a certificate")
         )
         allowed = {
             self.mark_audit: status not in LOCKED,
@@ -349,7 +361,7 @@ class ReviewScreen(Screen):
     def open_in_record(self) -> None:
         item = self.selected_item()
         if item is None or self.lot is None:
-            self.message.error("Select an item in the list first.")
+            self.message.error(_("Select an item in the list first."))
             return
         self.context.go("batch", lot=self.lot, step=item.step_id, check=item.check_id)
 
@@ -358,20 +370,25 @@ class ReviewScreen(Screen):
 
         item = self.selected_item()
         if item is None or item.kind != ItemKind.OPEN_DEVIATION:
-            self.message.error("Select an open deviation in the list first.")
+            self.message.error(_("Select an open deviation in the list first."))
             return
         dialog = close_deviation_dialog(self.context, item, self)
-        self._open(dialog, lambda view: f"Deviation {view.ref} closed.")
+        self._open(dialog, lambda view: _("Deviation {ref} closed.").format(ref=view.ref))
 
     def open_assess(self) -> None:
         from ui.dialogs.excursion import ExcursionDialog
 
         item = self.selected_item()
         if item is None or item.kind != ItemKind.EXCURSION or self.lot is None:
-            self.message.error("Select a process excursion in the list first.")
+            self.message.error(_("Select a process excursion in the list first."))
             return
         dialog = ExcursionDialog(self.context, self.lot, item, self)
-        self._open(dialog, lambda view: f"Excursion #{view.id} assessed: {view.assessment}")
+        self._open(
+            dialog,
+            lambda view: _("Excursion #{n} assessed: {assessment}").format(
+                n=view.id, assessment=view.assessment
+            ),
+        )
 
     def open_mark_audit(self) -> None:
         from ui.dialogs.review_acts import mark_audit_dialog
@@ -379,7 +396,9 @@ class ReviewScreen(Screen):
         lot = self.lot
         self._open(
             mark_audit_dialog(self.context, lot, self),
-            lambda mark: f"Audit trail of lot {lot} marked reviewed by {mark.reviewed_by_name}.",
+            lambda mark: _("Audit trail of lot {lot} marked reviewed by {who}.").format(
+                lot=lot, who=mark.reviewed_by_name
+            ),
         )
 
     def open_export(self, coa: bool) -> None:
@@ -404,9 +423,13 @@ class ReviewScreen(Screen):
 
     def _signed(self, dialog: Any) -> None:
         sig = dialog.signature
-        text = f"{sig.label} {sig.signer_name}: lot {sig.lot} signed."
+        text = _("{label} {who}: lot {lot} signed.").format(
+            label=sig.label, who=sig.signer_name, lot=sig.lot
+        )
         if sig.disposition:
-            text = f"Lot {sig.lot}: {DISPOSITION_LABEL.get(sig.disposition)} — {text}"
+            text = _("Lot {lot}: {disposition} — {signed}").format(
+                lot=sig.lot, disposition=DISPOSITION_LABEL.get(sig.disposition), signed=text
+            )
         if dialog.export is not None:
             text += " " + exported_text(dialog.export)
         self.message.ok(text)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.audit_text import action_words, change_rows, pretty
+from core.i18n import N_, _
 from core.readmodels import AuditEventView
 from ui import theme
 from ui.models.audit_events import local_time
@@ -27,36 +28,36 @@ class EventDetail(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("role", "panel")
-        self.setAccessibleName("Event detail")
+        self.setAccessibleName(_("Event detail"))
         self.title = label("", self)
-        self.title.setAccessibleName("Selected event")
+        self.title.setAccessibleName(_("Selected event"))
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName("Change and stored text")
+        self.tabs.setAccessibleName(_("Change and stored text"))
         self.change = QTextBrowser(self.tabs)
-        self.change.setAccessibleName("Change, field by field")
+        self.change.setAccessibleName(_("Change, field by field"))
         self.change.setTabChangesFocus(True)
         self.change.setMinimumHeight(theme.TOUCH * 2)
         stored = QWidget(self.tabs)
-        self.old_text = _text_box("Old value (stored text)", stored)
-        self.new_text = _text_box("New value (stored text)", stored)
-        self.prev_hash = _hash_line("Previous hash", self)
-        self.hash = _hash_line("Hash", self)
+        self.old_text = _text_box(_("Old value (stored text)"), stored)
+        self.new_text = _text_box(_("New value (stored text)"), stored)
+        self.prev_hash = _hash_line(_("Previous hash"), self)
+        self.hash = _hash_line(_("Hash"), self)
         texts = QHBoxLayout(stored)
         texts.setContentsMargins(4, 4, 4, 4)
-        for caption, widget in (("Old", self.old_text), ("New", self.new_text)):
+        for caption, widget in ((_("Old"), self.old_text), (_("New"), self.new_text)):
             column = QVBoxLayout()
             column.setSpacing(2)
             column.addWidget(label(caption, stored, role="subtle"))
             column.addWidget(widget, 1)
             texts.addLayout(column, 1)
-        self.tabs.addTab(self.change, "Change")
-        self.tabs.addTab(stored, "Stored text")
+        self.tabs.addTab(self.change, _("Change"))
+        self.tabs.addTab(stored, _("Stored text"))
         row = QHBoxLayout()
         row.addWidget(self.tabs, 2)
         hashes = QVBoxLayout()
         hashes.setSpacing(2)
-        for caption, widget in (("Previous hash", self.prev_hash), ("Hash", self.hash)):
+        for caption, widget in ((_("Previous hash"), self.prev_hash), (_("Hash"), self.hash)):
             hashes.addWidget(label(caption, self, role="subtle"))
             hashes.addWidget(widget)
         hashes.addStretch(1)
@@ -70,7 +71,7 @@ class EventDetail(QFrame):
 
     def show_event(self, event: AuditEventView | None) -> None:
         if event is None:
-            self.title.setText("No event selected.")
+            self.title.setText(_("No event selected."))
             self.change.clear()
             for box in (self.old_text, self.new_text):
                 box.setPlainText("")
@@ -80,12 +81,17 @@ class EventDetail(QFrame):
             return
         what = action_words(event.action)
         what = what if what == event.action else f"{what} ({event.action})"
-        parts = [f"Event {event.seq}", what, f"by {event.user}", local_time(event.at)]
+        parts = [
+            _("Event {seq}").format(seq=event.seq),
+            what,
+            _("by {user}").format(user=event.user),
+            local_time(event.at),
+        ]
         if event.lot:
-            parts.append(f"lot {event.lot}")
+            parts.append(_("lot {lot}").format(lot=event.lot))
         text = " · ".join(parts) + f"\n{event.entity} {event.entity_id}"
         if event.reason:
-            text += f" — reason: {event.reason}"
+            text += " — " + _("reason: {reason}").format(reason=event.reason)
         self.title.setText(text)
         self.change.setHtml(change_html(event.old, event.new))
         self.old_text.setPlainText(pretty(event.old))
@@ -103,7 +109,7 @@ def change_html(old: str | None, new: str | None) -> str:
 
     rows = change_rows(old, new)
     if not rows:
-        return "<p>No values recorded with this event.</p>"
+        return _("<p>No values recorded with this event.</p>")
     cells = "".join(
         f"<tr style='color:{'#111' if changed else '#5a6068'}'>"
         + "".join(
@@ -114,11 +120,11 @@ def change_html(old: str | None, new: str | None) -> str:
         + "</tr>"
         for field, before, after, changed in rows
     )
-    head = "".join(f"<th align='left' style='padding-right:12px'>{h}</th>" for h in HEADS)
+    head = "".join(f"<th align='left' style='padding-right:12px'>{_(h)}</th>" for h in HEADS)
     return f"<table cellspacing='0'><tr>{head}</tr>{cells}</table>"
 
 
-HEADS = ("Field", "Before", "After")
+HEADS = (N_("Field"), N_("Before"), N_("After"))
 
 
 def _mono(widget: QWidget) -> None:

@@ -10,7 +10,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from core.check_kinds import kind_of
+from core.i18n import N_, _
 from core.readmodels import CheckView, StepView
+from core.words import Words
 from ui.widgets.check_row import CheckRow
 from ui.widgets.common import label
 
@@ -23,6 +25,21 @@ ATTRIBUTE_ORDER = (
     "potency",
     "safety",
     "characterisation",
+)
+# The release step's group headings, by quality attribute (an attribute not listed reads as
+# its name, capitalised)
+ATTRIBUTE_HEADINGS: Words[str] = Words(
+    {
+        "appearance": N_("Appearance"),
+        "identity": N_("Identity"),
+        "strength": N_("Strength"),
+        "viability": N_("Viability"),
+        "purity": N_("Purity"),
+        "potency": N_("Potency"),
+        "safety": N_("Safety"),
+        "characterisation": N_("Characterisation"),
+        "other": N_("Other"),
+    }
 )
 
 
@@ -39,7 +56,7 @@ class CheckForm(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setAccessibleName("Checks of the step")
+        self.setAccessibleName(_("Checks of the step"))
         self.rows: dict[str, CheckRow] = {}
         self.order: list[str] = []
         self.step: StepView | None = None
@@ -58,13 +75,14 @@ class CheckForm(QScrollArea):
         layout.addWidget(heading)
         if step.day or step.verify:
             bits = [
-                f"day {step.day}" if step.day else "",
-                "second-person verification" if step.verify else "",
+                _("day {day}").format(day=step.day) if step.day else "",
+                _("second-person verification") if step.verify else "",
             ]
             layout.addWidget(label(" · ".join(b for b in bits if b), body, role="subtle"))
         for title, checks in self._groups(step):
             if title:
-                heading = QLabel(f"<b>{title.capitalize()}</b>", body)
+                words = ATTRIBUTE_HEADINGS.get(title, title.capitalize())
+                heading = QLabel(f"<b>{words}</b>", body)
                 heading.setObjectName("attribute-heading")
                 layout.addWidget(heading)
             for check in checks:

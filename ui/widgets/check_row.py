@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 
 from core.check_kinds import kind_of
 from core.clock import local_text
-from core.i18n import N_
+from core.i18n import N_, _
 from core.readmodels import CheckView
 from core.specs import Verdict
 from ui import theme
-from ui.models.history import measured_text, timing_text
+from ui.models.history import ENTRY_KIND_WORDS, measured_text, timing_text
 from ui.widgets.common import Message, TouchCombo, button, field, label
 
 NOT_APPLICABLE = theme.Verdict("–", N_("Does not apply"), theme.GREY, "none")
@@ -45,11 +45,13 @@ def _show(widget: QWidget, visible: bool) -> None:
 
 def applicability_text(check: CheckView) -> str:
     """Why a check takes no entry: it does not apply, or it is not known yet ("" if it applies)."""
-    when = check.condition or "its condition holds"
+    when = check.condition or _("its condition holds")
     if check.applies is False:
-        return f"does not apply — applies only when {when}"
+        return _("does not apply — applies only when {condition}").format(condition=when)
     if check.applies is None:
-        return f"not known yet — applies only when {when}: record that check first"
+        return _("not known yet — applies only when {condition}: record that check first").format(
+            condition=when
+        )
     return ""
 
 
@@ -77,11 +79,12 @@ def recorded_text(check: CheckView) -> str:
     current = check.current
     when = local_text(current.recorded_at)
     if current.measured_at is not None:
-        when = f"entered {when} · {measured_text(current)}"
-    version = f" · v{current.version} ({current.kind})" if current.version > 1 else ""
+        when = _("entered {when} · {measured}").format(when=when, measured=measured_text(current))
+    kind = ENTRY_KIND_WORDS.get(current.kind, current.kind)
+    version = f" · v{current.version} ({kind})" if current.version > 1 else ""
     notes = [n for n in (timing_text(current),) if n]
     if current.comment:
-        notes.append(f"comment: {current.comment}")
+        notes.append(_("comment: {comment}").format(comment=current.comment))
     if current.deviation:
         notes.append(current.deviation)
     if check.applies is not True:
@@ -92,11 +95,11 @@ def recorded_text(check: CheckView) -> str:
 
 def entry_hint(check: CheckView) -> str:
     if check.applies is False:
-        return "does not apply"
+        return _("does not apply")
     if check.applies is None:
-        return "not known yet"
+        return _("not known yet")
     if check.derived:
-        return "calculated"
+        return _("calculated")
     return kind_of(check).entry_hint(check)
 
 
@@ -180,13 +183,13 @@ class CheckRow(QFrame):
         self.unit.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.unit.setWordWrap(True)  # a long unit ("beads per 3×10⁶ cells") takes two lines
         self.verdict = QLabel("", self)
-        self.verdict.setAccessibleName(f"Verdict of {check.id}")
+        self.verdict.setAccessibleName(_("Verdict of {check}").format(check=check.id))
         self.verdict.setMinimumWidth(120)  # "– Does not apply" wraps rather than crowd the value
         self.verdict.setWordWrap(True)
         self.who = label("", self, role="subtle")
         self.message = Message(self)
-        self.history = button("History", self, tip="All versions, who, when, why (Ctrl+H)")
-        self.correct = button("Correct", self, tip="Correct this value, with a reason (F2)")
+        self.history = button(_("History"), self, tip=_("All versions, who, when, why (Ctrl+H)"))
+        self.correct = button(_("Correct"), self, tip=_("Correct this value, with a reason (F2)"))
         actions = QHBoxLayout()
         actions.setSpacing(6)
         actions.addWidget(self.history)
@@ -221,7 +224,7 @@ class CheckRow(QFrame):
         self.history.clicked.connect(lambda: self.history_requested.emit(self.check.id))
         self.correct.clicked.connect(lambda: self.correct_requested.emit(self.check.id))
         if check.formula:
-            self.setToolTip(f"Calculated: {check.formula}")
+            self.setToolTip(_("Calculated: {formula}").format(formula=check.formula))
         self.set_check(check)
 
     # -- the out-of-spec demand, in place ----------------------------------------------------------
@@ -233,15 +236,17 @@ class CheckRow(QFrame):
         row.setContentsMargins(10, 8, 10, 8)
         self.demand_text = label("", frame)
         self.comment = field(
-            "Comment on the out-of-spec result",
+            _("Comment on the out-of-spec result"),
             frame,
-            placeholder="why it is out of spec, what was done",
+            placeholder=_("why it is out of spec, what was done"),
         )
         self.deviation = TouchCombo(frame)
         self.deviation.setMinimumHeight(theme.TOUCH)
-        self.deviation.setAccessibleName("Deviation reference")
-        self.new_deviation = button("Open deviation…", frame, tip="Open a deviation for this check")
-        self.justify = button("Save justification", frame, tip="Enter", default=True)
+        self.deviation.setAccessibleName(_("Deviation reference"))
+        self.new_deviation = button(
+            _("Open deviation…"), frame, tip=_("Open a deviation for this check")
+        )
+        self.justify = button(_("Save justification"), frame, tip=_("Enter"), default=True)
         row.addWidget(self.demand_text, 0, 0, 1, 4)
         row.addWidget(self.comment, 1, 0)
         row.addWidget(self.deviation, 1, 1)
@@ -258,7 +263,7 @@ class CheckRow(QFrame):
 
     def set_deviations(self, refs: list[str], select: str | None = None) -> None:
         self.deviation.clear()
-        self.deviation.addItem("no deviation", "")
+        self.deviation.addItem(_("no deviation"), "")
         for ref in refs:
             self.deviation.addItem(ref, ref)
         if select:
@@ -268,7 +273,7 @@ class CheckRow(QFrame):
         comment = self.comment.text().strip()
         ref = self.deviation.currentData() or ""
         if not comment and not ref:
-            self.message.error("Give a comment or choose a deviation.")
+            self.message.error(_("Give a comment or choose a deviation."))
             self.comment.setFocus()
             return
         self.justify_requested.emit(self.check.id, comment, ref)
@@ -280,7 +285,7 @@ class CheckRow(QFrame):
         parts = [check.id]
         if check.method:
             parts.append(check.method)
-        parts.append(f"spec: {spec_text(check, short=True)}")
+        parts.append(_("spec: {spec}").format(spec=spec_text(check, short=True)))
         return " · ".join(parts)
 
     def set_check(self, check: CheckView, keep_text: str | None = None) -> None:
@@ -333,8 +338,11 @@ class CheckRow(QFrame):
         _show(self.demand, needs_demand)
         if needs_demand:
             self.demand_text.setText(
-                f"✖ Out of specification: {current.rule}. Add a comment or a deviation before "
-                "this result is final."
+                "✖ "
+                + _(
+                    "Out of specification: {rule}. Add a comment or a deviation before "
+                    "this result is final."
+                ).format(rule=current.rule)
             )
         if not self.message.isHidden():
             self.message.clear()
@@ -382,7 +390,7 @@ class CheckRow(QFrame):
 
     def _still_busy(self) -> None:
         if self._busy:
-            self.message.info("Saving…")
+            self.message.info(_("Saving…"))
 
     @property
     def open(self) -> bool:
@@ -400,7 +408,7 @@ class CheckRow(QFrame):
             return
         text = self.entry.text()
         if not text.strip():
-            self.message.error("Type a value first (or Tab to move on).")
+            self.message.error(_("Type a value first (or Tab to move on)."))
             return
         self.submitted.emit(self.check.id, text)
 
@@ -414,12 +422,22 @@ class CheckRow(QFrame):
     def _typed_into_recorded(self) -> None:
         if self.check.current is not None:
             self.message.info(
-                f"{self.check.id} is recorded: F2 corrects it (with a reason). Nothing was typed."
+                _("{check} is recorded: F2 corrects it (with a reason). Nothing was typed.").format(
+                    check=self.check.id
+                )
             )
         elif self.check.derived:
-            self.message.info(f"{self.check.id} is calculated from other checks: nothing to type.")
+            self.message.info(
+                _("{check} is calculated from other checks: nothing to type.").format(
+                    check=self.check.id
+                )
+            )
         else:
-            self.message.info(f"{self.check.id} takes no entry: {applicability_text(self.check)}.")
+            self.message.info(
+                _("{check} takes no entry: {why}.").format(
+                    check=self.check.id, why=applicability_text(self.check)
+                )
+            )
 
     def _shortcuts(self) -> None:
         # Handled by Qt itself while the field has the focus: no Python call per key press.
@@ -439,9 +457,9 @@ class CheckRow(QFrame):
         from PySide6.QtWidgets import QMenu
 
         menu = QMenu(self)
-        correct = menu.addAction("Correct…  (F2)")
+        correct = menu.addAction(_("Correct…  (F2)"))
         correct.setEnabled(self.correct.isEnabled())
-        history = menu.addAction("History…  (Ctrl+H)")
+        history = menu.addAction(_("History…  (Ctrl+H)"))
         history.setEnabled(self.history.isEnabled())
         chosen = menu.exec(event.globalPos())
         if chosen is correct:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import _
 from ui import theme
 
 
@@ -80,7 +81,7 @@ class Message(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setAccessibleName("Message")
+        self.setAccessibleName(_("Message"))
         self.hide()
 
     def error(self, text: str) -> None:

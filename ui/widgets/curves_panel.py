@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import _, ngettext
 from ui.errors import message_of
 from ui.file_dialogs import place
 from ui.widgets.common import Message, button, field, label
@@ -44,7 +45,7 @@ class CurvesPanel(QWidget):
     def __init__(self, context: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.setAccessibleName("Curves")
+        self.setAccessibleName(_("Curves"))
         self.lot: str | None = None
         self.dialog: Any = None
         self._stale = dict.fromkeys(VIEWS, True)
@@ -52,16 +53,18 @@ class CurvesPanel(QWidget):
         self._again: set[str] = set()
 
         self.import_ = button(
-            "Import instrument file…", self, tip="Read a cell counter or bioreactor export"
+            _("Import instrument file…"), self, tip=_("Read a cell counter or bioreactor export")
         )
-        self.follow = button("Follow log…", self, tip="Follow a bioreactor log as it is written")
-        self.detach = button("Detach", self, tip="Show the curves in a window of their own")
+        self.follow = button(
+            _("Follow log…"), self, tip=_("Follow a bioreactor log as it is written")
+        )
+        self.detach = button(_("Detach"), self, tip=_("Show the curves in a window of their own"))
         self.message = Message(self)
         self.status = label("", self, role="subtle")
         self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName("Curves")
-        self.tabs.addTab(QLabel("Loading…"), "Growth")
-        self.tabs.addTab(QLabel("Loading…"), "Process")
+        self.tabs.setAccessibleName(_("Curves"))
+        self.tabs.addTab(QLabel(_("Loading…")), _("Growth"))
+        self.tabs.addTab(QLabel(_("Loading…")), _("Process"))
         self.growth: Any = None  # GrowthPanel, made when first shown
         self.trace: Any = None  # TracePanel, made when first shown
 
@@ -88,7 +91,9 @@ class CurvesPanel(QWidget):
         self.live.refused.connect(self._live_refused)
         self.live.failed.connect(self._live_failed)
         self.live.stopped.connect(self._stopped)
-        self.detacher = Detacher(self, self.detach, lambda: f"Curves · {self.lot or ''}")
+        self.detacher = Detacher(
+            self, self.detach, lambda: _("Curves · {lot}").format(lot=self.lot or "")
+        )
         self.import_.clicked.connect(self._ask_import)
         self.follow.clicked.connect(self._follow_clicked)
 
@@ -124,7 +129,8 @@ class CurvesPanel(QWidget):
 
         self.growth, self.trace = GrowthPanel(self), TracePanel(self)
         current = max(self.tabs.currentIndex(), 0)
-        for index, (widget, title) in enumerate(((self.growth, "Growth"), (self.trace, "Process"))):
+        tabs = ((self.growth, _("Growth")), (self.trace, _("Process")))
+        for index, (widget, title) in enumerate(tabs):
             old = self.tabs.widget(index)
             self.tabs.removeTab(index)
             self.tabs.insertTab(index, widget, title)
@@ -185,17 +191,21 @@ class CurvesPanel(QWidget):
         box = QVBoxLayout(frame)
         box.setContentsMargins(10, 8, 10, 8)
         self.reason_text = label("", frame)
-        self.reason_text.setAccessibleName("Why a reason is needed")
+        self.reason_text.setAccessibleName(_("Why a reason is needed"))
         words = QScrollArea(frame)  # core's words whole, however narrow the column
         words.setWidgetResizable(True)
         words.setFrameShape(QFrame.Shape.NoFrame)
         words.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         words.setWidget(self.reason_text)
-        self.reason = field("Reason for the measurement time", frame, placeholder="why it is here")
-        caption = label("<b>Your reason</b> (10 characters or more; QA sees it):", frame)
+        self.reason = field(
+            _("Reason for the measurement time"), frame, placeholder=_("why it is here")
+        )
+        caption = label(_("<b>Your reason</b> (10 characters or more; QA sees it):"), frame)
         caption.setBuddy(self.reason)
-        self.reason_import = button("Import with this reason", frame, tip="Enter", default=True)
-        self.reason_cancel = button("Do not import", frame, tip="Esc: nothing is imported")
+        self.reason_import = button(
+            _("Import with this reason"), frame, tip=_("Enter"), default=True
+        )
+        self.reason_cancel = button(_("Do not import"), frame, tip=_("Esc: nothing is imported"))
         self.reason_cancel.setAutoDefault(False)
         bar = WrapBar(frame)
         bar.add(self.reason_import, self.reason_cancel)
@@ -235,13 +245,13 @@ class CurvesPanel(QWidget):
         name, self.pending, self.pending_step = self.pending.name, None, None
         self._ask(False)
         self.reason.clear()
-        self.message.info(f"{name} was not imported.")
+        self.message.info(_("{file} was not imported.").format(file=name))
         self.import_.setFocus()
 
     def _ask_import(self) -> None:
-        self.dialog = _file_dialog(self, "Import an instrument file", must_exist=True)
+        self.dialog = _file_dialog(self, _("Import an instrument file"), must_exist=True)
         self.dialog.setNameFilters(
-            ["Instrument exports (*.csv *.txt *.tsv *.xml *.xlsx)", "All files (*)"]
+            [_("Instrument exports (*.csv *.txt *.tsv *.xml *.xlsx)"), _("All files (*)")]
         )
         self.dialog.fileSelected.connect(self.import_file)
         self.dialog.open()
@@ -250,7 +260,7 @@ class CurvesPanel(QWidget):
         from core.services.imports import import_file
 
         self.pending_step = step
-        self.message.info(f"Importing {Path(path).name}…")
+        self.message.info(_("Importing {file}…").format(file=Path(path).name))
         self.import_.setEnabled(False)
         self.reason_import.setEnabled(False)
         self.context.tasks.run(
@@ -272,10 +282,19 @@ class CurvesPanel(QWidget):
         self.pending, self.pending_step = None, None
         self._ask(False)
         self.reason.clear()
-        kept = f" Reason for the measurement time kept: “{reason.strip()}”." if reason else ""
+        kept = (
+            " "
+            + _("Reason for the measurement time kept: “{reason}”.").format(reason=reason.strip())
+            if reason
+            else ""
+        )
         self.message.ok(describe_import(outcome) + kept)
         self.message.setToolTip(
-            f"Profile {outcome.profile}; SHA-256 {outcome.sha256}. " + " ".join(outcome.notes)
+            _("Profile {profile}; SHA-256 {sha256}.").format(
+                profile=outcome.profile, sha256=outcome.sha256
+            )
+            + " "
+            + " ".join(outcome.notes)
         )
         self.refresh()
         self.imported.emit(outcome)
@@ -312,21 +331,24 @@ class CurvesPanel(QWidget):
         if self.live.following:
             self.live.stop()
             return
-        self.dialog = _file_dialog(self, "Follow a bioreactor log", must_exist=False)
-        self.dialog.setNameFilters(["Logs (*.csv *.txt *.log)", "All files (*)"])
+        self.dialog = _file_dialog(self, _("Follow a bioreactor log"), must_exist=False)
+        self.dialog.setNameFilters([_("Logs (*.csv *.txt *.log)"), _("All files (*)")])
         self.dialog.fileSelected.connect(self.follow_log)
         self.dialog.open()
 
     def follow_log(self, path: str) -> None:
         self.follow.setEnabled(False)
-        self.message.info(f"Starting to follow {Path(path).name}…")
+        self.message.info(_("Starting to follow {file}…").format(file=Path(path).name))
         self.live.start(self.lot, Path(path))
 
     def _following(self, name: str) -> None:
         self.follow.setEnabled(True)
-        self._follow_label("Stop following", "Stop reading the log (what is stored stays)")
+        self._follow_label(_("Stop following"), _("Stop reading the log (what is stored stays)"))
         self.message.clear()
-        self.status.setText(f"● Following {name}, every {POLL_MS / 1000:g} s")
+        self.status.setText(
+            "● "
+            + _("Following {file}, every {seconds:g} s").format(file=name, seconds=POLL_MS / 1000)
+        )
         self.status.show()
 
     def _polled(self, update: Any) -> None:
@@ -338,9 +360,13 @@ class CurvesPanel(QWidget):
             if missing:
                 self._load_channels(missing)
         if update.lines and self.live.feed is not None:
-            s = "s" if update.lines != 1 else ""
             self.status.setText(
-                f"● Following {self.live.feed.path.name}: {update.lines} new line{s}"
+                "● "
+                + ngettext(
+                    "Following {file}: {n} new line",
+                    "Following {file}: {n} new lines",
+                    update.lines,
+                ).format(file=self.live.feed.path.name, n=update.lines)
             )
         self.polled.emit(update)
 
@@ -375,16 +401,16 @@ class CurvesPanel(QWidget):
 
     def _live_failed(self, error: BaseException) -> None:
         self.follow.setEnabled(True)
-        self._follow_label("Follow log…", "Follow a bioreactor log as it is written")
+        self._follow_label(_("Follow log…"), _("Follow a bioreactor log as it is written"))
         self.status.clear()
         self.status.hide()
-        self.message.error(f"{message_of(error)} Following has stopped.")
+        self.message.error(_("{error} Following has stopped.").format(error=message_of(error)))
 
     def _stopped(self, name: str) -> None:
-        self._follow_label("Follow log…", "Follow a bioreactor log as it is written")
+        self._follow_label(_("Follow log…"), _("Follow a bioreactor log as it is written"))
         self.status.clear()
         self.status.hide()
-        self.message.info(f"Stopped following {name}; what was read is stored.")
+        self.message.info(_("Stopped following {file}; what was read is stored.").format(file=name))
 
     def _follow_label(self, text: str, tip: str) -> None:
         self.follow.setText(text)
@@ -409,17 +435,21 @@ def describe_import(outcome: Any) -> str:
     """What an import brought, in a few words (the notes go to the tooltip)."""
     from ui.theme import verdict_style
 
-    rows = f"{outcome.rows} row{'s' if outcome.rows != 1 else ''}"
-    parts = [f"{outcome.filename} imported ({rows})."]
+    parts = [
+        ngettext("{file} imported ({n} row).", "{file} imported ({n} rows).", outcome.rows).format(
+            file=outcome.filename, n=outcome.rows
+        )
+    ]
     if outcome.recorded:
         shown = ", ".join(
             f"{check} {value} {verdict_style(verdict).icon} {verdict_style(verdict).word}"
             for check, value, verdict in outcome.recorded
         )
-        parts.append(f"Recorded: {shown}.")
+        parts.append(_("Recorded: {values}.").format(values=shown))
     if outcome.points:
-        parts.append(f"{len(outcome.points)} channels.")
+        n = len(outcome.points)
+        parts.append(ngettext("{n} channels.", "{n} channels.", n).format(n=n))
     if outcome.excursions:
         n = outcome.excursions
-        parts.append(f"{n} excursion{'s' if n != 1 else ''}.")
+        parts.append(ngettext("{n} excursion.", "{n} excursions.", n).format(n=n))
     return " ".join(parts)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QDateEdit, QWidget
 
 from core.clock import utc_iso
+from core.i18n import _
 from ui import theme
 
 ANY = QDate(2000, 1, 1)
@@ -28,7 +29,7 @@ class DateFilter(QDateEdit):
         self.setCalendarPopup(True)
         self.setDisplayFormat("yyyy-MM-dd")
         self.setMinimumDate(ANY)
-        self.setSpecialValueText("any date")
+        self.setSpecialValueText(_("any date"))
         self.clear_date()
 
     def clear_date(self) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QAbstractButton, QVBoxLayout, QWidget
 
+from core.i18n import _
 from ui.widgets.common import button, label
 
 
@@ -59,7 +60,7 @@ class Detacher(QObject):
         layout.addWidget(self.panel)  # takes the panel out of where it was
         window.closing.connect(self._closing)
         self.window = window
-        self._label("Attach", "Put the curves back beside the batch record")
+        self._label(_("Attach"), _("Put the curves back beside the batch record"))
         window.resize(1000, 720)
         window.show()
         self.panel.show()
@@ -78,7 +79,7 @@ class Detacher(QObject):
         if self.away is not None:
             self.away.hide()
         self.panel.show()
-        self._label("Detach", "Show the curves in a window of their own")
+        self._label(_("Detach"), _("Show the curves in a window of their own"))
         window.closing.disconnect(self._closing)
         window.close()
         self.changed.emit(False)
@@ -98,9 +99,9 @@ class Detacher(QObject):
     def _away_note(self) -> QWidget:
         if self.away is None:
             self.away = QWidget()
-            note = label("The curves are in a window of their own.", self.away, role="subtle")
-            back = button("Attach", self.away, tip="Put the curves back here")
-            back.setAccessibleName("Attach the curves")
+            note = label(_("The curves are in a window of their own."), self.away, role="subtle")
+            back = button(_("Attach"), self.away, tip=_("Put the curves back here"))
+            back.setAccessibleName(_("Attach the curves"))
             back.clicked.connect(self.attach)
             layout = QVBoxLayout(self.away)
             layout.addWidget(note)

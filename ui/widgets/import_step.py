@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
+from core.i18n import _
 from ui.widgets.common import TouchCombo, button, label
 from ui.widgets.wrap_bar import WrapBar
 
@@ -20,18 +21,18 @@ class StepChoice(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("role", "demand")
-        self.setAccessibleName("Choose the step for the file")
+        self.setAccessibleName(_("Choose the step for the file"))
         box = QVBoxLayout(self)
         box.setContentsMargins(10, 8, 10, 8)
         self.why = label("", self)
         self.why.setWordWrap(True)
-        self.why.setAccessibleName("Why a step is asked for")
+        self.why.setAccessibleName(_("Why a step is asked for"))
         self.steps = TouchCombo(self)
-        self.steps.setAccessibleName("Step the file belongs to")
-        caption = label("<b>The step this count belongs to</b>", self)
+        self.steps.setAccessibleName(_("Step the file belongs to"))
+        caption = label(_("<b>The step this count belongs to</b>"), self)
         caption.setBuddy(self.steps)
-        self.import_ = button("Import for this step", self, tip="Enter", default=True)
-        self.cancel = button("Do not import", self, tip="Esc: nothing is imported")
+        self.import_ = button(_("Import for this step"), self, tip=_("Enter"), default=True)
+        self.cancel = button(_("Do not import"), self, tip=_("Esc: nothing is imported"))
         self.cancel.setAutoDefault(False)
         bar = WrapBar(self)
         bar.add(self.import_, self.cancel)

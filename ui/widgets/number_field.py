@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
 
+from core.i18n import _
 from ui import theme
 from ui.widgets.common import button
 
@@ -60,10 +61,12 @@ def stepper(
     row = QHBoxLayout(holder)
     row.setContentsMargins(0, 0, 0, 0)
     row.setSpacing(6)
-    less = button("−", holder, tip=f"One less: {name.lower()}")
-    more = button("+", holder, tip=f"One more: {name.lower()}")
-    less.setAccessibleName(f"One less: {name.lower()}")
-    more.setAccessibleName(f"One more: {name.lower()}")
+    one_less = _("One less: {name}").format(name=name.lower())
+    one_more = _("One more: {name}").format(name=name.lower())
+    less = button("−", holder, tip=one_less)
+    more = button("+", holder, tip=one_more)
+    less.setAccessibleName(one_less)
+    more.setAccessibleName(one_more)
     for b, delta in ((less, -1), (more, +1)):
         b.setMinimumWidth(theme.TOUCH + 12)
         b.setAutoRepeat(True)

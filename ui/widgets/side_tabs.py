@@ -9,6 +9,8 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from core.i18n import _
+
 
 class DetailsAndCurves(QTabWidget):
     curves_made = Signal(object)  # the CurvesPanel, once
@@ -16,13 +18,13 @@ class DetailsAndCurves(QTabWidget):
     def __init__(self, context: Any, details: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.setAccessibleName("Details and curves")
+        self.setAccessibleName(_("Details and curves"))
         self.lot: str | None = None
         self.curves: Any = None  # CurvesPanel
         self.page = QWidget(self)
         QVBoxLayout(self.page).setContentsMargins(0, 0, 0, 0)
-        self.addTab(details, "Details")
-        self.addTab(self.page, "Curves")
+        self.addTab(details, _("Details"))
+        self.addTab(self.page, _("Curves"))
         # both tabs whole ("Cur" no more): the panel is at least as wide as they need, and folds
         # away when the checks need the room (BatchScreen._room_for_form)
         self.tabBar().setUsesScrollButtons(False)

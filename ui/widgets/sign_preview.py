@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import _
 from core.signing_views import Meaning
 from ui.widgets.common import label
 
@@ -30,13 +31,13 @@ def short_hash(sha256: str) -> str:
 class SignPreview(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("What is signed")
-        self.title = label("Reading what you sign…", self)
-        self.title.setAccessibleName("Record signed")
+        self.setAccessibleName(_("What is signed"))
+        self.title = label(_("Reading what you sign…"), self)
+        self.title.setAccessibleName(_("Record signed"))
         self.warnings = QFrame(self)  # a long list scrolls; the values below keep some room
         self.warnings.setProperty("role", "demand")
         self.warnings_text = label("", self.warnings)
-        self.warnings_text.setAccessibleName("What blocks it")
+        self.warnings_text.setAccessibleName(_("What blocks it"))
         self.warnings_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.warnings_scroll = QScrollArea(self.warnings)
         self.warnings_scroll.setWidgetResizable(True)
@@ -52,11 +53,11 @@ class SignPreview(QWidget):
         self.warnings.hide()
         self.clear = label("", self, role="ok")
         self.clear.hide()
-        self.count = label("Values covered", self, role="subtle")
+        self.count = label(_("Values covered"), self, role="subtle")
         self.lines = QStringListModel(self)
         self.list = QListView(self)
         self.list.setModel(self.lines)
-        self.list.setAccessibleName("Values covered by the signature")
+        self.list.setAccessibleName(_("Values covered by the signature"))
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.list.setAlternatingRowColors(True)
@@ -65,11 +66,13 @@ class SignPreview(QWidget):
         self.list.setMinimumHeight(90)  # three lines or so; it scrolls
         self.hash = QLabel("", self)
         self.hash.setProperty("role", "mono")
-        self.hash.setAccessibleName("Content SHA-256")
+        self.hash.setAccessibleName(_("Content SHA-256"))
         self.hash.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.binding = label(
-            "The signature is bound to exactly this content: if any of it changes later, the "
-            "signature shows as INVALIDATED.",
+            _(
+                "The signature is bound to exactly this content: if any of it changes later, the "
+                "signature shows as INVALIDATED."
+            ),
             self,
             role="subtle",
         )
@@ -88,21 +91,37 @@ class SignPreview(QWidget):
         disposition for this meaning)."""
         self.title.setText(f"<b>{preview.title}</b>")
         self.lines.setStringList(list(preview.lines))
-        self.count.setText(f"Values covered ({len(preview.lines)}):")
-        self.hash.setText(f"Content SHA-256: {short_hash(preview.content_sha256)}")
+        self.count.setText(_("Values covered ({n}):").format(n=len(preview.lines)))
+        self.hash.setText(
+            _("Content SHA-256: {sha256}").format(sha256=short_hash(preview.content_sha256))
+        )
         self.hash.setToolTip(preview.content_sha256)
         self.hash.setAccessibleDescription(preview.content_sha256)
         if preview.warnings:
-            what = f"the disposition “{disposition_label}”" if disposition_label else "a release"
             items = "".join(f"<li>{w}</li>" for w in preview.warnings)
-            self.warnings_text.setText(f"<b>✖ What blocks {what}:</b><ul>{items}</ul>")
+            heading = (
+                _("<b>✖ What blocks the disposition “{disposition}”:</b>").format(
+                    disposition=disposition_label
+                )
+                if disposition_label
+                else _("<b>✖ What blocks a release:</b>")
+            )
+            self.warnings_text.setText(f"{heading}<ul>{items}</ul>")
             self.warnings.show()
             self.clear.hide()
             self._fit_warnings()
         elif preview.meaning == Meaning.APPROVED:
             self.warnings.hide()
-            what = f"the disposition “{disposition_label}”" if disposition_label else "a release"
-            self.clear.setText(f"✔ Nothing blocks {what}.")
+            self.clear.setText(
+                "✔ "
+                + (
+                    _("Nothing blocks the disposition “{disposition}”.").format(
+                        disposition=disposition_label
+                    )
+                    if disposition_label
+                    else _("Nothing blocks a release.")
+                )
+            )
             self.clear.show()
         else:
             self.warnings.hide()

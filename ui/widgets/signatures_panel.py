@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from core.i18n import _
 from core.signing_views import DISPOSITION_LABEL, Meaning, SignatureState
 from ui import theme
 from ui.models.batches import short_local
@@ -32,18 +33,20 @@ def _who(sig: SignatureView) -> str:
     if sig.disposition:
         text += f" · {DISPOSITION_LABEL.get(sig.disposition, sig.disposition)}"
     if sig.reason:
-        text += f" — reason: {sig.reason}"
+        text += " — " + _("reason: {reason}").format(reason=sig.reason)
     if sig.deviation:
-        text += f" · deviation {sig.deviation}"
+        text += " · " + _("deviation {deviation}").format(deviation=sig.deviation)
     if sig.physician_notification:
-        text += f" · physician notified: {sig.physician_notification}"
+        text += " · " + _("physician notified: {notification}").format(
+            notification=sig.physician_notification
+        )
     return text
 
 
 def state_text(sig: SignatureView) -> str:
     if sig.valid:
-        return "✔ valid"
-    word = "INVALIDATED" if sig.state == SignatureState.INVALIDATED else "NOT VALID"
+        return "✔ " + _("valid")
+    word = _("INVALIDATED") if sig.state == SignatureState.INVALIDATED else _("NOT VALID")
     return f"✖ {word} — {sig.state_detail}" if sig.state_detail else f"✖ {word}"
 
 
@@ -79,8 +82,8 @@ def _short(line: str, most: int = 110) -> str:
 
 
 def _refusal(context: AppContext, permission: Any) -> str:
-    role = context.actor.role if context.actor else "nobody"
-    return f"Your role ({role}) may not {permission.value}."
+    role = context.actor.role if context.actor else _("nobody")
+    return _("Your role ({role}) may not {what}.").format(role=role, what=permission.value)
 
 
 class StepSignatures(QFrame):
@@ -92,32 +95,32 @@ class StepSignatures(QFrame):
         super().__init__(parent)
         self.context = context
         self.setProperty("role", "panel")
-        self.setAccessibleName("Signatures of the step")
+        self.setAccessibleName(_("Signatures of the step"))
         self.lot: str | None = None
         self.step: StepView | None = None
         self._known: dict[tuple[str, str], dict] = {}  # core's last refusals, by (lot, step)
         self.dialog: Any = None
         self.heading = label("", self)
-        self.heading.setAccessibleName("Step signatures")
+        self.heading.setAccessibleName(_("Step signatures"))
         self.list = QLabel("", self)
         self.list.setWordWrap(True)
         self.list.setTextFormat(Qt.TextFormat.RichText)
-        self.list.setAccessibleName("Signatures")
+        self.list.setAccessibleName(_("Signatures"))
         self.perform = button(
-            "Sign as performed",
+            _("Sign as performed"),
             self,
-            tip="Sign that you performed this step and entered its results (password needed)",
+            tip=_("Sign that you performed this step and entered its results (password needed)"),
         )
         self.verify = button(
-            "Verify step",
+            _("Verify step"),
             self,
-            tip="Sign as the second person who checked this step (password needed)",
+            tip=_("Sign as the second person who checked this step (password needed)"),
         )
         for b in (self.perform, self.verify):
             b.setProperty("tip", b.toolTip())
         # why a button is off, in words on the panel (no hover needed with gloves or keys)
         self.why = label("", self)
-        self.why.setAccessibleName("Why signing is not possible")
+        self.why.setAccessibleName(_("Why signing is not possible"))
         self.why.setWordWrap(True)
         self.why.hide()
         self.list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -154,12 +157,16 @@ class StepSignatures(QFrame):
             self.hide()
             return
         state = step.state_words
-        self.heading.setText(f"<b>Signatures of {step.id}</b> · step state: <b>{state}</b>")
+        self.heading.setText(
+            _("<b>Signatures of {step}</b> · step state: <b>{state}</b>").format(
+                step=step.id, state=state
+            )
+        )
         if step.signatures:
             self.list.setText(signatures_html(step.signatures))
         else:
-            self.list.setText("No signatures yet.")
-        self.list.setAccessibleDescription("\n".join(self.lines) or "No signatures yet.")
+            self.list.setText(_("No signatures yet."))
+        self.list.setAccessibleDescription("\n".join(self.lines) or _("No signatures yet."))
         self._fit_list()
         for b, permission in (
             (self.perform, Permission.RECORD),
