@@ -23,6 +23,7 @@ import orjson
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.i18n import _, ngettext
 from core.models import AuditEvent, table_of
 
 GENESIS_HASH = "0" * 64
@@ -143,16 +144,24 @@ class ChainReport:
     problems: tuple[str, ...] = ()  # every problem found beyond the first (state, anchors)
 
     def summary(self) -> str:
+        """The outcome in one line, in the reader's language (a record that keeps it composes
+        it ``in_language(SOURCE)``)."""
         if self.intact:
-            extra = ""
+            said = ngettext(
+                "Audit trail intact: {events} events, chain head {head}.",
+                "Audit trail intact: {events} events, chain head {head}.",
+                self.events,
+            ).format(events=self.events, head=self.head_hash)
             if self.state_rows or self.anchors:
-                extra = (
-                    f" {self.state_rows} state rows match their seals; {self.anchors} anchors hold."
-                )
-            return f"Audit trail intact: {self.events} events, chain head {self.head_hash}.{extra}"
+                said += " " + _(
+                    "{rows} state rows match their seals; {anchors} anchors hold."
+                ).format(rows=self.state_rows, anchors=self.anchors)
+            return said
         if self.first_broken is not None:
-            return f"Audit trail BROKEN at event {self.first_broken}: {self.reason}"
-        return f"Audit trail BROKEN: {self.reason}"
+            return _("Audit trail BROKEN at event {seq}: {reason}").format(
+                seq=self.first_broken, reason=self.reason
+            )
+        return _("Audit trail BROKEN: {reason}").format(reason=self.reason)
 
 
 @dataclass
@@ -198,12 +207,14 @@ def verify_chain(
             read,
             prev,
             at_seq,
-            f"the chain head records {total} events ending in {head.hash if head else '?'}, "
-            f"but the trail holds {read} ending in {prev} (events removed from the end?)",
+            _(
+                "the chain head records {total} events ending in {head}, but the trail holds "
+                "{read} ending in {prev} (events removed from the end?)"
+            ).format(total=total, head=head.hash if head else "?", read=read, prev=prev),
         )
     if progress is not None:
         progress(read, total)
-    return ChainReport(True, read, prev, None, "intact")
+    return ChainReport(True, read, prev, None, "intact")  # a value of the JSON export
 
 
 _SEALS_KEY = '"seals":{'
@@ -228,16 +239,18 @@ def _walk(
     while rows := cursor.fetchmany(batch):
         for seq, prev_hash, stored, body in rows:
             if seq != expected:
-                what = "removed" if seq > expected else "duplicated"
-                return ChainReport(
-                    False, expected - 1, prev, expected, f"event {expected} is {what}"
+                what = (
+                    _("event {seq} is removed")
+                    if seq > expected
+                    else _("event {seq} is duplicated")
                 )
+                return ChainReport(False, expected - 1, prev, expected, what.format(seq=expected))
             if prev_hash != prev:
-                reason = "its link to the previous event does not match"
+                reason = _("its link to the previous event does not match")
                 return ChainReport(False, seq - 1, prev, seq, reason)
             digest = sha256((prev + body).encode("utf-8")).hexdigest()
             if digest != stored:
-                reason = "its content does not match its hash (changed)"
+                reason = _("its content does not match its hash (changed)")
                 return ChainReport(False, seq - 1, prev, seq, reason)
             if walk is not None:
                 found = body.find(_SEALS_KEY)

@@ -24,7 +24,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from core.i18n import N_, _
 from core.models import SQL_TABLES
+from core.words import Words
 
 # Tables whose rows are sealed, in the order verify reads them.
 SEALED: tuple[str, ...] = (
@@ -51,34 +53,36 @@ SEALED: tuple[str, ...] = (
 )
 
 # What each sealed table's row is, in the words a QA reviewer reads.
-ROW_WORD: dict[str, str] = {
-    "app_user": "user",
-    "site_setting": "setting",
-    "site_ca": "site certificate authority",
-    "signing_key": "signing key",
-    "ca_key_slot": "CA key slot",
-    "template_version": "template version",
-    "template_approval": "template approval",
-    "batch": "batch",
-    "result": "result",
-    "deviation": "deviation",
-    "deviation_link": "deviation link",
-    "excursion_assessment": "excursion assessment",
-    "signature": "signature",
-    "audit_trail_review": "audit-trail review",
-    "audit_checkpoint": "checkpoint",
-    "clock_incident": "clock incident",
-    "backup_record": "backup record",
-    "material": "material",
-    "material_lot": "material lot",
-    "equipment": "equipment item",
-}
+ROW_WORD: Words[str] = Words(
+    {
+        "app_user": N_("user"),
+        "site_setting": N_("setting"),
+        "site_ca": N_("site certificate authority"),
+        "signing_key": N_("signing key"),
+        "ca_key_slot": N_("CA key slot"),
+        "template_version": N_("template version"),
+        "template_approval": N_("template approval"),
+        "batch": N_("batch"),
+        "result": N_("result"),
+        "deviation": N_("deviation"),
+        "deviation_link": N_("deviation link"),
+        "excursion_assessment": N_("excursion assessment"),
+        "signature": N_("signature"),
+        "audit_trail_review": N_("audit-trail review"),
+        "audit_checkpoint": N_("checkpoint"),
+        "clock_incident": N_("clock incident"),
+        "backup_record": N_("backup record"),
+        "material": N_("material"),
+        "material_lot": N_("material lot"),
+        "equipment": N_("equipment item"),
+    }
+)
 
 
 def row_words(key: str) -> str:
     """'the user in row app_user:2' for a seal key."""
     table = key.split(":", 1)[0]
-    return f"the {ROW_WORD.get(table, table)} in row {key}"
+    return _("the {row} in row {key}").format(row=ROW_WORD.get(table, table), key=key)
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from core.i18n import N_, _
+from core.words import Words
+
 if TYPE_CHECKING:
     import numpy as np
 
-QUANTITIES = {
-    "total_viable_cells": "Total viable cells",
-    "viability": "Viability",
-    "fold_expansion": "Fold expansion",
-    "population_doublings": "Population doublings",
-    "cumulative_pd": "Cumulative population doublings",
-    "doubling_time": "Population doubling time",
-    "viable_cell_density": "Viable cell density",
+# The growth quantities a check may measure, each marked N_() for the catalogue. A plain dict, so
+# that ``measures in QUANTITIES`` narrows an optional str; QUANTITY_WORDS gives them translated.
+QUANTITIES: dict[str, str] = {
+    "total_viable_cells": N_("Total viable cells"),
+    "viability": N_("Viability"),
+    "fold_expansion": N_("Fold expansion"),
+    "population_doublings": N_("Population doublings"),
+    "cumulative_pd": N_("Cumulative population doublings"),
+    "doubling_time": N_("Population doubling time"),
+    "viable_cell_density": N_("Viable cell density"),
 }
+QUANTITY_WORDS: Words[str] = Words(QUANTITIES)
 LOG_SCALE = {"total_viable_cells", "viable_cell_density", "fold_expansion"}
 
 
@@ -90,9 +96,15 @@ class ExcursionView:
         return self.assessment is not None
 
     def describe(self, unit: str | None = None) -> str:
+        """The excursion in words, in the reader's language (a caller that stores it composes
+        it ``in_language(SOURCE)``)."""
         u = f" {unit}" if unit else ""
-        where = "below" if self.side == "low" else "above"
-        return f"{self.channel} {where} {self.limit:g}{u} (extreme {self.extreme:g}{u})"
+        said = (
+            _("{channel} below {limit:g}{unit} (extreme {extreme:g}{unit})")
+            if self.side == "low"
+            else _("{channel} above {limit:g}{unit} (extreme {extreme:g}{unit})")
+        )
+        return said.format(channel=self.channel, limit=self.limit, extreme=self.extreme, unit=u)
 
 
 @dataclass(frozen=True)

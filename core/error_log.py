@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.faults import os_reason
+from core.i18n import _
 from core.paths import log_dir, private_dir, private_file_mode
 
 LOG_FILE = "lotbook.log"
@@ -65,8 +66,8 @@ def log_error(error: BaseException, where: str = "") -> str:
 
 def where_logged(problem: str | None = None) -> str:
     if problem is None:
-        return f"details in {log_path()}"
-    return f"the details could not be written to the log ({problem})"
+        return _("details in {path}").format(path=log_path())
+    return _("the details could not be written to the log ({problem})").format(problem=problem)
 
 
 def last_problem() -> str | None:

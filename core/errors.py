@@ -55,8 +55,10 @@ class TemplateInvalid(DomainError):
     """A process template file failed validation; carries the file, the line and the reason."""
 
     def __init__(self, file: str, line: int | None, reason: str) -> None:
-        where = f"{file}, line {line}" if line else file
-        super().__init__(f"Template {where}: {reason}")
+        from core.i18n import _
+
+        where = _("{file}, line {line}").format(file=file, line=line) if line else file
+        super().__init__(_("Template {where}: {reason}").format(where=where, reason=reason))
         self.file = file
         self.line = line
         self.reason = reason

@@ -16,10 +16,12 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from core.errors import DomainError, StoreError
+from core.i18n import N_, _
 
 _LINE = 160  # longest driver text quoted in a message
 
@@ -52,7 +54,7 @@ class DamagedDatabase(Fault):
     """The database file cannot be read as a database."""
 
 
-BUSY_TEXT = "The database is busy: another workstation holds it; nothing was saved, try again."
+BUSY_TEXT = N_("The database is busy: another workstation holds it; nothing was saved, try again.")
 
 
 class DatabaseBusy(StoreError):
@@ -60,11 +62,42 @@ class DatabaseBusy(StoreError):
 
 
 def busy() -> DatabaseBusy:
-    return DatabaseBusy(BUSY_TEXT)
+    return DatabaseBusy(_(BUSY_TEXT))
 
 
 def read_only_text(why: str) -> str:
-    return f"This database is read-only here: {why}; nothing was written."
+    """``why``: in the reader's language (``ReadOnlyAccess.why``)."""
+    return _("This database is read-only here: {why}; nothing was written.").format(why=why)
+
+
+# -- a fault in the reader's language, its canonical text kept ----------------------------------
+
+F = TypeVar("F", bound=DomainError)
+
+
+@dataclass(frozen=True)
+class Said:
+    """Words marked ``N_()`` with their ``{fields}``: shown in the reader's language, kept as
+    written in a fault's canonical text (a failed backup keeps its fault on record)."""
+
+    message: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def shown(self) -> str:
+        return _(self.message).format(**self.fields)
+
+    def canonical(self) -> str:
+        return self.message.format(**self.fields)
+
+
+def said(cls: type[F], message: str, /, **fields: Any) -> F:
+    """The fault ``message`` (marked ``N_()``) in the reader's language, its ``canonical`` text
+    (``DomainError.record_text``) kept; a field may itself be ``Said`` words."""
+    shown = {k: v.shown() if isinstance(v, Said) else v for k, v in fields.items()}
+    kept = {k: v.canonical() if isinstance(v, Said) else v for k, v in fields.items()}
+    fault = cls(_(message).format(**shown))
+    fault.canonical = message.format(**kept)
+    return fault
 
 
 # -- operating-system errors ---------------------------------------------------------------------
@@ -73,34 +106,70 @@ def read_only_text(why: str) -> str:
 def os_fault(
     error: OSError, path: Path | str | None = None, *, writing: bool | None = True
 ) -> Fault:
-    """The fault behind an OSError met while writing (or reading; None: either) ``path``."""
-    where = str(path or error.filename or "the file")
-    folder = str(Path(where).parent) if path or error.filename else "the folder"
+    """The fault behind an OSError met while writing (or reading; None: either) ``path``; its
+    canonical text is kept (``record_text``) for a record that keeps it."""
+    named = path or error.filename
+    where: str | Said = str(named) if named else Said(N_("the file"))
+    folder: str | Said = str(Path(str(named)).parent) if named else Said(N_("the folder"))
     code = error.errno
-    done = _by_mode(writing, "nothing was written", "nothing was read", "nothing further was done")
+    done = Said(
+        _by_mode(
+            writing,
+            N_("nothing was written"),
+            N_("nothing was read"),
+            N_("nothing further was done"),
+        )
+    )
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return DiskFull(
-            f"The disk holding {folder} is full; {done}. Free some space, or choose another disk."
+        return said(
+            DiskFull,
+            N_(
+                "The disk holding {folder} is full; {done}. Free some space, or choose another "
+                "disk."
+            ),
+            folder=folder,
+            done=done,
         )
     if code == errno.EROFS:
-        return ReadOnly(
-            f"{folder} is on read-only media; {done}. Choose a folder on a writable disk."
+        return said(
+            ReadOnly,
+            N_("{folder} is on read-only media; {done}. Choose a folder on a writable disk."),
+            folder=folder,
+            done=done,
         )
     if code in (errno.EACCES, errno.EPERM):
-        verb = _by_mode(writing, "write", "read", "use")
-        return NoPermission(
-            f"No permission to {verb} {where}; {done}. Choose a file and folder you may {verb}."
+        refusal = _by_mode(
+            writing,
+            N_("No permission to write {where}; {done}. Choose a file and folder you may write."),
+            N_("No permission to read {where}; {done}. Choose a file and folder you may read."),
+            N_("No permission to use {where}; {done}. Choose a file and folder you may use."),
         )
+        return said(NoPermission, refusal, where=where, done=done)
     if code == errno.EIO:
-        return Fault(
-            f"The disk holding {where} reported an input/output error; {done}. Check the drive "
-            "(removed, failing?) and try again."
+        return said(
+            Fault,
+            N_(
+                "The disk holding {where} reported an input/output error; {done}. Check the "
+                "drive (removed, failing?) and try again."
+            ),
+            where=where,
+            done=done,
         )
     if code == errno.ENOENT:
-        return Fault(f"{where} does not exist (or its folder does not); {done}.")
+        return said(
+            Fault,
+            N_("{where} does not exist (or its folder does not); {done}."),
+            where=where,
+            done=done,
+        )
     reason = error.strerror or type(error).__name__
-    verb = _by_mode(writing, "write", "read", "use")
-    return Fault(f"Could not {verb} {where}: {reason}; {done}.")
+    failed = _by_mode(
+        writing,
+        N_("Could not write {where}: {reason}; {done}."),
+        N_("Could not read {where}: {reason}; {done}."),
+        N_("Could not use {where}: {reason}; {done}."),
+    )
+    return said(Fault, failed, where=where, reason=reason, done=done)
 
 
 def _by_mode(writing: bool | None, written: str, read: str, either: str) -> str:
@@ -112,11 +181,11 @@ def os_reason(error: OSError) -> str:
     """A few words on why a file could not be written (for "the log could not be written")."""
     code = error.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return "the disk is full"
+        return _("the disk is full")
     if code == errno.EROFS:
-        return "the data folder is on read-only media"
+        return _("the data folder is on read-only media")
     if code in (errno.EACCES, errno.EPERM):
-        return "no permission to write in the data folder"
+        return _("no permission to write in the data folder")
     return (error.strerror or type(error).__name__).lower()
 
 
@@ -125,8 +194,13 @@ def os_reason(error: OSError) -> str:
 
 @dataclass(frozen=True)
 class ReadOnlyAccess:
-    why: str  # "… is on read-only media", for "this database is read-only here: <why>"
+    reason: Said  # "… is on read-only media", for "this database is read-only here: <why>"
     immutable: bool  # SQLite cannot make or write the -shm file: open with immutable=1
+
+    @property
+    def why(self) -> str:
+        """The reason in the reader's language."""
+        return self.reason.shown()
 
 
 def read_only_reason(path: Path) -> ReadOnlyAccess | None:
@@ -135,11 +209,16 @@ def read_only_reason(path: Path) -> ReadOnlyAccess | None:
         return None
     folder = path.parent
     if _on_read_only_media(path):
-        why = f"{folder} is on read-only media"
+        why = Said(N_("{folder} is on read-only media"), {"folder": folder})
     elif not os.access(path, os.W_OK):
-        why = f"the file {path} is not writable for you (permissions)"
+        why = Said(N_("the file {path} is not writable for you (permissions)"), {"path": path})
     elif not _may_create_in(folder) and not _companions_writable(path):
-        why = f"its folder {folder} is not writable, so SQLite cannot make its -wal and -shm files"
+        why = Said(
+            N_(
+                "its folder {folder} is not writable, so SQLite cannot make its -wal and -shm files"
+            ),
+            {"folder": folder},
+        )
     else:
         return None
     wal, shm = companion(path, "-wal"), companion(path, "-shm")
@@ -147,9 +226,11 @@ def read_only_reason(path: Path) -> ReadOnlyAccess | None:
         return ReadOnlyAccess(why, immutable=False)
     if wal.exists() and wal.stat().st_size > 0:
         raise ReadOnlyDatabase(
-            f"{wal} holds changes not yet in {path.name}, and SQLite cannot make its -shm file in "
-            f"{folder} ({why}); copy the database with its -wal file to a writable folder to read "
-            "it. Nothing was written."
+            _(
+                "{wal} holds changes not yet in {name}, and SQLite cannot make its -shm file in "
+                "{folder} ({why}); copy the database with its -wal file to a writable folder to "
+                "read it. Nothing was written."
+            ).format(wal=wal, name=path.name, folder=folder, why=why.shown())
         )
     return ReadOnlyAccess(why, immutable=True)
 
@@ -202,12 +283,15 @@ def _sqlite_fault(error: sqlite3.Error, url: str | None) -> DomainError | None:
     name = getattr(error, "sqlite_errorname", "") or ""
     text = str(error).lower()
     path = _sqlite_file(url)
-    where = f"the database {path}" if path else "the database"
+    where = _("the database {path}").format(path=path) if path else _("the database")
     io_error = name.startswith("SQLITE_IOERR") or "disk i/o error" in text
     full = name.startswith("SQLITE_FULL") or "database or disk is full" in text
     if full or (io_error and path is not None and _nearly_full(path.parent)):
         return DiskFull(
-            f"The disk holding {where} is full; nothing was saved. Free some space and try again."
+            _(
+                "The disk holding {where} is full; nothing was saved. Free some space and try "
+                "again."
+            ).format(where=where)
         )
     if name.startswith("SQLITE_READONLY") or "readonly database" in text:
         return ReadOnlyDatabase(read_only_text(_read_only_why(path)))
@@ -215,19 +299,31 @@ def _sqlite_fault(error: sqlite3.Error, url: str | None) -> DomainError | None:
         return _busy()
     if name.startswith("SQLITE_CANTOPEN") or "unable to open database" in text:
         return Fault(
-            f"Cannot open {where}: the file or its folder is missing, or not accessible to you. "
-            "Nothing was saved."
+            _(
+                "Cannot open {where}: the file or its folder is missing, or not accessible to "
+                "you. Nothing was saved."
+            ).format(where=where)
         )
     if io_error:
         return Fault(
-            f"The disk holding {where} reported an input/output error ({name or 'disk I/O'}); "
-            "nothing was saved. Check the drive (removed, full, failing?) and try again."
+            _(
+                "The disk holding {where} reported an input/output error ({name}); nothing was "
+                "saved. Check the drive (removed, full, failing?) and try again."
+            ).format(where=where, name=name or "disk I/O")
         )
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
-        return DamagedDatabase(
-            f"{where[0].upper()}{where[1:]} is damaged or not a Lotbook database ({name or text}); "
-            "nothing was saved. Restore it from a backup and tell QA."
+        damaged = (
+            _(
+                "The database {path} is damaged or not a Lotbook database ({name}); nothing was "
+                "saved. Restore it from a backup and tell QA."
+            )
+            if path
+            else _(
+                "The database is damaged or not a Lotbook database ({name}); nothing was saved. "
+                "Restore it from a backup and tell QA."
+            )
         )
+        return DamagedDatabase(damaged.format(path=path, name=name or text))
     return None
 
 
@@ -249,9 +345,11 @@ def _busy() -> DomainError:
 
 def _read_only_why(path: Path | None) -> str:
     if path is None:
-        return "SQLite refused to write it"
+        return _("SQLite refused to write it")
     access = read_only_reason(path)
-    return access.why if access is not None else f"SQLite refused to write {path}"
+    return (
+        access.why if access is not None else _("SQLite refused to write {path}").format(path=path)
+    )
 
 
 def _server_fault(
@@ -262,15 +360,22 @@ def _server_fault(
     server = _server(url)
     if "authentication failed" in text or state.startswith("28"):
         return Fault(
-            f"The database server at {server} refused the log-in (wrong user or password). "
-            "Check the server account in ~/.pgpass or PGPASSFILE; nothing was saved."
+            _(
+                "The database server at {server} refused the log-in (wrong user or password). "
+                "Check the server account in ~/.pgpass or PGPASSFILE; nothing was saved."
+            ).format(server=server)
         )
     if state == "53100":
         return DiskFull(
-            f"The database server at {server} has no disk space left; nothing was saved. Tell IT."
+            _(
+                "The database server at {server} has no disk space left; nothing was saved. "
+                "Tell IT."
+            ).format(server=server)
         )
     if state == "25006":
-        return ReadOnlyDatabase(read_only_text(f"the server at {server} accepts no writes"))
+        return ReadOnlyDatabase(
+            read_only_text(_("the server at {server} accepts no writes").format(server=server))
+        )
     if state in ("40001", "40P01", "55P03"):
         return _busy()
     name = type(driver).__name__
@@ -282,8 +387,10 @@ def _server_fault(
     )
     if gone:
         return ServerGone(
-            f"The database server at {server} is not answering; nothing was saved. Check the "
-            "network, or ask IT whether the server is running, then try again."
+            _(
+                "The database server at {server} is not answering; nothing was saved. Check the "
+                "network, or ask IT whether the server is running, then try again."
+            ).format(server=server)
         )
     return None
 
@@ -302,13 +409,13 @@ def _sqlite_file(url: str | None) -> Path | None:
 def _server(url: str | None) -> str:
     """host:port of a server URL, never its user or password."""
     if not url:
-        return "the configured address"
+        return _("the configured address")
     try:
         from sqlalchemy.engine import make_url
 
         parsed = make_url(url)
     except Exception:
-        return "the configured address"
+        return _("the configured address")
     host = parsed.host or parsed.query.get("host") or "localhost"
     if isinstance(host, tuple):
         host = host[0]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from core.errors import DomainError
 from core.faults import os_fault
+from core.i18n import _
 
 READ_TIMEOUT_S = 60.0
 MB = 1024 * 1024
@@ -32,12 +33,15 @@ def read_regular_file(
     max_bytes: int,
     timeout: float = READ_TIMEOUT_S,
     limit_name: str = "",
-    done: str = "nothing was imported",
+    done: str | None = None,
 ) -> bytes:
     """The whole content of the regular file at ``path``, or InputRefused/Fault saying why not.
     ``limit_name`` names the setting behind ``max_bytes`` in the refusal (e.g. import_max_mb);
-    ``done`` says what did not happen (the end of every refusal)."""
+    ``done`` says what did not happen (the end of every refusal, in the reader's language;
+    "nothing was imported" when not given)."""
     path = Path(path)
+    if done is None:
+        done = _("nothing was imported")
     outcome: dict[str, object] = {}
 
     def read() -> None:
@@ -51,8 +55,10 @@ def read_regular_file(
     worker.join(timeout)
     if worker.is_alive():
         raise InputRefused(
-            f"Reading {path} took longer than {timeout:g} s (a network folder or drive not "
-            f"answering?); {done}. Copy the file to this computer and try again."
+            _(
+                "Reading {path} took longer than {timeout:g} s (a network folder or drive not "
+                "answering?); {done}. Copy the file to this computer and try again."
+            ).format(path=path, timeout=timeout, done=done)
         )
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
@@ -71,10 +77,14 @@ def _read(path: Path, limit: _Limit, done: str) -> bytes:
         info = os.stat(path)
     except FileNotFoundError:
         raise InputRefused(
-            f"{path} does not exist; check the file name and folder ({done})."
+            _("{path} does not exist; check the file name and folder ({done}).").format(
+                path=path, done=done
+            )
         ) from None
     except NotADirectoryError:
-        raise InputRefused(f"{path}: a part of the path is not a folder ({done}).") from None
+        raise InputRefused(
+            _("{path}: a part of the path is not a folder ({done}).").format(path=path, done=done)
+        ) from None
     except OSError as error:
         raise os_fault(error, path, writing=False) from None
     _must_be_regular(path, info.st_mode, done)
@@ -109,27 +119,43 @@ def _must_be_regular(path: Path, mode: int, done: str) -> None:
     if stat.S_ISREG(mode):
         return
     if stat.S_ISDIR(mode):
-        what = "a folder, not a file; choose a file inside it"
+        refusal = _("{path} is a folder, not a file; choose a file inside it ({done}).")
     elif stat.S_ISFIFO(mode):
-        what = "a named pipe, not a file; choose a file saved on disk"
+        refusal = _("{path} is a named pipe, not a file; choose a file saved on disk ({done}).")
     elif stat.S_ISSOCK(mode):
-        what = "a socket, not a file"
+        refusal = _("{path} is a socket, not a file ({done}).")
     elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        what = "a device, not a file; choose a file saved on disk"
+        refusal = _("{path} is a device, not a file; choose a file saved on disk ({done}).")
     else:
-        what = "not a regular file"
-    raise InputRefused(f"{path} is {what} ({done}).")
+        refusal = _("{path} is not a regular file ({done}).")
+    raise InputRefused(refusal.format(path=path, done=done))
 
 
 def _within_limit(path: Path, size: int, limit: _Limit, done: str, *, exact: bool) -> None:
     if size <= limit.max_bytes:
         return
-    setting = f" (site setting {limit.setting})" if limit.setting else ""
-    how_big = f"{_mb(size)}, more" if exact else "more"
-    raise InputRefused(
-        f"{path} is {how_big} than the limit of {_mb(limit.max_bytes)}{setting}; {done}. "
-        "Check that it is the right file, or ask an administrator to raise the limit."
-    )
+    fields = {"path": path, "size": _mb(size), "limit": _mb(limit.max_bytes), "done": done}
+    if exact and limit.setting:
+        refusal = _(
+            "{path} is {size}, more than the limit of {limit} (site setting {setting}); {done}. "
+            "Check that it is the right file, or ask an administrator to raise the limit."
+        )
+    elif exact:
+        refusal = _(
+            "{path} is {size}, more than the limit of {limit}; {done}. "
+            "Check that it is the right file, or ask an administrator to raise the limit."
+        )
+    elif limit.setting:
+        refusal = _(
+            "{path} is more than the limit of {limit} (site setting {setting}); {done}. "
+            "Check that it is the right file, or ask an administrator to raise the limit."
+        )
+    else:
+        refusal = _(
+            "{path} is more than the limit of {limit}; {done}. "
+            "Check that it is the right file, or ask an administrator to raise the limit."
+        )
+    raise InputRefused(refusal.format(setting=limit.setting, **fields))
 
 
 def _mb(size: int) -> str:

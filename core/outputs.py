@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from core.errors import DomainError
 from core.faults import os_fault
+from core.i18n import N_
 from core.paths import DB_FILE, DEMO_DB_FILE, data_dir, private_file_mode
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -30,7 +31,9 @@ _opened: set[Path] = set()  # SQLite files this process opened (core/store/engin
 
 
 class OutputRefused(DomainError):
-    """The place given for an output file cannot take it; nothing was written."""
+    """The place given for an output file cannot take it; nothing was written. Made with
+    ``said``: its canonical text is kept (``record_text``) for a record that keeps it (a failed
+    backup)."""
 
 
 def protect_database(path: Path) -> None:
@@ -66,7 +69,9 @@ def check_target(
     """The file to write (a symbolic link followed), or OutputRefused saying why not."""
     given = Path(path).expanduser()
     if not str(path).strip() or given.name in ("", ".", ".."):
-        raise OutputRefused(f"'{path}' is not a file name; give one (e.g. export.csv).")
+        raise OutputRefused.said(
+            N_("'{path}' is not a file name; give one (e.g. export.csv)."), path=path
+        )
     absolute = Path(os.path.abspath(given))
     _folder_must_exist(absolute.parent, given)
     real = Path(os.path.realpath(absolute))
@@ -82,29 +87,43 @@ def check_target(
     if info is not None:
         _must_be_a_file(given, info)
         if not force:
-            raise OutputRefused(
-                f"{given} already exists; nothing was written. Add --force to replace it, or "
-                "choose another file name."
-            )
+            raise _exists(given)
     return real
+
+
+def _exists(given: Path | str) -> OutputRefused:
+    return OutputRefused.said(
+        N_(
+            "{path} already exists; nothing was written. Add --force to replace it, or choose "
+            "another file name."
+        ),
+        path=given,
+    )
 
 
 def _folder_must_exist(folder: Path, given: Path) -> None:
     try:
         info = os.stat(folder)
     except FileNotFoundError:
-        raise OutputRefused(
-            f"The folder {folder} does not exist; nothing was written. Create it first, or "
-            "choose another folder."
+        raise OutputRefused.said(
+            N_(
+                "The folder {folder} does not exist; nothing was written. Create it first, or "
+                "choose another folder."
+            ),
+            folder=folder,
         ) from None
     except NotADirectoryError:
-        raise OutputRefused(
-            f"{given}: {folder} is not a folder; nothing was written. Choose a folder."
+        raise OutputRefused.said(
+            N_("{path}: {folder} is not a folder; nothing was written. Choose a folder."),
+            path=given,
+            folder=folder,
         ) from None
     except OSError as error:
         raise os_fault(error, folder) from None
     if not stat.S_ISDIR(info.st_mode):
-        raise OutputRefused(f"{given}: {folder} is not a folder; nothing was written.")
+        raise OutputRefused.said(
+            N_("{path}: {folder} is not a folder; nothing was written."), path=given, folder=folder
+        )
 
 
 def _must_be_a_file(given: Path, info: os.stat_result) -> None:
@@ -112,16 +131,16 @@ def _must_be_a_file(given: Path, info: os.stat_result) -> None:
     if stat.S_ISREG(mode):
         return
     if stat.S_ISDIR(mode):
-        what = "a folder; give a file name inside it"
+        refusal = N_("{path} is a folder; give a file name inside it. Nothing was written.")
     elif stat.S_ISFIFO(mode):
-        what = "a named pipe, not a file; give a file name"
+        refusal = N_("{path} is a named pipe, not a file; give a file name. Nothing was written.")
     elif stat.S_ISSOCK(mode):
-        what = "a socket, not a file; give a file name"
+        refusal = N_("{path} is a socket, not a file; give a file name. Nothing was written.")
     elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        what = "a device, not a file; give a file name"
+        refusal = N_("{path} is a device, not a file; give a file name. Nothing was written.")
     else:
-        what = "not a regular file; give another file name"
-    raise OutputRefused(f"{given} is {what}. Nothing was written.")
+        refusal = N_("{path} is not a regular file; give another file name. Nothing was written.")
+    raise OutputRefused.said(refusal, path=given)
 
 
 def _not_a_database(
@@ -133,25 +152,46 @@ def _not_a_database(
             same = absolute == candidate or real == Path(os.path.realpath(candidate))
             if not same and info is not None:
                 same = _same_file(info, candidate)
+            if same and suffix:
+                raise OutputRefused.said(
+                    N_(
+                        "{path} is the Lotbook database {db} (its {suffix} file); an output "
+                        "never replaces it. Nothing was written; choose another file name."
+                    ),
+                    path=given,
+                    db=db,
+                    suffix=suffix[1:],
+                )
             if same:
-                part = f" (its {suffix[1:]} file)" if suffix else ""
-                raise OutputRefused(
-                    f"{given} is the Lotbook database {db}{part}; an output never replaces it. "
-                    "Nothing was written; choose another file name."
+                raise OutputRefused.said(
+                    N_(
+                        "{path} is the Lotbook database {db}; an output never replaces it. "
+                        "Nothing was written; choose another file name."
+                    ),
+                    path=given,
+                    db=db,
                 )
     for suffix in COMPANIONS:  # the companion of any SQLite database, open here or not
         if real.name.endswith(suffix):
             base = real.with_name(real.name[: -len(suffix)])
             if _is_sqlite(base):
-                raise OutputRefused(
-                    f"{given} belongs to the SQLite database {base} (its {suffix[1:]} file); "
-                    "replacing it would damage that database. Nothing was written; choose "
-                    "another file name."
+                raise OutputRefused.said(
+                    N_(
+                        "{path} belongs to the SQLite database {base} (its {suffix} file); "
+                        "replacing it would damage that database. Nothing was written; choose "
+                        "another file name."
+                    ),
+                    path=given,
+                    base=base,
+                    suffix=suffix[1:],
                 )
     if info is not None and not may_replace_sqlite and _is_sqlite(real):
-        raise OutputRefused(
-            f"{given} is a SQLite database (a Lotbook database or a backup of one); an export "
-            "never replaces it. Nothing was written; choose another file name."
+        raise OutputRefused.said(
+            N_(
+                "{path} is a SQLite database (a Lotbook database or a backup of one); an export "
+                "never replaces it. Nothing was written; choose another file name."
+            ),
+            path=given,
         )
 
 
@@ -242,13 +282,17 @@ def create_live(path: Path | str, *, force: bool = False) -> Path:
     try:
         fd = os.open(target, flags | getattr(os, "O_NOFOLLOW", 0), private_file_mode(target.parent))
     except FileExistsError:
-        raise OutputRefused(
-            f"{path} already exists; nothing was written. Add --force to replace it."
-        ) from None
+        raise _exists_force(path) from None
     except OSError as error:
         raise os_fault(error, path) from None
     os.close(fd)
     return target
+
+
+def _exists_force(given: Path | str) -> OutputRefused:
+    return OutputRefused.said(
+        N_("{path} already exists; nothing was written. Add --force to replace it."), path=given
+    )
 
 
 def _sync(temporary: Path, mode: int) -> None:
@@ -267,15 +311,10 @@ def _place(temporary: Path, target: Path, given: Path, force: bool) -> None:
     try:
         os.link(temporary, target)  # fails if the name was taken since the check
     except FileExistsError:
-        raise OutputRefused(
-            f"{given} already exists; nothing was written. Add --force to replace it, or choose "
-            "another file name."
-        ) from None
+        raise _exists(given) from None
     except OSError:  # a file system without hard links (FAT, some network shares)
         if os.path.lexists(target):
-            raise OutputRefused(
-                f"{given} already exists; nothing was written. Add --force to replace it."
-            ) from None
+            raise _exists_force(given) from None
         os.replace(temporary, target)
 
 

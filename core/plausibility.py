@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from core.errors import InvalidValue
+from core.i18n import N_, _
 from core.values import format_number, same_unit
 
 ABSOLUTE_ZERO_C = Decimal("-273.15")
@@ -22,11 +23,17 @@ HUNDRED = Decimal(100)
 
 @dataclass(frozen=True)
 class Range:
-    """Inclusive bounds; None is open. ``rule`` says in words why other values are impossible."""
+    """Inclusive bounds; None is open. ``rule`` says in words why other values are impossible:
+    a sentence marked ``N_()`` (ranges are cached), said in the reader's language by ``reason``;
+    ``{values}`` in it stands for the range in words."""
 
     lower: Decimal | None
     upper: Decimal | None
     rule: str
+
+    def reason(self, unit: str | None) -> str:
+        """``rule`` in the reader's language."""
+        return _(self.rule).format(values=self.words(unit))
 
     def holds(self, value: Decimal) -> bool:
         if self.lower is not None and value < self.lower:
@@ -38,12 +45,12 @@ class Range:
         low = None if self.lower is None else format_number(self.lower)
         high = None if self.upper is None else format_number(self.upper)
         if low is not None and high is not None:
-            return f"between {low} and {high}{suffix}"
+            return _("between {low} and {high}{unit}").format(low=low, high=high, unit=suffix)
         if low is not None:
-            return f"at least {low}{suffix}"
+            return _("at least {low}{unit}").format(low=low, unit=suffix)
         if high is not None:
-            return f"at most {high}{suffix}"
-        return "any value"
+            return _("at most {high}{unit}").format(high=high, unit=suffix)
+        return _("any value")
 
 
 class ImplausibleValue(InvalidValue):
@@ -54,7 +61,7 @@ class ImplausibleValue(InvalidValue):
 _BY_MEASURE = {
     # from an extremely premature neonate to the heaviest recorded adults
     "body_weight": Range(
-        Decimal("0.2"), Decimal(700), "a patient's body weight lies between 0.2 and 700 kg"
+        Decimal("0.2"), Decimal(700), N_("a patient's body weight lies between 0.2 and 700 kg")
     ),
 }
 # Units whose quantity may be negative: no physical bound is assumed.
@@ -73,16 +80,18 @@ def physical_range(unit: str | None, measures: str | None = None) -> Range | Non
     if unit is None:
         return None
     if same_unit(unit, "%"):
-        return Range(Decimal(0), HUNDRED, "a percentage lies between 0 and 100 %")
+        return Range(Decimal(0), HUNDRED, N_("a percentage lies between 0 and 100 %"))
     if same_unit(unit, "pH"):
-        return Range(Decimal(0), Decimal(14), "a pH lies between 0 and 14")
+        return Range(Decimal(0), Decimal(14), N_("a pH lies between 0 and 14"))
     if same_unit(unit, "°C"):
-        return Range(ABSOLUTE_ZERO_C, None, "no temperature is below absolute zero, −273.15 °C")
+        return Range(ABSOLUTE_ZERO_C, None, N_("no temperature is below absolute zero, −273.15 °C"))
     if any(same_unit(unit, signed) for signed in _SIGNED_UNITS) or unit.startswith("Δ"):
         return None
     # Counts, densities, titers, volumes, masses, concentrations, durations, ratios, rates:
     # every other quantity Lotbook records is an amount, which cannot be negative.
-    return Range(Decimal(0), None, "an amount, count, volume or concentration is never negative")
+    return Range(
+        Decimal(0), None, N_("an amount, count, volume or concentration is never negative")
+    )
 
 
 def effective_range(
@@ -99,8 +108,7 @@ def effective_range(
             low = physical.lower
         if physical.upper is not None and high > physical.upper:
             high = physical.upper
-    rule = f"this check takes values {Range(low, high, '').words(unit)} (the template's range)"
-    return Range(low, high, rule)
+    return Range(low, high, N_("this check takes values {values} (the template's range)"))
 
 
 def refuse_template_range(
@@ -110,13 +118,13 @@ def refuse_template_range(
     (a percentage may still go above 100 %). None when it is fine."""
     physical = physical_range(unit, measures)
     if low >= high:
-        return "range must run from a lower to a higher value"
+        return _("range must run from a lower to a higher value")
     if physical is None or _percent(unit):
         return None  # a percentage may be a ratio above 100 % or a signed change (inhibition)
     if physical.lower is not None and low < physical.lower:
-        return f"range starts below what is possible: {physical.rule}"
+        return _("range starts below what is possible: {rule}").format(rule=physical.reason(unit))
     if physical.upper is not None and high > physical.upper:
-        return f"range ends above what is possible: {physical.rule}"
+        return _("range ends above what is possible: {rule}").format(rule=physical.reason(unit))
     return None
 
 
@@ -134,6 +142,8 @@ def check_plausible(
         return
     shown = format_number(value) + (f" {unit}" if unit else "")
     raise ImplausibleValue(
-        f"{name}: {shown} is not possible — {allowed.rule}. Check the value and type it "
-        "again; nothing was recorded."
+        _(
+            "{name}: {shown} is not possible — {rule}. Check the value and type it again; "
+            "nothing was recorded."
+        ).format(name=name, shown=shown, rule=allowed.reason(unit))
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.i18n import N_, _, ngettext
 from core.models.batches import BatchStatus
 from core.readmodels import BatchView, CheckView, StepView
 from core.signing_views import Disposition
@@ -44,14 +45,16 @@ class GateResult:
     deviation: str | None  # the deviation linked to the current value, if any
 
     def words(self) -> str:
-        what = {
-            GateState.FAILS: f"{self.shown} is out of specification",
-            GateState.NOT_FINAL: f"{self.shown} is out of specification and not yet justified",
-            GateState.MISSING: "has no result",
-            GateState.PENDING: "is pending (may follow release)",
-            GateState.CONFORMS: f"{self.shown} conforms",
+        said = {
+            GateState.FAILS: N_("{check} {name} {shown} is out of specification"),
+            GateState.NOT_FINAL: N_(
+                "{check} {name} {shown} is out of specification and not yet justified"
+            ),
+            GateState.MISSING: N_("{check} {name} has no result"),
+            GateState.PENDING: N_("{check} {name} is pending (may follow release)"),
+            GateState.CONFORMS: N_("{check} {name} {shown} conforms"),
         }[self.state]
-        return f"{self.check_id} {self.name} {what}"
+        return _(said).format(check=self.check_id, name=self.name, shown=self.shown)
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,11 @@ def release_gate(view: BatchView) -> ReleaseGate:
 def _listed(results: tuple[GateResult, ...], limit: int = 4) -> str:
     shown = "; ".join(r.words() for r in results[:limit])
     more = len(results) - limit
-    return shown + (f"; and {more} more" if more > 0 else "")
+    if more <= 0:
+        return shown
+    return ngettext("{listed}; and {n} more", "{listed}; and {n} more", more).format(
+        listed=shown, n=more
+    )
 
 
 def covering_deviations(view: BatchView, check_id: str) -> tuple[str, ...]:
@@ -141,52 +148,68 @@ def gate_refusals(view: BatchView, disposition: str, *, autologous: bool) -> tup
     if disposition == Disposition.RELEASED:
         if gate.failing:
             out.append(
-                "A gating result is out of specification: "
-                + _listed(gate.failing)
-                + ". "
-                + (
-                    "Only an exceptional release (with its closed deviation and the physician's "
-                    "notification) can release it."
+                (
+                    _(
+                        "A gating result is out of specification: {results}. Only an exceptional "
+                        "release (with its closed deviation and the physician's notification) "
+                        "can release it."
+                    )
                     if autologous
-                    else "Reject or quarantine the lot."
-                )
+                    else _(
+                        "A gating result is out of specification: {results}. Reject or quarantine "
+                        "the lot."
+                    )
+                ).format(results=_listed(gate.failing))
             )
         if gate.missing or gate.pending:
-            out.append("Release results are missing: " + _listed(gate.missing + gate.pending) + ".")
+            out.append(
+                _("Release results are missing: {results}.").format(
+                    results=_listed(gate.missing + gate.pending)
+                )
+            )
     elif disposition == Disposition.RELEASED_PENDING:
         if gate.failing:
-            out.append("A gating result is out of specification: " + _listed(gate.failing) + ".")
+            out.append(
+                _("A gating result is out of specification: {results}.").format(
+                    results=_listed(gate.failing)
+                )
+            )
         if gate.missing:
             out.append(
-                "Results that may not follow release are missing: " + _listed(gate.missing) + "."
+                _("Results that may not follow release are missing: {results}.").format(
+                    results=_listed(gate.missing)
+                )
             )
         if not gate.pending and not gate.failing and not gate.missing:
-            out.append("No result is pending: release the lot as released.")
+            out.append(_("No result is pending: release the lot as released."))
     elif disposition == Disposition.EXCEPTIONAL_RELEASE:
         if not autologous:
             out.append(
-                "Exceptional release is for autologous products only (given to the one patient "
-                "at the treating physician's request)."
+                _(
+                    "Exceptional release is for autologous products only (given to the one "
+                    "patient at the treating physician's request)."
+                )
             )
         if not gate.failing:
-            out.append("No gating result is out of specification: release the lot as released.")
+            out.append(_("No gating result is out of specification: release the lot as released."))
         not_final = gate.where(GateState.NOT_FINAL)
         if not_final:
-            out.append("Justify first: " + _listed(not_final) + ".")
+            out.append(_("Justify first: {results}.").format(results=_listed(not_final)))
         uncovered = [
             r for r in gate.where(GateState.FAILS) if not covering_deviations(view, r.check_id)
         ]
         if uncovered:
             out.append(
-                "Each out-of-specification result needs a closed deviation linked to it: "
-                + _listed(tuple(uncovered))
-                + "."
+                _(
+                    "Each out-of-specification result needs a closed deviation linked to it: "
+                    "{results}."
+                ).format(results=_listed(tuple(uncovered)))
             )
         if gate.missing or gate.pending:
             out.append(
-                "Every release result must be in for an exceptional release: "
-                + _listed(gate.missing + gate.pending)
-                + "."
+                _("Every release result must be in for an exceptional release: {results}.").format(
+                    results=_listed(gate.missing + gate.pending)
+                )
             )
     return tuple(out)
 
@@ -221,15 +244,24 @@ def cited_deviation(view: BatchView, ref: str, *, closed: bool) -> tuple[str, ..
     """The deviation cited must be this lot's, (closed,) and linked to a failing result."""
     found = next((d for d in view.deviations if d.ref == ref), None)
     if found is None:
-        return (f"Deviation {ref} is not a deviation of lot {view.lot}.",)
+        return (
+            _("Deviation {ref} is not a deviation of lot {lot}.").format(ref=ref, lot=view.lot),
+        )
     if closed and found.status != DeviationStatus.CLOSED:
-        return (f"Deviation {ref} is still {found.status.replace('_', ' ')}: QA closes it first.",)
+        still = (
+            _("Deviation {ref} is still under investigation: QA closes it first.")
+            if found.status == DeviationStatus.UNDER_INVESTIGATION
+            else _("Deviation {ref} is still open: QA closes it first.")
+        )
+        return (still.format(ref=ref),)
     failing = {r.check_id for r in release_gate(view).failing}
     linked = set(found.checks) | {
         c.id for c in view.checks() if c.current and c.current.deviation == ref
     }
     if not failing & linked:
-        return (f"Deviation {ref} is not linked to an out-of-specification result.",)
+        return (
+            _("Deviation {ref} is not linked to an out-of-specification result.").format(ref=ref),
+        )
     return ()
 
 
@@ -239,14 +271,18 @@ def post_release_blockers(view: BatchView, details: dict[str, str] | None) -> tu
     out: list[str] = []
     not_final = gate.where(GateState.NOT_FINAL)
     if not_final:
-        out.append("Justify with a deviation first: " + ", ".join(r.check_id for r in not_final))
+        out.append(
+            _("Justify with a deviation first: {checks}").format(
+                checks=", ".join(r.check_id for r in not_final)
+            )
+        )
     without = [
         r.check_id
         for r in gate.where(GateState.FAILS)
         if not r.deviation and not any(r.check_id in d.checks for d in view.deviations)
     ]
     if without:
-        out.append("Link a deviation to " + ", ".join(without))
+        out.append(_("Link a deviation to {checks}").format(checks=", ".join(without)))
     if details:
         out += cited_deviation(view, details["deviation"], closed=False)
     return tuple(out)

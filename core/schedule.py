@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from core.i18n import _
 from core.readmodels import BatchView, ResultVersionView, StepView
 from core.states import EntryKind
 
@@ -129,8 +130,13 @@ def timing_findings(view: BatchView, zone: tzinfo) -> list[TimingFinding]:
                         check.id,
                         moment,
                         version.recorded_by,
-                        f"dated day {day_number(moment, zero, zone)}; the step is planned for "
-                        f"{span.planned.words()} (day 0 is {zero.isoformat()})",
+                        _(
+                            "dated day {day}; the step is planned for {planned} (day 0 is {zero})"
+                        ).format(
+                            day=day_number(moment, zero, zone),
+                            planned=span.planned.words(),
+                            zero=zero.isoformat(),
+                        ),
                     )
                 )
     found += _out_of_order(view, first_entry)
@@ -163,7 +169,9 @@ def _out_of_order(view: BatchView, first_entry: dict[str, datetime]) -> list[Tim
                 check,
                 first_entry[later.id],
                 version.recorded_by,
-                f"dated before the first entry of {culprit.id} ({culprit.name}), which it follows",
+                _("dated before the first entry of {step} ({name}), which it follows").format(
+                    step=culprit.id, name=culprit.name
+                ),
             )
         )
     return found

@@ -22,6 +22,7 @@ from typing import Any
 
 from core.clock import utc_iso
 from core.errors import PermissionDenied
+from core.i18n import N_, _
 from core.readmodels import BatchView, CheckView, StepView
 from core.signing_views import Meaning, SignatureState
 from core.states import EntryKind
@@ -31,7 +32,8 @@ STATEMENT_VERSION = 1
 
 
 class SeparationOfDuties(PermissionDenied):
-    """The signer may not sign this record with this meaning."""
+    """The signer may not sign this record with this meaning. Made with ``said``: the refusal is
+    audited (auth.denied) in its canonical text."""
 
 
 def step_scope(step_id: str) -> str:
@@ -217,23 +219,25 @@ def evaluate(
             claimed = json.loads(statement)
             where = f"{claimed.get('lot')} {claimed.get('scope')}"
         except ValueError:
-            where = "another record"
+            where = _("another record")
         return SignatureState.BROKEN, (
-            f"Signed for {where}, not for {stored.lot} {stored.scope}, or altered after signing."
+            _("Signed for {where}, not for {lot} {scope}, or altered after signing.").format(
+                where=where, lot=stored.lot, scope=stored.scope
+            )
         )
     if sha256_text(content) != stored.content_sha256:
-        return SignatureState.BROKEN, "The stored signed content does not match its hash."
+        return SignatureState.BROKEN, _("The stored signed content does not match its hash.")
     if certificate_problem:
         return SignatureState.BROKEN, certificate_problem
     if not crypto_ok:
-        return SignatureState.BROKEN, "The cryptographic signature does not verify."
+        return SignatureState.BROKEN, _("The cryptographic signature does not verify.")
     if sha256_text(current_content) != stored.content_sha256:
         added = added_only(content, current_content, may_follow) if may_follow else []
         if added:
             return SignatureState.VALID, ""
         changed = changed_checks(content, current_content)
-        what = ", ".join(changed) if changed else "the record"
-        return SignatureState.INVALIDATED, f"Changed after signing: {what}."
+        what = ", ".join(changed) if changed else _("the record")
+        return SignatureState.INVALIDATED, _("Changed after signing: {what}.").format(what=what)
     return SignatureState.VALID, ""
 
 
@@ -255,21 +259,31 @@ def check_separation(
     who = recorders(checks)
     if meaning == Meaning.PERFORMED:
         if signer not in who:
-            raise SeparationOfDuties(
-                "Only someone who recorded values in this step signs it as performed: "
-                f"you ({signer}) recorded none of them.",
-                username=signer,
+            raise SeparationOfDuties.said(
+                N_(
+                    "Only someone who recorded values in this step signs it as performed: "
+                    "you ({signer}) recorded none of them."
+                ),
+                keyword={"username": signer},
+                signer=signer,
             )
     elif meaning == Meaning.VERIFIED:
         if signer in who or signer in set(performers):
-            raise SeparationOfDuties(
-                f"You ({signer}) performed or recorded this step: a second person verifies it.",
-                username=signer,
+            raise SeparationOfDuties.said(
+                N_("You ({signer}) performed or recorded this step: a second person verifies it."),
+                keyword={"username": signer},
+                signer=signer,
             )
     elif meaning in (Meaning.REVIEWED, Meaning.APPROVED) and signer in who:
-        raise SeparationOfDuties(
-            f"You ({signer}) recorded entries in this batch, so you cannot "
-            f"{'review' if meaning == Meaning.REVIEWED else 'approve'} it. Ask someone who "
-            "did not take part in it.",
-            username=signer,
+        refusal = (
+            N_(
+                "You ({signer}) recorded entries in this batch, so you cannot review it. Ask "
+                "someone who did not take part in it."
+            )
+            if meaning == Meaning.REVIEWED
+            else N_(
+                "You ({signer}) recorded entries in this batch, so you cannot approve it. Ask "
+                "someone who did not take part in it."
+            )
         )
+        raise SeparationOfDuties.said(refusal, keyword={"username": signer}, signer=signer)

@@ -7,10 +7,11 @@ it, written so that a technician and a reviewer can read why.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.i18n import N_, _
 from core.states import Verdict
 from core.values import ParsedValue, format_number, round_for_comparison
 
@@ -59,7 +60,10 @@ def evaluate(
     pass_label: str = "Pass",
     fail_label: str = "Fail",
 ) -> Evaluation:
-    """Judge ``value`` against ``spec``: PASS, ALERT, OOS, or REPORT when nothing is judged."""
+    """Judge ``value`` against ``spec``: PASS, ALERT, OOS, or REPORT when nothing is judged.
+
+    The rule is stored with the result (core/services/result_writes.py), so it is written in the
+    canonical language, never the reader's (core/i18n.py)."""
     if value.kind == "number" and value.number is not None:
         return _evaluate_number(value.number, value.unit, spec, precision, notation)
     if value.kind == "passfail":
@@ -92,31 +96,36 @@ def describe(
     pass_label: str = "Pass",
     fail_label: str = "Fail",
 ) -> str:
-    """The spec in words: "≥ 70 %", "70.0 – 100.0 %", "> 0 and < 5 copies/cell", "Negative" ..."""
+    """The spec in words: "≥ 70 %", "70.0 – 100.0 %", "> 0 and < 5 copies/cell", "Negative" ...,
+    in the reader's language (the evaluation's ``rule``, which is stored, stays canonical)."""
     if spec is None:
-        return "report only"
+        return _("report only")
 
     def qty(limit: Decimal) -> str:
         return _quantity(limit, unit, precision, notation)
 
     parts = []
-    action = _action_range(spec, unit, precision, notation)
+    action = _action_range(spec, unit, precision, notation, say=_)
     if action:
         parts.append(action)
     if spec.alert_lower is not None and spec.alert_upper is not None:
-        parts.append(f"alert below {qty(spec.alert_lower)} or above {qty(spec.alert_upper)}")
+        parts.append(
+            _("alert below {lower} or above {upper}").format(
+                lower=qty(spec.alert_lower), upper=qty(spec.alert_upper)
+            )
+        )
     elif spec.alert_lower is not None:
-        parts.append(f"alert below {qty(spec.alert_lower)}")
+        parts.append(_("alert below {limit}").format(limit=qty(spec.alert_lower)))
     elif spec.alert_upper is not None:
-        parts.append(f"alert above {qty(spec.alert_upper)}")
+        parts.append(_("alert above {limit}").format(limit=qty(spec.alert_upper)))
     if spec.target is not None:
-        parts.append(f"target {qty(spec.target)}")
+        parts.append(_("target {limit}").format(limit=qty(spec.target)))
     if spec.expected is not None:
         parts.append(pass_label if spec.expected == "pass" else fail_label)
     if spec.accepted:
-        parts.append(_or_list(spec.accepted))
+        parts.append(_or_list(spec.accepted, say=_))
     if not parts:
-        return spec.text or "report only"
+        return spec.text or _("report only")
     return "; ".join(parts)
 
 
@@ -157,8 +166,20 @@ def _evaluate_number(
     return Evaluation(Verdict.PASS, rule, None, None, compared)
 
 
-def _action_range(spec: Spec, unit: str | None, precision: int | None, notation: str) -> str:
-    """The action limits alone: "≥ 70 %", "70.0 – 100.0 %", "> 0 and < 5 copies/cell", or ""."""
+def _canonical(message: str) -> str:
+    """A sentence as written: the evaluation's rule is stored with the result (core/i18n.py)."""
+    return message
+
+
+def _action_range(
+    spec: Spec,
+    unit: str | None,
+    precision: int | None,
+    notation: str,
+    say: Callable[[str], str] = _canonical,
+) -> str:
+    """The action limits alone: "≥ 70 %", "70.0 – 100.0 %", "> 0 and < 5 copies/cell", or "".
+    ``say``: ``_`` for the reader's language (``describe``), else canonical (a stored rule)."""
     suffix = f" {unit}" if unit else ""
     lower = None if spec.lower is None else _limit_text(spec.lower, precision, notation)
     upper = None if spec.upper is None else _limit_text(spec.upper, precision, notation)
@@ -167,7 +188,9 @@ def _action_range(spec: Spec, unit: str | None, precision: int | None, notation:
     if lower is not None and upper is not None:
         if spec.lower_inclusive and spec.upper_inclusive:
             return f"{lower} – {upper}{suffix}"
-        return f"{lower_op} {lower} and {upper_op} {upper}{suffix}"
+        return say(N_("{lower_op} {lower} and {upper_op} {upper}{suffix}")).format(
+            lower_op=lower_op, lower=lower, upper_op=upper_op, upper=upper, suffix=suffix
+        )
     if lower is not None:
         return f"{lower_op} {lower}{suffix}"
     if upper is not None:
@@ -187,10 +210,11 @@ def _quantity(limit: Decimal, unit: str | None, precision: int | None, notation:
     return f"{text} {unit}" if unit else text
 
 
-def _or_list(options: Sequence[str]) -> str:
-    if len(options) <= 2:
-        return " or ".join(options)
-    return ", ".join(options[:-1]) + " or " + options[-1]
+def _or_list(options: Sequence[str], say: Callable[[str], str] = _canonical) -> str:
+    if len(options) <= 1:
+        return "".join(options)
+    first = ", ".join(options[:-1])
+    return say(N_("{first} or {last}")).format(first=first, last=options[-1])
 
 
 def _report(rule: str) -> Evaluation:

@@ -15,37 +15,39 @@ import unicodedata
 from dataclasses import dataclass
 
 from core.errors import InvalidValue
+from core.i18n import N_, _
 
 
 @dataclass(frozen=True)
 class TextKind:
-    """A kind of free text: how a refusal names it, and its length limit in characters."""
+    """A kind of free text: how a refusal names it (marked ``N_()``, translated where a refusal
+    says it), and its length limit in characters."""
 
     name: str
     limit: int
 
 
-USERNAME = TextKind("username", 64)  # the column's length
-FULL_NAME = TextKind("full name", 200)  # the column's length
-REASON = TextKind("reason", 2_000)
-COMMENT = TextKind("comment", 2_000)
-DESCRIPTION = TextKind("description", 10_000)
-CONCLUSION = TextKind("conclusion", 10_000)
-TEXT_VALUE = TextKind("value", 500)
-PHYSICIAN = TextKind("physician's notification", 2_000)
-SITE_NAME = TextKind("site name (the database's name)", 46)  # in the CA's 64-character name
+USERNAME = TextKind(N_("username"), 64)  # the column's length
+FULL_NAME = TextKind(N_("full name"), 200)  # the column's length
+REASON = TextKind(N_("reason"), 2_000)
+COMMENT = TextKind(N_("comment"), 2_000)
+DESCRIPTION = TextKind(N_("description"), 10_000)
+CONCLUSION = TextKind(N_("conclusion"), 10_000)
+TEXT_VALUE = TextKind(N_("value"), 500)
+PHYSICIAN = TextKind(N_("physician's notification"), 2_000)
+SITE_NAME = TextKind(N_("site name (the database's name)"), 46)  # in the CA's 64-character name
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
-_BIDI = {
-    "\u202a": "left-to-right embedding",
-    "\u202b": "right-to-left embedding",
-    "\u202c": "pop directional formatting",
-    "\u202d": "left-to-right override",
-    "\u202e": "right-to-left override",
-    "\u2066": "left-to-right isolate",
-    "\u2067": "right-to-left isolate",
-    "\u2068": "first strong isolate",
-    "\u2069": "pop directional isolate",
+_BIDI = {  # each in words, translated where a refusal names it
+    "\u202a": N_("a left-to-right embedding"),
+    "\u202b": N_("a right-to-left embedding"),
+    "\u202c": N_("a pop directional formatting"),
+    "\u202d": N_("a left-to-right override"),
+    "\u202e": N_("a right-to-left override"),
+    "\u2066": N_("a left-to-right isolate"),
+    "\u2067": N_("a right-to-left isolate"),
+    "\u2068": N_("a first strong isolate"),
+    "\u2069": N_("a pop directional isolate"),
 }
 _FOLDED = "\t\n\r\v\f"  # whitespace controls: folded into a space like any other whitespace
 _BLANKS = "\u115f\u1160\u3164\uffa0\u2800"  # fillers that show as nothing
@@ -54,20 +56,28 @@ _BLANKS = "\u115f\u1160\u3164\uffa0\u2800"  # fillers that show as nothing
 def clean_text(text: str, kind: TextKind) -> str:
     """``text`` as it is kept (NFC, whitespace folded, trimmed), or an ``InvalidValue``."""
     kept = " ".join(unicodedata.normalize("NFC", text).split()).strip(ZERO_WIDTH + " ")
+    name = _(kind.name)
     if len(kept) > kind.limit:
         raise InvalidValue(
-            f"The {kind.name} has {len(kept)} characters; at most {kind.limit} are kept. "
-            "Shorten it."
+            _("The {name} has {n} characters; at most {limit} are kept. Shorten it.").format(
+                name=name, n=len(kept), limit=kind.limit
+            )
         )
     problem = first_problem(text)
     if problem is not None:
-        raise InvalidValue(f"The {kind.name} contains {problem}: remove it and type it again.")
+        raise InvalidValue(
+            _("The {name} contains {problem}: remove it and type it again.").format(
+                name=name, problem=problem
+            )
+        )
     if all(_invisible(c) for c in kept):
         if not text.strip():
-            raise InvalidValue(f"The {kind.name} is empty: type it.")
+            raise InvalidValue(_("The {name} is empty: type it.").format(name=name))
         raise InvalidValue(
-            f"The {kind.name} is made only of invisible characters (zero-width spaces or the "
-            "like): type it in visible characters."
+            _(
+                "The {name} is made only of invisible characters (zero-width spaces or the "
+                "like): type it in visible characters."
+            ).format(name=name)
         )
     return kept
 
@@ -86,13 +96,21 @@ def first_problem(text: str) -> str | None:
             continue
         code = ord(char)
         if char == "\x1b":
-            return f"a terminal escape sequence (ESC, U+001B) at character {index}"
+            return _("a terminal escape sequence (ESC, U+001B) at character {index}").format(
+                index=index
+            )
         if code < 0x20 or 0x7F <= code <= 0x9F:
-            return f"a control character (U+{code:04X}) at character {index}"
+            return _("a control character (U+{code:04X}) at character {index}").format(
+                code=code, index=index
+            )
         if char in _BIDI:
-            return f"a {_BIDI[char]} (U+{code:04X}) at character {index}, which reorders text"
+            return _("{what} (U+{code:04X}) at character {index}, which reorders text").format(
+                what=_(_BIDI[char]), code=code, index=index
+            )
         if _invalid(code):
-            return f"an invalid character (U+{code:04X}) at character {index}"
+            return _("an invalid character (U+{code:04X}) at character {index}").format(
+                code=code, index=index
+            )
     return None
 
 

@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from core.errors import InvalidValue
+from core.i18n import N_, _
 
 FORM = "YYYY-MM-DD HH:MM"
 _TYPED = re.compile(
@@ -26,24 +27,33 @@ def zone_name(zone: tzinfo) -> str:
     return key if isinstance(key, str) else str(zone)
 
 
-def parse_typed_time(text: str, zone: tzinfo, what: str = "time") -> datetime:
-    """``text`` read in ``zone`` (unless it states its offset), as an aware UTC time."""
+def parse_typed_time(text: str, zone: tzinfo, what: str = N_("time")) -> datetime:
+    """``text`` read in ``zone`` (unless it states its offset), as an aware UTC time. ``what``
+    names the time in a refusal (marked ``N_()``: translated here)."""
     typed = " ".join((text or "").split())
     if not typed:
-        raise InvalidValue(f"Give the {what}: type it as {FORM}, e.g. 2026-12-05 14:30.")
+        raise InvalidValue(
+            _("Give the {what}: type it as {form}, e.g. 2026-12-05 14:30.").format(
+                what=_(what), form=FORM
+            )
+        )
     found = _TYPED.fullmatch(typed)
     if found is None:
         raise InvalidValue(
-            f"'{typed}' is not a {what} as Lotbook takes it: type {FORM} in 24-hour local time, "
-            "e.g. 2026-12-05 14:30."
+            _(
+                "'{typed}' is not a {what} as Lotbook takes it: type {form} in 24-hour local "
+                "time, e.g. 2026-12-05 14:30."
+            ).format(typed=typed, what=_(what), form=FORM)
         )
     year, month, day, hour, minute, second, offset = found.groups()
     try:
         wall = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
     except ValueError:
         raise InvalidValue(
-            f"'{typed}' is not a {what} that exists: check the day, month, hour and minute "
-            f"({FORM})."
+            _(
+                "'{typed}' is not a {what} that exists: check the day, month, hour and minute "
+                "({form})."
+            ).format(typed=typed, what=_(what), form=FORM)
         ) from None
     if offset is not None:
         return wall.replace(tzinfo=_fixed(offset)).astimezone(UTC)
@@ -66,13 +76,22 @@ def _in_zone(wall: datetime, zone: tzinfo, typed: str, what: str) -> datetime:
         return first.astimezone(UTC)
     if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
         raise InvalidValue(
-            f"The {what} {typed} does not exist in {name}: the clocks went forward that night. "
-            "Check the time on the record."
+            _(
+                "The {what} {typed} does not exist in {zone}: the clocks went forward that "
+                "night. Check the time on the record."
+            ).format(what=_(what), typed=typed, zone=name)
         )
-    offsets = " or ".join(_offset_text(moment) for moment in (first, second))
     raise InvalidValue(
-        f"The {what} {typed} happened twice in {name} (the clocks went back that night): add "
-        f"the offset it was read with, {offsets} (e.g. {typed} {_offset_text(first)})."
+        _(
+            "The {what} {typed} happened twice in {zone} (the clocks went back that night): add "
+            "the offset it was read with, {first} or {second} (e.g. {typed} {first})."
+        ).format(
+            what=_(what),
+            typed=typed,
+            zone=name,
+            first=_offset_text(first),
+            second=_offset_text(second),
+        )
     )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from core.errors import InvalidValue
+from core.i18n import N_, _
 from core.text_rules import TEXT_VALUE, clean_text
 
 KINDS = ("number", "passfail", "text", "choice", "scan")
@@ -25,7 +26,6 @@ NOTATIONS = ("fixed", "sci")
 DECIMAL_MARKS = ("auto", "point", "comma")  # the site's decimal_mark setting, a check's own
 MAX_EXPONENT = 100  # numbers from 10⁻¹⁰⁰ to 10¹⁰⁰ in size: always finite as a float too
 
-_TYPE_DIGITS = "Type digits with one decimal point or comma, e.g. 7.2 or 7,2."
 _SUPERSCRIPT_TO_ASCII = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _ASCII_TO_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -88,11 +88,11 @@ def parse_value(
     if kind == "scan":
         code = _SCAN_EDGES.sub("", raw)
         if not code:
-            raise InvalidValue("Nothing was scanned. Scan the label again, or type the code.")
+            raise InvalidValue(_("Nothing was scanned. Scan the label again, or type the code."))
         return ParsedValue(raw, kind, None, code, None)
     if kind == "text":
         if not raw.strip():
-            raise InvalidValue("Nothing was entered. Type the text for this field.")
+            raise InvalidValue(_("Nothing was entered. Type the text for this field."))
         return ParsedValue(raw, kind, None, clean_text(raw, TEXT_VALUE), None)
     raise ValueError(f"unknown value kind {kind!r}; expected one of {', '.join(KINDS)}")
 
@@ -108,7 +108,9 @@ def parse_number(raw: str, unit: str | None = None, *, decimal_mark: str = "auto
     text = raw.replace("\u2212", "-").strip()
     shown = _shown(raw)
     if not text:
-        raise InvalidValue(f"Nothing was entered. {_TYPE_DIGITS}")
+        raise InvalidValue(
+            _("Nothing was entered. Type digits with one decimal point or comma, e.g. 7.2 or 7,2.")
+        )
     if unit:  # the field's unit may itself start with a power of ten, e.g. "×10⁶ cells/kg"
         plain = _PLAIN.fullmatch(text)
         if plain and plain["rest"] and same_unit(plain["rest"], unit):
@@ -118,15 +120,19 @@ def parse_number(raw: str, unit: str | None = None, *, decimal_mark: str = "auto
     head = head_match.group() if head_match else ""
     if re.search(r"[0-9.,]\s+[0-9.,]", head):
         raise InvalidValue(
-            f"'{shown}' has a space between digits. Do not group digits: type 1234, not 1 234."
+            _(
+                "'{shown}' has a space between digits. Do not group digits: type 1234, not 1 234."
+            ).format(shown=shown)
         )
     match = _NUMBER.fullmatch(text)
     if match is None:
         if _NOT_FINITE.match(text):
             raise InvalidValue(
-                f"'{shown}' is not a finite number. Type the measured value in digits, e.g. 7.2."
+                _(
+                    "'{shown}' is not a finite number. Type the measured value in digits, e.g. 7.2."
+                ).format(shown=shown)
             )
-        raise InvalidValue(f"'{shown}' is not a number. {_TYPE_DIGITS}")
+        raise _not_a_number(shown)
     rest = match["rest"].strip()
     if rest:
         _check_unit_text(shown, rest, unit)
@@ -137,9 +143,17 @@ def parse_number(raw: str, unit: str | None = None, *, decimal_mark: str = "auto
     return _to_decimal(raw, mantissa, exponent)
 
 
-_WORD = {".": "point", ",": "comma"}
+_WORD = {".": N_("point"), ",": N_("comma")}  # a decimal mark in words, translated where shown
 _MARK = {"point": ".", "comma": ","}
-_SET_MARK = "ask an administrator to set the site's decimal mark"
+
+
+def _not_a_number(shown: str) -> InvalidValue:
+    return InvalidValue(
+        _(
+            "'{shown}' is not a number. Type digits with one decimal point or comma, e.g. 7.2 "
+            "or 7,2."
+        ).format(shown=shown)
+    )
 
 
 def _grouped(whole: str, separator: str) -> bool:
@@ -169,29 +183,46 @@ def _plain_mantissa(shown: str, mantissa: str, mark: str, *, powered: bool) -> s
         last = max(body.rfind("."), body.rfind(","))
         other = "," if body[last] == "." else "."
         if not _grouped(body[:last], other):
-            raise InvalidValue(f"'{shown}' is not a number. {_TYPE_DIGITS}")
+            raise _not_a_number(shown)
         plain = body[:last].replace(other, "") + body[last:]
         raise InvalidValue(
-            f"'{shown}' is ambiguous: it has both a point and a comma, so one of them separates "
-            f"thousands. Type it without thousands separators ({sign}{plain}), or {_SET_MARK}."
+            _(
+                "'{shown}' is ambiguous: it has both a point and a comma, so one of them "
+                "separates thousands. Type it without thousands separators ({plain}), or ask an "
+                "administrator to set the site's decimal mark."
+            ).format(shown=shown, plain=sign + plain)
         )
     separator = "." if "." in body else ","
     if body.count(separator) > 1:
         if not _grouped(body, separator) or powered:
-            raise InvalidValue(f"'{shown}' is not a number. {_TYPE_DIGITS}")
+            raise _not_a_number(shown)
         raise InvalidValue(
-            f"'{shown}' is ambiguous: a {_WORD[separator]} is read as a thousands separator only "
-            f"where the site's decimal mark is set. Type {sign}{body.replace(separator, '')}, "
-            f"or {_SET_MARK}."
+            _(
+                "'{shown}' is ambiguous: a {mark} is read as a thousands separator only where "
+                "the site's decimal mark is set. Type {plain}, or ask an administrator to set "
+                "the site's decimal mark."
+            ).format(
+                shown=shown, mark=_(_WORD[separator]), plain=sign + body.replace(separator, "")
+            )
         )
     whole, frac = body.split(separator)
     if not powered and _grouped(body, separator):
         shorter = frac.rstrip("0")  # "12.500" may be typed 12.5, "1,000" as 1
         as_decimal = f"{whole}{separator}{shorter}" if shorter else whole
-        either = f"{sign}{as_decimal} or " if len(shorter) < 3 else ""
+        mark, whole_number = _(_WORD[separator]), f"{sign}{whole}{frac}"
+        if len(shorter) < 3:
+            raise InvalidValue(
+                _(
+                    "'{shown}' is ambiguous: is the {mark} a decimal mark or a thousands "
+                    "separator? Type {decimal} or {whole}, or ask an administrator to set the "
+                    "site's decimal mark."
+                ).format(shown=shown, mark=mark, decimal=sign + as_decimal, whole=whole_number)
+            )
         raise InvalidValue(
-            f"'{shown}' is ambiguous: is the {_WORD[separator]} a decimal mark or a thousands "
-            f"separator? Type {either}{sign}{whole}{frac}, or {_SET_MARK}."
+            _(
+                "'{shown}' is ambiguous: is the {mark} a decimal mark or a thousands separator? "
+                "Type {whole}, or ask an administrator to set the site's decimal mark."
+            ).format(shown=shown, mark=mark, whole=whole_number)
         )
     return f"{sign}{whole}.{frac}"
 
@@ -202,24 +233,38 @@ def _by_mark(shown: str, body: str, decimal: str, powered: bool) -> str:
     whole, point, frac = body.partition(decimal)
     if decimal in frac:
         raise InvalidValue(
-            f"'{shown}' has more than one decimal {_WORD[decimal]}: the decimal mark is a "
-            f"{_WORD[decimal]} here, and a {_WORD[group]} separates thousands "
-            f"(1{group}234{decimal}5)."
+            _(
+                "'{shown}' has more than one decimal {mark}: the decimal mark is a {mark} here, "
+                "and a {separator} separates thousands ({example})."
+            ).format(
+                shown=shown,
+                mark=_(_WORD[decimal]),
+                separator=_(_WORD[group]),
+                example=f"1{group}234{decimal}5",
+            )
         )
     if group in whole or group in frac:
         if powered:
             raise InvalidValue(
-                f"'{shown}' has a thousands separator in a number with a power of ten. "
-                f"Type the digits without it, e.g. 1{decimal}2e6."
+                _(
+                    "'{shown}' has a thousands separator in a number with a power of ten. "
+                    "Type the digits without it, e.g. {example}."
+                ).format(shown=shown, example=f"1{decimal}2e6")
             )
         if group in frac or not _grouped(whole, group):
             swap = body.replace(group, decimal) if body.count(group) == 1 and not point else None
-            hint = f" Type {swap}." if swap else ""
-            raise InvalidValue(
-                f"'{shown}' does not fit the decimal mark set here: the decimal mark is a "
-                f"{_WORD[decimal]}, and a {_WORD[group]} only separates thousands in groups of "
-                f"three (1{group}234{decimal}5).{hint}"
+            refusal = _(
+                "'{shown}' does not fit the decimal mark set here: the decimal mark is a {mark}, "
+                "and a {separator} only separates thousands in groups of three ({example})."
+            ).format(
+                shown=shown,
+                mark=_(_WORD[decimal]),
+                separator=_(_WORD[group]),
+                example=f"1{group}234{decimal}5",
             )
+            if swap:
+                refusal += " " + _("Type {value}.").format(value=swap)
+            raise InvalidValue(refusal)
         whole = whole.replace(group, "")
     return f"{whole}.{frac}" if point else whole
 
@@ -241,7 +286,9 @@ def format_number(value: Decimal, precision: int | None = None, notation: str = 
         exponent = 0 if rounded.is_zero() else rounded.adjusted()
         sign, digits, exp = rounded.as_tuple()
         if not isinstance(exp, int):  # "n", "N" or "F": round_for_comparison refuses those
-            raise InvalidValue(f"'{value}' is not a finite number and cannot be shown.")
+            raise InvalidValue(
+                _("'{value}' is not a finite number and cannot be shown.").format(value=value)
+            )
         mantissa = format(Decimal((sign, digits, exp - exponent)), "f")
         power = "" if exponent == 0 else "×10" + str(exponent).translate(_ASCII_TO_SUPERSCRIPT)
         text = mantissa + power
@@ -257,7 +304,11 @@ def round_for_comparison(value: Decimal, precision: int | None, notation: str = 
     """
     _check_format(precision, notation)
     if not value.is_finite():
-        raise InvalidValue(f"'{value}' is not a finite number and cannot be shown or compared.")
+        raise InvalidValue(
+            _("'{value}' is not a finite number and cannot be shown or compared.").format(
+                value=value
+            )
+        )
     if precision is None:
         return value
     if notation == "fixed":
@@ -299,28 +350,36 @@ def _to_decimal(raw: str, mantissa: str, exponent: str) -> Decimal:
 
 def _out_of_range(raw: str) -> InvalidValue:
     return InvalidValue(
-        f"'{_shown(raw)}' is out of range: numbers must lie between 10⁻¹⁰⁰ and 10¹⁰⁰ in size. "
-        "Check the exponent and the number of digits."
+        _(
+            "'{shown}' is out of range: numbers must lie between 10⁻¹⁰⁰ and 10¹⁰⁰ in size. "
+            "Check the exponent and the number of digits."
+        ).format(shown=_shown(raw))
     )
 
 
 def _check_unit_text(shown: str, rest: str, unit: str | None) -> None:
     """Refuse what follows the number unless it is the field's unit."""
     if rest[0] in "0123456789.,":
-        raise InvalidValue(f"'{shown}' is not a number. {_TYPE_DIGITS}")
+        raise _not_a_number(shown)
     if _BROKEN_POWER.match(rest):
         raise InvalidValue(
-            f"The power of ten in '{shown}' is incomplete. Write it as 1.2e6 or 1.2×10^6."
+            _("The power of ten in '{shown}' is incomplete. Write it as 1.2e6 or 1.2×10^6.").format(
+                shown=shown
+            )
         )
     if not unit:
         raise InvalidValue(
-            f"This field has no unit, but '{_shown(rest)}' was typed after the number. "
-            "Type the number alone."
+            _(
+                "This field has no unit, but '{typed}' was typed after the number. "
+                "Type the number alone."
+            ).format(typed=_shown(rest))
         )
     if not same_unit(rest, unit):
         raise InvalidValue(
-            f"'{_shown(rest)}' is not the unit of this field; it takes {unit}. "
-            f"Type the value in {unit}, or the number alone."
+            _(
+                "'{typed}' is not the unit of this field; it takes {unit}. "
+                "Type the value in {unit}, or the number alone."
+            ).format(typed=_shown(rest), unit=unit)
         )
 
 
@@ -348,8 +407,16 @@ def _parse_passfail(raw: str, pass_label: str, fail_label: str) -> str:
     accepted += [w for w in meanings if w not in {a.strip().casefold() for a in accepted}]
     listed = ", ".join(accepted)
     if not typed:
-        raise InvalidValue(f"Nothing was entered. Type {pass_label} or {fail_label} ({listed}).")
-    raise InvalidValue(f"'{_shown(raw)}' is not a result for this check. Type one of: {listed}.")
+        raise InvalidValue(
+            _("Nothing was entered. Type {passed} or {failed} ({listed}).").format(
+                passed=pass_label, failed=fail_label, listed=listed
+            )
+        )
+    raise InvalidValue(
+        _("'{typed}' is not a result for this check. Type one of: {listed}.").format(
+            typed=_shown(raw), listed=listed
+        )
+    )
 
 
 def _parse_choice(raw: str, choices: Sequence[str]) -> str:
@@ -361,8 +428,12 @@ def _parse_choice(raw: str, choices: Sequence[str]) -> str:
             return choice
     listed = ", ".join(choices)
     if not typed:
-        raise InvalidValue(f"Nothing was chosen. Choose one of: {listed}.")
-    raise InvalidValue(f"'{_shown(raw)}' is not one of the options. Choose one of: {listed}.")
+        raise InvalidValue(_("Nothing was chosen. Choose one of: {listed}.").format(listed=listed))
+    raise InvalidValue(
+        _("'{typed}' is not one of the options. Choose one of: {listed}.").format(
+            typed=_shown(raw), listed=listed
+        )
+    )
 
 
 def _shown(text: str, limit: int = 40) -> str:

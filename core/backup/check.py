@@ -114,8 +114,8 @@ def _read_copy(
     finally:
         copy.dispose()
     if not chain.intact:
-        problems.append(chain.summary())
-    return state, chain.summary(), chain
+        problems.append(_canonical_summary(chain))
+    return state, _canonical_summary(chain), chain
 
 
 def _count_problems(found: Mapping[str, int], expected: Mapping[str, int]) -> list[str]:
@@ -163,7 +163,7 @@ def check_postgres(
                 restored = True
                 state = postgres.scratch_state(scratch)
                 chain = verify_chain(scratch)
-                chain_text = chain.summary()
+                chain_text = _canonical_summary(chain)
                 if not chain.intact:
                     problems.append(chain_text)
                 counted = _count_problems(state.counts, expected.counts)
@@ -194,3 +194,12 @@ def check_postgres(
         chain_hash=head,
         problems=tuple(problems),
     )
+
+
+def _canonical_summary(chain) -> str:
+    """The chain's summary in the record's language: it is kept in the backup record and its
+    manifest."""
+    from core.i18n import SOURCE, in_language
+
+    with in_language(SOURCE):
+        return chain.summary()

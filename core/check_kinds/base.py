@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from core.i18n import _
 from core.specs import Evaluation, describe, evaluate
 from core.values import ParsedValue, format_number, parse_value
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 class CheckKind:
     name: str = ""  # the template's ``type``
-    words: str = ""  # what a value of this kind is, for a person
+    words: str = ""  # what a value of this kind is, for a person (marked N_, shown with _)
     own_keys: frozenset[str] = frozenset()  # template keys only this kind (or kinds) takes
     spec_keys: frozenset[str] = frozenset()  # spec = { … } keys it is judged by, beyond "text"
     numeric: bool = False  # its value is a number (limits, calculations, conditions, ranges)
@@ -67,7 +68,7 @@ class CheckKind:
 
     def entry_hint(self, check: Any) -> str:
         """What the empty entry field says it expects (``check``: a CheckDef or a CheckView)."""
-        return self.words
+        return _(self.words) if self.words else ""
 
     def completions(self, check: Any) -> tuple[str, ...]:
         """Words the entry completes as they are typed."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from core.check_kinds.base import CheckKind
+from core.i18n import N_
 
 if TYPE_CHECKING:
     from core.templates.model import CheckDef
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 
 class Choice(CheckKind):
     name = "choice"
-    words = "one of the listed answers"
+    words = N_("one of the listed answers")
     own_keys = frozenset({"choices"})
     spec_keys = frozenset({"accepted"})
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.check_kinds.base import CheckKind, number_sample, number_shown
 from core.errors import InvalidValue
+from core.i18n import N_, _
 from core.values import ParsedValue, parse_number
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ _PART = re.compile(
 )
 _MINUTES = {"h": 60, "min": 1}
 _DIGITS = Context(prec=12)  # as calculated values: 2 h 10 min is 2.16666666667 h
-_SAY = "Type a duration, e.g. 2 h 30 min, 2:30, 150 min or 2,5 h."
 
 
 def _minutes_typed(text: str, decimal_mark: str) -> Decimal | None:
@@ -43,7 +43,7 @@ def _minutes_typed(text: str, decimal_mark: str) -> Decimal | None:
 
 class Duration(CheckKind):
     name = "duration"
-    words = "duration"
+    words = N_("duration")
     own_keys = frozenset({"unit", "precision"})
     spec_keys = frozenset(
         {"lower", "upper", "lower_inclusive", "upper_inclusive", "alert_lower", "alert_upper"}
@@ -56,7 +56,9 @@ class Duration(CheckKind):
     def parse(self, check: CheckDef, text: str, decimal_mark: str = "auto") -> ParsedValue:
         unit = check.unit or "min"
         if not text.strip():
-            raise InvalidValue(f"Nothing was entered. {_SAY}")
+            raise InvalidValue(
+                _("Nothing was entered. Type a duration, e.g. 2 h 30 min, 2:30, 150 min or 2,5 h.")
+            )
         minutes = _minutes_typed(text, decimal_mark)
         if minutes is not None:
             value = (minutes / _MINUTES[unit]).normalize(_DIGITS)
@@ -64,16 +66,26 @@ class Duration(CheckKind):
             try:
                 value = parse_number(text, unit, decimal_mark=decimal_mark)
             except InvalidValue:
-                raise InvalidValue(f"'{text.strip()}' is not a duration. {_SAY}") from None
+                raise InvalidValue(
+                    _(
+                        "'{text}' is not a duration. Type a duration, e.g. 2 h 30 min, 2:30, "
+                        "150 min or 2,5 h."
+                    ).format(text=text.strip())
+                ) from None
         if value < 0:
-            raise InvalidValue(f"A duration cannot be negative ('{text.strip()}'). {_SAY}")
+            raise InvalidValue(
+                _(
+                    "A duration cannot be negative ('{text}'). Type a duration, e.g. 2 h 30 min, "
+                    "2:30, 150 min or 2,5 h."
+                ).format(text=text.strip())
+            )
         return ParsedValue(text, "number", value, None, unit)
 
     def shown(self, check: Any, value: str) -> str:
         return number_shown(check, value)
 
     def entry_hint(self, check: Any) -> str:
-        return f"duration in {check.unit}, e.g. 2 h 30 min or 2:30"
+        return _("duration in {unit}, e.g. 2 h 30 min or 2:30").format(unit=check.unit)
 
     def sample(self, check: CheckDef, coi: str | None, recorded: dict[str, str]) -> str | None:
         return number_sample(check)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from core.check_kinds.base import CheckKind, number_sample, number_shown
+from core.i18n import N_, _
 
 if TYPE_CHECKING:
     from core.templates.model import CheckDef
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 
 class Number(CheckKind):
     name = "number"
-    words = "number"
+    words = N_("number")
     own_keys = frozenset(
         {"unit", "precision", "notation", "decimal_mark", "calc", "measures", "consumes", "counts"}
     )
@@ -27,7 +28,7 @@ class Number(CheckKind):
         return number_shown(check, value)
 
     def entry_hint(self, check: Any) -> str:
-        return f"number in {check.unit}" if check.unit else "number"
+        return _("number in {unit}").format(unit=check.unit) if check.unit else _("number")
 
     def sample(self, check: CheckDef, coi: str | None, recorded: dict[str, str]) -> str | None:
         return number_sample(check)

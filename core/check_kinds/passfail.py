@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from core.check_kinds.base import CheckKind
+from core.i18n import N_
 
 if TYPE_CHECKING:
     from core.templates.model import CheckDef
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 
 class PassFail(CheckKind):
     name = "passfail"
-    words = "pass or fail"
+    words = N_("pass or fail")
     own_keys = frozenset({"pass_label", "fail_label"})
     spec_keys = frozenset({"expected"})
 

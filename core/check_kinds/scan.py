@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from core.check_kinds.base import CheckKind
+from core.i18n import N_, _
 from core.words import EQUIPMENT_TYPE_WORDS
 
 if TYPE_CHECKING:
@@ -20,30 +21,35 @@ EQUIPMENT_PREFIX = "equipment:"  # expect = "equipment:<type>": an item of that 
 
 class Scan(CheckKind):
     name = "scan"
-    words = "a scanned label"
+    words = N_("a scanned label")
     own_keys = frozenset({"expect"})
     takes_scans = True
 
     def spec_words(self, check: CheckDef) -> str:
         if check.material_code:
-            return f"a released, in-date lot of material {check.material_code}"
+            return _("a released, in-date lot of material {code}").format(code=check.material_code)
         if check.equipment_type:
             kind = EQUIPMENT_TYPE_WORDS.get(check.equipment_type, check.equipment_type)
-            return f"a {kind} in service, its calibration, qualification and maintenance not due"
+            return _(
+                "a {kind} in service, its calibration, qualification and maintenance not due"
+            ).format(kind=kind)
         if check.expect == "coi":
-            return "must match the batch's chain-of-identity id"
+            return _("must match the batch's chain-of-identity id")
         if check.expect and check.expect.startswith("check:"):
-            return f"must match the value recorded for {check.expect.split(':', 1)[1]}"
+            return _("must match the value recorded for {check}").format(
+                check=check.expect.split(":", 1)[1]
+            )
         return super().spec_words(check)
 
     def entry_hint(self, check: Any) -> str:
         expect = check.expect or ""
         if expect.startswith(MATERIAL_PREFIX):
-            return f"scan the lot label ({expect[len(MATERIAL_PREFIX) :]})"
+            return _("scan the lot label ({code})").format(code=expect[len(MATERIAL_PREFIX) :])
         if expect.startswith(EQUIPMENT_PREFIX):
-            return "scan the equipment's asset label"
-        what = "the chain-of-identity label" if expect == "coi" else "the label"
-        return f"scan {what}"
+            return _("scan the equipment's asset label")
+        if expect == "coi":
+            return _("scan the chain-of-identity label")
+        return _("scan the label")
 
     def sample(self, check: CheckDef, coi: str | None, recorded: dict[str, str]) -> str | None:
         if check.expect == "coi":

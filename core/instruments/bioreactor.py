@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
+from core.i18n import N_, _
 from core.instruments import dialect, timestamps
 from core.instruments.decode import decode
 from core.instruments.model import Channel, InstrumentFileInvalid, ParsedFile, Trace
@@ -65,9 +66,10 @@ def channel_key(name: str) -> str:
 
 class BioreactorLog:
     name = "bioreactor-log"
-    title = "Bioreactor log (timestamped multi-channel CSV)"
+    # marked for the catalogue; kept in English here (the --json listing), translated where shown
+    title = N_("Bioreactor log (timestamped multi-channel CSV)")
     kind = "trace"
-    description = (
+    description = N_(
         "First column the time (ISO 8601; '# timezone: Area/City' for times without a zone), "
         "then one column per channel: pH, DO (%), temperature (°C), glucose (mmol/L), ..."
     )
@@ -87,24 +89,37 @@ class BioreactorLog:
         meta = _meta(head)
         notes: list[str] = []
         zone: tzinfo | None = None
-        stated = ""
+        zone_note = ""  # said when times without a zone were read in ``zone``
         named = _header_zone(head.header[0])
         if "timezone" in meta:
             line, value = meta["timezone"]
             zone = timestamps.zone_named(value, file, line)
-            stated = f"{zone}, as the file states (line {line})"
+            zone_note = _(
+                "Times written without a zone were read in {zone}, as the file states (line "
+                "{line})."
+            ).format(zone=zone, line=line)
         elif named is not None:
             zone = named
-            stated = f"{zone}, as the time column's header states"
+            zone_note = _(
+                "Times written without a zone were read in {zone}, as the time column's header "
+                "states."
+            ).format(zone=zone)
         elif site_zone is not None:
             zone = site_zone
-            stated = f"{zone}, the site's time zone (the file states none)"
+            zone_note = _(
+                "Times written without a zone were read in {zone}, the site's time zone (the "
+                "file states none)."
+            ).format(zone=zone)
         if "instrument" in meta:
-            notes.append(f"Instrument: {meta['instrument'][1]} (as the file states).")
+            notes.append(
+                _("Instrument: {instrument} (as the file states).").format(
+                    instrument=meta["instrument"][1]
+                )
+            )
         layout = _layout(head, channels, file)
         columns = read_columns(text[head.data_start :], layout, zone)
         if columns.local_times:
-            notes.append(f"Times written without a zone were read in {stated}.")
+            notes.append(zone_note)
         notes.extend(columns.notes)
         read = tuple(
             Channel(key, header, unit, values)
@@ -161,8 +176,10 @@ def _channels(head: Head, file: str) -> _Channels:
         raise InstrumentFileInvalid(
             file,
             head.header_line,
-            f"the first column is '{dialect.shown(head.header[0])}': a bioreactor log starts "
-            "with the time (timestamp, time or datetime).",
+            _(
+                "the first column is '{column}': a bioreactor log starts "
+                "with the time (timestamp, time or datetime)."
+            ).format(column=dialect.shown(head.header[0])),
         )
     seen: dict[str, str] = {}
     found = _Channels()
@@ -171,7 +188,9 @@ def _channels(head: Head, file: str) -> _Channels:
             if index == len(head.header) - 1:
                 continue  # a trailing delimiter
             raise InstrumentFileInvalid(
-                file, head.header_line, f"column {index + 1} of the header has no name."
+                file,
+                head.header_line,
+                _("column {number} of the header has no name.").format(number=index + 1),
             )
         name, unit = split_unit(cell)
         key = channel_key(name) or f"channel_{index + 1}"
@@ -179,14 +198,16 @@ def _channels(head: Head, file: str) -> _Channels:
             raise InstrumentFileInvalid(
                 file,
                 head.header_line,
-                f"the columns {seen[key]} and {cell} are both the channel '{key}': rename one.",
+                _(
+                    "the columns {first} and {second} are both the channel '{key}': rename one."
+                ).format(first=seen[key], second=cell, key=key),
             )
         seen[key] = cell
         found.keys.append((key, cell, unit))
         found.indexes.append(index)
     if not found.keys:
         raise InstrumentFileInvalid(
-            file, head.header_line, "the header names no channel after the time column."
+            file, head.header_line, _("the header names no channel after the time column.")
         )
     return found
 

@@ -12,15 +12,16 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal, localcontext
 
+from core.i18n import N_, _
 from core.instruments.model import COUNT_QUANTITIES, CountReading, InstrumentFileInvalid
 
 DENSITIES = ("viable_cell_density", "total_cell_density", "dead_cell_density")
-LABELS = {
-    "viable_cell_density": "viable cell density",
-    "total_cell_density": "total cell density",
-    "dead_cell_density": "dead cell density",
-    "viability": "viability",
-    "cell_diameter": "cell diameter",
+LABELS = {  # marked for the catalogue, translated where a refusal names the quantity
+    "viable_cell_density": N_("viable cell density"),
+    "total_cell_density": N_("total cell density"),
+    "dead_cell_density": N_("dead cell density"),
+    "viability": N_("viability"),
+    "cell_diameter": N_("cell diameter"),
 }
 _HUNDRED = Decimal(100)
 _EXACT = 1000  # digits: enough for any number parse_number reads (exponents within ±100)
@@ -71,7 +72,7 @@ def reading(
         raise InstrumentFileInvalid(
             file,
             line,
-            "the sample ID is empty: every sample needs the ID typed on the instrument.",
+            _("the sample ID is empty: every sample needs the ID typed on the instrument."),
         )
     checked = dict(values)
     for quantity, value in checked.items():
@@ -79,12 +80,20 @@ def reading(
             raise ValueError(f"unknown count quantity {quantity!r}")
         if value < 0:
             raise InstrumentFileInvalid(
-                file, line, f"the {LABELS[quantity]} of sample {sample} is negative ({value})."
+                file,
+                line,
+                _("the {quantity} of sample {sample} is negative ({value}).").format(
+                    quantity=_(LABELS[quantity]), sample=sample, value=value
+                ),
             )
     viability = checked.get("viability")
     if viability is not None and viability > _HUNDRED:
         raise InstrumentFileInvalid(
-            file, line, f"the viability of sample {sample} is {viability} %, above 100 %."
+            file,
+            line,
+            _("the viability of sample {sample} is {viability} %, above 100 %.").format(
+                sample=sample, viability=viability
+            ),
         )
     viable, total = checked.get("viable_cell_density"), checked.get("total_cell_density")
     if viable is not None and total is not None:
@@ -92,8 +101,10 @@ def reading(
             raise InstrumentFileInvalid(
                 file,
                 line,
-                f"sample {sample} has more viable cells ({viable}/mL) than cells in total "
-                f"({total}/mL): the file is damaged or was edited.",
+                _(
+                    "sample {sample} has more viable cells ({viable}/mL) than cells in total "
+                    "({total}/mL): the file is damaged or was edited."
+                ).format(sample=sample, viable=viable, total=total),
             )
         with localcontext(prec=_EXACT):
             checked.setdefault("dead_cell_density", total - viable)

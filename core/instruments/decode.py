@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from core.i18n import _
 from core.instruments.model import InstrumentFileInvalid
 
 _UTF8_BOM = codecs.BOM_UTF8
@@ -20,7 +21,6 @@ _SNIFF = 4096  # bytes looked at to tell UTF-16 without a mark from binary data
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if not (b < 0x20 or b == 0x7F) or b in b"\t\n\r")
 _UTF8_C1 = re.compile(b"\xc2[\x80-\x9f]")
-_EXPORT_AGAIN = "Export the file again from the instrument software as text (CSV)."
 
 
 def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, str]:
@@ -30,7 +30,7 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, st
     mark is still honoured and removed.
     """
     if not data[:_SNIFF].strip(b" \t\r\n\x00") and not data.strip(b" \t\r\n\x00"):
-        raise InstrumentFileInvalid(file, None, "The file is empty.")
+        raise InstrumentFileInvalid(file, None, _("The file is empty."))
     if encoding is not None:
         name = _codec(encoding, file)
         if data.startswith(_UTF8_BOM) and name == "utf-8":
@@ -57,8 +57,10 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, st
         raise InstrumentFileInvalid(
             file,
             line,
-            f"contains the control character {code}: this is not a text export, or the file is "
-            f"damaged. {_EXPORT_AGAIN}",
+            _(
+                "contains the control character {code}: this is not a text export, or the file "
+                "is damaged. Export the file again from the instrument software as text (CSV)."
+            ).format(code=code),
         )
     return text, name
 
@@ -95,8 +97,10 @@ def _utf16_without_mark(data: bytes, file: str) -> str:
     raise InstrumentFileInvalid(
         file,
         data.count(b"\n", 0, offset) + 1,
-        f"contains NUL bytes (at byte {offset}) but is not UTF-16 text: it is a binary file or a "
-        f"damaged export. {_EXPORT_AGAIN}",
+        _(
+            "contains NUL bytes (at byte {offset}) but is not UTF-16 text: it is a binary file or "
+            "a damaged export. Export the file again from the instrument software as text (CSV)."
+        ).format(offset=offset),
     )
 
 
@@ -111,8 +115,11 @@ def _strict(data: bytes, encoding: str, file: str) -> str:
         raise InstrumentFileInvalid(
             file,
             line,
-            f"byte {start} cannot be read as {encoding} text ({error.reason}): the file is "
-            f"damaged or not a text export. {_EXPORT_AGAIN}",
+            _(
+                "byte {start} cannot be read as {encoding} text ({problem}): the file is "
+                "damaged or not a text export. Export the file again from the instrument "
+                "software as text (CSV)."
+            ).format(start=start, encoding=encoding, problem=error.reason),
         ) from None
 
 
@@ -124,5 +131,9 @@ def _codec(encoding: str, file: str) -> str:
     except LookupError:
         pass
     raise InstrumentFileInvalid(
-        file, None, f"'{encoding}' is not a known text encoding; correct the profile."
+        file,
+        None,
+        _("'{encoding}' is not a known text encoding; correct the profile.").format(
+            encoding=encoding
+        ),
     )

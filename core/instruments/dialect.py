@@ -13,12 +13,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.errors import InvalidValue
+from core.i18n import N_, _
 from core.instruments.model import InstrumentFileInvalid
 from core.values import parse_number
 
 DELIMITERS = (",", ";", "\t")
-DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
-DECIMAL_NAMES = {".": "decimal point", ",": "decimal comma"}
+# marked for the catalogue, translated where a message names them (``delimiter_name``)
+DELIMITER_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab")}
+DECIMAL_NAMES = {".": N_("decimal point"), ",": N_("decimal comma")}
+
+
+def delimiter_name(delimiter: str) -> str:
+    """The delimiter in words, in the reader's language ("comma", "tab" ...)."""
+    return _(DELIMITER_NAMES.get(delimiter, N_("delimiter")))
 
 
 def shown(text: str, limit: int = 40) -> str:
@@ -62,10 +69,16 @@ class Table:
                 raise InstrumentFileInvalid(
                     file,
                     line,
-                    f"has {len(cells)} fields but line {first[1]} has {first[0]}: the rows of an "
-                    f"export have as many fields each. A value holds a "
-                    f"{DELIMITER_NAMES.get(self.delimiter, 'delimiter')} without quotes, or the "
-                    "file was edited.",
+                    _(
+                        "has {n} fields but line {first} has {first_n}: the rows of an "
+                        "export have as many fields each. A value holds a "
+                        "{delimiter} without quotes, or the file was edited."
+                    ).format(
+                        n=len(cells),
+                        first=first[1],
+                        first_n=first[0],
+                        delimiter=delimiter_name(self.delimiter),
+                    ),
                 )
             yield line, kept
 
@@ -82,8 +95,10 @@ class Table:
                 raise InstrumentFileInvalid(
                     file,
                     self.header_line,
-                    f"the header has the column {spellings[0]} twice (columns {hits[0] + 1} and "
-                    f"{hits[1] + 1}): it cannot be told which one to read.",
+                    _(
+                        "the header has the column {column} twice (columns {first} and "
+                        "{second}): it cannot be told which one to read."
+                    ).format(column=spellings[0], first=hits[0] + 1, second=hits[1] + 1),
                 )
             if hits:
                 found[field_name] = hits[0]
@@ -92,8 +107,10 @@ class Table:
             raise InstrumentFileInvalid(
                 file,
                 self.header_line,
-                f"the header has no column {', '.join(missing)}: the file is not this kind of "
-                "export, or columns were removed.",
+                _(
+                    "the header has no column {columns}: the file is not this kind of "
+                    "export, or columns were removed."
+                ).format(columns=", ".join(missing)),
             )
         return found
 
@@ -107,7 +124,9 @@ def find_table(
         (n for n, line in enumerate(lines, 1) if line.strip() and not _comment(line, comment)), 0
     )
     if not number:
-        raise InstrumentFileInvalid(file, None, "the file has no header line: it holds no table.")
+        raise InstrumentFileInvalid(
+            file, None, _("the file has no header line: it holds no table.")
+        )
     index = number - 1
     chosen = delimiter or detect_delimiter(lines[index : index + 21], file, number)
     header = [cell.strip() for cell in next(read_rows([lines[index]], number, chosen, file))[1]]
@@ -128,18 +147,25 @@ def check_width(
     extra = [i for i in range(width, len(cells)) if cells[i].strip()]
     if len(cells) >= width and not extra:
         return list(cells[:width])
-    reason = (
-        "the row ends early, so the file is truncated or was edited."
-        if len(cells) < width
-        else f"'{shown(cells[extra[0]])}' (field {extra[0] + 1}) is beyond the last column. A "
-        f"value holds a {DELIMITER_NAMES.get(delimiter, 'delimiter')} without quotes, or the "
-        "row was edited."
-    )
-    raise InstrumentFileInvalid(
-        file,
-        line,
-        f"has {len(cells)} fields but the header (line {header_line}) has {width}: " + reason,
-    )
+    if len(cells) < width:
+        reason = _(
+            "has {n} fields but the header (line {header}) has {width}: the row ends early, so "
+            "the file is truncated or was edited."
+        ).format(n=len(cells), header=header_line, width=width)
+    else:
+        reason = _(
+            "has {n} fields but the header (line {header}) has {width}: '{cell}' (field "
+            "{field}) is beyond the last column. A value holds a {delimiter} without quotes, or "
+            "the row was edited."
+        ).format(
+            n=len(cells),
+            header=header_line,
+            width=width,
+            cell=shown(cells[extra[0]]),
+            field=extra[0] + 1,
+            delimiter=delimiter_name(delimiter),
+        )
+    raise InstrumentFileInvalid(file, line, reason)
 
 
 # --- delimiters ---------------------------------------------------------------------------------
@@ -175,8 +201,10 @@ def detect_delimiter(lines: Sequence[str], file: str, line: int) -> str:
         raise InstrumentFileInvalid(
             file,
             line,
-            f"'{shown(header)}' is not separated by commas, semicolons or tabs: this is not a "
-            "table export, or the file holds only one column.",
+            _(
+                "'{header}' is not separated by commas, semicolons or tabs: this is not a "
+                "table export, or the file holds only one column."
+            ).format(header=shown(header)),
         )
     return chosen
 
@@ -197,7 +225,9 @@ def read_rows(
             yield number, _quoted_row(line, delimiter, numbered)
         except csv.Error as error:
             raise InstrumentFileInvalid(
-                file, number, f"cannot be read as a table row ({error}); check its quotes."
+                file,
+                number,
+                _("cannot be read as a table row ({error}); check its quotes.").format(error=error),
             ) from None
 
 
@@ -233,9 +263,11 @@ class NumberReader:
         # seen decides, as in other files.
         fixed = delimiter == "," and not quoted_comma
         self.decimal = "." if fixed else decimal
-        self._fixed_by: str | None = "the delimiter" if fixed else None
+        # what set the decimal mark, in a refusal's words (translated when it is shown)
+        self._fixed_by: str | None = N_("the delimiter") if fixed else None
+        self._fixed_line: int | None = None
         if decimal is not None and not fixed:
-            self._fixed_by = "the profile"
+            self._fixed_by = N_("the profile")
 
     @property
     def mark(self) -> str:
@@ -246,18 +278,29 @@ class NumberReader:
         """The number in ``cell``; ``place`` names it in a refusal ("column pH", "Live")."""
         text = cell.strip()
         if not text:
-            raise InstrumentFileInvalid(self.file, line, f"{place} is empty: a value is missing.")
+            raise InstrumentFileInvalid(
+                self.file, line, _("{place} is empty: a value is missing.").format(place=place)
+            )
         mark = "," if "," in text else "." if "." in text else None
         if mark is not None and not ("," in text and "." in text):
             if self.decimal is None:
-                self.decimal, self._fixed_by = mark, f"line {line}"
+                self.decimal, self._fixed_by = mark, N_("line {line}")
+                self._fixed_line = line
             elif mark != self.decimal:
                 raise InstrumentFileInvalid(
                     self.file,
                     line,
-                    f"'{shown(text)}' in {place} is written with a {DECIMAL_NAMES[mark]}, "
-                    f"but {self._fixed_by} sets the {DECIMAL_NAMES[self.decimal]}: a file must "
-                    "use one decimal mark and no thousands separators.",
+                    _(
+                        "'{text}' in {place} is written with a {mark}, "
+                        "but {fixed_by} sets the {decimal}: a file must "
+                        "use one decimal mark and no thousands separators."
+                    ).format(
+                        text=shown(text),
+                        place=place,
+                        mark=_(DECIMAL_NAMES[mark]),
+                        fixed_by=_(str(self._fixed_by)).format(line=self._fixed_line),
+                        decimal=_(DECIMAL_NAMES[self.decimal]),
+                    ),
                 )
         # One mark, the file's: read with it (a lone "1,250" is the file's decimal, never a
         # thousands group); both marks stay refused.
@@ -267,7 +310,9 @@ class NumberReader:
             return parse_number(text, decimal_mark=by)
         except InvalidValue:
             raise InstrumentFileInvalid(
-                self.file, line, f"'{shown(text)}' in {place} is not a number."
+                self.file,
+                line,
+                _("'{text}' in {place} is not a number.").format(text=shown(text), place=place),
             ) from None
 
     def read_float(self, cell: str, line: int, place: str) -> float:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import DomainError
+from core.i18n import N_, _
 from core.instruments import dialect, timestamps
 from core.instruments.counts import reading, scaled
 from core.instruments.decode import decode
@@ -30,19 +31,20 @@ from core.instruments.model import (
 from core.instruments.tracetable import Layout, find_head, read_columns
 
 KINDS = ("counts", "trace")
+# key → what it holds (marked for the catalogue, translated where a refusal shows it)
 PROFILE_KEYS = {
-    "name": "the profile's name, typed with --profile (lower case, digits, '-')",
-    "title": "what people see, e.g. 'Roche Cedex HiRes export (CSV)'",
-    "kind": "counts or trace",
-    "description": "a sentence on the files it reads",
-    "delimiter": "',', ';' or 'tab' (detected when left out)",
-    "decimal": "'.' or ',' (the file's own when left out)",
-    "encoding": "utf-8, utf-16, cp1252 ... (detected when left out)",
-    "timezone": "the IANA zone of times written without one, e.g. Europe/Berlin",
-    "time_column": "the header of the time column",
-    "time_format": "'iso' or a strptime pattern such as '%d.%m.%Y %H:%M:%S'",
-    "sample_column": "counts: the header of the sample ID column",
-    "instrument_column": "counts: the header of the column naming the instrument (its serial)",
+    "name": N_("the profile's name, typed with --profile (lower case, digits, '-')"),
+    "title": N_("what people see, e.g. 'Roche Cedex HiRes export (CSV)'"),
+    "kind": N_("counts or trace"),
+    "description": N_("a sentence on the files it reads"),
+    "delimiter": N_("',', ';' or 'tab' (detected when left out)"),
+    "decimal": N_("'.' or ',' (the file's own when left out)"),
+    "encoding": N_("utf-8, utf-16, cp1252 ... (detected when left out)"),
+    "timezone": N_("the IANA zone of times written without one, e.g. Europe/Berlin"),
+    "time_column": N_("the header of the time column"),
+    "time_format": N_("'iso' or a strptime pattern such as '%d.%m.%Y %H:%M:%S'"),
+    "sample_column": N_("counts: the header of the sample ID column"),
+    "instrument_column": N_("counts: the header of the column naming the instrument (its serial)"),
 }
 COUNT_COLUMN_KEYS = ("column", "quantity", "scale", "optional")
 TRACE_COLUMN_KEYS = ("column", "channel", "unit")
@@ -55,8 +57,13 @@ class ProfileInvalid(DomainError):
     """A site profile file cannot be used; names the file, the line if known, and the reason."""
 
     def __init__(self, file: str, line: int | None, reason: str) -> None:
-        where = f"{file}, line {line}" if line else file
-        super().__init__(f"Import profile {where}: {reason}")
+        if line:
+            message = _("Import profile {file}, line {line}: {reason}").format(
+                file=file, line=line, reason=reason
+            )
+        else:
+            message = _("Import profile {file}: {reason}").format(file=file, reason=reason)
+        super().__init__(message)
         self.file = file
         self.line = line
         self.reason = reason
@@ -123,7 +130,8 @@ class GenericProfile:
                 cell = cells[where[spec.column]]
                 if spec.optional and not cell.strip():
                     continue
-                number = numbers.read(cell, line, f"column {spec.column}")
+                place = _("column {column}").format(column=spec.column)
+                number = numbers.read(cell, line, place)
                 values[str(spec.quantity)] = scaled(number, spec.scale)
             measured_at, read_in = None, None
             if self.time_column:
@@ -138,10 +146,12 @@ class GenericProfile:
             counts.append(reading(file, line, sample, measured_at, values, raw, **stated))
         if not counts:
             raise InstrumentFileInvalid(
-                file, table.header_line, "the header is not followed by any row: it is truncated."
+                file,
+                table.header_line,
+                _("the header is not followed by any row: it is truncated."),
             )
         if zone is not None and self.time_column:
-            notes.insert(0, f"Times without a zone read in {zone} ({self._zone_source()}).")
+            notes.insert(0, self._zone_note(zone))
         return ParsedFile(
             self.name,
             self.kind,
@@ -160,9 +170,12 @@ class GenericProfile:
         for name in [str(self.time_column), *(spec.column for spec in self.columns)]:
             hits = [i for i, key in enumerate(keys) if key == dialect.header_key(name)]
             if len(hits) != 1:
-                problem = "has no column" if not hits else "has more than one column"
+                if not hits:
+                    problem = _("the header has no column {column} ({profile} profile).")
+                else:
+                    problem = _("the header has more than one column {column} ({profile} profile).")
                 raise InstrumentFileInvalid(
-                    file, head.header_line, f"the header {problem} {name} ({self.name} profile)."
+                    file, head.header_line, problem.format(column=name, profile=self.name)
                 )
             indexes.append(hits[0])
         layout = Layout(
@@ -180,7 +193,7 @@ class GenericProfile:
         columns = read_columns(text[head.data_start :], layout, zone)
         notes = list(columns.notes)
         if columns.local_times:
-            notes.insert(0, f"Times without a zone read in {zone} ({self._zone_source()}).")
+            notes.insert(0, self._zone_note(zone))
         channels = tuple(
             Channel(str(spec.channel), spec.column, spec.unit, values)
             for spec, values in zip(self.columns, columns.values, strict=True)
@@ -196,8 +209,12 @@ class GenericProfile:
             notes=tuple(notes),
         )
 
-    def _zone_source(self) -> str:
-        return "as the profile states" if self.timezone else "the site's time zone"
+    def _zone_note(self, zone: tzinfo | None) -> str:
+        if self.timezone:
+            return _("Times without a zone read in {zone} (as the profile states).").format(
+                zone=zone
+            )
+        return _("Times without a zone read in {zone} (the site's time zone).").format(zone=zone)
 
 
 def load_profile(path: Path) -> GenericProfile:
@@ -205,7 +222,9 @@ def load_profile(path: Path) -> GenericProfile:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ProfileInvalid(str(path), None, f"cannot be read ({error}).") from None
+        raise ProfileInvalid(
+            str(path), None, _("cannot be read ({error}).").format(error=error)
+        ) from None
     return profile_from_toml(text, str(path))
 
 
@@ -215,7 +234,9 @@ def profile_from_toml(text: str, source: str) -> GenericProfile:
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"line (\d+)", str(error))
         line = int(found[1]) if found else None
-        raise ProfileInvalid(source, line, f"is not valid TOML ({error}).") from None
+        raise ProfileInvalid(
+            source, line, _("is not valid TOML ({error}).").format(error=error)
+        ) from None
     return _Checker(text, source).profile(document)
 
 
@@ -248,33 +269,45 @@ class _Checker:
     def profile(self, document: dict[str, Any]) -> GenericProfile:
         unknown = set(document) - {"profile", "columns"}
         if unknown:
-            raise self.fail(f"unknown section {sorted(unknown)[0]}: use [profile] and [[columns]].")
+            raise self.fail(
+                _("unknown section {section}: use [profile] and [[columns]].").format(
+                    section=sorted(unknown)[0]
+                )
+            )
         section = document.get("profile")
         if not isinstance(section, dict):
-            raise self.fail("has no [profile] section.")
+            raise self.fail(_("has no [profile] section."))
         for key in section:
             if key not in PROFILE_KEYS:
                 raise self.fail(
-                    f"[profile] has no key {key}. Keys: {', '.join(PROFILE_KEYS)}.", key
+                    _("[profile] has no key {key}. Keys: {keys}.").format(
+                        key=key, keys=", ".join(PROFILE_KEYS)
+                    ),
+                    key,
                 )
         for key, value in section.items():
             if not isinstance(value, str):
-                raise self.fail(f"{key} must be text in quotes.", key)
+                raise self.fail(_("{key} must be text in quotes.").format(key=key), key)
         kind = self._required(section, "kind")
         if kind not in KINDS:
-            raise self.fail(f"kind is '{kind}'; it must be counts or trace.", "kind")
+            raise self.fail(
+                _("kind is '{kind}'; it must be counts or trace.").format(kind=kind), "kind"
+            )
         name = self._required(section, "name")
         if not _NAME.fullmatch(name):
-            raise self.fail(f"name '{name}' must be lower case letters, digits and '-'.", "name")
+            raise self.fail(
+                _("name '{name}' must be lower case letters, digits and '-'.").format(name=name),
+                "name",
+            )
         options = self._options(section)
         time_column = section.get("time_column")
         sample_column = section.get("sample_column")
         if kind == "trace" and not time_column:
-            raise self.fail("a trace profile needs time_column.")
+            raise self.fail(_("a trace profile needs time_column."))
         if kind == "counts" and not sample_column:
-            raise self.fail("a counts profile needs sample_column.")
+            raise self.fail(_("a counts profile needs sample_column."))
         if kind == "trace" and section.get("instrument_column"):
-            raise self.fail("instrument_column is for counts profiles.", "instrument_column")
+            raise self.fail(_("instrument_column is for counts profiles."), "instrument_column")
         columns = self._columns(document.get("columns"), kind)
         return GenericProfile(
             name=name,
@@ -292,7 +325,10 @@ class _Checker:
     def _required(self, section: dict[str, Any], key: str) -> str:
         value = section.get(key, "").strip()
         if not value:
-            raise self.fail(f"[profile] needs {key} ({PROFILE_KEYS[key]}).", key)
+            raise self.fail(
+                _("[profile] needs {key} ({what}).").format(key=key, what=_(PROFILE_KEYS[key])),
+                key,
+            )
         return value
 
     def _options(self, section: dict[str, Any]) -> dict[str, Any]:
@@ -300,30 +336,30 @@ class _Checker:
         if "delimiter" in section:
             options["delimiter"] = _DELIMITERS.get(section["delimiter"])
             if options["delimiter"] is None:
-                raise self.fail("delimiter must be ',', ';' or 'tab'.", "delimiter")
+                raise self.fail(_("delimiter must be ',', ';' or 'tab'."), "delimiter")
         if "decimal" in section:
             options["decimal"] = section["decimal"]
             if options["decimal"] not in (".", ","):
-                raise self.fail("decimal must be '.' or ','.", "decimal")
+                raise self.fail(_("decimal must be '.' or ','."), "decimal")
             if options["decimal"] == "," and options.get("delimiter") == ",":
-                raise self.fail("a comma cannot be both the delimiter and the decimal mark.")
+                raise self.fail(_("a comma cannot be both the delimiter and the decimal mark."))
         if "encoding" in section:
             try:
                 info = codecs.lookup(section["encoding"])
             except LookupError:
                 info = None
             if info is None or not getattr(info, "_is_text_encoding", True):
-                raise self.fail(f"'{section['encoding']}' is not a text encoding.", "encoding")
+                raise self.fail(
+                    _("'{encoding}' is not a text encoding.").format(encoding=section["encoding"]),
+                    "encoding",
+                )
             options["encoding"] = section["encoding"]
         if "timezone" in section:
             try:
                 timestamps.zone_named(section["timezone"], self.source)
             except InstrumentFileInvalid:
-                raise self.fail(
-                    f"'{section['timezone']}' is not a time zone: use an IANA name such as "
-                    "Europe/Berlin.",
-                    "timezone",
-                ) from None
+                refusal = _("'{zone}' is not a time zone: use an IANA name such as Europe/Berlin.")
+                raise self.fail(refusal.format(zone=section["timezone"]), "timezone") from None
             options["timezone"] = section["timezone"]
         if "time_format" in section:
             options["time_format"] = self._time_format(section["time_format"])
@@ -339,63 +375,77 @@ class _Checker:
             datetime.strptime(sample.strftime(fmt), fmt)
         except ValueError:
             raise self.fail(
-                f"time_format '{fmt}' is not 'iso' nor a strptime pattern such as "
-                "'%d.%m.%Y %H:%M:%S'.",
+                _(
+                    "time_format '{format}' is not 'iso' nor a strptime pattern such as "
+                    "'%d.%m.%Y %H:%M:%S'."
+                ).format(format=fmt),
                 "time_format",
             ) from None
         return fmt
 
     def _columns(self, items: Any, kind: str) -> tuple[ColumnSpec, ...]:
         if not isinstance(items, list) or not items:
-            raise self.fail("needs at least one [[columns]] entry.")
+            raise self.fail(_("needs at least one [[columns]] entry."))
         allowed = COUNT_COLUMN_KEYS if kind == "counts" else TRACE_COLUMN_KEYS
         specs: list[ColumnSpec] = []
         for k, item in enumerate(items):
             if not isinstance(item, dict):
-                raise self.fail("[[columns]] entries must be tables.", item=k)
+                raise self.fail(_("[[columns]] entries must be tables."), item=k)
             for key in item:
                 if key not in allowed:
                     raise self.fail(
-                        f"a {kind} column has no key {key}; keys: {', '.join(allowed)}.", key, k
+                        _("a {kind} column has no key {key}; keys: {keys}.").format(
+                            kind=kind, key=key, keys=", ".join(allowed)
+                        ),
+                        key,
+                        k,
                     )
             column = item.get("column")
             if not isinstance(column, str) or not column.strip():
-                raise self.fail('each [[columns]] entry needs column = "header".', item=k)
+                raise self.fail(_('each [[columns]] entry needs column = "header".'), item=k)
             spec = self._count(item, k) if kind == "counts" else self._channel(item, k)
             specs.append(spec)
         for attribute in ("column", "quantity", "channel"):
             names = [getattr(s, attribute) for s in specs if getattr(s, attribute) is not None]
             twice = {n for n in names if names.count(n) > 1}
             if twice:
-                raise self.fail(f"{attribute} {sorted(twice)[0]} appears in two [[columns]].")
+                raise self.fail(
+                    _("{key} {value} appears in two [[columns]].").format(
+                        key=attribute, value=sorted(twice)[0]
+                    )
+                )
         return tuple(specs)
 
     def _count(self, item: dict[str, Any], k: int) -> ColumnSpec:
         quantity = item.get("quantity")
         if quantity not in COUNT_QUANTITIES:
             raise self.fail(
-                f"quantity must be one of {', '.join(COUNT_QUANTITIES)}.", "quantity", k
+                _("quantity must be one of {quantities}.").format(
+                    quantities=", ".join(COUNT_QUANTITIES)
+                ),
+                "quantity",
+                k,
             )
         scale = item.get("scale", 1)
         if isinstance(scale, bool) or not isinstance(scale, int | float | str):
-            raise self.fail("scale must be a number, e.g. 1e6.", "scale", k)
+            raise self.fail(_("scale must be a number, e.g. 1e6."), "scale", k)
         try:
             factor = Decimal(str(scale)) if not isinstance(scale, str) else Decimal(scale)
         except ArithmeticError:
             factor = Decimal(0)
         if not factor.is_finite() or factor <= 0:
-            raise self.fail("scale must be a positive number, e.g. 1e6.", "scale", k)
+            raise self.fail(_("scale must be a positive number, e.g. 1e6."), "scale", k)
         optional = item.get("optional", False)
         if not isinstance(optional, bool):
-            raise self.fail("optional must be true or false.", "optional", k)
+            raise self.fail(_("optional must be true or false."), "optional", k)
         return ColumnSpec(item["column"].strip(), quantity, factor, optional)
 
     def _channel(self, item: dict[str, Any], k: int) -> ColumnSpec:
         channel, unit = item.get("channel"), item.get("unit")
         if not isinstance(channel, str) or not _CHANNEL.fullmatch(channel):
             raise self.fail(
-                "channel must be a lower-case key such as ph, do or temperature.", "channel", k
+                _("channel must be a lower-case key such as ph, do or temperature."), "channel", k
             )
         if unit is not None and not isinstance(unit, str):
-            raise self.fail("unit must be text in quotes.", "unit", k)
+            raise self.fail(_("unit must be text in quotes."), "unit", k)
         return ColumnSpec(item["column"].strip(), channel=channel, unit=unit or None)

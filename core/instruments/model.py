@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from core.errors import DomainError
+from core.i18n import _
 
 # What a cell counter reports, by the names a template's checks use in their `measures` key.
 COUNT_QUANTITIES = (
@@ -33,8 +34,13 @@ class InstrumentFileInvalid(DomainError):
     def __init__(
         self, file: str, line: int | None, reason: str, *, cli_hint: str | None = None
     ) -> None:
-        where = f"{file}, line {line}" if line else file
-        super().__init__(f"{where}: {reason} Nothing was imported.", cli_hint=cli_hint)
+        if line:
+            message = _("{file}, line {line}: {reason} Nothing was imported.").format(
+                file=file, line=line, reason=reason
+            )
+        else:
+            message = _("{file}: {reason} Nothing was imported.").format(file=file, reason=reason)
+        super().__init__(message, cli_hint=cli_hint)
         self.file = file
         self.line = line
         self.reason = reason

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 
+from core.i18n import N_, _
 from core.instruments import dialect, timestamps
 from core.instruments.counts import reading
 from core.instruments.decode import decode
@@ -51,12 +52,10 @@ REQUIRED = ("viable_cell_density", "dead_cell_density", "total_cell_density", "v
 _ONCE = ("time", "offset", "instrument")  # written after a sample's values: never a new sample
 _LABEL = {field: label for field, label in KEYS.values()}
 _COUNT_KEYS = {key for key, (field, _) in KEYS.items() if field in REQUIRED}
-_COUNTED = "a cell count (Live, Dead, Total, Viability)"
 _MAX_OFFSET_HOURS = 14
 _SEPARATORS = " \t;,"
 _QUALIFIED = re.compile(r"(?P<number>[^()]*?)\s*\((?P<note>[^()]*)\)\s*")
 _LIMIT = re.compile(r"\s*[<>≤≥]")
-_REEXPORT = "Export the result again from NucleoView."
 
 
 class _Block:
@@ -74,9 +73,10 @@ class _Block:
 
 class NucleoViewNC200:
     name = "nucleoview-nc200"
-    title = "ChemoMetec NucleoView export (NC-200 key;value, NC-202 Key:<tab>value)"
+    # marked for the catalogue; kept in English here (the --json listing), translated where shown
+    title = N_("ChemoMetec NucleoView export (NC-200 key;value, NC-202 Key:<tab>value)")
     kind = "counts"
-    description = (
+    description = N_(
         "key;value lines (or comma or tab): Image or Sample ID, Live/Dead/Total (cells/ml), "
         "Viability (%), Estimated cell diameter (um), Date time (YYYYMMDD HHMMSS) with Time zone "
         "offset (hours) or Time (UTC), Instrument s/n."
@@ -140,14 +140,16 @@ def _no_counts(lines: list[str], file: str) -> InstrumentFileInvalid:
     counts = _COUNT_KEYS
     written = [(n, line) for n, line in enumerate(lines, 1) if line.strip()][:200]
     for number, line in written:
-        key, colon, _ = line.partition(":")
+        key, colon, _value = line.partition(":")
         if colon and _norm(key) in counts and not any(d in key for d in dialect.DELIMITERS):
             return InstrumentFileInvalid(
                 file,
                 number,
-                f"'{dialect.shown(line)}' is written 'Key: value', without a semicolon, comma or "
-                "tab after the key: NucleoView writes 'Key;value' or 'Key:<tab>value', so the file "
-                f"was retyped or converted. {_REEXPORT}",
+                _(
+                    "'{line}' is written 'Key: value', without a semicolon, comma or tab after "
+                    "the key: NucleoView writes 'Key;value' or 'Key:<tab>value', so the file was "
+                    "retyped or converted. Export the result again from NucleoView."
+                ).format(line=dialect.shown(line)),
             )
     for number, line in written:
         for delimiter in dialect.DELIMITERS:
@@ -157,24 +159,28 @@ def _no_counts(lines: list[str], file: str) -> InstrumentFileInvalid:
                 return InstrumentFileInvalid(
                     file,
                     number,
-                    f"no line holds {_COUNTED} as key and value: line {number} is the header "
-                    f"of a table with one sample per row (columns {', '.join(columns)}), not a "
-                    "NucleoView export of key;value lines. It needs the profile made for that "
-                    "table: ask an administrator to add one if there is none.",
-                    cli_hint="If the profile exists, name it with --profile.",
+                    _(
+                        "no line holds a cell count (Live, Dead, Total, Viability) as key and "
+                        "value: line {line} is the header of a table with one sample per row "
+                        "(columns {columns}), not a NucleoView export of key;value lines. It "
+                        "needs the profile made for that table: ask an administrator to add one "
+                        "if there is none."
+                    ).format(line=number, columns=", ".join(columns)),
+                    cli_hint=_("If the profile exists, name it with --profile."),
                 )
-    keys = [key for key in dict.fromkeys(_written_key(line) for _, line in written) if key]
-    found = (
-        f"the file's keys are {', '.join(keys[:6])}{' ...' if len(keys) > 6 else ''}"
-        if keys
-        else f"no line is written as key;value (the first line is '{_first(written)}')"
-    )
-    return InstrumentFileInvalid(
-        file,
-        None,
-        f"no line holds {_COUNTED}: {found}. This is not a NucleoView count export, or its "
-        "count lines were removed.",
-    )
+    keys = [key for key in dict.fromkeys(_written_key(line) for _number, line in written) if key]
+    if keys:
+        reason = _(
+            "no line holds a cell count (Live, Dead, Total, Viability): the file's keys are "
+            "{keys}. This is not a NucleoView count export, or its count lines were removed."
+        ).format(keys=", ".join(keys[:6]) + (" ..." if len(keys) > 6 else ""))
+    else:
+        reason = _(
+            "no line holds a cell count (Live, Dead, Total, Viability): no line is written as "
+            "key;value (the first line is '{first}'). This is not a NucleoView count export, or "
+            "its count lines were removed."
+        ).format(first=_first(written))
+    return InstrumentFileInvalid(file, None, reason)
 
 
 def _first(written: list[tuple[int, str]]) -> str:
@@ -188,7 +194,9 @@ def _cells(line: str, delimiter: str, number: int, file: str) -> list[str]:
         return next(csv.reader([line], delimiter=delimiter, strict=True), [""])
     except csv.Error as error:
         raise InstrumentFileInvalid(
-            file, number, f"cannot be read as key and value ({error}); check its quotes."
+            file,
+            number,
+            _("cannot be read as key and value ({error}); check its quotes.").format(error=error),
         ) from None
 
 
@@ -205,8 +213,10 @@ def _blocks(lines: list[str], delimiter: str, file: str) -> tuple[list[_Block], 
             raise InstrumentFileInvalid(
                 file,
                 number,
-                f"text follows the closing checksum line (line {trailer}): the file was edited "
-                "or two exports were joined.",
+                _(
+                    "text follows the closing checksum line (line {trailer}): the file was "
+                    "edited or two exports were joined."
+                ).format(trailer=trailer),
             )
         if line.strip().startswith("//"):
             trailer = number
@@ -216,12 +226,17 @@ def _blocks(lines: list[str], delimiter: str, file: str) -> tuple[list[_Block], 
                 seen_text = True
                 blocks[-1].raw.setdefault(line.strip(_SEPARATORS), "")
                 continue
-            name = dialect.DELIMITER_NAMES[delimiter]
             raise InstrumentFileInvalid(
                 file,
                 number,
-                f"'{dialect.shown(line)}' is not a key{delimiter}value line, although the file "
-                f"separates keys and values with a {name}: the file was edited.",
+                _(
+                    "'{line}' is not a key{delimiter}value line, although the file "
+                    "separates keys and values with a {name}: the file was edited."
+                ).format(
+                    line=dialect.shown(line),
+                    delimiter=delimiter,
+                    name=dialect.delimiter_name(delimiter),
+                ),
             )
         seen_text = True
         cells = _cells(line, delimiter, number, file)
@@ -250,7 +265,9 @@ def _blocks(lines: list[str], delimiter: str, file: str) -> tuple[list[_Block], 
                 raise InstrumentFileInvalid(
                     file,
                     number,
-                    f"a second {key} line for one sample (the first is on line {first}).",
+                    _("a second {key} line for one sample (the first is on line {first}).").format(
+                        key=key, first=first
+                    ),
                 )
             blocks.append(_Block())
         blocks[-1].fields[name] = (number, key, value)
@@ -262,16 +279,18 @@ def _blocks(lines: list[str], delimiter: str, file: str) -> tuple[list[_Block], 
 def _two_values(
     file: str, line: int, key: str, value: str, extra: str, delimiter: str
 ) -> InstrumentFileInvalid:
-    why = (
-        "with commas between the fields, a value that holds a comma (such as the decimal comma "
-        f"in 68,2) must be in quotes. {_REEXPORT}"
-        if delimiter == ","
-        else "the line was edited."
-    )
+    if delimiter == ",":
+        reason = _(
+            "{key} has two values, '{value}' and '{extra}': with commas between the fields, a "
+            "value that holds a comma (such as the decimal comma in 68,2) must be in quotes. "
+            "Export the result again from NucleoView."
+        )
+    else:
+        reason = _("{key} has two values, '{value}' and '{extra}': the line was edited.")
     return InstrumentFileInvalid(
         file,
         line,
-        f"{key} has two values, '{dialect.shown(value)}' and '{dialect.shown(extra)}': {why}",
+        reason.format(key=key, value=dialect.shown(value), extra=dialect.shown(extra)),
     )
 
 
@@ -290,16 +309,27 @@ class _Sample:
         file = self.file
         missing = [_LABEL[f] for f in REQUIRED if f not in block.fields]
         if missing:
+            if self.trailer is None:
+                reason = _(
+                    "the sample that starts on line {line} has no {keys} line: the file is "
+                    "truncated or was edited."
+                )
+            else:
+                reason = _(
+                    "the sample that starts on line {line} has no {keys} line, although the "
+                    "export is complete (it ends with its checksum line, line {trailer}): the "
+                    "instrument did not report it, or the file was edited. Export the result "
+                    "again from NucleoView."
+                )
             raise InstrumentFileInvalid(
                 file,
                 block.last,
-                f"the sample that starts on line {block.line} has no {', '.join(missing)} line"
-                + self._why_missing(),
+                reason.format(line=block.line, keys=", ".join(missing), trailer=self.trailer),
             )
         sample_field = "sample" if "sample" in block.fields else "image"
         if sample_field not in block.fields:
             raise InstrumentFileInvalid(
-                file, block.line, "the sample has no Image or Sample ID line to name it."
+                file, block.line, _("the sample has no Image or Sample ID line to name it.")
             )
         sample = block.fields[sample_field][2]
         values: dict[str, Decimal] = {}
@@ -312,21 +342,16 @@ class _Sample:
         measured_at, zone = self._time(block, sample)
         status = block.raw.get("Status", "OK").strip()
         if status.casefold() not in ("ok", ""):
-            self.notes.append(f"Sample {sample}: the instrument's status is '{status}'.")
+            self.notes.append(
+                _("Sample {sample}: the instrument's status is '{status}'.").format(
+                    sample=sample, status=status
+                )
+            )
         instrument = block.fields.get("instrument", (0, "", ""))[2]
         line = block.fields[sample_field][0]
         raw = block.raw
         return reading(
             file, line, sample, measured_at, values, raw, zone=zone, instrument=instrument
-        )
-
-    def _why_missing(self) -> str:
-        if self.trailer is None:
-            return ": the file is truncated or was edited."
-        return (
-            f", although the export is complete (it ends with its checksum line, line "
-            f"{self.trailer}): the instrument did not report it, or the file was edited. "
-            + _REEXPORT
         )
 
     def _number(self, entry: tuple[int, str, str], sample: str, optional: bool) -> Decimal | None:
@@ -337,61 +362,83 @@ class _Sample:
             number.strip() and not any(c.isdigit() for c in number)
         )
         if not_measured:
-            what = "a limit, not a measured value" if _LIMIT.match(number) else "not a number"
+            limit = bool(_LIMIT.match(number))
             if optional:
-                self.notes.append(
-                    f"Sample {sample}: {key} is '{dialect.shown(text)}' ({what}): no cell "
-                    "diameter recorded."
-                )
+                if limit:
+                    note = _(
+                        "Sample {sample}: {key} is '{text}' (a limit, not a measured value): no "
+                        "cell diameter recorded."
+                    )
+                else:
+                    note = _(
+                        "Sample {sample}: {key} is '{text}' (not a number): no cell diameter "
+                        "recorded."
+                    )
+                self.notes.append(note.format(sample=sample, key=key, text=dialect.shown(text)))
                 return None
+            if limit:
+                reason = _(
+                    "'{text}' in {key} is a limit, not a measured value, so there is no count to "
+                    "record: the instrument could not count the sample, or the file was edited."
+                )
+            else:
+                reason = _(
+                    "'{text}' in {key} is not a number, so there is no count to record: the "
+                    "instrument could not count the sample, or the file was edited."
+                )
             raise InstrumentFileInvalid(
-                self.file,
-                line,
-                f"'{dialect.shown(text)}' in {key} is {what}, so there is no count to record: "
-                "the instrument could not count the sample, or the file was edited.",
+                self.file, line, reason.format(text=dialect.shown(text), key=key)
             )
         value = self.numbers.read(number, line, key)
         if qualified and qualified["number"]:
             note = " ".join(qualified["note"].split())
             self.notes.append(
-                f"Sample {sample}: the instrument marks {key} {number.strip()} '{note}'."
+                _("Sample {sample}: the instrument marks {key} {number} '{note}'.").format(
+                    sample=sample, key=key, number=number.strip(), note=note
+                )
             )
         return value
 
     def _time(self, block: _Block, sample: str) -> tuple[datetime, str]:
         file = self.file
         if "time" not in block.fields:
-            layout = (
-                "; with several samples in one file, each needs its own Date time: export one "
-                "sample per file"
-                if self.several
-                else (
-                    ": the file is truncated"
-                    if self.trailer is None
-                    else f". The export is complete (it ends with its checksum line, line "
-                    f"{self.trailer}) but holds no measurement time: export the result again "
-                    "from NucleoView with its Date time"
+            if self.several:
+                reason = _(
+                    "the sample {sample} has no Date time line; with several samples in one "
+                    "file, each needs its own Date time: export one sample per file."
                 )
-            )
+            elif self.trailer is None:
+                reason = _("the sample {sample} has no Date time line: the file is truncated.")
+            else:
+                reason = _(
+                    "the sample {sample} has no Date time line. The export is complete (it ends "
+                    "with its checksum line, line {trailer}) but holds no measurement time: "
+                    "export the result again from NucleoView with its Date time."
+                )
             raise InstrumentFileInvalid(
-                file, block.last, f"the sample {sample} has no Date time line{layout}."
+                file, block.last, reason.format(sample=sample, trailer=self.trailer)
             )
         time_line, key, when = block.fields["time"]
         if _norm(key) == "time (utc)":
             moment, zone = timestamps.time_and_zone(when, timestamps.ISO, UTC, file, time_line)
-            self.notes.append(f"Sample {sample}: {key} read as UTC (the file states it).")
+            self.notes.append(
+                _("Sample {sample}: {key} read as UTC (the file states it).").format(
+                    sample=sample, key=key
+                )
+            )
             return moment, zone
         stated = self._stated_zone(block)
         moment, zone = timestamps.time_and_zone(
             when, timestamps.COMPACT, stated or self.zone, file, time_line, self.notes
         )
         if stated is not None:
-            self.notes.append(
-                f"Sample {sample}: Date time read at {stated} (Time zone offset in the file)."
-            )
+            note = _("Sample {sample}: Date time read at {offset} (Time zone offset in the file).")
+            self.notes.append(note.format(sample=sample, offset=stated))
         elif self.zone is not None:
             self.notes.append(
-                f"Sample {sample}: Date time read in {self.zone} (the file states no offset)."
+                _("Sample {sample}: Date time read in {zone} (the file states no offset).").format(
+                    sample=sample, zone=self.zone
+                )
             )
         return moment, zone
 
@@ -405,7 +452,9 @@ class _Sample:
             raise InstrumentFileInvalid(
                 self.file,
                 line,
-                f"the time zone offset {dialect.shown(value)} is not a whole number of minutes "
-                f"between -{_MAX_OFFSET_HOURS} and +{_MAX_OFFSET_HOURS} hours.",
+                _(
+                    "the time zone offset {offset} is not a whole number of minutes "
+                    "between -{hours} and +{hours} hours."
+                ).format(offset=dialect.shown(value), hours=_MAX_OFFSET_HOURS),
             )
         return timezone(timedelta(minutes=int(minutes)))

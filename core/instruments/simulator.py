@@ -24,6 +24,8 @@ from typing import overload
 
 import numpy as np
 
+from core.i18n import _, ngettext
+
 HEADER = "timestamp,pH,DO (%),temperature (°C),glucose (mmol/L),lactate (mmol/L),agitation (rpm)"
 ROW_FORMAT = ",%.3f,%.1f,%.2f,%.2f,%.2f,%.0f"
 CHUNK = 65_536  # rows generated and written at a time
@@ -173,12 +175,12 @@ def _consumed(day_start: np.ndarray | float, day: np.ndarray | float) -> np.ndar
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Write a simulated bioreactor log.")
+    parser = argparse.ArgumentParser(description=_("Write a simulated bioreactor log."))
     parser.add_argument("out", type=Path)
     parser.add_argument("--days", type=float, default=14.0)
-    parser.add_argument("--rate", type=float, default=1.0, help="readings per second")
+    parser.add_argument("--rate", type=float, default=1.0, help=_("readings per second"))
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--speed", type=float, default=None, help="simulated seconds per second")
+    parser.add_argument("--speed", type=float, default=None, help=_("simulated seconds per second"))
     parser.add_argument("--no-excursion", action="store_true")
     args = parser.parse_args(argv)
     result = simulate(
@@ -190,7 +192,10 @@ def main(argv: list[str] | None = None) -> None:
         speed=args.speed,
         excursion=not args.no_excursion,
     )
-    print(f"{result.rows} rows written to {result.path}")
+    written = ngettext(
+        "{n} rows written to {file}", "{n} rows written to {file}", result.rows
+    )  # the same English for one and many (as before); translators give each form its words
+    print(written.format(n=result.rows, file=result.path))
 
 
 if __name__ == "__main__":

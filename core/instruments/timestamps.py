@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.i18n import _
 from core.instruments.dialect import shown
 from core.instruments.model import InstrumentFileInvalid
 
@@ -20,7 +21,6 @@ _US = re.compile(
     r"(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?"
 )
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})\s+(\d{2})(\d{2})(\d{2})")
-_SITE_ZONE = "give the site's time zone (an IANA name such as Europe/Berlin)"
 
 
 def zone_named(name: str, file: str, line: int | None = None) -> ZoneInfo:
@@ -33,7 +33,9 @@ def zone_named(name: str, file: str, line: int | None = None) -> ZoneInfo:
         raise InstrumentFileInvalid(
             file,
             line,
-            f"'{shown(name)}' is not a time zone: use an IANA name such as Europe/Berlin.",
+            _("'{name}' is not a time zone: use an IANA name such as Europe/Berlin.").format(
+                name=shown(name)
+            ),
         ) from None
 
 
@@ -90,7 +92,12 @@ def wall_time(raw: str, fmt: str, file: str, line: int) -> datetime:
 
 def no_zone(raw: str, file: str, line: int) -> InstrumentFileInvalid:
     return InstrumentFileInvalid(
-        file, line, f"the time {shown(raw)} has no time zone: {_SITE_ZONE}."
+        file,
+        line,
+        _(
+            "the time {time} has no time zone: give the site's time zone (an IANA name such as "
+            "Europe/Berlin)."
+        ).format(time=shown(raw)),
     )
 
 
@@ -106,14 +113,20 @@ def localise(
             raise InstrumentFileInvalid(
                 file,
                 line,
-                f"the time {shown(raw)} does not exist in {zone} (the clocks went forward): "
-                "check the time zone the file is read in.",
+                _(
+                    "the time {time} does not exist in {zone} (the clocks went forward): "
+                    "check the time zone the file is read in."
+                ).format(time=shown(raw), zone=zone),
             )
         if notes is not None:
             moment = utc(first, file, line, raw)
             notes.append(
-                f"line {line}: {shown(raw)} occurs twice in {zone} (the clocks went back); read "
-                f"as the first, {moment:%Y-%m-%d %H:%M:%S} UTC."
+                _(
+                    "line {line}: {time} occurs twice in {zone} (the clocks went back); read "
+                    "as the first, {at} UTC."
+                ).format(
+                    line=line, time=shown(raw), zone=zone, at=moment.strftime("%Y-%m-%d %H:%M:%S")
+                )
             )
     return utc(first, file, line, raw)
 
@@ -123,7 +136,9 @@ def utc(moment: datetime, file: str, line: int, raw: str) -> datetime:
     try:
         return moment.astimezone(UTC)
     except OverflowError:
-        raise InstrumentFileInvalid(file, line, f"the time {shown(raw)} is out of range.") from None
+        raise InstrumentFileInvalid(
+            file, line, _("the time {time} is out of range.").format(time=shown(raw))
+        ) from None
 
 
 def _parse_wall(text: str, fmt: str) -> datetime:
@@ -152,11 +167,16 @@ def _parse_wall(text: str, fmt: str) -> datetime:
 
 
 def _not_a_time(text: str, fmt: str) -> str:
-    expected = {
-        ISO: "an ISO 8601 time such as 2024-05-01T08:00:00Z",
-        US_DATE: "month/day/year hour:minute, such as 3/21/2022 16:56",
-        COMPACT: "YYYYMMDD HHMMSS, such as 20231120 163016",
-    }.get(fmt, f"the profile's format {fmt}")
+    if fmt == ISO:
+        expected = _("an ISO 8601 time such as 2024-05-01T08:00:00Z")
+    elif fmt == US_DATE:
+        expected = _("month/day/year hour:minute, such as 3/21/2022 16:56")
+    elif fmt == COMPACT:
+        expected = _("YYYYMMDD HHMMSS, such as 20231120 163016")
+    else:
+        expected = _("the profile's format {format}").format(format=fmt)
     if not text:
-        return f"the time is missing; expected {expected}."
-    return f"'{shown(text)}' is not a valid time; expected {expected}."
+        return _("the time is missing; expected {expected}.").format(expected=expected)
+    return _("'{time}' is not a valid time; expected {expected}.").format(
+        time=shown(text), expected=expected
+    )

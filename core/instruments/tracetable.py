@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, tzinfo
 
 import numpy as np
 
+from core.i18n import _
 from core.instruments import dialect, timestamps
 from core.instruments.model import InstrumentFileInvalid
 
@@ -28,7 +29,10 @@ _ISO_SHAPE = re.compile(r"dddd-dd-dd[T ]dd:dd:dd(\.d+)?(Z|[+-]dd:dd)?")
 _BIG_EXPONENT = re.compile(r"[eE][+-]?0*[1-9][0-9][0-9]")
 _ZEROS = "0" * 200
 _BUCKET = 900  # seconds: local times are converted a quarter of an hour at a time
-_SECOND_PASS = "the hour that occurs twice"
+
+
+class _SecondPass(str):
+    """The note that the hour occurring twice is read as its second pass (said once a log)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,9 @@ def find_head(
         elif line.strip():
             break
     else:
-        raise InstrumentFileInvalid(file, None, "the file has no header line: it holds no table.")
+        raise InstrumentFileInvalid(
+            file, None, _("the file has no header line: it holds no table.")
+        )
     start = min(position, len(text))
     if delimiter is None:
         sample = [line, *text[start : start + 20_000].split("\n")[:20]]
@@ -104,7 +110,7 @@ def read_columns(block: str, layout: Layout, zone: tzinfo | None) -> Columns:
         raise InstrumentFileInvalid(
             layout.file,
             layout.header_line,
-            "the header is not followed by any data row: the file is truncated.",
+            _("the header is not followed by any data row: the file is truncated."),
         )
     return result
 
@@ -115,9 +121,9 @@ def read_columns(block: str, layout: Layout, zone: tzinfo | None) -> Columns:
 def _exact(block: str, layout: Layout, zone: tzinfo | None) -> Columns:
     file = layout.file
     numbers = dialect.NumberReader(file, layout.delimiter, layout.decimal)
-    places = [f"column {name}" for name in layout.names]
+    places = [_("column {column}").format(column=name) for name in layout.names]
     times: list[float] = []
-    columns: list[list[float]] = [[] for _ in layout.value_indexes]
+    columns: list[list[float]] = [[] for _column in layout.value_indexes]
     first_line = 0
     local_times = False
     notes: list[str] = []
@@ -166,11 +172,12 @@ def _local(
     earlier = timestamps.localise(naive, zone, file, line, raw, None).timestamp()  # refuses a gap
     later = timestamps.utc(second, file, line, raw).timestamp()
     if last is not None and earlier < last <= later:
-        if not any(_SECOND_PASS in note for note in notes):
-            notes.append(
-                f"line {line}: from {dialect.shown(raw)} on, {_SECOND_PASS} in {zone} (the "
+        if not any(isinstance(note, _SecondPass) for note in notes):
+            note = _(
+                "line {line}: from {time} on, the hour that occurs twice in {zone} (the "
                 "clocks went back) is read as its second pass, as the log runs in order."
-            )
+            ).format(line=line, time=dialect.shown(raw), zone=zone)
+            notes.append(_SecondPass(note))
         return later
     return earlier
 
@@ -179,9 +186,10 @@ def _backwards(file: str, line: int, raw: str, before_line: int, before: str) ->
     return InstrumentFileInvalid(
         file,
         line,
-        f"the time {dialect.shown(raw)} is earlier than {dialect.shown(before)} on line "
-        f"{before_line}: times must not go backwards (was the log edited, merged, or the "
-        "instrument's clock set back?).",
+        _(
+            "the time {time} is earlier than {before} on line {line}: times must not go "
+            "backwards (was the log edited, merged, or the instrument's clock set back?)."
+        ).format(time=dialect.shown(raw), before=dialect.shown(before), line=before_line),
     )
 
 

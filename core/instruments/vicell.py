@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from decimal import Decimal
 
+from core.i18n import N_, _
 from core.instruments import dialect, timestamps
 from core.instruments.counts import reading, scaled
 from core.instruments.decode import decode
@@ -38,7 +39,6 @@ SAMPLE_FIELDS = ("sample", "time")  # detail export: in the sample section
 VALUE_FIELDS = ("viable", "total", "viability", "diameter")  # detail export: in the Total row
 _SIGNATURE = tuple(dialect.header_key(COLUMNS[f][0]) for f in ("sample", "viable", "viability"))
 _SECTIONS = {"sample id": "sample", "part number": "reagent", "image#": "images"}
-_REEXPORT = "Export the results again from the Vi-CELL BLU software."
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,10 @@ class _Section:
 
 class ViCellBlu:
     name = "vi-cell-blu"
-    title = "Beckman Coulter Vi-CELL BLU export (CSV)"
+    # marked for the catalogue; kept in English here (the --json listing), translated where shown
+    title = N_("Beckman Coulter Vi-CELL BLU export (CSV)")
     kind = "counts"
-    description = (
+    description = N_(
         "Summary export (one row per sample) or detail export of one sample (its Total row): "
         "Sample ID, Viable and Total (x10^6) cells/mL, Viability (%), Average diameter (µm), "
         "Analysis date/time (M/D/YYYY H:MM, read in the site's zone)."
@@ -84,7 +85,12 @@ class ViCellBlu:
         counts = reader.detail() if _is_detail(table) else reader.summary()
         notes = reader.notes
         if zone is not None:
-            notes.insert(0, f"Analysis times read in {zone} (the file states no time zone).")
+            notes.insert(
+                0,
+                _("Analysis times read in {zone} (the file states no time zone).").format(
+                    zone=zone
+                ),
+            )
         return ParsedFile(
             profile=self.name,
             kind=self.kind,
@@ -108,9 +114,12 @@ def _refuse_lines_above_the_header(text: str, file: str) -> None:
             raise InstrumentFileInvalid(
                 file,
                 first,
-                f"comes before the column header (line {number}), but a Vi-CELL BLU export starts "
-                "with its header: the file was changed after it was exported (for example saved "
-                f"again from a spreadsheet). {_REEXPORT}",
+                _(
+                    "comes before the column header (line {header}), but a Vi-CELL BLU export "
+                    "starts with its header: the file was changed after it was exported (for "
+                    "example saved again from a spreadsheet). Export the results again from the "
+                    "Vi-CELL BLU software."
+                ).format(header=number),
             )
 
 
@@ -143,7 +152,7 @@ class _Reader:
             raise InstrumentFileInvalid(
                 file,
                 table.header_line,
-                "the header is not followed by any sample row: the file is truncated.",
+                _("the header is not followed by any sample row: the file is truncated."),
             )
         return counts
 
@@ -187,14 +196,17 @@ class _Reader:
             raise InstrumentFileInvalid(
                 file,
                 sample.table.header_line,
-                "the sample header is not followed by the sample's row: the file is truncated.",
+                _("the sample header is not followed by the sample's row: the file is truncated."),
             )
         if len(sample.rows) > 1:
             raise InstrumentFileInvalid(
                 file,
                 sample.rows[1][0],
-                f"a second sample row under the header of line {sample.table.header_line}: a "
-                f"detail export holds one sample, so the file was edited. {_REEXPORT}",
+                _(
+                    "a second sample row under the header of line {header}: a detail export "
+                    "holds one sample, so the file was edited. Export the results again from the "
+                    "Vi-CELL BLU software."
+                ).format(header=sample.table.header_line),
             )
         line, cells = sample.rows[0]
         where = sample.table.columns(file, _wanted(SAMPLE_FIELDS), SAMPLE_FIELDS)
@@ -203,13 +215,18 @@ class _Reader:
         images = [section for section in group if section.kind == "images"]
         if len(images) != 1:
             last = max(r[0] for s in group for r in s.rows)
-            found = "no" if not images else "more than one"
+            if not images:
+                problem = _(
+                    "the detail export of sample {sample} has no per-image table (Image#, "
+                    "Viable (x10^6) cells/mL ...): the file is truncated or was edited."
+                )
+            else:
+                problem = _(
+                    "the detail export of sample {sample} has more than one per-image table "
+                    "(Image#, Viable (x10^6) cells/mL ...): the file is truncated or was edited."
+                )
             raise InstrumentFileInvalid(
-                file,
-                last,
-                f"the detail export of sample {cells[where['sample']].strip()} has {found} "
-                "per-image table (Image#, Viable (x10^6) cells/mL ...): the file is truncated "
-                "or was edited.",
+                file, last, problem.format(sample=cells[where["sample"]].strip())
             )
         total_line, total = _total_row(images[0], file)
         head = images[0].table
@@ -224,7 +241,8 @@ class _Reader:
     def _reading(self, line: int, fields: dict[str, _Cell], raw: dict[str, str]) -> CountReading:
         def number(field: str) -> Decimal:
             cell = fields[field]
-            return self.numbers.read(cell.text, cell.line, f"column {cell.column}")
+            place = _("column {column}").format(column=cell.column)
+            return self.numbers.read(cell.text, cell.line, place)
 
         values = {
             "viable_cell_density": scaled(number("viable"), MILLION),
@@ -248,7 +266,7 @@ def _wanted(fields: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 def _raw(section: _Section) -> dict[str, str]:
     """The fields of a section's rows; a second row's names get " #2"."""
     raw: dict[str, str] = {}
-    for k, (_, cells) in enumerate(section.rows, 1):
+    for k, (_line, cells) in enumerate(section.rows, 1):
         suffix = f" #{k}" if k > 1 else ""
         named = zip(section.table.header, cells, strict=True)
         raw |= {f"{name}{suffix}": cell for name, cell in named if name}
@@ -259,20 +277,24 @@ def _total_row(images: _Section, file: str) -> tuple[int, list[str]]:
     """The Total row: the last row of the per-image table."""
     head = images.table
     column = next(i for i, name in enumerate(head.header) if dialect.header_key(name) == "image#")
-    totals = [n for n, (_, cells) in enumerate(images.rows) if cells[column].strip() == "Total"]
+    totals = [n for n, (_line, cells) in enumerate(images.rows) if cells[column].strip() == "Total"]
     if not totals:
         last = images.rows[-1][0] if images.rows else head.header_line
         raise InstrumentFileInvalid(
             file,
             last,
-            f"the per-image table (header on line {head.header_line}) has no Total row: the file "
-            "is truncated.",
+            _(
+                "the per-image table (header on line {header}) has no Total row: the file "
+                "is truncated."
+            ).format(header=head.header_line),
         )
     if totals[0] != len(images.rows) - 1:
         raise InstrumentFileInvalid(
             file,
             images.rows[totals[0] + 1][0],
-            f"follows the Total row of the per-image table (line {images.rows[totals[0]][0]}): "
-            "the file was edited or two exports were joined.",
+            _(
+                "follows the Total row of the per-image table (line {total}): "
+                "the file was edited or two exports were joined."
+            ).format(total=images.rows[totals[0]][0]),
         )
     return images.rows[totals[0]]

@@ -59,7 +59,14 @@ class LabelContent:
 
     @property
     def kind_words(self) -> str:
+        """The kind of label in the reader's language ("bag")."""
         return LABEL_KIND_WORDS[self.kind]
+
+    @property
+    def printed_kind(self) -> str:
+        """The kind of label as printed on it: the source words, whatever the reader's language
+        (what a label says is not translated yet: that is a regulatory decision)."""
+        return LABEL_KIND_WORDS.raw[self.kind]
 
     @property
     def serial_text(self) -> str:
@@ -68,7 +75,7 @@ class LabelContent:
     @property
     def lines(self) -> tuple[LabelLine, ...]:
         """The human-readable text, top to bottom."""
-        kind = self.kind_words
+        kind = self.printed_kind
         lines = [
             LabelLine(self.product, bold=True),
             LabelLine(f"Lot {self.lot}"),

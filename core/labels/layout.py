@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.errors import DomainError
+from core.i18n import ngettext
 from core.labels.content import LabelContent
 from core.labels.qr import QUIET_ZONE, qr_modules
 from core.labels.stock import LabelStock
@@ -94,10 +95,24 @@ def lay_out(content: LabelContent, stock: LabelStock) -> LabelLayout:
         size = round(size - STEP_PT, 2)
         if size < stock.min_font_pt - 1e-9:
             room = int((height + 1e-9) // pitch)
+            said = ngettext(
+                "The label's text takes {rows} line on {stock} ({size}) where {room} fit, even "
+                "at {font:g} pt: shorten the storage text (now '{storage}'), or print on a "
+                "larger stock.",
+                "The label's text takes {rows} lines on {stock} ({size}) where {room} fit, even "
+                "at {font:g} pt: shorten the storage text (now '{storage}'), or print on a "
+                "larger stock.",
+                len(rows),
+            )
             raise LabelDoesNotFit(
-                f"The label's text takes {len(rows)} lines on {stock.words} ({stock.size_text}) "
-                f"where {room} fit, even at {stock.min_font_pt:g} pt: shorten the storage text "
-                f"(now '{content.storage}'), or print on a larger stock."
+                said.format(
+                    rows=len(rows),
+                    stock=stock.words,
+                    size=stock.size_text,
+                    room=room,
+                    font=stock.min_font_pt,
+                    storage=content.storage,
+                )
             )
     block = len(rows) * pitch
     top = (stock.height_mm - block) / 2 + (pitch - size * PT) / 2  # the block, centred

@@ -29,10 +29,11 @@ def render_pdf(labels: Sequence[LabelContent], stock: LabelStock) -> bytes:
     first, last = labels[0], labels[-1]
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(stock.width_mm * mm, stock.height_mm * mm), invariant=True)
+    # the label file says what its labels say: in the source words (core/labels/content.py)
     canvas.setTitle(
-        f"Lot {first.lot}: {first.kind_words} labels {first.serial}–{last.serial} of {last.of}"
+        f"Lot {first.lot}: {first.printed_kind} labels {first.serial}–{last.serial} of {last.of}"
     )
-    canvas.setSubject(f"{first.product}, {stock.words} ({stock.size_text})")
+    canvas.setSubject(f"{first.product}, {stock.purpose} ({stock.size_text})")
     canvas.setCreator(f"Lotbook {app_version()}")
     for layout in layouts:
         draw_label(canvas, layout)

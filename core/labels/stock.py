@@ -8,12 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import DomainError
+from core.i18n import N_, _
 
 
 @dataclass(frozen=True)
 class LabelStock:
     name: str
-    words: str  # what it is for, as a person reads it
+    purpose: str  # what it is for, marked N_() (``words``: as a person reads it)
     width_mm: float
     height_mm: float
     margin_mm: float  # white edge kept free on every side
@@ -24,6 +25,11 @@ class LabelStock:
     packed: bool = False  # the serial beside the lot, the storage beside the expiry
 
     @property
+    def words(self) -> str:
+        """What the stock is for, in the reader's language ("bag labels")."""
+        return _(self.purpose)
+
+    @property
     def size_text(self) -> str:
         return f"{self.width_mm:g} × {self.height_mm:g} mm"
 
@@ -31,9 +37,9 @@ class LabelStock:
 STOCKS: dict[str, LabelStock] = {
     stock.name: stock
     for stock in (
-        LabelStock("100x50", "bag labels", 100, 50, 3, 32, 9, 6, "M"),
-        LabelStock("50x25", "sample labels", 50, 25, 1.5, 18, 6, 4.5, "M"),
-        LabelStock("38x13", "cryovial labels", 38, 13, 0.5, 12, 4.6, 3.6, "L", packed=True),
+        LabelStock("100x50", N_("bag labels"), 100, 50, 3, 32, 9, 6, "M"),
+        LabelStock("50x25", N_("sample labels"), 50, 25, 1.5, 18, 6, 4.5, "M"),
+        LabelStock("38x13", N_("cryovial labels"), 38, 13, 0.5, 12, 4.6, 3.6, "L", packed=True),
     )
 }
 
@@ -44,5 +50,9 @@ def stock_named(name: str) -> LabelStock:
     stock = STOCKS.get(key)
     if stock is None:
         known = ", ".join(f"{s.name} ({s.words}, {s.size_text})" for s in STOCKS.values())
-        raise DomainError(f"'{name}' is not a label stock Lotbook lays out: use {known}.")
+        raise DomainError(
+            _("'{name}' is not a label stock Lotbook lays out: use {known}.").format(
+                name=name, known=known
+            )
+        )
     return stock

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from core.check_kinds import kind_of
 from core.errors import NotFound
+from core.i18n import _
 from core.models import Batch, Deviation, DeviationLink, Excursion, TemplateVersion, id_of
 from core.readmodels import BatchView, CheckView, DeviationView, ResultVersionView, StepView
 from core.records import result_rows
@@ -36,14 +37,20 @@ def load_batch(session: Session, lot: str, *, for_update: bool = False) -> Batch
         stmt = stmt.with_for_update()
     batch = session.exec(stmt).first()
     if batch is None:
-        raise NotFound(f"There is no batch with lot '{lot}'. Check the lot number on the label.")
+        raise NotFound(
+            _("There is no batch with lot '{lot}'. Check the lot number on the label.").format(
+                lot=lot
+            )
+        )
     return batch
 
 
 def batch_template(session: Session, batch: Batch) -> tuple[TemplateVersion, TemplateDef]:
     row = session.get(TemplateVersion, batch.template_version_id)
     if row is None:  # the foreign key makes this impossible short of tampering
-        raise NotFound(f"The template of batch {batch.lot} is missing from the database.")
+        raise NotFound(
+            _("The template of batch {lot} is missing from the database.").format(lot=batch.lot)
+        )
     return row, template_def(row)
 
 

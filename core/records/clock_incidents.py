@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from core.clock import local_text
+from core.i18n import _
 from core.models import AuditEvent, ClockIncident, id_of
 
 
@@ -31,16 +32,23 @@ class ClockIncidentView:
         return self.cleared_by is None
 
     def summary(self) -> str:
-        events = (
-            f"event {self.ahead_to_seq} is"
-            if self.ahead_from_seq == self.ahead_to_seq
-            else f"events {self.ahead_from_seq}–{self.ahead_to_seq} are"
-        )
-        return (
-            f"Clock incident {self.id}: {events} dated up to "
-            f"{local_text(datetime.fromisoformat(self.ahead_at))}, ahead of a clock that read "
-            f"{local_text(datetime.fromisoformat(self.clock_read))} (found by {self.found_by})"
-        )
+        fields = {
+            "id": self.id,
+            "first": self.ahead_from_seq,
+            "last": self.ahead_to_seq,
+            "ahead": local_text(datetime.fromisoformat(self.ahead_at)),
+            "read": local_text(datetime.fromisoformat(self.clock_read)),
+            "by": self.found_by,
+        }
+        if self.ahead_from_seq == self.ahead_to_seq:
+            return _(
+                "Clock incident {id}: event {last} is dated up to {ahead}, ahead of a clock that "
+                "read {read} (found by {by})"
+            ).format(**fields)
+        return _(
+            "Clock incident {id}: events {first}–{last} are dated up to {ahead}, ahead of a clock "
+            "that read {read} (found by {by})"
+        ).format(**fields)
 
 
 def incident_views(session: Session, *, only_open: bool = False) -> list[ClockIncidentView]:

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from core.auth.policy import read_policy
 from core.clock import local_zone_name, utc_iso
+from core.i18n import _
 from core.models import Batch, CustodyEvent, SigningKey, SiteAuthority, id_of
 from core.records.accounts import full_names
 from core.records.batch_record import batch_template, load_batch
@@ -75,7 +76,11 @@ class ExpectedEvent:
 
     @property
     def label(self) -> str:
-        return f"{self.words} ({self.number} of {self.of})" if self.of > 1 else self.words
+        if self.of > 1:
+            return _("{kind} ({number} of {of})").format(
+                kind=self.words, number=self.number, of=self.of
+            )
+        return self.words
 
 
 @dataclass(frozen=True)
@@ -120,25 +125,25 @@ class CustodyTrail:
     def status_text(self) -> str:
         """COMPLETE, or INCOMPLETE with what is missing, in words (screen, CLI, PDF)."""
         if not self.autologous:
-            return f"Lot {self.lot} is not autologous: no custody trail is kept."
+            return _("Lot {lot} is not autologous: no custody trail is kept.").format(lot=self.lot)
         if not self.planned:
-            return (
+            return _(
                 "No custody plan: the template expects no hand-offs, and the events are kept as "
-                f"recorded ({len(self.events)} so far)."
-            )
+                "recorded ({n} so far)."
+            ).format(n=len(self.events))
         if self.complete:
-            return (
-                f"COMPLETE: all {len(self.expected)} expected hand-offs recorded, every required "
-                "e-signature valid."
+            return _(
+                "COMPLETE: all {n} expected hand-offs recorded, every required e-signature valid."
+            ).format(n=len(self.expected))
+        missing = ", ".join(e.label for e in self.missing)
+        not_valid = ", ".join(e.words for e in self.signatures_not_valid)
+        if self.missing and self.signatures_not_valid:
+            return _("INCOMPLETE: missing {missing}; e-signature not valid: {not_valid}.").format(
+                missing=missing, not_valid=not_valid
             )
-        parts = []
         if self.missing:
-            parts.append("missing " + ", ".join(e.label for e in self.missing))
-        if self.signatures_not_valid:
-            parts.append(
-                "e-signature not valid: " + ", ".join(e.words for e in self.signatures_not_valid)
-            )
-        return "INCOMPLETE: " + "; ".join(parts) + "."
+            return _("INCOMPLETE: missing {missing}.").format(missing=missing)
+        return _("INCOMPLETE: e-signature not valid: {not_valid}.").format(not_valid=not_valid)
 
 
 def statement_fields(row: CustodyEvent, lot: str, coi_id: str | None) -> dict[str, Any]:
@@ -166,7 +171,7 @@ def statement_fields(row: CustodyEvent, lot: str, coi_id: str | None) -> dict[st
 
 def custody_trail(session: Session, lot: str) -> CustodyTrail:
     batch = load_batch(session, lot)
-    _, tdef = batch_template(session, batch)
+    _row, tdef = batch_template(session, batch)
     return build_trail(session, batch, tdef.custody, tdef.autologous)
 
 

@@ -16,6 +16,7 @@ from typing import Protocol
 from sqlmodel import Session, col, select
 
 from core.errors import NotFound
+from core.i18n import _, ngettext
 from core.models import Attachment, Batch, Deviation, Equipment, EquipmentEvent, MaterialUse, id_of
 from core.states import EquipmentEventKind, EquipmentStatus
 from core.words import (
@@ -74,24 +75,44 @@ def overdue_dates(item: ItemState, today: date) -> list[tuple[EquipmentEventKind
 
 def overdue_words(kind: EquipmentEventKind, due: date) -> str:
     """'calibration was due on 2026-10-01'."""
-    return f"{EQUIPMENT_EVENT_WORDS[kind]} was due on {due.isoformat()}"
+    return _("{kind} was due on {date}").format(
+        kind=EQUIPMENT_EVENT_WORDS[kind], date=due.isoformat()
+    )
 
 
 def equipment_refusal(item: ItemState, today: date) -> str | None:
-    """Why ``item`` may not be used on ``today`` (the site's date), in one line; None: it may."""
-    what = f"{item.code} ({EQUIPMENT_TYPE_WORDS.get(item.type, item.type)})"
+    """Why ``item`` may not be used on ``today`` (the site's date), in one line, in the language
+    of the moment (the point of use keeps it ``in_language(SOURCE)`` too); None: it may."""
+    code, type_words = item.code, EQUIPMENT_TYPE_WORDS.get(item.type, item.type)
     if item.status != EquipmentStatus.IN_USE:
-        status = EQUIPMENT_STATUS_WORDS.get(item.status, item.status)
-        return f"{what} is {status}: use another, or have it taken back into service."
-    past = overdue_dates(item, today)
-    if past:
-        kind, due = past[0]
-        more = f" (and {len(past) - 1} more past due)" if len(past) > 1 else ""
-        return (
-            f"{what}: {overdue_words(kind, due)}{more}; it may not be used until a "
-            f"{EQUIPMENT_EVENT_WORDS[kind]} is recorded. Use another."
+        return _(
+            "{code} ({type}) is {status}: use another, or have it taken back into service."
+        ).format(
+            code=code, type=type_words, status=EQUIPMENT_STATUS_WORDS.get(item.status, item.status)
         )
-    return None
+    past = overdue_dates(item, today)
+    if not past:
+        return None
+    kind, due = past[0]
+    fields = {
+        "code": code,
+        "type": type_words,
+        "overdue": overdue_words(kind, due),
+        "kind": EQUIPMENT_EVENT_WORDS[kind],
+    }
+    if len(past) == 1:
+        return _(
+            "{code} ({type}): {overdue}; it may not be used until a {kind} is recorded. "
+            "Use another."
+        ).format(**fields)
+    more = len(past) - 1
+    return ngettext(
+        "{code} ({type}): {overdue} (and {n} more past due); it may not be used until a {kind} "
+        "is recorded. Use another.",
+        "{code} ({type}): {overdue} (and {n} more past due); it may not be used until a {kind} "
+        "is recorded. Use another.",
+        more,
+    ).format(n=more, **fields)
 
 
 def find_equipment(session: Session, code: str) -> Equipment | None:
@@ -250,7 +271,9 @@ def equipment_list(
 def equipment_view(session: Session, code: str, today: date) -> EquipmentRecord:
     row = find_equipment(session, code)
     if row is None:
-        raise NotFound(f"No equipment {code.strip()} is registered: check the asset code.")
+        raise NotFound(
+            _("No equipment {code} is registered: check the asset code.").format(code=code.strip())
+        )
     return EquipmentRecord(
         item=item_view(row, today),
         events=tuple(event_views(session, id_of(row))),

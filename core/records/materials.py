@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from core.clock import utc_iso
 from core.errors import NotFound
+from core.i18n import _
 from core.models import (
     Attachment,
     Batch,
@@ -140,7 +141,9 @@ def find_material(session: Session, code: str) -> Material:
     code = code.strip().upper()
     row = session.exec(select(Material).where(Material.code == code)).first()
     if row is None:
-        raise NotFound(f"There is no material {code}. Define it first, or check the code.")
+        raise NotFound(
+            _("There is no material {code}. Define it first, or check the code.").format(code=code)
+        )
     return row
 
 
@@ -153,8 +156,10 @@ def find_lot(session: Session, material: Material, lot_number: str) -> MaterialL
     ).first()
     if row is None:
         raise NotFound(
-            f"There is no lot {lot_number} of {material.code}. Receive it first, or check the lot "
-            "number on the label."
+            _(
+                "There is no lot {lot} of {material}. Receive it first, or check the lot number on "
+                "the label."
+            ).format(lot=lot_number, material=material.code)
         )
     return row
 
@@ -271,10 +276,10 @@ def decision_fields(
 
 
 def meaning_words(old_status: str, status: str) -> str:
-    return (
-        f"QA decision: {LOT_STATUS_WORDS.get(old_status, old_status)} → "
-        f"{LOT_STATUS_WORDS.get(status, status)}"
-    )
+    """The decision's meaning as its signed statement keeps it: in the canonical language (the
+    table's source words), whatever the reader's."""
+    words = LOT_STATUS_WORDS.raw
+    return f"QA decision: {words.get(old_status, old_status)} → {words.get(status, status)}"
 
 
 def _decisions(
@@ -358,7 +363,7 @@ def _uses(session: Session, lot_id: int) -> tuple[UseView, ...]:
         .order_by(col(MaterialUse.used_at), col(MaterialUse.id))
     )
     found = session.exec(stmt).all()
-    deviation_ids = {u.deviation_id for u, _, _ in found if u.deviation_id is not None}
+    deviation_ids = {u.deviation_id for u, _batch, _template in found if u.deviation_id is not None}
     refs = (
         {
             d.id: d.ref

@@ -9,12 +9,15 @@ qualification or maintenance is past due (core/records/equipment.py says why not
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from core.errors import UseRefused
+from core.i18n import SOURCE, _, in_language
 from core.models import Deviation, Equipment, Material, MaterialLot, MaterialUse, id_of
 from core.records.equipment import equipment_refusal
 from core.states import LotStatus
@@ -26,7 +29,11 @@ from core.words import EQUIPMENT_TYPE_WORDS, LOT_STATUS_WORDS
 @dataclass(frozen=True)
 class UseAssessment:
     """A scanned lot or asset as found: what it is, its status and due date then, the rule in
-    words when it may be used, else the refusal (one line a technician can act on)."""
+    words when it may be used, else the refusal (one line a technician can act on).
+
+    ``rule`` and ``refusal`` are in the canonical language (core.i18n.SOURCE): they are kept (the
+    result's rule, the audit trail, an override's deviation); ``shown_rule`` and
+    ``shown_refusal`` say the same in the reader's language, for what is shown or raised."""
 
     scanned: str
     lot_id: int | None
@@ -35,6 +42,35 @@ class UseAssessment:
     due_at_use: date | None  # the lot's expiry, or the item's nearest due date
     rule: str  # why it may be used ("lot 24A117 of IL2, released, expires 2027-03-01")
     refusal: str | None  # why it may not; None: it may
+    shown_rule: str = ""  # ``rule`` in the reader's language
+    shown_refusal: str | None = None  # ``refusal`` in the reader's language
+
+    def use_refused(self, check: CheckDef) -> UseRefused:
+        """The refusal raised for ``check``: in the reader's language, its canonical text kept
+        for the record (``record_text``)."""
+        error = UseRefused(f"{check.id} {check.name}: {self.shown_refusal or self.refusal}")
+        error.canonical = f"{check.id} {check.name}: {self.refusal}"
+        return error
+
+
+Said = Callable[[], tuple[str, str | None]]  # (rule, refusal) in the language of the moment
+
+
+def _assessment(
+    scanned: str,
+    lot_id: int | None,
+    equipment_id: int | None,
+    status: str,
+    due: date | None,
+    said: Said,
+) -> UseAssessment:
+    """The assessment with its words twice: kept (canonical) and shown (the reader's)."""
+    shown_rule, shown_refusal = said()
+    with in_language(SOURCE):
+        rule, refusal = said()
+    return UseAssessment(
+        scanned, lot_id, equipment_id, status, due, rule, refusal, shown_rule, shown_refusal
+    )
 
 
 def assess_use(session: Session, check: CheckDef, scanned: str, today: date) -> UseAssessment:
@@ -54,54 +90,80 @@ def _lot(session: Session, code: str, lot_number: str, today: date) -> UseAssess
         .where(col(MaterialLot.lot_number) == lot_number)
     ).all()
     mine = [(lot, material) for lot, material in found if material.code == code]
-    refusal: str | None = None
     if not mine:
-        if found:
-            others = ", ".join(sorted(m.code for _, m in found))
-            refusal = (
-                f"Lot {lot_number} is of material {others}, not {code}: check the label and "
-                f"scan a lot of {code}."
-            )
-        else:
-            refusal = (
-                f"No lot {lot_number} of {code} has been received: check the label, or have the "
-                "lot received first."
-            )
-        return UseAssessment(lot_number, None, None, "unknown", None, "", refusal)
+        others = ", ".join(sorted(m.code for _m, m in found))
+
+        def unknown() -> tuple[str, str | None]:
+            if others:
+                return "", _(
+                    "Lot {lot} is of material {others}, not {code}: check the label and scan a "
+                    "lot of {code}."
+                ).format(lot=lot_number, others=others, code=code)
+            return "", _(
+                "No lot {lot} of {code} has been received: check the label, or have the lot "
+                "received first."
+            ).format(lot=lot_number, code=code)
+
+        return _assessment(lot_number, None, None, "unknown", None, unknown)
     lot, material = mine[0]
     status = LotStatus(lot.status)
-    said = f"lot {lot.lot_number} of {material.code} ({material.name})"
-    if status != LotStatus.RELEASED:
-        refusal = (
-            f"{said[0].upper()}{said[1:]} is {LOT_STATUS_WORDS[status]}, not released by QA: "
-            "use a released lot, or ask QA."
-        )
-    elif lot.expiry < today:
-        refusal = (
-            f"{said[0].upper()}{said[1:]} expired on {lot.expiry.isoformat()}: use a lot in date."
-        )
-    rule = f"{said}, released, expires {lot.expiry.isoformat()}"
-    return UseAssessment(lot_number, id_of(lot), None, status, lot.expiry, rule, refusal)
+    fields = {
+        "lot": lot.lot_number,
+        "code": material.code,
+        "name": material.name,
+        "expiry": lot.expiry.isoformat(),
+    }
+
+    def said() -> tuple[str, str | None]:
+        refusal: str | None = None
+        if status != LotStatus.RELEASED:
+            refusal = _(
+                "Lot {lot} of {code} ({name}) is {status}, not released by QA: use a released "
+                "lot, or ask QA."
+            ).format(status=LOT_STATUS_WORDS[status], **fields)
+        elif lot.expiry < today:
+            refusal = _(
+                "Lot {lot} of {code} ({name}) expired on {expiry}: use a lot in date."
+            ).format(**fields)
+        rule = _("lot {lot} of {code} ({name}), released, expires {expiry}").format(**fields)
+        return rule, refusal
+
+    return _assessment(lot_number, id_of(lot), None, status, lot.expiry, said)
 
 
 def _item(session: Session, wanted: str, code: str, today: date) -> UseAssessment:
     item = session.exec(select(Equipment).where(col(Equipment.code) == code)).first()
-    kind = EQUIPMENT_TYPE_WORDS.get(wanted, wanted)
     if item is None:
-        unknown = f"No equipment {code} is registered: check the asset label ({kind} expected)."
-        return UseAssessment(code, None, None, "unknown", None, "", unknown)
-    refusal: str | None
+
+        def unknown() -> tuple[str, str | None]:
+            return "", _(
+                "No equipment {code} is registered: check the asset label ({kind} expected)."
+            ).format(code=code, kind=EQUIPMENT_TYPE_WORDS.get(wanted, wanted))
+
+        return _assessment(code, None, None, "unknown", None, unknown)
     dues = [d for d in (item.calibration_due, item.qualification_due, item.maintenance_due) if d]
     due = min(dues) if dues else None
-    if item.type != wanted:
-        theirs = EQUIPMENT_TYPE_WORDS.get(item.type, item.type)
-        refusal = f"{code} is a {theirs}, not a {kind}: scan the {kind} you use."
-    else:
-        refusal = equipment_refusal(item, today)
-    rule = f"{code} ({item.name}), {kind} in service" + (
-        f", next due {due.isoformat()}" if due else ""
-    )
-    return UseAssessment(code, None, id_of(item), item.status, due, rule, refusal)
+
+    def said() -> tuple[str, str | None]:
+        kind = EQUIPMENT_TYPE_WORDS.get(wanted, wanted)
+        refusal: str | None
+        if item.type != wanted:
+            refusal = _("{code} is a {theirs}, not a {kind}: scan the {kind} you use.").format(
+                code=code, theirs=EQUIPMENT_TYPE_WORDS.get(item.type, item.type), kind=kind
+            )
+        else:
+            refusal = equipment_refusal(item, today)
+        if due is None:
+            rule = _("{code} ({name}), {kind} in service").format(
+                code=code, name=item.name, kind=kind
+            )
+        else:
+            rule = _("{code} ({name}), {kind} in service, next due {due}").format(
+                code=code, name=item.name, kind=kind, due=due.isoformat()
+            )
+        return rule, refusal
+
+    return _assessment(code, None, id_of(item), item.status, due, said)
 
 
 def lot_in_use(

@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.errors import NotFound
+from core.i18n import _
 from core.models import Batch, Result, Signature, TemplateVersion, User, table_of
 from core.records.template_versions import cached_template, parsed_template
 from core.store.engine import observe_transactions
@@ -141,7 +142,9 @@ def account_and_batch(
 
 
 def no_batch(lot: str) -> NotFound:
-    return NotFound(f"There is no batch with lot '{lot}'. Check the lot number on the label.")
+    return NotFound(
+        _("There is no batch with lot '{lot}'. Check the lot number on the label.").format(lot=lot)
+    )
 
 
 def template_of(conn: sa.Connection, batch: BatchRow) -> TemplateDef:

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from core.clock import local_text
 from core.curve_views import ExcursionView
+from core.i18n import _, ngettext
 from core.models import Batch, Deviation, InstrumentFile, MaterialUse, id_of
 from core.models.batches import AFTER_RELEASE, BatchStatus
 from core.readmodels import BatchView, CheckView, ResultVersionView, StepView
@@ -55,9 +56,15 @@ def _result_items(
                 _item(
                     ItemKind.POST_RELEASE_OOS,
                     f"{label}: {cur.display} ({check.spec})",
-                    "failed after the lot was released: deviation, physician notification and "
-                    "QA acknowledgement"
-                    + (f"; deviation {cur.deviation}" if cur.deviation else ""),
+                    _(
+                        "failed after the lot was released: deviation, physician notification and "
+                        "QA acknowledgement; deviation {ref}"
+                    ).format(ref=cur.deviation)
+                    if cur.deviation
+                    else _(
+                        "failed after the lot was released: deviation, physician notification and "
+                        "QA acknowledgement"
+                    ),
                     view.status == BatchStatus.POST_RELEASE_OOS,
                     ref=cur.deviation,
                     **where,
@@ -69,7 +76,7 @@ def _result_items(
                 _item(
                     ItemKind.AWAITING_JUSTIFICATION,
                     f"{label}: {cur.display} ({check.spec})",
-                    "Out of specification with no comment or deviation yet.",
+                    _("Out of specification with no comment or deviation yet."),
                     True,
                     **where,
                     **_at(cur),
@@ -78,9 +85,9 @@ def _result_items(
         why = "; ".join(
             p
             for p in (
-                "blocks release (a gating result)" if check.gates_release else "",
-                f"deviation {cur.deviation}" if cur.deviation else "",
-                f"comment: {cur.comment}" if cur.comment else "",
+                _("blocks release (a gating result)") if check.gates_release else "",
+                _("deviation {ref}").format(ref=cur.deviation) if cur.deviation else "",
+                _("comment: {comment}").format(comment=cur.comment) if cur.comment else "",
             )
             if p
         )
@@ -120,7 +127,7 @@ def _history_items(step: StepView, check: CheckView, step_start, signed: list) -
                 _item(
                     ItemKind.CORRECTION,
                     f"{label}: {previous.display} → {version.display}",
-                    f"reason: {version.reason}",
+                    _("reason: {reason}").format(reason=version.reason),
                     False,
                     **where,
                     **_at(version),
@@ -137,8 +144,9 @@ def _history_items(step: StepView, check: CheckView, step_start, signed: list) -
                 _item(
                     ItemKind.LATE_ENTRY,
                     f"{label}: {version.display}",
-                    f"recorded {hours:.0f} h after the step's first entry "
-                    f"({local_text(step_start)})",
+                    _("recorded {hours:.0f} h after the step's first entry ({start})").format(
+                        hours=hours, start=local_text(step_start)
+                    ),
                     False,
                     **where,
                     **_at(version),
@@ -150,8 +158,11 @@ def _history_items(step: StepView, check: CheckView, step_start, signed: list) -
                 _item(
                     ItemKind.MEASUREMENT_TIME,
                     f"{label}: {version.display}",
-                    f"measured {measured} ({version.measured_zone or 'zone not stated'}); "
-                    f"accepted because: {version.timing_reason}",
+                    _("measured {at} ({zone}); accepted because: {reason}").format(
+                        at=measured,
+                        zone=version.measured_zone or _("zone not stated"),
+                        reason=version.timing_reason,
+                    ),
                     False,
                     **where,
                     **_at(version),
@@ -163,12 +174,7 @@ def _history_items(step: StepView, check: CheckView, step_start, signed: list) -
                 _item(
                     ItemKind.EDIT_AFTER_SIGNING,
                     f"{label}: {version.display}",
-                    (
-                        "a result that may follow release, recorded after the signatures"
-                        if followed
-                        else f"{version.kind} after the step or batch was signed"
-                    )
-                    + (f"; reason: {version.reason}" if version.reason else ""),
+                    _after_signing(followed, version),
                     False,
                     **where,
                     **_at(version),
@@ -181,13 +187,31 @@ def _history_items(step: StepView, check: CheckView, step_start, signed: list) -
             _item(
                 ItemKind.MISSING_VALUE,
                 label,
-                ("pending: may follow release; " if pending else "required; ")
-                + f"spec {check.spec}",
+                (
+                    _("pending: may follow release; spec {spec}")
+                    if pending
+                    else _("required; spec {spec}")
+                ).format(spec=check.spec),
                 not pending,
                 **where,
             )
         )
     return items
+
+
+def _after_signing(followed: bool, version: ResultVersionView) -> str:
+    """Why an edit after signing is listed, with its reason when it has one."""
+    if followed and version.reason:
+        return _(
+            "a result that may follow release, recorded after the signatures; reason: {reason}"
+        ).format(reason=version.reason)
+    if followed:
+        return _("a result that may follow release, recorded after the signatures")
+    if version.reason:
+        return _("{kind} after the step or batch was signed; reason: {reason}").format(
+            kind=version.kind, reason=version.reason
+        )
+    return _("{kind} after the step or batch was signed").format(kind=version.kind)
 
 
 def check_items(view: BatchView) -> list[ReviewItem]:
@@ -209,7 +233,7 @@ def check_items(view: BatchView) -> list[ReviewItem]:
                 _item(
                     ItemKind.AWAITING_VERIFICATION,
                     f"{step.id} {step.name}",
-                    "a second person must verify this step",
+                    _("a second person must verify this step"),
                     True,
                     step_id=step.id,
                 )
@@ -240,11 +264,13 @@ def timing_items(view: BatchView, zone: tzinfo) -> list[ReviewItem]:
 def excursion_items(excursions: list[ExcursionView]) -> list[ReviewItem]:
     items = []
     for exc in excursions:
-        end = local_text(exc.ended_at) if exc.ended_at else "still open"
+        end = local_text(exc.ended_at) if exc.ended_at else _("still open")
         state = (
-            f"assessed by {exc.assessed_by}: {exc.assessment}"
+            _("assessed by {user}: {assessment}").format(
+                user=exc.assessed_by, assessment=exc.assessment
+            )
             if exc.assessed
-            else "not assessed: link a deviation, or QA assesses it with a reason"
+            else _("not assessed: link a deviation, or QA assesses it with a reason")
         )
         items.append(
             _item(
@@ -269,8 +295,10 @@ def clock_items(session: Session, lot: str) -> list[ReviewItem]:
         _item(
             ItemKind.CLOCK_INCIDENT,
             incident.summary(),
-            "an administrator must find which clock was wrong and clear the incident "
-            "(Admin → Clock incidents)",
+            _(
+                "an administrator must find which clock was wrong and clear the incident "
+                "(Admin → Clock incidents)"
+            ),
             True,
             ref=str(incident.id),
             at=datetime.fromisoformat(incident.clock_read),
@@ -298,7 +326,9 @@ def override_items(session: Session, batch_id: int, view: BatchView) -> list[Rev
             _item(
                 ItemKind.USE_OVERRIDE,
                 f"{use.check_id} {check.name if check else ''}: {shown}".strip(),
-                f"deviation {dev.ref}: {dev.description}",
+                _("deviation {ref}: {description}").format(
+                    ref=dev.ref, description=dev.description
+                ),
                 False,
                 step_id=check.step_id if check else None,
                 check_id=use.check_id,
@@ -317,7 +347,7 @@ def custody_items(session: Session, batch: Batch, view: BatchView) -> list[Revie
     custody screen."""
     if not view.autologous:
         return []
-    _, tdef = batch_template(session, batch)
+    _row, tdef = batch_template(session, batch)
     if tdef.custody.empty:
         return []
     trail = build_trail(session, batch, tdef.custody, True)
@@ -327,9 +357,11 @@ def custody_items(session: Session, batch: Batch, view: BatchView) -> list[Revie
         items.append(
             _item(
                 ItemKind.CUSTODY_INCOMPLETE,
-                "Not recorded: " + ", ".join(e.label for e in missing),
-                "the custody plan expects these hand-offs before the release; record them on "
-                "the batch's Custody screen",
+                _("Not recorded: {kinds}").format(kinds=", ".join(e.label for e in missing)),
+                _(
+                    "the custody plan expects these hand-offs before the release; record them on "
+                    "the batch's Custody screen"
+                ),
                 True,
             )
         )
@@ -337,10 +369,10 @@ def custody_items(session: Session, batch: Batch, view: BatchView) -> list[Revie
         items.append(
             _item(
                 ItemKind.CUSTODY_INCOMPLETE,
-                f"{event.words.capitalize()}: e-signature not valid",
-                "the hand-off needs its recorder's e-signature and it does not verify"
+                _("{kind}: e-signature not valid").format(kind=event.words.capitalize()),
+                _("the hand-off needs its recorder's e-signature and it does not verify")
                 if event.signed
-                else "the hand-off needs its recorder's e-signature and has none",
+                else _("the hand-off needs its recorder's e-signature and has none"),
                 True,
                 ref=str(event.id),
                 at=event.recorded_at,
@@ -366,7 +398,9 @@ def review_items(
                 _item(
                     ItemKind.OPEN_DEVIATION,
                     f"{dev.ref} ({dev.classification}): {dev.description}",
-                    f"status {dev.status.replace('_', ' ')}; checks {', '.join(dev.checks) or '—'}",
+                    _("status {status}; checks {checks}").format(
+                        status=dev.status.replace("_", " "), checks=", ".join(dev.checks) or "—"
+                    ),
                     True,
                     check_id=dev.checks[0] if dev.checks else None,
                     ref=dev.ref,
@@ -385,7 +419,9 @@ def review_items(
         items.append(
             _item(
                 ItemKind.IMPORTED_FILE,
-                f"{f.filename} ({f.profile}, {f.rows} rows)",
+                ngettext(
+                    "{file} ({profile}, {n} rows)", "{file} ({profile}, {n} rows)", f.rows
+                ).format(file=f.filename, profile=f.profile, n=f.rows),
                 f"SHA-256 {f.sha256}",
                 False,
                 ref=f.sha256,

@@ -14,6 +14,7 @@ from typing import cast
 from sqlmodel import Session, col, select
 
 from core.clock import utc_iso
+from core.i18n import _
 from core.models import (
     Batch,
     Deviation,
@@ -114,7 +115,7 @@ def signature_views(session: Session, batch: Batch, view: BatchView) -> tuple[Si
         cert = certs.get(row.signing_key_id)
         problem: str | None
         if cert is None or ca_pem is None:
-            problem = "The signer's certificate or the site CA is missing."
+            problem = _("The signer's certificate or the site CA is missing.")
             crypto_ok = False
         else:
             problem = check_certificate(cert.encode("ascii"), ca_pem, row.signed_at)

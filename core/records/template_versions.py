@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from core.clock import utc_iso
 from core.errors import Conflict, NotFound, StoreError
+from core.i18n import _
 from core.models import SigningKey, SiteAuthority, TemplateApproval, TemplateVersion, id_of
 from core.readmodels import TemplateSummary
 from core.signatures import canonical, sha256_text
@@ -50,8 +51,10 @@ def parsed_template(sha256: str, content: str, source_file: str) -> TemplateDef:
         tdef = parse_template(content.encode("utf-8"), source_file)
         if tdef.sha256 != sha256:
             raise StoreError(
-                f"Stored template text does not match its SHA-256 ({sha256[:12]}…): the template "
-                "version was altered in the database. Report this to QA."
+                _(
+                    "Stored template text does not match its SHA-256 ({sha256}…): the template "
+                    "version was altered in the database. Report this to QA."
+                ).format(sha256=sha256[:12])
             )
         _PARSED[sha256] = tdef
     return tdef
@@ -73,7 +76,7 @@ def template_summary(session: Session, row: TemplateVersion) -> TemplateSummary:
         autologous=row.autologous,
         sha256=row.sha256,
         steps=len(tdef.all_steps()),
-        checks=sum(1 for _ in tdef.checks()),
+        checks=sum(1 for _check in tdef.checks()),
         loaded_at=row.loaded_at,
         loaded_by=row.loaded_by,
         approved=approval is not None,
@@ -92,8 +95,12 @@ def latest_version(session: Session, key: str) -> TemplateVersion:
         .limit(1)
     ).first()
     if row is None:
-        known = ", ".join(sorted(set(session.exec(select(TemplateVersion.key)).all()))) or "none"
-        raise NotFound(f"There is no process template '{key}'. Loaded templates: {known}.")
+        known = ", ".join(sorted(set(session.exec(select(TemplateVersion.key)).all())))
+        raise NotFound(
+            _("There is no process template '{key}'. Loaded templates: {known}.").format(
+                key=key, known=known or _("none")
+            )
+        )
     return row
 
 
@@ -109,12 +116,13 @@ def approved_version(session: Session, key: str) -> TemplateVersion:
         if template_approved(session.connection(), id_of(row)):
             return row
     raise Conflict(
-        f"No version of template {newest.key} is approved yet: a batch starts only on a version "
-        f"QA approved. Ask QA to approve version {newest.version} (Templates).",
-        cli_hint=(
-            f"QA runs `{command_name()} template approve {newest.key} --version "
-            f"{newest.version} --user QA`."
-        ),
+        _(
+            "No version of template {key} is approved yet: a batch starts only on a version "
+            "QA approved. Ask QA to approve version {version} (Templates)."
+        ).format(key=newest.key, version=newest.version),
+        cli_hint=_(
+            "QA runs `{command} template approve {key} --version {version} --user QA`."
+        ).format(command=command_name(), key=newest.key, version=newest.version),
     )
 
 
@@ -125,7 +133,11 @@ def version_row(session: Session, key: str, version: int) -> TemplateVersion:
         )
     ).first()
     if row is None:
-        raise NotFound(f"Template {key} has no version {version}. See the template list.")
+        raise NotFound(
+            _("Template {key} has no version {version}. See the template list.").format(
+                key=key, version=version
+            )
+        )
     return row
 
 
@@ -216,15 +228,15 @@ def check_approval(
     """(valid, why not): the statement names this version and its content, the signer's
     certificate comes from the site CA, and the signature verifies."""
     if approval.statement != approval_statement(approval, row.key, row.version):
-        return False, "The approval statement does not match the approval as stored."
+        return False, _("The approval statement does not match the approval as stored.")
     if approval.template_sha256 != row.sha256:
-        return False, "The approval was signed for other template content."
+        return False, _("The approval was signed for other template content.")
     from core.crypto.statements import check_certificate, verify_statement
 
     cert = session.get(SigningKey, approval.signing_key_id)
     authority = session.exec(select(SiteAuthority).order_by(col(SiteAuthority.id))).first()
     if cert is None or cert.cert_pem is None or authority is None:
-        return False, "The approver's certificate or the site CA is missing."
+        return False, _("The approver's certificate or the site CA is missing.")
     problem = check_certificate(
         cert.cert_pem.encode("ascii"), authority.cert_pem.encode("ascii"), approval.signed_at
     )
@@ -233,9 +245,9 @@ def check_approval(
     try:
         signature = base64.b64decode(approval.crypto_signature, validate=True)
     except ValueError:
-        return False, "The approval's cryptographic signature is damaged."
+        return False, _("The approval's cryptographic signature is damaged.")
     if not verify_statement(
         cert.cert_pem.encode("ascii"), approval.statement.encode("utf-8"), signature
     ):
-        return False, "The approval's cryptographic signature does not verify."
+        return False, _("The approval's cryptographic signature does not verify.")
     return True, ""

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from core.i18n import _
-from core.reports.fonts import SANS, SANS_BOLD, register_fonts
+from core.i18n import LANGUAGES, _, language
+from core.reports.fonts import SANS, SANS_BOLD, draw_text, register_fonts
 from core.reports.model import BatchReport, RenderedPdf
 from core.reports.pdfa import DocumentInfo, document_id, make_pdfa
 from core.reports.styles import (
@@ -47,6 +47,7 @@ class PageMarks:
     lot: str
     generated: str  # "Generated 2026-11-25 14:03 CET by Quinn Quality"
     version: str  # "Lotbook 0.1.0"
+    language: str  # "Language: Deutsch": the language the document is written in
     chain: str  # "Audit chain head #4711 0123456789abcdef…"
 
     @classmethod
@@ -63,6 +64,9 @@ class PageMarks:
                 time=local(report.generated_at), name=name
             ),
             version=f"Lotbook {report.app_version}",
+            language=_("Language: {language}").format(
+                language=LANGUAGES.get(language(), language())
+            ),
             chain=_("Audit chain head #{seq} {hash}…").format(
                 seq=report.chain_head_seq, hash=report.chain_head_hash[:16]
             ),
@@ -74,6 +78,7 @@ class PageMarks:
             _("Page {page} of {pages}").format(page=page, pages=pages),
             self.generated,
             self.version,
+            self.language,
         ]
         one = " · ".join([*parts, self.chain])
         if stringWidth(one, SANS, FOOTER_SIZE) <= WIDTH:
@@ -133,7 +138,7 @@ def _numbered_canvas(marks: PageMarks, info: DocumentInfo) -> type[Canvas]:
         canvas.line(MARGIN_X, top + 8, MARGIN_X + WIDTH, top + 8)
         canvas.setFont(SANS, FOOTER_SIZE)
         for i, line in enumerate(marks.footer_lines(page, total)):
-            canvas.drawString(MARGIN_X, top - i * 9, line)
+            draw_text(canvas, MARGIN_X, top - i * 9, line, SANS, FOOTER_SIZE)
 
     return numbered_canvas(info, footer)
 
@@ -149,12 +154,12 @@ def _running_head(marks: PageMarks, watermark: str | None = None):
         canvas.setFillColor(GREY_TEXT)
         canvas.setFont(SANS_BOLD, 7.5)
         y = PAGE[1] - MARGIN_TOP + 16
-        canvas.drawString(MARGIN_X, y, marks.head)
+        draw_text(canvas, MARGIN_X, y, marks.head, SANS_BOLD, 7.5)
         canvas.setFont(SANS, 7.5)
         if watermark:
             draw_banner(canvas, MARGIN_X + WIDTH, y, watermark)
         else:
-            canvas.drawRightString(MARGIN_X + WIDTH, y, marks.generated)
+            draw_text(canvas, MARGIN_X + WIDTH, y, marks.generated, SANS, 7.5, "right")
         canvas.setStrokeColor(RULE_GREY)
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN_X, y - 4, MARGIN_X + WIDTH, y - 4)
@@ -185,7 +190,7 @@ class SealBox(Flowable):
         canvas.rect(0, 0, self.box_width, self.box_height, stroke=1, fill=0)
         canvas.setFillColor(BLACK)
         canvas.setFont(SANS_BOLD, 8)
-        canvas.drawString(0, self.box_height + 5, _("Electronic seal"))
+        draw_text(canvas, 0, self.box_height + 5, _("Electronic seal"), SANS_BOLD, 8)
         canvas.restoreState()
         x, y = canvas.absolutePosition(0, 0)
         self.placed = (
@@ -233,7 +238,7 @@ def build_a4(
         invariant=1,
         enforceColorSpace="rgb",
         initialFontName=SANS,
-        lang="en",
+        lang=language().replace("_", "-") if language() in LANGUAGES else "en",
     )
     frame = Frame(
         MARGIN_X,

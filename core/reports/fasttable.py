@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core.reports.fonts import SANS, SANS_BOLD, register_fonts
+from core.reports.fonts import SANS, SANS_BOLD, register_fonts, runs
 from core.reports.pdf_text import encoder_for, rgb_operands, subset_zero
 from core.reports.styles import BLACK, HEADER_GREY, RULE_GREY
 from core.reports.text_wrap import (
@@ -304,7 +304,7 @@ class FastTable(Flowable):
                 for line in lines:
                     tm = f"1 0 0 1 {x} {y:.2f} Tm"
                     y -= leading
-                    for font, colour, piece in line:
+                    for font, colour, piece in _in_faces(line):
                         rgb = default_rgb if colour is None else rgb_operands(colour)
                         if rgb != current_colour:
                             ops.append(f"{rgb} rg")
@@ -335,3 +335,12 @@ class FastTable(Flowable):
                                 current_font, current_subset, current_size = font, subset, size
                             ops.append(f"({literal}) Tj")
         ops.append("ET")
+
+
+def _in_faces(line: Line) -> Line:
+    """A laid-out line with its Korean and Chinese runs in the faces that have them."""
+    if all(piece.isascii() for _font, _colour, piece in line):
+        return line
+    return [
+        (face, colour, part) for font, colour, piece in line for face, part in runs(piece, font)
+    ]

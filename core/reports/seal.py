@@ -43,6 +43,7 @@ from reportlab.pdfgen.canvas import Canvas
 from core.crypto.statements import check_certificate
 from core.errors import DomainError
 from core.i18n import _
+from core.reports.fonts import draw_text
 from core.version import app_root
 
 FIELD_NAME = "LotbookSeal"
@@ -365,8 +366,7 @@ def _stamp_pdf(width: float, height: float, signer_name: str, reason: str, when:
     text_height = (len(wrapped) - 1) * leading + size
     y = min(height - PADDING, (height + text_height) / 2) - size * 0.8
     for font, text in wrapped:
-        canvas.setFont(font, size)
-        canvas.drawString(PADDING, y, text)
+        draw_text(canvas, PADDING, y, text, font, size)
         y -= leading
     canvas.showPage()
     canvas.save()

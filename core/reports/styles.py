@@ -6,6 +6,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from core.reports.fonts import MONO, SANS, SANS_BOLD, register_fonts
+from core.reports.fonts import markup as font_markup
 
 register_fonts()
 
@@ -19,11 +20,11 @@ from reportlab.platypus import (  # noqa: E402
     Flowable,
     KeepTogether,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as _Paragraph  # noqa: E402
 
 # The report modules take platypus from here, so it is never imported before the fonts.
 __all__ = [
@@ -36,6 +37,26 @@ __all__ = [
     "Table",
     "TableStyle",
 ]
+
+_CJK_STYLES: dict[str, ParagraphStyle] = {}
+
+
+class Paragraph(_Paragraph):
+    """platypus' Paragraph, its Korean and Chinese runs written in the faces that have them and
+    wrapped between any two characters (those scripts may have no spaces to break at)."""
+
+    def __init__(self, text: str, style: ParagraphStyle | None = None, *args, **kwargs) -> None:
+        from core.fonts import needs_cjk
+
+        if style is not None and isinstance(text, str) and needs_cjk(text):
+            bold = style.fontName in (SANS_BOLD, MONO + "-Bold")
+            cjk = _CJK_STYLES.get(style.name)
+            if cjk is None:
+                cjk = _CJK_STYLES[style.name] = ParagraphStyle(f"{style.name}-cjk", parent=style)
+                cjk.wordWrap = "CJK"
+            text, style = font_markup(text, bold=bold), cjk
+        super().__init__(text, style, *args, **kwargs)
+
 
 PAGE = A4
 MARGIN_X = 40.0

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core.reports.fonts import SANS, SANS_BOLD, register_fonts
+from core.reports.fonts import SANS, SANS_BOLD, fallback_font, register_fonts
 
 register_fonts()
 
@@ -50,9 +50,10 @@ class _Metrics:
     """Advance widths at size 1 of one font: per character from the font's width table, and
     per word memoised (the same words come back thousands of times)."""
 
-    __slots__ = ("chars", "default", "fixed", "space", "words")
+    __slots__ = ("chars", "default", "fixed", "font", "space", "words")
 
     def __init__(self, font: str) -> None:
+        self.font = font
         face = pdfmetrics.getFont(font).face
         self.chars = {chr(code): width / 1000.0 for code, width in face.charWidths.items()}
         self.default = face.defaultWidth / 1000.0
@@ -63,7 +64,19 @@ class _Metrics:
         self.fixed = self.default if same else None
 
     def char(self, ch: str) -> float:
-        return self.chars.get(ch, self.default)
+        width = self.chars.get(ch)
+        if width is None:
+            width = self.chars[ch] = self._fallback(ch)
+        return width
+
+    def _fallback(self, ch: str) -> float:
+        """The width of a character this font has no glyph for: the Korean or Chinese face's,
+        which writes it (core/reports/fonts.py ``runs``), else the font's default."""
+        face = fallback_font(ch, self.font) if ord(ch) >= 0x1100 else None
+        if face is None:
+            return self.default
+        metrics = pdfmetrics.getFont(face).face
+        return metrics.charWidths.get(ord(ch), metrics.defaultWidth) / 1000.0
 
     def word(self, word: str) -> float:
         if self.fixed is not None:
@@ -72,8 +85,12 @@ class _Metrics:
         if width is None:
             if len(self.words) > _WORD_CACHE:  # a long-lived process exports many reports
                 self.words.clear()
-            get, default = self.chars.get, self.default
-            width = self.words[word] = sum([get(ch, default) for ch in word])
+            if word.isascii():
+                get, default = self.chars.get, self.default
+                width = sum([get(ch, default) for ch in word])
+            else:  # Korean or Chinese may be written in another face
+                width = sum([self.char(ch) for ch in word])
+            self.words[word] = width
         return width
 
     def text(self, text: str) -> float:

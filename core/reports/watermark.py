@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from core.i18n import N_, _
-from core.reports.fonts import SANS_BOLD, text_width
+from core.reports.fonts import SANS_BOLD, draw_text, text_width
 from core.reports.styles import DRAFT_RED, PAGE, Color
 
 # Translators: "DRAFT" is printed large across the page, the words after " — " under it
@@ -34,10 +34,10 @@ def draw_watermark(canvas, text: str | None = None) -> None:
     canvas.translate(width / 2, height / 2)
     canvas.rotate(angle)
     canvas.setFont(SANS_BOLD, big)
-    canvas.drawCentredString(0, -big * 0.12, first)
+    draw_text(canvas, 0, -big * 0.12, first, SANS_BOLD, big, "centre")
     if rest:
         canvas.setFont(SANS_BOLD, small)
-        canvas.drawCentredString(0, -big * 0.12 - small * 1.5, rest)
+        draw_text(canvas, 0, -big * 0.12 - small * 1.5, rest, SANS_BOLD, small, "centre")
     canvas.restoreState()
 
 
@@ -52,5 +52,5 @@ def draw_banner(canvas, right: float, baseline: float, text: str | None = None) 
     canvas.setLineWidth(0.9)
     canvas.rect(right - width - 4, baseline - 3, width + 8, BANNER_SIZE + 5, stroke=1, fill=0)
     canvas.setFont(SANS_BOLD, BANNER_SIZE)
-    canvas.drawRightString(right, baseline, text)
+    draw_text(canvas, right, baseline, text, SANS_BOLD, BANNER_SIZE, "right")
     canvas.restoreState()

@@ -13,7 +13,7 @@ from core.audit import ChainReport, canonical_json, iter_events
 from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import DomainError
-from core.i18n import _
+from core.i18n import SOURCE, _, in_language
 from core.readmodels import AuditEventView
 from core.records.batch_record import load_batch
 from core.services.users import acting_user
@@ -122,7 +122,8 @@ def export(
         with db.read() as session:
             acting_user(session, actor, Permission.EXPORT_AUDIT)
     rows = events(db, lot=lot)
-    report = verify(db)
+    with in_language(SOURCE):  # the export's chain report is in the record's language
+        report = verify(db)
     if fmt == "csv":
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, lineterminator="\r\n")

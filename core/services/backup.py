@@ -92,7 +92,9 @@ def backup_if_due(db: Database) -> ScheduledRun:
             )
         target = check_target(file)
     except DomainError as error:
-        _record_failure(db, SYSTEM_USER, Attempt("scheduled", _engine(db), file, False, str(error)))
+        _record_failure(
+            db, SYSTEM_USER, Attempt("scheduled", _engine(db), file, False, _kept(error))
+        )
         raise
     made = _make(db, target, None, None)
     return ScheduledRun(True, made, _("Backed up to {file} (verified).").format(file=made.file))
@@ -233,11 +235,11 @@ def _make(
     try:
         report, manifest = _write_verified(db, target, made_by, kind, checkpoint, force)
     except DomainError as error:
-        _record_failure(db, made_by, Attempt(kind, engine, str(target), False, str(error)))
+        _record_failure(db, made_by, Attempt(kind, engine, str(target), False, _kept(error)))
         raise
     except OSError as error:
         failure = os_fault(error, target)
-        _record_failure(db, made_by, Attempt(kind, engine, str(target), False, str(failure)))
+        _record_failure(db, made_by, Attempt(kind, engine, str(target), False, _kept(failure)))
         raise failure from error
     attempt = Attempt(
         kind,
@@ -371,3 +373,8 @@ def _new_database_file(path: Path) -> Path:
                 ).format(file=existing)
             )
     return dest
+
+
+def _kept(error: BaseException) -> str:
+    """What a failed attempt keeps of its error: the record's language where the error has it."""
+    return getattr(error, "record_text", None) or getattr(error, "canonical", None) or str(error)

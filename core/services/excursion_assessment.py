@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from core.auth import Actor, Permission
 from core.curve_views import ExcursionView
 from core.errors import Conflict, DomainError, NotFound
-from core.i18n import N_, _
+from core.i18n import N_, SOURCE, _, in_language
 from core.models import Deviation, ExcursionAssessment, id_of, table_of
 from core.models.batches import BatchStatus
 from core.records.batch_record import load_batch
@@ -98,12 +98,14 @@ def assess_excursion(
             )
         )
         uow.flush()
+        with in_language(SOURCE):  # kept in the audit trail: the record's language
+            described = excursion.describe()
         uow.audit(
             "excursion.assess",
             "excursion",
             str(excursion_id),
             lot=batch.lot,
-            new={"assessment": text, "deviation": deviation, "excursion": excursion.describe()},
+            new={"assessment": text, "deviation": deviation, "excursion": described},
             reason=reason,
         )
         return next(v for v in excursion_views(uow.session, batch) if v.id == excursion_id)

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from core.curve_views import (
     LOG_SCALE,
     QUANTITIES,
+    QUANTITY_WORDS,
     Comparison,
     GrowthPoint,
     GrowthSeries,
@@ -74,7 +75,7 @@ def growth_view(db: Database, lot: str, compare: bool = True) -> GrowthView:
             series.append(
                 GrowthSeries(
                     quantity=quantity,
-                    label=QUANTITIES[quantity],
+                    label=QUANTITY_WORDS[quantity],
                     unit=first.unit,
                     axis=steps[first.step_id].instance_unit or "day",
                     points=tuple(points),

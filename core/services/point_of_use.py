@@ -67,7 +67,7 @@ def refused(uow: UnitOfWork, batch: BatchRow, check: CheckDef, found: UseAssessm
         new={"scanned": found.scanned, "expected": check.expect, "status": found.status_at_use},
         reason=found.refusal,
     )
-    return UseRefused(f"{check.id} {check.name}: {found.refusal}")
+    return found.use_refused(check)  # shown in the reader's language, kept in the record's
 
 
 def open_override(

@@ -222,10 +222,12 @@ def _use(
             _(
                 "{rule}: it may be used, there is nothing to override. Record it without an "
                 "override."
-            ).format(rule=f"{found.rule[0].upper()}{found.rule[1:]}")
+            ).format(rule=f"{found.shown_rule[:1].upper()}{found.shown_rule[1:]}")
         )
     if found.lot_id is None and found.equipment_id is None:
-        raise Conflict(_("{refusal} Nothing on record to override.").format(refusal=found.refusal))
+        raise Conflict(
+            _("{refusal} Nothing on record to override.").format(refusal=found.shown_refusal)
+        )
     evaluation = rules.Evaluation(Verdict.PASS, found.rule, None, None, None)
     if override is not None:
         if override.qa.username == actor.username:

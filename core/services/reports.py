@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core import outputs
 from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError
 from core.faults import ReadOnlyDatabase
-from core.i18n import SOURCE, _, in_language
+from core.i18n import SOURCE, _, in_language, language
 from core.models.batches import RELEASED_STATES, BatchStatus
 from core.records.batch_record import load_batch
 from core.reports.embedded import EMBEDDED_NAME
@@ -71,7 +71,16 @@ def render_sealed(
         cert_pem = key_row.cert_pem.encode("ascii")
     report = build_report(db, lot, actor, purpose, draft=draft)
     rendered = (render_certificate_of_analysis if coa else render_batch_summary)(report)
-    data = json.dumps(embedded_batch_data(db, report), ensure_ascii=False, separators=(",", ":"))
+    translated = language() != SOURCE
+    with in_language(SOURCE):  # the machine-readable record is the same in every language
+        record = report
+        if translated:  # its words (states, meanings, items) in the record's language
+            record = replace(
+                build_report(db, lot, actor, purpose, draft=draft),
+                generated_at=report.generated_at,
+            )
+        embedded = embedded_batch_data(db, record)
+    data = json.dumps(embedded, ensure_ascii=False, separators=(",", ":"))
     sealed = seal_pdf(
         rendered.data,
         key=key,
@@ -99,6 +108,33 @@ def render_sealed(
 
 
 def export_pdf(
+    db: Database,
+    actor: Actor,
+    password: str,
+    lot: str,
+    path: Path,
+    *,
+    coa: bool = False,
+    draft: bool = False,
+    purpose: str | None = None,
+    approval: SignatureView | None = None,
+    force: bool = False,
+    language: str | None = None,
+) -> ExportOutcome:
+    """As ``_export_pdf``; with ``language`` (an offered one) the document is written in it,
+    else in the language of the moment (the exporting user's). Values, ids, units, the
+    embedded batch data and the audit trail are the same in every language."""
+    if language is None:
+        return _export_pdf(db, actor, password, lot, path, coa=coa, draft=draft,
+                           purpose=purpose, approval=approval, force=force)  # fmt: skip
+    from core.services.language import checked_language
+
+    with in_language(checked_language(language)):
+        return _export_pdf(db, actor, password, lot, path, coa=coa, draft=draft,
+                           purpose=purpose, approval=approval, force=force)  # fmt: skip
+
+
+def _export_pdf(
     db: Database,
     actor: Actor,
     password: str,

@@ -18,7 +18,7 @@ from sqlmodel import col, select
 
 from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError
-from core.i18n import _
+from core.i18n import SOURCE, _, in_language
 from core.models import TemplateApproval, TemplateVersion, id_of
 from core.records.template_versions import (
     approval_statement,
@@ -77,7 +77,8 @@ def approve_template(
                 )
             )
         key_row, private_key = signing_keys.unlock(uow.session, actor.username, password)
-        confirmed = [limit.line() for limit in example_limits(tdef)]
+        with in_language(SOURCE):  # signed and kept: the record's language
+            confirmed = [limit.line() for limit in example_limits(tdef)]
         approval = TemplateApproval(
             template_version_id=id_of(row),
             template_sha256=row.sha256,

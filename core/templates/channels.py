@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from core.i18n import _
 from core.templates import fields as read
 from core.templates.locate import Where
 
@@ -65,32 +66,35 @@ class ChannelDef:
 def parse_channels(doc: dict, root: Where) -> tuple[ChannelDef, ...]:
     raw = doc.get("channels", [])
     if not isinstance(raw, list):
-        root.fail("'channels' must be [[channels]] tables", "channels")
+        root.fail(_("'channels' must be [[channels]] tables"), "channels")
     seen: set[str] = set()
     out = []
     for i, item in enumerate(raw):
-        where = root.at(("channels", i), f"channel #{i + 1}")
+        where = root.at(("channels", i), _("channel #{n}").format(n=i + 1))
         table = read.table(item, where, "channels")
         read.check_keys(table, where, CHANNEL_KEYS, ("key", "name", "source"))
         key = read.text(table, where, "key", True)
         if not read.KEY_PATTERN.match(key.replace("_", "-")):
-            where.fail(f"channel key {key!r} must be lower-case letters, digits or '_'", "key")
+            where.fail(
+                _("channel key {key!r} must be lower-case letters, digits or '_'").format(key=key),
+                "key",
+            )
         if key in seen:
-            where.fail(f"channel {key!r} is defined twice", "key")
+            where.fail(_("channel {key!r} is defined twice").format(key=key), "key")
         seen.add(key)
-        where = where.named(f"channel {key}")
+        where = where.named(_("channel {key}").format(key=key))
         low, high, setpoint = (
             _number(table, where, k) for k in ("alarm_low", "alarm_high", "setpoint")
         )
         if low is not None and high is not None and low >= high:
-            where.fail("alarm_low must be below alarm_high", "alarm_low")
+            where.fail(_("alarm_low must be below alarm_high"), "alarm_low")
         if setpoint is not None and (
             (low is not None and setpoint < low) or (high is not None and setpoint > high)
         ):
-            where.fail("the setpoint must lie within the alarm band", "setpoint")
+            where.fail(_("the setpoint must lie within the alarm band"), "setpoint")
         hold = read.integer(table, where, "hold_minutes", 0)
         if (low is not None or high is not None) and hold is None:
-            where.fail("a channel with an alarm band needs hold_minutes", "hold_minutes")
+            where.fail(_("a channel with an alarm band needs hold_minutes"), "hold_minutes")
         out.append(
             ChannelDef(
                 key=key,
@@ -121,5 +125,8 @@ def measures(table: dict, where: Where, ctype: str) -> str | None:
     if value is None:
         return None
     if value not in MEASURES:
-        where.fail(f"measures must be one of {', '.join(MEASURES)}", "measures")
+        where.fail(
+            _("measures must be one of {quantities}").format(quantities=", ".join(MEASURES)),
+            "measures",
+        )
     return value

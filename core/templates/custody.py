@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from core.i18n import _
 from core.states import CustodyKind
 from core.templates import fields as read
 from core.templates.locate import Where
@@ -60,36 +61,57 @@ def parse_custody(doc: dict, root: Where, autologous: bool) -> CustodyPlan:
     where = root.at(("custody",), "[custody]")
     if not autologous:
         where.fail(
-            "a custody plan is only for an autologous template (set autologous = true in "
-            "[template], or remove [custody])",
+            _(
+                "a custody plan is only for an autologous template (set autologous = true in "
+                "[template], or remove [custody])"
+            ),
             "events",
         )
     read.check_keys(raw, where, CUSTODY_KEYS, ("events",))
     events = _kinds(raw, where, "events")
     if not events:
-        where.fail(f"'events' names no event: list them in order, from {CHOICES}", "events")
+        where.fail(
+            _("'events' names no event: list them in order, from {choices}").format(
+                choices=CHOICES
+            ),
+            "events",
+        )
     for kind, count in Counter(events).items():
         if count > 1 and kind not in REPEATABLE:
             where.fail(
-                f"events names '{kind}' {count} times; only 'handoff' and 'qc_sample' may be "
-                "expected more than once",
+                _(
+                    "events names '{kind}' {count} times; only 'handoff' and 'qc_sample' may be "
+                    "expected more than once"
+                ).format(kind=kind, count=count),
                 "events",
             )
     sign = _kinds(raw, where, "sign") if "sign" in raw else ()
     for kind in sign:
         if kind not in events:
-            where.fail(f"sign names '{kind}', which is not one of the events", "sign")
+            where.fail(
+                _("sign names '{kind}', which is not one of the events").format(kind=kind), "sign"
+            )
     return CustodyPlan(events=tuple(events), sign=frozenset(sign), line=where.line("events"))
 
 
 def _kinds(raw: dict, where: Where, key: str) -> list[CustodyKind]:
     value = raw[key]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        where.fail(f"'{key}' must be a list of event kinds in quotes, e.g. [\"collected\"]", key)
+        where.fail(
+            _("'{key}' must be a list of event kinds in quotes, e.g. [\"collected\"]").format(
+                key=key
+            ),
+            key,
+        )
     out = []
     for item in value:
         try:
             out.append(CustodyKind(item.strip()))
         except ValueError:
-            where.fail(f"'{item}' in {key} is not a custody event; the choices: {CHOICES}", key)
+            where.fail(
+                _("'{item}' in {key} is not a custody event; the choices: {choices}").format(
+                    item=item, key=key, choices=CHOICES
+                ),
+                key,
+            )
     return out

@@ -3,8 +3,11 @@ how a calculated value is computed, a value as shown, and the caveat on an examp
 
 from __future__ import annotations
 
+from functools import reduce
+
 from core.calculations import CALCULATIONS
 from core.check_kinds import kind_of
+from core.i18n import _
 from core.templates.model import CheckDef, TemplateDef, example_tags
 from core.values import format_number
 
@@ -40,16 +43,24 @@ def condition_text(tdef: TemplateDef, check: CheckDef) -> str | None:
     head = f"{other.id} ({other.name})"
     if cond.values:
         shown = [display_value(other, v) for v in cond.values]
-        return f"{head} is {' or '.join(shown)}"
+        # Translators: two of the values a check may have ("Fresh or Cryopreserved"); repeated
+        # for three or more ("A or B or C")
+        either = reduce(lambda a, b: _("{one} or {other}").format(one=a, other=b), shown)
+        return _("{check} is {values}").format(check=head, values=either)
     unit = f" {other.unit}" if other.unit else ""
-    parts = []
-    if cond.above is not None:
-        parts.append(f"> {format_number(cond.above)}{unit}")
-    if cond.at_most is not None:
-        parts.append(f"≤ {format_number(cond.at_most)}{unit}")
-    return f"{head} {' and '.join(parts)}"
+    above = f"{format_number(cond.above)}{unit}" if cond.above is not None else None
+    at_most = f"{format_number(cond.at_most)}{unit}" if cond.at_most is not None else None
+    if above is not None and at_most is not None:
+        return _("{check} > {above} and ≤ {at_most}").format(
+            check=head, above=above, at_most=at_most
+        )
+    if above is not None:
+        return f"{head} > {above}"
+    return f"{head} ≤ {at_most}"
 
 
 def caveat_text(check: CheckDef) -> str:
     tags = "".join(example_tags(check.source))
-    return f"{tags} example limit: not yet confirmed by the site's QA (template not approved)"
+    return _(
+        "{tags} example limit: not yet confirmed by the site's QA (template not approved)"
+    ).format(tags=tags)

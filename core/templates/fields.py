@@ -16,6 +16,7 @@ from typing import Any, Literal, overload
 
 from core.calculations import CALCULATIONS
 from core.check_kinds import KINDS
+from core.i18n import _
 from core.plausibility import refuse_template_range
 from core.specs import Spec
 from core.templates.locate import Where
@@ -52,20 +53,31 @@ def check_keys(
         close = difflib.get_close_matches(key, allowed, n=1)
         inner = difflib.get_close_matches(key, tuple(nested[1]), n=1) if nested else []
         if close:
-            hint = f"did you mean '{close[0]}'?"
+            said = _("unknown key '{key}' (did you mean '{close}'?)").format(
+                key=key, close=close[0]
+            )
         elif inner and nested:
-            hint = f"did you mean '{inner[0]}' inside {nested[0]} = {{ … }}?"
+            said = _("unknown key '{key}' (did you mean '{close}' inside {table}?)").format(
+                key=key, close=inner[0], table=f"{nested[0]} = {{ … }}"
+            )
         else:
-            hint = f"allowed: {', '.join(allowed)}"
-        where.fail(f"unknown key '{key}' ({hint})", key)
+            said = _("unknown key '{key}' (allowed: {keys})").format(
+                key=key, keys=", ".join(allowed)
+            )
+        where.fail(said, key)
     for key in required:
         if key not in table:
-            where.fail(f"'{key}' is missing; add {key} = … to this table", "id")
+            where.fail(_("'{key}' is missing; add {key} = … to this table").format(key=key), "id")
 
 
 def table(value: Any, where: Where, *keys: str) -> dict:
     if not isinstance(value, dict):
-        where.fail(f"'{'.'.join(keys)}' must be a table, e.g. {keys[-1]} = {{ … }}", *keys)
+        where.fail(
+            _("'{name}' must be a table, e.g. {example}").format(
+                name=".".join(keys), example=f"{keys[-1]} = {{ … }}"
+            ),
+            *keys,
+        )
     return value
 
 
@@ -76,18 +88,18 @@ def text(table: dict, where: Where, key: str, required: bool = False) -> str | N
 def text(table: dict, where: Where, key: str, required: bool = False) -> str | None:
     if key not in table:
         if required:
-            where.fail(f"'{key}' is missing; add {key} = \"…\"", "id")
+            where.fail(_("'{key}' is missing; add {key} = \"…\"").format(key=key), "id")
         return None
     value = table[key]
     if not isinstance(value, str) or not value.strip():
-        where.fail(f"'{key}' must be non-empty text in quotes", key)
+        where.fail(_("'{key}' must be non-empty text in quotes").format(key=key), key)
     return value.strip()
 
 
 def flag(table: dict, where: Where, key: str, default: bool) -> bool:
     value = table.get(key, default)
     if not isinstance(value, bool):
-        where.fail(f"'{key}' must be true or false (no quotes)", key)
+        where.fail(_("'{key}' must be true or false (no quotes)").format(key=key), key)
     return value
 
 
@@ -96,18 +108,26 @@ def integer(table: dict, where: Where, key: str, lowest: int) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
-        where.fail(f"'{key}' must be a whole number ≥ {lowest} (no quotes)", key)
+        where.fail(
+            _("'{key}' must be a whole number ≥ {lowest} (no quotes)").format(
+                key=key, lowest=lowest
+            ),
+            key,
+        )
     return value
 
 
 def number(value: Any, where: Where, *keys: str) -> Decimal:
     name = ".".join(keys)
     if isinstance(value, str):
-        where.fail(f"'{name}' must be a number, not text: write it without quotes", *keys)
+        where.fail(
+            _("'{name}' must be a number, not text: write it without quotes").format(name=name),
+            *keys,
+        )
     if isinstance(value, bool) or not isinstance(value, int | float):
-        where.fail(f"'{name}' must be a number", *keys)
+        where.fail(_("'{name}' must be a number").format(name=name), *keys)
     if isinstance(value, float) and not math.isfinite(value):
-        where.fail(f"'{name}' must be a finite number", *keys)
+        where.fail(_("'{name}' must be a finite number").format(name=name), *keys)
     return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
 
 
@@ -119,18 +139,22 @@ def source(table: dict, where: Where, required: bool) -> str | None:
     value = text(table, where, "source", required)
     if value is not None and not SOURCE_PATTERN.match(value):
         where.fail(
-            f"source {value!r} is not shaped like the reference's tags; write one or more of "
-            '[S12], [R-T1], [R-T2], [P], [T], [?], e.g. source = "[S4][P]"',
+            _(
+                "source {value!r} is not shaped like the reference's tags; write one or more of "
+                '[S12], [R-T1], [R-T2], [P], [T], [?], e.g. source = "[S4][P]"'
+            ).format(value=value),
             "source",
         )
     return value
 
 
-def ident(value: Any, where: Where, what: str) -> str:
+def ident(value: Any, where: Where, what: Literal["step", "check"]) -> str:
     if not isinstance(value, str) or not ID_PATTERN.match(value):
-        where.fail(
-            f"{what} id {value!r} must look like CART-IPC-05 (capitals, digits, hyphens)", "id"
-        )
+        if what == "step":
+            said = _("step id {value!r} must look like CART-IPC-05 (capitals, digits, hyphens)")
+        else:
+            said = _("check id {value!r} must look like CART-IPC-05 (capitals, digits, hyphens)")
+        where.fail(said.format(value=value), "id")
     return value
 
 
@@ -139,14 +163,16 @@ def repeat(table: dict, where: Where) -> tuple[list[tuple[str, int] | None], str
     check_keys(table, where, REPEAT_KEYS, REPEAT_KEYS)
     unit, prefix, values = table["unit"], table["prefix"], table["values"]
     if unit not in INSTANCE_UNITS:
-        where.fail(f"repeat unit must be one of {', '.join(INSTANCE_UNITS)}", "unit")
+        where.fail(
+            _("repeat unit must be one of {units}").format(units=", ".join(INSTANCE_UNITS)), "unit"
+        )
     if not isinstance(prefix, str) or not _PREFIX.match(prefix):
-        where.fail('repeat prefix must be capital letters, e.g. "D"', "prefix")
+        where.fail(_('repeat prefix must be capital letters, e.g. "D"'), "prefix")
     whole = isinstance(values, list) and all(
         isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values
     )
     if not whole or not values or any(a >= b for a, b in pairwise(values)):
-        where.fail("repeat values must be whole numbers ≥ 0 in rising order", "values")
+        where.fail(_("repeat values must be whole numbers ≥ 0 in rising order"), "values")
     return [(f"{prefix}{v}", v) for v in values], unit
 
 
@@ -157,13 +183,21 @@ def calc_name(table: dict, where: Where, unit: str | None) -> str | None:
         return None
     if name not in CALCULATIONS:
         close = difflib.get_close_matches(str(name), list(CALCULATIONS), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "see core/calculations.py"
-        where.fail(f"calc {name!r} is not a known calculation ({hint})", "calc")
+        if close:
+            said = _("calc {name!r} is not a known calculation (did you mean '{close}'?)")
+        else:
+            said = _("calc {name!r} is not a known calculation (see core/calculations.py)")
+        where.fail(said.format(name=name, close=close[0] if close else ""), "calc")
     if "inputs" not in table:
-        where.fail(f"calc {name} needs inputs = {{ … }}", "calc")
+        where.fail(
+            _("calc {name} needs {inputs}").format(name=name, inputs="inputs = { … }"), "calc"
+        )
     gives = CALCULATIONS[name].unit
     if gives and unit and not same_unit(unit, gives):
-        where.fail(f'calc {name} gives {gives}; write unit = "{gives}"', "unit")
+        where.fail(
+            _('calc {name} gives {unit}; write unit = "{unit}"').format(name=name, unit=gives),
+            "unit",
+        )
     return name
 
 
@@ -178,14 +212,23 @@ def counts(check: dict, where: Where, is_release: bool) -> str | None:
         return None
     if value not in COUNTED:
         where.fail(
-            f'counts = {value!r} is not something Lotbook counts; write counts = "labels" '
-            "(the labels printed for the batch)",
+            _(
+                'counts = {value!r} is not something Lotbook counts; write counts = "labels" '
+                "(the labels printed for the batch)"
+            ).format(value=value),
             "counts",
         )
     clash = next((key for key in ("calc", "consumes") if key in check), None)
     if clash is not None or is_release:
-        why = f"it cannot also have '{clash}'" if clash else "release checks are results"
-        where.fail(f"a check that counts {value} is written by Lotbook: {why}", "counts")
+        if clash:
+            said = _(
+                "a check that counts {value} is written by Lotbook: it cannot also have '{key}'"
+            )
+        else:
+            said = _(
+                "a check that counts {value} is written by Lotbook: release checks are results"
+            )
+        where.fail(said.format(value=value, key=clash), "counts")
     return value
 
 
@@ -200,7 +243,7 @@ def choices(check: dict, where: Where, ctype: str) -> tuple[str, ...]:
         and all(v.strip() for v in values)
         and len(set(values)) == len(values)
     ):
-        where.fail('a choice check needs choices = ["…", "…"] (distinct texts)', "choices")
+        where.fail(_('a choice check needs choices = ["…", "…"] (distinct texts)'), "choices")
     return tuple(v.strip() for v in values)
 
 
@@ -212,18 +255,31 @@ def raw_inputs(check: dict, where: Where, calc: str) -> dict[str, Any]:
     for name in inputs:
         if name not in params:
             where.fail(
-                f"{calc} has no input '{name}' (it takes {', '.join(params)})", "inputs", name
+                _("{calc} has no input '{name}' (it takes {params})").format(
+                    calc=calc, name=name, params=", ".join(params)
+                ),
+                "inputs",
+                name,
             )
     missing = [p for p in params if p not in inputs]
     if missing:
         where.fail(
-            f"{calc} also needs {', '.join(missing)} (it takes {', '.join(params)})", "inputs"
+            _("{calc} also needs {missing} (it takes {params})").format(
+                calc=calc, missing=", ".join(missing), params=", ".join(params)
+            ),
+            "inputs",
         )
     for name, value in inputs.items():
         if isinstance(value, dict):
             check_keys(value, where.sub("inputs", name), ("prev", "first"), ())
             if not isinstance(value.get("prev"), str) or "first" not in value:
-                where.fail(f'input {name} needs {{ prev = "CHECK-ID", first = … }}', "inputs", name)
+                where.fail(
+                    _("input {name} needs {form}").format(
+                        name=name, form='{ prev = "CHECK-ID", first = … }'
+                    ),
+                    "inputs",
+                    name,
+                )
         elif not isinstance(value, str):
             number(value, where, "inputs", name)
     return inputs
@@ -234,13 +290,20 @@ def spec(table: dict, where: Where, fields: dict[str, Any]) -> Spec:
     ctype = fields["type"]
     check_keys(table, where, SPEC_KEYS)
     if not table:
-        where.fail("spec is empty; remove it or give limits or text")
+        where.fail(_("spec is empty; remove it or give limits or text"))
     for key in table:
         if key in (*LIMIT_KEYS, "target") and key not in KINDS[ctype].spec_keys:
             judged = " or ".join(k.name for k in KINDS.values() if key in k.spec_keys)
-            where.fail(f'spec.{key} is only for {judged} checks; use text = "…"', key)
+            where.fail(
+                _('spec.{key} is only for {types} checks; use text = "…"').format(
+                    key=key, types=judged
+                ),
+                key,
+            )
         if key in ("expected", "accepted") and key not in KINDS[ctype].spec_keys:
-            where.fail(f"spec.{key} does not apply to a {ctype} check", key)
+            where.fail(
+                _("spec.{key} does not apply to a {type} check").format(key=key, type=ctype), key
+            )
     values: dict[str, Any] = {}
     for key in ("lower", "alert_lower", "alert_upper", "upper", "target"):
         if key in table:
@@ -249,40 +312,46 @@ def spec(table: dict, where: Where, fields: dict[str, Any]) -> Spec:
         if key in table:
             values[key] = flag(table, where, key, True)
             if key.split("_")[0] not in table:
-                where.fail(f"spec.{key} needs spec.{key.split('_')[0]}", key)
+                where.fail(
+                    _("spec.{key} needs spec.{limit}").format(key=key, limit=key.split("_")[0]), key
+                )
     order = [k for k in ("lower", "alert_lower", "alert_upper", "upper") if k in values]
     for a, b in pairwise(order):
         if values[a] > values[b]:
             where.fail(
-                f"spec.{a} ({values[a]}) is above spec.{b} ({values[b]}); limits must run "
-                "lower ≤ alert_lower ≤ alert_upper ≤ upper",
+                _(
+                    "spec.{a} ({a_value}) is above spec.{b} ({b_value}); limits must run "
+                    "lower ≤ alert_lower ≤ alert_upper ≤ upper"
+                ).format(a=a, a_value=values[a], b=b, b_value=values[b]),
                 b,
             )
     low, high, target = values.get("lower"), values.get("upper"), values.get("target")
     closed = values.get("lower_inclusive", True) and values.get("upper_inclusive", True)
     if low is not None and low == high and not closed:
-        where.fail("spec.lower equals spec.upper with an exclusive limit: no value can pass")
+        where.fail(_("spec.lower equals spec.upper with an exclusive limit: no value can pass"))
     below = target is not None and low is not None and target < low
     if below or (target is not None and high is not None and target > high):
-        where.fail(f"spec.target ({target}) lies outside lower … upper", "target")
+        where.fail(
+            _("spec.target ({target}) lies outside lower … upper").format(target=target), "target"
+        )
     if "[P]" in fields["source"] and values and not fields["note"]:
-        where.fail("a product-specific [P] limit needs a note saying the site must confirm it")
+        where.fail(_("a product-specific [P] limit needs a note saying the site must confirm it"))
     if "expected" in table:
         if table["expected"] not in ("pass", "fail"):
-            where.fail('spec.expected must be "pass" or "fail"', "expected")
+            where.fail(_('spec.expected must be "pass" or "fail"'), "expected")
         values["expected"] = table["expected"]
     if "accepted" in table:
         accepted = table["accepted"]
         listed = isinstance(accepted, list) and all(isinstance(a, str) for a in accepted)
         if not listed or not accepted or not set(accepted) <= set(fields["choices"]):
-            where.fail("spec.accepted must list some of the check's choices", "accepted")
+            where.fail(_("spec.accepted must list some of the check's choices"), "accepted")
         values["accepted"] = tuple(accepted)
     if "text" in table:
         values["text"] = text(table, where, "text")
     try:
         return Spec(**values)
     except (TypeError, ValueError) as exc:
-        where.fail(f"spec is not valid: {exc}")
+        where.fail(_("spec is not valid: {error}").format(error=exc))
 
 
 def plausible_range(
@@ -294,9 +363,9 @@ def plausible_range(
         return None
     value = table["range"]
     if fields["type"] != "number":
-        where.fail("'range' is only for number checks", "range")
+        where.fail(_("'range' is only for number checks"), "range")
     if not isinstance(value, list) or len(value) != 2:
-        where.fail("range must be two numbers, e.g. range = [0, 200]", "range")
+        where.fail(_("range must be two numbers, e.g. range = [0, 200]"), "range")
     low, high = (number(v, where, "range") for v in value)
     problem = refuse_template_range(fields["unit"], fields["measures"], low, high)
     if problem:
@@ -306,7 +375,12 @@ def plausible_range(
         for name in ("lower", "upper", "alert_lower", "alert_upper", "target"):
             limit = getattr(spec, name)
             if limit is not None and not low <= limit <= high:
-                where.fail(f"spec.{name} ({limit}) lies outside range [{low}, {high}]", "range")
+                where.fail(
+                    _("spec.{name} ({limit}) lies outside range [{low}, {high}]").format(
+                        name=name, limit=limit, low=low, high=high
+                    ),
+                    "range",
+                )
     return low, high
 
 
@@ -319,12 +393,16 @@ def condition(check: dict, where: Where) -> dict[str, Any] | None:
     inner = where.sub("applies_when")
     check_keys(raw, inner, CONDITION_KEYS, ("check",))
     if not isinstance(raw["check"], str):
-        inner.fail('applies_when.check must name a check, e.g. check = "CART-IPC-02-FORM"', "check")
+        inner.fail(
+            _('applies_when.check must name a check, e.g. check = "CART-IPC-02-FORM"'), "check"
+        )
     numeric = [k for k in ("above", "at_most") if k in raw]
     if ("is" in raw) == bool(numeric):
         inner.fail(
-            'applies_when needs either is = ["…"] (the other check\'s values) or above / '
-            "at_most (its number)"
+            _(
+                'applies_when needs either is = ["…"] (the other check\'s values) or above / '
+                "at_most (its number)"
+            )
         )
     out: dict[str, Any] = {"check": raw["check"]}
     if "is" in raw:
@@ -336,12 +414,12 @@ def condition(check: dict, where: Where) -> dict[str, Any] | None:
             or not values
             or not all(isinstance(v, str) and v.strip() for v in values)
         ):
-            inner.fail("applies_when.is must be text or a list of texts", "is")
+            inner.fail(_("applies_when.is must be text or a list of texts"), "is")
         out["is"] = tuple(v.strip() for v in values)
     for key in numeric:
         out[key] = number(raw[key], inner, key)
     if "above" in out and "at_most" in out and out["above"] >= out["at_most"]:
-        inner.fail("applies_when.above must be below applies_when.at_most", "above")
+        inner.fail(_("applies_when.above must be below applies_when.at_most"), "above")
     return out
 
 
@@ -363,5 +441,7 @@ def product(doc: dict, root: Where) -> dict[str, Any]:
     if out["manufacture_step"] is not None:
         ident(out["manufacture_step"], where, "step")
     if "[P]" in src and not out["note"]:
-        where.fail("a product-specific [P] shelf life or storage needs a note (site must confirm)")
+        where.fail(
+            _("a product-specific [P] shelf life or storage needs a note (site must confirm)")
+        )
     return out

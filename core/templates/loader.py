@@ -13,6 +13,7 @@ from typing import Any
 
 from core.check_kinds import KINDS, OWN_KEYS
 from core.errors import DomainError, TemplateInvalid
+from core.i18n import _
 from core.templates import fields as read
 from core.templates.channels import measures, parse_channels
 from core.templates.custody import parse_custody
@@ -79,9 +80,11 @@ def load_template_file(path: Path) -> TemplateDef:
     from core.inputs import read_regular_file
 
     try:  # a regular file only: a folder, a pipe or a device is refused at once, never read
-        data = read_regular_file(path, max_bytes=TEMPLATE_MAX_BYTES, done="nothing was loaded")
+        data = read_regular_file(path, max_bytes=TEMPLATE_MAX_BYTES, done=_("nothing was loaded"))
     except DomainError as exc:  # missing, a folder, a pipe, a device, no permission
-        raise TemplateInvalid(str(path), None, f"cannot read it: {exc}") from None
+        raise TemplateInvalid(
+            str(path), None, _("cannot read it: {refusal}").format(refusal=exc)
+        ) from None
     return parse_template(data, str(path))
 
 
@@ -96,8 +99,10 @@ def load_builtin_templates() -> list[TemplateDef]:
             raise TemplateInvalid(
                 template.source_file,
                 Locator(path.read_text("utf-8-sig")).line(("template",), "key"),
-                f"{template.label} is also defined in {other}; give one of them a new key "
-                "or bump its version",
+                _(
+                    "{template} is also defined in {other}; give one of them a new key "
+                    "or bump its version"
+                ).format(template=template.label, other=other),
             )
         templates.append(template)
     return templates
@@ -109,7 +114,9 @@ def parse_template(data: bytes, file: str) -> TemplateDef:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise TemplateInvalid(file, line, "the file is not UTF-8 text; save it as UTF-8") from None
+        raise TemplateInvalid(
+            file, line, _("the file is not UTF-8 text; save it as UTF-8")
+        ) from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -117,10 +124,12 @@ def parse_template(data: bytes, file: str) -> TemplateDef:
         raise TemplateInvalid(
             file,
             at,
-            f"TOML syntax error: {reason}. Correct that line (a missing quote, '=' or "
-            "bracket, or a key written twice)",
+            _(
+                "TOML syntax error: {error}. Correct that line (a missing quote, '=' or "
+                "bracket, or a key written twice)"
+            ).format(error=reason),
         ) from None
-    root = Where(file, Locator(text), (), "template file")
+    root = Where(file, Locator(text), (), _("template file"))
     return _Builder(root).build(doc, hashlib.sha256(data).hexdigest())
 
 
@@ -138,27 +147,37 @@ class _Builder:
         schema = doc["schema"]
         if schema != SCHEMA or isinstance(schema, bool):
             root.fail(
-                f"schema = {schema!r} is not supported; this Lotbook reads schema = 1", "schema"
+                _("schema = {schema!r} is not supported; this Lotbook reads schema = 1").format(
+                    schema=schema
+                ),
+                "schema",
             )
         head = root.at(("template",), "[template]")
         info = read.table(doc["template"], root, "template")
         read.check_keys(info, head, TEMPLATE_KEYS, TEMPLATE_KEYS[:-1])
         key = read.text(info, head, "key", True)
         if not read.KEY_PATTERN.match(key):
-            head.fail(f"key {key!r} must be a lowercase slug like cart-auto-lv", "key")
+            head.fail(
+                _("key {key!r} must be a lowercase slug like cart-auto-lv").format(key=key), "key"
+            )
         version = read.integer(info, head, "version", 1)
         if version is None:  # check_keys above refuses a template without one
-            head.fail("'version' is missing; add version = … to this table", "version")
+            head.fail(_("'version' is missing; add version = … to this table"), "version")
         family = read.text(info, head, "product_family", True)
         if family not in PRODUCT_FAMILIES:
             head.fail(
-                f"product_family must be one of {', '.join(PRODUCT_FAMILIES)}", "product_family"
+                _("product_family must be one of {families}").format(
+                    families=", ".join(PRODUCT_FAMILIES)
+                ),
+                "product_family",
             )
         self.refs.autologous = read.flag(info, head, "autologous", False)
         steps_raw = doc["steps"]
         if not isinstance(steps_raw, list) or not steps_raw:
-            root.fail("'steps' must be one or more [[steps]] tables", "steps")
-        raw = [self._step(s, root.at(("steps", i), "step"), False) for i, s in enumerate(steps_raw)]
+            root.fail(_("'steps' must be one or more [[steps]] tables"), "steps")
+        raw = [
+            self._step(s, root.at(("steps", i), _("step")), False) for i, s in enumerate(steps_raw)
+        ]
         raw.append(self._step(doc["release"], root.at(("release",), "[release]"), True))
         self._register(raw)
         steps = [s for r in raw for s in self._expand(r)]
@@ -187,7 +206,8 @@ class _Builder:
         step = fields["manufacture_step"]
         if step is not None and step not in {s.id for s in steps}:
             root.at(("product",), "[product]").fail(
-                f"manufacture_step {step} is not a step of this template", "manufacture_step"
+                _("manufacture_step {step} is not a step of this template").format(step=step),
+                "manufacture_step",
             )
         return ProductDef(**fields)
 
@@ -202,7 +222,7 @@ class _Builder:
             prefix = first.get("id") if isinstance(first, dict) else None
             default_id = f"{str(prefix or 'RELEASE').split('-')[0]}-REL"
         base_id = read.ident(table.get("id", default_id), where, "step")
-        where = where.named(f"step {base_id}")
+        where = where.named(_("step {id}").format(id=base_id))
         fields = {
             "name": read.text(table, where, "name", True),
             "day": read.text(table, where, "day"),
@@ -218,9 +238,13 @@ class _Builder:
             )
         checks = table["checks"]
         if not isinstance(checks, list) or not checks:
-            where.fail("a step needs one or more [[…checks]] tables", "checks")
+            where.fail(_("a step needs one or more [[…checks]] tables"), "checks")
         protos = [
-            self._check(c, where.at(("checks", i), f"check #{i + 1} of step {base_id}"), is_release)
+            self._check(
+                c,
+                where.at(("checks", i), _("check #{n} of step {id}").format(n=i + 1, id=base_id)),
+                is_release,
+            )
             for i, c in enumerate(checks)
         ]
         return RawStep(where, base_id, fields, instances, unit, protos, is_release)
@@ -228,34 +252,53 @@ class _Builder:
     def _check(self, table: Any, where: Where, is_release: bool) -> Proto:
         table = read.table(table, where, "checks")
         if isinstance(table.get("id"), str):
-            where = where.named(f"check {table['id']}")
+            where = where.named(_("check {id}").format(id=table["id"]))
         nested = ("spec", read.SPEC_KEYS)
         read.check_keys(table, where, CHECK_KEYS, ("id", "name", "type", "source"), nested)
         base_id = read.ident(table["id"], where, "check")
-        w = where.named(f"check {base_id}")
+        w = where.named(_("check {id}").format(id=base_id))
         ctype = table["type"]
         if ctype not in KINDS:
-            w.fail(f"type {ctype!r} is not one of {', '.join(KINDS)}", "type")
+            w.fail(
+                _("type {type!r} is not one of {types}").format(type=ctype, types=", ".join(KINDS)),
+                "type",
+            )
         kind = KINDS[ctype]
         for key, kinds in OWN_KEYS.items():
             if key in table and ctype not in kinds:
-                w.fail(f"'{key}' is only for {' or '.join(kinds)} checks, not {ctype}", key)
+                w.fail(
+                    _("'{key}' is only for {types} checks, not {type}").format(
+                        key=key, types=" or ".join(kinds), type=ctype
+                    ),
+                    key,
+                )
         for key in ("attribute", "pending_allowed"):
             if key in table and not is_release:
-                w.fail(f"'{key}' is only for release checks ([[release.checks]])", key)
+                w.fail(
+                    _("'{key}' is only for release checks ([[release.checks]])").format(key=key),
+                    key,
+                )
         notation = read.text(table, w, "notation") or "fixed"
         if notation not in ("fixed", "sci"):
-            w.fail('notation must be "fixed" or "sci"', "notation")
+            w.fail(_('notation must be "fixed" or "sci"'), "notation")
         decimal_mark = read.text(table, w, "decimal_mark")
         if decimal_mark not in (None, "point", "comma"):
-            w.fail('decimal_mark must be "point" or "comma"', "decimal_mark")
+            w.fail(_('decimal_mark must be "point" or "comma"'), "decimal_mark")
         unit = read.text(table, w, "unit", kind.unit_required)
         if kind.units and unit not in kind.units:
-            w.fail(f"a {ctype} check's unit is one of {', '.join(kind.units)}", "unit")
+            w.fail(
+                _("a {type} check's unit is one of {units}").format(
+                    type=ctype, units=", ".join(kind.units)
+                ),
+                "unit",
+            )
         choices = read.choices(table, w, ctype)
         attribute = read.text(table, w, "attribute", is_release)
         if attribute is not None and attribute not in ATTRIBUTES:
-            w.fail(f"attribute must be one of {', '.join(ATTRIBUTES)}", "attribute")
+            w.fail(
+                _("attribute must be one of {attributes}").format(attributes=", ".join(ATTRIBUTES)),
+                "attribute",
+            )
         fields = {
             "base_id": base_id,
             "name": read.text(table, w, "name", True),
@@ -283,7 +326,7 @@ class _Builder:
             "line": w.line("id"),
         }
         if fields["pass_label"] == fields["fail_label"]:
-            w.fail("pass_label and fail_label must differ", "fail_label")
+            w.fail(_("pass_label and fail_label must differ"), "fail_label")
         if "spec" in table:
             fields["spec"] = read.spec(read.table(table["spec"], w, "spec"), w.sub("spec"), fields)
         fields["range"] = read.plausible_range(table, w, fields)
@@ -297,7 +340,7 @@ class _Builder:
         if fields["calc"]:
             proto.inputs = read.raw_inputs(table, w, fields["calc"])
         elif "inputs" in table:
-            w.fail("'inputs' needs calc = \"…\" (a derived check)", "inputs")
+            w.fail(_("'inputs' needs calc = \"…\" (a derived check)"), "inputs")
         return proto
 
     def _register(self, raw: list[RawStep]) -> None:
@@ -309,16 +352,19 @@ class _Builder:
             for ident in (base, *expanded):
                 if ident in seen:
                     where.fail(
-                        f"id {ident} is also used by {seen[ident]}; ids must be unique", "id"
+                        _("id {id} is also used by {other}; ids must be unique").format(
+                            id=ident, other=seen[ident]
+                        ),
+                        "id",
                     )
-                seen[ident] = f"{what} {base}"
+                seen[ident] = what.format(id=base)
             return expanded or [base]
 
         for step in raw:
-            claim(step.base_id, step, step.where, "step")
+            claim(step.base_id, step, step.where, _("step {id}"))
             for proto in step.checks:
                 base = proto.fields["base_id"]
-                idents = claim(base, step, proto.where, "check")
+                idents = claim(base, step, proto.where, _("check {id}"))
                 for ident in idents:
                     self.refs.types[ident] = proto.fields["type"]
                     self.refs.choices[ident] = proto.fields["choices"]
@@ -365,7 +411,8 @@ class _Builder:
                 if state.get(used) == 1:
                     loop = [*path[path.index(used) :], used]
                     where[by_id[used].base_id].fail(
-                        f"derived checks form a cycle: {' → '.join(loop)}", "inputs"
+                        _("derived checks form a cycle: {loop}").format(loop=" → ".join(loop)),
+                        "inputs",
                     )
                 if used not in state:
                     visit(used, [*path, used])

@@ -12,6 +12,7 @@ import re
 from typing import NoReturn
 
 from core.errors import TemplateInvalid
+from core.i18n import _
 
 Path = tuple[str | int, ...]
 
@@ -158,7 +159,8 @@ class Where:
     """A place in a template file that can name its line and raise ``TemplateInvalid`` there.
 
     ``path`` is the table (e.g. a check), ``prefix`` the keys inside it that lead to a nested
-    inline table (e.g. ``("spec",)``), ``label`` what the message calls it ("check CART-IPC-05").
+    inline table (e.g. ``("spec",)``), ``label`` what the message calls it ("check CART-IPC-05", in
+    the reader's language; a table's own name such as "[template]" as written).
     """
 
     def __init__(
@@ -185,4 +187,6 @@ class Where:
         return self.locator.line(self.path, *self.prefix, *keys)
 
     def fail(self, reason: str, *keys: str) -> NoReturn:
-        raise TemplateInvalid(self.file, self.line(*keys), f"{self.label}: {reason}")
+        # Translators: {place} is where in the template file, e.g. "check CART-IPC-05"
+        said = _("{place}: {reason}").format(place=self.label, reason=reason)
+        raise TemplateInvalid(self.file, self.line(*keys), said)

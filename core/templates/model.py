@@ -11,9 +11,11 @@ import heapq
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
 
 from core.check_kinds.scan import EQUIPMENT_PREFIX, MATERIAL_PREFIX
 from core.errors import NotFound
+from core.i18n import _
 from core.specs import Spec
 from core.templates.channels import ChannelDef
 from core.templates.custody import CustodyPlan
@@ -318,19 +320,40 @@ class TemplateDef:
         self._dependents[check_id] = result
         return result
 
-    def _missing(self, kind: str, ident: str) -> NotFound:
-        hint = ""
+    def _missing(self, kind: Literal["Step", "Check"], ident: str) -> NotFound:
+        first = last = None
         instances = self._by_base.get(ident) or ()
         if kind == "Step":
             repeated = [s.id for s in self.all_steps() if s.base_id == ident and s.instance]
             if repeated:
-                hint = f" It is a repeated step: name one instance, {repeated[0]} … {repeated[-1]}."
+                first, last = repeated[0], repeated[-1]
         elif instances and instances[0].id != ident:
-            hint = f" It is repeated: name one instance, {instances[0].id} … {instances[-1].id}."
+            first, last = instances[0].id, instances[-1].id
+        if kind == "Step" and first:
+            said = _(
+                "Step {id} is not in template {key} v{version}. It is a repeated step: name one "
+                "instance, {first} … {last}. Its steps and checks are listed under Templates."
+            )
+        elif kind == "Step":
+            said = _(
+                "Step {id} is not in template {key} v{version}. Its steps and checks are listed "
+                "under Templates."
+            )
+        elif first:
+            said = _(
+                "Check {id} is not in template {key} v{version}. It is repeated: name one "
+                "instance, {first} … {last}. Its steps and checks are listed under Templates."
+            )
+        else:
+            said = _(
+                "Check {id} is not in template {key} v{version}. Its steps and checks are listed "
+                "under Templates."
+            )
         return NotFound(
-            f"{kind} {ident} is not in template {self.key} v{self.version}.{hint} Its steps and "
-            "checks are listed under Templates.",
-            cli_hint=f"See `{command_name()} template show {self.key}`.",
+            said.format(id=ident, key=self.key, version=self.version, first=first, last=last),
+            cli_hint=_("See `{command} template show {key}`.").format(
+                command=command_name(), key=self.key
+            ),
         )
 
 

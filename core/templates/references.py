@@ -13,6 +13,7 @@ from typing import Any
 
 from core.calculations import CALCULATIONS
 from core.check_kinds.scan import EQUIPMENT_PREFIX, MATERIAL_PREFIX
+from core.i18n import _
 from core.states import EquipmentType
 from core.templates import fields as read
 from core.templates.locate import Where
@@ -90,7 +91,9 @@ class References:
         if isinstance(value, dict):
             if value["prev"] not in step.base_ids() or step.instances[0] is None:
                 w.fail(
-                    f"input {param}: prev must name a check of this repeated step ({step.base_id})",
+                    _(
+                        "input {param}: prev must name a check of this repeated step ({step})"
+                    ).format(param=param, step=step.base_id),
                     "inputs",
                     param,
                 )
@@ -105,7 +108,9 @@ class References:
         ident = self.resolve(value, proto, step, index, ("inputs", param))
         if self.types[ident] != "number":
             w.fail(
-                f"input {param} = {ident} is a {self.types[ident]} check; it must be a number",
+                _("input {param} = {id} is a {type} check; it must be a number").format(
+                    param=param, id=ident, type=self.types[ident]
+                ),
                 "inputs",
                 param,
             )
@@ -114,14 +119,18 @@ class References:
     def expect(self, proto: Proto, step: RawStep, index: int, expect: str) -> str:
         if expect == "coi":
             if not self.autologous:
-                proto.where.fail('expect = "coi" needs autologous = true in [template]', "expect")
+                proto.where.fail(
+                    _('expect = "coi" needs autologous = true in [template]'), "expect"
+                )
             return expect
         if expect.startswith(MATERIAL_PREFIX):
             code = expect[len(MATERIAL_PREFIX) :].strip().upper()
             if not _MATERIAL_CODE.fullmatch(code):
                 proto.where.fail(
-                    'expect = "material:CODE" needs a material code (letters, digits, - . _; '
-                    "at most 32)",
+                    _(
+                        'expect = "material:CODE" needs a material code (letters, digits, - . _; '
+                        "at most 32)"
+                    ),
                     "expect",
                 )
             return MATERIAL_PREFIX + code
@@ -130,14 +139,16 @@ class References:
             if kind not in {t.value for t in EquipmentType}:
                 choices = ", ".join(t.value for t in EquipmentType)
                 proto.where.fail(
-                    f"expect = \"equipment:TYPE\": '{kind}' is not a type of equipment; "
-                    f"use one of {choices}",
+                    _(
+                        "expect = \"equipment:TYPE\": '{kind}' is not a type of equipment; "
+                        "use one of {choices}"
+                    ).format(kind=kind, choices=choices),
                     "expect",
                 )
             return EQUIPMENT_PREFIX + kind
         if not expect.startswith("check:"):
             proto.where.fail(
-                'expect must be "coi", "check:CHECK-ID", "material:CODE" or "equipment:TYPE"',
+                _('expect must be "coi", "check:CHECK-ID", "material:CODE" or "equipment:TYPE"'),
                 "expect",
             )
         ident = self.resolve(expect[6:], proto, step, index, ("expect",))
@@ -145,7 +156,10 @@ class References:
         own = f"{proto.fields['base_id']}-{inst[0]}" if inst else proto.fields["base_id"]
         if self.types[ident] not in _SCAN_TYPES or ident == own:
             proto.where.fail(
-                f"expect names {ident}; it must be another text, scan or choice check", "expect"
+                _("expect names {id}; it must be another text, scan or choice check").format(
+                    id=ident
+                ),
+                "expect",
             )
         return f"check:{ident}"
 
@@ -154,8 +168,10 @@ class References:
         written = (self.expects.get(ident) or "").strip().lower()
         if self.types[ident] != "scan" or not written.startswith(MATERIAL_PREFIX):
             proto.where.fail(
-                f"consumes names {ident}; it must be the scan of a material lot "
-                '(expect = "material:CODE") that this quantity is taken from',
+                _(
+                    "consumes names {id}; it must be the scan of a material lot "
+                    '(expect = "material:CODE") that this quantity is taken from'
+                ).format(id=ident),
                 "consumes",
             )
         return ident
@@ -168,22 +184,31 @@ class References:
         ident = self.resolve(raw["check"], proto, step, index, ("applies_when", "check"))
         if ident == own or self.base_of[ident] in self.conditional:
             w.fail(
-                f"applies_when names {ident}, which has its own applies_when (or is this check); "
-                "a condition must rest on a check that always applies",
+                _(
+                    "applies_when names {id}, which has its own applies_when (or is this check); "
+                    "a condition must rest on a check that always applies"
+                ).format(id=ident),
                 "check",
             )
         kind = self.types[ident]
         if "is" in raw:
             values = raw["is"]
             if kind == "number":
-                w.fail(f"{ident} is a number check: use above / at_most, not is", "is")
+                w.fail(
+                    _("{id} is a number check: use above / at_most, not is").format(id=ident), "is"
+                )
             if kind == "passfail" and not set(values) <= {"pass", "fail"}:
-                w.fail(f'{ident} is a pass/fail check: is = "pass" or "fail"', "is")
+                w.fail(_('{id} is a pass/fail check: is = "pass" or "fail"').format(id=ident), "is")
             if kind == "choice" and not set(values) <= set(self.choices[ident]):
-                w.fail(f"applies_when.is must list choices of {ident}", "is")
+                w.fail(_("applies_when.is must list choices of {id}").format(id=ident), "is")
             return Condition(ident, values=values)
         if kind != "number":
-            w.fail(f'{ident} is a {kind} check: use is = ["…"], not above / at_most', "check")
+            w.fail(
+                _('{id} is a {type} check: use is = ["…"], not above / at_most').format(
+                    id=ident, type=kind
+                ),
+                "check",
+            )
         return Condition(ident, above=raw.get("above"), at_most=raw.get("at_most"))
 
     def resolve(self, ref: str, proto: Proto, step: RawStep, index: int, keys: tuple) -> str:
@@ -194,8 +219,9 @@ class References:
             return ref
         if ref in self.repeated:
             proto.where.fail(
-                f"{ref} is a check of a repeated step; name one instance, "
-                f"e.g. {self.repeated[ref]}",
+                _("{id} is a check of a repeated step; name one instance, e.g. {first}").format(
+                    id=ref, first=self.repeated[ref]
+                ),
                 *keys,
             )
-        proto.where.fail(f"{ref} is not a check in this template", *keys)
+        proto.where.fail(_("{id} is not a check in this template").format(id=ref), *keys)

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 from core.errors import DomainError
+from core.i18n import _, ngettext
 from core.validation.model import Item, Outcome, passed
 from core.version import app_root, app_version
 
@@ -38,7 +39,12 @@ def default_manifest() -> Path | None:
 
 def _names(paths: list[str]) -> str:
     shown = ", ".join(paths[:SHOWN])
-    return shown + (f" and {len(paths) - SHOWN} more" if len(paths) > SHOWN else "")
+    if len(paths) <= SHOWN:
+        return shown
+    more = len(paths) - SHOWN
+    return ngettext("{names} and {n} more", "{names} and {n} more", more).format(
+        names=shown, n=more
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -51,19 +57,21 @@ def _sha256(path: Path) -> str:
 
 def check_bundle(manifest: Path | None) -> Item:
     """Every file the bundle manifest lists is present with the SHA-256 it was built with."""
-    title = "Installed files match the bundle manifest"
-    expected = "every listed file present with its SHA-256; manifest version = Lotbook version"
+    title = _("Installed files match the bundle manifest")
+    expected = _("every listed file present with its SHA-256; manifest version = Lotbook version")
     clauses = ("11.10(a)", "A11-4", "A11-7")
     if manifest is None:
-        observed = "running from source (no bundle manifest)"
+        observed = _("running from source (no bundle manifest)")
         return Item("IQ-01", title, expected, observed, Outcome.NOT_APPLICABLE, clauses)
     try:
         data = json.loads(manifest.read_text("utf-8"))
         files = data["files"]
         if not isinstance(files, dict) or not files:
-            raise ValueError("no files listed")
+            raise ValueError(_("no files listed"))
     except (OSError, ValueError, KeyError, TypeError) as error:
-        observed = f"{manifest}: manifest missing or unreadable ({error})"
+        observed = _("{manifest}: manifest missing or unreadable ({error})").format(
+            manifest=manifest, error=error
+        )
         return Item("IQ-01", title, expected, observed, Outcome.FAIL, clauses)
     root = manifest.parent
     missing, changed, unsafe = [], [], []
@@ -84,18 +92,24 @@ def check_bundle(manifest: Path | None) -> Item:
         if p.is_file() and p != manifest and p.relative_to(root).as_posix() not in listed
     )
     version = str(data.get("version", "?"))
-    notes = [f"{len(files)} files checked in {root}; built {data.get('built_at', '?')}"]
-    notes.append(f"manifest version {version}")
+    notes = [
+        ngettext(  # the same English for one and many (as before)
+            "{n} files checked in {root}; built {built}",
+            "{n} files checked in {root}; built {built}",
+            len(files),
+        ).format(n=len(files), root=root, built=data.get("built_at", "?"))
+    ]
+    notes.append(_("manifest version {version}").format(version=version))
     if missing:
-        notes.append(f"MISSING {len(missing)}: {_names(missing)}")
+        notes.append(_("MISSING {n}: {names}").format(n=len(missing), names=_names(missing)))
     if changed:
-        notes.append(f"CHANGED {len(changed)}: {_names(changed)}")
+        notes.append(_("CHANGED {n}: {names}").format(n=len(changed), names=_names(changed)))
     if unsafe:
-        notes.append(f"paths outside the bundle: {_names(unsafe)}")
+        notes.append(_("paths outside the bundle: {names}").format(names=_names(unsafe)))
     if version != app_version():
-        notes.append(f"VERSION differs from Lotbook {app_version()}")
+        notes.append(_("VERSION differs from Lotbook {version}").format(version=app_version()))
     if extra:
-        notes.append(f"not in the manifest (information): {_names(extra)}")
+        notes.append(_("not in the manifest (information): {names}").format(names=_names(extra)))
     ok = not (missing or changed or unsafe) and version == app_version()
     return Item("IQ-01", title, expected, "; ".join(notes), passed(ok), clauses)
 
@@ -183,8 +197,8 @@ def version_items() -> list[Item]:
     items.append(
         Item(
             "IQ-02",
-            "Lotbook version",
-            "a released version (from the build)",
+            _("Lotbook version"),
+            _("a released version (from the build)"),
             f"Lotbook {lotbook}",
             passed(lotbook != "0+unknown"),
             clauses,
@@ -195,34 +209,53 @@ def version_items() -> list[Item]:
         Item(
             "IQ-03",
             "Python",
-            f"Python {python_spec}" if python_spec else "recorded",
+            f"Python {python_spec}" if python_spec else _("recorded"),
             f"Python {python} ({platform.python_implementation()})",
             passed(satisfies(python, python_spec) if python_spec else True),
             clauses,
         )
     )
-    components = (
-        ("IQ-04", "Qt (PySide6)", "pyside6-essentials", qt_version()),
-        ("IQ-05", "SQLite", None, sqlite3.sqlite_version),
-        ("IQ-06", "reportlab (PDF reports)", "reportlab", _package_version("reportlab")),
-        ("IQ-07", "pyHanko (PDF seal)", "pyhanko", _package_version("pyHanko")),
-        ("IQ-08", "cryptography", "cryptography", _package_version("cryptography")),
+    components = (  # (id, the component, the title shown, its distribution, the version found)
+        ("IQ-04", "Qt", "Qt (PySide6)", "pyside6-essentials", qt_version()),
+        ("IQ-05", "SQLite", "SQLite", None, sqlite3.sqlite_version),
+        (
+            "IQ-06",
+            "reportlab",
+            _("reportlab (PDF reports)"),
+            "reportlab",
+            _package_version("reportlab"),
+        ),
+        ("IQ-07", "pyHanko", _("pyHanko (PDF seal)"), "pyhanko", _package_version("pyHanko")),
+        (
+            "IQ-08",
+            "cryptography",
+            "cryptography",
+            "cryptography",
+            _package_version("cryptography"),
+        ),
     )
-    for item_id, name, key, found in components:
+    for item_id, component, name, key, found in components:
         spec = f">={SQLITE_MINIMUM}" if key is None else specs.get(key, "")
-        expected = f"{name.split(' ')[0]} {spec}" if spec else "present (recorded)"
+        expected = f"{component} {spec}" if spec else _("present (recorded)")
         ok = found is not None and (satisfies(found, spec) if spec else True)
-        observed = found or "not available"
+        observed = found or _("not available")
         items.append(Item(item_id, name, expected, observed, passed(ok), clauses))
     items.append(
-        Item("IQ-09", "Operating system", "recorded", platform.platform(), Outcome.PASS, clauses)
+        Item(
+            "IQ-09",
+            _("Operating system"),
+            _("recorded"),
+            platform.platform(),
+            Outcome.PASS,
+            clauses,
+        )
     )
     items.append(
         Item(
             "IQ-10",
-            "Machine name",
-            "recorded",
-            platform.node() or "(unnamed)",
+            _("Machine name"),
+            _("recorded"),
+            platform.node() or _("(unnamed)"),
             Outcome.PASS,
             clauses,
         )
@@ -236,21 +269,24 @@ def version_items() -> list[Item]:
 def _mode(path: Path) -> tuple[str, bool]:
     """The permission bits as octal text, and whether anyone may write (POSIX only)."""
     if os.name == "nt":
-        return "n/a on Windows (access by ACL)", False
+        return _("n/a on Windows (access by ACL)"), False
     mode = stat.S_IMODE(path.stat().st_mode)
     return f"{mode:04o}", bool(mode & stat.S_IWOTH)
 
 
 def data_folder_item(folder: Path, site_db: Path | None) -> Item:
-    title = "Data folder"
-    expected = "exists, writable by Lotbook, not writable by everyone"
+    title = _("Data folder")
+    expected = _("exists, writable by Lotbook, not writable by everyone")
     clauses = ("11.10(c)", "A11-12")
     if not folder.is_dir():
         inside = site_db is not None and folder in site_db.resolve().parents
-        observed = f"{folder} does not exist"
         if not inside:
-            observed += " (the site database is kept elsewhere; nothing is stored there yet)"
+            observed = _(
+                "{folder} does not exist (the site database is kept elsewhere; nothing is stored "
+                "there yet)"
+            ).format(folder=folder)
             return Item("IQ-11", title, expected, observed, Outcome.NOT_APPLICABLE, clauses)
+        observed = _("{folder} does not exist").format(folder=folder)
         return Item("IQ-11", title, expected, observed, Outcome.FAIL, clauses)
     try:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".lotbook-iq-"):
@@ -258,9 +294,11 @@ def data_folder_item(folder: Path, site_db: Path | None) -> Item:
     except OSError:
         writable = False
     mode, world = _mode(folder)
-    observed = f"{folder}; mode {mode}; {'writable' if writable else 'NOT writable'}"
+    notes = [str(folder), _("mode {mode}").format(mode=mode)]
+    notes.append(_("writable") if writable else _("NOT writable"))
     if world:
-        observed += "; WRITABLE BY EVERYONE"
+        notes.append(_("WRITABLE BY EVERYONE"))
+    observed = "; ".join(notes)
     return Item("IQ-11", title, expected, observed, passed(writable and not world), clauses)
 
 
@@ -269,17 +307,20 @@ def site_database_item(db) -> Item:
 
     head = head_revision()
     current = current_revision(db.engine)
-    where = db.display_name
-    observed = f"{where}; schema {current}"
+    notes = [db.display_name, _("schema {revision}").format(revision=current)]
     world = False
     if db.path is not None and db.path.exists():
         mode, world = _mode(db.path)
-        observed += f"; file mode {mode}" + ("; WRITABLE BY EVERYONE" if world else "")
+        notes.append(_("file mode {mode}").format(mode=mode))
+        if world:
+            notes.append(_("WRITABLE BY EVERYONE"))
     return Item(
         "IQ-12",
-        "Site database",
-        f"reachable, schema {head} (this version's), not writable by everyone",
-        observed,
+        _("Site database"),
+        _("reachable, schema {revision} (this version's), not writable by everyone").format(
+            revision=head
+        ),
+        "; ".join(notes),
         passed(current == head and not world),
         ("11.10(c)", "A11-7"),
     )
@@ -299,7 +340,9 @@ def load_fonts() -> list[str]:
         try:
             TTFontFile(str(path))
         except Exception as error:
-            raise DomainError(f"The font {path} cannot be read ({error}).") from None
+            raise DomainError(
+                _("The font {path} cannot be read ({error}).").format(path=path, error=error)
+            ) from None
         loaded.append(f"{name} ({_sha256(path)[:12]})")
     return loaded
 
@@ -310,7 +353,11 @@ def load_templates() -> list[str]:
 
     templates = load_builtin_templates()
     if not templates:
-        raise DomainError(f"No process template found in {app_root() / 'resources' / 'templates'}.")
+        raise DomainError(
+            _("No process template found in {folder}.").format(
+                folder=app_root() / "resources" / "templates"
+            )
+        )
     return [f"{t.key} v{t.version}" for t in templates]
 
 
@@ -334,8 +381,8 @@ def run_iq(db, *, manifest: Path | None = None, frozen_default: bool = True) -> 
     items.append(
         _resource_item(
             "IQ-13",
-            "Report fonts",
-            "DejaVu Sans, Sans Bold, Sans Mono, Sans Mono Bold present and readable",
+            _("Report fonts"),
+            _("DejaVu Sans, Sans Bold, Sans Mono, Sans Mono Bold present and readable"),
             load_fonts,
             ("A11-8",),
         )
@@ -343,8 +390,8 @@ def run_iq(db, *, manifest: Path | None = None, frozen_default: bool = True) -> 
     items.append(
         _resource_item(
             "IQ-14",
-            "Process templates",
-            "every resources/templates/*.toml loads and validates",
+            _("Process templates"),
+            _("every resources/templates/*.toml loads and validates"),
             load_templates,
             ("11.10(a)", "A11-4"),
         )

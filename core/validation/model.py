@@ -6,6 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from core.i18n import N_, _
+
+# The result as the report and the command line show it
+OUTCOME_WORD = {"pass": N_("PASS"), "fail": N_("FAIL"), "not applicable": N_("N/A")}
+
 
 class Outcome(StrEnum):
     PASS = "pass"
@@ -14,7 +19,7 @@ class Outcome(StrEnum):
 
     @property
     def word(self) -> str:
-        return {"pass": "PASS", "fail": "FAIL", "not applicable": "N/A"}[self.value]
+        return _(OUTCOME_WORD[self.value])
 
 
 @dataclass(frozen=True)

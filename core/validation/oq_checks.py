@@ -17,6 +17,7 @@ from core.errors import (
     JustificationRequired,
     PermissionDenied,
 )
+from core.i18n import SOURCE, _, in_language
 from core.readmodels import CheckView, ResultVersionView
 from core.services import audit_trail, batches, clock_incidents, recording
 from core.services.signing import sign
@@ -39,7 +40,7 @@ def expect(condition: object, message: str) -> None:
 def current(check: CheckView) -> ResultVersionView:
     """The check's current value; Deviates when it holds none."""
     if check.current is None:
-        raise Deviates(f"{check.id} holds no value")
+        raise Deviates(_("{check} holds no value").format(check=check.id))
     return check.current
 
 
@@ -79,18 +80,27 @@ def audit_event_with_every_change(b: Bench) -> str:
     recording.record_value(db, tech, b.lot, check_id, "DIN-OQ-0001")
     recording.correct_value(db, tech, b.lot, check_id, "DIN-OQ-0002", reason)
     found = [e for e in audit_trail.events(db, lot=b.lot, action="result.correct")]
-    expect(found, "no audit event was written for the correction")
+    expect(found, _("no audit event was written for the correction"))
     event = found[-1]
     old, new = json.loads(event.old or "{}"), json.loads(event.new or "{}")
-    expect(event.user == tech.username, f"the event names {event.user}, not {tech.username}")
-    expect(event.at.endswith("+00:00"), f"the event time {event.at} is not UTC")
-    expect(old.get("value") == "DIN-OQ-0001", f"old value {old.get('value')!r} not kept")
-    expect(new.get("value") == "DIN-OQ-0002", f"new value {new.get('value')!r} not kept")
-    expect(event.reason == reason, f"reason {event.reason!r} not kept")
+    expect(
+        event.user == tech.username,
+        _("the event names {user}, not {expected}").format(user=event.user, expected=tech.username),
+    )
+    expect(event.at.endswith("+00:00"), _("the event time {at} is not UTC").format(at=event.at))
+    expect(
+        old.get("value") == "DIN-OQ-0001",
+        _("old value {value} not kept").format(value=repr(old.get("value"))),
+    )
+    expect(
+        new.get("value") == "DIN-OQ-0002",
+        _("new value {value} not kept").format(value=repr(new.get("value"))),
+    )
+    expect(event.reason == reason, _("reason {reason} not kept").format(reason=repr(event.reason)))
     version = b.check(check_id).history[-1]
     expect(
         version.recorded_at.isoformat(timespec="microseconds") == event.at,
-        "the value and its event do not carry the same transaction time",
+        _("the value and its event do not carry the same transaction time"),
     )
     try:
         with db.unit_of_work(tech.username) as uow:
@@ -98,11 +108,18 @@ def audit_event_with_every_change(b: Bench) -> str:
             raise _Abort
     except _Abort:
         pass
-    expect(not audit_trail.events(db, action="oq.probe"), "a rolled-back event was kept")
-    return (
-        f"event #{event.seq} {event.action} by {event.user} at {event.at}: "
-        f"old {old['value']} → new {new['value']}, reason “{event.reason}”; same time as the "
-        "value; an event of a rolled-back transaction was not kept"
+    expect(not audit_trail.events(db, action="oq.probe"), _("a rolled-back event was kept"))
+    return _(
+        "event #{seq} {action} by {user} at {at}: old {old} → new {new}, reason “{reason}”; same "
+        "time as the value; an event of a rolled-back transaction was not kept"
+    ).format(
+        seq=event.seq,
+        action=event.action,
+        user=event.user,
+        at=event.at,
+        old=old["value"],
+        new=new["value"],
+        reason=event.reason,
     )
 
 
@@ -111,13 +128,15 @@ def reauthentication(b: Bench) -> str:
     before = len(batches.show_batch(db, b.lot).signatures)
     try:
         sign(db, vic, "wrong-password-9", b.lot, "VERIFIED", step_id=STEP)
-        raise Deviates("a signature with a wrong password was accepted")
+        raise Deviates(_("a signature with a wrong password was accepted"))
     except AuthenticationFailed as error:
         message = error.message
-    expect(len(batches.show_batch(db, b.lot).signatures) == before, "a signature was written")
+    expect(len(batches.show_batch(db, b.lot).signatures) == before, _("a signature was written"))
     failed = audit_trail.events(db, action="auth.login_failed", user=vic.username)
-    expect(failed, "the failed attempt was not audited")
-    return f"refused (“{message}”); no signature written; audited as event #{failed[-1].seq}"
+    expect(failed, _("the failed attempt was not audited"))
+    return _("refused (“{message}”); no signature written; audited as event #{seq}").format(
+        message=message, seq=failed[-1].seq
+    )
 
 
 def separation_of_duties(b: Bench) -> str:
@@ -128,15 +147,19 @@ def separation_of_duties(b: Bench) -> str:
     seen = []
     try:
         sign(db, tess, b.pw("tech"), b.lot, "VERIFIED", step_id=STEP)
-        raise Deviates("the performer verified their own step")
+        raise Deviates(_("the performer verified their own step"))
     except SeparationOfDuties as error:
-        seen.append(f"performer verifies: refused (“{error.message[:70]}…”)")
+        seen.append(
+            _("performer verifies: refused (“{message}…”)").format(message=error.message[:70])
+        )
     try:
         sign(db, tess, b.pw("tech"), b.lot, "APPROVED", disposition="rejected", reason="OQ check")
-        raise Deviates("a technician approved a disposition")
+        raise Deviates(_("a technician approved a disposition"))
     except PermissionDenied as error:
-        seen.append(f"technician approves: refused (“{error.message[:70]}…”)")
-    expect(len(batches.show_batch(db, b.lot).signatures) == before, "a signature was written")
+        seen.append(
+            _("technician approves: refused (“{message}…”)").format(message=error.message[:70])
+        )
+    expect(len(batches.show_batch(db, b.lot).signatures) == before, _("a signature was written"))
     return "; ".join(seen)
 
 
@@ -144,32 +167,40 @@ def out_of_spec_needs_justification(b: Bench) -> str:
     db, tech, check_id = b.site.db, b.who("tech"), "CART-IPC-02-TIME"
     try:
         recording.record_value(db, tech, b.lot, check_id, "96")
-        raise Deviates("96 h (limit 72 h) was accepted without a comment or deviation")
+        raise Deviates(_("96 h (limit 72 h) was accepted without a comment or deviation"))
     except JustificationRequired:
         pass
-    expect(b.check(check_id).current is None, "the refused value was stored")
+    expect(b.check(check_id).current is None, _("the refused value was stored"))
     out = recording.record_value(db, tech, b.lot, check_id, "96", comment="courier delay (OQ)")
     cur = current(out.entry)
-    expect(cur.verdict == Verdict.OOS and cur.final, f"judged {cur.verdict}, final {cur.final}")
-    return f"96 h without comment refused, nothing stored; with a comment: {cur.verdict}, final"
+    expect(
+        cur.verdict == Verdict.OOS and cur.final,
+        _("judged {verdict}, final {final}").format(verdict=cur.verdict, final=cur.final),
+    )
+    return _(
+        "96 h without comment refused, nothing stored; with a comment: {verdict}, final"
+    ).format(verdict=cur.verdict)
 
 
 def correction_keeps_old_value(b: Bench) -> str:
     db, tech, check_id = b.site.db, b.who("tech"), "CART-IPC-01-CD3"
     first = current(recording.record_value(db, tech, b.lot, check_id, "2.6e9").entry)
     try:
-        recording.correct_value(db, tech, b.lot, check_id, "2.7e9", "  ")
-        raise Deviates("a correction without a reason was accepted")
+        with in_language(SOURCE):  # its words are compared: in the language they are written in
+            recording.correct_value(db, tech, b.lot, check_id, "2.7e9", "  ")
+        raise Deviates(_("a correction without a reason was accepted"))
     except DomainError as error:
-        expect("reason" in error.message, f"refused for another cause: {error.message}")
+        expect(
+            "reason" in error.message,
+            _("refused for another cause: {message}").format(message=error.message),
+        )
     recording.correct_value(db, tech, b.lot, check_id, "2.7e9", "count re-read (OQ)")
     history = b.check(check_id).history
-    expect(len(history) == 2, f"{len(history)} versions kept, not 2")
-    expect(history[0].value == first.value, "the first version changed")
-    expect(history[1].reason == "count re-read (OQ)", "the reason was not kept")
-    return (
-        f"without reason refused; v1 {history[0].display} kept, v2 {history[1].display} "
-        f"with its reason"
+    expect(len(history) == 2, _("{n} versions kept, not 2").format(n=len(history)))
+    expect(history[0].value == first.value, _("the first version changed"))
+    expect(history[1].reason == "count re-read (OQ)", _("the reason was not kept"))
+    return _("without reason refused; v1 {first} kept, v2 {second} with its reason").format(
+        first=history[0].display, second=history[1].display
     )
 
 
@@ -177,12 +208,17 @@ def change_after_signing_invalidates(b: Bench) -> str:
     db = b.site.db
     sign(db, b.who("tech"), b.pw("tech"), b.lot, "PERFORMED", step_id=STEP)
     sign(db, b.who("tech2"), b.pw("tech2"), b.lot, "VERIFIED", step_id=STEP)
-    expect(b.step().verified, "the step is not verified after signing")
+    expect(b.step().verified, _("the step is not verified after signing"))
     recording.correct_value(db, b.who("tech"), b.lot, "CART-IPC-00-SLOT", "SLOT-9", "re-slotted")
     states = [(s.meaning, s.state) for s in b.step().signatures]
-    expect(all(state == "invalidated" for _, state in states), f"signatures now {states}")
+    expect(
+        all(state == "invalidated" for _meaning, state in states),
+        _("signatures now {states}").format(states=states),
+    )
     sign(db, b.who("tech2"), b.pw("tech2"), b.lot, "VERIFIED", step_id=STEP)  # for OQ-12/13
-    return f"{STEP} signed, then a value corrected → " + ", ".join(f"{m} {s}" for m, s in states)
+    return _("{step} signed, then a value corrected → {states}").format(
+        step=STEP, states=", ".join(f"{m} {s}" for m, s in states)
+    )
 
 
 def clock_incident_flagged(b: Bench) -> str:
@@ -193,10 +229,12 @@ def clock_incident_flagged(b: Bench) -> str:
         recording.record_value(db, tech, b.lot, check_id, "pass")
     finally:
         b.clock.set(now + timedelta(seconds=1))
-    expect(b.check(check_id).current is not None, "the value was refused: the site is locked out")
+    expect(
+        b.check(check_id).current is not None, _("the value was refused: the site is locked out")
+    )
     opened = clock_incidents.incidents(db, only_open=True)
-    expect(len(opened) == 1, f"{len(opened)} open clock incidents, expected 1")
-    expect(audit_trail.events(db, action="clock.incident"), "the incident was not audited")
+    expect(len(opened) == 1, _("{n} open clock incidents, expected 1").format(n=len(opened)))
+    expect(audit_trail.events(db, action="clock.incident"), _("the incident was not audited"))
     clock_incidents.clear_incident(
         db,
         b.site.admin,
@@ -204,9 +242,9 @@ def clock_incident_flagged(b: Bench) -> str:
         opened[0].id,
         "OQ: the bench clock was set 1 h back",
     )
-    expect(not clock_incidents.incidents(db, only_open=True), "the incident is still open")
-    expect(audit_trail.verify(db).intact, "the audit trail is not intact")
-    return (
+    expect(not clock_incidents.incidents(db, only_open=True), _("the incident is still open"))
+    expect(audit_trail.verify(db).intact, _("the audit trail is not intact"))
+    return _(
         "write with the clock 1 h back kept; clock incident opened and audited; cleared by the "
         "administrator with a reason and an e-signature"
     )
@@ -217,20 +255,26 @@ def lockout(b: Bench) -> str:
 
     db, sam, limit = b.site.db, b.who("sup"), b.lockout_attempts
     messages = []
-    for _ in range(limit):
+    for _attempt in range(limit):
         try:
-            authenticate(db, sam.username, "wrong-password-9")
+            with in_language(SOURCE):  # its words are compared: in the language they are written in
+                authenticate(db, sam.username, "wrong-password-9")
         except AuthenticationFailed as error:
             messages.append(error.message)
-    expect(len(messages) == limit, "a wrong password was accepted")
-    expect("locked" in messages[-1], f"not locked after {limit} failures: {messages[-1]}")
+    expect(len(messages) == limit, _("a wrong password was accepted"))
+    expect(
+        "locked" in messages[-1],
+        _("not locked after {n} failures: {message}").format(n=limit, message=messages[-1]),
+    )
     try:
         authenticate(db, sam.username, b.pw("sup"))
-        raise Deviates("the locked account still logged in with its right password")
+        raise Deviates(_("the locked account still logged in with its right password"))
     except AuthenticationFailed:
         pass
-    expect(audit_trail.events(db, action="user.lock"), "the lock was not audited")
-    return f"locked after {limit} wrong passwords (the site's setting); right password then refused"
+    expect(audit_trail.events(db, action="user.lock"), _("the lock was not audited"))
+    return _(
+        "locked after {n} wrong passwords (the site's setting); right password then refused"
+    ).format(n=limit)
 
 
 def idle_lock_policy(b: Bench) -> str:
@@ -238,21 +282,31 @@ def idle_lock_policy(b: Bench) -> str:
 
     low, high = IDLE_LOCK_MINUTES
     shown = LIMITS["idle_lock_minutes"][:2]
-    expect(shown == (low, high), f"the app allows {shown[0]}–{shown[1]} min, not {low}–{high}")
+    expect(
+        shown == (low, high),
+        _("the app allows {app_low}–{app_high} min, not {low}–{high}").format(
+            app_low=shown[0], app_high=shown[1], low=low, high=high
+        ),
+    )
     site_value = b.idle_lock_minutes
     expect(
-        low <= site_value <= high, f"the site's idle lock {site_value} min is outside {low}–{high}"
+        low <= site_value <= high,
+        _("the site's idle lock {value} min is outside {low}–{high}").format(
+            value=site_value, low=low, high=high
+        ),
     )
     db, admin = b.site.db, b.site.admin
     for value in (str(low - 1), str(high + 1)):
         try:
             set_setting(db, admin, "idle_lock_minutes", value, "OQ out-of-range check")
-            raise Deviates(f"an idle lock of {value} min was accepted")
+            raise Deviates(_("an idle lock of {value} min was accepted").format(value=value))
         except DomainError:
             pass
     set_setting(db, admin, "idle_lock_minutes", str(site_value), "OQ: the site's value")
-    expect(show_policy(db).idle_lock_minutes == site_value, "the setting did not take")
-    return f"site: {site_value} min (limits {low}–{high}); {low - 1} and {high + 1} refused"
+    expect(show_policy(db).idle_lock_minutes == site_value, _("the setting did not take"))
+    return _("site: {value} min (limits {low}–{high}); {below} and {above} refused").format(
+        value=site_value, low=low, high=high, below=low - 1, above=high + 1
+    )
 
 
 def _sealed_pdf(b: Bench) -> bytes:
@@ -270,15 +324,17 @@ def signed_pdf_verifies(b: Bench) -> str:
 
     data, ca = _sealed_pdf(b), ca_certificate_pem(b.site.db)
     result = verify_pdf(data, ca)
-    expect(result.ok, "the sealed PDF does not verify: " + "; ".join(result.problems))
+    expect(
+        result.ok,
+        _("the sealed PDF does not verify: {problems}").format(problems="; ".join(result.problems)),
+    )
     damaged = bytearray(data)
     damaged[damaged.index(b"/Type /Page") + 1] ^= 0x01
     after = verify_pdf(bytes(damaged), ca)
-    expect(not after.ok, "a copy with one byte changed still verifies")
-    why = after.problems[0].split(":")[0] if after.problems else "no reason given"
-    return (
-        f"seal valid, {len(result.e_signatures)} e-signatures verified; one byte changed → "
-        f"FAILED ({why})"
+    expect(not after.ok, _("a copy with one byte changed still verifies"))
+    why = after.problems[0].split(":")[0] if after.problems else _("no reason given")
+    return _("seal valid, {n} e-signatures verified; one byte changed → FAILED ({why})").format(
+        n=len(result.e_signatures), why=why
     )
 
 
@@ -294,10 +350,13 @@ def manifestation_in_pdf(b: Bench) -> str:
     shown = []
     for sig in batches.show_batch(b.site.db, b.lot).signatures:
         for part in (sig.signer_name, local(sig.signed_at), sig.label):
-            expect(re.sub(r"\s+", "", part) in squashed, f"“{part}” is not printed in the PDF")
+            expect(
+                re.sub(r"\s+", "", part) in squashed,
+                _("“{part}” is not printed in the PDF").format(part=part),
+            )
         shown.append(f"{sig.label} {sig.signer_name} {local(sig.signed_at)}")
-    expect(shown, "the batch has no signature to show")
-    return "printed: " + "; ".join(shown)
+    expect(shown, _("the batch has no signature to show"))
+    return _("printed: {signatures}").format(signatures="; ".join(shown))
 
 
 def unique_user_ids(b: Bench) -> str:
@@ -306,9 +365,9 @@ def unique_user_ids(b: Bench) -> str:
 
     try:
         create_user(b.site.db, b.site.admin, "tess", "Tess Twin", "technician", "Other-pass-2026")
-        raise Deviates("a second user 'tess' was created")
+        raise Deviates(_("a second user 'tess' was created"))
     except AlreadyExists:
         pass
     serials = [v.serial_hex for v in key_states(b.site.db) if v.serial_hex]
-    expect(len(serials) == len(set(serials)), "two users share a certificate serial")
-    return f"a second 'tess' refused; {len(serials)} certificates, each serial unique"
+    expect(len(serials) == len(set(serials)), _("two users share a certificate serial"))
+    return _("a second 'tess' refused; {n} certificates, each serial unique").format(n=len(serials))

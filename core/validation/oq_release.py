@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from core.demo.sample_batch import fill_batch
 from core.errors import Conflict, PermissionDenied
+from core.i18n import SOURCE, _, in_language, ngettext
 from core.models.batches import BatchStatus
 from core.plausibility import ImplausibleValue
 from core.services import batches, recording
@@ -49,35 +50,44 @@ def _review(b: Bench, lot: str) -> None:
 
 
 def _refused(b: Bench, lot: str, disposition: str) -> str:
+    """The refusal's words, in the language they are written in (they are compared)."""
     try:
-        sign(
-            b.site.db,
-            b.who("qa"),
-            b.pw("qa"),
-            lot,
-            "APPROVED",
-            disposition=disposition,
-            reason="OQ release attempt",
-        )
+        with in_language(SOURCE):
+            sign(
+                b.site.db,
+                b.who("qa"),
+                b.pw("qa"),
+                lot,
+                "APPROVED",
+                disposition=disposition,
+                reason="OQ release attempt",
+            )
     except Conflict as error:
         return error.message
-    raise Deviates(f"lot {lot} was approved as {disposition}")
+    raise Deviates(
+        _("lot {lot} was approved as {disposition}").format(lot=lot, disposition=disposition)
+    )
 
 
 def release_gating(b: Bench) -> str:
     lot = _lot(b, "OQ-REL-1", values={VIABILITY: ("60.0", "OQ: out of specification")})
     why = _refused(b, lot, "released")
-    expect(VIABILITY in why, f"refused for another reason: {why}")
+    expect(VIABILITY in why, _("refused for another reason: {why}").format(why=why))
     status = batches.show_batch(b.site.db, lot).status
-    expect(status == "in_progress", f"the lot is now {status}")
-    return f"release viability 60 % (spec ≥ 80 %), justified: released refused (“{why[:110]}…”)"
+    expect(status == "in_progress", _("the lot is now {status}").format(status=status))
+    return _("release viability 60 % (spec ≥ 80 %), justified: released refused (“{why}…”)").format(
+        why=why[:110]
+    )
 
 
 def pending_enforcement(b: Bench) -> str:
     db, qc = b.site.db, b.who("qc")
     lot = _lot(b, "OQ-REL-2", skip=(MYCOPLASMA, STERILITY), review=False)
     why = _refused(b, lot, "released_pending")
-    expect(MYCOPLASMA in why and "may not follow release" in why, f"refused: {why}")
+    expect(
+        MYCOPLASMA in why and "may not follow release" in why,
+        _("refused: {why}").format(why=why),
+    )
     recording.record_value(db, qc, lot, MYCOPLASMA, "pass")
     _review(b, lot)
     sign(
@@ -90,15 +100,19 @@ def pending_enforcement(b: Bench) -> str:
         reason="OQ: sterility follows release",
     )
     expect(
-        batches.show_batch(db, lot).status == BatchStatus.RELEASED_PENDING, "not released pending"
+        batches.show_batch(db, lot).status == BatchStatus.RELEASED_PENDING,
+        _("not released pending"),
     )
     recording.record_value(db, qc, lot, STERILITY, "pass")
     status = batches.show_batch(db, lot).status
-    expect(status == "released", f"after the pending result arrived the lot is {status}")
-    return (
-        f"with mycoplasma (not pending-allowed) missing: refused; with only sterility missing: "
-        f"released pending; sterility arrived → {status}"
+    expect(
+        status == "released",
+        _("after the pending result arrived the lot is {status}").format(status=status),
     )
+    return _(
+        "with mycoplasma (not pending-allowed) missing: refused; with only sterility missing: "
+        "released pending; sterility arrived → {status}"
+    ).format(status=status)
 
 
 def plausibility(b: Bench) -> str:
@@ -107,11 +121,15 @@ def plausibility(b: Bench) -> str:
     for check, typed in (("CART-IPC-03-VIAB", "105"), ("CART-IPC-10-WEIGHT", "-70")):
         try:
             recording.record_value(db, tech, lot, check, typed, comment="OQ")
-            raise Deviates(f"{check} = {typed} was recorded")
+            raise Deviates(_("{check} = {typed} was recorded").format(check=check, typed=typed))
         except ImplausibleValue as error:
-            seen.append(f"{typed} refused (“{error.message.split(' — ')[-1][:60]}…”)")
-        expect(b.check(check).current is None, f"{check} holds a value after the refusal")
-    return "; ".join(seen) + "; nothing recorded"
+            why = error.message.split(" — ")[-1][:60]
+            seen.append(_("{typed} refused (“{why}…”)").format(typed=typed, why=why))
+        expect(
+            b.check(check).current is None,
+            _("{check} holds a value after the refusal").format(check=check),
+        )
+    return _("{refusals}; nothing recorded").format(refusals="; ".join(seen))
 
 
 DRAFT_TEMPLATE = """schema = 1
@@ -152,41 +170,45 @@ def template_approval(b: Bench) -> str:
     load_template(db, b.site.admin, path)
     try:
         batches.start_batch(db, tech, "oq-draft", "OQ-DRAFT-1")
-        raise Deviates("a batch started on a draft template")
+        raise Deviates(_("a batch started on a draft template"))
     except Conflict:
         pass
     try:
         approve_template(db, b.site.admin, b.site.passwords["ada"], "oq-draft", 1, "OQ attempt")
-        raise Deviates("an administrator approved a template")
+        raise Deviates(_("an administrator approved a template"))
     except PermissionDenied:
         pass
     view = approve_template(db, b.who("qa"), b.pw("qa"), "oq-draft", 1, "OQ: limits confirmed")
-    expect(view.valid and view.confirmed, "the approval does not verify or confirms nothing")
+    expect(view.valid and view.confirmed, _("the approval does not verify or confirms nothing"))
     batches.start_batch(db, tech, "oq-draft", "OQ-DRAFT-1")
-    return (
-        f"draft: batch refused; admin approval refused; QA approval e-signed by "
-        f"{view.signer_name} confirming {len(view.confirmed)} example limit(s); batch started"
-    )
+    done = ngettext(
+        "draft: batch refused; admin approval refused; QA approval e-signed by {name} confirming "
+        "{n} example limit(s); batch started",
+        "draft: batch refused; admin approval refused; QA approval e-signed by {name} confirming "
+        "{n} example limit(s); batch started",
+        len(view.confirmed),
+    )  # the same English for one and many (as before); translators give each form its words
+    return done.format(name=view.signer_name, n=len(view.confirmed))
 
 
 def release_results_by_qc(b: Bench) -> str:
     db, lot = b.site.db, b.lot
     try:
         recording.record_value(db, b.who("tech"), lot, MYCOPLASMA, "pass")
-        raise Deviates("a technician recorded a release result")
+        raise Deviates(_("a technician recorded a release result"))
     except PermissionDenied as error:
         why = error.message
     out = recording.record_value(db, b.who("qc"), lot, MYCOPLASMA, "pass")
-    expect(current(out.entry).recorded_by == b.who("qc").username, "not recorded by QC")
+    expect(current(out.entry).recorded_by == b.who("qc").username, _("not recorded by QC"))
     recording.record_value(
         db, b.who("qc"), lot, "CART-IPC-03-CD14", "18.0"
     )  # a manufacturing value
     try:
         recording.record_value(db, b.who("qc"), lot, VIABILITY, "91")
-        raise Deviates("QC who recorded a manufacturing value also recorded a release result")
+        raise Deviates(_("QC who recorded a manufacturing value also recorded a release result"))
     except PermissionDenied as error:
         took_part = error.message
-    return (
-        f"technician refused (“{why[:60]}…”); QC recorded it; the same QC analyst after "
-        f"recording a manufacturing value refused (“{took_part[:60]}…”)"
-    )
+    return _(
+        "technician refused (“{why}…”); QC recorded it; the same QC analyst after recording a "
+        "manufacturing value refused (“{took_part}…”)"
+    ).format(why=why[:60], took_part=took_part[:60])

@@ -18,6 +18,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from core.i18n import _
 from core.services import audit_trail
 from core.store import Database
 from core.validation.oq_checks import Bench, Deviates, expect
@@ -38,8 +39,8 @@ _EDIT = (
 
 def audit_trail_cannot_be_changed(b: Bench) -> str:
     refused = _refusals_sqlite(b) if not b.site.on_server else _refusals_server(b)
-    expect(audit_trail.verify(b.site.db).intact, "the audit chain is no longer intact")
-    return "; ".join(refused) + "; chain still intact"
+    expect(audit_trail.verify(b.site.db).intact, _("the audit chain is no longer intact"))
+    return _("{refusals}; chain still intact").format(refusals="; ".join(refused))
 
 
 def _refusals_sqlite(b: Bench) -> list[str]:
@@ -52,9 +53,9 @@ def _refusals_sqlite(b: Bench) -> list[str]:
                 conn.commit()
             except sqlite3.DatabaseError as error:
                 conn.rollback()
-                refused.append(f"{verb} refused ({error})")
+                refused.append(_("{verb} refused ({error})").format(verb=verb, error=error))
                 continue
-            raise Deviates(f"the database accepted an {verb} of an audit event")
+            raise Deviates(_("the database accepted an {verb} of an audit event").format(verb=verb))
     finally:
         conn.close()
     return refused
@@ -68,9 +69,11 @@ def _refusals_server(b: Bench) -> list[str]:
                 with conn.begin():
                     conn.exec_driver_sql(sql)
             except sa.exc.DBAPIError as error:
-                refused.append(f"{verb} refused ({_first_line(error.orig)})")
+                refused.append(
+                    _("{verb} refused ({error})").format(verb=verb, error=_first_line(error.orig))
+                )
                 continue
-            raise Deviates(f"the database accepted an {verb} of an audit event")
+            raise Deviates(_("the database accepted an {verb} of an audit event").format(verb=verb))
     return refused
 
 
@@ -82,10 +85,18 @@ def tampering_is_detected(b: Bench) -> str:
 
     with tampered_copy(b, "tampered", edit) as (tampered, seq):
         report = audit_trail.verify(tampered)
-    expect(not report.intact, "the changed event was not detected")
-    expect(report.first_broken == seq, f"verify named event {report.first_broken}, not {seq}")
-    how = "guard triggers dropped" + (" by the tables' owner" if b.site.on_server else "")
-    return f"{how}, event #{seq} edited in a copy → {report.summary()}"
+    expect(not report.intact, _("the changed event was not detected"))
+    expect(
+        report.first_broken == seq,
+        _("verify named event {named}, not {seq}").format(named=report.first_broken, seq=seq),
+    )
+    if b.site.on_server:
+        how = _(
+            "guard triggers dropped by the tables' owner, event #{seq} edited in a copy → {summary}"
+        )
+    else:
+        how = _("guard triggers dropped, event #{seq} edited in a copy → {summary}")
+    return how.format(seq=seq, summary=report.summary())
 
 
 # -- a copy of the scratch site, changed around its guards ----------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from core.i18n import N_, _
 from core.reports.document import build_a4, numbered_canvas
 from core.reports.fonts import SANS, SANS_BOLD, register_fonts
 from core.reports.model import RenderedPdf
@@ -35,7 +36,8 @@ from core.reports.styles import (
     table_style,
 )
 from core.reports.text import LocalTime
-from core.validation.clauses import coverage
+from core.services.pdf_verification import VALIDATION_NAME
+from core.validation.clauses import PROCEDURAL, coverage
 from core.validation.model import Item, Outcome, ValidationRun
 
 register_fonts()
@@ -43,31 +45,42 @@ register_fonts()
 from reportlab.lib.styles import ParagraphStyle  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-KIND = "Installation and operational qualification"
+KIND = N_("Installation and operational qualification")  # shown as _(KIND); its id is English
 FOOTER_SIZE = 6.8
 HEADING = ParagraphStyle("iqoq-title", parent=TITLE, fontSize=14, leading=18)
-RESULT_WORD = {Outcome.PASS: "PASS", Outcome.FAIL: "FAIL", Outcome.NOT_APPLICABLE: "NOT APPLICABLE"}
+RESULT_WORD = {
+    Outcome.PASS: N_("PASS"),
+    Outcome.FAIL: N_("FAIL"),
+    Outcome.NOT_APPLICABLE: N_("NOT APPLICABLE"),
+}
 
 
 def title(run: ValidationRun) -> str:
-    return f"{KIND} — Lotbook {run.app_version}"
+    return f"{_(KIND)} — Lotbook {run.app_version}"
 
 
 def _result_cell(outcome: Outcome) -> Paragraph:
     colour = {Outcome.PASS: PASS_GREEN, Outcome.FAIL: OOS_RED}.get(outcome, GREY_TEXT)
-    word = esc(RESULT_WORD[outcome])
+    word = esc(_(RESULT_WORD[outcome]))
     return markup(f'<font color="#{colour.hexval()[2:]}"><b>{word}</b></font>')
 
 
 def _overall(run: ValidationRun) -> str:
     counts = {o: sum(1 for i in run.items if i.result == o) for o in Outcome}
-    tally = (
-        f"{counts[Outcome.PASS]} passed, {counts[Outcome.FAIL]} failed, "
-        f"{counts[Outcome.NOT_APPLICABLE]} not applicable ({len(run.iq)} IQ, {len(run.oq)} OQ)"
+    tally = _(
+        "{passed} passed, {failed} failed, {not_applicable} not applicable ({iq} IQ, {oq} OQ)"
+    ).format(
+        passed=counts[Outcome.PASS],
+        failed=counts[Outcome.FAIL],
+        not_applicable=counts[Outcome.NOT_APPLICABLE],
+        iq=len(run.iq),
+        oq=len(run.oq),
     )
     if run.passed:
-        return f"PASSED — {tally}"
-    return f"FAILED — {tally}; failed: {', '.join(i.id for i in run.failed)}"
+        return _("PASSED — {tally}").format(tally=tally)
+    return _("FAILED — {tally}; failed: {ids}").format(
+        tally=tally, ids=", ".join(i.id for i in run.failed)
+    )
 
 
 def _facts(run: ValidationRun, local: LocalTime) -> Table:
@@ -75,13 +88,14 @@ def _facts(run: ValidationRun, local: LocalTime) -> Table:
         f"{local(run.started_at, seconds=True)} ({run.time_zone}); "
         f"{run.started_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
     )
+    site = _("{database} (site “{site}”)").format(database=run.site_database, site=run.site_name)
     rows = [
-        ("Machine", f"{run.machine} — {run.operating_system}"),
-        ("Site database", f"{run.site_database} (site “{run.site_name}”)"),
-        *([("OQ database", run.oq_database)] if run.oq_database else []),
-        ("Run by", f"{run.run_by_name} ({run.run_by}, {run.run_by_role})"),
-        ("Run at", when),
-        ("Overall result", _overall(run)),
+        (_("Machine"), f"{run.machine} — {run.operating_system}"),
+        (_("Site database"), site),
+        *([(_("OQ database"), run.oq_database)] if run.oq_database else []),
+        (_("Run by"), f"{run.run_by_name} ({run.run_by}, {run.run_by_role})"),
+        (_("Run at"), when),
+        (_("Overall result"), _overall(run)),
     ]
     colour = PASS_GREEN if run.passed else OOS_RED
     data = [[para(k, CELL_HEAD), para(v)] for k, v in rows]
@@ -91,7 +105,7 @@ def _facts(run: ValidationRun, local: LocalTime) -> Table:
 
 def _items_table(items: tuple[Item, ...], clauses: bool) -> Table:
     widths = [36, 100, 128, WIDTH - 36 - 100 - 128 - 58, 58]
-    rows = [head_cells("ID", "Check", "Expected", "Observed", "Result")]
+    rows = [head_cells(_("ID"), _("Check"), _("Expected"), _("Observed"), _("Result"))]
     for item in items:
         check = esc(item.title)
         if clauses and item.clauses:
@@ -111,14 +125,14 @@ def _items_table(items: tuple[Item, ...], clauses: bool) -> Table:
 
 def _coverage_table(run: ValidationRun) -> Table:
     widths = [74, 150, 120, WIDTH - 74 - 150 - 120]
-    rows = [head_cells("Clause", "Requirement", "Covered by", "Note")]
+    rows = [head_cells(_("Clause"), _("Requirement"), _("Covered by"), _("Note"))]
     for cov in coverage(run.items):
         rows.append(
             [
                 para(cov.clause.label, CELL_HEAD),
-                para(cov.clause.requirement),
+                para(_(cov.clause.requirement)),
                 para(cov.covered_by),
-                para(cov.clause.note),
+                para(_(cov.clause.note) if cov.clause.note else ""),
             ]
         )
     return Table(rows, colWidths=widths, repeatRows=1, style=table_style())
@@ -126,7 +140,7 @@ def _coverage_table(run: ValidationRun) -> Table:
 
 def _story(run: ValidationRun) -> list:
     local = LocalTime(run.time_zone)
-    legend = (
+    legend = _(
         "Clause keys: 11.x = 21 CFR Part 11 §11.x; A11-n = EU GMP Annex 11 §n. The OQ ran on a "
         "scratch database of the site's own engine (see OQ database above), never on the site "
         "database, with the site's lockout and idle-lock settings."
@@ -135,24 +149,28 @@ def _story(run: ValidationRun) -> list:
         para(title(run), HEADING),
         Spacer(1, 8),
         _facts(run, local),
-        para("Installation qualification (IQ)", H1),
+        para(_("Installation qualification (IQ)"), H1),
         _items_table(run.iq, clauses=False),
-        para("Operational qualification (OQ)", H1),
+        para(_("Operational qualification (OQ)"), H1),
         para(legend, NOTE),
         Spacer(1, 3),
         _items_table(run.oq, clauses=True),
-        para("Requirements and the tests that cover them", H1),
+        para(_("Requirements and the tests that cover them"), H1),
         para(
-            "A clause no item covers is marked “procedural (site SOP)”: the site's own procedures "
-            "meet it. The notes say what stays procedural beside the software's evidence.",
+            _(
+                "A clause no item covers is marked “{procedural}”: the site's own procedures "
+                "meet it. The notes say what stays procedural beside the software's evidence."
+            ).format(procedural=_(PROCEDURAL)),
             NOTE,
         ),
         Spacer(1, 3),
         _coverage_table(run),
         Spacer(1, 10),
         para(
-            "This report is sealed with the electronic signature of the person who ran it; the "
-            "results are embedded as lotbook-validation.json.",
+            _(
+                "This report is sealed with the electronic signature of the person who ran it; "
+                "the results are embedded as {file}."
+            ).format(file=VALIDATION_NAME),
             BODY,
         ),
         Spacer(1, 4),
@@ -161,8 +179,9 @@ def _story(run: ValidationRun) -> list:
 
 def _canvas(run: ValidationRun, info: DocumentInfo) -> type[Canvas]:
     local = LocalTime(run.time_zone)
+    kind = _(KIND)
     footer = (
-        f"Generated {local(run.started_at)} by {run.run_by_name}",
+        _("Generated {when} by {name}").format(when=local(run.started_at), name=run.run_by_name),
         f"Lotbook {run.app_version} · {run.machine}",
     )
 
@@ -172,15 +191,15 @@ def _canvas(run: ValidationRun, info: DocumentInfo) -> type[Canvas]:
         top = PAGE[1] - MARGIN_TOP + 16
         canvas.setFillColor(GREY_TEXT)
         canvas.setFont(SANS_BOLD, 7.5)
-        canvas.drawString(MARGIN_X, top, KIND)
+        canvas.drawString(MARGIN_X, top, kind)
         canvas.setFont(SANS, 7.5)
         canvas.drawRightString(MARGIN_X + WIDTH, top, footer[0])
         canvas.line(MARGIN_X, top - 4, MARGIN_X + WIDTH, top - 4)
         bottom = MARGIN_BOTTOM - 14
         canvas.line(MARGIN_X, bottom + 8, MARGIN_X + WIDTH, bottom + 8)
         canvas.setFont(SANS, FOOTER_SIZE)
-        text = f"Page {page} of {total}"
-        canvas.drawString(MARGIN_X, bottom, " · ".join((KIND, text, footer[0], footer[1])))
+        text = _("Page {page} of {total}").format(page=page, total=total)
+        canvas.drawString(MARGIN_X, bottom, " · ".join((kind, text, footer[0], footer[1])))
 
     return numbered_canvas(info, frame)
 
@@ -189,7 +208,9 @@ def render_report(run: ValidationRun) -> RenderedPdf:
     info = DocumentInfo(
         title=title(run),
         author=run.run_by_name,
-        subject=f"{KIND} of Lotbook {run.app_version} on {run.machine} ({run.site_name})",
+        subject=_("{kind} of Lotbook {version} on {machine} ({site})").format(
+            kind=_(KIND), version=run.app_version, machine=run.machine, site=run.site_name
+        ),
         keywords=f"IQ; OQ; validation; Part 11; Annex 11; {run.machine}",
         creator_tool=f"Lotbook {run.app_version}",
         producer=f"Lotbook {run.app_version}",

@@ -18,6 +18,7 @@ from pathlib import Path
 from core.auth.policy import read_policy
 from core.clock import utc_iso
 from core.errors import DomainError
+from core.i18n import _
 from core.services import signing_keys
 from core.services.pdf_verification import VALIDATION_FORMAT, VALIDATION_NAME
 from core.services.report_data import report_time_zone
@@ -33,7 +34,7 @@ from core.version import app_version
 
 EMBEDDED_NAME = VALIDATION_NAME
 EMBEDDED_FORMAT = VALIDATION_FORMAT
-PURPOSE = "Installation and operational qualification"
+PURPOSE = "Installation and operational qualification"  # the seal's reason: kept in English
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def _check_path(path: Path, force: bool = False) -> Path:
 
     path = Path(path)
     if path.suffix.lower() != ".pdf":
-        raise DomainError(f"Give the report a .pdf name, not '{path.name}'.")
+        raise DomainError(_("Give the report a .pdf name, not '{name}'.").format(name=path.name))
     check_target(path, force=force)  # no database, folder or device; existing only with force
     return path
 
@@ -144,7 +145,9 @@ def run_validation(
                 name=EMBEDDED_NAME,
                 data=data,
                 mime_type="application/json",
-                description=f"IQ/OQ results of Lotbook {run.app_version} on {run.machine}",
+                description=_("IQ/OQ results of Lotbook {version} on {machine}").format(
+                    version=run.app_version, machine=run.machine
+                ),
             )
         ],
         now=db.clock.now(),

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from core.auth import Actor
 from core.clock import Clock
 from core.errors import DomainError
+from core.i18n import _
 from core.services import batches, signing_keys, users
 from core.services.site import init_site
 from core.store import Database
@@ -133,7 +134,7 @@ def server_database(
     role lacks CREATEDB."""
     name = prefix + secrets.token_hex(6)
     create = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
-    role = make_url(site_url).username or "(the connecting role)"
+    role = make_url(site_url).username or _("(the connecting role)")
     admin = _autocommit(site_url)
     try:
         with admin.connect() as conn:
@@ -141,10 +142,12 @@ def server_database(
     except sa.exc.DBAPIError as error:
         if getattr(error.orig, "sqlstate", None) == "42501":  # insufficient_privilege
             raise ScratchRefused(
-                f"The database role '{role}' may not create databases on "
-                f"{shown_url(site_url)}, and the operational qualification runs on a scratch "
-                f"database there (created and dropped again). Ask the database administrator "
-                f"to run ALTER ROLE {role} CREATEDB, then validate again."
+                _(
+                    "The database role '{role}' may not create databases on {server}, and the "
+                    "operational qualification runs on a scratch database there (created and "
+                    "dropped again). Ask the database administrator to run ALTER ROLE {role} "
+                    "CREATEDB, then validate again."
+                ).format(role=role, server=shown_url(site_url))
             ) from None
         raise
     finally:
@@ -164,7 +167,9 @@ def server_database(
 def engine_label(url: str) -> str:
     """Which engine (and server version) a database URL names, as the OQ report states it."""
     if is_sqlite(url):
-        return f"SQLite {sqlite3.sqlite_version}, a scratch file in a new temporary folder"
+        return _("SQLite {version}, a scratch file in a new temporary folder").format(
+            version=sqlite3.sqlite_version
+        )
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
@@ -172,9 +177,14 @@ def engine_label(url: str) -> str:
     finally:
         engine.dispose()
     parsed = make_url(url)
-    return (
-        f"PostgreSQL {str(version).split()[0]} at {parsed.host}:{parsed.port or 5432}, a scratch "
-        f"database ({SCRATCH_PREFIX}…) created there and dropped afterwards"
+    return _(
+        "PostgreSQL {version} at {host}:{port}, a scratch database ({prefix}…) created there and "
+        "dropped afterwards"
+    ).format(
+        version=str(version).split()[0],
+        host=parsed.host,
+        port=parsed.port or 5432,
+        prefix=SCRATCH_PREFIX,
     )
 
 

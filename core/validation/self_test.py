@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import AuthenticationFailed, DomainError, JustificationRequired
+from core.i18n import N_, SOURCE, _, in_language, ngettext
 from core.specs import Verdict
 from core.validation import scratch
 from core.version import app_version
@@ -33,18 +34,19 @@ IN_SPEC = (
 )
 OOS_CHECK, OOS_VALUE = "CART-IPC-02-TIME", "96"  # spec: at most 72 h
 STEP = "CART-S00"
+STEP_WORD = {True: N_("PASS"), False: N_("FAIL"), None: N_("SKIP")}
 
 
 @dataclass(frozen=True)
 class StepResult:
-    name: str
+    name: str  # as shown (in the language of the run)
     passed: bool | None  # None: skipped (a step it needs did not pass)
     detail: str
     seconds: float
 
     @property
     def word(self) -> str:
-        return {True: "PASS", False: "FAIL", None: "SKIP"}[self.passed]
+        return _(STEP_WORD[self.passed])
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,19 @@ def _create_site(sc: _Scenario) -> str:
 
     sc.site = scratch.create_site(sc.folder)
     info = certificate_info(ca_certificate_pem(sc.s.db))
-    return f"scratch database {sc.s.path.name}; site CA {info.subject_name}"
+    return _("scratch database {file}; site CA {ca}").format(
+        file=sc.s.path.name, ca=info.subject_name
+    )
 
 
 def _create_people(sc: _Scenario) -> str:
     scratch.add_people(sc.s)
     roles = ", ".join(a.role for a in sc.s.people.values())
-    return f"{len(sc.s.people)} users ({roles}), own passwords, certificates issued"
+    return ngettext(
+        "{n} user ({roles}), own passwords, certificates issued",
+        "{n} users ({roles}), own passwords, certificates issued",
+        len(sc.s.people),
+    ).format(n=len(sc.s.people), roles=roles)
 
 
 def _start_batch(sc: _Scenario) -> str:
@@ -104,8 +112,10 @@ def _start_batch(sc: _Scenario) -> str:
 
     scratch.start_batch(sc.s, LOT)
     view = show_batch(sc.s.db, LOT)
-    _expect(view.coi_id == scratch.COI, f"the batch carries COI {view.coi_id}")
-    return f"lot {LOT} on {view.template_key} v{view.template_version}, COI {view.coi_id}"
+    _expect(view.coi_id == scratch.COI, _("the batch carries COI {coi}").format(coi=view.coi_id))
+    return _("lot {lot} on {template} v{version}, COI {coi}").format(
+        lot=LOT, template=view.template_key, version=view.template_version, coi=view.coi_id
+    )
 
 
 def _check(sc: _Scenario, check_id: str) -> CheckView:
@@ -116,7 +126,7 @@ def _check(sc: _Scenario, check_id: str) -> CheckView:
 
 def _current(check: CheckView) -> ResultVersionView:
     if check.current is None:
-        raise StepFailed(f"{check.id} holds no value")
+        raise StepFailed(_("{check} holds no value").format(check=check.id))
     return check.current
 
 
@@ -126,13 +136,23 @@ def _record_in_spec(sc: _Scenario) -> str:
     tech = sc.s.people["tech"]
     for check_id, value in IN_SPEC:
         current = _current(record_value(sc.s.db, tech, LOT, check_id, value).entry)
-        _expect(current.final, f"{check_id} was not final")
+        _expect(current.final, _("{check} was not final").format(check=check_id))
         _expect(
             current.verdict in (Verdict.PASS, Verdict.REPORT),
-            f"{check_id} was judged {current.verdict}",
+            _("{check} was judged {verdict}").format(check=check_id, verdict=current.verdict),
         )
     shown = _current(_check(sc, "CART-IPC-00-PATIENT"))
-    return f"{len(IN_SPEC)} values of {STEP}; CART-IPC-00-PATIENT {shown.display} ({shown.verdict})"
+    return ngettext(
+        "{n} value of {step}; {check} {value} ({verdict})",
+        "{n} values of {step}; {check} {value} ({verdict})",
+        len(IN_SPEC),
+    ).format(
+        n=len(IN_SPEC),
+        step=STEP,
+        check="CART-IPC-00-PATIENT",
+        value=shown.display,
+        verdict=shown.verdict,
+    )
 
 
 def _oos_refused(sc: _Scenario) -> str:
@@ -141,9 +161,15 @@ def _oos_refused(sc: _Scenario) -> str:
     try:
         record_value(sc.s.db, sc.s.people["tech"], LOT, OOS_CHECK, OOS_VALUE)
     except JustificationRequired as error:
-        _expect(_check(sc, OOS_CHECK).current is None, "the refused value was stored anyway")
-        return f"{OOS_CHECK} = {OOS_VALUE} h refused: {error.message[:60]}…"
-    raise StepFailed(f"{OOS_CHECK} = {OOS_VALUE} h (limit 72 h) was accepted without a comment")
+        _expect(_check(sc, OOS_CHECK).current is None, _("the refused value was stored anyway"))
+        return _("{check} = {value} h refused: {message}…").format(
+            check=OOS_CHECK, value=OOS_VALUE, message=error.message[:60]
+        )
+    raise StepFailed(
+        _("{check} = {value} h (limit 72 h) was accepted without a comment").format(
+            check=OOS_CHECK, value=OOS_VALUE
+        )
+    )
 
 
 def _oos_with_comment(sc: _Scenario) -> str:
@@ -152,9 +178,14 @@ def _oos_with_comment(sc: _Scenario) -> str:
     comment = "transport delayed by the courier; QA informed (self-test)"
     out = record_value(sc.s.db, sc.s.people["tech"], LOT, OOS_CHECK, OOS_VALUE, comment=comment)
     cur = _current(out.entry)
-    _expect(cur.verdict == Verdict.OOS, f"judged {cur.verdict}, not out of specification")
-    _expect(cur.final and cur.comment == comment, "the comment was not kept with the value")
-    return f"{OOS_CHECK} {cur.display}: out of specification, final with its comment"
+    _expect(
+        cur.verdict == Verdict.OOS,
+        _("judged {verdict}, not out of specification").format(verdict=cur.verdict),
+    )
+    _expect(cur.final and cur.comment == comment, _("the comment was not kept with the value"))
+    return _("{check} {value}: out of specification, final with its comment").format(
+        check=OOS_CHECK, value=cur.display
+    )
 
 
 def _correct(sc: _Scenario) -> str:
@@ -162,16 +193,22 @@ def _correct(sc: _Scenario) -> str:
 
     tech, check_id = sc.s.people["tech"], "CART-IPC-00-SLOT"
     try:
-        correct_value(sc.s.db, tech, LOT, check_id, "SLOT-2", "")
-        raise StepFailed("a correction without a reason was accepted")
+        with in_language(SOURCE):  # its words are compared: in the language they are written in
+            correct_value(sc.s.db, tech, LOT, check_id, "SLOT-2", "")
+        raise StepFailed(_("a correction without a reason was accepted"))
     except DomainError as error:
-        _expect("reason" in error.message, f"refused for another cause: {error.message}")
+        _expect(
+            "reason" in error.message,
+            _("refused for another cause: {message}").format(message=error.message),
+        )
     correct_value(sc.s.db, tech, LOT, check_id, "SLOT-2", "wrong slot typed (self-test)")
     history = _check(sc, check_id).history
-    _expect(len(history) == 2, f"{len(history)} versions kept, not 2")
-    _expect(history[0].value == "SLOT-1", "the old value was not kept")
-    _expect(history[1].reason, "the reason was not kept")
-    return f"{check_id} SLOT-1 → SLOT-2; version 1 kept; a correction without reason refused"
+    _expect(len(history) == 2, _("{n} versions kept, not 2").format(n=len(history)))
+    _expect(history[0].value == "SLOT-1", _("the old value was not kept"))
+    _expect(history[1].reason, _("the reason was not kept"))
+    return _("{check} {old} → {new}; version 1 kept; a correction without reason refused").format(
+        check=check_id, old="SLOT-1", new="SLOT-2"
+    )
 
 
 def _sign(sc: _Scenario) -> str:
@@ -182,16 +219,19 @@ def _sign(sc: _Scenario) -> str:
     sign(db, tech, sc.s.password("tech"), LOT, "PERFORMED", step_id=STEP)
     try:
         sign(db, tech2, "not-the-password-1", LOT, "VERIFIED", step_id=STEP)
-        raise StepFailed("a signature with a wrong password was accepted")
+        raise StepFailed(_("a signature with a wrong password was accepted"))
     except AuthenticationFailed:
         pass
     step = next(s for s in show_batch(db, LOT).steps if s.id == STEP)
-    _expect(len(step.signatures) == 1, "the wrong password left a signature behind")
+    _expect(len(step.signatures) == 1, _("the wrong password left a signature behind"))
     sign(db, tech2, sc.s.password("tech2"), LOT, "VERIFIED", step_id=STEP)
     step = next(s for s in show_batch(db, LOT).steps if s.id == STEP)
-    _expect(step.verified, f"step {STEP} is {step.state_words}, not verified")
-    who = f"performed by {tech.full_name}, verified by {tech2.full_name}"
-    return f"{STEP} {who}; a wrong password refused"
+    _expect(
+        step.verified,
+        _("step {step} is {state}, not verified").format(step=STEP, state=step.state_words),
+    )
+    done = _("{step} performed by {performer}, verified by {verifier}; a wrong password refused")
+    return done.format(step=STEP, performer=tech.full_name, verifier=tech2.full_name)
 
 
 def _export(sc: _Scenario) -> str:
@@ -200,8 +240,11 @@ def _export(sc: _Scenario) -> str:
     qa = sc.s.people["qa"]
     out = export_pdf(sc.s.db, qa, sc.s.password("qa"), LOT, sc.folder / "self-test-summary.pdf")
     sc.pdf = out.path
-    size = f"{out.pages} pages, {out.size // 1024} KiB"
-    return f"{out.path.name}: {size}, sealed by {out.sealed_by_name}"
+    return ngettext(  # the same English for one and many (as before)
+        "{file}: {pages} pages, {kib} KiB, sealed by {name}",
+        "{file}: {pages} pages, {kib} KiB, sealed by {name}",
+        out.pages,
+    ).format(file=out.path.name, pages=out.pages, kib=out.size // 1024, name=out.sealed_by_name)
 
 
 def _verify_pdf(sc: _Scenario) -> str:
@@ -211,11 +254,16 @@ def _verify_pdf(sc: _Scenario) -> str:
     assert sc.pdf is not None
     data, ca = sc.pdf.read_bytes(), ca_certificate_pem(sc.s.db)
     result = verify_pdf(data, ca)
-    _expect(result.ok, "the sealed PDF does not verify: " + "; ".join(result.problems))
+    _expect(
+        result.ok,
+        _("the sealed PDF does not verify: {problems}").format(problems="; ".join(result.problems)),
+    )
     damaged = bytearray(data)
     damaged[damaged.index(b"/Type /Page") + 1] ^= 0x01  # one byte inside the sealed content
-    _expect(not verify_pdf(bytes(damaged), ca).ok, "a copy with one byte changed still verifies")
-    return f"seal and {len(result.e_signatures)} e-signatures verified; one flipped byte detected"
+    _expect(not verify_pdf(bytes(damaged), ca).ok, _("a copy with one byte changed still verifies"))
+    return _("seal and {n} e-signatures verified; one flipped byte detected").format(
+        n=len(result.e_signatures)
+    )
 
 
 def _print_label(sc: _Scenario) -> str:
@@ -229,8 +277,10 @@ def _print_label(sc: _Scenario) -> str:
         sc.s.db, tech, LOT, "bag", 1, "100x50", sc.folder / "self-test-label.pdf",
         expiry=expiry, storage="Below -150 °C (LN2 vapour phase)",
     )  # fmt: skip
-    _expect(out.path.read_bytes().startswith(b"%PDF-"), "the label file is not a PDF")
-    return f"{out.kind_words} label {out.first_serial} with its QR code, {out.size // 1024} KiB"
+    _expect(out.path.read_bytes().startswith(b"%PDF-"), _("the label file is not a PDF"))
+    return _("{kind} label {serial} with its QR code, {kib} KiB").format(
+        kind=out.kind_words, serial=out.first_serial, kib=out.size // 1024
+    )
 
 
 def _verify_audit(sc: _Scenario) -> str:
@@ -238,46 +288,50 @@ def _verify_audit(sc: _Scenario) -> str:
 
     report = verify(sc.s.db)
     _expect(report.intact, report.summary())
-    return f"{report.events} events, chain head {report.head_hash[:16]}…"
+    return ngettext(  # the same English for one and many (as before)
+        "{n} events, chain head {head}…", "{n} events, chain head {head}…", report.events
+    ).format(n=report.events, head=report.head_hash[:16])
 
 
 def _resources(sc: _Scenario) -> str:
     from core.validation.iq import load_fonts, load_templates
 
     templates, fonts = load_templates(), load_fonts()
-    return f"{len(templates)} templates ({', '.join(templates)}); {len(fonts)} fonts"
+    return _("{n} templates ({templates}); {fonts} fonts").format(
+        n=len(templates), templates=", ".join(templates), fonts=len(fonts)
+    )
 
 
-# (key, name, the keys of the steps it needs, function)
+# (key, name, the keys of the steps it needs, function); the name is shown as _(name)
 STEPS: tuple[tuple[str, str, tuple[str, ...], Callable[[_Scenario], str]], ...] = (
-    ("site", "create a site and its certificate authority", (), _create_site),
+    ("site", N_("create a site and its certificate authority"), (), _create_site),
     (
         "people",
-        "create users, set their own passwords, issue certificates",
+        N_("create users, set their own passwords, issue certificates"),
         ("site",),
         _create_people,
     ),
-    ("batch", "start a CAR-T batch with a chain-of-identity id", ("people",), _start_batch),
-    ("in_spec", "record in-spec values", ("batch",), _record_in_spec),
-    ("oos", "record an out-of-spec value (refused without comment)", ("batch",), _oos_refused),
+    ("batch", N_("start a CAR-T batch with a chain-of-identity id"), ("people",), _start_batch),
+    ("in_spec", N_("record in-spec values"), ("batch",), _record_in_spec),
+    ("oos", N_("record an out-of-spec value (refused without comment)"), ("batch",), _oos_refused),
     (
         "oos_ok",
-        "record the out-of-spec value with a comment (accepted)",
+        N_("record the out-of-spec value with a comment (accepted)"),
         ("oos",),
         _oos_with_comment,
     ),
-    ("correct", "correct a value (old version kept, reason required)", ("in_spec",), _correct),
-    ("sign", "sign PERFORMED and VERIFIED (wrong password refused)", ("in_spec",), _sign),
-    ("export", "export a sealed PDF batch summary", ("batch",), _export),
+    ("correct", N_("correct a value (old version kept, reason required)"), ("in_spec",), _correct),
+    ("sign", N_("sign PERFORMED and VERIFIED (wrong password refused)"), ("in_spec",), _sign),
+    ("export", N_("export a sealed PDF batch summary"), ("batch",), _export),
     (
         "verify_pdf",
-        "verify the PDF (and a copy with one flipped byte fails)",
+        N_("verify the PDF (and a copy with one flipped byte fails)"),
         ("export",),
         _verify_pdf,
     ),
-    ("label", "print a bag label with its QR code", ("batch",), _print_label),
-    ("audit", "verify the audit chain", ("site",), _verify_audit),
-    ("resources", "load the shipped templates and fonts", (), _resources),
+    ("label", N_("print a bag label with its QR code"), ("batch",), _print_label),
+    ("audit", N_("verify the audit chain"), ("site",), _verify_audit),
+    ("resources", N_("load the shipped templates and fonts"), (), _resources),
 )
 
 
@@ -305,14 +359,16 @@ def run_self_test(
         for key, name, needs, run in STEPS:
             blocked = [n for n in needs if not outcome.get(n)]
             began = time.perf_counter()
+            shown = _(name)
             if blocked:
-                names = ", ".join(n for k, n, *_ in STEPS if k in blocked)
-                result = StepResult(name, None, f"skipped: needs “{names}”", 0.0)
+                names = ", ".join(_(n) for k, n, *_rest in STEPS if k in blocked)
+                skipped = _("skipped: needs “{names}”").format(names=names)
+                result = StepResult(shown, None, skipped, 0.0)
             else:
                 try:
-                    result = StepResult(name, True, run(scenario), time.perf_counter() - began)
+                    result = StepResult(shown, True, run(scenario), time.perf_counter() - began)
                 except Exception as error:
-                    result = StepResult(name, False, _reason(error), time.perf_counter() - began)
+                    result = StepResult(shown, False, _reason(error), time.perf_counter() - began)
             outcome[key] = result.passed
             results.append(result)
             if on_step is not None:

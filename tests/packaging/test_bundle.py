@@ -110,7 +110,17 @@ def test_manifest_lists_every_file_with_its_sha256(bundle: Path):
     assert not [f for f in files if "__pycache__" in f and not f.startswith(support)]
     assert f"{support}shibokensupport/signature/loader.py" in files
     assert f"{support}shibokensupport/signature/__pycache__/loader.cpython-311.pyc" in files
-    assert not [f for f in files if "/translations/" in f]
+    # Qt's own translations: its dialogs (qtbase) in the languages Lotbook is offered in, no more
+    qt_translations = sorted(f.rsplit("/", 1)[-1] for f in files if "/translations/" in f)
+    assert qt_translations == ["qtbase_de.qm", "qtbase_ko.qm", "qtbase_zh_CN.qm"]
+    # Lotbook's catalogues (compiled) and the Korean and Chinese fonts
+    for code in ("de", "ko", "zh_CN"):
+        assert f"_internal/resources/locale/{code}/LC_MESSAGES/lotbook.mo" in files
+    assert "_internal/resources/fonts/LotbookSansKR-Regular.ttf.xz" in files
+    assert "_internal/resources/fonts/LotbookKaiSC-Regular.ttf.xz" in files
+    assert not [f for f in files if f.endswith((".po", ".pot"))]
+    babel = [f for f in files if "/babel/locale-data/" in f]
+    assert 0 < len(babel) < 20, "Babel's data for the offered languages only"
     assert not [f for f in files if "psycopg" in f.lower()], "the bundle is SQLite-only"
 
 
@@ -140,6 +150,20 @@ def test_frozen_cli_prints_to_stdout(bundle: Path, tmp_path: Path):
     out = _run([str(bundle / EXE), "--help"], env=_frozen_env(tmp_path / "data"))
     assert out.returncode == 0, out.stderr
     assert "export-pdf" in out.stdout and "verify-pdf" in out.stdout
+
+
+def test_frozen_self_test_passes_in_korean_and_chinese(bundle: Path, tmp_path: Path):
+    """The catalogues, Babel's data and the fonts are in the bundle: the self-test (its sealed PDF
+    included) passes in Korean and Chinese, and says so in them."""
+    from core.i18n import _, in_language
+
+    for code in ("ko", "zh_CN"):
+        env = _frozen_env(tmp_path / code)
+        out = _run([str(bundle / EXE), "--lang", code, "self-test"], env=env, timeout=600)
+        assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-4000:]
+        with in_language(code):
+            step = _("export a sealed PDF batch summary")
+        assert step != "export a sealed PDF batch summary" and step in out.stdout
 
 
 def test_frozen_self_test_passes(bundle: Path, tmp_path: Path):

@@ -1,0 +1,215 @@
+"""The screens in another language, on a real database: the site set to German or Korean, the
+user logs in and every screen, the batch record's steps and the login window fit 1366×768 in
+normal and large text (German is the long-word test); in the pseudo-language (accented, 40 %
+longer, bracketed) no visible English sentence is left on any of them — only data (template
+content, names, ids, units) and product names may stay as they are.
+
+Also: a language picked at the login window is the user's from then on (audited, core), and the
+header and the login window are made again in it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QTabWidget,
+    QWidget,
+)
+
+from core.demo.sample_batch import fill_batch
+from core.i18n import _, in_language, language
+from core.services.language import user_language
+from core.services.settings import set_setting
+from tests.conftest import ADMIN_PASSWORD
+from tests.ui.conftest import login, settle, shot
+from tests.ui.layout_check import fit, layout_problems
+from tests.ui.test_batch_record import LOT, open_batch
+from ui import theme
+
+SCREENS = ["batches", "qc", "review", "audit", "templates", "admin", "materials"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _cjk_fonts():
+    """The Korean and Chinese faces registered with Qt (the app does it after its login window)."""
+    from core.fonts import FILES, font_data
+    from ui.language import register_fonts
+
+    QApplication.instance() or QApplication([])
+    register_fonts([font_data(family, bold) for family, bold in FILES])
+
+
+def _site_in(site, admin, code: str) -> None:
+    set_setting(site, admin, "language", code, "the site reads Lotbook in its own language")
+
+
+def _open(qtbot, window, site, admin, tech, name: str) -> None:
+    open_batch(qtbot, window, site, tech)
+    fill_batch(site, tech, LOT)
+    if name == "batch":
+        return
+    window.context.log_out()
+    settle(qtbot, window.context)
+    if name == "admin":
+        login(qtbot, window, "ada", ADMIN_PASSWORD)
+    else:
+        login(qtbot, window, "quinn")
+    window.context.go(name, lot=LOT)
+    settle(qtbot, window.context)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("large", [False, True], ids=["normal_text", "large_text"])
+@pytest.mark.parametrize("code", ["de", "ko"])
+@pytest.mark.parametrize("name", ["batch", *SCREENS])
+def test_each_screen_fits_1366x768_in_german_and_korean(
+    qtbot, window, site, admin, tech, stocked, name, code, large
+):
+    _site_in(site, admin, code)
+    _open(qtbot, window, site, admin, tech, name)
+    assert language() == code  # the user took the site's language at log-in
+    theme.apply(QApplication.instance(), large=large)
+    try:
+        fit(window, 1366, 768)
+        for _ in range(3):
+            QApplication.processEvents()
+        shot(window, f"lang_{code}_{name}_1366_{int(large)}")
+        assert layout_problems(window, 1366, 768) == []
+    finally:
+        theme.apply(QApplication.instance(), large=False)
+
+
+# -- no English left: the pseudo-language --------------------------------------------------------
+
+# Words that are not sentences: product names, units, abbreviations and codes a reader uses as
+# they are, in every language
+ALLOWED = {
+    "lotbook", "qt", "pdf", "csv", "zpl", "json", "utc", "coi", "din", "coa", "qa", "qc", "oos",
+    "sha", "car", "cart", "msc", "aav", "lv", "ln", "bsc", "crf", "dpi", "cet", "cest", "mb",
+    "yyyy", "mm", "dd", "hh", "ml", "µl", "kg", "mg", "µg", "nm", "rpm", "ph", "do", "iu", "vg",
+    "cells", "demo", "english", "deutsch",
+}  # fmt: skip
+PSEUDO_SPAN = re.compile(r"\[[^\[\]]*\]")  # a sentence that went through the catalogue
+
+
+def _visible_texts(window: QWidget) -> list[str]:
+    texts: list[str] = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window):
+            continue
+        if isinstance(widget, QLabel):
+            texts.append(re.sub(r"<[^>]+>", " ", widget.text()))
+        elif isinstance(widget, QAbstractButton):
+            texts.append(widget.text())
+        elif isinstance(widget, QLineEdit):
+            texts.append(widget.placeholderText())
+        elif isinstance(widget, QComboBox):
+            texts += [widget.itemText(i) for i in range(widget.count())]
+        elif isinstance(widget, QGroupBox):
+            texts.append(widget.title())
+        elif isinstance(widget, QTabWidget):
+            texts += [widget.tabText(i) for i in range(widget.count())]
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            for column in range(model.columnCount()):
+                header = model.headerData(column, _HORIZONTAL)
+                if isinstance(header, str):
+                    texts.append(header)
+    return texts
+
+
+_HORIZONTAL = None
+
+
+def _data_words(site) -> set[str]:
+    """Every word of the data on screen: template content, people's names, lot ids."""
+    from core.services.templates import list_templates
+
+    words: set[str] = set()
+    blob = " ".join(repr(t) for t in list_templates(site))
+    words |= {w.lower() for w in re.findall(r"[A-Za-z]{2,}", blob)}
+    from core.audit_text import ACTION_WORDS
+    from core.services.equipment import list_equipment
+    from core.services.materials import lots, materials
+    from core.services.users import list_users
+
+    people = " ".join(f"{u.username} {u.full_name} {u.role}" for u in list_users(site))
+    stock = repr(materials(site)) + repr(lots(site)) + repr(list_equipment(site))
+    codes = " ".join(ACTION_WORDS)  # the audit trail's action codes, filtered by as they are
+    words |= {w.lower() for w in re.findall(r"[A-Za-z]{2,}", f"{people} {stock} {codes}")}
+    return words
+
+
+def _english_left(texts: list[str], data: set[str]) -> list[str]:
+    found = []
+    for text in texts:
+        outside = PSEUDO_SPAN.sub(" ", text)
+        for word in re.findall(r"[A-Za-z]{3,}", outside):
+            if word.lower() not in ALLOWED and word.lower() not in data:
+                found.append(f"{word!r} in {text[:80]!r}")
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["login", "batch", *SCREENS])
+def test_no_visible_english_is_left_in_the_pseudo_language(
+    qtbot, window, site, admin, tech, stocked, name
+):
+    from PySide6.QtCore import Qt
+
+    global _HORIZONTAL
+    _HORIZONTAL = Qt.Orientation.Horizontal
+    window.retranslate("pseudo")
+    if name != "login":
+        from core.services.language import set_user_language
+        from core.services.users import authenticate
+
+        for who, password in (("tess", None), ("quinn", None), ("ada", ADMIN_PASSWORD)):
+            from tests.conftest import USER_PASSWORD
+
+            actor = authenticate(site, who, password or USER_PASSWORD)
+            _keep_pseudo(set_user_language, site, actor)
+        _open(qtbot, window, site, admin, tech, name)
+    fit(window, 1366, 768)
+    QApplication.processEvents()
+    shot(window, f"pseudo_{name}")
+    left = _english_left(_visible_texts(window), _data_words(site))
+    assert left == []
+
+
+def _keep_pseudo(set_user_language, site, actor) -> None:
+    """The users read the pseudo-language: their own choice (what log-in applies) is it."""
+    from core.models import UserSetting
+
+    with site.unit_of_work(actor.username) as uow:
+        row = uow.session.get(UserSetting, (actor.username, "language"))
+        if row is None:
+            uow.session.add(UserSetting(username=actor.username, key="language", value="pseudo"))
+
+
+def test_a_language_picked_at_the_login_window_becomes_the_users(qtbot, window, site, tech):
+    from tests.conftest import USER_PASSWORD
+
+    login_screen = window.login
+    index = login_screen.language.findData("de")
+    login_screen.language.setCurrentIndex(index)
+    login_screen.language.activated.emit(index)
+    assert language() == "de"
+    assert window.login is not login_screen  # made again in German
+    with in_language("de"):
+        german = (_("Log in"), _("Lock"))
+    assert german != ("Log in", "Lock")
+    assert (window.login.submit.text(), window.lock_button.text()) == german
+    login(qtbot, window, "tess", USER_PASSWORD)
+    assert window.context.actor is not None and language() == "de"
+    assert user_language(site, "tess") == "de"
+    window.context.log_out()
+    settle(qtbot, window.context)
