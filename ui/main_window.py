@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         header.setProperty("role", "header")
         row = QHBoxLayout(header)
         row.setContentsMargins(12, 6, 12, 6)
+        row.setSpacing(4)  # German in large text still fits 1366 px (tests/ui/test_languages_ui)
         brand = label("Lotbook", header, role="title")
         row.addWidget(brand)
         self.nav: dict[str, Any] = {}

@@ -130,6 +130,7 @@ def stylesheet(points: int) -> str:
     QLabel[verdict="oos"], QLabel[verdict="mismatch"] {{ color: {VERMILLION}; font-weight: bold; }}
     QLabel[verdict="report"], QLabel[verdict="none"] {{ color: {GREY}; font-weight: bold; }}
     QFrame[role="header"] {{ background: {PANEL}; border-bottom: 1px solid {LINE}; }}
+    QFrame[role="header"] QPushButton {{ padding: 4px 6px; }}
     QFrame[role="panel"] {{ background: {PANEL}; border: 1px solid {LINE}; border-radius: 6px; }}
     QLabel[role="meaning"] {{ font-size: {big + 4}pt; font-weight: bold; color: {BLUE}; }}
     QLabel[role="mono"] {{ font-family: "{MONO}"; }}

@@ -62,6 +62,11 @@ class MaterialLotsTab(QWidget):
         self.material = TouchCombo(self)
         self.material.setAccessibleName(_("Material filter"))
         self.material.addItem(_("All materials"), ALL)
+        # a material's name may be long: the list opens wide, the box itself stays modest
+        self.material.setSizeAdjustPolicy(
+            TouchCombo.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.material.setMinimumContentsLength(24)
         self.status = TouchCombo(self)
         self.status.setAccessibleName(_("Status filter"))
         self.status.addItem(_("Any status"), ALL)
@@ -166,6 +171,11 @@ class MaterialLotsTab(QWidget):
         chosen = self.material.currentData()
         self.material.clear()
         self.material.addItem(_("All materials"), ALL)
+        # a material's name may be long: the list opens wide, the box itself stays modest
+        self.material.setSizeAdjustPolicy(
+            TouchCombo.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.material.setMinimumContentsLength(24)
         for m in catalogue:
             self.material.addItem(f"{m.code} — {m.name} ({m.unit})", m.code)
         self.material.setCurrentIndex(max(0, self.material.findData(chosen)))
