@@ -124,12 +124,12 @@ def export_pdf(
     """As ``_export_pdf``; with ``language`` (an offered one) the document is written in it,
     else in the language of the moment (the exporting user's). Values, ids, units, the
     embedded batch data and the audit trail are the same in every language."""
-    if language is None:
-        return _export_pdf(db, actor, password, lot, path, coa=coa, draft=draft,
-                           purpose=purpose, approval=approval, force=force)  # fmt: skip
+    from contextlib import nullcontext
+
     from core.services.language import checked_language
 
-    with in_language(checked_language(language)):
+    written_in = nullcontext() if language is None else in_language(checked_language(language))
+    with written_in:
         return _export_pdf(db, actor, password, lot, path, coa=coa, draft=draft,
                            purpose=purpose, approval=approval, force=force)  # fmt: skip
 
