@@ -18,8 +18,10 @@ fast on large sites.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 import sqlalchemy as sa
@@ -91,6 +93,7 @@ class SealedTable:
     columns: tuple[sa.Column, ...]
     key: str  # the primary-key column (every sealed table has a one-column key)
 
+    @cache  # noqa: B019  (a handful of tables, each kept for the process's life)
     def select_texts(self, dialect: str) -> str:
         """SELECT key, row text FROM the table (append a WHERE clause to narrow it)."""
         if dialect == "postgresql":
@@ -130,8 +133,10 @@ def _pg_value(column: sa.Column) -> str:
     return column.name
 
 
-def sealed_tables() -> dict[str, SealedTable]:
-    """The sealed tables this schema has (a table not created yet is simply not sealed)."""
+@cache
+def sealed_tables() -> Mapping[str, SealedTable]:
+    """The sealed tables this schema has (a table not created yet is simply not sealed): built
+    once, read at every unit of work (read-only)."""
     out: dict[str, SealedTable] = {}
     for name in SEALED:
         table = SQL_TABLES.get(name)
@@ -139,7 +144,7 @@ def sealed_tables() -> dict[str, SealedTable]:
             continue
         (key,) = [c.name for c in table.primary_key.columns]
         out[name] = SealedTable(name, tuple(table.columns), key)
-    return out
+    return MappingProxyType(out)
 
 
 def text_digest(text: str) -> str:

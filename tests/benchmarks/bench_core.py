@@ -30,8 +30,9 @@ PASSWORD = "bench-pass-2026"
 
 def _value_for(check) -> str | None:
     """A typical in-spec value for a check, as a technician would type it."""
-    if check.derived or check.type == "scan":
-        return None
+    if check.derived or check.type == "scan" or check.counts is not None or check.consumes:
+        return None  # scans (COI, lots, equipment), derived values, counts Lotbook writes, and
+        # the quantities taken from a scanned lot: the typed entries measured since the start
     if check.type == "passfail":
         return check.spec.expected if check.spec and check.spec.expected else "pass"
     if check.type == "choice":

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core.clock import FixedClock
 from core.demo.sample_batch import fill_batch
+from core.demo.stock import stock_site
 from core.services import audit_trail, batches, recording, signing_keys, users
 from core.services.review import mark_audit_trail_reviewed
 from core.services.signing import sign
@@ -42,6 +43,7 @@ def build_export_site(folder: Path) -> Database:
     cleo = _person(db, admin, "cleo", "qc", "Cleo Control")
     signing_keys.issue_certificates(db, admin, ADMIN_PW)
     approve_drafts(db, quinn, PW, "Benchmark site: example limits confirmed")
+    stock_site(db, admin, tess, quinn, PW, today=db.clock.now().date())  # the scanned lots
     batches.start_batch(db, tess, "cart-auto-lv", LOT, "COI-W123426000900")
     fill_batch(db, tess, LOT, qc=cleo, password=PW)
     view = batches.show_batch(db, LOT)

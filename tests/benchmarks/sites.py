@@ -1,11 +1,13 @@
 """What every benchmark site needs before a batch can start: QA approves the built-in templates
-(a new site's templates are drafts); and a plan of typical entries a technician makes, in
-template order, only for checks that apply and are not release tests (those are QC's)."""
+(a new site's templates are drafts) and the materials and equipment they scan are in stock; and a
+plan of typical entries a technician makes, in template order, only for checks that apply and
+are not release tests (those are QC's)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from core.demo.stock import stock_site
 from core.services import signing_keys, users
 from core.services.template_approval import approve_drafts
 from core.templates.model import CheckDef, TemplateDef
@@ -19,6 +21,8 @@ def approve_templates(db, admin, admin_password: str, password: str) -> None:
     signing_keys.issue_certificates(db, admin, admin_password)
     qa = users.authenticate(db, APPROVER, password)
     approve_drafts(db, qa, password, "Benchmark site: example limits confirmed")
+    # the lots and equipment the CAR-T template's point-of-use checks scan (core/demo/stock.py)
+    stock_site(db, admin, qa, qa, password, today=db.clock.now().date())
 
 
 def entry_plan(tdef: TemplateDef, value_for) -> list[tuple[CheckDef, str]]:
