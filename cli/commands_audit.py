@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cli.context import db_url, open_db
 from cli.output import emit_json, info, table
+from core.auth.roles import role_words
 from core.i18n import _, ngettext
 from core.services import audit_trail
 from core.services.trail_verification import verify_trail
@@ -89,7 +90,7 @@ def cmd_demo(args) -> int:
     info(_("Demo database ready: {name}").format(name=db.display_name))
     table(
         (_("USERNAME"), _("ROLE"), _("PASSWORD")),
-        [(u, r, p) for u, (r, p) in DEMO_PASSWORDS.items()],
+        [(u, role_words(r), p) for u, (r, p) in DEMO_PASSWORDS.items()],
     )
     db.dispose()
     return 0

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from cli import credentials
-from cli.commands_signing import manifestation
 from cli.context import acting, open_db
 from cli.output import emit_json, info, table
+from cli.signature_text import manifestation
 from core.clock import local_text
 from core.errors import DomainError, JustificationRequired
 from core.i18n import _
 from core.readmodels import BatchView, CheckView, RecordOutcome, ResultVersionView
 from core.services import batches, deviations, recording
-from core.words import VERDICT_WORDS
+from core.words import (
+    ENTRY_KIND_WORDS,
+    VERDICT_WORDS,
+    deviation_class_words,
+    deviation_status_words,
+)
 
 
 def _verdict_word(verdict: str) -> str:
@@ -292,7 +297,8 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
         for c in corrected:
             info(f"  {c.id} {c.name}")
             for v in c.history:
-                why = f" — {v.kind}: {v.reason}" if v.reason else f" — {v.kind}"
+                kind = ENTRY_KIND_WORDS.get(v.kind, v.kind)
+                why = f" — {kind}: {v.reason}" if v.reason else f" — {kind}"
                 info(
                     f"    v{v.version}  {v.display}  {_verdict_word(v.verdict)}  "
                     f"{v.recorded_by}  {local_text(v.recorded_at)}{why}"
@@ -300,7 +306,13 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
     if view.deviations:
         info("\n" + _("Deviations"))
         deviation_rows = [
-            (d.ref, d.classification, d.status, ", ".join(d.checks), d.description)
+            (
+                d.ref,
+                deviation_class_words(d.classification),
+                deviation_status_words(d.status),
+                ", ".join(d.checks),
+                d.description,
+            )
             for d in view.deviations
         ]
         columns = (_("REF"), _("CLASS"), _("STATUS"), _("CHECKS"), _("DESCRIPTION"))
@@ -325,7 +337,7 @@ def cmd_deviation_open(args) -> int:
         info(
             opened.format(
                 ref=view.ref,
-                classification=view.classification,
+                classification=deviation_class_words(view.classification),
                 lot=view.lot,
                 checks=", ".join(view.checks),
             )
@@ -341,8 +353,8 @@ def cmd_deviation_list(args) -> int:
     rows = [
         (
             d.ref,
-            d.classification,
-            d.status,
+            deviation_class_words(d.classification),
+            deviation_status_words(d.status),
             ", ".join(d.checks),
             d.opened_by,
             local_text(d.opened_at),

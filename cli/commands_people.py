@@ -5,6 +5,7 @@ from __future__ import annotations
 from cli import credentials
 from cli.context import acting, db_url, open_db
 from cli.output import emit_json, info, table
+from core.auth.roles import role_words
 from core.i18n import _
 from core.services import users
 from core.services.site import init_site
@@ -29,7 +30,7 @@ def cmd_user_add(args) -> int:
     view = users.create_user(db, admin, args.name, args.full_name, args.role, initial)
     info(
         _("Added {user} ({name}, {role}); they choose their own password at first log-in.").format(
-            user=view.username, name=view.full_name, role=view.role
+            user=view.username, name=view.full_name, role=role_words(view.role)
         )
     )
     return 0
@@ -88,7 +89,7 @@ def cmd_user_list(args) -> int:
         (
             v.username,
             v.full_name,
-            v.role,
+            role_words(v.role),
             _("active") if v.active else _("deactivated"),
             _("locked") if v.locked else "",
             _("initial password") if v.must_change_password else "",

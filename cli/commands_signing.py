@@ -8,54 +8,38 @@ from pathlib import Path
 from cli import credentials
 from cli.context import open_db
 from cli.output import emit_json, info, table
+from cli.signature_text import manifestation
 from core.clock import local_text
 from core.errors import DomainError
 from core.i18n import _, ngettext
-from core.signing_views import DISPOSITION_LABEL, SignatureState, SignatureView
+from core.signing_views import (
+    MEANING_LABEL,
+    MEANING_STATEMENT,
+    signed_words,
+)
 
 PDF_MAX_MB = 512  # the largest PDF verify-pdf reads (a sealed batch summary is a few MB)
 
 
-def manifestation(sig: SignatureView) -> str:
-    """Printed name, date-time with zone and meaning (21 CFR 11.50), and the state."""
-    what = sig.label + (f" [{sig.scope}]" if sig.scope != "batch" else "")
-    line = _("{what}: {name} ({who}, {role}) {at}").format(
-        what=what,
-        name=sig.signer_name,
-        who=sig.signer,
-        role=sig.signer_role,
-        at=local_text(sig.signed_at),
-    )
-    if sig.disposition:
-        line += f" — {DISPOSITION_LABEL.get(sig.disposition, sig.disposition)}: {sig.reason}"
-        if sig.deviation:
-            line += _("; deviation {ref}").format(ref=sig.deviation)
-        if sig.physician_notification:
-            line += _("; physician notified: {notification}").format(
-                notification=sig.physician_notification
-            )
-    elif sig.reason:
-        line += f" — {sig.reason}"
-    if sig.state == SignatureState.INVALIDATED:
-        line += "  " + _("INVALIDATED: {detail}").format(detail=sig.state_detail)
-    elif sig.state != SignatureState.VALID:
-        line += "  " + _("NOT VALID: {detail}").format(detail=sig.state_detail)
-    return line
-
-
-def _signer(db, args):
-    """The signer and the password they typed (asked once, used to re-authenticate and sign)."""
+def _signer(db, args, statement: str = ""):
+    """The signer and the password they typed (asked once, used to re-authenticate and sign);
+    ``statement``: what the signature means, shown above the prompt."""
     from core.services.users import authenticate
 
-    password = credentials.password(args, _("Password (to sign): "))
+    password = credentials.password(args, statement + _("Password (to sign): "))
     return authenticate(db, args.user, password), password
 
 
 def cmd_sign(args) -> int:
     from core.services.signing import sign
+    from core.services.signing_rules import parse_meaning
 
     db = open_db(args)
-    actor, password = _signer(db, args)
+    # what the signature means, with the password prompt: the signer reads it there, in the
+    # language it is kept in with the signature
+    meaning = parse_meaning(args.meaning)
+    statement = f"{MEANING_LABEL[meaning]}: “{MEANING_STATEMENT[meaning]}”\n"
+    actor, password = _signer(db, args, statement)
     sig = sign(
         db,
         actor,
@@ -72,6 +56,7 @@ def cmd_sign(args) -> int:
         emit_json(sig)
     else:
         info(_("Signed lot {lot}. {signature}").format(lot=sig.lot, signature=manifestation(sig)))
+        info(_("Statement signed: {statement}").format(statement=signed_words(sig)))
         info(
             _("Content SHA-256 {sha256}; certificate {serial}").format(
                 sha256=sig.content_sha256, serial=sig.certificate_serial

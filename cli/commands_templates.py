@@ -7,6 +7,7 @@ from pathlib import Path
 from cli import credentials
 from cli.context import acting, open_db
 from cli.output import emit_json, info, table
+from core.auth.roles import role_words
 from core.clock import local_text
 from core.i18n import _
 from core.readmodels import plain
@@ -64,7 +65,7 @@ def cmd_template_approve(args) -> int:
             version=view.version,
             name=view.signer_name,
             who=view.signer,
-            role=view.signer_role,
+            role=role_words(view.signer_role),
             at=local_text(view.signed_at),
             reason=view.reason,
         )

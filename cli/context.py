@@ -20,7 +20,12 @@ def db_url(args, *, demo: bool = False) -> str:
 
 
 def open_db(args) -> Database:
-    return open_site(db_url(args))
+    from core.number_display import set_site_mark
+    from core.services.language import site_reading
+
+    db = open_site(db_url(args))
+    set_site_mark(site_reading(db)[1])  # numbers are shown with the site's decimal mark
+    return db
 
 
 def acting(db: Database, args, *, allow_initial: bool = False) -> Actor:

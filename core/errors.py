@@ -20,24 +20,43 @@ class DomainError(Exception):
 
     cli_hint: str | None = None  # what the command line adds: "Name one with --profile."
     canonical: str | None = None  # the message in the record's language, when it is kept
+    field: str | None = None
+    """The canonical name of the input the refusal is about (a ``core.fields.Field``: "username",
+    "full_name", "time_zone", "lot", "coi_id", "occurred_at", "password" ...), when it is about
+    one: the GUI focuses that input by it, never by the words of the message."""
 
-    def __init__(self, message: str, *, cli_hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, cli_hint: str | None = None, field: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         if cli_hint is not None:
             self.cli_hint = cli_hint
+        if field is not None:
+            self.field = field
 
     def __str__(self) -> str:
         return self.message
 
     @classmethod
-    def said(cls, message: str, /, *, keyword: dict[str, Any] | None = None, **fields: Any) -> Self:
+    def said(
+        cls,
+        message: str,
+        /,
+        *,
+        keyword: dict[str, Any] | None = None,
+        shown: dict[str, str] | None = None,
+        **fields: Any,
+    ) -> Self:
         """The refusal ``message`` (a sentence marked ``N_()`` with named ``{fields}``) in the
         reader's language, its canonical text kept in ``canonical``; ``keyword``: the arguments
-        of the error's own constructor (``username=`` of PermissionDenied, ``cli_hint=``)."""
+        of the error's own constructor (``username=`` of PermissionDenied, ``cli_hint=``,
+        ``field=``);
+        ``shown``: words the reader sees in place of a field's canonical value (a role or a
+        permission in the reader's language, while the kept text names it in English)."""
         from core.i18n import _
 
-        error = cls(_(message).format(**fields), **(keyword or {}))
+        error = cls(_(message).format(**{**fields, **(shown or {})}), **(keyword or {}))
         error.canonical = message.format(**fields)
         return error
 
@@ -88,8 +107,10 @@ class PermissionDenied(DomainError):
     """The user's role does not allow this action, or separation of duties forbids it.
     ``username``: who was refused, when known (the refusal is audited under that name)."""
 
-    def __init__(self, message: str, username: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, username: str | None = None, *, field: str | None = None
+    ) -> None:
+        super().__init__(message, field=field)
         self.username = username
 
 

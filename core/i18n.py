@@ -106,6 +106,12 @@ def language() -> str:
     return _block_language.get() or _process_language
 
 
+def block_language() -> str | None:
+    """The language of an ``in_language`` block around this code, if any (a canonical text is
+    composed in ``in_language(SOURCE)``)."""
+    return _block_language.get()
+
+
 @contextmanager
 def in_language(code: str) -> Iterator[str]:
     """Within the block (in this thread), sentences are in ``code``: a PDF exported in the
@@ -132,6 +138,13 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Marks ``message`` for the catalogue; it is translated where it is shown."""
     return message
+
+
+def first_upper(text: str) -> str:
+    """``text`` with its first character raised and the rest as written: a translated word or
+    sentence that opens a line or a cell ("freigabe durch QA" → "Freigabe durch QA"), where
+    ``str.capitalize`` would lower the rest ("Freigabe durch qa", a German noun in lower case)."""
+    return text[:1].upper() + text[1:]
 
 
 @cache

@@ -5,7 +5,9 @@
   the signature as invalidated, never silently valid (21 CFR 11.50, 11.70).
 - The *statement* binds record (lot, scope), meaning, signer, time, disposition, reason and content
   hash; the signer's key (unlocked by the password given at signing) signs the statement, so a
-  signature row copied to another record or altered no longer verifies.
+  signature row copied to another record or altered no longer verifies. Since version 2 it also
+  holds the meaning's sentence exactly as the signer read it and the language they read it in
+  (``read``): what was signed is shown as signed, a translation beside it for another reader.
 - Separation of duties: a verifier never performed what they verify; a reviewer or approver
   recorded nothing in the batch; approval needs the QA role.
 Pure functions over read models: no database, no Qt.
@@ -28,7 +30,8 @@ from core.signing_views import Meaning, SignatureState
 from core.states import EntryKind
 
 BATCH_SCOPE = "batch"
-STATEMENT_VERSION = 1
+STATEMENT_VERSION = 1  # a statement without the words read (signed before version 2)
+READ_STATEMENT_VERSION = 2  # with the meaning's sentence as read and its language
 
 
 class SeparationOfDuties(PermissionDenied):
@@ -152,16 +155,20 @@ class StatementFields:
     details: str | None = None  # canonical JSON: what a disposition rests on beyond its reason
     chain_seq: int | None = None  # the audit chain's head when signed
     chain_hash: str | None = None
+    read_text: str | None = None  # the meaning's sentence as the signer read it
+    read_language: str | None = None  # the language they read it in (core.i18n code)
 
 
 def statement_text(f: StatementFields) -> str:
     extra: dict = {} if f.details is None else {"details": f.details}
     if f.chain_seq is not None:
         extra["chain"] = {"seq": f.chain_seq, "hash": f.chain_hash}
+    if f.read_text is not None:
+        extra["read"] = {"language": f.read_language, "text": f.read_text}
     return canonical(
         {
             **extra,
-            "v": STATEMENT_VERSION,
+            "v": STATEMENT_VERSION if f.read_text is None else READ_STATEMENT_VERSION,
             "lot": f.lot,
             "scope": f.scope,
             "meaning": f.meaning,
@@ -175,6 +182,20 @@ def statement_text(f: StatementFields) -> str:
             "certificate_serial": f.certificate_serial,
         }
     )
+
+
+def read_words(statement: str) -> tuple[str | None, str | None]:
+    """The meaning's sentence as the signer read it and its language, from a stored statement
+    (both None for a statement signed before they were kept, or one that is not JSON: such a
+    statement no longer matches what is rebuilt from the row, and shows as broken)."""
+    try:
+        read = json.loads(statement).get("read")
+    except (ValueError, AttributeError):
+        return None, None
+    if not isinstance(read, dict):
+        return None, None
+    text, code = read.get("text"), read.get("language")
+    return (text if isinstance(text, str) else None), (code if isinstance(code, str) else None)
 
 
 def added_only(signed: str, current: str, may_follow: frozenset[str]) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.i18n import LANGUAGES, SOURCE, _, language
 from core.states import (
     NEEDS_PHYSICIAN,
     Disposition,
@@ -29,6 +30,7 @@ __all__ = [
     "ReviewView",
     "SignatureState",
     "SignatureView",
+    "signed_words",
 ]
 
 
@@ -51,6 +53,10 @@ class SignatureView:
     state_detail: str  # why it is not valid; "" when valid
     deviation: str | None = None  # the deviation a disposition rests on (exceptional release …)
     physician_notification: str | None = None  # who was told, when and how
+    # the meaning's sentence exactly as the signer read it, and its language (None: signed
+    # before it was kept, when every signer read it in the source language)
+    signed_statement: str | None = None
+    statement_language: str = SOURCE
 
     @property
     def label(self) -> str:
@@ -58,11 +64,37 @@ class SignatureView:
 
     @property
     def statement(self) -> str:
-        return MEANING_STATEMENT.get(self.meaning, "")
+        """What the signer attested, as they read it (never re-worded for the reader)."""
+        if self.signed_statement is not None:
+            return self.signed_statement
+        return MEANING_STATEMENT.raw.get(self.meaning, "")
+
+    @property
+    def statement_translation(self) -> str | None:
+        """The statement in the reader's language, shown beside the signed words; None when the
+        reader reads the language it was signed in."""
+        if language() == self.statement_language:
+            return None
+        shown = MEANING_STATEMENT.get(self.meaning)
+        return shown if shown and shown != self.statement else None
 
     @property
     def valid(self) -> bool:
         return self.state == SignatureState.VALID
+
+
+def signed_words(sig: SignatureView) -> str:
+    """The statement as signed, in quotes, and — for a reader of another language — the
+    language it was signed in and its translation: “…” (signed in 한국어) — translation: “…”."""
+    signed = f"“{sig.statement}”"
+    translation = sig.statement_translation
+    if translation is None:
+        return signed
+    return _("{signed} (signed in {language}) — translation: “{translation}”").format(
+        signed=signed,
+        language=LANGUAGES.get(sig.statement_language, sig.statement_language),
+        translation=translation,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The words people read for the states logic works with, gathered in one place and translated
 on every look-up (core/i18n.py): step states, signing-key states, signature meanings and
-statements, dispositions, review items, verdicts, batch statuses, materials, equipment, custody
-and labels. Logic compares the enums (core/states.py); screens, the CLI and the PDF show these
-words."""
+statements, dispositions, review items, verdicts, batch statuses, entry kinds, deviations,
+materials, equipment, custody and labels. Logic compares the enums (core/states.py); screens, the
+CLI and the PDF show these words."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from core.i18n import N_, _
 from core.states import (
     BatchStatus,
     CustodyKind,
+    DeviationStatus,
     Disposition,
+    EntryKind,
     EquipmentEventKind,
     EquipmentStatus,
     EquipmentType,
@@ -110,6 +112,19 @@ DISPOSITION_LABEL: Words[str] = Words(
         Disposition.QUARANTINED: N_("Quarantined"),
         Disposition.REJECTED: N_("Rejected"),
         Disposition.POST_RELEASE_OOS: N_("Post-release out of specification, acknowledged"),
+    }
+)
+
+# A disposition inside a sentence ("Lot {lot} cannot be {disposition} yet"), where the label
+# above would open it: each form is its own word, so a translator writes each properly.
+DISPOSITION_WORDS: Words[str] = Words(
+    {
+        Disposition.RELEASED: N_("released"),
+        Disposition.RELEASED_PENDING: N_("released with results pending"),
+        Disposition.EXCEPTIONAL_RELEASE: N_("exceptional release (out of specification)"),
+        Disposition.QUARANTINED: N_("quarantined"),
+        Disposition.REJECTED: N_("rejected"),
+        Disposition.POST_RELEASE_OOS: N_("post-release out of specification, acknowledged"),
     }
 )
 
@@ -252,3 +267,32 @@ LABEL_KIND_WORDS: Words[str] = Words(
         LabelKind.VIAL: N_("vial"),
     }
 )
+
+# What a version of a value is, in words (a history's "v2 · correction", a review item)
+ENTRY_KIND_WORDS: Words[str] = Words(
+    {
+        EntryKind.ENTRY: N_("entry"),
+        EntryKind.CORRECTION: N_("correction"),
+        EntryKind.JUSTIFICATION: N_("justification"),
+        EntryKind.CALCULATION: N_("calculation"),
+    }
+)
+# A deviation's class and status as a table cell or a sentence shows them (stored: the values)
+DEVIATION_CLASS_WORDS: Words[str] = Words(
+    {"minor": N_("minor"), "major": N_("major"), "critical": N_("critical")}
+)
+DEVIATION_STATUS_WORDS: Words[str] = Words(
+    {
+        DeviationStatus.OPEN: N_("open"),
+        DeviationStatus.UNDER_INVESTIGATION: N_("under investigation"),
+        DeviationStatus.CLOSED: N_("closed"),
+    }
+)
+
+
+def deviation_class_words(classification: str) -> str:
+    return DEVIATION_CLASS_WORDS.get(classification, classification)
+
+
+def deviation_status_words(status: str) -> str:
+    return DEVIATION_STATUS_WORDS.get(status, status.replace("_", " "))

@@ -64,11 +64,14 @@ def _isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _english_again() -> Iterator[None]:
-    """Whatever language a test chose for the process, the next one starts in English."""
+    """Whatever language (and decimal mark) a test chose for the process, the next one starts in
+    English with the default mark."""
     yield
     from core.i18n import set_language
+    from core.number_display import set_site_mark
 
     set_language("en")
+    set_site_mark("auto")
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.auth.roles import permission_words, role_words
 from core.i18n import N_, _, language
 from ui import theme
 from ui.backup_watch import BackupWatch
@@ -136,14 +137,17 @@ class MainWindow(QMainWindow):
     def _site_language(self) -> None:
         """Once the database is open, the login window speaks the site's language (unless a
         language was picked there already)."""
-        from core.services.language import site_language
+        from core.number_display import set_site_mark
+        from core.services.language import site_reading
 
-        def shown(code: str) -> None:
+        def shown(reading: tuple[str, str]) -> None:
+            code, mark = reading
+            set_site_mark(mark)  # numbers are shown with the site's decimal mark
             if self._chosen_language is None and self.context.actor is None and code != language():
                 self.retranslate(code)
 
         self.context.tasks.run(
-            site_language, self.context.db, on_done=shown, on_error=lambda _error: None
+            site_reading, self.context.db, on_done=shown, on_error=lambda _error: None
         )
 
     # -- header ----------------------------------------------------------------------------------
@@ -216,7 +220,7 @@ class MainWindow(QMainWindow):
             b.setChecked(name == self.current)
         for widget in (self.lock_button, self.logout):
             widget.setVisible(logged_in)
-        self.who.setText(f"{actor.full_name} · {actor.role}" if logged_in else "")
+        self.who.setText(f"{actor.full_name} · {role_words(actor.role)}" if logged_in else "")
 
     # -- screens ---------------------------------------------------------------------------------
 
@@ -227,7 +231,7 @@ class MainWindow(QMainWindow):
         if not self._allowed(name):
             from core.auth.roles import Permission
 
-            what = Permission[permission].value
+            what = permission_words(Permission[permission])
             self.statusBar().showMessage(
                 "✖ "
                 + _("Your role ({role}) may not {what}.").format(

@@ -8,6 +8,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from core.errors import DomainError
+from core.i18n import N_
 
 
 class Argon2Parameters(TypedDict):
@@ -45,10 +46,12 @@ def needs_rehash(stored_hash: str) -> bool:
 
 def check_new_password(password: str, username: str) -> None:
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(f"The password must have at least {MIN_LENGTH} characters.")
+        raise WeakPassword.said(N_("The password must have at least {n} characters."), n=MIN_LENGTH)
     if password.strip() != password:
-        raise WeakPassword("The password must not start or end with a space.")
+        raise WeakPassword.said(N_("The password must not start or end with a space."))
     if username.lower() in password.lower():
-        raise WeakPassword("The password must not contain the username.")
+        raise WeakPassword.said(N_("The password must not contain the username."))
     if len(set(password)) < 4:
-        raise WeakPassword("The password is too simple: use at least 4 different characters.")
+        raise WeakPassword.said(
+            N_("The password is too simple: use at least 4 different characters.")
+        )

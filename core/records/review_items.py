@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from core.clock import local_text
 from core.curve_views import ExcursionView
-from core.i18n import _, ngettext
+from core.i18n import _, first_upper, ngettext
 from core.models import Batch, Deviation, InstrumentFile, MaterialUse, id_of
 from core.models.batches import AFTER_RELEASE, BatchStatus
 from core.readmodels import BatchView, CheckView, ResultVersionView, StepView
@@ -30,6 +30,7 @@ from core.signatures import BATCH_SCOPE
 from core.signing_views import ItemKind, ReviewItem, SignatureState
 from core.specs import Verdict
 from core.states import DeviationStatus, EntryKind
+from core.words import ENTRY_KIND_WORDS, deviation_class_words, deviation_status_words
 
 LATE_ENTRY = timedelta(hours=24)  # an entry this long after its step's first entry is "late"
 
@@ -207,11 +208,12 @@ def _after_signing(followed: bool, version: ResultVersionView) -> str:
         ).format(reason=version.reason)
     if followed:
         return _("a result that may follow release, recorded after the signatures")
+    kind = ENTRY_KIND_WORDS.get(version.kind, version.kind)
     if version.reason:
         return _("{kind} after the step or batch was signed; reason: {reason}").format(
-            kind=version.kind, reason=version.reason
+            kind=kind, reason=version.reason
         )
-    return _("{kind} after the step or batch was signed").format(kind=version.kind)
+    return _("{kind} after the step or batch was signed").format(kind=kind)
 
 
 def check_items(view: BatchView) -> list[ReviewItem]:
@@ -369,7 +371,7 @@ def custody_items(session: Session, batch: Batch, view: BatchView) -> list[Revie
         items.append(
             _item(
                 ItemKind.CUSTODY_INCOMPLETE,
-                _("{kind}: e-signature not valid").format(kind=event.words.capitalize()),
+                first_upper(_("{kind}: e-signature not valid").format(kind=event.words)),
                 _("the hand-off needs its recorder's e-signature and it does not verify")
                 if event.signed
                 else _("the hand-off needs its recorder's e-signature and has none"),
@@ -397,9 +399,10 @@ def review_items(
             items.append(
                 _item(
                     ItemKind.OPEN_DEVIATION,
-                    f"{dev.ref} ({dev.classification}): {dev.description}",
+                    f"{dev.ref} ({deviation_class_words(dev.classification)}): {dev.description}",
                     _("status {status}; checks {checks}").format(
-                        status=dev.status.replace("_", " "), checks=", ".join(dev.checks) or "—"
+                        status=deviation_status_words(dev.status),
+                        checks=", ".join(dev.checks) or "—",
                     ),
                     True,
                     check_id=dev.checks[0] if dev.checks else None,

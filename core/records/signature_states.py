@@ -14,7 +14,7 @@ from typing import cast
 from sqlmodel import Session, col, select
 
 from core.clock import utc_iso
-from core.i18n import _
+from core.i18n import SOURCE, _
 from core.models import (
     Batch,
     Deviation,
@@ -26,7 +26,14 @@ from core.models import (
     id_of,
 )
 from core.readmodels import BatchView
-from core.signatures import BatchExtras, StatementFields, content_for, evaluate, scope_step
+from core.signatures import (
+    BatchExtras,
+    StatementFields,
+    content_for,
+    evaluate,
+    read_words,
+    scope_step,
+)
 from core.signing_views import SignatureView
 
 
@@ -69,6 +76,9 @@ def disposition_details(details: str | None) -> dict[str, str | None]:
 
 
 def stored_fields(row: Signature) -> StatementFields:
+    """The fields the stored statement must bind. The words the signer read live only in the
+    signed statement itself (the ECDSA signature covers them): taken from there."""
+    read_text, read_language = read_words(row.statement)
     return StatementFields(
         lot=row.lot,
         scope=row.scope,
@@ -84,6 +94,8 @@ def stored_fields(row: Signature) -> StatementFields:
         details=row.details,
         chain_seq=row.chain_seq,
         chain_hash=row.chain_hash,
+        read_text=read_text,
+        read_language=read_language,
     )
 
 
@@ -124,9 +136,10 @@ def signature_views(session: Session, batch: Batch, view: BatchView) -> tuple[Si
                 row.statement.encode("utf-8"),
                 base64.b64decode(row.crypto_signature),
             )
-        fields = replace(stored_fields(row), lot=batch.lot) if row.lot != batch.lot else None
+        stored = stored_fields(row)
+        fields = replace(stored, lot=batch.lot) if row.lot != batch.lot else stored
         state, detail = evaluate(
-            fields or stored_fields(row),
+            fields,
             row.statement,
             row.content,
             current[row.scope],
@@ -152,6 +165,8 @@ def signature_views(session: Session, batch: Batch, view: BatchView) -> tuple[Si
                 state=state,
                 state_detail=detail,
                 **disposition_details(row.details),
+                signed_statement=stored.read_text,
+                statement_language=stored.read_language or SOURCE,
             )
         )
     return tuple(out)

@@ -6,6 +6,7 @@ release."""
 
 from __future__ import annotations
 
+from core.auth.roles import role_words
 from core.i18n import N_, _
 from core.readmodels import CheckView, DeviationView
 from core.reports.release import release_checks
@@ -30,7 +31,13 @@ from core.reports.styles import (
     para,
 )
 from core.reports.text import EMPTY, ReportContext, disposition_label, signature_state
-from core.signing_views import NEEDS_PHYSICIAN, Disposition, Meaning, SignatureView
+from core.signing_views import (
+    NEEDS_PHYSICIAN,
+    Disposition,
+    Meaning,
+    SignatureView,
+    signed_words,
+)
 from core.specs import Verdict
 
 NOT_DISPOSITIONED = N_("Not yet dispositioned (no APPROVED signature)")
@@ -195,14 +202,14 @@ def manifestation(signature: SignatureView, ctx: ReportContext) -> Flowable:
             _("Signed by"),
             markup(
                 f"<b>{esc(signature.signer_name)}</b> ({esc(signature.signer)}, "
-                f"{esc(signature.signer_role)})",
+                f"{esc(role_words(signature.signer_role))})",
                 SMALL,
             ),
         ),
         (_("Date and time"), ctx.time(signature.signed_at, seconds=True)),
         (
             _("Meaning"),
-            markup(f"<b>{esc(signature.label)}</b> — “{esc(signature.statement)}”", SMALL),
+            markup(f"<b>{esc(signature.label)}</b> — {esc(signed_words(signature))}", SMALL),
         ),
         (
             _("Electronic signature"),

@@ -36,6 +36,7 @@ from core.reports.styles import (
 from core.reports.text import EMPTY, ReportContext, status_words
 from core.reports.text_wrap import Cell
 from core.signing_views import ItemKind
+from core.words import deviation_class_words, deviation_status_words
 
 # Review items whose kind is printed in colour: a failure after release, an alert limit.
 KIND_COLOUR = {ItemKind.POST_RELEASE_OOS: OOS_RED, ItemKind.ALERT: ALERT_AMBER}
@@ -185,8 +186,8 @@ def deviations(ctx: ReportContext) -> list[Flowable]:
         rows.append(
             [
                 markup(f"<b>{esc(deviation.ref)}</b>", TINY),
-                para(deviation.classification, TINY),
-                para(deviation.status, TINY),
+                para(deviation_class_words(deviation.classification), TINY),
+                para(deviation_status_words(deviation.status), TINY),
                 para(deviation.description, TINY),
                 para(", ".join(deviation.checks) or EMPTY, TINY),
                 para(f"{ctx.who(deviation.opened_by)}\n{ctx.time(deviation.opened_at)}", TINY),

@@ -5,6 +5,7 @@ never lets an invalidated or broken signature look valid."""
 
 from __future__ import annotations
 
+from core.auth.roles import role_words
 from core.i18n import _
 from core.reports.styles import (
     BOLD_RED_MARKUP,
@@ -26,7 +27,7 @@ from core.reports.text import (
     signature_state,
     signature_state_word,
 )
-from core.signing_views import NEEDS_PHYSICIAN, Meaning, SignatureView
+from core.signing_views import NEEDS_PHYSICIAN, Meaning, SignatureView, signed_words
 
 COLUMNS = (100, 64, 140, 56, 75, 80)
 
@@ -60,7 +61,7 @@ def signature_line(signature: SignatureView, ctx: ReportContext) -> Paragraph:
     """One signature as a compact paragraph (under a step, on the certificate)."""
     parts = [
         f"<b>{esc(signature.label)}</b> {esc(signature.signer_name)} "
-        f"({esc(signature.signer)}, {esc(signature.signer_role)})",
+        f"({esc(signature.signer)}, {esc(role_words(signature.signer_role))})",
         esc(ctx.time(signature.signed_at)),
     ]
     if signature.disposition:
@@ -72,7 +73,7 @@ def signature_line(signature: SignatureView, ctx: ReportContext) -> Paragraph:
     if signature.reason:
         parts.append(_("reason: {reason}").format(reason=esc(signature.reason)))
     parts += [esc(x) for x in disposition_details(signature)]
-    parts.append(f"“{esc(signature.statement)}”")
+    parts.append(esc(signed_words(signature)))
     parts.append(_("content SHA-256 {sha}…").format(sha=esc(signature.content_sha256[:16])))
     parts.append(state_markup(signature))
     return markup(" · ".join(parts), TINY)
@@ -107,11 +108,11 @@ def signatures_table(signatures: tuple[SignatureView, ...], ctx: ReportContext) 
             [
                 markup(
                     f"<b>{esc(signature.signer_name)}</b><br/>{esc(signature.signer)} · "
-                    f"{esc(signature.signer_role)}",
+                    f"{esc(role_words(signature.signer_role))}",
                     TINY,
                 ),
                 para(ctx.time(signature.signed_at), TINY),
-                markup(f"<b>{esc(signature.label)}</b><br/>{esc(signature.statement)}", TINY),
+                markup(f"<b>{esc(signature.label)}</b><br/>{esc(signed_words(signature))}", TINY),
                 para(scope_text(signature), TINY),
                 markup(disposition, TINY),
                 markup(

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.i18n import N_, _
+from core.i18n import N_, _, first_upper
 from core.readmodels import CheckView, ResultVersionView
 from core.reports.model import BatchReport
 from core.signing_views import SignatureState, SignatureView
@@ -44,7 +44,7 @@ def verdict_word(verdict: str | None) -> str:
 
 
 def status_words(status: str) -> str:
-    return STATUS_WORDS.get(status, status.replace("_", " ").capitalize())
+    return STATUS_WORDS.get(status) or first_upper(status.replace("_", " "))
 
 
 def _zone(name: str) -> tzinfo | None:

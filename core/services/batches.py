@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from core.auth import Actor, Permission
 from core.errors import AlreadyExists, DomainError
+from core.fields import Field
 from core.i18n import _
 from core.models import Batch, BatchStatus, TemplateVersion, id_of
 from core.models.batches import ATTENTION
@@ -31,14 +32,16 @@ def start_batch(
         raise DomainError(
             _(
                 "'{lot}' cannot be a lot number: 2–40 letters, digits, '.', '_' or '-', no spaces."
-            ).format(lot=lot)
+            ).format(lot=lot),
+            field=Field.LOT,
         )
     coi_id = coi_id.strip() if coi_id else None
     if coi_id and not COI.match(coi_id):
         raise DomainError(
             _(
                 "'{coi}' is not a chain-of-identity id: 3–64 letters, digits, '.', '_', '/' or '-'."
-            ).format(coi=coi_id)
+            ).format(coi=coi_id),
+            field=Field.COI_ID,
         )
     with db.unit_of_work(actor.username) as uow:
         acting_user(uow.session, actor, Permission.START_BATCH)
@@ -48,11 +51,13 @@ def start_batch(
                 _(
                     "{title} is autologous: give the patient's chain-of-identity id "
                     "(from the apheresis label) to start the batch."
-                ).format(title=template.title)
+                ).format(title=template.title),
+                field=Field.COI_ID,
             )
         if uow.session.exec(select(Batch).where(Batch.lot == lot)).first() is not None:
             raise AlreadyExists(
-                _("Lot {lot} already exists: open it from the batch list.").format(lot=lot)
+                _("Lot {lot} already exists: open it from the batch list.").format(lot=lot),
+                field=Field.LOT,
             )
         batch = Batch(
             lot=lot,

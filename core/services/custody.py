@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import Conflict, DomainError, InvalidValue, ScanMismatch
+from core.fields import Field, about
 from core.i18n import N_, _
 from core.models import CustodyEvent, User, id_of
 from core.records.batch_record import batch_template, load_batch
@@ -120,8 +121,10 @@ def record_custody(
                 cli_hint=_("{command} asks for it, or give it with --password-stdin.").format(
                     command=command_name()
                 ),
+                field=Field.PASSWORD,
             )
-        authenticate(db, actor.username, password)
+        with about(Field.PASSWORD):
+            authenticate(db, actor.username, password)
     with db.unit_of_work(actor.username) as uow:
         acting_user(uow.session, actor, Permission.RECORD)
         batch = _batch(uow.session, lot)
@@ -156,22 +159,29 @@ def _typed(
             _(
                 "Scan the chain-of-identity id on the bag, cassette or shipper: every hand-off is "
                 "checked against the patient's id."
-            )
+            ),
+            field=Field.COI_ID,
         )
     problem = first_problem(code)
     if problem is not None:
         raise InvalidValue(
             _("The scanned chain-of-identity id contains {problem}: scan it again.").format(
                 problem=problem
-            )
+            ),
+            field=Field.COI_ID,
         )
     if not (location or "").strip():
-        raise InvalidValue(_("Give the location of the hand-off (a room, a site, a courier)."))
+        raise InvalidValue(
+            _("Give the location of the hand-off (a room, a site, a courier)."),
+            field=Field.LOCATION,
+        )
+    with about(Field.LOCATION):
+        place = clean_text(location, LOCATION)
     return _Typed(
         kind=chosen,
         scanned=code,
         at=at,
-        location=clean_text(location, LOCATION),
+        location=place,
         container=optional_text(container, CONTAINER),
         logger=optional_text(logger, LOGGER),
         temperature=optional_text(temperature, TEMPERATURE),
@@ -215,14 +225,16 @@ def _in_plan(batch: _Batch, typed: _Typed) -> None:
 def _when(batch: _Batch, typed: _Typed, now: datetime) -> datetime:
     """The typed time in UTC, refused in the future (beyond the clock tolerance) and, for a
     hand-off during or after manufacturing, before the batch was started."""
-    moment = parse_typed_time(typed.at, batch.zone, N_("time of the hand-off"))
+    with about(Field.OCCURRED_AT):
+        moment = parse_typed_time(typed.at, batch.zone, N_("time of the hand-off"))
     zone = batch.zone
     if moment > now + CLOCK_TOLERANCE:
         raise InvalidValue(
             _(
                 "The hand-off ({kind}) at {at} is in the future: the time now is "
                 "{now}. Type when the hand-off happened."
-            ).format(kind=typed.words, at=_local(moment, zone), now=_local(now, zone))
+            ).format(kind=typed.words, at=_local(moment, zone), now=_local(now, zone)),
+            field=Field.OCCURRED_AT,
         )
     started = batch.started_at.replace(second=0, microsecond=0)
     if typed.kind not in BEFORE_THE_BATCH and moment < started:
@@ -236,7 +248,8 @@ def _when(batch: _Batch, typed: _Typed, now: datetime) -> datetime:
                 at=_local(moment, zone),
                 lot=batch.lot,
                 started=_local(batch.started_at, zone),
-            )
+            ),
+            field=Field.OCCURRED_AT,
         )
     return moment
 
@@ -274,7 +287,8 @@ def _mismatch(uow: UnitOfWork, batch: _Batch, typed: _Typed) -> ScanMismatch:
             "Mismatch: expected {expected}, scanned {scanned}. The hand-off ({kind}) of lot "
             "{lot} was not recorded: check that the label belongs to this patient's material "
             "and scan again; report a mix-up to QA."
-        ).format(expected=batch.coi, scanned=typed.scanned, kind=typed.words, lot=batch.lot)
+        ).format(expected=batch.coi, scanned=typed.scanned, kind=typed.words, lot=batch.lot),
+        field=Field.COI_ID,
     )
 
 

@@ -17,8 +17,9 @@ from core.models import Batch, BatchStatus
 from core.readmodels import BatchView
 from core.release_rules import cited_deviation, post_release_blockers
 from core.services.review import build_review
-from core.signing_views import DISPOSITION_LABEL, NEEDS_PHYSICIAN, Disposition
+from core.signing_views import NEEDS_PHYSICIAN, Disposition
 from core.text_rules import PHYSICIAN, optional_text
+from core.words import DISPOSITION_WORDS
 
 # A lot locked for good: nothing of it is signed any more.
 LOCKED = (BatchStatus.REJECTED, BatchStatus.EXCEPTIONAL_RELEASE)
@@ -94,7 +95,7 @@ def required_details(
                 )
             )
         return None
-    label = DISPOSITION_LABEL[outcome].lower()
+    label = DISPOSITION_WORDS[outcome]  # shown only (a refusal nobody keeps)
     if not deviation:
         raise DomainError(
             _("An {disposition} names the deviation it rests on.").format(disposition=label)
@@ -141,7 +142,7 @@ def check_approvable(
         raise Conflict(
             _("Lot {lot} cannot be {disposition} yet: {blockers}").format(
                 lot=batch.lot,
-                disposition=DISPOSITION_LABEL[outcome].lower(),
+                disposition=DISPOSITION_WORDS[outcome],
                 blockers=" ".join(b if b.endswith(".") else b + "." for b in blockers),
             )
         )

@@ -24,7 +24,7 @@ from pathlib import Path
 from core import outputs
 from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError, InvalidValue
-from core.i18n import N_, _, ngettext
+from core.i18n import N_, _, first_upper, ngettext
 from core.labels.content import label_run
 from core.labels.pdf import render_pdf
 from core.labels.stock import LabelStock, stock_named
@@ -162,11 +162,13 @@ def print_labels(
             row, tdef, prints = _batch_in(uow, actor, lot)
             if _first_serial(row.lot, row.status, prints, order, site_today(uow)) != first:
                 raise Conflict(
-                    _(
-                        "{kind} labels were printed for lot "
-                        "{lot} meanwhile; nothing was written. Print again: the serials "
-                        "continue after theirs."
-                    ).format(kind=LABEL_KIND_WORDS[order.kind].capitalize(), lot=row.lot)
+                    first_upper(
+                        _(
+                            "{kind} labels were printed for lot "
+                            "{lot} meanwhile; nothing was written. Print again: the serials "
+                            "continue after theirs."
+                        ).format(kind=LABEL_KIND_WORDS[order.kind], lot=row.lot)
+                    )
                 )
             kept = LabelPrint(
                 batch_id=row.id,

@@ -41,6 +41,14 @@ def site_language(db: Database) -> str:
         return _site(session)
 
 
+def site_reading(db: Database) -> tuple[str, str]:
+    """The site's language and its decimal mark setting (auto | point | comma), read together
+    when its database is opened."""
+    with db.read() as session:
+        policy = read_policy(session)
+        return language_of(policy.language) or SOURCE, policy.decimal_mark
+
+
 def _site(session: Session) -> str:
     return language_of(read_policy(session).language) or SOURCE
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from core.auth.policy import read_policy
-from core.auth.roles import Permission, Role, allows
+from core.auth.roles import Permission, Role, allows, role_words
 from core.errors import Conflict, PermissionDenied
 from core.i18n import N_, _
 from core.models import Batch, Result, Signature, table_of
@@ -64,6 +64,7 @@ def release_recorder(
                     "{role}. Ask QC to record this result."
                 ),
                 role=role,
+                shown={"role": role_words(role)},
             )
         raise PermissionDenied.said(
             N_(
@@ -71,6 +72,7 @@ def release_recorder(
                 "record this result."
             ),
             role=role,
+            shown={"role": role_words(role)},
         )
     release_ids = [c.id for c in tdef.release.checks]
     r = table_of(Result).c

@@ -12,6 +12,7 @@ from sqlmodel import select
 from core.auth import Actor, Permission
 from core.auth.policy import DEFAULTS, SitePolicy, read_policy
 from core.errors import DomainError
+from core.fields import Field
 from core.i18n import N_, _
 from core.models import SiteSetting, table_of
 from core.services.users import acting_user, authenticate
@@ -39,8 +40,9 @@ TEXT_SETTINGS = {
         "qc_or_supervisor (supervisors too, never the batch's own manufacturing staff)"
     ),
     "decimal_mark": N_(
-        "how numbers are typed: auto (a point or a comma; 1,000 or 12.500 refused as "
-        "ambiguous), point (1,234.5) or comma (1.234,5)"
+        "how numbers are typed and shown: auto (typed with a point or a comma, 1,000 or 12.500 "
+        "refused as ambiguous; shown as the reader's language writes them), point (1,234.5) "
+        "or comma (1.234,5)"
     ),
     "language": N_(
         "the site's language (en, de, ko or zh_CN): what a person reads Lotbook in until they "
@@ -90,7 +92,8 @@ def _checked(key: str, value: str) -> int | str:
             raise DomainError(
                 _("'{value}' is not a time zone. Use an IANA name such as Europe/Berlin.").format(
                     value=value
-                )
+                ),
+                field=Field.TIME_ZONE,
             ) from None
         return name
     low, high, meaning = LIMITS[key]

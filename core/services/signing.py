@@ -13,7 +13,7 @@ from sqlmodel import select
 from core.auth import Actor
 from core.crypto.statements import sign_statement
 from core.errors import DomainError
-from core.i18n import _
+from core.i18n import SOURCE, _, language
 from core.models import Signature, User, id_of
 from core.records.batch_record import build_batch_view, load_batch
 from core.records.signature_states import batch_extras, disposition_details
@@ -29,6 +29,7 @@ from core.signatures import (
     statement_text,
 )
 from core.signing_views import (
+    MEANING_STATEMENT,
     Disposition,
     Meaning,
     SignatureState,
@@ -91,6 +92,10 @@ def sign(
             details=canonical(details) if details else None,
             chain_seq=uow.start_head[0],
             chain_hash=uow.start_head[1],
+            # the sentence the signer was shown, in the language they read it in (the dialog and
+            # the command line show it in the language of the moment; so it is kept)
+            read_text=MEANING_STATEMENT[what],
+            read_language=language(),
         )
         statement = statement_text(fields)
         row = Signature(
@@ -153,4 +158,6 @@ def sign(
             state=SignatureState.VALID,
             state_detail="",
             **disposition_details(row.details),
+            signed_statement=fields.read_text,
+            statement_language=fields.read_language or SOURCE,
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 from core.auth.passwords import check_new_password
 from core.clock import Clock
 from core.errors import DomainError
+from core.fields import Field, about
 from core.i18n import _
 from core.paths import sqlite_path
 from core.services.settings import check_time_zone, record_time_zone
@@ -36,9 +37,11 @@ def init_site(
             _(
                 "'{username}' cannot be a username: 2–32 lower-case letters, digits, '.', '_' "
                 "or '-', starting with a letter."
-            ).format(username=admin_username)
+            ).format(username=admin_username),
+            field=Field.USERNAME,
         )
-    check_new_password(password, username)
+    with about(Field.PASSWORD):
+        check_new_password(password, username)
     if time_zone:
         time_zone = check_time_zone(time_zone)
     db = open_database(url, create=True, clock=clock)

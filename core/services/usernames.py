@@ -4,6 +4,7 @@ hashing, lockout counting or audit event, so an impossible one costs nothing and
 from __future__ import annotations
 
 from core.errors import AuthenticationFailed, InvalidValue
+from core.fields import Field, about
 from core.i18n import SOURCE, in_language
 from core.store import Database
 from core.text_rules import USERNAME, optional_text, visible
@@ -11,7 +12,8 @@ from core.text_rules import USERNAME, optional_text, visible
 
 def typed_username(text: str) -> str:
     """A typed username as it is looked up: checked (core.text_rules), lower case; "" if blank."""
-    return (optional_text(text, USERNAME) or "").lower()
+    with about(Field.USERNAME):
+        return (optional_text(text, USERNAME) or "").lower()
 
 
 def login_username(db: Database, typed: str) -> str:

@@ -22,6 +22,7 @@ from core.errors import (
     PasswordChangeRequired,
     PermissionDenied,
 )
+from core.fields import Field, about
 from core.i18n import N_, _, ngettext
 from core.models import User
 from core.readmodels import UserView
@@ -216,18 +217,24 @@ def create_user(
     """A new account with an initial password its user must replace at the first log-in. With
     ``admin_password`` the administrator proves who they are first, as the GUI asks."""
     username = _username(username)
-    full_name = optional_text(full_name, FULL_NAME) or ""
+    with about(Field.FULL_NAME):
+        full_name = optional_text(full_name, FULL_NAME) or ""
     role_value = parse_role(role)
     if not USERNAME.match(username):
         raise DomainError(
             _(
                 "'{user}' cannot be a username: 2–32 characters, lower-case letters, digits, "
                 "'.', '_' or '-', starting with a letter."
-            ).format(user=username)
+            ).format(user=username),
+            field=Field.USERNAME,
         )
     if len(full_name) < 3:
-        raise DomainError(_("Give the person's full name as it should appear on signatures."))
-    check_new_password(initial_password, username)
+        raise DomainError(
+            _("Give the person's full name as it should appear on signatures."),
+            field=Field.FULL_NAME,
+        )
+    with about(Field.PASSWORD):
+        check_new_password(initial_password, username)
     if admin_password is not None:
         admin = authenticate(db, admin.username, admin_password)
     with db.unit_of_work(admin.username) as uow:
@@ -237,7 +244,8 @@ def create_user(
                 _(
                     "The username '{user}' is taken or was used before (users are never deleted "
                     "and names are never reused). Choose another."
-                ).format(user=username)
+                ).format(user=username),
+                field=Field.USERNAME,
             )
         user = User(
             username=username,
@@ -265,18 +273,22 @@ def create_user(
 def create_first_admin(uow: UnitOfWork, username: str, full_name: str, password: str) -> User:
     """The site's first administrator, made by `init` in the unit of work that creates the site."""
     username = _username(username)
-    full_name = optional_text(full_name, FULL_NAME) or ""
+    with about(Field.FULL_NAME):
+        full_name = optional_text(full_name, FULL_NAME) or ""
     if not USERNAME.match(username):
         raise DomainError(
             _("'{user}' cannot be a username (lower-case letters and digits).").format(
                 user=username
-            )
+            ),
+            field=Field.USERNAME,
         )
     if len(full_name) < 3:
         raise DomainError(
-            _("Give the administrator's full name as it should appear on signatures.")
+            _("Give the administrator's full name as it should appear on signatures."),
+            field=Field.FULL_NAME,
         )
-    check_new_password(password, username)
+    with about(Field.PASSWORD):
+        check_new_password(password, username)
     user = User(
         username=username,
         full_name=full_name,

@@ -8,13 +8,17 @@ from functools import reduce
 from core.calculations import CALCULATIONS
 from core.check_kinds import kind_of
 from core.i18n import _
+from core.number_display import with_shown_mark
 from core.templates.model import CheckDef, TemplateDef, example_tags
 from core.values import format_number
 
 
 def display_value(check: CheckDef, value: str) -> str:
-    """A stored value as a person reads it ("2.60×10⁹ cells", "No growth")."""
-    return kind_of(check).shown(check, value)
+    """A stored value as a person reads it ("2.60×10⁹ cells", "No growth"), a number with the
+    decimal mark shown now (core.number_display)."""
+    kind = kind_of(check)
+    shown = kind.shown(check, value)
+    return with_shown_mark(shown) if kind.numeric else shown
 
 
 def formula_text(check: CheckDef) -> str | None:
@@ -30,8 +34,9 @@ def formula_text(check: CheckDef) -> str | None:
 
 
 def spec_text(check: CheckDef) -> str:
-    """The spec in words, including what a scan must match."""
-    return kind_of(check).spec_words(check)
+    """The spec in words, including what a scan must match (numbers with the mark shown now)."""
+    words = kind_of(check).spec_words(check)
+    return with_shown_mark(words) if kind_of(check).numeric else words
 
 
 def condition_text(tdef: TemplateDef, check: CheckDef) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from core.auth.roles import role_words
 from core.i18n import N_, _
 from core.reports.document import build_a4, numbered_canvas
 from core.reports.fonts import SANS, SANS_BOLD, register_fonts
@@ -93,7 +94,7 @@ def _facts(run: ValidationRun, local: LocalTime) -> Table:
         (_("Machine"), f"{run.machine} — {run.operating_system}"),
         (_("Site database"), site),
         *([(_("OQ database"), run.oq_database)] if run.oq_database else []),
-        (_("Run by"), f"{run.run_by_name} ({run.run_by}, {run.run_by_role})"),
+        (_("Run by"), f"{run.run_by_name} ({run.run_by}, {role_words(run.run_by_role)})"),
         (_("Run at"), when),
         (_("Overall result"), _overall(run)),
     ]

@@ -50,10 +50,11 @@ def test_a_refusal_is_shown_in_the_readers_language_and_kept_in_the_records(site
         deactivate_user(site, people["tech"], "vic", "no longer on the team")
     assert refused.value.message.startswith("[")
     english = "tess (technician) may not manage users. Ask a user whose role allows it."
-    assert refused.value.message == pseudo("{user} ({role}) may not {action}. Ask a user whose "
-                                           "role allows it.").format(
-        user="tess", role="technician", action="manage users"
-    )  # fmt: skip
+    assert refused.value.message == pseudo(
+        "{user} ({role}) may not {action}. Ask a user whose role allows it."
+    ).format(
+        user="tess", role=pseudo("technician"), action=pseudo("manage users")
+    )  # fmt: skip  (the role and the right in the reader's words too)
     (event,) = [e for e in audit_trail.events(site) if e.action == "auth.denied"]
     assert event.reason == english
 

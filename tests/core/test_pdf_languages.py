@@ -78,3 +78,28 @@ def test_an_unknown_export_language_is_refused(site, people, signed_batch, tmp_p
     with pytest.raises(InvalidValue, match="not a language"):
         export_pdf(site, people["qa"], PW, signed_batch, tmp_path / "x.pdf", language="fr")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_statement_signed_in_korean_shows_as_signed_in_an_english_summary(
+    site, people, lot, tmp_path
+):
+    """The Korean reviewer's statement is printed as they read it, its translation beside it;
+    the embedded data keep the signed statement (with its words) as it was signed."""
+    import re
+
+    from core.services.signing import sign
+    from core.signing_views import MEANING_STATEMENT, Meaning
+    from tests.core.test_signatures import STEP, _record_step0
+
+    _record_step0(site, people["tech"], lot)
+    with in_language("ko"):
+        korean = MEANING_STATEMENT[Meaning.VERIFIED]
+        sign(site, people["tech2"], PW, lot, "VERIFIED", step_id=STEP)
+    out = export_pdf(site, people["qa"], PW, lot, tmp_path / "en.pdf")
+    assert verify_pdf(out.path.read_bytes(), ca_certificate_pem(site)).ok
+    assert FACES["ko"] in _fonts(out.path)
+    flat = re.sub(r"\s+", "", _text(out.path))
+    assert re.sub(r"\s+", "", korean) in flat  # the words signed, in the signer's Korean
+    assert "signedin한국어" in flat
+    assert re.sub(r"\s+", "", MEANING_STATEMENT.raw[Meaning.VERIFIED]) in flat  # translation
+    assert korean in _embedded(out.path.read_bytes()).decode("utf-8")

@@ -286,6 +286,40 @@ def test_core_refusals_are_shown_in_the_dialog(qtbot, window, site, tech, three_
     assert not dialog.isVisible() and len(list_batches(site)) == 3
 
 
+def test_a_core_refusal_focuses_the_field_it_names_in_any_language(
+    qtbot, window, site, tech, three_batches
+):
+    """The lot or the chain-of-identity id core refuses gets the focus by the field core names,
+    not by the words of the message: in the pseudo-language no English word is left to find."""
+    from core.i18n import set_language
+
+    screen = home(qtbot, window, "tess")
+    qtbot.mouseClick(screen.start_button, Qt.MouseButton.LeftButton)
+    dialog = screen.start_dialog
+    settle(qtbot, window.context)
+    set_language("pseudo")
+    try:
+        for template, lot, coi, refused, english in (
+            ("msc-expanded", CART, "", dialog.lot, "already exists"),  # core: the lot is taken
+            ("msc-expanded", "CT 42", "", dialog.lot, "lot number"),
+            ("msc-expanded", "CT-2026-0143", "D O N", dialog.coi, "chain-of-identity"),
+        ):
+            dialog.choose(template)
+            dialog.lot.setText(lot)
+            dialog.coi.setText(coi)
+            dialog.coi_again.setText(coi)
+            dialog.template.setFocus()
+            dialog.submit.click()
+            settle(qtbot, window.context)
+            text = dialog.message.text()
+            assert text.startswith("✖ [") and english not in text, text
+            assert dialog.isVisible() and dialog.focusWidget() is refused, english
+            assert refused.selectedText() == refused.text()  # typing or a scan replaces it
+    finally:
+        set_language("en")
+    assert len(list_batches(site)) == 3
+
+
 @pytest.mark.parametrize(("username", "role"), [("quinn", "qa"), ("ada", "admin")])
 def test_qa_and_admin_do_not_get_the_start_button(qtbot, window, site, admin, username, role):
     password = ADMIN_PASSWORD

@@ -195,6 +195,44 @@ def test_a_scan_on_the_custody_screen_opens_the_dialog_with_it(qtbot, window, au
     assert screen.dialog.focusWidget() is screen.dialog.when
 
 
+def test_a_refusal_focuses_the_field_it_names_in_any_language(qtbot, window, auto):
+    """The input core refuses gets the focus by the field core names, not by the words of the
+    message: in the pseudo-language no English word is left to find."""
+    from core.i18n import set_language
+
+    screen = _open_custody(qtbot, window, auto)
+    dialog = _open_dialog(qtbot, window, screen)
+    set_language("pseudo")
+    try:
+        for kind, when, location, password, refused, english in (
+            ("collected", _typed(timedelta(hours=2)), "Suite B", "", dialog.when, "time"),
+            ("collected", "3/11/2026 10:00", "Suite B", "", dialog.when, "time"),
+            ("collected", _typed(timedelta(hours=-1)), "Suite\x1bB", "", dialog.location, "loc"),
+            (
+                "received",
+                _typed(timedelta(hours=-1)),
+                "Suite B",
+                "wrong-pass-1",
+                dialog.password,
+                "password",
+            ),
+        ):
+            dialog.kind.setCurrentIndex(dialog.kind.findData(kind))
+            dialog.coi.setText(COI)
+            dialog.when.setText(when)
+            dialog.location.setText(location)
+            dialog.password.setText(password)
+            dialog.note.setFocus()
+            _record(qtbot, window, dialog)
+            text = dialog.message.text()
+            assert dialog.isVisible() and text.startswith("✖ [") and english not in text, text
+            assert dialog.focusWidget() is refused, text
+            assert refused.selectedText() == refused.text()  # typing replaces it
+    finally:
+        set_language("en")
+    assert count(window.context.db, "custody_event") == 0
+
+
 def test_no_plan_and_not_autologous_are_said_plainly(qtbot, window, site, admin, people, tmp_path):
     _template(tmp_path, site, admin, people["qa"], plan="")
     batches.start_batch(site, people["tech"], "mini", LOT, COI)

@@ -208,6 +208,33 @@ def test_the_wizard_sets_the_site_time_zone_and_offers_a_site_server(qtbot, fres
     assert show_policy(context.db).time_zone == "Europe/Berlin"
 
 
+def test_a_refusal_focuses_the_field_it_names_in_any_language(qtbot, fresh):
+    """The refused input gets the focus by the field core names, not by the words of the
+    message: in the pseudo-language no English word is left to find."""
+    from core.i18n import set_language
+
+    window, path = fresh
+    wizard = wizard_of(window)
+    set_language("pseudo")
+    try:
+        for username, full_name, zone, refused, english in (
+            ("Olga Owner", "Olga Owner", "", wizard.username, "username"),
+            ("olga", "Ol", "", wizard.full_name, "full name"),
+            ("olga", "Olga Owner", "Mars/Olympus", wizard.time_zone, "time zone"),
+        ):
+            fill(wizard, username, full_name, PASSWORD)
+            wizard.time_zone.setText(zone)
+            wizard.repeat.setFocus()
+            wizard.create_button.click()
+            settle(qtbot, window.context)
+            text = wizard.message.text()
+            assert text.startswith("✖ [") and english not in text.lower()
+            assert wizard.focusWidget() is refused, english
+            assert window.context.db is None and not path.exists()
+    finally:
+        set_language("en")
+
+
 @pytest.mark.parametrize("large", [False, True], ids=["normal_text", "large_text"])
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_wizard_and_its_refusal_fit_the_bench_screen(qtbot, fresh, size, large):

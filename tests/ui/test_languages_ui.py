@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -120,20 +121,15 @@ def _visible_texts(window: QWidget) -> list[str]:
             texts += [widget.tabText(i) for i in range(widget.count())]
         elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
             model = widget.model()
-            from PySide6.QtCore import QModelIndex
-
             try:
                 columns = model.columnCount(QModelIndex())
             except TypeError:  # a list model: no header
                 columns = 0
             for column in range(columns):
-                header = model.headerData(column, _HORIZONTAL)
+                header = model.headerData(column, Qt.Orientation.Horizontal)
                 if isinstance(header, str):
                     texts.append(header)
     return texts
-
-
-_HORIZONTAL = None
 
 
 def _data_words(site) -> set[str]:
@@ -176,20 +172,10 @@ def _english_left(texts: list[str], data: set[str]) -> list[str]:
 def test_no_visible_english_is_left_in_the_pseudo_language(
     qtbot, window, site, admin, tech, stocked, name
 ):
-    from PySide6.QtCore import Qt
-
-    global _HORIZONTAL
-    _HORIZONTAL = Qt.Orientation.Horizontal
     window.retranslate("pseudo")
     if name != "login":
-        from core.services.language import set_user_language
-        from core.services.users import authenticate
-
-        for who, password in (("tess", None), ("quinn", None), ("ada", ADMIN_PASSWORD)):
-            from tests.conftest import USER_PASSWORD
-
-            actor = authenticate(site, who, password or USER_PASSWORD)
-            _keep_pseudo(set_user_language, site, actor)
+        for who in ("tess", "quinn", "ada"):
+            _keep_pseudo(site, who)
         _open(qtbot, window, site, admin, tech, name)
     fit(window, 1366, 768)
     QApplication.processEvents()
@@ -198,14 +184,17 @@ def test_no_visible_english_is_left_in_the_pseudo_language(
     assert left == []
 
 
-def _keep_pseudo(set_user_language, site, actor) -> None:
-    """The users read the pseudo-language: their own choice (what log-in applies) is it."""
+def _keep_pseudo(site, username: str) -> None:
+    """``username`` reads the pseudo-language: their own choice (what log-in applies) is it.
+    Written as it is stored: core offers a person only the real languages."""
     from core.models import UserSetting
 
-    with site.unit_of_work(actor.username) as uow:
-        row = uow.session.get(UserSetting, (actor.username, "language"))
+    with site.unit_of_work(username) as uow:
+        row = uow.session.get(UserSetting, (username, "language"))
         if row is None:
-            uow.session.add(UserSetting(username=actor.username, key="language", value="pseudo"))
+            row = UserSetting(username=username, key="language", value="pseudo")
+        row.value = "pseudo"
+        uow.session.add(row)
 
 
 def test_a_language_picked_at_the_login_window_becomes_the_users(qtbot, window, site, tech):

@@ -308,9 +308,11 @@ def test_export_a_certificate_of_analysis(qtbot, window, signers, tech, monkeypa
     assert screen.coa.text() == "Certificate of analysis…"  # it has a QA disposition
     calls = []
 
-    def export_pdf(db, actor, password, lot, path, *, coa=False, draft=False, force=False):
+    def export_pdf(
+        db, actor, password, lot, path, *, coa=False, draft=False, force=False, language=None
+    ):
         authenticate(db, actor.username, password)  # a wrong password is refused as in core
-        calls.append((lot, Path(path).name, coa, draft))
+        calls.append((lot, Path(path).name, coa, draft, language))
         return reports.ExportOutcome(
             path=Path(path),
             kind=reports.COA if coa else reports.SUMMARY,
@@ -336,7 +338,7 @@ def test_export_a_certificate_of_analysis(qtbot, window, signers, tech, monkeypa
     shot(dialog, "export_coa_dialog")
     _click(qtbot, dialog.submit)
     settle(qtbot, window.context)
-    assert calls == [(LOT, "coa.pdf", True, False)]
+    assert calls == [(LOT, "coa.pdf", True, False, "en")]  # the reader's language by default
     assert screen.message.text().startswith(
         "✔ Certificate of analysis of lot CT-0042 sealed by Quinn Quality"
     )
@@ -384,6 +386,9 @@ def test_export_a_sealed_batch_summary_for_real(qtbot, window, signers, tech, tm
     dialog = screen.dialog
     target = tmp_path / "summary.pdf"
     dialog.path.setText(str(target))
+    # the PDF's language is chosen here (the reader's by default): Korean, for a Seoul site's QA
+    assert dialog.language.currentData() == "en"
+    dialog.language.setCurrentIndex(dialog.language.findData("ko"))
     dialog.password.setText(USER_PASSWORD)
     _click(qtbot, dialog.submit)
     assert dialog.busy and dialog.submit.text() == "Sealing the PDF…"  # not on the GUI thread
@@ -391,6 +396,16 @@ def test_export_a_sealed_batch_summary_for_real(qtbot, window, signers, tech, tm
     assert not dialog.isVisible(), dialog.message.text()
     assert target.read_bytes().startswith(b"%PDF")
     assert screen.message.text().startswith("✔ Batch summary of lot CT-0042 sealed by Sam")
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    from core.i18n import _, in_language
+
+    with in_language("ko"):
+        heading = _("Batch summary")
+    assert heading in text and "한국어" in text and "Language:" not in text
 
 
 def test_a_rejected_lot_offers_exports_but_no_more_review_acts(qtbot, window, signers, tech):

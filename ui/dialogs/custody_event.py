@@ -258,7 +258,10 @@ class CustodyEventDialog(QDialog):
         self.accept()
 
     def _refused(self, error: BaseException) -> None:
-        from core.errors import AuthenticationFailed, InvalidValue, ScanMismatch
+        """Core's refusal in the dialog; the input it names (its ``field``, the same in every
+        language) gets the focus, its text selected so the next scan or typing replaces it."""
+        from core.errors import ScanMismatch
+        from core.fields import Field
         from ui.errors import message_of
 
         self._busy(False)
@@ -267,13 +270,18 @@ class CustodyEventDialog(QDialog):
         self.password.clear()
         if isinstance(error, ScanMismatch):
             self.coi.setAccessibleDescription(text)
-            self.coi.setFocus()
-            self.coi.selectAll()  # the next scan replaces the refused one
-        elif isinstance(error, AuthenticationFailed) and self.needs_signature():
-            self.password.setFocus()
-        elif isinstance(error, InvalidValue) and "time" in text:
-            self.when.setFocus()
-            self.when.selectAll()
+        field = getattr(error, "field", None)
+        if field == Field.PASSWORD and not self.needs_signature():
+            return  # no password row to go to
+        edit = {
+            Field.COI_ID: self.coi,
+            Field.OCCURRED_AT: self.when,
+            Field.LOCATION: self.location,
+            Field.PASSWORD: self.password,
+        }.get(field)
+        if edit is not None:
+            edit.setFocus()
+            edit.selectAll()
 
     def _busy(self, busy: bool) -> None:
         self.busy = busy

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.i18n import N_, _
 from core.signing_views import DISPOSITION_LABEL, NEEDS_PHYSICIAN, Disposition
+from core.words import deviation_status_words
 from ui.widgets.common import button, field, form_label, label
 from ui.widgets.fitted import ElidingCombo, NoteEdit
 
@@ -144,7 +145,7 @@ class DispositionForm(QWidget):
             what = _("Choose the deviation…") if view.deviations else _("This lot has no deviation")
             self.deviation.addItem(what, None)
         for dev in view.deviations:
-            status = dev.status.replace("_", " ")
+            status = deviation_status_words(dev.status)
             self.deviation.addItem(f"{dev.ref} · {status} · {dev.description}", dev.ref)
             tip = f"{dev.ref} ({status}): {dev.description}"
             self.deviation.setItemData(self.deviation.count() - 1, tip, TIP)

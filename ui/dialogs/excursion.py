@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import _
+from core.words import deviation_status_words
 from ui import theme
 from ui.widgets.common import Message, button, label
 from ui.widgets.fitted import ElidingCombo
@@ -43,7 +44,7 @@ class ExcursionDialog(QDialog):
     finished_with = Signal(object)  # ExcursionView
 
     def __init__(self, context: AppContext, lot: str, item: ReviewItem, parent: QWidget | None):
-        from core.auth.roles import Permission
+        from core.auth.roles import Permission, role_words
 
         super().__init__(parent)
         self.context, self.lot, self.item = context, lot, item
@@ -76,7 +77,7 @@ class ExcursionDialog(QDialog):
         self.by_deviation.setEnabled(self.may_open)
         self.new_deviation.setEnabled(self.may_open)
         self.by_qa.setEnabled(self.may_assess)
-        role = context.actor.role if context.actor else _("nobody")
+        role = role_words(context.actor.role) if context.actor else _("nobody")
         self.qa_only = label(
             _(
                 "Only QA assesses an excursion without a deviation; your role ({role}) links one."
@@ -151,7 +152,7 @@ class ExcursionDialog(QDialog):
             what = _("Choose the deviation…") if deviations else _("No deviation yet: open one")
             self.deviation.addItem(what, None)
         for dev in deviations:
-            status = dev.status.replace("_", " ")
+            status = deviation_status_words(dev.status)
             self.deviation.addItem(f"{dev.ref} · {status} · {dev.description}", dev.ref)
             self.deviation.setItemData(
                 self.deviation.count() - 1, dev.description, Qt.ItemDataRole.ToolTipRole

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QWidget
 
-from core.i18n import N_, _, ngettext
+from core.i18n import N_, _, first_upper, ngettext
 from core.labels.stock import STOCKS
 from core.labels.zpl import DPI_CHOICES
 from core.services.labels import MAX_COUNT
@@ -79,7 +79,7 @@ class LabelPrintDialog(FormDialog):
         self.kind = TouchCombo(self)
         self.kind.setAccessibleName(_("Kind of label"))
         for kind in LabelKind:
-            self.kind.addItem(LABEL_KIND_WORDS[kind].capitalize(), kind.value)
+            self.kind.addItem(first_upper(LABEL_KIND_WORDS[kind]), kind.value)
         self.count = NumberField(1, MAX_COUNT, self)
         self.count.setValue(1)
         self.count.setAccessibleName(_("Number of labels"))
@@ -195,9 +195,12 @@ class LabelPrintDialog(FormDialog):
             return
         if self.reprint() and not self.reason.toPlainText().strip():
             self.refuse(
-                _(
-                    "{kind} labels were printed for this batch before: say why more are printed."
-                ).format(kind=LABEL_KIND_WORDS[self.chosen_kind()].capitalize()),
+                first_upper(
+                    _(
+                        "{kind} labels were printed for this batch before: say why more are "
+                        "printed."
+                    ).format(kind=LABEL_KIND_WORDS[self.chosen_kind()])
+                ),
                 self.reason,
             )
             return

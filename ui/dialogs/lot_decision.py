@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from core.auth.roles import role_words
 from core.i18n import N_, _, ngettext
 from core.words import LOT_STATUS_WORDS
 from ui.dialogs.form_dialog import FormDialog, text_box
@@ -95,7 +96,7 @@ class DecideLotDialog(FormDialog):
         )
         self.signer = label(
             _("Signed as <b>{name}</b> ({username}) · role {role}").format(
-                name=actor.full_name, username=actor.username, role=actor.role
+                name=actor.full_name, username=actor.username, role=role_words(actor.role)
             ),
             band,
         )

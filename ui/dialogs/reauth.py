@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.i18n import _, ngettext
+from core.i18n import LANGUAGES, _, language, ngettext
 from ui import theme
-from ui.widgets.common import Message, button, field, label
+from ui.widgets.common import Message, TouchCombo, button, field, label
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -45,6 +45,7 @@ class ReauthDialog(QDialog):
         *,
         text: tuple[str, str, int] | None = None,  # (caption, placeholder, least characters)
         path: str | None = None,  # a PDF path to offer (with a "Choose…" button)
+        pdf_language: bool = False,  # offer the language the PDF is written in
         working: str | None = None,  # "Working…"
         parent: QWidget | None = None,
     ) -> None:
@@ -86,6 +87,19 @@ class ReauthDialog(QDialog):
             row.addWidget(choose)
             layout.addWidget(label(_("<b>File</b>"), self))
             layout.addLayout(row)
+        self.language: TouchCombo | None = None
+        self.chosen_language = language()  # read by the action (on its worker) once submitted
+        if pdf_language:
+            self.language = TouchCombo(self)
+            self.language.setAccessibleName(_("Language of the PDF"))
+            self.language.setToolTip(
+                _("The PDF is written in this language; its data stay as recorded")
+            )
+            for code, name in LANGUAGES.items():
+                self.language.addItem(name, code)
+            self.language.setCurrentIndex(max(0, self.language.findData(language())))
+            layout.addWidget(label(_("<b>Language of the PDF</b>"), self))
+            layout.addWidget(self.language)
         layout.addWidget(label(_("<b>Your password</b> (to confirm it is you)"), self))
         self.password = field(_("Your password"), self, password=True)
         layout.addWidget(self.password)
@@ -132,6 +146,8 @@ class ReauthDialog(QDialog):
             self.message.error(_("Type your password to confirm."))
             self.password.setFocus()
             return
+        if self.language is not None:
+            self.chosen_language = self.language.currentData()
         self._busy(True)
         self.message.info(self.working)
         self.context.tasks.run(

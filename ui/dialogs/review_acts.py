@@ -91,18 +91,28 @@ def export_dialog(
                 "export is kept in the audit trail with the file's SHA-256."
             )
         submit, path = _("Seal and export"), default_pdf_path(lot, kind)
-    return ReauthDialog(
+    dialog = ReauthDialog(
         context,
         title,
         explanation,
         submit,
         lambda password, _text, chosen: export_pdf(
-            db, actor, password, lot, Path(chosen), coa=coa, draft=draft, force=True
-        ),  # the file name is on screen: replacing an older PDF there is what the user asked
+            db,
+            actor,
+            password,
+            lot,
+            Path(chosen),
+            coa=coa,
+            draft=draft,
+            force=True,  # the file name is on screen: replacing an older PDF is what was asked
+            language=dialog.chosen_language,  # a str taken from the combo box at submit
+        ),
         path=path,
+        pdf_language=True,
         working=_("Sealing the PDF…"),
         parent=parent,
     )
+    return dialog
 
 
 def exported_text(outcome: Any, draft: bool = False) -> str:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
+from core.auth.roles import role_words
 from core.i18n import _
 from core.signing_views import DISPOSITION_LABEL, MEANING_LABEL, MEANING_STATEMENT, Meaning
 from ui import theme
@@ -71,7 +72,7 @@ class SignDialog(QDialog):
         self.statement.setAccessibleName(_("What the signature means"))
         self.signer = label(
             _("Signed as <b>{name}</b> ({username}) · role {role} · lot <b>{lot}</b>").format(
-                name=actor.full_name, username=actor.username, role=actor.role, lot=lot
+                name=actor.full_name, username=actor.username, role=role_words(actor.role), lot=lot
             ),
             self,
         )

@@ -322,18 +322,17 @@ class StartBatchDialog(QDialog):
         self.context.go("batch", lot=view.lot)
 
     def _failed(self, error: BaseException) -> None:
-        from core.errors import AlreadyExists
+        """Core's refusal in the dialog; the input it names (its ``field``, the same in every
+        language) gets the focus, its text selected for the next scan or typing."""
+        from core.fields import Field
         from ui.errors import message_of
 
         self._busy(False)
-        text = message_of(error)
-        self.message.error(text)
-        if isinstance(error, AlreadyExists) or "lot number" in text:
-            self.lot.setFocus()
-            self.lot.selectAll()
-        elif "chain-of-identity" in text:
-            self.coi.setFocus()
-            self.coi.selectAll()
+        self.message.error(message_of(error))
+        edit = {Field.LOT: self.lot, Field.COI_ID: self.coi}.get(getattr(error, "field", None))
+        if edit is not None:
+            edit.setFocus()
+            edit.selectAll()
 
     def _locked(self, locked: bool) -> None:
         """The idle lock hides the dialog (a patient's id is on it); the same user gets it back

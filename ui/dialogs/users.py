@@ -141,7 +141,7 @@ def _password(name: str, parent: QWidget) -> QLineEdit:
 class AddUserDialog(_UserDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, _("Add a user"), _("Add user"), parent)
-        from core.auth.roles import Role
+        from core.auth.roles import ROLE_WORDS, Role
 
         self.explanation.setText(
             _(
@@ -157,7 +157,7 @@ class AddUserDialog(_UserDialog):
         self.role.setAccessibleName(_("Role"))
         self.role.setMinimumHeight(theme.TOUCH)
         for role in Role:
-            self.role.addItem(role.value, role.value)
+            self.role.addItem(ROLE_WORDS[role], role.value)  # shown in words, stored as the value
         self.role_rights = label("", self, role="subtle")
         self.role_rights.setAccessibleName(_("What this role may do"))
         self.role.currentIndexChanged.connect(self._show_rights)
@@ -210,19 +210,23 @@ class AddUserDialog(_UserDialog):
 
     def _show_rights(self) -> None:
         """What the chosen role may do, in core's words (its permissions)."""
-        from core.auth.roles import Permission, allows
+        from core.auth.roles import PERMISSION_WORDS, Permission, allows, role_words
 
         role = self.role.currentData()
-        may = [p.value for p in Permission if allows(role, p)]
+        may = [PERMISSION_WORDS[p] for p in Permission if allows(role, p)]
         self.role_rights.setText(
-            _("The {role} role may {rights}.").format(role=role, rights=_listed(may)) if may else ""
+            _("The {role} role may {rights}.").format(role=role_words(role), rights=_listed(may))
+            if may
+            else ""
         )
 
     def done_text(self, user: UserView) -> str:
+        from core.auth.roles import role_words
+
         return _(
             "{username} ({name}) added as {role}. Give them the initial "
             "password in person; they choose their own at their first log-in."
-        ).format(username=user.username, name=user.full_name, role=user.role)
+        ).format(username=user.username, name=user.full_name, role=role_words(user.role))
 
 
 def deactivate_after_reauthentication(
@@ -242,6 +246,8 @@ class DeactivateUserDialog(_UserDialog):
             _("Deactivate"),
             parent,
         )
+        from core.auth.roles import role_words
+
         self.user = user
         self.explanation.setText(
             _(
@@ -253,7 +259,7 @@ class DeactivateUserDialog(_UserDialog):
                 "• The username '{username}' is never used again, by anyone.\n"
                 "• This cannot be undone here.\n\n"
                 "Give the reason (it is kept in the audit trail) and your own password to confirm."
-            ).format(name=user.full_name, username=user.username, role=user.role)
+            ).format(name=user.full_name, username=user.username, role=role_words(user.role))
         )
         self.reason = field(_("Reason"), self, placeholder=_("e.g. left the company on 2026-11-30"))
         self.password = _password(_("Your password"), self)

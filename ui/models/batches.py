@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from core.clock import local_text, utc_iso
-from core.i18n import N_, _, ngettext
+from core.i18n import N_, _, first_upper, ngettext
 from core.readmodels import BatchSummary
 from core.words import STATUS_SHORT
 from ui import theme
@@ -58,7 +58,7 @@ def started_between(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 def status_words(status: str) -> str:
-    return STATUS_SHORT.get(status, status.replace("_", " ").capitalize())
+    return STATUS_SHORT.get(status) or first_upper(status.replace("_", " "))
 
 
 def status_cell(status: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.clock import local_text
-from core.i18n import N_, _
+from core.i18n import N_, _, first_upper
 from core.states import EquipmentEventKind, EquipmentStatus
 from ui.models.cells import CellsTable
 
@@ -43,7 +43,7 @@ def due_sentence(due: DueView, today_iso: str) -> str:
     if due.due is None:
         return _("No {what} due date is set.").format(what=due.words)
     # {What}: the kind capitalised, opening the sentence; {what}: as it reads within one
-    what, capitalised, day = due.words, due.words.capitalize(), due.due.isoformat()
+    what, capitalised, day = due.words, first_upper(due.words), due.due.isoformat()
     if due.overdue:
         return _(
             "{What} was due on {day} (today is {today}): "

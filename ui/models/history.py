@@ -8,8 +8,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from core.clock import local_text
 from core.i18n import N_, _
 from core.readmodels import ResultVersionView
-from core.states import EntryKind
-from core.words import Words
+from core.words import ENTRY_KIND_WORDS  # the column "Version": "v2 · correction"
 from ui import theme
 from ui.models.base import ReadModelTable
 
@@ -22,16 +21,6 @@ COLUMNS = (
     N_("Entered"),
     N_("Measured (instrument)"),
     N_("Reason / comment"),
-)
-
-# What a version of a value is, in words (the column "Version": "v2 · correction")
-ENTRY_KIND_WORDS: Words[str] = Words(
-    {
-        EntryKind.ENTRY: N_("entry"),
-        EntryKind.CORRECTION: N_("correction"),
-        EntryKind.JUSTIFICATION: N_("justification"),
-        EntryKind.CALCULATION: N_("calculation"),
-    }
 )
 
 

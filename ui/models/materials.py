@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from core.clock import local_text
-from core.i18n import N_, _
+from core.i18n import N_, _, first_upper
 from core.states import LotStatus
 from core.words import LOT_STATUS_WORDS
 from ui.models.cells import CellsTable
@@ -48,7 +48,7 @@ def effective_sentence(lot: LotView) -> str:
             "Expired: past its expiry date ({expiry}), so it may not be used "
             "whatever QA's status says (QA's status: {status})."
         ).format(expiry=lot.expiry.isoformat(), status=LOT_STATUS_WORDS.get(lot.status))
-    words = LOT_STATUS_WORDS.get(lot.status, lot.status).capitalize()
+    words = first_upper(LOT_STATUS_WORDS.get(lot.status, lot.status))
     if not lot.decisions:
         return _("{Status} (as received: QA has not decided yet).").format(Status=words)
     return _("{Status} (as QA last decided).").format(Status=words)

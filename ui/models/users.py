@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from core.auth.roles import role_words
 from core.i18n import N_, _, ngettext
 from core.readmodels import UserView
 from core.states import KeyState
@@ -112,7 +113,7 @@ class UsersModel(ReadModelTable):
             return (
                 user.username,
                 user.full_name,
-                user.role,
+                role_words(user.role),
                 status_text(user),
                 locked_text(user),
                 initial_text(user),

@@ -17,7 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QVBoxLayout, QWidget
 
-from core.i18n import N_, _
+from core.i18n import N_, _, first_upper
 from core.specs import Verdict
 from core.words import Words
 from ui import theme
@@ -43,7 +43,7 @@ MARKS = {
     "alert": ("t", 15, theme.ORANGE, N_("Alert")),
     "oos": ("x", 17, theme.VERMILLION, N_("OOS")),
 }
-# the x axis, by what the step's instances count (an unknown one reads as its name, capitalised)
+# the x axis, by what the step's instances count (an unknown one: its name, first letter raised)
 AXIS_WORDS: Words[str] = Words({"day": N_("Day"), "passage": N_("Passage")})
 COMPARE = theme.GREY
 
@@ -187,7 +187,7 @@ class GrowthPanel(QWidget):
         self.plot.setLogMode(x=False, y=log)
         unit = f" ({s.unit})" if s.unit else ""
         self.plot.getAxis("left").setLabel(f"{s.label}{unit}", **{"font-size": "10pt"})
-        axis = AXIS_WORDS.get(s.axis, s.axis.capitalize())
+        axis = AXIS_WORDS.get(s.axis) or first_upper(s.axis)
         self.plot.getAxis("bottom").setLabel(axis, **{"font-size": "10pt"})
 
         xs = [p.x for p in s.points]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from core.auth.roles import role_words
 from core.i18n import N_, _
 from ui.screens.base import Screen
 from ui.widgets.common import Message, label
@@ -65,7 +66,7 @@ class AdminScreen(Screen):
 
     def _refuse(self) -> None:
         actor = self.context.actor
-        role = actor.role if actor is not None else _("nobody logged in")
+        role = role_words(actor.role) if actor is not None else _("nobody logged in")
         from core.auth.roles import Permission
 
         where = (

@@ -115,9 +115,9 @@ class TemplatesTab(QWidget):
         self._selection_changed()
 
     def _rights_text(self) -> str:
-        from core.auth.roles import Permission
+        from core.auth.roles import Permission, role_words
 
-        role = self.context.actor.role if self.context.actor else _("nobody")
+        role = role_words(self.context.actor.role) if self.context.actor else _("nobody")
         if self.may_approve:
             return _(
                 "Select a draft and approve it: your e-signature confirms each of its example "

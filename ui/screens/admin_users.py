@@ -143,11 +143,12 @@ class UsersTab(QWidget):
         dialog.open()
 
     def open_issue(self) -> None:
+        from core.auth.roles import role_words
         from core.services.signing_keys import issue_certificates
         from ui.dialogs.reauth import ReauthDialog
 
         waiting = [
-            f"{k.full_name} ({k.username}, {k.role})"
+            f"{k.full_name} ({k.username}, {role_words(k.role)})"
             for k in self.model.signing_keys()
             if k.state == KeyState.AWAITING_ISSUE
         ]

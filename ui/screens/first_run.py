@@ -305,9 +305,8 @@ class FirstRunScreen(QWidget):
         url = self.site_url()
         if url is None or not url.startswith(("postgresql", "sqlite")):
             self.message.error(
-                _(
-                    "Give the site server's URL, e.g. "
-                    "postgresql+psycopg://lotbook@db-server/lotbook."
+                _("Give the site server's URL, e.g. {example}.").format(
+                    example="postgresql+psycopg://lotbook@db-server/lotbook"
                 )
             )
             self.server_url.setFocus()
@@ -368,26 +367,30 @@ class FirstRunScreen(QWidget):
         self.finished.emit()
 
     def _refused(self, error: BaseException) -> None:
+        """Core's refusal under the panel that was working; the input it names (its ``field``,
+        the same in every language) gets the focus."""
         from core.auth.passwords import WeakPassword
+        from core.fields import Field
         from ui.errors import message_of
 
         shown = self._busy(None)
-        text = message_of(error)
-        shown.error(text)
+        shown.error(message_of(error))
         if shown is not self.message:
             return
-        if isinstance(error, WeakPassword):
+        field = getattr(error, "field", None)
+        if isinstance(error, WeakPassword) or field == Field.PASSWORD:
             self.password.clear()
             self.repeat.clear()
             self.password.setFocus()
-        elif "username" in text:
-            self.username.setFocus()
-            self.username.selectAll()
-        elif "full name" in text:
-            self.full_name.setFocus()
-        elif "time zone" in text:
-            self.time_zone.setFocus()
-            self.time_zone.selectAll()
+            return
+        edit = {
+            Field.USERNAME: self.username,
+            Field.FULL_NAME: self.full_name,
+            Field.TIME_ZONE: self.time_zone,
+        }.get(field)
+        if edit is not None:
+            edit.setFocus()
+            edit.selectAll()
 
     def _busy(self, where: Message | None, text: str = "") -> Message:
         """Working (``where`` says what, in that panel), or done: the panel that was working."""

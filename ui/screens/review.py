@@ -252,7 +252,9 @@ class ReviewScreen(Screen):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
         batch = tuple(s for s in review.signatures if s.scope == "batch")
-        self.signatures.setText(signatures_html(batch) if batch else _("No batch signatures yet."))
+        self.signatures.setText(
+            signatures_html(batch, statement=True) if batch else _("No batch signatures yet.")
+        )
         self._fit_signatures()
         self._selection_changed()
         self._ask_review_refusal(review.lot)

@@ -9,7 +9,7 @@ from core.i18n import _, ngettext
 from core.models.batches import TAKES_RESULTS
 from core.readmodels import BatchView
 from ui.widgets.common import button, label
-from ui.widgets.signatures_panel import signatures_html
+from ui.widgets.signatures_panel import signatures_html, statements_tip
 
 
 class BatchHeader(QFrame):
@@ -75,6 +75,7 @@ class BatchHeader(QFrame):
         self.status.setText(_("Status: <b>{status}</b>").format(status=status_words(view.status)))
         self.show_counts(view)
         self.signatures.setText(signatures_html(view.batch_signatures))
+        self.signatures.setToolTip(statements_tip(view.batch_signatures))
         self.signatures.setVisible(bool(view.batch_signatures))
         if release_only:
             self.product.setText(self.product.text() + " · " + _("QC results"))

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from core.check_kinds import kind_of
-from core.i18n import N_, _
+from core.i18n import N_, _, first_upper
 from core.readmodels import CheckView, StepView
 from core.words import Words
 from ui.widgets.check_row import CheckRow
@@ -27,7 +27,7 @@ ATTRIBUTE_ORDER = (
     "characterisation",
 )
 # The release step's group headings, by quality attribute (an attribute not listed reads as
-# its name, capitalised)
+# its name, its first letter raised)
 ATTRIBUTE_HEADINGS: Words[str] = Words(
     {
         "appearance": N_("Appearance"),
@@ -81,7 +81,7 @@ class CheckForm(QScrollArea):
             layout.addWidget(label(" · ".join(b for b in bits if b), body, role="subtle"))
         for title, checks in self._groups(step):
             if title:
-                words = ATTRIBUTE_HEADINGS.get(title, title.capitalize())
+                words = ATTRIBUTE_HEADINGS.get(title) or first_upper(title)
                 heading = QLabel(f"<b>{words}</b>", body)
                 heading.setObjectName("attribute-heading")
                 layout.addWidget(heading)

@@ -16,8 +16,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from core.auth.roles import permission_words, role_words
 from core.i18n import _
-from core.signing_views import DISPOSITION_LABEL, Meaning, SignatureState
+from core.signing_views import DISPOSITION_LABEL, Meaning, SignatureState, signed_words
 from ui import theme
 from ui.models.batches import short_local
 from ui.widgets.common import button, label
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 
 
 def _who(sig: SignatureView) -> str:
-    text = f"{sig.label} {sig.signer_name} ({sig.signer_role}) · {short_local(sig.signed_at)}"
+    role = role_words(sig.signer_role)
+    text = f"{sig.label} {sig.signer_name} ({role}) · {short_local(sig.signed_at)}"
     if sig.disposition:
         text += f" · {DISPOSITION_LABEL.get(sig.disposition, sig.disposition)}"
     if sig.reason:
@@ -56,17 +58,27 @@ def signature_text(sig: SignatureView) -> str:
     return f"{_who(sig)} · {state_text(sig)}"
 
 
-def signature_html(sig: SignatureView) -> str:
+def signature_html(sig: SignatureView, statement: bool = False) -> str:
+    """One signature in rich text; with ``statement``, what the signer attested below it, as
+    they read it (and its translation for a reader of another language)."""
     state = escape(state_text(sig))
     if not sig.valid:
         state = f'<span style="color:{theme.VERMILLION}; font-weight:bold">{state}</span>'
     else:
         state = f'<span style="color:{theme.GREEN}">{state}</span>'
-    return f"{escape(_who(sig))} · {state}"
+    line = f"{escape(_who(sig))} · {state}"
+    if statement:
+        line += f'<br><span style="color:{theme.GREY}">{escape(signed_words(sig))}</span>'
+    return line
 
 
-def signatures_html(signatures: tuple[SignatureView, ...]) -> str:
-    return "<br>".join(signature_html(s) for s in signatures)
+def signatures_html(signatures: tuple[SignatureView, ...], statement: bool = False) -> str:
+    return "<br>".join(signature_html(s, statement) for s in signatures)
+
+
+def statements_tip(signatures: tuple[SignatureView, ...]) -> str:
+    """What each signer attested, as signed (a tooltip where a line has no room for it)."""
+    return "\n".join(f"{s.label} {s.signer_name}: {signed_words(s)}" for s in signatures)
 
 
 def with_signatures(view: BatchView, fresh: BatchView) -> BatchView:
@@ -82,8 +94,10 @@ def _short(line: str, most: int = 110) -> str:
 
 
 def _refusal(context: AppContext, permission: Any) -> str:
-    role = context.actor.role if context.actor else _("nobody")
-    return _("Your role ({role}) may not {what}.").format(role=role, what=permission.value)
+    role = role_words(context.actor.role) if context.actor else _("nobody")
+    return _("Your role ({role}) may not {what}.").format(
+        role=role, what=permission_words(permission)
+    )
 
 
 class StepSignatures(QFrame):
@@ -164,7 +178,9 @@ class StepSignatures(QFrame):
         )
         if step.signatures:
             self.list.setText(signatures_html(step.signatures))
+            self.list.setToolTip(statements_tip(step.signatures))
         else:
+            self.list.setToolTip("")
             self.list.setText(_("No signatures yet."))
         self.list.setAccessibleDescription("\n".join(self.lines) or _("No signatures yet."))
         self._fit_list()
