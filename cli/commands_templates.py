@@ -27,7 +27,7 @@ def cmd_template_list(args) -> int:
         (
             v.key,
             v.version,
-            v.status.upper() if not v.approved else v.status,
+            _("approved") if v.approved else _("DRAFT"),  # v.status, in the reader's words
             v.product_family,
             v.title,
             v.steps,

@@ -39,6 +39,7 @@ from core.signing_views import (
     signed_words,
 )
 from core.specs import Verdict
+from core.words import deviation_class_words, deviation_status_words
 
 NOT_DISPOSITIONED = N_("Not yet dispositioned (no APPROVED signature)")
 
@@ -56,7 +57,8 @@ def deviation_text(ref: str, ctx: ReportContext) -> str:
     )
     if found is None:
         return ref
-    text = f"{ref} ({found.classification}, {found.status}): {found.description}"
+    kind = deviation_class_words(found.classification)
+    text = f"{ref} ({kind}, {deviation_status_words(found.status)}): {found.description}"
     if found.closed_at is not None:
         who, when = ctx.who(found.closed_by), ctx.time(found.closed_at)
         text += " " + (

@@ -135,8 +135,14 @@ def test_the_review_signing_dialog_fits(qtbot, window, record, size, large):
 
     window.context.log_out()
     login(qtbot, window, "quinn")
+    from ui.dialogs.review_acts import export_dialog
+
     dialog = SignDialog(window.context, LOT, "APPROVED", offer_export=True, parent=window)
-    found = _all_problems(qtbot, [("sign_disposition", dialog)], size, large)
+    # the export dialog too: its file, the PDF's language and the password
+    export = export_dialog(window.context, LOT, coa=True, draft=True, parent=window)
+    found = _all_problems(
+        qtbot, [("sign_disposition", dialog), ("export_coa", export)], size, large
+    )
     settle(qtbot, window.context)
     assert found == [], "\n".join(found)
 

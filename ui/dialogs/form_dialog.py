@@ -131,7 +131,7 @@ class FormDialog(QDialog):
         """A file's path, typed or chosen with "Choose…"."""
         path = field(name, self, placeholder=_("no file"))
         choose = button(_("Choose…"), self, tip=choose_title)
-        choose.setAccessibleName(_("Choose the {name}").format(name=name.lower()))
+        choose.setAccessibleName(_("Choose: {name}").format(name=name))  # the name as written
         choose.setAutoDefault(False)
         choose.clicked.connect(lambda: self._choose_file(path, choose_title, filters))
         line = QHBoxLayout()
