@@ -18,6 +18,7 @@ from core.services.signing_rules import parse_meaning, step_of, why_not_sign
 from core.signatures import BATCH_SCOPE, content_for, sha256_text, step_scope
 from core.signing_views import MEANING_LABEL, MEANING_STATEMENT, Disposition, Meaning
 from core.store import Database
+from core.words import VERDICT_WORDS
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,11 @@ def preview(
         for step in steps:
             for c in step.checks:
                 value = c.current.display if c.current else _("— not recorded")
-                verdict = f" · {c.current.verdict}" if c.current else ""
+                verdict = (
+                    f" · {VERDICT_WORDS.get(c.current.verdict, c.current.verdict)}"
+                    if c.current
+                    else ""
+                )
                 lines.append(f"{c.id} {c.name}: {value}{verdict}")
         content = content_for(view, scope, batch_extras(session, id_of(batch)))
         warnings: tuple[str, ...] = ()

@@ -58,7 +58,7 @@ def test_verify_a_step_then_a_correction_invalidates_it(qtbot, window, signers, 
     assert "I independently checked this step" in dialog.statement.text()
     assert "Vic Verifier" in dialog.signer.text() and "technician" in dialog.signer.text()
     lines = dialog.view.lines.stringList()
-    assert "CART-IPC-03-VIAB Viability on receipt: 96.1 % · pass" in lines
+    assert "CART-IPC-03-VIAB Viability on receipt: 96.1 % · Pass" in lines
     assert dialog.view.hash.text().startswith("Content SHA-256: ")
     assert dialog.view.hash.toolTip() == dialog.preview.content_sha256
     assert dialog.focusWidget() is dialog.password
