@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from core.auth.policy import read_policy
 from core.clock import local_zone_name, utc_iso
-from core.i18n import _
+from core.i18n import N_, SOURCE, _
 from core.models import Batch, CustodyEvent, SigningKey, SiteAuthority, id_of
 from core.records.accounts import full_names
 from core.records.batch_record import batch_template, load_batch
@@ -32,8 +32,9 @@ from core.words import CUSTODY_KIND_WORDS
 
 STATEMENT_KIND = "custody_event"
 # What the recorder's e-signature means (21 CFR 11.50). Part of every signed statement: changing
-# these words would make the statements signed before no longer verify.
-MEANING = "I handed over or received this material as recorded (chain of custody)"
+# these words would make the statements signed before no longer verify. The recorder reads it in
+# their language; those words and the language are kept in the statement too ("read").
+MEANING = N_("I handed over or received this material as recorded (chain of custody)")
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,14 @@ class CustodyTrail:
         return _("INCOMPLETE: e-signature not valid: {not_valid}.").format(not_valid=not_valid)
 
 
-def statement_fields(row: CustodyEvent, lot: str, coi_id: str | None) -> dict[str, Any]:
-    """What a signed event's statement says, from the stored row and its batch."""
+def statement_fields(
+    row: CustodyEvent, lot: str, coi_id: str | None, read: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What a signed event's statement says, from the stored row and its batch; ``read``: the
+    meaning as the recorder read it ({"language", "text"}), kept since issue 16."""
+    extra = {} if read is None else {"read": read}
     return {
+        **extra,
         "v": 1,
         "statement": STATEMENT_KIND,
         "meaning": MEANING,
@@ -294,12 +300,31 @@ def _valid_signatures(session: Session, batch: Batch, rows: Sequence[CustodyEven
             continue
         cert = key.cert_pem.encode("ascii")
         if (
-            _binds(row.statement or "", statement_fields(row, batch.lot, batch.coi_id))
+            _binds(
+                row.statement or "",
+                statement_fields(row, batch.lot, batch.coi_id, _read(row.statement or "")),
+            )
             and check_certificate(cert, authority.cert_pem.encode("ascii"), row.recorded_at) is None
             and _verifies(verify_statement, cert, row.statement or "", row.crypto_signature or "")
         ):
             valid.add(id_of(row))
     return valid
+
+
+def _read(statement: str) -> dict[str, Any] | None:
+    """The words the recorder read, as the signed statement holds them (the ECDSA signature
+    covers them: changed words no longer verify)."""
+    try:
+        read = json.loads(statement).get("read")
+    except (ValueError, AttributeError):
+        return None
+    return read if isinstance(read, dict) else None
+
+
+def read_meaning(statement: str | None) -> tuple[str, str]:
+    """The meaning as the recorder read it and its language (English before it was kept)."""
+    read = _read(statement or "") or {}
+    return str(read.get("text") or MEANING), str(read.get("language") or SOURCE)
 
 
 def _binds(statement: str, expected: dict[str, Any]) -> bool:

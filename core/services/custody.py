@@ -21,10 +21,10 @@ from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import Conflict, DomainError, InvalidValue, ScanMismatch
 from core.fields import Field, about
-from core.i18n import N_, _
+from core.i18n import N_, _, language
 from core.models import CustodyEvent, User, id_of
 from core.records.batch_record import batch_template, load_batch
-from core.records.custody import CustodyTrail, build_trail, statement_fields
+from core.records.custody import MEANING, CustodyTrail, build_trail, statement_fields
 from core.records.custody import custody_trail as _trail
 from core.services.review import site_zone
 from core.services.users import acting_user, authenticate
@@ -347,7 +347,9 @@ def _sign(uow: UnitOfWork, actor: Actor, password: str, batch: _Batch, row: Cust
     user = uow.session.exec(select(User).where(User.username == actor.username)).one()
     row.signer_name = user.full_name
     row.certificate_serial = key_row.serial_hex or ""
-    row.statement = canonical(statement_fields(row, batch.lot, batch.coi))
+    # the meaning in the words the recorder was shown, and their language
+    read = {"language": language(), "text": _(MEANING)}
+    row.statement = canonical(statement_fields(row, batch.lot, batch.coi, read))
     row.crypto_signature = base64.b64encode(
         sign_statement(private_key, row.statement.encode("utf-8"))
     ).decode("ascii")

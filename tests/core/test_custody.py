@@ -22,6 +22,7 @@ from core.errors import (
     ScanMismatch,
     TemplateInvalid,
 )
+from core.i18n import _
 from core.services import audit_trail, batches
 from core.services.custody import custody_trail, record_custody
 from core.states import CustodyKind
@@ -384,3 +385,24 @@ def test_only_a_role_that_records_may_record_custody(auto, people):
         _record(auto, people["qa"], "collected", "2026-11-01 10:00")
     assert count(auto, "custody_event") == 0
     assert audit_trail.events(auto, action="auth.denied")
+
+
+def test_the_hand_off_meaning_is_kept_as_the_recorder_read_it(auto, people):
+    """A Korean recorder signs the meaning they were shown, in Korean: kept in the signed
+    statement with its language; changing those words breaks the e-signature."""
+    from core.i18n import in_language
+    from core.records.custody import MEANING, read_meaning
+
+    with in_language("ko"):
+        korean = _(MEANING)
+        _record(auto, people["tech"], "received", "2026-11-02 08:30", password=PW)
+    assert korean != MEANING
+    ((statement,),) = raw_sql(auto, "SELECT statement FROM custody_event")
+    said = json.loads(statement)
+    assert said["read"] == {"language": "ko", "text": korean}
+    assert said["meaning"] == MEANING  # the canonical meaning beside the words read
+    assert read_meaning(statement) == (korean, "ko")
+    assert custody_trail(auto, LOT).events[0].signature_valid
+    altered = statement.replace(korean, "I read nothing")
+    without_guards(auto, "custody_event", "UPDATE custody_event SET statement = :s", {"s": altered})
+    assert not custody_trail(auto, LOT).events[0].signature_valid

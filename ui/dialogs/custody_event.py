@@ -91,7 +91,7 @@ class CustodyEventDialog(QDialog):
         self.password = field(_("Your password"), self, password=True)
         self.signing = label("", self, role="subtle")
         self.signing.setAccessibleName(_("What the e-signature means"))
-        self.meaning = MEANING
+        self.meaning = _(MEANING)  # the words kept in the signed statement, as read
         self.message = Message(self)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
