@@ -8,6 +8,7 @@ from cli import credentials
 from cli.context import open_db
 from cli.output import emit_json, info
 from core.i18n import _, ngettext
+from core.number_display import with_shown_mark
 
 OBSERVED_WIDTH = 150
 
@@ -18,7 +19,7 @@ def cmd_self_test(args) -> int:
     width = max(len(name) for _, name, _, _ in STEPS)
 
     def show(step) -> None:
-        info(f"{step.word}  {step.name:<{width}}  {step.seconds:5.2f} s")
+        info(f"{step.word}  {step.name:<{width}}  {with_shown_mark(f'{step.seconds:5.2f}')} s")
         if not step.passed:
             info(f"      {step.detail}")
 
@@ -30,9 +31,12 @@ def cmd_self_test(args) -> int:
     total, good = len(report.steps), sum(1 for s in report.steps if s.passed)
     if report.passed:
         info(
-            _(
-                "Self-test passed: {good} of {total} steps ({seconds:.1f} s, Lotbook {version})"
-            ).format(good=good, total=total, seconds=report.seconds, version=report.app_version)
+            _("Self-test passed: {good} of {total} steps ({seconds} s, Lotbook {version})").format(
+                good=good,
+                total=total,
+                seconds=with_shown_mark(f"{report.seconds:.1f}"),
+                version=report.app_version,
+            )
         )
     else:
         failed = [s.name for s in report.steps if s.passed is False]
