@@ -313,7 +313,7 @@ def _decision_line(d: DecisionView) -> str:
             "[SIGNATURE DOES NOT VERIFY]"
         )
     return line.format(
-        meaning=d.meaning,
+        meaning=d.meaning_signed,
         name=d.decided_by_name,
         who=d.decided_by,
         at=local_text(d.decided_at),

@@ -184,20 +184,6 @@ def statement_text(f: StatementFields) -> str:
     )
 
 
-def read_words(statement: str) -> tuple[str | None, str | None]:
-    """The meaning's sentence as the signer read it and its language, from a stored statement
-    (both None for a statement signed before they were kept, or one that is not JSON: such a
-    statement no longer matches what is rebuilt from the row, and shows as broken)."""
-    try:
-        read = json.loads(statement).get("read")
-    except (ValueError, AttributeError):
-        return None, None
-    if not isinstance(read, dict):
-        return None, None
-    text, code = read.get("text"), read.get("language")
-    return (text if isinstance(text, str) else None), (code if isinstance(code, str) else None)
-
-
 def added_only(signed: str, current: str, may_follow: frozenset[str]) -> list[str]:
     """The checks added since signing when every difference is a result that had no value when
     signed and may follow release (a pending release result); [] when anything else changed."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.i18n import LANGUAGES, SOURCE, _, language
+from core.i18n import SOURCE, language
+from core.signed_reading import as_signed
 from core.states import (
     NEEDS_PHYSICIAN,
     Disposition,
@@ -86,15 +87,7 @@ class SignatureView:
 def signed_words(sig: SignatureView) -> str:
     """The statement as signed, in quotes, and — for a reader of another language — the
     language it was signed in and its translation: “…” (signed in 한국어) — translation: “…”."""
-    signed = f"“{sig.statement}”"
-    translation = sig.statement_translation
-    if translation is None:
-        return signed
-    return _("{signed} (signed in {language}) — translation: “{translation}”").format(
-        signed=signed,
-        language=LANGUAGES.get(sig.statement_language, sig.statement_language),
-        translation=translation,
-    )
+    return as_signed(sig.statement, sig.statement_language, sig.statement_translation)
 
 
 @dataclass(frozen=True)

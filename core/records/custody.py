@@ -22,10 +22,11 @@ from sqlmodel import Session, col, select
 
 from core.auth.policy import read_policy
 from core.clock import local_zone_name, utc_iso
-from core.i18n import N_, SOURCE, _
+from core.i18n import N_, _
 from core.models import Batch, CustodyEvent, SigningKey, SiteAuthority, id_of
 from core.records.accounts import full_names
 from core.records.batch_record import batch_template, load_batch
+from core.signed_reading import read_of, words_read
 from core.states import CUSTODY_AFTER_RELEASE, CustodyKind
 from core.templates.custody import REPEATABLE, CustodyPlan
 from core.words import CUSTODY_KIND_WORDS
@@ -302,7 +303,7 @@ def _valid_signatures(session: Session, batch: Batch, rows: Sequence[CustodyEven
         if (
             _binds(
                 row.statement or "",
-                statement_fields(row, batch.lot, batch.coi_id, _read(row.statement or "")),
+                statement_fields(row, batch.lot, batch.coi_id, read_of(row.statement)),
             )
             and check_certificate(cert, authority.cert_pem.encode("ascii"), row.recorded_at) is None
             and _verifies(verify_statement, cert, row.statement or "", row.crypto_signature or "")
@@ -311,20 +312,9 @@ def _valid_signatures(session: Session, batch: Batch, rows: Sequence[CustodyEven
     return valid
 
 
-def _read(statement: str) -> dict[str, Any] | None:
-    """The words the recorder read, as the signed statement holds them (the ECDSA signature
-    covers them: changed words no longer verify)."""
-    try:
-        read = json.loads(statement).get("read")
-    except (ValueError, AttributeError):
-        return None
-    return read if isinstance(read, dict) else None
-
-
 def read_meaning(statement: str | None) -> tuple[str, str]:
     """The meaning as the recorder read it and its language (English before it was kept)."""
-    read = _read(statement or "") or {}
-    return str(read.get("text") or MEANING), str(read.get("language") or SOURCE)
+    return words_read(statement, MEANING)
 
 
 def _binds(statement: str, expected: dict[str, Any]) -> bool:

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from core.clock import utc_iso
 from core.errors import NotFound
-from core.i18n import _
+from core.i18n import SOURCE, _
 from core.models import (
     Attachment,
     Batch,
@@ -35,6 +35,7 @@ from core.models import (
     TemplateVersion,
     id_of,
 )
+from core.signed_reading import as_signed, words_read
 from core.states import LotStatus
 from core.words import LOT_STATUS_WORDS
 
@@ -59,13 +60,21 @@ class DecisionView:
 
     old_status: str  # LotStatus
     status: str  # LotStatus
-    meaning: str  # in words: "QA decision: quarantine → released"
+    meaning: str  # as the signer read it: "QA decision: quarantine → released" (their language)
     reason: str
     decided_by: str
     decided_by_name: str
     decided_at: datetime
     certificate_serial: str
     signature_valid: bool  # the statement binds this decision and verifies with the signer's key
+    meaning_language: str = SOURCE  # the language the signer read the meaning in
+
+    @property
+    def meaning_signed(self) -> str:
+        """The meaning as signed, with its translation beside it for a reader of another
+        language."""
+        translation = meaning_shown(self.old_status, self.status)
+        return as_signed(self.meaning, self.meaning_language, translation, quoted=False)
 
 
 @dataclass(frozen=True)
@@ -282,6 +291,13 @@ def meaning_words(old_status: str, status: str) -> str:
     return f"QA decision: {words.get(old_status, old_status)} → {words.get(status, status)}"
 
 
+def meaning_shown(old_status: str, status: str) -> str:
+    """The decision's meaning in the reader's words (what the signer is shown and reads)."""
+    return _("QA decision: {old} → {new}").format(
+        old=LOT_STATUS_WORDS.get(old_status, old_status), new=LOT_STATUS_WORDS.get(status, status)
+    )
+
+
 def _decisions(
     session: Session, material: Material, lot: MaterialLot, attachments: Sequence[Attachment]
 ) -> tuple[DecisionView, ...]:
@@ -316,11 +332,15 @@ def _decisions(
             is None
             and _verifies(verify_statement, cert, row.statement, row.crypto_signature)
         )
+        meaning, meaning_language = words_read(
+            row.statement, meaning_words(row.old_status, row.status)
+        )
         out.append(
             DecisionView(
                 old_status=row.old_status,
                 status=row.status,
-                meaning=meaning_words(row.old_status, row.status),
+                meaning=meaning,
+                meaning_language=meaning_language,
                 reason=row.reason,
                 decided_by=row.decided_by,
                 decided_by_name=row.decided_by_name,

@@ -31,9 +31,9 @@ from core.signatures import (
     StatementFields,
     content_for,
     evaluate,
-    read_words,
     scope_step,
 )
+from core.signed_reading import read_of
 from core.signing_views import SignatureView
 
 
@@ -78,7 +78,7 @@ def disposition_details(details: str | None) -> dict[str, str | None]:
 def stored_fields(row: Signature) -> StatementFields:
     """The fields the stored statement must bind. The words the signer read live only in the
     signed statement itself (the ECDSA signature covers them): taken from there."""
-    read_text, read_language = read_words(row.statement)
+    read = read_of(row.statement) or {}
     return StatementFields(
         lot=row.lot,
         scope=row.scope,
@@ -94,8 +94,8 @@ def stored_fields(row: Signature) -> StatementFields:
         details=row.details,
         chain_seq=row.chain_seq,
         chain_hash=row.chain_hash,
-        read_text=read_text,
-        read_language=read_language,
+        read_text=read.get("text"),
+        read_language=read.get("language"),
     )
 
 

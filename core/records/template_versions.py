@@ -13,10 +13,11 @@ from sqlmodel import Session, col, select
 
 from core.clock import utc_iso
 from core.errors import Conflict, NotFound, StoreError
-from core.i18n import _
+from core.i18n import N_, _
 from core.models import SigningKey, SiteAuthority, TemplateApproval, TemplateVersion, id_of
 from core.readmodels import TemplateSummary
 from core.signatures import canonical, sha256_text
+from core.signed_reading import read_of
 from core.templates.describe import spec_text
 from core.templates.loader import parse_template
 from core.templates.model import TemplateDef, example_tags
@@ -142,6 +143,12 @@ def version_row(session: Session, key: str, version: int) -> TemplateVersion:
 
 
 STATEMENT_KIND = "template_approval"
+# What QA's approval means (21 CFR 11.50), shown in the approval dialog and kept, as the approver
+# read it and in their language, inside the signed statement ("read")
+APPROVAL_MEANING = N_(
+    "I approve this template version for new batches and confirm each example limit it holds "
+    "as right for this product at this site."
+)
 
 
 @dataclass(frozen=True)
@@ -188,9 +195,15 @@ def example_limits(tdef: TemplateDef) -> tuple[ExampleLimit, ...]:
     return tuple(out)
 
 
-def approval_statement(row: TemplateApproval, key: str, version: int) -> str:
+def approval_statement(
+    row: TemplateApproval, key: str, version: int, read: dict | None = None
+) -> str:
+    """The statement an approval signs; ``read``: the meaning as the approver read it (given
+    when signing, taken from the stored statement when checking: the signature covers it)."""
+    read = read if read is not None else read_of(row.statement)
     return canonical(
         {
+            **({} if read is None else {"read": read}),
             "v": 1,
             "kind": STATEMENT_KIND,
             "meaning": "APPROVED",

@@ -21,7 +21,7 @@ from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import Conflict, DomainError, InvalidValue, ScanMismatch
 from core.fields import Field, about
-from core.i18n import N_, _, language
+from core.i18n import N_, _
 from core.models import CustodyEvent, User, id_of
 from core.records.batch_record import batch_template, load_batch
 from core.records.custody import MEANING, CustodyTrail, build_trail, statement_fields
@@ -29,6 +29,7 @@ from core.records.custody import custody_trail as _trail
 from core.services.review import site_zone
 from core.services.users import acting_user, authenticate
 from core.signatures import canonical
+from core.signed_reading import as_read
 from core.states import CustodyKind
 from core.store import Database, UnitOfWork
 from core.store.database import CLOCK_TOLERANCE
@@ -348,7 +349,7 @@ def _sign(uow: UnitOfWork, actor: Actor, password: str, batch: _Batch, row: Cust
     row.signer_name = user.full_name
     row.certificate_serial = key_row.serial_hex or ""
     # the meaning in the words the recorder was shown, and their language
-    read = {"language": language(), "text": _(MEANING)}
+    read = as_read(_(MEANING))
     row.statement = canonical(statement_fields(row, batch.lot, batch.coi, read))
     row.crypto_signature = base64.b64encode(
         sign_statement(private_key, row.statement.encode("utf-8"))

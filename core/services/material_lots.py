@@ -38,10 +38,12 @@ from core.records.materials import (
     find_lot,
     find_material,
     lot_owner,
+    meaning_shown,
     meaning_words,
 )
 from core.services.materials import parse_status, site_today
 from core.signatures import canonical
+from core.signed_reading import as_read
 from core.states import LotStatus
 from core.store import Database, UnitOfWork
 from core.text_rules import REASON, TextKind, clean_text, optional_text
@@ -204,6 +206,8 @@ def decide_lot(
             {
                 **decision_fields(row, material, lot),
                 "meaning": meaning_words(old.value, new.value),
+                # the meaning in the words the signer was shown, and their language
+                "read": as_read(meaning_shown(old.value, new.value)),
                 "signer_role": role,
                 "coa_sha256": sorted(coas),
             }

@@ -21,6 +21,7 @@ from core.errors import Conflict, DomainError
 from core.i18n import SOURCE, _, in_language
 from core.models import TemplateApproval, TemplateVersion, id_of
 from core.records.template_versions import (
+    APPROVAL_MEANING,
     approval_statement,
     check_approval,
     example_limits,
@@ -30,6 +31,7 @@ from core.records.template_versions import (
 )
 from core.services.users import acting_user, authenticate
 from core.signatures import canonical
+from core.signed_reading import as_read
 from core.store import Database
 from core.text_rules import REASON, optional_text
 
@@ -93,7 +95,9 @@ def approve_template(
             signing_key_id=id_of(key_row),
             certificate_serial=key_row.serial_hex or "",
         )
-        approval.statement = approval_statement(approval, row.key, row.version)
+        approval.statement = approval_statement(
+            approval, row.key, row.version, as_read(_(APPROVAL_MEANING))
+        )
         from core.crypto.statements import sign_statement
 
         approval.crypto_signature = base64.b64encode(

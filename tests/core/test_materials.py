@@ -299,3 +299,35 @@ def test_a_lot_status_changed_in_the_table_alone_fails_audit_verify(site, people
     assert not report.intact
     text = " | ".join((report.reason, *report.problems))
     assert "material_lot:" in text and "changed" in text, text
+
+
+def test_a_decision_keeps_its_meaning_as_qa_read_it(site, people, il2, coa):
+    """QA reads the decision's meaning in Chinese: kept in the signed statement beside the
+    canonical meaning, shown as signed with a translation to an English reader; changing the
+    words read breaks the signature."""
+    from core.i18n import in_language
+    from core.records.materials import meaning_shown
+
+    _receive(site, people, coa=coa)
+    with in_language("zh_CN"):
+        chinese = meaning_shown("quarantine", "released")
+        _release(site, people)
+    assert chinese != "QA decision: quarantine → released"
+    ((statement,),) = raw_sql(site, "SELECT statement FROM material_lot_decision")
+    said = json.loads(statement)
+    assert said["meaning"] == "QA decision: quarantine → released"  # canonical, beside it
+    assert said["read"] == {"language": "zh_CN", "text": chinese}
+    (decision,) = materials.lots(site, "il7")[0].decisions
+    assert decision.signature_valid and decision.meaning == chinese
+    assert decision.meaning_signed.startswith(chinese) and "简体中文" in decision.meaning_signed
+    assert decision.meaning_signed.endswith("“QA decision: quarantine → released”")
+    with in_language("zh_CN"):
+        (decision,) = materials.lots(site, "il7")[0].decisions
+        assert decision.meaning_signed == chinese
+    altered = statement.replace(chinese, "QA decision: quarantine → rejected")
+    without_guards(
+        site, "material_lot_decision", "UPDATE material_lot_decision SET statement = :s",
+        {"s": altered},
+    )  # fmt: skip
+    (decision,) = materials.lots(site, "il7")[0].decisions
+    assert not decision.signature_valid

@@ -87,6 +87,29 @@ def test_a_forged_approval_row_approves_nothing(draft_site, draft_admin, draft_t
         batches.start_batch(draft_site, draft_tech, "cart-auto-lv", "CT-1", COI)
 
 
+def test_the_approval_keeps_its_meaning_as_qa_read_it(draft_site, draft_admin, draft_tech, qa):
+    """A Korean QA approves: the meaning they read is kept in Korean inside the signed
+    statement; the approval verifies; changing those words unapproves the version."""
+    import json
+
+    from core.i18n import _, in_language
+    from core.records.template_versions import APPROVAL_MEANING
+
+    with in_language("ko"):
+        korean = _(APPROVAL_MEANING)
+        approve_template(draft_site, qa, USER_PASSWORD, "msc-expanded", 2, "CC-5 confirmed")
+    assert korean != APPROVAL_MEANING
+    ((statement,),) = raw_sql(draft_site, "SELECT statement FROM template_approval")
+    assert json.loads(statement)["read"] == {"language": "ko", "text": korean}
+    assert [a.valid for a in approvals(draft_site, "msc-expanded", 2)] == [True]
+    altered = statement.replace(korean, "I approve nothing.")
+    without_guards(
+        draft_site, "template_approval", "UPDATE template_approval SET statement = :s",
+        {"s": altered},
+    )  # fmt: skip
+    assert [a.valid for a in approvals(draft_site, "msc-expanded", 2)] == [False]
+
+
 def test_limits_show_their_caveat_until_the_template_is_approved(
     draft_site, draft_admin, draft_tech, qa
 ):

@@ -128,10 +128,10 @@ class DecideLotDialog(FormDialog):
         (self.reason if status else self.status).setFocus()
 
     def _show_meaning(self) -> None:
-        from core.records.materials import meaning_words
+        from core.records.materials import meaning_shown
 
         chosen = self.status.currentData()
-        self.meaning.setText(meaning_words(self.lot.status, chosen) if chosen else "")
+        self.meaning.setText(meaning_shown(self.lot.status, chosen) if chosen else "")
 
     def send(self) -> None:
         from core.services.material_lots import decide_lot

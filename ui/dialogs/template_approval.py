@@ -92,6 +92,11 @@ class TemplateApprovalDialog(QDialog):
             ),
             self,
         )
+        from core.records.template_versions import APPROVAL_MEANING
+
+        # what the signature means, in the words kept with it (as the approver reads them)
+        self.meaning = label(f"<b>{_(APPROVAL_MEANING)}</b>", self)
+        self.meaning.setAccessibleName(_("What the signature means"))
         self.count = label(_("Reading the example limits…"), self)
         self.count.setAccessibleName(_("Example limits"))
         self.list = QTextBrowser(self)
@@ -124,6 +129,7 @@ class TemplateApprovalDialog(QDialog):
         layout.setContentsMargins(24, 16, 24, 16)
         layout.setSpacing(8)
         layout.addWidget(heading)
+        layout.addWidget(self.meaning)
         layout.addWidget(self.explanation)
         layout.addWidget(self.count)
         layout.addWidget(self.list, 1)

@@ -141,7 +141,7 @@ class DecisionsModel(CellsTable):
     def cells(self, d: DecisionView) -> tuple[str, ...]:
         return (
             local_text(d.decided_at),
-            d.meaning,
+            d.meaning_signed,
             "✔ " + _("valid") if d.signature_valid else "✖ " + _("does not verify"),
             d.decided_by_name,
             d.decided_by,
