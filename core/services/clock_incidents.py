@@ -13,10 +13,11 @@ import base64
 from core.auth import Actor, Permission
 from core.clock import utc_iso
 from core.errors import Conflict, DomainError, NotFound
-from core.i18n import _
+from core.i18n import N_, _
 from core.models import ClockIncident
 from core.records.clock_incidents import ClockIncidentView, incident_view, incident_views
 from core.signatures import canonical
+from core.signed_reading import as_read
 from core.store import Database
 
 MIN_REASON = 10
@@ -27,9 +28,15 @@ def incidents(db: Database, *, only_open: bool = False) -> list[ClockIncidentVie
         return incident_views(session, only_open=only_open)
 
 
-def clear_statement(row: ClockIncident) -> str:
+# What an administrator's clearing means (21 CFR 11.50): shown in the clear dialog and kept, as
+# they read it and in their language, inside the signed statement ("read")
+CLEAR_MEANING = N_("I found which clock was wrong and how, and it is right now.")
+
+
+def clear_statement(row: ClockIncident, read: dict | None = None) -> str:
     return canonical(
         {
+            **({} if read is None else {"read": read}),
             "v": 1,
             "kind": "clock_incident_clear",
             "incident": row.id,
@@ -77,7 +84,7 @@ def clear_incident(
         row.cleared_at = uow.now
         row.clear_reason = reason
         row.certificate_serial = key_row.serial_hex or ""
-        row.statement = clear_statement(row)
+        row.statement = clear_statement(row, as_read(_(CLEAR_MEANING)))
         row.crypto_signature = base64.b64encode(
             sign_statement(private_key, row.statement.encode("utf-8"))
         ).decode("ascii")

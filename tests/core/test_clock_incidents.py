@@ -115,3 +115,26 @@ def test_postgresql_stamps_events_with_the_servers_clock(db_url, monkeypatch):
         assert not clock_incidents.incidents(db)
     finally:
         db.dispose()
+
+
+def test_the_clearing_keeps_its_meaning_as_the_administrator_read_it(
+    site, clock, people, lot, admin
+):
+    import json
+
+    from core.i18n import _, in_language
+    from core.services.clock_incidents import CLEAR_MEANING
+    from tests.raw_db import raw_sql
+
+    _ahead_then_right(site, clock, people, lot)
+    (incident,) = clock_incidents.incidents(site, only_open=True)
+    with in_language("de"):
+        german = _(CLEAR_MEANING)
+        clock_incidents.clear_incident(
+            site, admin, ADMIN_PASSWORD, incident.id, "PC-07 ran 30 days ahead; NTP restored"
+        )
+    assert german != CLEAR_MEANING
+    ((statement,),) = raw_sql(site, "SELECT statement FROM clock_incident")
+    said = json.loads(statement)
+    assert said["read"] == {"language": "de", "text": german}
+    assert said["kind"] == "clock_incident_clear" and said["signer"] == "ada"

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QWidget
 
 from core.i18n import N_, _, ngettext
+from core.services.clock_incidents import CLEAR_MEANING
 from ui.dialogs.reauth import Action, ReauthDialog
 from ui.models.clock_incidents import incident_text
 
@@ -77,7 +78,8 @@ class ClockClearDialog(FittedReauthDialog):
         super().__init__(
             context,
             _("Clear clock incident {id}").format(id=incident.id),
-            _(
+            f"<b>{_(CLEAR_MEANING)}</b><br><br>"
+            + _(
                 "{incident}.<br><br>Clearing says you found which clock was wrong "
                 "and that it is right now. The events keep the dates they were written with (the "
                 "trail is never changed); your reason and your e-signature are kept with the "
