@@ -85,7 +85,7 @@ def _verdict(current: ResultVersionView) -> str:
         text = _("{verdict} ({rule}) — NOT FINAL: needs a comment or a deviation")
     else:
         text = _("{verdict} ({rule})")
-    return text.format(verdict=_verdict_word(current.verdict), rule=current.rule)
+    return text.format(verdict=_verdict_word(current.verdict), rule=current.shown_rule)
 
 
 def _justification_hint(error: JustificationRequired) -> JustificationRequired:

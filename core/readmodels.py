@@ -73,6 +73,13 @@ class ResultVersionView:
     amount: str = ""  # the value for people without its unit ("7.2"), beside a unit column
 
     @property
+    def shown_rule(self) -> str:
+        """The stored rule in the reader's words (core/rule_words.py)."""
+        from core.rule_words import rule_words
+
+        return rule_words(self.rule)
+
+    @property
     def shown_amount(self) -> str:
         return self.amount or self.display
 

@@ -11,11 +11,28 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.i18n import N_, _
+from core.i18n import _
+from core.rule_words import (
+    ABOVE_ACTION,
+    ABOVE_ALERT,
+    ACCEPTED,
+    AS_EXPECTED,
+    BELOW_ACTION,
+    BELOW_ALERT,
+    FREE_TEXT,
+    NO_SPEC,
+    NOT_ABOVE_ACTION,
+    NOT_ACCEPTED,
+    NOT_BELOW_ACTION,
+    NOT_EXPECTED,
+    OR_LIST,
+    RANGE,
+    SCAN_REPORT,
+    WITHIN,
+    WITHIN_ALERT,
+)
 from core.states import Verdict
 from core.values import ParsedValue, format_number, round_for_comparison
-
-_NO_SPEC = "no specification (report only)"
 
 
 @dataclass(frozen=True)
@@ -68,23 +85,24 @@ def evaluate(
         return _evaluate_number(value.number, value.unit, spec, precision, notation)
     if value.kind == "passfail":
         if spec is None or spec.expected is None:
-            return _report(_NO_SPEC)
+            return _report(NO_SPEC)
         labels = {"pass": pass_label, "fail": fail_label}
         result = labels.get(value.text or "", value.text or "")
         if value.text == spec.expected:
-            return Evaluation(Verdict.PASS, f"result {result}, as expected", None, None, None)
-        rule = f"result {result}, expected {labels[spec.expected]}"
+            return Evaluation(Verdict.PASS, AS_EXPECTED.format(result=result), None, None, None)
+        rule = NOT_EXPECTED.format(result=result, expected=labels[spec.expected])
         return Evaluation(Verdict.OOS, rule, None, None, None)
     if value.kind == "choice":
         if spec is None or not spec.accepted:
-            return _report(_NO_SPEC)
+            return _report(NO_SPEC)
         if (value.text or "").casefold() in {a.casefold() for a in spec.accepted}:
-            return Evaluation(Verdict.PASS, f"result {value.text}, accepted", None, None, None)
-        rule = f"result {value.text}, accepted: {_or_list(spec.accepted)}"
+            rule = ACCEPTED.format(result=value.text)
+            return Evaluation(Verdict.PASS, rule, None, None, None)
+        rule = NOT_ACCEPTED.format(result=value.text, accepted=_or_list(spec.accepted))
         return Evaluation(Verdict.OOS, rule, None, None, None)
     if value.kind == "scan":
-        return _report("scanned code, checked by the step (report only)")
-    return _report("free text, not evaluated (report only)")
+        return _report(SCAN_REPORT)
+    return _report(FREE_TEXT)
 
 
 def describe(
@@ -134,7 +152,7 @@ def _evaluate_number(
 ) -> Evaluation:
     compared = round_for_comparison(number, precision, notation)
     if spec is None or not spec.has_limits:
-        return Evaluation(Verdict.REPORT, _NO_SPEC, None, None, compared)
+        return Evaluation(Verdict.REPORT, NO_SPEC, None, None, compared)
 
     def qty(limit: Decimal) -> str:
         return _quantity(limit, unit, precision, notation)
@@ -149,20 +167,24 @@ def _evaluate_number(
     lower, upper = spec.lower, spec.upper
     if lower is not None:
         if spec.lower_inclusive and compared < lower:
-            return out(f"below {qty(lower)} (action limit)", lower, "action")
+            return out(BELOW_ACTION.format(limit=qty(lower)), lower, "action")
         if not spec.lower_inclusive and compared <= lower:
-            return out(f"not above {qty(lower)} (action limit > {num(lower)})", lower, "action")
+            rule = NOT_ABOVE_ACTION.format(limit=qty(lower), number=num(lower))
+            return out(rule, lower, "action")
     if upper is not None:
         if spec.upper_inclusive and compared > upper:
-            return out(f"above {qty(upper)} (action limit)", upper, "action")
+            return out(ABOVE_ACTION.format(limit=qty(upper)), upper, "action")
         if not spec.upper_inclusive and compared >= upper:
-            return out(f"not below {qty(upper)} (action limit < {num(upper)})", upper, "action")
+            rule = NOT_BELOW_ACTION.format(limit=qty(upper), number=num(upper))
+            return out(rule, upper, "action")
     if spec.alert_lower is not None and compared < spec.alert_lower:
-        return out(f"below {qty(spec.alert_lower)} (alert limit)", spec.alert_lower, "alert")
+        rule = BELOW_ALERT.format(limit=qty(spec.alert_lower))
+        return out(rule, spec.alert_lower, "alert")
     if spec.alert_upper is not None and compared > spec.alert_upper:
-        return out(f"above {qty(spec.alert_upper)} (alert limit)", spec.alert_upper, "alert")
+        rule = ABOVE_ALERT.format(limit=qty(spec.alert_upper))
+        return out(rule, spec.alert_upper, "alert")
     action = _action_range(spec, unit, precision, notation)
-    rule = f"within {action}" if action else "within the alert limits"
+    rule = WITHIN.format(limits=action) if action else WITHIN_ALERT
     return Evaluation(Verdict.PASS, rule, None, None, compared)
 
 
@@ -188,7 +210,7 @@ def _action_range(
     if lower is not None and upper is not None:
         if spec.lower_inclusive and spec.upper_inclusive:
             return f"{lower} – {upper}{suffix}"
-        return say(N_("{lower_op} {lower} and {upper_op} {upper}{suffix}")).format(
+        return say(RANGE).format(
             lower_op=lower_op, lower=lower, upper_op=upper_op, upper=upper, suffix=suffix
         )
     if lower is not None:
@@ -214,7 +236,7 @@ def _or_list(options: Sequence[str], say: Callable[[str], str] = _canonical) -> 
     if len(options) <= 1:
         return "".join(options)
     first = ", ".join(options[:-1])
-    return say(N_("{first} or {last}")).format(first=first, last=options[-1])
+    return say(OR_LIST).format(first=first, last=options[-1])
 
 
 def _report(rule: str) -> Evaluation:

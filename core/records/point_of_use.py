@@ -20,6 +20,7 @@ from core.errors import UseRefused
 from core.i18n import SOURCE, _, in_language
 from core.models import Deviation, Equipment, Material, MaterialLot, MaterialUse, id_of
 from core.records.equipment import equipment_refusal
+from core.rule_words import USE_ITEM, USE_ITEM_DUE, USE_LOT
 from core.states import LotStatus
 from core.templates.model import CheckDef
 from core.use_views import BatchUseView
@@ -125,7 +126,7 @@ def _lot(session: Session, code: str, lot_number: str, today: date) -> UseAssess
             refusal = _(
                 "Lot {lot} of {code} ({name}) expired on {expiry}: use a lot in date."
             ).format(**fields)
-        rule = _("lot {lot} of {code} ({name}), released, expires {expiry}").format(**fields)
+        rule = _(USE_LOT).format(**fields)
         return rule, refusal
 
     return _assessment(lot_number, id_of(lot), None, status, lot.expiry, said)
@@ -154,13 +155,9 @@ def _item(session: Session, wanted: str, code: str, today: date) -> UseAssessmen
         else:
             refusal = equipment_refusal(item, today)
         if due is None:
-            rule = _("{code} ({name}), {kind} in service").format(
-                code=code, name=item.name, kind=kind
-            )
+            rule = _(USE_ITEM).format(code=code, name=item.name, kind=kind)
         else:
-            rule = _("{code} ({name}), {kind} in service, next due {due}").format(
-                code=code, name=item.name, kind=kind, due=due.isoformat()
-            )
+            rule = _(USE_ITEM_DUE).format(code=code, name=item.name, kind=kind, due=due.isoformat())
         return rule, refusal
 
     return _assessment(code, None, id_of(item), item.status, due, said)

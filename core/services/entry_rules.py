@@ -13,6 +13,7 @@ from core.i18n import _
 from core.models import EntryKind
 from core.plausibility import check_plausible
 from core.records.result_rows import BatchRow, ResultRow
+from core.rule_words import BATCH_COI, MATCH, NOTHING_TO_COMPARE, RECORDED_VALUE, SCANNED
 from core.specs import Evaluation, Verdict, evaluate
 from core.templates.model import CheckDef, TemplateDef
 from core.values import ParsedValue
@@ -120,7 +121,7 @@ def expected_scan(
 ) -> tuple[str | None, str]:
     """What a scan must equal, and how to say it."""
     if check.expect == "coi":
-        return batch.coi_id, "the chain-of-identity id of the batch"
+        return batch.coi_id, BATCH_COI
     if check.expect and check.expect.startswith("check:"):
         ref = check.expect.split(":", 1)[1]
         recorded = known.get(ref)
@@ -130,8 +131,8 @@ def expected_scan(
                     ref=ref, check=check.id
                 )
             )
-        return recorded[-1].value, f"the value recorded for {ref}"
-    return None, "nothing to compare with"
+        return recorded[-1].value, RECORDED_VALUE.format(ref=ref)
+    return None, NOTHING_TO_COMPARE
 
 
 def judge(
@@ -143,10 +144,10 @@ def judge(
         return kind.judge(check, parsed)
     expected, what = expected_scan(batch, check, known)
     if expected is None:
-        return Evaluation(Verdict.REPORT, f"scanned; {what}", None, None, None)
+        return Evaluation(Verdict.REPORT, SCANNED.format(what=what), None, None, None)
     if parsed.text != expected:
         return None
-    return Evaluation(Verdict.PASS, f"match: scanned code equals {what}", None, None, None)
+    return Evaluation(Verdict.PASS, MATCH.format(what=what), None, None, None)
 
 
 def derive(

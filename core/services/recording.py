@@ -33,6 +33,7 @@ from core.records.result_rows import (
     template_of,
     versions,
 )
+from core.rule_words import USE_OVERRIDE
 from core.services import entry_rules as rules
 from core.services import label_counts, point_of_use
 from core.services.deviations import deviation_for_result, link_check
@@ -241,7 +242,7 @@ def _use(
         ref = point_of_use.open_override(uow, batch, check, found, override)
         written = replace(written, deviation=ref, override=None)
         evaluation = rules.Evaluation(
-            Verdict.PASS, f"QA override ({ref}): {found.refusal}", None, None, None
+            Verdict.PASS, USE_OVERRIDE.format(ref=ref, refusal=found.refusal), None, None, None
         )
     value = " ".join((parsed.text or "").split())
     if found.equipment_id is not None:

@@ -33,7 +33,13 @@ from tests.ui.test_dialog_layout import (  # noqa: F401  (record: a fixture, a f
     record,
 )
 from tests.ui.test_first_run import PASSWORD, fill, fresh, held, wizard_of  # noqa: F401
-from tests.ui.test_languages_ui import _data_words, _english_left, _keep_pseudo, _visible_texts
+from tests.ui.test_languages_ui import (
+    Data,
+    _data_words,
+    _english_left,
+    _keep_pseudo,
+    _visible_texts,
+)
 from tests.ui.test_materials_layout import _dialogs as _materials_dialogs
 from tests.ui.test_use_override_ui import (
     CHECK,
@@ -70,7 +76,7 @@ def readers(site, people) -> Iterator[None]:
     apply_language("en")
 
 
-def _english_in(widget: QWidget, data: set[str]) -> list[str]:
+def _english_in(widget: QWidget, data: Data) -> list[str]:
     texts = [REFERENCE.sub(" ", PLACE.sub(" ", text)) for text in _visible_texts(widget)]
     return _english_left(texts, data)
 
@@ -79,7 +85,9 @@ def _looked_at(qtbot, dialogs: Iterable[tuple[str, QWidget]], site, extra: str =
     """Each dialog shown as a user opens it (its data read in), saved as a PNG and read: the
     English words left in it, named by dialog."""
     assert language() == PSEUDO
-    data = _data_words(site) | {w.lower() for w in re.findall(r"[A-Za-z]{2,}", extra)}
+    data = _data_words(site)
+    typed = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", extra)}  # what the test typed in
+    data = Data(data.phrases, data.words | typed)
     found: list[str] = []
     seen = 0
     for name, dialog in dialogs:
@@ -267,7 +275,7 @@ def in_pseudo() -> Iterator[None]:
     apply_language("en")
 
 
-def _wizard_state(qtbot, window, name: str, data: set[str]) -> list[str]:
+def _wizard_state(qtbot, window, name: str, data: Data) -> list[str]:
     QApplication.processEvents()
     shot(window, f"pseudo_first_run_{name}")
     return [f"{name}: {word}" for word in _english_in(window.stack.currentWidget(), data)]
@@ -284,7 +292,7 @@ def test_the_first_run_wizard_is_in_the_pseudo_language(
     window, path = fresh
     wizard = wizard_of(window)
     assert language() == PSEUDO and "[" in wizard.title.text()
-    data: set[str] = set()  # no site yet: no data of its own
+    data = Data((), frozenset())  # no site yet: no data of its own
     found = _wizard_state(qtbot, window, "open", data)
 
     gate = threading.Event()

@@ -10,6 +10,7 @@ header and the login window are made again in it."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -132,37 +133,84 @@ def _visible_texts(window: QWidget) -> list[str]:
     return texts
 
 
-def _data_words(site) -> set[str]:
-    """Every word of the data on screen: template content, people's names, lot ids."""
-    from core.services.templates import list_templates
+# The words an English sentence cannot do without: never taken as data, so a sentence left in
+# English is found even where every other word of it also occurs in a template's text
+GLUE = {
+    "the", "and", "not", "must", "use", "with", "for", "are", "was", "this", "that", "from",
+    "has", "have", "any", "all", "each", "its", "into", "before", "after", "when", "then", "than",
+    "only", "yet", "you", "your", "here", "there", "will", "can", "cannot", "may", "should",
+    "open", "record", "recorded", "sign", "signed", "click", "choose", "give", "type", "none",
+}  # fmt: skip
+CODE = re.compile(
+    # ids, lots and codes (CART-IPC-01-VOL, IL7), and hashes or their first characters
+    r"\b[A-Za-z0-9]+(?:[-_/.][A-Za-z0-9]+)*[-_/.]?\d[A-Za-z0-9-]*\b"
+    r"|\b[0-9a-f]{6,}\b"  # a hash, or its first characters
+)
 
-    words: set[str] = set()
+
+@dataclass(frozen=True)
+class Data:
+    """What may stay as it is on a screen in any language: the templates' own texts as whole
+    phrases (a step name, a method, a choice: controlled content), then their words but for
+    the glue of English sentences, and the words of names and codes (people, materials, lots,
+    equipment, audit action codes)."""
+
+    phrases: tuple[str, ...]  # longest first
+    words: frozenset[str]
+
+
+def _template_phrases() -> set[str]:
+    import tomllib
+
     from core.version import app_root
 
-    blob = " ".join(repr(t) for t in list_templates(site))
-    # the templates' own words (step and check names, methods, units, types): controlled content
-    blob += " ".join(
-        p.read_text("utf-8") for p in (app_root() / "resources/templates").glob("*.toml")
-    )
-    words |= {w.lower() for w in re.findall(r"[A-Za-z]{2,}", blob)}
+    found: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            found.add(value.strip())
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in (app_root() / "resources/templates").glob("*.toml"):
+        walk(tomllib.loads(path.read_text("utf-8")))
+    return {p for p in found if p}
+
+
+def _data_words(site) -> Data:
+    """The data on screen (see ``Data``)."""
     from core.audit_text import ACTION_WORDS
     from core.services.equipment import list_equipment
     from core.services.materials import lots, materials
+    from core.services.templates import list_templates
     from core.services.users import list_users
 
+    phrases = _template_phrases()
+    for t in list_templates(site):
+        phrases |= {t.title, t.product_family, t.key}
+    content = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", " ".join(phrases))} - GLUE
     people = " ".join(f"{u.username} {u.full_name} {u.role}" for u in list_users(site))
     stock = repr(materials(site)) + repr(lots(site)) + repr(list_equipment(site))
     codes = " ".join(ACTION_WORDS)  # the audit trail's action codes, filtered by as they are
-    words |= {w.lower() for w in re.findall(r"[A-Za-z]{2,}", f"{people} {stock} {codes}")}
-    return words
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", f"{people} {stock} {codes}")}
+    ordered = tuple(sorted((p for p in phrases if len(p) > 3), key=len, reverse=True))
+    return Data(ordered, frozenset(words | content))
 
 
-def _english_left(texts: list[str], data: set[str]) -> list[str]:
+def _english_left(texts: list[str], data: Data) -> list[str]:
     found = []
     for text in texts:
         outside = PSEUDO_SPAN.sub(" ", text)
+        for phrase in data.phrases:  # a template's own text, whole, stays as it is
+            if phrase in outside:
+                outside = outside.replace(phrase, " ")
+        outside = CODE.sub(" ", outside)
         for word in re.findall(r"[A-Za-z]{3,}", outside):
-            if word.lower() not in ALLOWED and word.lower() not in data:
+            if word.lower() not in ALLOWED and word.lower() not in data.words:
                 found.append(f"{word!r} in {text[:80]!r}")
     return found
 

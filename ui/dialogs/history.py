@@ -20,7 +20,7 @@ def version_text(v: ResultVersionView) -> str:
     """One version in full: value, verdict rule, who, entered, measured, why."""
     parts = [
         _("v{version} ({kind}): {value} — {rule}").format(
-            version=v.version, kind=v.kind, value=v.display, rule=v.rule
+            version=v.version, kind=v.kind, value=v.display, rule=v.shown_rule
         ),
         _("{person}, entered {when}").format(
             person=v.recorded_by_name, when=local_text(v.recorded_at)

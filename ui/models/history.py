@@ -82,7 +82,7 @@ class HistoryModel(ReadModelTable):
             measured = f"\n{measured_text(v)}" if v.measured_at is not None else ""
             return (
                 _("{rule}\ntyped: {typed}\nsource: {source}").format(
-                    rule=v.rule, typed=v.raw_text, source=v.source
+                    rule=v.shown_rule, typed=v.raw_text, source=v.source
                 )
                 + measured
             )

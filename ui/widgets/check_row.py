@@ -90,7 +90,7 @@ def recorded_text(check: CheckView) -> str:
     if check.applies is not True:
         notes.append(applicability_text(check))
     tail = f" · {'; '.join(notes)}" if notes else ""
-    return f"{current.rule} — {current.recorded_by_name}, {when}{version}{tail}"
+    return f"{current.shown_rule} — {current.recorded_by_name}, {when}{version}{tail}"
 
 
 def entry_hint(check: CheckView) -> str:
@@ -321,8 +321,8 @@ class CheckRow(QFrame):
         else:
             style = theme.PENDING
         self._show_verdict(style)
-        rule = f"{current.rule} ⚠ {check.caveat}" if recorded and check.caveat else None
-        self.verdict.setToolTip(rule or (current.rule if recorded else spec_text(check)))
+        rule = f"{current.shown_rule} ⚠ {check.caveat}" if recorded and check.caveat else None
+        self.verdict.setToolTip(rule or (current.shown_rule if recorded else spec_text(check)))
         # why there is no entry is said in plain text, not small grey: it is what to do next
         role = "subtle" if recorded or check.applies is True else ""
         if self.who.property("role") != role:
@@ -342,7 +342,7 @@ class CheckRow(QFrame):
                 + _(
                     "Out of specification: {rule}. Add a comment or a deviation before "
                     "this result is final."
-                ).format(rule=current.rule)
+                ).format(rule=current.shown_rule)
             )
         if not self.message.isHidden():
             self.message.clear()
