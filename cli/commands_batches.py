@@ -13,6 +13,7 @@ from core.readmodels import BatchView, CheckView, RecordOutcome, ResultVersionVi
 from core.services import batches, deviations, recording
 from core.words import (
     ENTRY_KIND_WORDS,
+    STATUS_WORDS,
     VERDICT_WORDS,
     deviation_class_words,
     deviation_status_words,
@@ -214,7 +215,7 @@ def _print_batch(view: BatchView, show_all: bool, db) -> None:
         info(_("Chain of identity: {coi}").format(coi=view.coi_id))
     info(
         _("Status: {status}; started {at} by {who}").format(
-            status=view.status.replace("_", " "),
+            status=STATUS_WORDS.get(view.status, view.status),
             at=local_text(view.started_at),
             who=view.started_by,
         )

@@ -17,6 +17,7 @@ from core.signing_views import (
     MEANING_STATEMENT,
     signed_words,
 )
+from core.words import STATUS_WORDS
 
 PDF_MAX_MB = 512  # the largest PDF verify-pdf reads (a sealed batch summary is a few MB)
 
@@ -74,7 +75,7 @@ def cmd_review(args) -> int:
         return 0
     info(
         _("Lot {lot} — status {status}").format(
-            lot=review.lot, status=review.status.replace("_", " ")
+            lot=review.lot, status=STATUS_WORDS.get(review.status, review.status)
         )
     )
     if review.items:
@@ -191,7 +192,7 @@ def cmd_export_pdf(args) -> int:
     info(
         wrote.format(
             file=outcome.path,
-            kind=outcome.kind,
+            kind=_(outcome.kind),
             pages=outcome.pages,
             name=outcome.sealed_by_name,
             purpose=outcome.purpose,

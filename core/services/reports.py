@@ -16,7 +16,7 @@ from core import outputs
 from core.auth import Actor, Permission
 from core.errors import Conflict, DomainError
 from core.faults import ReadOnlyDatabase
-from core.i18n import SOURCE, _, in_language, language
+from core.i18n import N_, SOURCE, _, in_language, language
 from core.models.batches import RELEASED_STATES, BatchStatus
 from core.records.batch_record import load_batch
 from core.reports.embedded import EMBEDDED_NAME
@@ -28,8 +28,8 @@ from core.services.users import acting_user, authenticate
 from core.signing_views import DISPOSITION_LABEL, SignatureView
 from core.store import Database
 
-SUMMARY = "batch summary"
-COA = "certificate of analysis"
+SUMMARY = N_("batch summary")  # also a code: ExportOutcome.kind (translated where shown)
+COA = N_("certificate of analysis")
 # A certificate of analysis is issued for a lot with a QA disposition (a draft otherwise).
 DISPOSED = RELEASED_STATES | {BatchStatus.QUARANTINED, BatchStatus.REJECTED}
 

@@ -108,7 +108,7 @@ def test_nothing_pending_refuses_released_pending_and_coa_needs_a_disposition(re
     assert r.code == 0 and "DRAFT Certificate of analysis" in r.out
     assert _approve(cli, "released").code == 0
     r = cli("review", LOT)
-    assert "status released" in r.out
+    assert "status Released" in r.out  # the status in words
 
 
 def test_exceptional_release_on_the_command_line(stocked_cli):
