@@ -356,7 +356,7 @@ def _count_printed(
                     check=view.id,
                     name=view.name,
                     value=view.current.display,
-                    rule=view.current.rule,
+                    rule=view.current.shown_rule,
                 )
             )
     return tuple(views), tuple(notes)
