@@ -216,6 +216,12 @@ def test_the_administrators_dialogs_are_all_in_the_pseudo_language(
     tab.clear.click()
     settle(qtbot, window.context)
     found += _looked_at(qtbot, [("clock_clear", tab.dialog)], site)
+    # the confirmations the admin screen builds itself: issuing certificates, a backup now
+    admin_screen = window.open_screen("admin", {"tab": "users"})
+    admin_screen.users.open_issue()
+    found += _looked_at(qtbot, [("issue_certificates", admin_screen.users.dialog)], site)
+    admin_screen.backups.open_backup()
+    found += _looked_at(qtbot, [("backup_now", admin_screen.backups.dialog)], site)
     _relog(qtbot, window, "quinn")
     draft = next(t for t in list_templates(site, all_versions=True) if not t.approved)
     approval = TemplateApprovalDialog(window.context, draft, window)
