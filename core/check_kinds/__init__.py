@@ -27,4 +27,13 @@ def kind_of(check: Any) -> CheckKind:
     return KINDS[check if isinstance(check, str) else check.type]
 
 
-__all__ = ["KINDS", "OWN_KEYS", "CheckKind", "kind_of"]
+def type_words(name: str) -> str:
+    """What a value of the kind ``name`` is, in the reader's words (the name itself for a kind
+    this version does not know)."""
+    from core.i18n import _
+
+    kind = KINDS.get(name)
+    return _(kind.words) if kind is not None else name
+
+
+__all__ = ["KINDS", "OWN_KEYS", "CheckKind", "kind_of", "type_words"]

@@ -176,3 +176,13 @@ def test_no_logic_compares_a_state_with_a_literal_or_a_display_word():
         if literal.search(line) or shown.search(line)
     ]
     assert found == []
+
+
+def test_a_kind_is_named_in_the_readers_words():
+    from core.check_kinds import KINDS, type_words
+    from core.i18n import in_language
+
+    assert type_words("number") == "number" and type_words("scan") == "a scanned label"
+    with in_language("de"):
+        assert all(type_words(name) != name for name in KINDS)
+    assert type_words("future-kind") == "future-kind"  # a kind a newer template names

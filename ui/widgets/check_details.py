@@ -38,11 +38,10 @@ class CheckDetails(QScrollArea):
         self.setWidget(self.text)
 
     def show_check(self, check: CheckView) -> None:
-        kind = (
-            _("{type}, unit {unit}").format(type=check.type, unit=check.unit)
-            if check.unit
-            else check.type
-        )
+        from core.check_kinds import type_words
+
+        words = type_words(check.type)
+        kind = _("{type}, unit {unit}").format(type=words, unit=check.unit) if check.unit else words
         rows = [
             (_("Check"), check.id),
             (_("Type"), kind),
