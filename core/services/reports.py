@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from core.services.signing import sign
 from core.services.users import acting_user, authenticate
 from core.signing_views import DISPOSITION_LABEL, SignatureView
 from core.store import Database
+from core.words import STATUS_WORDS
 
 SUMMARY = N_("batch summary")  # also a code: ExportOutcome.kind (translated where shown)
 COA = N_("certificate of analysis")
@@ -121,101 +123,89 @@ def export_pdf(
     force: bool = False,
     language: str | None = None,
 ) -> ExportOutcome:
-    """As ``_export_pdf``; with ``language`` (an offered one) the document is written in it,
-    else in the language of the moment (the exporting user's). Values, ids, units, the
-    embedded batch data and the audit trail are the same in every language."""
-    from contextlib import nullcontext
-
-    from core.services.language import checked_language
-
-    written_in = nullcontext() if language is None else in_language(checked_language(language))
-    with written_in:
-        return _export_pdf(db, actor, password, lot, path, coa=coa, draft=draft,
-                           purpose=purpose, approval=approval, force=force)  # fmt: skip
-
-
-def _export_pdf(
-    db: Database,
-    actor: Actor,
-    password: str,
-    lot: str,
-    path: Path,
-    *,
-    coa: bool = False,
-    draft: bool = False,
-    purpose: str | None = None,
-    approval: SignatureView | None = None,
-    force: bool = False,
-) -> ExportOutcome:
     """Seal and write the batch summary, or the certificate of analysis (``coa``): refused for
     a lot without a disposition unless ``draft`` (then DRAFT is printed across every page).
     ``force`` replaces an existing file (never a database, folder or device: core/outputs).
 
     On a read-only copy of the database (an archive on read-only media) the PDF is still written
     — its seal names who exported it and when — and the outcome notes that the export could not
-    be recorded in that copy's audit trail."""
-    kind = COA if coa else SUMMARY
-    authenticate(db, actor.username, password)
-    with db.read() as session:
-        acting_user(session, actor, Permission.EXPORT_REPORT)
-        batch = load_batch(session, lot)
-        lot, status = batch.lot, batch.status
-    if coa and not draft and status not in DISPOSED:
-        raise Conflict(
-            _(
-                "Lot {lot} has no QA disposition yet ({status}): a certificate of analysis is "
-                "issued for a dispositioned lot. Export a draft (marked DRAFT, not a "
-                "certificate) to preview it."
-            ).format(lot=lot, status=status.replace("_", " "))
-        )
-    draft = draft and coa
-    purpose = purpose or (
-        f"{'DRAFT ' if draft else ''}Certificate of analysis, lot {lot}"
-        if coa
-        else f"Batch summary, lot {lot}"
-    )
-    path = Path(path)
-    if path.suffix.lower() != ".pdf":
-        raise DomainError(_("Give the file a .pdf name, not '{name}'.").format(name=path.name))
-    outputs.check_target(path, force=force)  # before the work; checked again when written
-    sealed, pages = render_sealed(db, actor, password, lot, coa=coa, draft=draft, purpose=purpose)
-    digest = hashlib.sha256(sealed).hexdigest()
-    note = None
-    with outputs.output_file(path, force=force) as partial:
-        partial.write_bytes(sealed)
-        try:
-            with db.unit_of_work(actor.username) as uow:
-                uow.audit(
-                    "report.export",
-                    "batch",
-                    lot,
-                    lot=lot,
-                    new={
-                        "kind": kind,
-                        "file": path.name,
-                        "sha256": digest,
-                        "pages": pages,
-                        "purpose": purpose,
-                        **({"draft": True} if draft else {}),
-                    },
-                )
-        except ReadOnlyDatabase as error:
-            note = _("this export could not be recorded in the audit trail: {error}").format(
-                error=error
+    be recorded in that copy's audit trail.
+
+    ``language`` (an offered one): the document is written in it, else in the language of the
+    moment (the exporting user's). Values, ids, units, the embedded batch data and the audit
+    trail are the same in every language."""
+    with _written_in(language):
+        kind = COA if coa else SUMMARY
+        authenticate(db, actor.username, password)
+        with db.read() as session:
+            acting_user(session, actor, Permission.EXPORT_REPORT)
+            batch = load_batch(session, lot)
+            lot, status = batch.lot, batch.status
+        if coa and not draft and status not in DISPOSED:
+            raise Conflict(
+                _(
+                    "Lot {lot} has no QA disposition yet ({status}): a certificate of analysis is "
+                    "issued for a dispositioned lot. Export a draft (marked DRAFT, not a "
+                    "certificate) to preview it."
+                ).format(lot=lot, status=STATUS_WORDS.get(status, status))
             )
-    return ExportOutcome(
-        path=path,
-        kind=kind,
-        lot=lot,
-        sha256=digest,
-        size=len(sealed),
-        pages=pages,
-        sealed_by=actor.username,
-        sealed_by_name=actor.full_name,
-        purpose=purpose,
-        approval=approval,
-        note=note,
-    )
+        draft = draft and coa
+        purpose = purpose or (
+            f"{'DRAFT ' if draft else ''}Certificate of analysis, lot {lot}"
+            if coa
+            else f"Batch summary, lot {lot}"
+        )
+        path = Path(path)
+        if path.suffix.lower() != ".pdf":
+            raise DomainError(_("Give the file a .pdf name, not '{name}'.").format(name=path.name))
+        outputs.check_target(path, force=force)  # before the work; checked again when written
+        sealed, pages = render_sealed(
+            db, actor, password, lot, coa=coa, draft=draft, purpose=purpose
+        )
+        digest = hashlib.sha256(sealed).hexdigest()
+        note = None
+        with outputs.output_file(path, force=force) as partial:
+            partial.write_bytes(sealed)
+            try:
+                with db.unit_of_work(actor.username) as uow:
+                    uow.audit(
+                        "report.export",
+                        "batch",
+                        lot,
+                        lot=lot,
+                        new={
+                            "kind": kind,
+                            "file": path.name,
+                            "sha256": digest,
+                            "pages": pages,
+                            "purpose": purpose,
+                            **({"draft": True} if draft else {}),
+                        },
+                    )
+            except ReadOnlyDatabase as error:
+                note = _("this export could not be recorded in the audit trail: {error}").format(
+                    error=error
+                )
+        return ExportOutcome(
+            path=path,
+            kind=kind,
+            lot=lot,
+            sha256=digest,
+            size=len(sealed),
+            pages=pages,
+            sealed_by=actor.username,
+            sealed_by_name=actor.full_name,
+            purpose=purpose,
+            approval=approval,
+            note=note,
+        )
+
+
+def _written_in(language: str | None) -> AbstractContextManager[object]:
+    """The block in ``language`` (checked as an offered one), or in the language of the moment."""
+    from core.services.language import checked_language
+
+    return nullcontext() if language is None else in_language(checked_language(language))
 
 
 def approve_and_export(
