@@ -265,7 +265,7 @@ def cmd_verify_pdf(args) -> int:
                     "  e-signature {id}: {meaning} [{scope}] {name} ({who}) {at}{extra}: {status}"
                 ).format(
                     id=e.id,
-                    meaning=e.meaning,
+                    meaning=MEANING_LABEL.get(e.meaning, e.meaning),
                     scope=e.scope,
                     name=e.signer_name,
                     who=e.signer,

@@ -35,8 +35,9 @@ def formula_text(check: CheckDef) -> str | None:
 
 def spec_text(check: CheckDef) -> str:
     """The spec in words, including what a scan must match (numbers with the mark shown now)."""
-    words = kind_of(check).spec_words(check)
-    return with_shown_mark(words) if kind_of(check).numeric else words
+    kind = kind_of(check)
+    words = kind.spec_words(check)
+    return with_shown_mark(words) if kind.numeric else words
 
 
 def condition_text(tdef: TemplateDef, check: CheckDef) -> str | None:

@@ -319,6 +319,9 @@ def test_the_site_time_zone_and_decimal_mark_are_set_here(qtbot, window, site):
     _confirm(qtbot, window, tab)
     policy = show_policy(site)
     assert (policy.time_zone, policy.decimal_mark) == ("Europe/Berlin", "comma")
+    from core.number_display import shown_mark
+
+    assert shown_mark() == ","  # numbers on screen take the site's mark at once
     assert tab.message.text().endswith("Site time zone: Europe/Berlin.")
     changed = {e.entity_id for e in audit_trail.events(site, action="setting.change")}
     assert {"time_zone", "decimal_mark"} <= changed

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.i18n import N_, _, ngettext
+from core.i18n import N_, _, first_upper, ngettext
 from core.words import Words
 from ui import theme
 from ui.widgets.busy import run_for
@@ -89,10 +89,6 @@ def confirm_settings(owner: QWidget, changes: dict[str, int | str], reason: str,
     return dialog
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _zone_names() -> list[str]:
     from zoneinfo import available_timezones
 
@@ -115,7 +111,7 @@ class SettingsTab(QWidget):
         form.setSpacing(12)
         for key in KEYS:
             low, high, meaning = LIMITS[key]
-            name = _capital(_(meaning))
+            name = first_upper(_(meaning))
             spin = NumberField(low, high, self)
             spin.setAccessibleName(name)
             spin.setToolTip(
@@ -139,7 +135,7 @@ class SettingsTab(QWidget):
 
         for value in RELEASE_RECORDERS:
             self.release_by.addItem(RELEASE_WORDS.get(value, value), value)
-        self.release_by.setToolTip(_capital(_(MEANINGS[RELEASE])))
+        self.release_by.setToolTip(first_upper(_(MEANINGS[RELEASE])))
         self.release_by.setEnabled(False)  # until the current value is read
         release_caption = form_label(_("Release test results are recorded by"), self)
         release_caption.setBuddy(self.release_by)
@@ -152,7 +148,7 @@ class SettingsTab(QWidget):
         self.time_zone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.time_zone.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.time_zone.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.time_zone.setToolTip(_capital(_(MEANINGS[ZONE])))
+        self.time_zone.setToolTip(first_upper(_(MEANINGS[ZONE])))
         self.time_zone.setEnabled(False)  # until the current value is read
         zone_caption = form_label(_("Site time zone"), self)
         zone_caption.setBuddy(self.time_zone)
@@ -160,11 +156,11 @@ class SettingsTab(QWidget):
         self.decimal_mark = TouchCombo(self)
         for value, words in MARK_WORDS.items():
             self.decimal_mark.addItem(words, value)
-        self.decimal_mark.setAccessibleName(_("How numbers are typed"))
+        self.decimal_mark.setAccessibleName(_("How numbers are typed and shown"))
         self.decimal_mark.setMinimumHeight(theme.TOUCH)
-        self.decimal_mark.setToolTip(_capital(_(MEANINGS[MARK])))
+        self.decimal_mark.setToolTip(first_upper(_(MEANINGS[MARK])))
         self.decimal_mark.setEnabled(False)
-        mark_caption = form_label(_("Numbers are typed with"), self)
+        mark_caption = form_label(_("Decimal mark"), self)
         mark_caption.setBuddy(self.decimal_mark)
         form.addRow(mark_caption, self.decimal_mark)
         self.lockout_attempts = self.spins["lockout_attempts"]
@@ -284,10 +280,12 @@ class SettingsTab(QWidget):
         self.dialog = confirm_settings(self, changes, self.reason.text(), self._saved)
 
     def _saved(self, policy: SitePolicy) -> None:
+        from core.number_display import set_site_mark
         from ui.context import MINUTE_MS
 
         self._show(policy)
         self.context.set_idle_ms(policy.idle_lock_minutes * MINUTE_MS)
+        set_site_mark(policy.decimal_mark)  # numbers are shown with the new mark at once
         self.reason.clear()
         self.message.ok(
             ngettext(
