@@ -20,6 +20,8 @@ if [ "$mode" = test ]; then
   wanted="$wanted binutils icu-devtools g++"
   # the core and CLI tests also run on a throw-away PostgreSQL 15 server (tests/pg_server.py)
   wanted="$wanted postgresql"
+  # the PDF and label tests read their pages back: pdftotext, pdffonts and pdftoppm (poppler)
+  wanted="$wanted poppler-utils"
   # the test run checks that every library the bundle leaves to Debian comes from a package the
   # .deb depends on, so those packages must be on this machine before the .deb is installed
   depends=$(sed -n 's/^Depends: *//p' packaging/linux/control.in | tr ',' '\n' | sed 's/^ *//; s/[ (].*//' | grep -v '^$')
